@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UCPOLICY_CHECKER_H
+#define UCPOLICY_CHECKER_H
+
+/**
+ * @file ucpolicy/checker.h
+ * @brief The checker: trust, intermediates, validation time and thresholds shared by checks.
+ *
+ * Configure a checker once, then run any number of checks with ucp_checker_check().
+ *
+ * Thread safety: the `ucp_checker_set_*` / `ucp_checker_add_*` calls must not run while another
+ * thread uses the same checker. Once configured, ucp_checker_check() may be called from any
+ * number of threads at the same time on one checker. ucp_checker_free() must not race with
+ * checks; the reports it produced outlive it.
+ *
+ * No call touches process-global state: the validation time is applied by libucpolicy itself to
+ * every certificate of the path, never through GnuTLS's global time hook.
+ */
+
+#include "ucpolicy/certificate.h"
+#include "ucpolicy/common.h"
+#include "ucpolicy/report.h"
+#include "ucpolicy/topology.h"
+
+UCP_BEGIN_DECLS
+
+/** A configured checker (opaque). @since 1.0 */
+typedef struct ucp_checker ucp_checker;
+
+/** When the operating system's trust store supplies trust anchors. @since 1.0 */
+typedef enum ucp_system_trust {
+    UCP_SYSTEM_TRUST_AUTO = 0, /**< Only when no anchor was added with ucp_checker_add_trust() (default). @since 1.0 */
+    UCP_SYSTEM_TRUST_ON = 1,   /**< Always, in addition to added anchors. @since 1.0 */
+    UCP_SYSTEM_TRUST_OFF = 2   /**< Never. @since 1.0 */
+} ucp_system_trust;
+
+/** Pass to ucp_checker_set_time() to validate at the time of each check (the default). @since 1.0 */
+#define UCP_TIME_NOW INT64_MIN
+
+/**
+ * Create a checker with default settings: system trust (AUTO), validation at the current
+ * time, an expiry warning 30 days ahead.
+ * @param[out] out The checker; the caller frees it with ucp_checker_free().
+ * @returns ::UCP_OK or ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_new(ucp_checker **out);
+
+/** Free a checker; NULL is accepted. Reports it produced stay valid. @since 1.0 */
+UCP_EXPORT void ucp_checker_free(ucp_checker *checker);
+
+/**
+ * Add every certificate of @p anchors as a trust anchor. The checker keeps its own reference
+ * to the certificates; @p anchors may be freed afterwards.
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT or ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_add_trust(ucp_checker *checker, const ucp_input *anchors);
+
+/**
+ * Add every certificate of @p certs to the pool of untrusted intermediates used to build
+ * paths (CLI --chain). Order does not matter.
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT or ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_add_intermediates(ucp_checker *checker, const ucp_input *certs);
+
+/**
+ * Declare the roots that count as "public" for roles that need a publicly trusted CA
+ * (decision 12 of UC-ROLES.md: Edge external, reverse proxy, Teams Direct Routing). By default
+ * the system trust store is the public store; once this is called, only the roots added here
+ * are (for offline use, e.g. a copy of the Microsoft Trusted Root Program list).
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT or ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_add_public_roots(ucp_checker *checker, const ucp_input *roots);
+
+/**
+ * Choose when the system trust store supplies trust anchors.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_system_trust(ucp_checker *checker, ucp_system_trust mode);
+
+/**
+ * Set the validation time.
+ * @param[in] checker The checker.
+ * @param[in] unix_time Seconds since the Unix epoch (UTC), or ::UCP_TIME_NOW.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_time(ucp_checker *checker, int64_t unix_time);
+
+/**
+ * Warn when a certificate expires within @p days of the validation time (default 30; 0 disables
+ * the warning).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (more than 3650 days).
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_expiry_warning_days(ucp_checker *checker, unsigned days);
+
+/**
+ * Check the leaf of @p input (with the rest of @p input as its presented chain) against a role.
+ *
+ * Policy violations are findings in the report, not failures: a certificate that breaks every
+ * rule still gives ::UCP_OK and a report whose result is ::UCP_RESULT_FAIL.
+ *
+ * @param[in] checker The checker.
+ * @param[in] input The certificate and its chain.
+ * @param[in] role A role id or alias (see ucp_role_find()).
+ * @param[in] topology Deployment facts, or NULL for none (rules that need a missing fact
+ *            report an "input.facts-missing" warning instead of passing silently).
+ * @param[out] out The report; the caller frees it with ucp_report_free().
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT, ::UCP_E_UNKNOWN_ROLE (the message lists the
+ *          roles), ::UCP_E_CRYPTO or ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *checker, const ucp_input *input,
+                                        const char *role, const ucp_topology *topology,
+                                        ucp_report **out);
+
+UCP_END_DECLS
+
+#endif /* UCPOLICY_CHECKER_H */

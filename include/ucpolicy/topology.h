@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UCPOLICY_TOPOLOGY_H
+#define UCPOLICY_TOPOLOGY_H
+
+/**
+ * @file ucpolicy/topology.h
+ * @brief Deployment facts (the "topology") a role's name rules are checked against.
+ *
+ * A ::ucp_topology is a builder: create it, set facts one by one or load them from a JSON
+ * document, then pass it to ucp_checker_check(). The checker copies what it needs, so the
+ * topology may be changed or freed after the call. A topology is not safe to modify from
+ * several threads at once; reading it from several threads is safe.
+ *
+ * JSON form (all keys optional; unknown keys are an error, so typos are caught):
+ * @code{.json}
+ * { "product": "sfb2019", "fqdn": "fe01.contoso.com", "pool": "pool01.contoso.com",
+ *   "sipDomains": ["contoso.com"], "simpleUrls": ["https://meet.contoso.com"],
+ *   "webFqdn": "webext.contoso.com", "accessEdge": "sip.contoso.com",
+ *   "webConfEdge": "webcon.contoso.com", "xmppDomain": "contoso.com" }
+ * @endcode
+ */
+
+#include "ucpolicy/catalogue.h"
+#include "ucpolicy/common.h"
+
+UCP_BEGIN_DECLS
+
+/** Deployment facts (opaque). @since 1.0 */
+typedef struct ucp_topology ucp_topology;
+
+/** The fact's CLI spelling without dashes, e.g. "sip-domain"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_fact_name(ucp_fact fact);
+/** The fact's key in the topology JSON, e.g. "sipDomains"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_fact_json_key(ucp_fact fact);
+/** Whether a fact takes several values (sip-domain, simple-url). @since 1.0 */
+UCP_EXPORT bool ucp_fact_is_list(ucp_fact fact);
+/**
+ * Parse a fact name (CLI spelling or JSON key, case-insensitive).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_fact_from_name(ucp_fact *out, const char *name);
+
+/**
+ * Create an empty topology (product: SfB Server 2019).
+ * @param[out] out The new topology; the caller frees it with ucp_topology_free().
+ * @returns ::UCP_OK or ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_new(ucp_topology **out);
+
+/**
+ * Free a topology.
+ * @param[in] topology The topology; NULL is accepted.
+ * @since 1.0
+ */
+UCP_EXPORT void ucp_topology_free(ucp_topology *topology);
+
+/**
+ * Set a fact, replacing any previous value(s).
+ *
+ * FQDN facts are validated (letters, digits, hyphens and dots, at least two labels) and
+ * stored in lower case with any trailing dot removed. A simple URL may be given as a URL
+ * ("https://meet.contoso.com/abc") or a host name; its host is kept.
+ *
+ * @param[in] topology The topology.
+ * @param[in] fact The fact.
+ * @param[in] value The value; NULL or "" removes the fact.
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT or ::UCP_E_TOPOLOGY (the message names the
+ *          fact and why the value is not acceptable).
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_set(ucp_topology *topology, ucp_fact fact, const char *value);
+
+/**
+ * Add a value to a list fact (sip-domain, simple-url). For single-valued facts this is
+ * ucp_topology_set(). Duplicates are kept once.
+ * @returns As ucp_topology_set().
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_add(ucp_topology *topology, ucp_fact fact, const char *value);
+
+/** Number of values of a fact (0 when unset). @since 1.0 */
+UCP_EXPORT size_t ucp_topology_count(const ucp_topology *topology, ucp_fact fact);
+
+/**
+ * A value of a fact.
+ * @returns Borrowed, valid until the fact is next changed; NULL out of range.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_topology_get(const ucp_topology *topology, ucp_fact fact, size_t index);
+
+/**
+ * Set the product release (default ::UCP_PRODUCT_SFB2019).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_set_product(ucp_topology *topology, ucp_product product);
+
+/** The product release. @since 1.0 */
+UCP_EXPORT ucp_product ucp_topology_product(const ucp_topology *topology);
+
+/**
+ * Merge facts from a JSON document held in memory (see the file comment for its form).
+ *
+ * Facts present in the document replace those in @p topology; list facts are replaced as a
+ * whole. On failure @p topology is unchanged.
+ *
+ * @param[in] topology The topology.
+ * @param[in] data The JSON text (UTF-8).
+ * @param[in] length Its length in bytes.
+ * @param[in] name A name for messages (a file name), or NULL.
+ * @returns ::UCP_OK, ::UCP_E_TOPOLOGY (syntax error with line and column, unknown key, wrong
+ *          type, invalid value; the message names which), ::UCP_E_TOO_LARGE or
+ *          ::UCP_E_NO_MEMORY.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_load_data(ucp_topology *topology, const uint8_t *data,
+                                             size_t length, const char *name);
+
+/**
+ * Merge facts from a JSON file; as ucp_topology_load_data().
+ * @returns Also ::UCP_E_IO when the file cannot be read.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_load_file(ucp_topology *topology, const char *path);
+
+/**
+ * Serialise the topology as JSON (the form ucp_topology_load_data() reads).
+ * @param[in] topology The topology.
+ * @param[out] out Filled with the JSON text; release with ucp_buffer_dispose().
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_topology_to_json(const ucp_topology *topology, ucp_buffer *out);
+
+UCP_END_DECLS
+
+#endif /* UCPOLICY_TOPOLOGY_H */
