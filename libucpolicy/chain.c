@@ -1,0 +1,431 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Path building: from the leaf to a trust anchor through an unordered pool (the rest of the
+ * input, the checker's intermediates, the anchors), depth first with backtracking. When a
+ * candidate issuer leads to a path with problems (bad signature, not a CA, expired, pathLen,
+ * EKU), other candidates are tried; the first problem-free trusted path wins, otherwise the best
+ * path found is reported with its problems. Work is bounded: depth, candidates per certificate,
+ * complete paths and signature checks (UCP_MAX_* in ucpolicy-private.h).
+ *
+ * GnuTLS verifies one sorted chain and counts a missing EKU as any purpose, so it is used here for
+ * signatures only (ucp_certificate_verify_signature); every other path rule is ours and reported
+ * as its own finding. Validity is checked at the caller's validation time, never through
+ * GnuTLS's process-global time hook.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ucpolicy-private.h"
+
+#define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
+#define OID_ANY_EKU "2.5.29.37.0"
+
+struct builder {
+    ucp_checker *checker;
+    int64_t now;
+    struct ucp_pool presented;
+    const struct ucp_pool *system; /* NULL when the system store supplies no anchors */
+    size_t sigchecks;
+    size_t paths;
+    bool exhausted;
+    bool found;
+    /* the path under construction */
+    ucp_certificate *certs[UCP_MAX_PATH_DEPTH];
+    enum ucp_cert_source sources[UCP_MAX_PATH_DEPTH];
+    bool sig_ok[UCP_MAX_PATH_DEPTH]; /* sig_ok[i]: certs[i-1] verifies with certs[i] */
+    size_t n;
+    /* the best complete path so far */
+    struct ucp_path best;
+    int best_score;
+};
+
+const char *ucp_cert_source_name(enum ucp_cert_source s)
+{
+    switch (s) {
+    case UCP_SOURCE_INPUT: return "input";
+    case UCP_SOURCE_INTERMEDIATES: return "intermediates";
+    case UCP_SOURCE_TRUST: return "trust";
+    case UCP_SOURCE_SYSTEM: return "system";
+    }
+    return "";
+}
+
+void ucp_problem_dispose(struct ucp_problem *p)
+{
+    for (size_t i = 0; i < p->nargs; i++)
+        free(p->values[i]);
+    p->nargs = 0;
+}
+
+static void path_dispose(struct ucp_path *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        ucp_certificate_unref(p->certs[i]);
+    for (size_t i = 0; i < p->nproblems; i++)
+        ucp_problem_dispose(&p->problems[i]);
+    free(p->problems);
+    memset(p, 0, sizeof *p);
+}
+
+void ucp_path_result_dispose(struct ucp_path_result *r)
+{
+    path_dispose(&r->best);
+}
+
+/* Add a problem with name/value argument pairs (NULL-terminated list). */
+static bool add_problem(struct ucp_path *p, enum ucp_rule_id rule, int index, ...)
+{
+    struct ucp_problem *v = realloc(p->problems, (p->nproblems + 1) * sizeof *v);
+    if (!v)
+        return false;
+    p->problems = v;
+    struct ucp_problem *pr = &v[p->nproblems];
+    memset(pr, 0, sizeof *pr);
+    pr->rule = rule;
+    pr->cert_index = index;
+    va_list ap;
+    va_start(ap, index);
+    bool ok = true;
+    for (;;) {
+        const char *name = va_arg(ap, const char *);
+        if (!name)
+            break;
+        const char *value = va_arg(ap, const char *);
+        if (pr->nargs < UCP_PROBLEM_MAX_ARGS) {
+            pr->names[pr->nargs] = name;
+            pr->values[pr->nargs] = ucp_strdup(value ? value : "");
+            if (!pr->values[pr->nargs])
+                ok = false;
+            pr->nargs++;
+        }
+    }
+    va_end(ap);
+    p->nproblems++;
+    return ok;
+}
+
+static bool is_anchor_entity(struct builder *b, const ucp_certificate *cert, enum ucp_cert_source *src)
+{
+    if (ucp_pool_contains_entity(&b->checker->anchors, cert)) {
+        *src = UCP_SOURCE_TRUST;
+        return true;
+    }
+    if (b->system && ucp_pool_contains_entity(b->system, cert)) {
+        *src = UCP_SOURCE_SYSTEM;
+        return true;
+    }
+    return false;
+}
+
+static bool has_eku(const ucp_certificate *c, const char *oid)
+{
+    for (size_t i = 0; i < c->nekus; i++)
+        if (strcmp(c->ekus[i], oid) == 0)
+            return true;
+    return false;
+}
+
+static char *eku_list(const ucp_certificate *c)
+{
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    ucp_sb_appendn(&sb, "", 0);
+    for (size_t i = 0; i < c->nekus; i++)
+        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_eku_name(c->ekus[i]));
+    if (!c->nekus)
+        ucp_sb_append(&sb, "(none)");
+    return ucp_sb_finish(&sb);
+}
+
+static int status_rank(ucp_chain_status s)
+{
+    switch (s) {
+    case UCP_CHAIN_VALID: return 0;
+    case UCP_CHAIN_INVALID: return 1;
+    case UCP_CHAIN_UNTRUSTED: return 2;
+    case UCP_CHAIN_INCOMPLETE: return 3;
+    }
+    return 4;
+}
+
+/* Evaluate the current path (complete: ends at an anchor, an untrusted root or a missing issuer)
+ * and keep it if it beats the best so far. */
+static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule_id terminal_rule)
+{
+    struct ucp_path p;
+    memset(&p, 0, sizeof p);
+    p.n = b->n;
+    for (size_t i = 0; i < b->n; i++) {
+        p.certs[i] = b->certs[i];
+        p.sources[i] = b->sources[i];
+    }
+    p.trusted = terminal == UCP_CHAIN_VALID;
+    b->paths++;
+    char date[32];
+    for (size_t i = 1; i < b->n; i++) {
+        const ucp_certificate *child = b->certs[i - 1], *ca = b->certs[i];
+        bool anchor = p.trusted && i == b->n - 1;
+        if (!b->sig_ok[i])
+            add_problem(&p, UCP_RULE_CHAIN_BAD_SIGNATURE, (int)(i - 1), "subject", child->subject,
+                        "issuer", ca->subject, NULL);
+        if (ca->has_bc && !ca->bc_ca)
+            add_problem(&p, UCP_RULE_CHAIN_ISSUER_NOT_CA, (int)i, "subject", ca->subject, "reason",
+                        "its basic constraints say CA:FALSE", NULL);
+        else if (!ca->has_bc && !(anchor && ca->self_signed))
+            add_problem(&p, UCP_RULE_CHAIN_ISSUER_NOT_CA, (int)i, "subject", ca->subject, "reason",
+                        "it has no basic constraints extension (CA:TRUE)", NULL);
+        if (ca->has_ku && !(ca->ku & GNUTLS_KEY_KEY_CERT_SIGN))
+            add_problem(&p, UCP_RULE_CHAIN_ISSUER_NOT_CA, (int)i, "subject", ca->subject, "reason",
+                        "its key usage lacks keyCertSign", NULL);
+        if (ca->bc_ca && ca->pathlen >= 0) {
+            /* Intermediate CA certificates below this one, self-issued ones excluded. */
+            size_t below = 0;
+            for (size_t k = 1; k < i; k++)
+                if (!b->certs[k]->self_issued)
+                    below++;
+            if (below > (size_t)ca->pathlen) {
+                char pl[32], d[32];
+                snprintf(pl, sizeof pl, "%d", ca->pathlen);
+                snprintf(d, sizeof d, "%zu", below);
+                add_problem(&p, UCP_RULE_CHAIN_PATH_LENGTH, (int)i, "subject", ca->subject, "pathlen",
+                            pl, "depth", d, NULL);
+            }
+        }
+        if (ca->not_after < b->now) {
+            ucp_format_date(ca->not_after, date, sizeof date);
+            add_problem(&p, UCP_RULE_CHAIN_EXPIRED, (int)i, "subject", ca->subject, "state",
+                        "expired on", "date", date, NULL);
+        } else if (ca->not_before > b->now) {
+            ucp_format_date(ca->not_before, date, sizeof date);
+            add_problem(&p, UCP_RULE_CHAIN_EXPIRED, (int)i, "subject", ca->subject, "state",
+                        "is not valid before", "date", date, NULL);
+        }
+        if (ca->has_eku && !has_eku(ca, OID_SERVER_AUTH) && !has_eku(ca, OID_ANY_EKU)) {
+            char *ekus = eku_list(ca);
+            add_problem(&p, UCP_RULE_CHAIN_INTERMEDIATE_EKU, (int)i, "subject", ca->subject, "ekus",
+                        ekus ? ekus : "", NULL);
+            free(ekus);
+        }
+    }
+    const ucp_certificate *last = b->certs[b->n - 1];
+    if (terminal == UCP_CHAIN_UNTRUSTED) {
+        add_problem(&p, UCP_RULE_CHAIN_UNTRUSTED_ROOT, (int)(b->n - 1), "subject", last->subject, NULL);
+        p.status = UCP_CHAIN_UNTRUSTED;
+    } else if (terminal == UCP_CHAIN_INCOMPLETE) {
+        if (terminal_rule == UCP_RULE_CHAIN_TOO_LONG) {
+            char max[32];
+            snprintf(max, sizeof max, "%d", UCP_MAX_PATH_DEPTH);
+            add_problem(&p, UCP_RULE_CHAIN_TOO_LONG, (int)(b->n - 1), "max", max, NULL);
+        } else {
+            char *hint = last->nca_issuers_urls
+                             ? ucp_asprintf(" The issuer certificate can be fetched from %s (AIA caIssuers).",
+                                            last->ca_issuers_urls[0])
+                             : NULL;
+            add_problem(&p, UCP_RULE_CHAIN_ISSUER_MISSING, (int)(b->n - 1), "subject", last->subject,
+                        "issuer", last->issuer, "hint", hint ? hint : "", NULL);
+            free(hint);
+        }
+        p.status = UCP_CHAIN_INCOMPLETE;
+    } else {
+        p.status = p.nproblems ? UCP_CHAIN_INVALID : UCP_CHAIN_VALID;
+    }
+    int score = status_rank(p.status) * 100000 + (int)p.nproblems * 16 + (int)p.n;
+    if (b->best.n == 0 || score < b->best_score) {
+        for (size_t i = 0; i < p.n; i++)
+            ucp_certificate_mut_ref(p.certs[i]);
+        path_dispose(&b->best);
+        b->best = p;
+        b->best_score = score;
+    } else {
+        for (size_t i = 0; i < p.nproblems; i++)
+            ucp_problem_dispose(&p.problems[i]);
+        free(p.problems);
+    }
+    if (p.status == UCP_CHAIN_VALID)
+        b->found = true;
+}
+
+struct candidate {
+    ucp_certificate *cert;
+    enum ucp_cert_source source;
+    bool anchor;
+};
+
+struct collector {
+    struct builder *b;
+    const ucp_certificate *child;
+    struct candidate v[UCP_MAX_CANDIDATES];
+    size_t n;
+    enum ucp_cert_source source;
+    bool anchors; /* collecting from an anchor pool */
+};
+
+static bool in_path(const struct builder *b, const ucp_certificate *c)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (ucp_certificate_same_entity(b->certs[i], c))
+            return true;
+    return false;
+}
+
+static bool collect(ucp_certificate *cert, void *data)
+{
+    struct collector *col = data;
+    if (col->n >= UCP_MAX_CANDIDATES)
+        return false;
+    if (!ucp_certificate_issued_by(col->child, cert) || in_path(col->b, cert))
+        return true;
+    for (size_t i = 0; i < col->n; i++) {
+        /* Same certificate from two pools, or a cross-certificate of an anchor already listed:
+         * the anchor wins. */
+        if (ucp_certificate_same(col->v[i].cert, cert) ||
+            (col->v[i].anchor && ucp_certificate_same_entity(col->v[i].cert, cert)))
+            return true;
+    }
+    enum ucp_cert_source src = col->source;
+    bool anchor = col->anchors;
+    if (!anchor && is_anchor_entity(col->b, cert, &src)) {
+        /* A presented copy of an anchor (or a cross-certificate of one): collected from the anchor
+         * pool instead. */
+        return true;
+    }
+    col->v[col->n].cert = cert;
+    col->v[col->n].source = src;
+    col->v[col->n].anchor = anchor;
+    col->n++;
+    return true;
+}
+
+static int candidate_rank(const struct builder *b, const struct candidate *c)
+{
+    int r = c->anchor ? 0 : 4;
+    if (c->cert->not_after < b->now || c->cert->not_before > b->now)
+        r += 2;
+    if (c->cert->has_bc && !c->cert->bc_ca)
+        r += 1;
+    return r;
+}
+
+static void extend(struct builder *b)
+{
+    if (b->found || b->exhausted)
+        return;
+    ucp_certificate *cur = b->certs[b->n - 1];
+    if (b->paths >= UCP_MAX_PATHS) {
+        b->exhausted = true;
+        return;
+    }
+    struct collector col;
+    memset(&col, 0, sizeof col);
+    col.b = b;
+    col.child = cur;
+    col.anchors = true;
+    col.source = UCP_SOURCE_TRUST;
+    ucp_pool_each_subject(&b->checker->anchors, &cur->raw_issuer, collect, &col);
+    if (b->system) {
+        col.source = UCP_SOURCE_SYSTEM;
+        ucp_pool_each_subject(b->system, &cur->raw_issuer, collect, &col);
+    }
+    col.anchors = false;
+    col.source = UCP_SOURCE_INPUT;
+    ucp_pool_each_subject(&b->presented, &cur->raw_issuer, collect, &col);
+    col.source = UCP_SOURCE_INTERMEDIATES;
+    ucp_pool_each_subject(&b->checker->intermediates, &cur->raw_issuer, collect, &col);
+
+    if (col.n == 0) {
+        if (cur->self_signed)
+            complete(b, UCP_CHAIN_UNTRUSTED, UCP_RULE__COUNT);
+        else
+            complete(b, UCP_CHAIN_INCOMPLETE, UCP_RULE_CHAIN_ISSUER_MISSING);
+        return;
+    }
+    /* Stable sort: anchors first, then certificates valid now, then CA certificates. */
+    for (size_t i = 1; i < col.n; i++) {
+        struct candidate t = col.v[i];
+        size_t j = i;
+        while (j > 0 && candidate_rank(b, &col.v[j - 1]) > candidate_rank(b, &t)) {
+            col.v[j] = col.v[j - 1];
+            j--;
+        }
+        col.v[j] = t;
+    }
+    for (size_t i = 0; i < col.n && !b->found && !b->exhausted; i++) {
+        if (b->n >= UCP_MAX_PATH_DEPTH) {
+            complete(b, UCP_CHAIN_INCOMPLETE, UCP_RULE_CHAIN_TOO_LONG);
+            return;
+        }
+        if (b->sigchecks >= UCP_MAX_SIGNATURE_CHECKS) {
+            b->exhausted = true;
+            return;
+        }
+        b->sigchecks++;
+        bool ok = ucp_certificate_verify_signature(cur, col.v[i].cert);
+        b->certs[b->n] = col.v[i].cert;
+        b->sources[b->n] = col.v[i].source;
+        b->sig_ok[b->n] = ok;
+        b->n++;
+        if (col.v[i].anchor)
+            complete(b, UCP_CHAIN_VALID, UCP_RULE__COUNT);
+        else
+            extend(b);
+        b->n--;
+    }
+}
+
+ucp_status ucp_build_path(ucp_checker *checker, const ucp_input *input, int64_t now,
+                          struct ucp_path_result *out)
+{
+    memset(out, 0, sizeof *out);
+    struct builder *b = calloc(1, sizeof *b);
+    if (!b)
+        return ucp_fail_nomem();
+    b->checker = checker;
+    b->now = now;
+    ucp_pool_init(&b->presented);
+    ucp_status st = UCP_OK;
+    for (size_t i = 1; i < input->ncerts && st == UCP_OK; i++)
+        st = ucp_pool_add(&b->presented, input->certs[i]);
+    if (st != UCP_OK)
+        goto out;
+    bool system = checker->system_mode == UCP_SYSTEM_TRUST_ON ||
+                  (checker->system_mode == UCP_SYSTEM_TRUST_AUTO && checker->anchors.n == 0);
+    if (system)
+        b->system = ucp_checker_system_pool(checker);
+
+    ucp_certificate *leaf = input->certs[0];
+    b->certs[0] = leaf;
+    b->sources[0] = UCP_SOURCE_INPUT;
+    b->sig_ok[0] = true;
+    b->n = 1;
+    enum ucp_cert_source src;
+    if (is_anchor_entity(b, leaf, &src)) {
+        /* The leaf itself is trusted (a pinned or self-signed certificate given as an anchor). */
+        b->sources[0] = src;
+        complete(b, UCP_CHAIN_VALID, UCP_RULE__COUNT);
+    } else {
+        extend(b);
+    }
+    if (b->exhausted && !b->found) {
+        char checks[32];
+        snprintf(checks, sizeof checks, "%zu", b->sigchecks);
+        if (b->best.n == 0) {
+            b->best.certs[0] = ucp_certificate_mut_ref(leaf);
+            b->best.sources[0] = UCP_SOURCE_INPUT;
+            b->best.n = 1;
+            b->best.status = UCP_CHAIN_INCOMPLETE;
+        }
+        add_problem(&b->best, UCP_RULE_CHAIN_SEARCH_LIMIT, 0, "checks", checks, NULL);
+    }
+    out->best = b->best;
+    memset(&b->best, 0, sizeof b->best);
+    out->paths_tried = b->paths;
+    out->signature_checks = b->sigchecks;
+out:
+    path_dispose(&b->best);
+    ucp_pool_dispose(&b->presented);
+    free(b);
+    return st;
+}

@@ -1,0 +1,571 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading certificate containers. The format is detected from the content, never from the file
+ * name: a "-----BEGIN " line means PEM (certificates, PKCS#7 blocks, keys); otherwise the outer
+ * DER SEQUENCE is inspected with libtasn1's primitives: an INTEGER first (the PFX version) means
+ * PKCS#12, an OBJECT IDENTIFIER (ContentInfo) means PKCS#7, a SEQUENCE (tbsCertificate) means a
+ * certificate. GnuTLS decodes each container; base64 is GnuTLS's decoder.
+ */
+#include "config.h"
+
+#include <libtasn1.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/pkcs12.h>
+#include <gnutls/pkcs7.h>
+
+#include "ucpolicy-private.h"
+
+struct certlist {
+    ucp_certificate **v;
+    size_t n;
+    size_t cap;
+};
+
+static ucp_status certlist_push(struct certlist *l, ucp_certificate *c, const char *source)
+{
+    if (l->n >= UCP_MAX_CERTIFICATES) {
+        ucp_certificate_unref(c);
+        return ucp_fail(UCP_E_TOO_LARGE, source, "more than %d certificates", UCP_MAX_CERTIFICATES);
+    }
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 4;
+        ucp_certificate **v = realloc(l->v, cap * sizeof *v);
+        if (!v) {
+            ucp_certificate_unref(c);
+            return ucp_fail_nomem();
+        }
+        l->v = v;
+        l->cap = cap;
+    }
+    l->v[l->n++] = c;
+    return UCP_OK;
+}
+
+static void certlist_dispose(struct certlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ucp_certificate_unref(l->v[i]);
+    free(l->v);
+    l->v = NULL;
+    l->n = l->cap = 0;
+}
+
+static size_t line_of(const uint8_t *data, size_t off)
+{
+    size_t line = 1;
+    for (size_t i = 0; i < off; i++)
+        if (data[i] == '\n')
+            line++;
+    return line;
+}
+
+/* Outer DER TLV: total encoded length, or a status with a message. */
+static ucp_status der_outer(const uint8_t *data, size_t len, const char *source, size_t *total,
+                            bool *indefinite)
+{
+    unsigned char cls;
+    int taglen, lenlen;
+    unsigned long tag;
+    *indefinite = false;
+    if (len < 2 || asn1_get_tag_der(data, (int)(len > INT32_MAX ? INT32_MAX : len), &cls, &taglen, &tag) != ASN1_SUCCESS ||
+        cls != (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED) || tag != ASN1_TAG_SEQUENCE)
+        return ucp_fail(UCP_E_FORMAT, source,
+                        "not a certificate: no PEM '-----BEGIN' line, and the data does not start "
+                        "with a DER SEQUENCE");
+    long l = asn1_get_length_der(data + taglen, (int)(len - (size_t)taglen > INT32_MAX ? INT32_MAX : len - (size_t)taglen), &lenlen);
+    if (l == -1 && (size_t)taglen < len && data[taglen] == 0x80) {
+        *indefinite = true;
+        *total = len;
+        return UCP_OK;
+    }
+    if (l < 0)
+        return ucp_fail(UCP_E_CORRUPT, source,
+                        "truncated or malformed DER: the outer length cannot be read");
+    size_t need = (size_t)taglen + (size_t)lenlen + (size_t)l;
+    if (need > len)
+        return ucp_fail(UCP_E_CORRUPT, source,
+                        "truncated DER: the structure declares %zu bytes but only %zu are present",
+                        need, len);
+    *total = need;
+    return UCP_OK;
+}
+
+static bool only_padding(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != 0 && p[i] != ' ' && p[i] != '\n' && p[i] != '\r' && p[i] != '\t')
+            return false;
+    return true;
+}
+
+static ucp_status add_der_cert(struct certlist *l, const uint8_t *der, size_t len, const char *source,
+                               bool allow_trailing)
+{
+    size_t total;
+    bool indefinite;
+    ucp_status st = der_outer(der, len, source, &total, &indefinite);
+    if (st != UCP_OK)
+        return st;
+    if (indefinite)
+        return ucp_fail(UCP_E_CORRUPT, source,
+                        "the certificate uses BER indefinite-length encoding; certificates must be DER");
+    if (total < len && !allow_trailing && !only_padding(der + total, len - total))
+        return ucp_fail(UCP_E_CORRUPT, source,
+                        "%zu bytes of trailing data after the DER certificate", len - total);
+    ucp_certificate *c;
+    st = ucp_certificate_from_der(&c, der, total, source, l->n);
+    if (st != UCP_OK)
+        return st;
+    return certlist_push(l, c, source);
+}
+
+/* Put the leaf first: the certificate that issued none of the others (preferring a non-CA), then
+ * its issuers in order, then whatever is left. PKCS#7 bags are unordered by definition. */
+static void order_leaf_first(struct certlist *l)
+{
+    if (l->n < 2)
+        return;
+    size_t leaf = SIZE_MAX;
+    for (int pass = 0; pass < 2 && leaf == SIZE_MAX; pass++) {
+        for (size_t i = 0; i < l->n; i++) {
+            if (pass == 0 && l->v[i]->bc_ca)
+                continue;
+            bool issues_other = false;
+            for (size_t j = 0; j < l->n && !issues_other; j++)
+                if (j != i && !l->v[j]->self_issued && ucp_certificate_issued_by(l->v[j], l->v[i]))
+                    issues_other = true;
+            if (!issues_other) {
+                leaf = i;
+                break;
+            }
+        }
+    }
+    if (leaf == SIZE_MAX)
+        leaf = 0;
+    ucp_certificate *t = l->v[0];
+    l->v[0] = l->v[leaf];
+    l->v[leaf] = t;
+    for (size_t k = 1; k < l->n; k++) {
+        for (size_t j = k; j < l->n; j++) {
+            if (ucp_certificate_issued_by(l->v[k - 1], l->v[j]) && !l->v[k - 1]->self_issued) {
+                t = l->v[k];
+                l->v[k] = l->v[j];
+                l->v[j] = t;
+                break;
+            }
+        }
+    }
+}
+
+static ucp_status parse_pkcs7(struct certlist *l, const uint8_t *data, size_t len, const char *source)
+{
+    gnutls_pkcs7_t p7;
+    int ret = gnutls_pkcs7_init(&p7);
+    if (ret < 0)
+        return ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, source, "%s", gnutls_strerror(ret));
+    gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
+    ucp_status st = UCP_OK;
+    ret = gnutls_pkcs7_import(p7, &d, GNUTLS_X509_FMT_DER);
+    if (ret < 0) {
+        st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                             "not a valid PKCS#7 certificate bag: %s", gnutls_strerror(ret));
+        goto out;
+    }
+    int count = gnutls_pkcs7_get_crt_count(p7);
+    if (count <= 0) {
+        st = ucp_fail(UCP_E_NO_CERTIFICATE, source, "the PKCS#7 structure holds no certificate");
+        goto out;
+    }
+    for (int i = 0; i < count; i++) {
+        gnutls_datum_t c = {NULL, 0};
+        ret = gnutls_pkcs7_get_crt_raw2(p7, (unsigned)i, &c);
+        if (ret < 0) {
+            st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                 "PKCS#7 certificate %d cannot be read: %s", i + 1, gnutls_strerror(ret));
+            goto out;
+        }
+        st = add_der_cert(l, c.data, c.size, source, false);
+        gnutls_free(c.data);
+        if (st != UCP_OK)
+            goto out;
+    }
+    order_leaf_first(l);
+out:
+    gnutls_pkcs7_deinit(p7);
+    return st;
+}
+
+static ucp_status check_iterations(unsigned iter, const char *what, const char *source)
+{
+    if (iter > UCP_MAX_PKCS12_ITERATIONS)
+        return ucp_fail(UCP_E_LIMIT, source,
+                        "the PKCS#12 %s asks for %u key-derivation iterations; the limit is %d "
+                        "(a hostile file could otherwise hold the check for minutes)",
+                        what, iter, UCP_MAX_PKCS12_ITERATIONS);
+    return UCP_OK;
+}
+
+static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t *data, size_t len,
+                               const char *source, const char *password)
+{
+    gnutls_pkcs12_t p12;
+    int ret = gnutls_pkcs12_init(&p12);
+    if (ret < 0)
+        return ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, source, "%s", gnutls_strerror(ret));
+    ucp_status st = UCP_OK;
+    gnutls_x509_privkey_t key = NULL;
+    gnutls_x509_crt_t *chain = NULL, *extra = NULL;
+    unsigned nchain = 0, nextra = 0;
+    gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
+    ret = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0);
+    if (ret < 0) {
+        st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                             "not a valid PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
+        goto out;
+    }
+    /* Bound the key-derivation work before any of it runs. */
+    unsigned mac = 0, iter = 0, salt_size = 64;
+    unsigned char salt[64];
+    bool has_mac = false;
+    ret = gnutls_pkcs12_mac_info(p12, &mac, salt, &salt_size, &iter, NULL);
+    if (ret >= 0) {
+        has_mac = true;
+        if ((st = check_iterations(iter, "MAC", source)) != UCP_OK)
+            goto out;
+    }
+    for (int i = 0;; i++) {
+        gnutls_pkcs12_bag_t bag;
+        if (gnutls_pkcs12_bag_init(&bag) < 0) {
+            st = ucp_fail_nomem();
+            goto out;
+        }
+        ret = gnutls_pkcs12_get_bag(p12, i, bag);
+        if (ret < 0) {
+            gnutls_pkcs12_bag_deinit(bag);
+            break;
+        }
+        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+            unsigned schema = 0, cipher = 0, bag_iter = 0;
+            salt_size = sizeof salt;
+            if (gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &bag_iter, NULL) >= 0)
+                st = check_iterations(bag_iter, "encrypted bag", source);
+        }
+        gnutls_pkcs12_bag_deinit(bag);
+        if (st != UCP_OK)
+            goto out;
+    }
+    /* Windows writes an empty password as "" (and some tools as no password at all). */
+    const char *candidates[2] = {password, NULL};
+    size_t ncand = 1;
+    if (!password || !*password) {
+        candidates[0] = "";
+        candidates[1] = NULL;
+        ncand = 2;
+    }
+    const char *pw = candidates[0];
+    if (has_mac) {
+        bool ok = false;
+        for (size_t k = 0; k < ncand && !ok; k++) {
+            if (gnutls_pkcs12_verify_mac(p12, candidates[k]) >= 0) {
+                pw = candidates[k];
+                ok = true;
+            }
+        }
+        if (!ok) {
+            st = ucp_fail(UCP_E_PASSWORD, source,
+                          password && *password
+                              ? "wrong password for the PKCS#12 file (MAC verification failed)"
+                              : "the PKCS#12 file is protected by a password and none was given");
+            goto out;
+        }
+    }
+    ret = gnutls_pkcs12_simple_parse(p12, pw, &key, &chain, &nchain, &extra, &nextra, NULL,
+                                     GNUTLS_PKCS12_SP_INCLUDE_SELF_SIGNED);
+    if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_MAC_VERIFY_FAILED) {
+        st = ucp_fail_origin(UCP_E_PASSWORD, UCP_ORIGIN_GNUTLS, ret, source,
+                             "the PKCS#12 file cannot be decrypted with the %s password",
+                             password && *password ? "given" : "empty");
+        goto out;
+    }
+    if (ret < 0 && ret != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
+        st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                             "the PKCS#12 file cannot be read: %s", gnutls_strerror(ret));
+        goto out;
+    }
+    *has_key = key != NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        gnutls_x509_crt_t *v = pass ? extra : chain;
+        unsigned n = pass ? nextra : nchain;
+        for (unsigned i = 0; i < n; i++) {
+            gnutls_datum_t der = {NULL, 0};
+            ret = gnutls_x509_crt_export2(v[i], GNUTLS_X509_FMT_DER, &der);
+            if (ret < 0) {
+                st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                     "a certificate of the PKCS#12 file cannot be read: %s",
+                                     gnutls_strerror(ret));
+                goto out;
+            }
+            st = add_der_cert(l, der.data, der.size, source, false);
+            gnutls_free(der.data);
+            if (st != UCP_OK)
+                goto out;
+        }
+    }
+    if (l->n == 0) {
+        st = ucp_fail(UCP_E_NO_CERTIFICATE, source, "the PKCS#12 file holds no certificate");
+        goto out;
+    }
+    /* Without a key, the leaf is not known from the file: order the bag as PKCS#7. */
+    if (!key)
+        order_leaf_first(l);
+out:
+    if (key)
+        gnutls_x509_privkey_deinit(key);
+    for (unsigned i = 0; i < nchain; i++)
+        gnutls_x509_crt_deinit(chain[i]);
+    gnutls_free(chain);
+    for (unsigned i = 0; i < nextra; i++)
+        gnutls_x509_crt_deinit(extra[i]);
+    gnutls_free(extra);
+    gnutls_pkcs12_deinit(p12);
+    return st;
+}
+
+static const uint8_t *find(const uint8_t *hay, size_t hlen, const char *needle)
+{
+    size_t nlen = strlen(needle);
+    if (nlen == 0 || hlen < nlen)
+        return NULL;
+    return memmem(hay, hlen, needle, nlen);
+}
+
+static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint8_t *data, size_t len)
+{
+    const char *source = in->name;
+    size_t off = 0;
+    size_t blocks = 0, pkcs7_blocks = 0;
+    char other[64] = "";
+    while (off < len) {
+        const uint8_t *b = find(data + off, len - off, "-----BEGIN ");
+        if (!b)
+            break;
+        size_t bstart = (size_t)(b - data);
+        const uint8_t *lab = b + 11;
+        const uint8_t *labend = find(lab, len - (size_t)(lab - data), "-----");
+        const uint8_t *nl = memchr(lab, '\n', len - (size_t)(lab - data));
+        if (!labend || (nl && labend > nl) || labend - lab > 40)
+            return ucp_fail(UCP_E_CORRUPT, source, "line %zu: malformed PEM BEGIN line",
+                            line_of(data, bstart));
+        char label[48];
+        memcpy(label, lab, (size_t)(labend - lab));
+        label[labend - lab] = '\0';
+        char endline[64];
+        snprintf(endline, sizeof endline, "-----END %s-----", label);
+        const uint8_t *e = find(labend, len - (size_t)(labend - data), endline);
+        if (!e)
+            return ucp_fail(UCP_E_CORRUPT, source,
+                            "line %zu: the PEM block '%s' has no END line (the file is truncated)",
+                            line_of(data, bstart), label);
+        size_t bend = (size_t)(e - data) + strlen(endline);
+        off = bend;
+        blocks++;
+        bool is_cert = strcmp(label, "CERTIFICATE") == 0 || strcmp(label, "X509 CERTIFICATE") == 0 ||
+                       strcmp(label, "TRUSTED CERTIFICATE") == 0;
+        bool is_p7 = strcmp(label, "PKCS7") == 0 || strcmp(label, "CERTIFICATE CHAIN") == 0;
+        if (strstr(label, "PRIVATE KEY")) {
+            in->has_key = true;
+            continue;
+        }
+        if (!is_cert && !is_p7) {
+            if (!other[0])
+                snprintf(other, sizeof other, "%s", label);
+            continue;
+        }
+        gnutls_datum_t block = {(unsigned char *)data + bstart, (unsigned)(bend - bstart)};
+        gnutls_datum_t der = {NULL, 0};
+        int ret = gnutls_pem_base64_decode2(label, &block, &der);
+        if (ret < 0)
+            return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                   "line %zu: the PEM block '%s' is not valid base64: %s",
+                                   line_of(data, bstart), label, gnutls_strerror(ret));
+        char where[600];
+        snprintf(where, sizeof where, "%s (line %zu)", source, line_of(data, bstart));
+        ucp_status st;
+        if (is_p7) {
+            pkcs7_blocks++;
+            st = parse_pkcs7(l, der.data, der.size, where);
+        } else {
+            /* OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate. */
+            st = add_der_cert(l, der.data, der.size, where, strcmp(label, "TRUSTED CERTIFICATE") == 0);
+        }
+        gnutls_free(der.data);
+        if (st != UCP_OK)
+            return st;
+    }
+    if (l->n == 0) {
+        if (in->has_key)
+            return ucp_fail(UCP_E_NO_CERTIFICATE, source, "the file holds a private key but no certificate");
+        if (other[0])
+            return ucp_fail(UCP_E_NO_CERTIFICATE, source,
+                            "the file holds a PEM '%s' block but no certificate", other);
+        return ucp_fail(UCP_E_NO_CERTIFICATE, source, "no PEM block found");
+    }
+    in->format = pkcs7_blocks && pkcs7_blocks == blocks ? UCP_FORMAT_PKCS7 : UCP_FORMAT_PEM;
+    return UCP_OK;
+}
+
+static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const uint8_t *data,
+                               size_t len, const char *password)
+{
+    const char *source = in->name;
+    size_t total;
+    bool indefinite;
+    ucp_status st = der_outer(data, len, source, &total, &indefinite);
+    if (st != UCP_OK)
+        return st;
+    if (!indefinite && total < len && !only_padding(data + total, len - total))
+        return ucp_fail(UCP_E_CORRUPT, source, "%zu bytes of trailing data after the DER structure",
+                        len - total);
+    /* The first element inside the outer SEQUENCE tells the container apart. */
+    unsigned char cls;
+    int taglen, lenlen;
+    unsigned long tag;
+    asn1_get_tag_der(data, (int)len, &cls, &taglen, &tag);
+    long inner_len = asn1_get_length_der(data + taglen, (int)(len - (size_t)taglen), &lenlen);
+    size_t hdr = (size_t)taglen + (size_t)(indefinite ? 1 : lenlen);
+    (void)inner_len;
+    if (hdr >= len || asn1_get_tag_der(data + hdr, (int)(len - hdr), &cls, &taglen, &tag) != ASN1_SUCCESS)
+        return ucp_fail(UCP_E_CORRUPT, source, "truncated DER: nothing inside the outer SEQUENCE");
+    if (cls == ASN1_CLASS_UNIVERSAL && tag == ASN1_TAG_INTEGER) {
+        in->format = UCP_FORMAT_PKCS12;
+        return parse_pkcs12(l, &in->has_key, data, total, source, password);
+    }
+    if (cls == ASN1_CLASS_UNIVERSAL && tag == ASN1_TAG_OBJECT_ID) {
+        static const uint8_t signed_data[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
+        if (len - hdr < sizeof signed_data || memcmp(data + hdr, signed_data, sizeof signed_data) != 0)
+            return ucp_fail(UCP_E_FORMAT, source,
+                            "a PKCS#7 structure that is not signedData (not a certificate bag)");
+        in->format = UCP_FORMAT_PKCS7;
+        return parse_pkcs7(l, data, total, source);
+    }
+    if (cls == (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED) && tag == ASN1_TAG_SEQUENCE) {
+        in->format = UCP_FORMAT_DER;
+        if (indefinite)
+            return ucp_fail(UCP_E_CORRUPT, source,
+                            "the certificate uses BER indefinite-length encoding; certificates must be DER");
+        return add_der_cert(l, data, total, source, false);
+    }
+    return ucp_fail(UCP_E_FORMAT, source,
+                    "a DER structure that is neither a certificate, a PKCS#7 bag nor a PKCS#12 file");
+}
+
+static bool looks_pem(const uint8_t *data, size_t len)
+{
+    return find(data, len, "-----BEGIN ") != NULL;
+}
+
+static void input_free(struct ucp_input *in)
+{
+    if (!in)
+        return;
+    for (size_t i = 0; i < in->ncerts; i++)
+        ucp_certificate_unref(in->certs[i]);
+    free(in->certs);
+    free(in->name);
+    free(in);
+}
+
+static ucp_status parse(ucp_input **out, const uint8_t *data, size_t len, const char *name,
+                        const char *password)
+{
+    struct ucp_input *in = calloc(1, sizeof *in);
+    if (!in)
+        return ucp_fail_nomem();
+    in->name = ucp_strdup(name ? name : "<memory>");
+    if (!in->name) {
+        free(in);
+        return ucp_fail_nomem();
+    }
+    struct certlist l = {0};
+    ucp_status st;
+    if (len == 0)
+        st = ucp_fail(UCP_E_FORMAT, in->name, "the file is empty");
+    else if (len > UCP_MAX_INPUT_SIZE)
+        st = ucp_fail(UCP_E_TOO_LARGE, in->name, "input is %zu bytes; the limit is %u bytes (%u MiB)",
+                      len, UCP_MAX_INPUT_SIZE, UCP_MAX_INPUT_SIZE / (1024 * 1024));
+    else if (looks_pem(data, len))
+        st = parse_pem(in, &l, data, len);
+    else
+        st = parse_binary(in, &l, data, len, password);
+    if (st != UCP_OK) {
+        certlist_dispose(&l);
+        input_free(in);
+        return st;
+    }
+    in->certs = l.v;
+    in->ncerts = l.n;
+    *out = in;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_input_from_data(ucp_input **out, const uint8_t *data, size_t length,
+                                          const char *name, const char *password)
+{
+    if (!out)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_input_from_data: out is NULL");
+    *out = NULL;
+    if (!data && length)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, name, "data is NULL");
+    return parse(out, data ? data : (const uint8_t *)"", length, name, password);
+}
+
+UCP_EXPORT ucp_status ucp_input_from_file(ucp_input **out, const char *path, const char *password)
+{
+    if (!out)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_input_from_file: out is NULL");
+    *out = NULL;
+    if (!path || !*path)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "no file name given");
+    uint8_t *data;
+    size_t len;
+    ucp_status st = ucp_read_file(path, UCP_MAX_INPUT_SIZE, &data, &len);
+    if (st != UCP_OK)
+        return st;
+    st = parse(out, data, len, path, password);
+    /* PKCS#12 files may hold private keys: do not leave them in freed memory. */
+    ucp_wipe(data, len);
+    free(data);
+    return st;
+}
+
+UCP_EXPORT void ucp_input_free(ucp_input *input)
+{
+    input_free(input);
+}
+
+UCP_EXPORT const char *ucp_input_name(const ucp_input *input)
+{
+    return input ? input->name : "";
+}
+
+UCP_EXPORT ucp_format ucp_input_format(const ucp_input *input)
+{
+    return input ? input->format : UCP_FORMAT_PEM;
+}
+
+UCP_EXPORT size_t ucp_input_certificate_count(const ucp_input *input)
+{
+    return input ? input->ncerts : 0;
+}
+
+UCP_EXPORT const ucp_certificate *ucp_input_certificate_at(const ucp_input *input, size_t index)
+{
+    return input && index < input->ncerts ? input->certs[index] : NULL;
+}
+
+UCP_EXPORT bool ucp_input_has_private_key(const ucp_input *input)
+{
+    return input && input->has_key;
+}

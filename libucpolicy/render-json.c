@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The JSON report, schema version UCP_REPORT_SCHEMA_VERSION (libucpolicy/schema/report-v1.schema.json).
+ * Built with jansson; every string put in is valid UTF-8 (certificate text is escaped at load
+ * time by ucp_display_bytes), so nothing is dropped. Fields are added only in minor versions;
+ * renaming or removing one is a new major schema version.
+ */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ucpolicy-private.h"
+
+/* jansson returns NULL for invalid UTF-8: fall back to an escaped copy so no value is lost. */
+static json_t *jstr(const char *s)
+{
+    if (!s)
+        return json_null();
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    char *esc = ucp_display_bytes((const uint8_t *)s, strlen(s));
+    j = json_string(esc ? esc : "");
+    free(esc);
+    return j;
+}
+
+static json_t *jtime(int64_t t)
+{
+    char buf[32];
+    ucp_format_time(t, buf, sizeof buf);
+    return json_string(buf);
+}
+
+static json_t *str_array(char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_array_append_new(a, jstr(v[i]));
+    return a;
+}
+
+static json_t *key_usage_json(const ucp_certificate *c)
+{
+    if (!c->has_ku)
+        return json_null();
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } bits[] = {
+        {GNUTLS_KEY_DIGITAL_SIGNATURE, "digitalSignature"}, {GNUTLS_KEY_NON_REPUDIATION, "nonRepudiation"},
+        {GNUTLS_KEY_KEY_ENCIPHERMENT, "keyEncipherment"},   {GNUTLS_KEY_DATA_ENCIPHERMENT, "dataEncipherment"},
+        {GNUTLS_KEY_KEY_AGREEMENT, "keyAgreement"},         {GNUTLS_KEY_KEY_CERT_SIGN, "keyCertSign"},
+        {GNUTLS_KEY_CRL_SIGN, "cRLSign"},                   {GNUTLS_KEY_ENCIPHER_ONLY, "encipherOnly"},
+        {GNUTLS_KEY_DECIPHER_ONLY, "decipherOnly"},
+    };
+    json_t *o = json_object();
+    json_t *a = json_array();
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(bits); i++)
+        if (c->ku & bits[i].bit)
+            json_array_append_new(a, json_string(bits[i].name));
+    json_object_set_new(o, "usages", a);
+    json_object_set_new(o, "critical", json_boolean(c->ku_critical));
+    return o;
+}
+
+static json_t *certificate_json(const ucp_certificate *c)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "subject", jstr(c->subject));
+    json_object_set_new(o, "issuer", jstr(c->issuer));
+    json_object_set_new(o, "commonName", c->ncns ? jstr(c->cns[0]) : json_null());
+    json_object_set_new(o, "serial", jstr(c->serial));
+    json_t *san = json_array();
+    for (size_t i = 0; i < c->nsans; i++) {
+        json_t *e = json_object();
+        json_object_set_new(e, "type", json_string(ucp_san_type_name(c->sans[i].type)));
+        json_object_set_new(e, "value", jstr(c->sans[i].display));
+        json_array_append_new(san, e);
+    }
+    json_object_set_new(o, "san", san);
+    if (c->has_eku) {
+        json_t *eku = json_object();
+        json_t *list = json_array();
+        for (size_t i = 0; i < c->nekus; i++) {
+            json_t *e = json_object();
+            json_object_set_new(e, "oid", jstr(c->ekus[i]));
+            json_object_set_new(e, "name", jstr(ucp_eku_name(c->ekus[i])));
+            json_array_append_new(list, e);
+        }
+        json_object_set_new(eku, "usages", list);
+        json_object_set_new(eku, "critical", json_boolean(c->eku_critical));
+        json_object_set_new(o, "eku", eku);
+    } else {
+        json_object_set_new(o, "eku", json_null());
+    }
+    json_object_set_new(o, "keyUsage", key_usage_json(c));
+    json_t *key = json_object();
+    json_object_set_new(key, "algorithm", jstr(c->key_algorithm));
+    json_object_set_new(key, "bits", json_integer(c->bits));
+    json_object_set_new(key, "curve", c->curve ? jstr(c->curve) : json_null());
+    json_object_set_new(o, "key", key);
+    json_object_set_new(o, "signatureAlgorithm", jstr(c->signature_name));
+    json_object_set_new(o, "notBefore", jtime(c->not_before));
+    json_object_set_new(o, "notAfter", jtime(c->not_after));
+    json_object_set_new(o, "sha1", jstr(c->sha1));
+    json_object_set_new(o, "sha256", jstr(c->sha256));
+    json_object_set_new(o, "isCa", json_boolean(c->bc_ca));
+    json_object_set_new(o, "selfSigned", json_boolean(c->self_signed));
+    json_object_set_new(o, "crlDistributionPoints", str_array(c->crl_urls, c->ncrl_urls));
+    json_object_set_new(o, "ocsp", str_array(c->ocsp_urls, c->nocsp_urls));
+    json_object_set_new(o, "caIssuers", str_array(c->ca_issuers_urls, c->nca_issuers_urls));
+    return o;
+}
+
+static json_t *finding_json(const struct ucp_finding *f)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "code", json_string(f->rule->code));
+    json_object_set_new(o, "severity", json_string(ucp_severity_name(f->severity)));
+    json_object_set_new(o, "field", json_string(ucp_field_name(f->rule->field)));
+    json_object_set_new(o, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
+    json_object_set_new(o, "message", jstr(f->message));
+    json_object_set_new(o, "expected", jstr(f->expected));
+    json_object_set_new(o, "actual", jstr(f->actual));
+    json_object_set_new(o, "remediation", jstr(f->remediation));
+    json_t *refs = json_array();
+    for (size_t i = 0; i < f->role_rule->nrefs; i++) {
+        const struct ucp_reference *r = f->role_rule->refs[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "key", json_string(r->key));
+        json_object_set_new(e, "title", jstr(r->title));
+        json_object_set_new(e, "url", json_string(r->url));
+        json_array_append_new(refs, e);
+    }
+    json_object_set_new(o, "references", refs);
+    json_t *args = json_object();
+    for (size_t i = 0; i < f->nargs; i++)
+        json_object_set_new(args, f->rule->args[i], jstr(f->arg_values[i]));
+    json_object_set_new(o, "args", args);
+    return o;
+}
+
+json_t *ucp_report_json(const ucp_report *r)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "schema", json_string("ucpolicy-report"));
+    json_object_set_new(o, "schemaVersion", json_string(UCP_REPORT_SCHEMA_VERSION));
+    json_t *tool = json_object();
+    json_object_set_new(tool, "name", json_string("libucpolicy"));
+    json_object_set_new(tool, "version", json_string(UCP_VERSION));
+    json_object_set_new(tool, "gnutls", json_string(ucp_gnutls_version()));
+    json_object_set_new(o, "tool", tool);
+    json_t *input = json_object();
+    json_object_set_new(input, "name", jstr(r->input_name));
+    json_object_set_new(input, "format", json_string(ucp_format_name(r->format)));
+    json_object_set_new(o, "input", input);
+    json_t *role = json_object();
+    json_object_set_new(role, "id", json_string(r->role->id));
+    json_object_set_new(role, "title", jstr(r->role->title));
+    json_object_set_new(o, "role", role);
+    json_object_set_new(o, "product", json_string(ucp_product_name(r->product)));
+    json_object_set_new(o, "validationTime", jtime(r->time));
+    json_object_set_new(o, "result", json_string(ucp_result_name(r->result)));
+    json_t *summary = json_object();
+    json_object_set_new(summary, "error", json_integer((json_int_t)r->counts[UCP_SEVERITY_ERROR]));
+    json_object_set_new(summary, "warning", json_integer((json_int_t)r->counts[UCP_SEVERITY_WARNING]));
+    json_object_set_new(summary, "info", json_integer((json_int_t)r->counts[UCP_SEVERITY_INFO]));
+    json_object_set_new(o, "summary", summary);
+    json_object_set_new(o, "certificate", r->nchain ? certificate_json(r->chain[0]) : json_null());
+    json_object_set_new(o, "daysRemaining", json_integer(ucp_report_days_remaining(r)));
+    json_t *chain = json_object();
+    json_object_set_new(chain, "status", json_string(ucp_chain_status_name(r->chain_status)));
+    json_object_set_new(chain, "trusted", json_boolean(r->trusted));
+    json_t *certs = json_array();
+    for (size_t i = 0; i < r->nchain; i++) {
+        const ucp_certificate *c = r->chain[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "index", json_integer((json_int_t)i));
+        json_object_set_new(e, "source", json_string(ucp_cert_source_name(r->chain_sources[i])));
+        json_object_set_new(e, "subject", jstr(c->subject));
+        json_object_set_new(e, "issuer", jstr(c->issuer));
+        json_object_set_new(e, "sha256", jstr(c->sha256));
+        json_object_set_new(e, "notBefore", jtime(c->not_before));
+        json_object_set_new(e, "notAfter", jtime(c->not_after));
+        json_object_set_new(e, "signatureAlgorithm", jstr(c->signature_name));
+        json_object_set_new(e, "selfSigned", json_boolean(c->self_signed));
+        json_array_append_new(certs, e);
+    }
+    json_object_set_new(chain, "certificates", certs);
+    json_object_set_new(o, "chain", chain);
+    json_object_set_new(o, "topology", ucp_topology_json(r->topology));
+    json_t *findings = json_array();
+    for (size_t i = 0; i < r->nfindings; i++)
+        json_array_append_new(findings, finding_json(&r->findings[i]));
+    json_object_set_new(o, "findings", findings);
+    return o;
+}
+
+/* Serialise into memory from our own allocator (a host may have changed jansson's). */
+ucp_status ucp_json_to_buffer(json_t *j, unsigned flags, ucp_buffer *out)
+{
+    size_t jflags = (flags & UCP_RENDER_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT;
+    size_t n = json_dumpb(j, NULL, 0, jflags);
+    if (n == 0)
+        return ucp_fail_nomem();
+    char *buf = malloc(n + 1);
+    if (!buf)
+        return ucp_fail_nomem();
+    if (json_dumpb(j, buf, n, jflags) != n) {
+        free(buf);
+        return ucp_fail(UCP_E_INTERNAL, NULL, "JSON serialisation changed size");
+    }
+    buf[n] = '\0';
+    out->data = buf;
+    out->size = n;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_report_to_json(const ucp_report *report, unsigned flags, ucp_buffer *out)
+{
+    if (!report || !out)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_report_to_json: invalid argument");
+    out->data = NULL;
+    out->size = 0;
+    json_t *j = ucp_report_json(report);
+    if (!j)
+        return ucp_fail_nomem();
+    ucp_status st = ucp_json_to_buffer(j, flags, out);
+    json_decref(j);
+    return st;
+}
+
+UCP_EXPORT ucp_status ucp_report_list_to_json(const ucp_report *const *reports, size_t count,
+                                              unsigned flags, ucp_buffer *out)
+{
+    if (!out || (!reports && count))
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_report_list_to_json: invalid argument");
+    out->data = NULL;
+    out->size = 0;
+    json_t *a = json_array();
+    if (!a)
+        return ucp_fail_nomem();
+    for (size_t i = 0; i < count; i++) {
+        json_t *j = reports[i] ? ucp_report_json(reports[i]) : NULL;
+        if (!j || json_array_append_new(a, j) != 0) {
+            json_decref(a);
+            return reports[i] ? ucp_fail_nomem()
+                              : ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "report %zu is NULL", i);
+        }
+    }
+    ucp_status st = ucp_json_to_buffer(a, flags, out);
+    json_decref(a);
+    return st;
+}
