@@ -113,11 +113,17 @@ def _unix_time(at: When) -> int:
 def _fact_values(value: Facts, keyword: str) -> Tuple[str, ...]:
     if value is None:
         return ()
+    values: Tuple[object, ...]
     if isinstance(value, str):
-        return (value,)
-    if isinstance(value, (bytes, bytearray)):
+        values = (value,)
+    elif isinstance(value, (bytes, bytearray)) or not isinstance(value, Iterable):
         raise TypeError(f"{keyword}: expected str, not {type(value).__name__}")
-    return tuple(value)
+    else:
+        values = tuple(value)
+    for v in values:
+        if not isinstance(v, str):
+            raise TypeError(f"{keyword}: expected str, not {type(v).__name__}")
+    return values  # type: ignore[return-value]
 
 
 @contextlib.contextmanager
