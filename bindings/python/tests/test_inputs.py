@@ -13,7 +13,7 @@ import pytest
 from cryptography import x509
 
 import ucpolicy
-from ucpolicy import Format, Result
+from ucpolicy import Format
 
 FACTS = dict(fqdn="exch01.contoso.com")
 

@@ -24,7 +24,6 @@ from typing import Any, Dict, List
 
 import pytest
 
-import certfactory as cf
 import ucpolicy
 
 FIXTURES = os.environ.get("UCPOLICY_FIXTURES")

@@ -24,7 +24,8 @@ class _StrEnum(str, enum.Enum):
     def __str__(self) -> str:
         return str(self.value)
 
-    __format__ = str.__format__
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
 
     @classmethod
     def parse(cls, value: Union[str, "_StrEnum"]):  # type: ignore[no-untyped-def]

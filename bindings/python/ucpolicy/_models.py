@@ -7,9 +7,10 @@ for ever, can be shared between threads, pickled, compared and hashed.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Tuple, overload
+from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, overload
 
 from . import _ucpolicy as _lib
 from ._enums import (ChainStatus, Field, SanType, Severity, _field_from_c, _san_type_from_c)
@@ -28,7 +29,7 @@ class FrozenMap(Mapping[str, str]):
     __slots__ = ("_items",)
 
     def __init__(self, items: Any = ()) -> None:
-        self._items = dict(items)
+        self._items: Dict[str, str] = dict(items)
 
     def __getitem__(self, key: str) -> str:
         return self._items[key]
@@ -249,7 +250,8 @@ class Finding:
     references: Tuple[Reference, ...]
     certificate_index: Optional[int]
     """Which certificate of :attr:`Report.chain` it concerns (0 = leaf), None for none."""
-    args: Mapping[str, str] = field(default_factory=FrozenMap)
+    # dataclasses.field, spelled out: the name `field` is this class's attribute above.
+    args: Mapping[str, str] = dataclasses.field(default_factory=FrozenMap)
     """The named arguments of the message (for hosts that localise messages by code)."""
 
     def __str__(self) -> str:
