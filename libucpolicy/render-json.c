@@ -193,6 +193,8 @@ json_t *ucp_report_json(const ucp_report *r)
         json_object_set_new(e, "notAfter", jtime(c->not_after));
         json_object_set_new(e, "signatureAlgorithm", jstr(c->signature_name));
         json_object_set_new(e, "selfSigned", json_boolean(c->self_signed));
+        json_object_set_new(e, "revocation", json_string(ucp_revocation_name(r->revocation[i])));
+        json_object_set_new(e, "revocationSource", r->revocation_source[i] ? jstr(r->revocation_source[i]) : json_null());
         json_array_append_new(certs, e);
     }
     json_object_set_new(chain, "certificates", certs);
