@@ -873,6 +873,25 @@ static void check_chain(struct ctx *c)
 
 /* ---- report ----------------------------------------------------------------------------------- */
 
+/* "CN=leaf <- CN=Issuing CA [input] <- CN=Root [trust]: invalid: <problem messages>" */
+static char *summarize_path(const struct ucp_path *p)
+{
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    for (size_t i = 0; i < p->n; i++) {
+        const ucp_certificate *x = p->certs[i];
+        ucp_sb_printf(&sb, "%s%s [%s]", i ? " <- " : "", *x->subject ? x->subject : "(empty subject)",
+                      ucp_cert_source_name(p->sources[i]));
+    }
+    ucp_sb_printf(&sb, ": %s", ucp_chain_status_name(p->status));
+    for (size_t i = 0; i < p->nproblems; i++) {
+        char *m = ucp_problem_message(&p->problems[i]);
+        ucp_sb_printf(&sb, "%s%s (%s)", i ? "; " : ": ", m ? m : "", ucp_rules[p->problems[i].rule].code);
+        free(m);
+    }
+    return ucp_sb_finish(&sb);
+}
+
 static int finding_order(const void *a, const void *b)
 {
     const struct ucp_finding *x = a, *y = b;
@@ -886,6 +905,10 @@ static void report_free(ucp_report *r)
     for (size_t i = 0; i < r->nchain; i++) {
         ucp_certificate_unref(r->chain[i]);
         free(r->revocation_source[i]);
+    }
+    for (size_t i = 0; i < r->nrejected; i++) {
+        ucp_path_dispose(&r->rejected[i]);
+        free(r->rejected_summary[i]);
     }
     for (size_t i = 0; i < r->nfindings; i++)
         free_finding(&r->findings[i]);
@@ -965,6 +988,15 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
             c.revocation.source[i] = NULL;
         }
         r->trusted = p->trusted;
+        for (size_t i = 0; i < c.path.nrejected; i++) {
+            r->rejected[i] = c.path.rejected[i];
+            memset(&c.path.rejected[i], 0, sizeof c.path.rejected[i]);
+            r->rejected_summary[i] = summarize_path(&r->rejected[i]);
+            if (!r->rejected_summary[i])
+                c.nomem = true;
+        }
+        r->nrejected = c.path.nrejected;
+        c.path.nrejected = 0;
         r->chain_status = p->status;
         /* Stable sort by severity (most serious first), keeping the analysis order within. */
         for (size_t i = 1; i < c.nfindings; i++) {
@@ -1068,6 +1100,11 @@ UCP_EXPORT const char *ucp_report_chain_source_at(const ucp_report *r, size_t i)
     return r && i < r->nchain ? ucp_cert_source_name(r->chain_sources[i]) : NULL;
 }
 UCP_EXPORT bool ucp_report_chain_trusted(const ucp_report *r) { return r && r->trusted; }
+UCP_EXPORT size_t ucp_report_rejected_path_count(const ucp_report *r) { return r ? r->nrejected : 0; }
+UCP_EXPORT const char *ucp_report_rejected_path_at(const ucp_report *r, size_t i)
+{
+    return r && i < r->nrejected ? r->rejected_summary[i] : NULL;
+}
 UCP_EXPORT ucp_revocation ucp_report_revocation_at(const ucp_report *r, size_t i)
 {
     return r && i < r->nchain ? r->revocation[i] : UCP_REVOCATION_NOT_CHECKED;

@@ -156,6 +156,9 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
         char *chain = ucp_sb_finish(&sb);
         field(&o, "Chain:", chain);
         free(chain);
+        if (r->chain_status != UCP_CHAIN_VALID || verbose)
+            for (size_t i = 0; i < r->nrejected; i++)
+                field(&o, i ? "" : "Rejected:", r->rejected_summary[i]);
     }
     {
         bool checked = false;

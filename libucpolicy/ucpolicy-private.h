@@ -312,8 +312,12 @@ struct ucp_path {
     size_t nproblems;
 };
 
+#define UCP_MAX_REJECTED 16 /* rejected complete paths kept for the report */
+
 struct ucp_path_result {
     struct ucp_path best;
+    struct ucp_path rejected[UCP_MAX_REJECTED];
+    size_t nrejected;
     size_t paths_tried;
     size_t signature_checks;
 };
@@ -323,6 +327,9 @@ ucp_status ucp_build_path(ucp_checker *checker, const ucp_input *input, int64_t 
                           struct ucp_path_result *out);
 void ucp_path_result_dispose(struct ucp_path_result *r);
 void ucp_problem_dispose(struct ucp_problem *p);
+void ucp_path_dispose(struct ucp_path *p);
+/* The problem's message, rendered from its rule's template (malloc'd). */
+char *ucp_problem_message(const struct ucp_problem *p);
 
 struct ucp_revocation_result {
     ucp_revocation status[UCP_MAX_PATH_DEPTH];
@@ -370,6 +377,9 @@ struct ucp_report {
     unsigned expiry_days;
     ucp_revocation revocation[UCP_MAX_PATH_DEPTH];
     char *revocation_source[UCP_MAX_PATH_DEPTH];
+    struct ucp_path rejected[UCP_MAX_REJECTED];
+    char *rejected_summary[UCP_MAX_REJECTED];
+    size_t nrejected;
 };
 
 /* ---- rule evaluation (checks.c) ----------------------------------------------------------- */

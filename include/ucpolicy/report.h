@@ -101,6 +101,19 @@ UCP_EXPORT const ucp_certificate *ucp_report_chain_at(const ucp_report *report, 
  * @since 1.0
  */
 UCP_EXPORT const char *ucp_report_chain_source_at(const ucp_report *report, size_t index);
+/**
+ * Number of candidate paths that were built to the end but not chosen (at most 16): alternatives
+ * through other issuers, expired or wrong-EKU intermediates, other roots.
+ * @since 1.0
+ */
+UCP_EXPORT size_t ucp_report_rejected_path_count(const ucp_report *report);
+/**
+ * A rejected path in one line: its certificates with their sources, its status and why it
+ * failed, e.g. "CN=fe01 [input] <- CN=Old CA [intermediates] <- CN=Root [trust]: invalid: The CA
+ * certificate 'CN=Old CA' expired on 2025-01-01 (chain.expired)". Borrowed; NULL out of range.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_report_rejected_path_at(const ucp_report *report, size_t index);
 /** "not-checked", "good", "revoked", "unknown" or "unreachable"; "" out of range. @since 1.0 */
 UCP_EXPORT const char *ucp_revocation_name(ucp_revocation revocation);
 /** The revocation status of the path certificate at @p index. @since 1.0 */

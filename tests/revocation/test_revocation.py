@@ -5,10 +5,10 @@
 The test starts an HTTP server on a free loopback port (CRL distribution points, a slow and an
 oversized endpoint, and a real OCSP responder signing with python3-cryptography), makes a PKI
 with GnuTLS's certtool whose certificates point at it, and checks each case through the CLI
-(`ucpolicy check --online` / `--crl`, JSON) and through the C API (revocation-api), which must
-agree. No traffic leaves the loopback interface; every request loop is bounded.
+(`ucpolicy check --online` / `--crl`, JSON) and through the C API (tests/tools/check-dump), which
+must agree. No traffic leaves the loopback interface; every request loop is bounded.
 
-Usage: test_revocation.py UCPOLICY REVOCATION_API
+Usage: test_revocation.py UCPOLICY CHECK_DUMP
 """
 import datetime
 import http.server
@@ -194,15 +194,16 @@ class RevocationTest(unittest.TestCase):
         return statuses, findings, rep
 
     def api(self, name, *opts, role="tls-server"):
-        r = subprocess.run([API, role, self.pki.path(name + ".bundle.pem"), self.pki.path("root.pem"),
-                            str(self.now), "--timeout", "1000", *opts], capture_output=True, text=True, timeout=60)
+        r = subprocess.run([API, role, self.pki.path(name + ".bundle.pem"), str(self.now),
+                            "--trust", self.pki.path("root.pem"), "--timeout", "1000", *opts],
+                           capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 0, r.stderr)
         statuses, findings = [], set()
         for line in r.stdout.splitlines():
             kind, *rest = line.split(" ", 3)
             if kind == "status":
                 statuses.append((rest[1], None if rest[2] == "-" else rest[2]))
-            else:
+            elif kind == "finding":
                 findings.add((rest[0], rest[1]))
         return statuses, findings
 
@@ -244,7 +245,8 @@ class RevocationTest(unittest.TestCase):
         s, f = self.both("crl-stale", ["--online"], ["--online"])
         self.assertEqual(s[0][0], "unknown", (s, f))
         self.assertIn(("revocation.crl-expired", "warning"), f)
-        s, f = self.both("crl-stale", ["--online", "--fqdn", "crl-stale.contoso.com"], ["--online"], role="frontend-default")
+        fqdn = ["--online", "--fqdn", "crl-stale.contoso.com"]
+        s, f = self.both("crl-stale", fqdn, fqdn, role="frontend-default")
         self.assertIn(("revocation.crl-expired", "error"), f, "an error for Lync/SfB roles (G8)")
 
     def test_crl_with_bad_signature(self):
