@@ -12,8 +12,8 @@
  */
 %module(package="ucpolicy", threads="1") _ucpolicy
 
-/* The GIL is released only around calls that do real work (parsing files and containers,
- * path building and checks, rendering); the many tiny getters keep it, which is cheaper than
+/* The GIL is released only around calls that do real work (parsing files, containers and CRLs,
+ * path building and checks with their network fetches when online, rendering); the many tiny getters keep it, which is cheaper than
  * releasing and re-acquiring it for a pointer read. */
 %nothread;
 %thread ucp_input_from_file;
@@ -22,6 +22,8 @@
 %thread ucp_checker_add_trust;
 %thread ucp_checker_add_intermediates;
 %thread ucp_checker_add_public_roots;
+%thread ucp_checker_add_crl_file;
+%thread ucp_checker_add_crl_data;
 %thread ucp_topology_load_file;
 %thread ucp_topology_load_data;
 %thread ucp_report_to_json;

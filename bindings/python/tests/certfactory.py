@@ -75,7 +75,9 @@ class Issued:
         return pkcs12.serialize_key_and_certificates(b"ucpolicy test", self.key, self.cert,
                                                      list(self.chain) or None, encryption)
 
-    def write(self, directory: Path, stem: str, fmt: str = "pem", password: Optional[bytes] = None) -> Path:
+    def write(self, directory: Path, stem: str, fmt: str = "bundle", password: Optional[bytes] = None) -> Path:
+        """Write as fmt: "bundle" (leaf + chain, PEM; what a server's file holds), "pem" (the
+        leaf alone), "der", "p7b", "p7b-pem" or "pfx"."""
         data = {
             "pem": self.pem,
             "der": self.der,
@@ -129,6 +131,23 @@ class Pki:
     def pem(self, cert: x509.Certificate) -> bytes:
         return cert.public_bytes(serialization.Encoding.PEM)
 
+    def crl(self, revoked: Sequence[x509.Certificate] = (), *, days_before: int = 1, days_after: int = 7,
+            encoding: serialization.Encoding = serialization.Encoding.PEM) -> bytes:
+        """A CRL of the issuing CA revoking ``revoked`` (revoked two days before ``now``), current
+        from now - days_before to now + days_after (negative: already stale)."""
+        builder = (x509.CertificateRevocationListBuilder()
+                   .issuer_name(self.issuing.subject)
+                   .last_update(self.now - dt.timedelta(days=days_before))
+                   .next_update(self.now + dt.timedelta(days=days_after))
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.issuing_key.public_key()),
+                                  critical=False)
+                   .add_extension(x509.CRLNumber(1), critical=False))
+        for cert in revoked:
+            builder = builder.add_revoked_certificate(
+                x509.RevokedCertificateBuilder().serial_number(cert.serial_number)
+                .revocation_date(self.now - dt.timedelta(days=2)).build())
+        return builder.sign(self.issuing_key, hashes.SHA256()).public_bytes(encoding)
+
     def write_ca(self, directory: Path) -> tuple[Path, Path]:
         """Write root.pem and issuing.pem; returns their paths."""
         root = directory / "root.pem"
@@ -146,6 +165,7 @@ class Pki:
         key: Optional[PrivateKey] = None,
         hash_algorithm: hashes.HashAlgorithm = hashes.SHA256(),
         cdp: bool = True,
+        cdp_url: Optional[str] = None,
         days_before: int = 30,
         days_after: int = 365,
         ca: bool = False,
@@ -184,7 +204,7 @@ class Pki:
                               encipher_only=False, decipher_only=False), critical=True)
         if cdp:
             builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
-                full_name=[x509.UniformResourceIdentifier(f"http://pki.{self.org.lower()}.com/issuing.crl")],
+                full_name=[x509.UniformResourceIdentifier(cdp_url or f"http://pki.{self.org.lower()}.com/issuing.crl")],
                 relative_name=None, reasons=None, crl_issuer=None)]), critical=False)
         if not self_signed:
             issuer_public = (self.root_key if from_root else self.issuing_key).public_key()

@@ -5,6 +5,7 @@ for byte, for every subcommand and option, good and bad input."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,11 @@ Run = Tuple[int, bytes, bytes]
 def files(pki, um, um_wildcard, certdir, root_pem, issuing_pem) -> Dict[str, str]:
     """Certificates and side files for the command lines below, by short name."""
     expiring = pki.leaf("exch01.contoso.com", ["exch01.contoso.com"], days_after=12)
+    with socket.socket() as s:  # a loopback port nobody listens on: connections are refused at once
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    refused = pki.leaf("exch01.contoso.com", ["exch01.contoso.com"],
+                       cdp_url=f"http://127.0.0.1:{closed_port}/issuing.crl")
     info_only = pki.leaf("Microsoft Exchange Server Auth Certificate", [], self_signed=True)
     out = {
         "root": root_pem, "issuing": issuing_pem,
@@ -39,7 +45,12 @@ def files(pki, um, um_wildcard, certdir, root_pem, issuing_pem) -> Dict[str, str
         "pwfile-crlf": certdir / "cli-password-crlf.txt",
         "topology": certdir / "cli-topology.json",
         "topology-bad": certdir / "cli-topology-bad.json",
+        "refused": refused.write(certdir, "cli-cdp-refused"),
+        "crl": certdir / "cli-revoking.crl",
+        "crl-bad": certdir / "cli-bad.crl",
     }
+    Path(out["crl"]).write_bytes(pki.crl([um.cert]))
+    Path(out["crl-bad"]).write_bytes(b"garbage")
     Path(out["garbage"]).write_bytes(b"not a certificate")
     Path(out["quote"]).write_bytes(b"\x00garbage")
     Path(out["pwfile"]).write_bytes(b"Pfx-P\xc3\xa4ss\nsecond line\n")
@@ -110,6 +121,17 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
     ("check-fail-on-never", ["check", "-r", "UM", "--trust", "{root}", *AT, "--fail-on", "never", "{wild}"], {}),
     ("check-expiry-warning", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
                               "--expiry-warning", "7", "{expiring}"], {}),
+    ("check-crl-revoked", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
+                           "--crl", "{crl}", "--format", "json", "{good}"], {}),
+    ("check-crl-text", ["check", "-r", "UM", "--trust", "{root}", *AT, "--crl", "{crl}", "--crl", "{crl}", "-v",
+                        "{good}", "{wild}"], {}),
+    ("check-crl-bad", ["check", "-r", "UM", "--trust", "{root}", "--crl", "{crl-bad}", "{good}"], {}),
+    ("check-crl-missing", ["check", "-r", "UM", "--crl", "{missing}", "{good}"], {}),
+    ("check-online-refused", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
+                              "--online", "--timeout", "2", "--format", "json", "{refused}"], {}),
+    ("check-online-no-cdp", ["check", "-r", "exchange-auth", "--trust", "{root}", *AT, "--online", "{info}"], {}),
+    ("check-bad-timeout", ["check", "-r", "UM", "--timeout", "0", "{good}"], {}),
+    ("check-bad-timeout-text", ["check", "-r", "UM", "--online", "--timeout", "5s", "{good}"], {}),
     ("check-chain", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", "--chain", "{issuing}",
                      *AT, "{leaf}"], {}),
     ("check-no-chain", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT, "{leaf}"], {}),
@@ -120,7 +142,8 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
                        "--password-env", "UCP_TEST_PW", "--format", "json", "{pfx}"], {"UCP_TEST_PW": "Pfx-Päss"}),
     ("check-pfx-file", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
                         "--password-file", "{pwfile}", "{pfx}"], {}),
-    ("check-pfx-file-crlf", ["check", "-r", "UM", "--trust", "{root}", *AT, "--password-file", "{pwfile-crlf}",
+    ("check-pfx-file-crlf", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
+                             "--password-file", "{pwfile-crlf}",
                              "{pfx}"], {}),
     ("check-pfx-wrong", ["check", "-r", "UM", "--trust", "{root}", *AT, "--password-env", "UCP_TEST_PW",
                          "--format", "json", "{pfx}"], {"UCP_TEST_PW": "wrong"}),
@@ -148,11 +171,13 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
     ("check-no-role", ["check", "{good}"], {}),
     ("check-no-file", ["check", "-r", "UM"], {}),
     ("check-permuted", ["check", "{good}", "--trust", "{root}", "-rUM", *AT, "--fqdn=exch01.contoso.com"], {}),
-    ("check-dashdash", ["check", "-r", "UM", "--trust", "{root}", *AT, "--", "{good}"], {}),
+    ("check-dashdash", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT, "--",
+                        "{good}"], {}),
     ("check-posixly-correct", ["check", "-r", "UM", "--trust", "{root}", *AT, "{good}", "--format", "json"],
      {"POSIXLY_CORRECT": "1"}),
-    ("check-abbreviations", ["check", "--ro", "UM", "--tr", "{root}", "--a", "{at}", "--form", "json", "--comp",
-                             "{good}"], {}),
+    ("check-abbreviations", ["check", "--ro", "UM", "--fq", "exch01.contoso.com", "--tr", "{root}", "--at", "{at}",
+                             "--form", "json", "--comp", "{good}"], {}),
+    ("check-ambiguous-a", ["check", "--ro", "UM", "--a", "{at}", "{good}"], {}),
     ("check-ambiguous", ["check", "-r", "UM", "--c", "x", "{good}"], {}),
     ("check-unrecognized", ["check", "-r", "UM", "--colour=always", "{good}"], {}),
     ("check-missing-argument", ["check", "{good}", "--role"], {}),
@@ -165,13 +190,31 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
     ("check-bad-expiry", ["check", "-r", "UM", "--expiry-warning", "3651", "{good}"], {}),
     ("check-bad-expiry-text", ["check", "-r", "UM", "--expiry-warning", "30d", "{good}"], {}),
     ("check-bad-at", ["check", "-r", "UM", "--at", "2026-02-30", "{good}"], {}),
-    ("check-at-forms", ["check", "-r", "UM", "--trust", "{root}", "--at", "@{at_unix}", "--format", "json",
+    ("check-at-forms", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", "--at", "@{at_unix}",
+                        "--format", "json",
                         "--compact", "{good}"], {}),
     ("check-first-error-wins", ["check", "--at", "yesterday", "--format", "xml", "{good}"], {}),
 ]
 
 
 C_PRINTS_TWICE = {"check-bad-trust", "check-missing-chain"}
+
+# What the cases are about, so that agreeing output is not agreement on a setup error.
+EXIT_STATUS = {
+    "check-pass": 0, "check-fail": 2, "check-fail-verbose": 2, "check-json-compact": 0, "check-several-text": 2,
+    "check-fail-on-error": 0, "check-fail-on-warning": 1, "check-fail-on-info": 1, "check-fail-on-never": 0,
+    "check-expiry-warning": 0, "check-chain": 0, "check-no-chain": 2, "check-public-roots": 1, "check-p7b": 0,
+    "check-pfx-env": 0, "check-pfx-file": 0, "check-pfx-file-crlf": 0, "check-pfx-wrong": 3, "check-pfx-none": 3,
+    "check-topology": 0, "check-topology-override": 2, "check-permuted": 0, "check-dashdash": 0,
+    "check-abbreviations": 0, "check-ambiguous-a": 3, "check-crl-revoked": 2, "check-online-refused": 1,
+    "check-at-forms": 0,
+}
+OUTPUT_HAS = {
+    "check-fail": b"subject.cn-wildcard", "check-crl-revoked": b"revocation.revoked",
+    "check-online-refused": b"revocation.unreachable", "check-no-chain": b"chain.issuer-missing",
+    "check-public-roots": b"validity.public-max",
+    "check-topology-override": b"subject.cn-mismatch", "check-pfx-wrong": b"UCP_E_PASSWORD",
+}
 
 
 @pytest.mark.parametrize("name,argv,env", CASES, ids=[c[0] for c in CASES])
@@ -191,6 +234,10 @@ def test_same_as_the_c_command(name, argv, env, c_cli, files, now):
         assert py[2] == c[2], "stderr differs"
     # Guard against comparing two empty failures: each case must produce something.
     assert c[1] or c[2]
+    if name in EXIT_STATUS:
+        assert c[0] == EXIT_STATUS[name], c[1].decode(errors="replace")[-2000:]
+    if name in OUTPUT_HAS:
+        assert OUTPUT_HAS[name] in c[1]
 
 
 def test_every_option_of_the_c_help_is_exercised():

@@ -32,7 +32,8 @@ from __future__ import annotations
 from . import _ucpolicy as _lib
 from ._catalogue import Role, RoleRule, Rule, role, roles, rules
 from ._checker import CertificateInput, Checker, When, check
-from ._enums import ChainStatus, Fact, Field, Format, Product, Result, SanType, Severity, SystemTrust
+from ._enums import (ChainStatus, Fact, Field, Format, Product, Result, Revocation, SanType, Severity,
+                     SystemTrust)
 from . import _errors
 # One class per status code of libucpolicy/status.yaml (generated at build time), all derived
 # from Error: a new code in the registry is exported without an edit here.
@@ -65,7 +66,8 @@ __all__ = [
     # catalogue
     "roles", "role", "rules", "Role", "Rule", "RoleRule",
     # enums
-    "Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "SanType", "SystemTrust",
+    "Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
+    "SystemTrust",
     # versions
     "__version__", "REPORT_SCHEMA_VERSION", "library_version", "gnutls_version",
     # errors: Error, InvalidArgumentError, IoError, FormatError, PasswordError, ...

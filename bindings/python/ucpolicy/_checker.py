@@ -69,6 +69,16 @@ def _inputs(value: CertificateInputs, what: str) -> List[CertificateInput]:
                         f"not {type(value).__name__}") from None
 
 
+def _crl_sources(crls: Any) -> List[Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]]:
+    if crls is None:
+        return []
+    items = [crls] if isinstance(crls, (str, os.PathLike, bytes, bytearray, memoryview)) else list(crls)
+    for item in items:
+        if not isinstance(item, (str, os.PathLike, bytes, bytearray, memoryview)):
+            raise TypeError(f"crls: expected a CRL file path or CRL bytes, not {type(item).__name__}")
+    return items
+
+
 @contextlib.contextmanager
 def _loaded(source: CertificateInput, password: Union[str, bytes, None] = None,
             name: Optional[str] = None) -> Iterator[Any]:
@@ -176,6 +186,13 @@ class Checker:
             "off".
         at: the validation time (see :data:`When`); default: the time of each check.
         expiry_warning_days: warn this many days before expiry (default 30; 0 never).
+        crls: certificate revocation lists, PEM or DER: file paths or bytes (CLI ``--crl``).
+            Without them (or ``online``) revocation is not checked.
+        online: fetch CRLs from the certificates' HTTP distribution points and OCSP answers
+            from their responders during checks (CLI ``--online``); off by default, so a check
+            never touches the network unless asked. The GIL is released meanwhile.
+        network_timeout: seconds allowed for each network transfer (default 5, at most 600).
+        fetch_limit: size limit in bytes of each fetched CRL or OCSP answer (default 10 MiB).
 
     Raises:
         ucpolicy.Error: a certificate file cannot be read (an :class:`IoError`, which is also an
@@ -191,8 +208,24 @@ class Checker:
         system_trust: Union[SystemTrust, str] = SystemTrust.AUTO,
         at: When = None,
         expiry_warning_days: Optional[int] = None,
+        crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
+        online: bool = False,
+        network_timeout: Optional[float] = None,
+        fetch_limit: Optional[int] = None,
     ) -> None:
         mode = SystemTrust.parse(system_trust)
+        crl_sources = _crl_sources(crls)
+        timeout_ms = None
+        if network_timeout is not None:
+            if isinstance(network_timeout, bool) or not isinstance(network_timeout, (int, float)):
+                raise TypeError("network_timeout: expected seconds as a number")
+            timeout_ms = round(network_timeout * 1000)
+            if not 1 <= timeout_ms <= 600_000:
+                raise ValueError(f"network_timeout: {network_timeout} is not between 0.001 and 600 seconds")
+        if fetch_limit is not None and (isinstance(fetch_limit, bool) or not isinstance(fetch_limit, int)):
+            raise TypeError("fetch_limit: expected a number of bytes")
+        if fetch_limit is not None and fetch_limit < 0:
+            raise ValueError(f"fetch_limit: {fetch_limit} is negative")
         when = _unix_time(at)
         if expiry_warning_days is not None and (isinstance(expiry_warning_days, bool)
                                                 or not isinstance(expiry_warning_days, int)):
@@ -216,6 +249,16 @@ class Checker:
                 for source in sources:
                     with _loaded(source) as loaded:
                         add(ptr, loaded)
+            for crl in crl_sources:
+                if isinstance(crl, (str, os.PathLike)):
+                    _lib.ucp_checker_add_crl_file(ptr, crl)
+                else:
+                    _lib.ucp_checker_add_crl_data(ptr, crl, None)
+            _lib.ucp_checker_set_online(ptr, bool(online))
+            if timeout_ms is not None:
+                _lib.ucp_checker_set_network_timeout(ptr, timeout_ms)
+            if fetch_limit is not None:
+                _lib.ucp_checker_set_fetch_limit(ptr, fetch_limit)
             _lib.ucp_checker_set_system_trust(ptr, _system_trust_to_c(mode))
             _lib.ucp_checker_set_time(ptr, when)
             if expiry_warning_days is not None:
@@ -343,6 +386,9 @@ def check(
     system_trust: Union[SystemTrust, str] = SystemTrust.AUTO,
     at: When = None,
     expiry_warning_days: Optional[int] = None,
+    crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
+    online: bool = False,
+    network_timeout: Optional[float] = None,
     password: Union[str, bytes, None] = None,
     name: Optional[str] = None,
 ) -> Report:
@@ -360,7 +406,8 @@ def check(
     many certificates with the same trust settings.
     """
     with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
-                 expiry_warning_days=expiry_warning_days) as checker:
+                 expiry_warning_days=expiry_warning_days, crls=crls, online=online,
+                 network_timeout=network_timeout) as checker:
         return checker.check(cert, role, fqdn=fqdn, pool=pool, sip_domains=sip_domains,
                              simple_urls=simple_urls, web_fqdn=web_fqdn, access_edge=access_edge,
                              webconf_edge=webconf_edge, xmpp_domain=xmpp_domain, product=product,

@@ -70,6 +70,11 @@ Trust and time:
       --at TIME            validation time, ISO 8601 (2026-05-01, 2026-05-01T12:00:00Z)
       --expiry-warning DAYS  warn this many days before expiry (default 30, 0: never)
 
+Revocation (not checked unless asked):
+      --crl FILE           certificate revocation lists, PEM or DER (repeatable)
+      --online             fetch CRLs (HTTP distribution points) and OCSP answers
+      --timeout SECONDS    time limit of each network transfer (default 5)
+
 PKCS#12 password (never given on the command line, so it stays out of ps and history):
       --password-file FILE read it from the first line of FILE
       --password-env VAR   read it from the environment variable VAR
@@ -332,6 +337,7 @@ _CHECK_OPTS = [_LongOpt(n, a, k) for n, a, k in [
     ("webconf-edge", True, "webconf-edge"), ("xmpp-domain", True, "xmpp-domain"), ("product", True, "product"),
     ("topology", True, "topology"), ("chain", True, "chain"), ("trust", True, "trust"),
     ("public-roots", True, "public-roots"), ("at", True, "at"), ("expiry-warning", True, "expiry-warning"),
+    ("crl", True, "crl"), ("online", False, "online"), ("timeout", True, "timeout"),
     ("password-file", True, "password-file"), ("password-env", True, "password-env"), ("format", True, "format"),
     ("compact", False, "compact"), ("fail-on", True, "fail-on"), ("color", True, "color"),
     ("verbose", False, "v"), ("quiet", False, "q"), ("help", False, "h"),
@@ -391,6 +397,9 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
     chain: List[str] = []
     trust: List[str] = []
     public_roots: List[str] = []
+    crls: List[str] = []
+    online = False
+    timeout: Optional[int] = None
     facts: List[Tuple[Fact, str]] = []
     product: Optional[str] = None
     at = int(_lib.UCP_TIME_NOW)
@@ -428,6 +437,15 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
                 if days is None or days[1] or not 0 <= days[0] <= 3650:
                     _die_usage(out, f"--expiry-warning: '{value}' is not a number of days between 0 and 3650")
                 expiry = days[0]
+            elif key == "crl":
+                crls.append(value or "")
+            elif key == "online":
+                online = True
+            elif key == "timeout":
+                seconds = _strtol(value or "")
+                if seconds is None or seconds[1] or not 1 <= seconds[0] <= 600:
+                    _die_usage(out, f"--timeout: '{value}' is not a number of seconds between 1 and 600")
+                timeout = seconds[0]
             elif key == "password-file":
                 password = _read_password_file(out, value or "")
             elif key == "password-env":
@@ -466,8 +484,8 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
         if _lib.ucp_role_find(role) is None:
             out.err(f"{PROG}: unknown role '{role}'; run 'ucpolicy roles' for the list\n")
             return EXIT_USAGE
-        return _run_checks(out, role, files, topology_file, facts, product, chain, trust, public_roots, at,
-                           expiry, fmt, color, compact, verbose, quiet, fail_on,
+        return _run_checks(out, role, files, topology_file, facts, product, chain, trust, public_roots, crls,
+                           online, timeout, at, expiry, fmt, color, compact, verbose, quiet, fail_on,
                            bytes(password) if password is not None else None)
     finally:
         if password is not None:
@@ -476,7 +494,8 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
 
 def _run_checks(out: _Out, role: str, files: Sequence[str], topology_file: Optional[str],
                 facts: Sequence[Tuple[Fact, str]], product: Optional[str], chain: Sequence[str],
-                trust: Sequence[str], public_roots: Sequence[str], at: int, expiry: Optional[int], fmt: str,
+                trust: Sequence[str], public_roots: Sequence[str], crls: Sequence[str], online: bool,
+                timeout: Optional[int], at: int, expiry: Optional[int], fmt: str,
                 color: str, compact: bool, verbose: bool, quiet: bool, fail_on: Optional[Severity],
                 password: Optional[bytes]) -> int:
     # The facts as the C command applies them: the topology file, then each option in order
@@ -505,8 +524,8 @@ def _run_checks(out: _Out, role: str, files: Sequence[str], topology_file: Optio
         try:
             if product is not None:
                 _lib.ucp_topology_set_product(topology, _lib.ucp_product_from_name(product))
-            checker = Checker(chain=chain, trust=trust, public_roots=public_roots, at=at,
-                              expiry_warning_days=expiry)
+            checker = Checker(chain=chain, trust=trust, public_roots=public_roots, crls=crls, online=online,
+                              network_timeout=timeout, at=at, expiry_warning_days=expiry)
         except Error as e:
             out.err(f"{PROG}: {e.message}\n")
             return EXIT_USAGE

@@ -15,7 +15,8 @@ from typing import Union
 
 from . import _ucpolicy as _lib
 
-__all__ = ["Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "SanType", "SystemTrust"]
+__all__ = ["Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
+           "SystemTrust"]
 
 
 class _StrEnum(str, enum.Enum):
@@ -172,6 +173,20 @@ class ChainStatus(_StrEnum):
     """A path exists but breaks a rule (signature, CA, time...)."""
 
 
+class Revocation(_StrEnum):
+    """The revocation status of a certificate of the path (ucp_revocation)."""
+
+    NOT_CHECKED = "not-checked"
+    """No CRL given and not online (or no issuer to check against)."""
+    GOOD = "good"
+    """A current CRL or an OCSP answer says so."""
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"
+    """No usable answer: no CRL for the issuer, a stale CRL, OCSP "unknown"."""
+    UNREACHABLE = "unreachable"
+    """Online, and no revocation source could be fetched."""
+
+
 class SanType(_StrEnum):
     """The kind of a subject alternative name (ucp_san_type)."""
 
@@ -228,6 +243,10 @@ def _format_from_c(value: int) -> Format:
 
 def _chain_status_from_c(value: int) -> ChainStatus:
     return _by_name(ChainStatus, _lib.ucp_chain_status_name, value)  # type: ignore[no-any-return]
+
+
+def _revocation_from_c(value: int) -> Revocation:
+    return _by_name(Revocation, _lib.ucp_revocation_name, value)  # type: ignore[no-any-return]
 
 
 def _san_type_from_c(value: int) -> SanType:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, overload
 
 from . import _ucpolicy as _lib
-from ._enums import (ChainStatus, Field, SanType, Severity, _field_from_c, _san_type_from_c)
+from ._enums import ChainStatus, Field, Revocation, SanType, Severity, _field_from_c, _san_type_from_c
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
@@ -199,6 +199,10 @@ class ChainEntry:
     """"input" (the checked file), "intermediates" (Checker(chain=...)), "trust" (an anchor
     given) or "system" (the system trust store)."""
     certificate: Certificate
+    revocation: Revocation = Revocation.NOT_CHECKED
+    """Its revocation status (checked with Checker(crls=...) or Checker(online=True))."""
+    revocation_source: Optional[str] = None
+    """Where the answer came from: "crl FILE-OR-URL" or "ocsp URL"; None when none answered."""
 
 
 @dataclass(frozen=True)
@@ -209,6 +213,11 @@ class Chain(Sequence[ChainEntry]):
     trusted: bool
     """Whether the path ends at a trust anchor."""
     entries: Tuple[ChainEntry, ...]
+    rejected: Tuple[str, ...] = ()
+    """Candidate paths built to the end but not chosen (at most 16), one line each: their
+    certificates with sources, status and why, e.g. "CN=fe01 [input] <- CN=Old CA
+    [intermediates] <- CN=Root [trust]: invalid: The CA certificate 'CN=Old CA' expired on
+    2025-01-01 (chain.expired)"."""
 
     @overload
     def __getitem__(self, index: int) -> ChainEntry: ...

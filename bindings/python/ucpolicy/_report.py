@@ -10,7 +10,7 @@ from typing import Any, Dict, Optional, Tuple, Union
 
 from . import _ucpolicy as _lib
 from ._enums import (Format, Product, Result, Severity, _chain_status_from_c, _format_from_c,
-                     _product_from_c, _result_from_c)
+                     _product_from_c, _result_from_c, _revocation_from_c)
 from ._models import Certificate, Chain, ChainEntry, Finding, _certificate_from_c, _finding_from_c, _utc
 
 __all__ = ["Report"]
@@ -55,8 +55,12 @@ class Report:
             status=_chain_status_from_c(_lib.ucp_report_chain_status(ptr)),
             trusted=bool(_lib.ucp_report_chain_trusted(ptr)),
             entries=tuple(ChainEntry(i, _lib.ucp_report_chain_source_at(ptr, i),
-                                     _certificate_from_c(_lib.ucp_report_chain_at(ptr, i)))
+                                     _certificate_from_c(_lib.ucp_report_chain_at(ptr, i)),
+                                     _revocation_from_c(_lib.ucp_report_revocation_at(ptr, i)),
+                                     _lib.ucp_report_revocation_source_at(ptr, i))
                           for i in range(_lib.ucp_report_chain_count(ptr))),
+            rejected=tuple(_lib.ucp_report_rejected_path_at(ptr, i)
+                           for i in range(_lib.ucp_report_rejected_path_count(ptr))),
         )
         self._findings = tuple(_finding_from_c(_lib.ucp_report_finding_at(ptr, i))
                                for i in range(_lib.ucp_report_finding_count(ptr)))
@@ -162,7 +166,8 @@ class Report:
 
     @property
     def chain(self) -> Chain:
-        """The validation path: status, trusted, and the certificates (leaf first)."""
+        """The validation path: status, trusted, the certificates (leaf first) with their
+        revocation status, and the candidate paths rejected."""
         return self._chain
 
     # ---- renderings ------------------------------------------------------------------------
