@@ -186,3 +186,9 @@ def test_objects_alive_at_interpreter_exit(root_pem, um, certdir):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() in ("pass", "warning") and done.stderr == ""
+
+
+@pytest.mark.parametrize("bad", [None, 0, "report"])
+def test_reports_are_not_made_by_hand(bad):
+    with pytest.raises(TypeError, match="Checker.check"):
+        ucpolicy.Report(bad)

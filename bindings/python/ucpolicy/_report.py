@@ -40,6 +40,8 @@ class Report:
 
     def __init__(self, ptr: Any) -> None:
         """Take ownership of a ucp_report reference (internal: made by Checker.check())."""
+        if type(ptr).__name__ != "SwigPyObject":  # None would reach the C getters as NULL
+            raise TypeError("Report objects are made by Checker.check() and ucpolicy.check()")
         self._ptr = ptr
         # Registered before anything else, so the reference is dropped even if a copy below fails.
         self._finalizer = weakref.finalize(self, _lib.ucp_report_free, ptr)
