@@ -57,3 +57,32 @@ def test_csv(fleet, root_pem):
         "exch03.contoso.com.p7b": "warning", "exch01.contoso.com.pfx": "pass"}
     assert int(next(r for r in rows if r["result"] == "warning")["days_remaining"]) in (11, 12)
     assert done.returncode == 3
+
+
+# examples/check_certificate.py against examples/check-certificate.c on the bundled examples:
+# the same story in both languages, the same output line for line.
+EXAMPLES = EXAMPLE.parent
+C_EXAMPLE = os.environ.get("UCPOLICY_CHECK_CERTIFICATE")
+BUNDLED = [
+    ("exchange-um", "certs/exchange-um-wildcard.pem", "topology/exchange.json", 2),
+    ("exchange-um", "certs/exchange-um.pem", "topology/exchange.json", 0),
+    ("frontend-default", "certs/frontend-default-wildcard.pem", "topology/frontend.json", 2),
+    ("frontend-default", "certs/frontend-default.pem", "topology/frontend.json", None),
+    ("UM", "certs/no-such-file.pem", None, 3),
+]
+
+
+@pytest.mark.parametrize("role,cert,topology,status", BUNDLED, ids=[b[1] for b in BUNDLED])
+def test_check_certificate_matches_the_c_example(role, cert, topology, status):
+    if not C_EXAMPLE or not (EXAMPLES / "certs").is_dir():
+        pytest.skip("the C example or the bundled certificates are not here (UCPOLICY_CHECK_CERTIFICATE)")
+    args = [role, str(EXAMPLES / cert)] + ([str(EXAMPLES / topology), str(EXAMPLES / "certs/contoso-root.pem")]
+                                           if topology else [])
+    c = subprocess.run([C_EXAMPLE, *args], capture_output=True, timeout=60)
+    py = subprocess.run([sys.executable, str(EXAMPLES / "check_certificate.py"), *args], capture_output=True,
+                        timeout=60)
+    assert py.returncode == c.returncode and py.stdout == c.stdout
+    if status is not None:
+        assert c.returncode == status
+    if status == 3:
+        assert b"no-such-file.pem" in py.stderr
