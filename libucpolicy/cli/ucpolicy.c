@@ -276,8 +276,7 @@ static bool add_inputs(ucp_checker *checker, const struct file_list *files,
     for (size_t i = 0; i < files->n; i++) {
         ucp_input *in = NULL;
         if (ucp_input_from_file(&in, files->v[i], NULL) != UCP_OK || add(checker, in) != UCP_OK) {
-            print_error();
-            ucp_input_free(in);
+            ucp_input_free(in); /* the caller reports the error, once */
             return false;
         }
         ucp_input_free(in);

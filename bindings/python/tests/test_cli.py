@@ -196,9 +196,6 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
     ("check-first-error-wins", ["check", "--at", "yesterday", "--format", "xml", "{good}"], {}),
 ]
 
-
-C_PRINTS_TWICE = {"check-bad-trust", "check-missing-chain"}
-
 # What the cases are about, so that agreeing output is not agreement on a setup error.
 EXIT_STATUS = {
     "check-pass": 0, "check-fail": 2, "check-fail-verbose": 2, "check-json-compact": 0, "check-several-text": 2,
@@ -225,13 +222,7 @@ def test_same_as_the_c_command(name, argv, env, c_cli, files, now):
     py = run([sys.executable, "-m", "ucpolicy"], args, env)
     assert py[0] == c[0], f"exit status: python {py[0]}, C {c[0]}\n{py[2].decode(errors='replace')}"
     assert py[1] == c[1], "stdout differs"
-    if name in C_PRINTS_TWICE:
-        # Known C defect: when a --trust/--chain/--public-roots file cannot be read, add_inputs()
-        # prints the error and its caller's usage_error label prints it again. Python prints it
-        # once; this fails (on purpose) once the C command is fixed.
-        assert c[2] == py[2] * 2, "stderr differs"
-    else:
-        assert py[2] == c[2], "stderr differs"
+    assert py[2] == c[2], "stderr differs"
     # Guard against comparing two empty failures: each case must produce something.
     assert c[1] or c[2]
     if name in EXIT_STATUS:
