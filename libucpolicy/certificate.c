@@ -729,6 +729,42 @@ UCP_EXPORT ucp_san_type ucp_certificate_san_type_at(const ucp_certificate *c, si
 }
 UCP_EXPORT bool ucp_certificate_has_eku(const ucp_certificate *c) { return c && c->has_eku; }
 UCP_EXPORT size_t ucp_certificate_eku_count(const ucp_certificate *c) { return c ? c->nekus : 0; }
+UCP_EXPORT bool ucp_certificate_eku_critical(const ucp_certificate *c) { return c && c->has_eku && c->eku_critical; }
+UCP_EXPORT bool ucp_certificate_has_key_usage(const ucp_certificate *c) { return c && c->has_ku; }
+UCP_EXPORT bool ucp_certificate_key_usage_critical(const ucp_certificate *c) { return c && c->has_ku && c->ku_critical; }
+
+static const struct {
+    unsigned gnutls;
+    ucp_key_usage ours;
+    const char *name;
+} key_usages[] = {
+    {GNUTLS_KEY_DIGITAL_SIGNATURE, UCP_KU_DIGITAL_SIGNATURE, "digitalSignature"},
+    {GNUTLS_KEY_NON_REPUDIATION, UCP_KU_NON_REPUDIATION, "nonRepudiation"},
+    {GNUTLS_KEY_KEY_ENCIPHERMENT, UCP_KU_KEY_ENCIPHERMENT, "keyEncipherment"},
+    {GNUTLS_KEY_DATA_ENCIPHERMENT, UCP_KU_DATA_ENCIPHERMENT, "dataEncipherment"},
+    {GNUTLS_KEY_KEY_AGREEMENT, UCP_KU_KEY_AGREEMENT, "keyAgreement"},
+    {GNUTLS_KEY_KEY_CERT_SIGN, UCP_KU_KEY_CERT_SIGN, "keyCertSign"},
+    {GNUTLS_KEY_CRL_SIGN, UCP_KU_CRL_SIGN, "cRLSign"},
+    {GNUTLS_KEY_ENCIPHER_ONLY, UCP_KU_ENCIPHER_ONLY, "encipherOnly"},
+    {GNUTLS_KEY_DECIPHER_ONLY, UCP_KU_DECIPHER_ONLY, "decipherOnly"},
+};
+
+UCP_EXPORT unsigned ucp_certificate_key_usage(const ucp_certificate *c)
+{
+    unsigned out = 0;
+    for (size_t i = 0; c && c->has_ku && i < UCP_ARRAY_SIZE(key_usages); i++)
+        if (c->ku & key_usages[i].gnutls)
+            out |= (unsigned)key_usages[i].ours;
+    return out;
+}
+
+UCP_EXPORT const char *ucp_key_usage_name(ucp_key_usage usage)
+{
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(key_usages); i++)
+        if (key_usages[i].ours == usage)
+            return key_usages[i].name;
+    return "";
+}
 UCP_EXPORT const char *ucp_certificate_eku_at(const ucp_certificate *c, size_t i)
 {
     return c && i < c->nekus ? c->ekus[i] : NULL;

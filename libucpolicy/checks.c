@@ -1074,6 +1074,7 @@ UCP_EXPORT const char *ucp_report_role(const ucp_report *r) { return r ? r->role
 UCP_EXPORT ucp_product ucp_report_product(const ucp_report *r) { return r ? r->product : UCP_PRODUCT_SFB2019; }
 UCP_EXPORT const char *ucp_report_input_name(const ucp_report *r) { return r ? r->input_name : ""; }
 UCP_EXPORT ucp_format ucp_report_input_format(const ucp_report *r) { return r ? r->format : UCP_FORMAT_PEM; }
+UCP_EXPORT const ucp_topology *ucp_report_topology(const ucp_report *r) { return r ? r->topology : NULL; }
 UCP_EXPORT int64_t ucp_report_validation_time(const ucp_report *r) { return r ? r->time : 0; }
 UCP_EXPORT const ucp_certificate *ucp_report_certificate(const ucp_report *r)
 {

@@ -100,6 +100,18 @@ UCP_EXPORT ucp_error_origin ucp_error_origin_of(const ucp_error *error)
     return error ? error->origin : UCP_ORIGIN_UCPOLICY;
 }
 
+UCP_EXPORT const char *ucp_error_origin_name(ucp_error_origin origin)
+{
+    switch (origin) {
+    case UCP_ORIGIN_UCPOLICY: return "ucpolicy";
+    case UCP_ORIGIN_GNUTLS: return "gnutls";
+    case UCP_ORIGIN_LIBTASN1: return "libtasn1";
+    case UCP_ORIGIN_JSON: return "json";
+    case UCP_ORIGIN_SYSTEM: return "system";
+    }
+    return "";
+}
+
 UCP_EXPORT int ucp_error_origin_code(const ucp_error *error)
 {
     return error ? error->origin_code : 0;

@@ -40,6 +40,23 @@ typedef enum ucp_san_type {
     UCP_SAN_OTHER = 4  /**< any other GeneralName, shown as "type:hex" @since 1.0 */
 } ucp_san_type;
 
+/**
+ * Key usage bits (RFC 5280 4.2.1.3), as returned by ucp_certificate_key_usage(). The values are
+ * libucpolicy's own (1 << RFC bit number), not GnuTLS's.
+ * @since 1.0
+ */
+typedef enum ucp_key_usage {
+    UCP_KU_DIGITAL_SIGNATURE = 1 << 0, /**< digitalSignature @since 1.0 */
+    UCP_KU_NON_REPUDIATION = 1 << 1,   /**< nonRepudiation (contentCommitment) @since 1.0 */
+    UCP_KU_KEY_ENCIPHERMENT = 1 << 2,  /**< keyEncipherment @since 1.0 */
+    UCP_KU_DATA_ENCIPHERMENT = 1 << 3, /**< dataEncipherment @since 1.0 */
+    UCP_KU_KEY_AGREEMENT = 1 << 4,     /**< keyAgreement @since 1.0 */
+    UCP_KU_KEY_CERT_SIGN = 1 << 5,     /**< keyCertSign @since 1.0 */
+    UCP_KU_CRL_SIGN = 1 << 6,          /**< cRLSign @since 1.0 */
+    UCP_KU_ENCIPHER_ONLY = 1 << 7,     /**< encipherOnly @since 1.0 */
+    UCP_KU_DECIPHER_ONLY = 1 << 8      /**< decipherOnly @since 1.0 */
+} ucp_key_usage;
+
 /** Largest input accepted, in bytes (32 MiB). @since 1.0 */
 #define UCP_MAX_INPUT_SIZE (32u * 1024u * 1024u)
 
@@ -123,6 +140,16 @@ UCP_EXPORT const char *ucp_certificate_san_at(const ucp_certificate *cert, size_
 UCP_EXPORT ucp_san_type ucp_certificate_san_type_at(const ucp_certificate *cert, size_t index);
 /** Whether the certificate has an extended key usage extension. @since 1.0 */
 UCP_EXPORT bool ucp_certificate_has_eku(const ucp_certificate *cert);
+/** Whether the extended key usage extension is marked critical. @since 1.0 */
+UCP_EXPORT bool ucp_certificate_eku_critical(const ucp_certificate *cert);
+/** Whether the certificate has a key usage extension. @since 1.0 */
+UCP_EXPORT bool ucp_certificate_has_key_usage(const ucp_certificate *cert);
+/** The key usage bits (an OR of ::ucp_key_usage values); 0 without the extension. @since 1.0 */
+UCP_EXPORT unsigned ucp_certificate_key_usage(const ucp_certificate *cert);
+/** Whether the key usage extension is marked critical. @since 1.0 */
+UCP_EXPORT bool ucp_certificate_key_usage_critical(const ucp_certificate *cert);
+/** The RFC 5280 name of one key usage bit, e.g. "keyEncipherment"; "" for other values. @since 1.0 */
+UCP_EXPORT const char *ucp_key_usage_name(ucp_key_usage usage);
 /** Number of extended key usage OIDs. @since 1.0 */
 UCP_EXPORT size_t ucp_certificate_eku_count(const ucp_certificate *cert);
 /** An extended key usage OID, e.g. "1.3.6.1.5.5.7.3.1". @since 1.0 */

@@ -126,6 +126,9 @@ UCP_EXPORT const char *ucp_error_source(const ucp_error *error);
 /** The component the error came from. @since 1.0 */
 UCP_EXPORT ucp_error_origin ucp_error_origin_of(const ucp_error *error);
 
+/** "ucpolicy", "gnutls", "libtasn1", "json" or "system"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_error_origin_name(ucp_error_origin origin);
+
 /** The component's own error code (GNUTLS_E_*, ASN1_*, errno), 0 if none. @since 1.0 */
 UCP_EXPORT int ucp_error_origin_code(const ucp_error *error);
 

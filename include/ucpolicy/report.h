@@ -15,6 +15,7 @@
 #include "ucpolicy/catalogue.h"
 #include "ucpolicy/certificate.h"
 #include "ucpolicy/common.h"
+#include "ucpolicy/topology.h"
 
 UCP_BEGIN_DECLS
 
@@ -76,6 +77,12 @@ UCP_EXPORT const char *ucp_report_role(const ucp_report *report);
 UCP_EXPORT ucp_product ucp_report_product(const ucp_report *report);
 /** The input's name (file path or name given). @since 1.0 */
 UCP_EXPORT const char *ucp_report_input_name(const ucp_report *report);
+/**
+ * The deployment facts the check used (a copy made at check time; empty when none were given).
+ * Borrowed: valid while the report lives; do not modify or free it.
+ * @since 1.0
+ */
+UCP_EXPORT const ucp_topology *ucp_report_topology(const ucp_report *report);
 /** The input's format. @since 1.0 */
 UCP_EXPORT ucp_format ucp_report_input_format(const ucp_report *report);
 /** The validation time, seconds since the Unix epoch (UTC). @since 1.0 */
