@@ -430,12 +430,12 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
                         len - total);
     /* The first element inside the outer SEQUENCE tells the container apart. */
     unsigned char cls;
-    int taglen, lenlen;
+    int taglen, lenlen = 1;
     unsigned long tag;
     asn1_get_tag_der(data, (int)len, &cls, &taglen, &tag);
-    long inner_len = asn1_get_length_der(data + taglen, (int)(len - (size_t)taglen), &lenlen);
-    size_t hdr = (size_t)taglen + (size_t)(indefinite ? 1 : lenlen);
-    (void)inner_len;
+    if (!indefinite)
+        asn1_get_length_der(data + taglen, (int)(len - (size_t)taglen), &lenlen);
+    size_t hdr = (size_t)taglen + (size_t)lenlen;
     if (hdr >= len || asn1_get_tag_der(data + hdr, (int)(len - hdr), &cls, &taglen, &tag) != ASN1_SUCCESS)
         return ucp_fail(UCP_E_CORRUPT, source, "truncated DER: nothing inside the outer SEQUENCE");
     if (cls == ASN1_CLASS_UNIVERSAL && tag == ASN1_TAG_INTEGER) {

@@ -96,8 +96,15 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
     char result[16], buf[64], nb[32], na[32];
     upper(result, ucp_result_name(r->result), sizeof result);
 
-    ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s), %s\n", r->input_name, col(&o, result_color(r->result)),
-                  result, col(&o, "\033[0m"), r->role->id, r->role->title, ucp_product_title(r->product));
+    /* The product release is shown only for roles whose rules it changes (Lync / SfB roles). */
+    bool product_matters = r->role->products != (1u << UCP_PRODUCT_COUNT) - 1;
+    for (size_t i = 0; !product_matters && i < r->role->nrules; i++)
+        for (int p = 1; p < UCP_PRODUCT_COUNT; p++)
+            if (r->role->rules[i].severity[p] != r->role->rules[i].severity[0])
+                product_matters = true;
+    ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s)%s%s\n", r->input_name, col(&o, result_color(r->result)), result,
+                  col(&o, "\033[0m"), r->role->id, r->role->title, product_matters ? ", " : "",
+                  product_matters ? ucp_product_title(r->product) : "");
     if (c) {
         field(&o, "Subject:", c->subject);
         field(&o, "Issuer:", c->issuer);
