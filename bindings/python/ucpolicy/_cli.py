@@ -655,7 +655,7 @@ def _cmd_roles(out: _Out, args: Sequence[str]) -> int:
         for f, c in facts:
             if not _lib.ucp_role_uses_fact(r, c):
                 continue
-            needs += (" " if needs else "                           needs:") + f"--{f.value}" + (
+            needs += (" " if needs else "                           needs: ") + f"--{f.value}" + (
                 "" if _lib.ucp_role_requires_fact(r, c) else " (optional)")
         if needs:
             out.out(needs + "\n")
