@@ -104,6 +104,7 @@ def pester(args):
     env['POWERSHELL_TELEMETRY_OPTOUT'] = '1'
     env['POWERSHELL_UPDATECHECK'] = 'Off'
     env['POWERSHELL_CLI_TELEMETRY_OPTOUT'] = '1'
+    env['NO_COLOR'] = '1'
     extra = args.rest[1:] if args.rest[:1] == ['--'] else args.rest
     return run([args.dotnet, 'tool', 'run', 'pwsh', '--', '-NoProfile', '-NonInteractive',
                 '-File', args.script] + extra, cwd=tools, env=env)
