@@ -18,6 +18,7 @@ import pathlib
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree
 
 SETUP_ERROR = 99
 
@@ -64,10 +65,40 @@ def xunit(args):
         print('no test assembly at %s: build first' % args.assembly, file=sys.stderr)
         return SETUP_ERROR
     os.makedirs(args.results, exist_ok=True)
-    return run([args.dotnet, 'test', args.assembly,
-                '--logger', 'console;verbosity=normal',
-                '--logger', 'trx;LogFileName=' + os.path.join(args.results, 'csharp-facade.trx'),
-                '--results-directory', args.results])
+    trx = os.path.join(args.results, 'csharp-facade.trx')
+    if os.path.exists(trx):
+        os.remove(trx)
+    status = run([args.dotnet, 'test', args.assembly,
+                  '--logger', 'console;verbosity=normal',
+                  '--logger', 'trx;LogFileName=' + trx,
+                  '--results-directory', args.results])
+    counters = trx_counters(trx)
+    if counters is None:
+        print('no test results in %s' % trx, file=sys.stderr)
+        return status or SETUP_ERROR
+    passed, failed, skipped = counters
+    # The closing line CI reads.
+    print('csharp: %d passed, %d failed, %d skipped' % (passed, failed, skipped), flush=True)
+    if status == 0 and passed == 0:
+        print('no test ran', file=sys.stderr)
+        return 1
+    return status
+
+
+def trx_counters(path):
+    """(passed, failed, skipped) from a VSTest TRX file, or None."""
+    try:
+        root = xml.etree.ElementTree.parse(path).getroot()
+    except (OSError, xml.etree.ElementTree.ParseError):
+        return None
+    for element in root.iter():
+        if element.tag.endswith('}Counters') or element.tag == 'Counters':
+            a = element.attrib
+            total, executed = int(a.get('total', 0)), int(a.get('executed', 0))
+            # Skipped tests are in total but not executed (notExecuted stays 0 for xunit skips).
+            skipped = max(int(a.get('notExecuted', 0)), total - executed)
+            return int(a.get('passed', 0)), int(a.get('failed', 0)), skipped
+    return None
 
 
 def global_packages(dotnet):

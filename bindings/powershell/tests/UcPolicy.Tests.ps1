@@ -454,3 +454,40 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         $errs[0].Exception.Message | Should -BeLike "*$path*"
     }
 }
+
+Describe 'examples/powershell/Test-UcServerCertificates.ps1' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../../examples/powershell/Test-UcServerCertificates.ps1'
+        $fe = $Pki.Leaf('pool01.contoso.com').AddDnsNames('fe01.contoso.com', 'sip.contoso.com').Build()
+        $Pki.WritePem('certs/fe01-default.pem', @($fe, $Pki.Issuing)) | Out-Null
+        $fe.Dispose()
+        $script:Inventory = Join-Path $Pki.Directory 'inventory.csv'
+        @(
+            [pscustomobject]@{ Path = 'certs/um-good.pem'; Server = 'EXCH01'; Use = 'UM'; Fqdn = 'exch01.contoso.com'; PoolFqdn = ''; SipDomain = '' }
+            [pscustomobject]@{ Path = 'certs/um-wildcard.pem'; Server = 'EXCH02'; Use = 'UMCallRouter'; Fqdn = 'exch02.contoso.com'; PoolFqdn = ''; SipDomain = '' }
+            [pscustomobject]@{ Path = 'certs/fe01-default.pem'; Server = 'FE01'; Use = 'Default'; Fqdn = 'fe01.contoso.com'; PoolFqdn = 'pool01.contoso.com'; SipDomain = 'contoso.com' }
+        ) | Export-Csv -LiteralPath $Inventory -NoTypeInformation
+        # A fresh PowerShell that finds the module by name, as an admin's would.
+        $script:Pwsh = [Environment]::ProcessPath
+        $script:PwshArgs = @()
+        $entry = [Environment]::GetCommandLineArgs()[0]
+        if ($entry -like '*.dll') { $script:PwshArgs = @($entry) }
+    }
+
+    It 'prints one table of the estate and exits 2 when a certificate fails' {
+        $html = Join-Path $Out 'estate.html'
+        $env:PSModulePath = (Split-Path -Parent $ModuleRoot) + [IO.Path]::PathSeparator + $env:PSModulePath
+        $output = & $Pwsh @PwshArgs -NoProfile -NonInteractive -File $Example -Inventory $Inventory `
+            -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime.ToString('o') -ReportPath $html 2>&1
+        $exit = $LASTEXITCODE
+        $text = $output -join "`n"
+        $exit | Should -Be 2 -Because $text
+        $text | Should -Match '(?m)^Result\s+Server\s+Use\s+Role\s+DaysRemaining\s+Thumbprint\s+Subject$'
+        $text | Should -Match '(?m)^Fail\s+EXCH02\s+UMCallRouter\s+exchange-um-callrouter\s+335\s+[0-9A-F]{40}\s+CN=\*\.contoso\.com,O=Contoso$'
+        $text | Should -Match '(?m)^Pass\s+EXCH01\s+UM\s+exchange-um\s+335\s+[0-9A-F]{40}\s+CN=exch01\.contoso\.com,O=Contoso$'
+        $text | Should -Match '(?m)^\w+\s+FE01\s+Default\s+frontend-default\s'
+        $text | Should -BeLike '*subject.cn-wildcard*'
+        $text | Should -BeLike "*$Symptom*"
+        Get-Content -LiteralPath $html -Raw | Should -BeLike '*exchange-um-callrouter*'
+    }
+}
