@@ -317,10 +317,23 @@ namespace UcPolicy.PowerShell
             }
             if (!IsFileSystem(provider, path))
                 yield break;
+            bool wildcard = WildcardPattern.ContainsWildcardCharacters(path);
             foreach (string file in resolved)
             {
                 if (Directory.Exists(file))
-                    continue; // a wildcard matching directories: certificates are files.
+                {
+                    // A wildcard may match directories too: certificates are the files. A directory
+                    // named on its own is a mistake worth saying.
+                    if (!wildcard)
+                    {
+                        WriteError(new ErrorRecord(new ArgumentException("'" + file + "' is a directory; give its files, e.g. -Path '" +
+                                                                         System.IO.Path.Combine(file, "*.cer") + "'."),
+                                                   "UcPolicy.PathIsDirectory", ErrorCategory.InvalidArgument, file));
+                        if (Quiet)
+                            WriteObject(false);
+                    }
+                    continue;
+                }
                 yield return file;
             }
         }

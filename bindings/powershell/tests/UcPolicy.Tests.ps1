@@ -187,6 +187,16 @@ Describe 'Test-UcCertificate' {
             $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         }
 
+        It 'says so when -Path names a directory, and skips directories a wildcard matches' {
+            Test-UcCertificate -Path $Dir @Common -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.PathIsDirectory,$TestCommand"
+            New-Item -ItemType Directory -Path (Join-Path $Dir 'um-subdir.pem') | Out-Null
+            $r = Test-UcCertificate -Path (Join-Path $Dir 'um-*.pem') @Common -ErrorVariable errs
+            @($r).Count | Should -Be 2
+            $errs.Count | Should -Be 0
+            Remove-Item -LiteralPath (Join-Path $Dir 'um-subdir.pem')
+        }
+
         It 'reports a wrong password as an authentication error' {
             $wrong = ConvertTo-SecureString 'wrong' -AsPlainText -Force
             Test-UcCertificate -Path $PfxPath @Common -Password $wrong -ErrorVariable errs -ErrorAction SilentlyContinue

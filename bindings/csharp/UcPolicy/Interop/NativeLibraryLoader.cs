@@ -270,7 +270,8 @@ namespace UcPolicy.Interop
             error = null;
             if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
             {
-                IntPtr handle = Windows.LoadLibraryExW(LibraryName + ".dll", IntPtr.Zero, 0);
+                // The safe default directories only: never the current directory (DLL planting).
+                IntPtr handle = Windows.LoadLibraryExW(LibraryName + ".dll", IntPtr.Zero, Windows.LoadLibrarySearchDefaultDirs);
                 if (handle == IntPtr.Zero)
                     error = new System.ComponentModel.Win32Exception(Marshal.GetLastWin32Error()).Message;
                 return handle;
@@ -282,6 +283,7 @@ namespace UcPolicy.Interop
         static class Windows
         {
             public const uint LoadWithAlteredSearchPath = 0x00000008;
+            public const uint LoadLibrarySearchDefaultDirs = 0x00001000;
 
             [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
             public static extern IntPtr LoadLibraryExW(string fileName, IntPtr reserved, uint flags);
