@@ -13,7 +13,7 @@ namespace UcPolicy.PowerShell
     /// <para type="synopsis">Checks certificates against the certificate policy of a UC server role.</para>
     /// <para type="description">Test-UcCertificate checks X.509 certificates (files in PEM, DER,
     /// PKCS#7 or PKCS#12 form, or X509Certificate2 objects such as those of Cert:\ or
-    /// Get-ExchangeCertificate) against the documented certificate requirements of Lync / Skype
+    /// Get-PfxCertificate) against the documented certificate requirements of Lync / Skype
     /// for Business Server, Exchange Unified Messaging, Office Online Server and Teams Direct
     /// Routing roles. It writes one UcPolicy.Report per certificate and role: Result, Role,
     /// Thumbprint, Subject, NotAfter, DaysRemaining and the Findings, each with what to do about
@@ -45,7 +45,7 @@ namespace UcPolicy.PowerShell
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>
-        /// <para type="description">.NET certificates (their RawData): Get-ChildItem Cert:\LocalMachine\My, Get-ExchangeCertificate, [X509Certificate2] objects.</para>
+        /// <para type="description">.NET certificates (their RawData): Get-ChildItem Cert:\LocalMachine\My, Get-PfxCertificate, [X509Certificate2] objects.</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CertificateSet, ValueFromPipeline = true)]
         [ValidateNotNull]
