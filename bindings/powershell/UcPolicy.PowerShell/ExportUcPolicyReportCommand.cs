@@ -15,6 +15,19 @@ namespace UcPolicy.PowerShell
     /// reads names outside ASCII) or HTML (a self-contained page to mail or archive). Without
     /// -Format the file extension decides (.json, .csv, .html, .htm).</para>
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Get-ChildItem .\export\*.cer | Test-UcCertificate -Role UM -Fqdn exch01.contoso.com | Export-UcPolicyReport -Path .\uc-certificates.html
+    /// </code>
+    /// <para>Writes an HTML page with a summary table and the findings of every certificate.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// $reports | Export-UcPolicyReport -Path .\findings.csv
+    /// Import-Csv .\findings.csv | Group-Object Code
+    /// </code>
+    /// <para>Writes one row per finding for a spreadsheet, then counts the findings by rule.</para>
+    /// </example>
     [Cmdlet(VerbsData.Export, "UcPolicyReport", SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportUcPolicyReportCommand : PSCmdlet
@@ -112,6 +125,12 @@ namespace UcPolicy.PowerShell
     /// <para type="description">As Export-UcPolicyReport, but writes the text to the pipeline
     /// (one string) instead of a file.</para>
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Test-UcCertificate .\um.cer -Role UM -Fqdn exch01.contoso.com | ConvertTo-UcPolicyReport -Format Json
+    /// </code>
+    /// <para>The report as JSON in the library's schema (the same document ucpolicy check --format json prints).</para>
+    /// </example>
     [Cmdlet(VerbsData.ConvertTo, "UcPolicyReport")]
     [OutputType(typeof(string))]
     public sealed class ConvertToUcPolicyReportCommand : PSCmdlet

@@ -11,6 +11,24 @@ namespace UcPolicy.PowerShell
     /// With -Role, lists the rules that role checks for a product release (default SfB2019),
     /// with their severity and the role's wording of the requirement and its sources.</para>
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Get-UcPolicyRule san.*
+    /// </code>
+    /// <para>Lists the rules about subject alternative names.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-UcPolicyRule -Role UM
+    /// </code>
+    /// <para>Lists the rules the Exchange UM role checks, with their severity for Skype for Business Server 2019 and the role's wording of each.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-UcRole UM | Get-UcPolicyRule -Code subject.cn-wildcard -Product Lync2013 | Format-List
+    /// </code>
+    /// <para>Shows one rule as the role binds it for Lync Server 2013, with its sources.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "UcPolicyRule", DefaultParameterSetName = AllSet)]
     [OutputType(typeof(Rule), ParameterSetName = new[] { AllSet })]
     [OutputType(typeof(RoleRule), ParameterSetName = new[] { RoleSet })]

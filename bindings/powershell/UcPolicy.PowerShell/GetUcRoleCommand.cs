@@ -11,6 +11,24 @@ namespace UcPolicy.PowerShell
     /// aliases (Get-CsCertificate -Type and Enable-ExchangeCertificate -Services names), the
     /// products they exist in and the deployment facts their rules need.</para>
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Get-UcRole
+    /// </code>
+    /// <para>Lists every role with its aliases: the names -Role accepts.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-UcRole UM | Format-List
+    /// </code>
+    /// <para>Shows the Exchange UM role: its aliases, the products it exists in and the deployment facts (-Fqdn) its rules need.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-UcRole -Name *Edge* -Product SfB2019
+    /// </code>
+    /// <para>The Edge roles of Skype for Business Server 2019.</para>
+    /// </example>
     [Cmdlet(VerbsCommon.Get, "UcRole")]
     [OutputType(typeof(Role))]
     public sealed class GetUcRoleCommand : PSCmdlet

@@ -20,6 +20,39 @@ namespace UcPolicy.PowerShell
     /// it. Policy failures are data, not errors; an unreadable input writes a non-terminating
     /// error and the pipeline goes on.</para>
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Test-UcCertificate -Path .\um-exch01.cer -Role UM -Fqdn exch01.contoso.com -TrustAnchor .\contoso-root.cer
+    /// </code>
+    /// <para>Checks a certificate exported from the Exchange UM service of exch01 against the Exchange UM policy. A wildcard CN fails with subject.cn-wildcard and the remediation names the symptom: Lync refuses the connection with "The peer is not a configured server on this network interface".</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-ChildItem Cert:\LocalMachine\My -SSLServerAuthentication |
+    ///     Test-UcCertificate -Role Default -PoolFqdn pool01.contoso.com -Fqdn fe01.contoso.com -SipDomain contoso.com
+    /// </code>
+    /// <para>Checks every server certificate of the machine store as the Default certificate of a Front End server (Windows; the Cert: drive exists there only).</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// $r = Test-UcCertificate .\sbc1.pfx -Role TeamsDirectRoutingSbc -Fqdn sbc1.contoso.com -Password (Read-Host -AsSecureString 'PFX password')
+    /// $r.Findings | Format-List
+    /// </code>
+    /// <para>Checks a Teams Direct Routing SBC certificate in a PFX file and lists each finding with Field, Expected, Actual and Remediation.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// if (-not (Test-UcCertificate -LiteralPath .\um.cer -Role UM -Fqdn exch01.contoso.com -Quiet)) { Write-Warning 'UM certificate needs attention' }
+    /// </code>
+    /// <para>-Quiet writes $true or $false per input, for scripts and scheduled checks.</para>
+    /// </example>
+    /// <example>
+    /// <code>
+    /// Get-ChildItem .\export -Filter *.cer | Test-UcCertificate -Role UM, UMCallRouter -Fqdn exch01.contoso.com |
+    ///     Where-Object Result -ne Pass | Export-UcPolicyReport -Path .\um-problems.html
+    /// </code>
+    /// <para>Checks exported files against both Exchange UM roles and writes the ones that do not pass to an HTML report. A file that cannot be read writes an error and the others are still checked.</para>
+    /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "UcCertificate", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(Report), typeof(bool))]
     public sealed class TestUcCertificateCommand : PSCmdlet, IDisposable

@@ -78,6 +78,36 @@ Describe 'The module' {
     }
 }
 
+Describe 'Help' {
+    It 'documents <Name> with a synopsis, a description, examples and every parameter' -TestCases @(
+        @{ Name = 'Test-UcCertificate' }
+        @{ Name = 'Get-UcRole' }
+        @{ Name = 'Get-UcPolicyRule' }
+        @{ Name = 'Export-UcPolicyReport' }
+        @{ Name = 'ConvertTo-UcPolicyReport' }
+    ) {
+        $help = Get-Help -Name $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "$Name *" # the generated stub's synopsis is the syntax
+        ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $documented = @($help.parameters.parameter | ForEach-Object { $_.name })
+        foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented | Should -Contain $parameter
+            ($help.parameters.parameter | Where-Object name -eq $parameter).description.Text | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'shows the examples of Test-UcCertificate' {
+        $examples = (Get-Help Test-UcCertificate -Examples).examples.example
+        @($examples).Count | Should -Be 5
+        $examples[0].code | Should -BeLike 'Test-UcCertificate -Path *-Role UM*'
+        ($examples[0].remarks.Text -join ' ') | Should -BeLike "*$Symptom*"
+        (Get-Help Test-UcCertificate -Parameter Role).description.Text | Should -BeLike '*alias*'
+    }
+}
+
 Describe 'Test-UcCertificate' {
     Context 'The Exchange UM wildcard incident' {
         It 'fails the wildcard CN with the error and the symptom admins see' {
