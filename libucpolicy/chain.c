@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <libtasn1.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,10 +38,23 @@ struct builder {
     enum ucp_cert_source sources[UCP_MAX_PATH_DEPTH];
     bool sig_ok[UCP_MAX_PATH_DEPTH]; /* sig_ok[i]: certs[i-1] verifies with certs[i] */
     size_t n;
-    /* the best complete path so far */
+    /* the best complete path so far, and the others */
     struct ucp_path best;
     int best_score;
+    struct ucp_path rejected[UCP_MAX_REJECTED];
+    size_t nrejected;
 };
+
+/* Keep @p (whose certificates are already referenced) among the rejected paths, or drop it when
+ * the list is full. */
+static void reject(struct builder *b, struct ucp_path *p)
+{
+    if (b->nrejected < UCP_MAX_REJECTED)
+        b->rejected[b->nrejected++] = *p;
+    else
+        ucp_path_dispose(p);
+    memset(p, 0, sizeof *p);
+}
 
 const char *ucp_cert_source_name(enum ucp_cert_source s)
 {
@@ -60,7 +74,7 @@ void ucp_problem_dispose(struct ucp_problem *p)
     p->nargs = 0;
 }
 
-static void path_dispose(struct ucp_path *p)
+void ucp_path_dispose(struct ucp_path *p)
 {
     for (size_t i = 0; i < p->n; i++)
         ucp_certificate_unref(p->certs[i]);
@@ -72,7 +86,23 @@ static void path_dispose(struct ucp_path *p)
 
 void ucp_path_result_dispose(struct ucp_path_result *r)
 {
-    path_dispose(&r->best);
+    ucp_path_dispose(&r->best);
+    for (size_t i = 0; i < r->nrejected; i++)
+        ucp_path_dispose(&r->rejected[i]);
+    r->nrejected = 0;
+}
+
+char *ucp_problem_message(const struct ucp_problem *p)
+{
+    const struct ucp_rule *rule = &ucp_rules[p->rule];
+    const char *values[8] = {0};
+    for (size_t i = 0; i < rule->nargs && i < 8; i++) {
+        values[i] = "";
+        for (size_t k = 0; k < p->nargs; k++)
+            if (strcmp(p->names[k], rule->args[i]) == 0)
+                values[i] = p->values[k];
+    }
+    return ucp_render_template(rule->message, rule->args, values, rule->nargs);
 }
 
 /* Add a problem with name/value argument pairs (NULL-terminated list). */
@@ -140,6 +170,220 @@ static char *eku_list(const ucp_certificate *c)
     return ucp_sb_finish(&sb);
 }
 
+/* The RDN elements of a raw DER Name (SEQUENCE OF RelativeDistinguishedName), or -1. */
+static int rdn_spans(const struct ucp_bytes *dn, const uint8_t **start, size_t *len, int max)
+{
+    unsigned char cls;
+    int taglen, lenlen;
+    unsigned long tag;
+    if (dn->len < 2 || asn1_get_tag_der(dn->data, (int)dn->len, &cls, &taglen, &tag) != ASN1_SUCCESS)
+        return -1;
+    long l = asn1_get_length_der(dn->data + taglen, (int)dn->len - taglen, &lenlen);
+    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > dn->len)
+        return -1;
+    const uint8_t *p = dn->data + taglen + lenlen;
+    long left = l;
+    int n = 0;
+    while (left > 0 && n < max) {
+        if (asn1_get_tag_der(p, (int)left, &cls, &taglen, &tag) != ASN1_SUCCESS)
+            return -1;
+        long rl = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
+        if (rl < 0 || taglen + lenlen + rl > left)
+            return -1;
+        start[n] = p;
+        len[n] = (size_t)(taglen + lenlen + rl);
+        n++;
+        p += taglen + lenlen + rl;
+        left -= taglen + lenlen + rl;
+    }
+    return left == 0 ? n : -1;
+}
+
+/* One TLV at *p (within *left): its tag, class, value. Advances past it. */
+static bool next_tlv(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
+                     long *vlen)
+{
+    int taglen, lenlen;
+    if (*left <= 0 || asn1_get_tag_der(*p, (int)*left, cls, &taglen, tag) != ASN1_SUCCESS)
+        return false;
+    long l = asn1_get_length_der(*p + taglen, (int)*left - taglen, &lenlen);
+    if (l < 0 || taglen + lenlen + l > *left)
+        return false;
+    *v = *p + taglen + lenlen;
+    *vlen = l;
+    *p += taglen + lenlen + l;
+    *left -= taglen + lenlen + l;
+    return true;
+}
+
+/* A directory string reduced for comparison (RFC 5280 7.1, simplified RFC 4518): string types
+ * are ignored, leading/trailing spaces dropped, inner runs of spaces collapsed, ASCII folded to
+ * lower case. BMPString (UCS-2) keeps its ASCII characters as such. */
+static size_t fold_string(unsigned long tag, const uint8_t *v, long n, char *out, size_t cap)
+{
+    size_t o = 0;
+    bool space = false;
+    size_t step = tag == 30 ? 2 : 1;
+    for (long i = 0; i + (long)step <= n && o + 1 < cap; i += (long)step) {
+        unsigned c = step == 2 ? (unsigned)(v[i] << 8 | v[i + 1]) : v[i];
+        if (c == ' ') {
+            space = o > 0;
+            continue;
+        }
+        if (space && o + 2 < cap)
+            out[o++] = ' ';
+        space = false;
+        out[o++] = (c < 0x80) ? ucp_tolower((char)c) : (step == 2 ? '?' : (char)c);
+    }
+    out[o] = '\0';
+    return o;
+}
+
+static bool is_string_tag(unsigned char cls, unsigned long tag)
+{
+    return cls == ASN1_CLASS_UNIVERSAL && (tag == 12 || tag == 19 || tag == 22 || tag == 20 || tag == 30);
+}
+
+/* Are two RelativeDistinguishedName TLVs (SET OF AttributeTypeAndValue) the same name? */
+static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    if (alen == blen && memcmp(a, b, alen) == 0)
+        return true;
+    const uint8_t *pa = a, *pb = b, *va, *vb;
+    long la = (long)alen, lb = (long)blen, na, nb;
+    unsigned char ca, cb;
+    unsigned long ta, tb;
+    if (!next_tlv(&pa, &la, &ca, &ta, &va, &na) || !next_tlv(&pb, &lb, &cb, &tb, &vb, &nb))
+        return false;
+    /* Walk both SETs attribute by attribute (DER sorts SET members, so the order is stable). */
+    pa = va, la = na, pb = vb, lb = nb;
+    while (la > 0 || lb > 0) {
+        const uint8_t *sa, *sb, *oa, *ob, *xa, *xb;
+        long sla, slb, ola, olb, xla, xlb;
+        unsigned char c1, c2, c3, c4;
+        unsigned long t1, t2, t3, t4;
+        if (!next_tlv(&pa, &la, &c1, &t1, &sa, &sla) || !next_tlv(&pb, &lb, &c2, &t2, &sb, &slb))
+            return false;
+        long ra = sla, rb = slb;
+        if (!next_tlv(&sa, &ra, &c3, &t3, &oa, &ola) || !next_tlv(&sb, &rb, &c4, &t4, &ob, &olb))
+            return false;
+        if (ola != olb || memcmp(oa, ob, (size_t)ola) != 0)
+            return false; /* different attribute types */
+        const uint8_t *vsa = sa, *vsb = sb;
+        if (!next_tlv(&sa, &ra, &c3, &t3, &xa, &xla) || !next_tlv(&sb, &rb, &c4, &t4, &xb, &xlb))
+            return false;
+        if (is_string_tag(c3, t3) && is_string_tag(c4, t4)) {
+            char fa[256], fb[256];
+            fold_string(t3, xa, xla, fa, sizeof fa);
+            fold_string(t4, xb, xlb, fb, sizeof fb);
+            if (strcmp(fa, fb) != 0)
+                return false;
+        } else if ((sa - vsa) != (sb - vsb) || memcmp(vsa, vsb, (size_t)(sa - vsa)) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Is the DN @subject within the subtree @base (its RDNs a prefix of the subject's)? GnuTLS gives
+ * directoryName constraints as RFC 4514 text: it is encoded back to DER through GnuTLS's DN API
+ * (string types may differ from the subject's; rdn_equal() compares them as RFC 5280 7.1 says). */
+static bool dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base)
+{
+    gnutls_datum_t der = {NULL, 0};
+    gnutls_x509_dn_t dn = NULL;
+    const char *err = NULL;
+    char text[1024];
+    if (base->size == 0 || base->size >= sizeof text)
+        return false;
+    if (base->data[0] == 0x30) {
+        der.data = gnutls_malloc(base->size);
+        if (!der.data)
+            return false;
+        memcpy(der.data, base->data, base->size);
+        der.size = base->size;
+    } else {
+        memcpy(text, base->data, base->size);
+        text[base->size] = '\0';
+        if (gnutls_x509_dn_init(&dn) < 0)
+            return false;
+        int ret = gnutls_x509_dn_set_str(dn, text, &err);
+        if (ret >= 0)
+            ret = gnutls_x509_dn_export2(dn, GNUTLS_X509_FMT_DER, &der);
+        gnutls_x509_dn_deinit(dn);
+        if (ret < 0)
+            return false;
+    }
+    const uint8_t *s[64], *b[64];
+    size_t sl[64], bl[64];
+    struct ucp_bytes bb = {der.data, der.size};
+    int ns = rdn_spans(subject, s, sl, 64), nb = rdn_spans(&bb, b, bl, 64);
+    bool within = ns >= 0 && nb >= 0 && nb <= ns;
+    for (int i = 0; within && i < nb; i++)
+        within = rdn_equal(s[i], sl[i], b[i], bl[i]);
+    gnutls_free(der.data);
+    return within;
+}
+
+/* Check @cert against the name constraints of @ca (RFC 5280 4.2.1.10): DNS names, e-mail
+ * addresses and IP addresses with GnuTLS, directory names here. Returns a description of the
+ * violation (malloc'd) or NULL. */
+static char *name_constraint_violation(const ucp_certificate *ca, const ucp_certificate *cert)
+{
+    gnutls_x509_name_constraints_t nc = NULL;
+    if (gnutls_x509_name_constraints_init(&nc) < 0)
+        return NULL;
+    unsigned critical = 0;
+    char *why = NULL;
+    if (gnutls_x509_crt_get_name_constraints(ca->crt, nc, 0, &critical) < 0)
+        goto out;
+    static const struct {
+        unsigned type;
+        const char *what;
+    } kinds[] = {
+        {GNUTLS_SAN_DNSNAME, "a DNS name"},
+        {GNUTLS_SAN_RFC822NAME, "an e-mail address"},
+        {GNUTLS_SAN_IPADDRESS, "an IP address"},
+    };
+    for (size_t k = 0; k < UCP_ARRAY_SIZE(kinds); k++) {
+        if (!gnutls_x509_name_constraints_check_crt(nc, kinds[k].type, cert->crt)) {
+            why = ucp_asprintf("%s of the certificate is outside the permitted or inside the excluded names",
+                               kinds[k].what);
+            goto out;
+        }
+    }
+    if (cert->raw_subject.len > 2) {
+        bool any_permitted = false, permitted = false;
+        for (unsigned i = 0;; i++) {
+            unsigned type = 0;
+            gnutls_datum_t name = {NULL, 0};
+            if (gnutls_x509_name_constraints_get_permitted(nc, i, &type, &name) < 0)
+                break;
+            if (type == GNUTLS_SAN_DN) {
+                any_permitted = true;
+                permitted |= dn_within(&cert->raw_subject, &name);
+            }
+        }
+        if (any_permitted && !permitted) {
+            why = ucp_strdup("its subject is outside the permitted directory names");
+            goto out;
+        }
+        for (unsigned i = 0;; i++) {
+            unsigned type = 0;
+            gnutls_datum_t name = {NULL, 0};
+            if (gnutls_x509_name_constraints_get_excluded(nc, i, &type, &name) < 0)
+                break;
+            if (type == GNUTLS_SAN_DN && dn_within(&cert->raw_subject, &name)) {
+                why = ucp_strdup("its subject is inside an excluded directory name");
+                goto out;
+            }
+        }
+    }
+out:
+    gnutls_x509_name_constraints_deinit(nc);
+    return why;
+}
+
 static int status_rank(ucp_chain_status s)
 {
     switch (s) {
@@ -203,6 +447,18 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
             add_problem(&p, UCP_RULE_CHAIN_EXPIRED, (int)i, "subject", ca->subject, "state",
                         "is not valid before", "date", date, NULL);
         }
+        /* Name constraints of this CA bind every certificate below it, self-issued intermediates
+         * excepted (RFC 5280 6.1.3 (b)). */
+        for (size_t k = 0; k < i; k++) {
+            if (k > 0 && b->certs[k]->self_issued)
+                continue;
+            char *why = name_constraint_violation(ca, b->certs[k]);
+            if (why) {
+                add_problem(&p, UCP_RULE_CHAIN_NAME_CONSTRAINTS, (int)k, "subject", b->certs[k]->subject, "ca",
+                            ca->subject, "detail", why, NULL);
+                free(why);
+            }
+        }
         if (ca->has_eku && !has_eku(ca, OID_SERVER_AUTH) && !has_eku(ca, OID_ANY_EKU)) {
             char *ekus = eku_list(ca);
             add_problem(&p, UCP_RULE_CHAIN_INTERMEDIATE_EKU, (int)i, "subject", ca->subject, "ekus",
@@ -233,16 +489,15 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
         p.status = p.nproblems ? UCP_CHAIN_INVALID : UCP_CHAIN_VALID;
     }
     int score = status_rank(p.status) * 100000 + (int)p.nproblems * 16 + (int)p.n;
+    for (size_t i = 0; i < p.n; i++)
+        ucp_certificate_mut_ref(p.certs[i]);
     if (b->best.n == 0 || score < b->best_score) {
-        for (size_t i = 0; i < p.n; i++)
-            ucp_certificate_mut_ref(p.certs[i]);
-        path_dispose(&b->best);
+        if (b->best.n)
+            reject(b, &b->best);
         b->best = p;
         b->best_score = score;
     } else {
-        for (size_t i = 0; i < p.nproblems; i++)
-            ucp_problem_dispose(&p.problems[i]);
-        free(p.problems);
+        reject(b, &p);
     }
     if (p.status == UCP_CHAIN_VALID)
         b->found = true;
@@ -421,10 +676,16 @@ ucp_status ucp_build_path(ucp_checker *checker, const ucp_input *input, int64_t 
     }
     out->best = b->best;
     memset(&b->best, 0, sizeof b->best);
+    for (size_t i = 0; i < b->nrejected; i++)
+        out->rejected[i] = b->rejected[i];
+    out->nrejected = b->nrejected;
+    b->nrejected = 0;
     out->paths_tried = b->paths;
     out->signature_checks = b->sigchecks;
 out:
-    path_dispose(&b->best);
+    ucp_path_dispose(&b->best);
+    for (size_t i = 0; i < b->nrejected; i++)
+        ucp_path_dispose(&b->rejected[i]);
     ucp_pool_dispose(&b->presented);
     free(b);
     return st;

@@ -28,6 +28,8 @@ UCP_EXPORT ucp_status ucp_checker_new(ucp_checker **out)
     c->system_mode = UCP_SYSTEM_TRUST_AUTO;
     c->time = UCP_TIME_NOW;
     c->expiry_days = 30;
+    c->timeout_ms = 5000;
+    c->fetch_limit = 10u * 1024u * 1024u;
     atomic_init(&c->system_state, 0);
     *out = c;
     return UCP_OK;
@@ -41,6 +43,8 @@ UCP_EXPORT void ucp_checker_free(ucp_checker *c)
     ucp_pool_dispose(&c->intermediates);
     ucp_pool_dispose(&c->public_roots);
     ucp_pool_dispose(&c->system);
+    ucp_crl_set_dispose(&c->crls);
+    ucp_fetch_cache_dispose(&c->fetched);
     free(c->system_error);
     pthread_mutex_destroy(c->lock);
     free(c->lock);
@@ -103,6 +107,55 @@ UCP_EXPORT ucp_status ucp_checker_set_expiry_warning_days(ucp_checker *c, unsign
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL,
                         "the expiry warning must be between 0 and 3650 days");
     c->expiry_days = days;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_add_crl_data(ucp_checker *c, const uint8_t *data, size_t length,
+                                               const char *name)
+{
+    if (!c || (!data && length))
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, name, "ucp_checker_add_crl_data: invalid argument");
+    if (length > UCP_MAX_INPUT_SIZE)
+        return ucp_fail(UCP_E_TOO_LARGE, name ? name : "<memory>", "the CRL is %zu bytes; the limit is %u",
+                        length, UCP_MAX_INPUT_SIZE);
+    return ucp_crl_set_load(&c->crls, data ? data : (const uint8_t *)"", length, name ? name : "<memory>");
+}
+
+UCP_EXPORT ucp_status ucp_checker_add_crl_file(ucp_checker *c, const char *path)
+{
+    if (!c || !path)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, path, "ucp_checker_add_crl_file: invalid argument");
+    uint8_t *data;
+    size_t len;
+    ucp_status st = ucp_read_file(path, UCP_MAX_INPUT_SIZE, &data, &len);
+    if (st != UCP_OK)
+        return st;
+    st = ucp_crl_set_load(&c->crls, data, len, path);
+    free(data);
+    return st;
+}
+
+UCP_EXPORT ucp_status ucp_checker_set_online(ucp_checker *c, bool online)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_online: checker is NULL");
+    c->online = online;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_set_network_timeout(ucp_checker *c, unsigned ms)
+{
+    if (!c || ms == 0 || ms > 600000)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "the network timeout must be between 1 and 600000 ms");
+    c->timeout_ms = ms;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_set_fetch_limit(ucp_checker *c, size_t bytes)
+{
+    if (!c || bytes < 1024)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "the fetch limit must be at least 1024 bytes");
+    c->fetch_limit = bytes;
     return UCP_OK;
 }
 

@@ -27,6 +27,7 @@ struct ctx {
     const ucp_certificate *leaf;
     int64_t now;
     struct ucp_path_result path;
+    struct ucp_revocation_result revocation;
     struct ucp_finding *findings;
     size_t nfindings;
     bool nomem;
@@ -841,11 +842,10 @@ static bool anchor_is_public(struct ctx *c, const ucp_certificate *anchor, enum 
     return sys && ucp_pool_contains_entity(sys, anchor);
 }
 
-static void check_chain(struct ctx *c)
+static void emit_problems(struct ctx *c, const struct ucp_problem *problems, size_t count)
 {
-    const struct ucp_path *p = &c->path.best;
-    for (size_t i = 0; i < p->nproblems; i++) {
-        const struct ucp_problem *pr = &p->problems[i];
+    for (size_t i = 0; i < count; i++) {
+        const struct ucp_problem *pr = &problems[i];
         const char *n[UCP_PROBLEM_MAX_ARGS + 1] = {0};
         const char *v[UCP_PROBLEM_MAX_ARGS + 1] = {0};
         for (size_t k = 0; k < pr->nargs; k++) {
@@ -854,6 +854,12 @@ static void check_chain(struct ctx *c)
         }
         emit(c, pr->rule, pr->cert_index, n[0], v[0], n[1], v[1], n[2], v[2], n[3], v[3], NULL);
     }
+}
+
+static void check_chain(struct ctx *c)
+{
+    const struct ucp_path *p = &c->path.best;
+    emit_problems(c, p->problems, p->nproblems);
     if (c->leaf->self_signed)
         emit(c, UCP_RULE_CHAIN_SELF_SIGNED, 0, NULL);
     if (p->trusted && p->n > 0) {
@@ -867,6 +873,25 @@ static void check_chain(struct ctx *c)
 
 /* ---- report ----------------------------------------------------------------------------------- */
 
+/* "CN=leaf <- CN=Issuing CA [input] <- CN=Root [trust]: invalid: <problem messages>" */
+static char *summarize_path(const struct ucp_path *p)
+{
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    for (size_t i = 0; i < p->n; i++) {
+        const ucp_certificate *x = p->certs[i];
+        ucp_sb_printf(&sb, "%s%s [%s]", i ? " <- " : "", *x->subject ? x->subject : "(empty subject)",
+                      ucp_cert_source_name(p->sources[i]));
+    }
+    ucp_sb_printf(&sb, ": %s", ucp_chain_status_name(p->status));
+    for (size_t i = 0; i < p->nproblems; i++) {
+        char *m = ucp_problem_message(&p->problems[i]);
+        ucp_sb_printf(&sb, "%s%s (%s)", i ? "; " : ": ", m ? m : "", ucp_rules[p->problems[i].rule].code);
+        free(m);
+    }
+    return ucp_sb_finish(&sb);
+}
+
 static int finding_order(const void *a, const void *b)
 {
     const struct ucp_finding *x = a, *y = b;
@@ -877,8 +902,14 @@ static int finding_order(const void *a, const void *b)
 
 static void report_free(ucp_report *r)
 {
-    for (size_t i = 0; i < r->nchain; i++)
+    for (size_t i = 0; i < r->nchain; i++) {
         ucp_certificate_unref(r->chain[i]);
+        free(r->revocation_source[i]);
+    }
+    for (size_t i = 0; i < r->nrejected; i++) {
+        ucp_path_dispose(&r->rejected[i]);
+        free(r->rejected_summary[i]);
+    }
     for (size_t i = 0; i < r->nfindings; i++)
         free_finding(&r->findings[i]);
     free(r->findings);
@@ -921,6 +952,10 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
         check_validity(&c);
         check_revocation(&c);
         check_chain(&c);
+        ucp_revocation_check(checker, &c.path.best, c.now, &c.revocation);
+        emit_problems(&c, c.revocation.problems, c.revocation.nproblems);
+        if (c.revocation.nomem)
+            c.nomem = true;
         if (c.nomem)
             st = ucp_fail_nomem();
     }
@@ -947,7 +982,21 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
             r->chain_sources[i] = p->sources[i];
         }
         r->nchain = p->n;
+        for (size_t i = 0; i < p->n; i++) {
+            r->revocation[i] = c.revocation.status[i];
+            r->revocation_source[i] = c.revocation.source[i];
+            c.revocation.source[i] = NULL;
+        }
         r->trusted = p->trusted;
+        for (size_t i = 0; i < c.path.nrejected; i++) {
+            r->rejected[i] = c.path.rejected[i];
+            memset(&c.path.rejected[i], 0, sizeof c.path.rejected[i]);
+            r->rejected_summary[i] = summarize_path(&r->rejected[i]);
+            if (!r->rejected_summary[i])
+                c.nomem = true;
+        }
+        r->nrejected = c.path.nrejected;
+        c.path.nrejected = 0;
         r->chain_status = p->status;
         /* Stable sort by severity (most serious first), keeping the analysis order within. */
         for (size_t i = 1; i < c.nfindings; i++) {
@@ -978,6 +1027,7 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
         free_finding(&c.findings[i]);
     free(c.findings);
     ucp_path_result_dispose(&c.path);
+    ucp_revocation_result_dispose(&c.revocation);
     ucp_topology_free(empty);
     *out = r;
     return st;
@@ -1050,6 +1100,19 @@ UCP_EXPORT const char *ucp_report_chain_source_at(const ucp_report *r, size_t i)
     return r && i < r->nchain ? ucp_cert_source_name(r->chain_sources[i]) : NULL;
 }
 UCP_EXPORT bool ucp_report_chain_trusted(const ucp_report *r) { return r && r->trusted; }
+UCP_EXPORT size_t ucp_report_rejected_path_count(const ucp_report *r) { return r ? r->nrejected : 0; }
+UCP_EXPORT const char *ucp_report_rejected_path_at(const ucp_report *r, size_t i)
+{
+    return r && i < r->nrejected ? r->rejected_summary[i] : NULL;
+}
+UCP_EXPORT ucp_revocation ucp_report_revocation_at(const ucp_report *r, size_t i)
+{
+    return r && i < r->nchain ? r->revocation[i] : UCP_REVOCATION_NOT_CHECKED;
+}
+UCP_EXPORT const char *ucp_report_revocation_source_at(const ucp_report *r, size_t i)
+{
+    return r && i < r->nchain ? r->revocation_source[i] : NULL;
+}
 UCP_EXPORT size_t ucp_report_finding_count(const ucp_report *r) { return r ? r->nfindings : 0; }
 UCP_EXPORT const ucp_finding *ucp_report_finding_at(const ucp_report *r, size_t i)
 {

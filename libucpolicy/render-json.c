@@ -193,9 +193,40 @@ json_t *ucp_report_json(const ucp_report *r)
         json_object_set_new(e, "notAfter", jtime(c->not_after));
         json_object_set_new(e, "signatureAlgorithm", jstr(c->signature_name));
         json_object_set_new(e, "selfSigned", json_boolean(c->self_signed));
+        json_object_set_new(e, "revocation", json_string(ucp_revocation_name(r->revocation[i])));
+        json_object_set_new(e, "revocationSource", r->revocation_source[i] ? jstr(r->revocation_source[i]) : json_null());
         json_array_append_new(certs, e);
     }
     json_object_set_new(chain, "certificates", certs);
+    json_t *rejected = json_array();
+    for (size_t i = 0; i < r->nrejected; i++) {
+        const struct ucp_path *p = &r->rejected[i];
+        json_t *e = json_object();
+        json_t *list = json_array();
+        for (size_t k = 0; k < p->n; k++) {
+            json_t *c = json_object();
+            json_object_set_new(c, "subject", jstr(p->certs[k]->subject));
+            json_object_set_new(c, "sha256", jstr(p->certs[k]->sha256));
+            json_object_set_new(c, "source", json_string(ucp_cert_source_name(p->sources[k])));
+            json_array_append_new(list, c);
+        }
+        json_object_set_new(e, "certificates", list);
+        json_object_set_new(e, "status", json_string(ucp_chain_status_name(p->status)));
+        json_t *problems = json_array();
+        for (size_t k = 0; k < p->nproblems; k++) {
+            json_t *pr = json_object();
+            char *m = ucp_problem_message(&p->problems[k]);
+            json_object_set_new(pr, "code", json_string(ucp_rules[p->problems[k].rule].code));
+            json_object_set_new(pr, "certificateIndex", json_integer(p->problems[k].cert_index));
+            json_object_set_new(pr, "message", jstr(m ? m : ""));
+            free(m);
+            json_array_append_new(problems, pr);
+        }
+        json_object_set_new(e, "problems", problems);
+        json_object_set_new(e, "summary", jstr(r->rejected_summary[i]));
+        json_array_append_new(rejected, e);
+    }
+    json_object_set_new(chain, "rejected", rejected);
     json_object_set_new(o, "chain", chain);
     json_object_set_new(o, "topology", ucp_topology_json(r->topology));
     json_t *findings = json_array();

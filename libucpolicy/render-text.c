@@ -156,6 +156,30 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
         char *chain = ucp_sb_finish(&sb);
         field(&o, "Chain:", chain);
         free(chain);
+        if (r->chain_status != UCP_CHAIN_VALID || verbose)
+            for (size_t i = 0; i < r->nrejected; i++)
+                field(&o, i ? "" : "Rejected:", r->rejected_summary[i]);
+    }
+    {
+        bool checked = false;
+        for (size_t i = 0; i < r->nchain; i++)
+            checked |= r->revocation[i] != UCP_REVOCATION_NOT_CHECKED;
+        struct ucp_strbuf sb;
+        ucp_sb_init(&sb);
+        if (!checked) {
+            ucp_sb_append(&sb, "not checked (give --crl files or --online)");
+        } else {
+            for (size_t i = 0; i + 1 < r->nchain || (i == 0 && r->nchain == 1); i++) {
+                const ucp_certificate *x = r->chain[i];
+                ucp_sb_printf(&sb, "%s%s: %s", i ? "; " : "", x->ncns ? x->cns[0] : x->subject,
+                              ucp_revocation_name(r->revocation[i]));
+                if (r->revocation_source[i])
+                    ucp_sb_printf(&sb, " (%s)", r->revocation_source[i]);
+            }
+        }
+        char *rev = ucp_sb_finish(&sb);
+        field(&o, "Revocation:", rev);
+        free(rev);
     }
     {
         char *summary = ucp_asprintf("%zu error%s, %zu warning%s, %zu info", r->counts[UCP_SEVERITY_ERROR],

@@ -241,6 +241,25 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
                            bool (*fn)(ucp_certificate *cert, void *data), void *data);
 bool ucp_pool_contains_entity(const struct ucp_pool *pool, const ucp_certificate *cert);
 
+/* ---- revocation (revocation.c, fetch.c) ------------------------------------------------------ */
+struct ucp_crl;
+struct ucp_crl_set {
+    struct ucp_crl **v;
+    size_t n;
+};
+ucp_status ucp_crl_set_load(struct ucp_crl_set *set, const uint8_t *data, size_t len, const char *source);
+void ucp_crl_set_dispose(struct ucp_crl_set *set);
+struct ucp_fetched;
+struct ucp_fetch_cache {
+    struct ucp_fetched *v;
+    size_t n;
+};
+void ucp_fetch_cache_dispose(struct ucp_fetch_cache *cache);
+/* HTTP GET (post NULL) or POST; bounded by timeout and size. On failure @error (malloc'd) says why;
+ * the thread-local error is not touched (callers turn failures into findings). */
+ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
+                          unsigned timeout_ms, size_t limit, struct ucp_bytes *body, char **error);
+
 /* ---- checker (checker.c) ------------------------------------------------------------------ */
 struct ucp_checker {
     struct ucp_pool anchors;
@@ -255,6 +274,12 @@ struct ucp_checker {
     struct ucp_pool system;
     char *system_error;
     void *lock; /* pthread_mutex_t */
+    /* revocation */
+    struct ucp_crl_set crls;
+    bool online;
+    unsigned timeout_ms;
+    size_t fetch_limit;
+    struct ucp_fetch_cache fetched; /* CRLs fetched online, shared by checks (under lock) */
 };
 /* Load the system trust store once (thread-safe); returns it, or NULL when unavailable. */
 const struct ucp_pool *ucp_checker_system_pool(ucp_checker *checker);
@@ -287,8 +312,12 @@ struct ucp_path {
     size_t nproblems;
 };
 
+#define UCP_MAX_REJECTED 16 /* rejected complete paths kept for the report */
+
 struct ucp_path_result {
     struct ucp_path best;
+    struct ucp_path rejected[UCP_MAX_REJECTED];
+    size_t nrejected;
     size_t paths_tried;
     size_t signature_checks;
 };
@@ -298,6 +327,21 @@ ucp_status ucp_build_path(ucp_checker *checker, const ucp_input *input, int64_t 
                           struct ucp_path_result *out);
 void ucp_path_result_dispose(struct ucp_path_result *r);
 void ucp_problem_dispose(struct ucp_problem *p);
+void ucp_path_dispose(struct ucp_path *p);
+/* The problem's message, rendered from its rule's template (malloc'd). */
+char *ucp_problem_message(const struct ucp_problem *p);
+
+struct ucp_revocation_result {
+    ucp_revocation status[UCP_MAX_PATH_DEPTH];
+    char *source[UCP_MAX_PATH_DEPTH];
+    size_t n;
+    struct ucp_problem *problems;
+    size_t nproblems;
+    bool nomem;
+};
+void ucp_revocation_check(ucp_checker *checker, const struct ucp_path *path, int64_t now,
+                          struct ucp_revocation_result *out);
+void ucp_revocation_result_dispose(struct ucp_revocation_result *r);
 
 /* ---- reports (report.c) ------------------------------------------------------------------- */
 struct ucp_finding {
@@ -331,6 +375,11 @@ struct ucp_report {
     ucp_result result;
     ucp_topology *topology; /* a copy of the facts used */
     unsigned expiry_days;
+    ucp_revocation revocation[UCP_MAX_PATH_DEPTH];
+    char *revocation_source[UCP_MAX_PATH_DEPTH];
+    struct ucp_path rejected[UCP_MAX_REJECTED];
+    char *rejected_summary[UCP_MAX_REJECTED];
+    size_t nrejected;
 };
 
 /* ---- rule evaluation (checks.c) ----------------------------------------------------------- */

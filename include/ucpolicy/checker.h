@@ -100,6 +100,50 @@ UCP_EXPORT ucp_status ucp_checker_set_time(ucp_checker *checker, int64_t unix_ti
 UCP_EXPORT ucp_status ucp_checker_set_expiry_warning_days(ucp_checker *checker, unsigned days);
 
 /**
+ * Add certificate revocation lists (CLI --crl): a file of one or more CRLs, PEM or DER. A CRL is
+ * used for a certificate of the path when its signature verifies with the key of that
+ * certificate's issuer; it confirms "good" only while current at the validation time.
+ * @returns ::UCP_OK, ::UCP_E_IO, ::UCP_E_FORMAT, ::UCP_E_CORRUPT or ::UCP_E_NO_MEMORY; the message
+ *          names the file.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_add_crl_file(ucp_checker *checker, const char *path);
+
+/**
+ * Add certificate revocation lists held in memory; as ucp_checker_add_crl_file().
+ * @param[in] checker The checker.
+ * @param[in] data The CRL bytes (PEM or DER).
+ * @param[in] length Their number.
+ * @param[in] name A name for messages and reports, or NULL.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_add_crl_data(ucp_checker *checker, const uint8_t *data, size_t length,
+                                               const char *name);
+
+/**
+ * Fetch revocation data over the network (CLI --online): the CRLs of the certificates' HTTP
+ * distribution points (cached by the checker) and OCSP answers from their AIA responders. Off by
+ * default: a check never touches the network unless asked to.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_online(ucp_checker *checker, bool online);
+
+/**
+ * Time limit of each network transfer (default 5000 ms, at most 600000).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_network_timeout(ucp_checker *checker, unsigned milliseconds);
+
+/**
+ * Size limit of each fetched CRL or OCSP response (default 10 MiB, at least 1 KiB).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_fetch_limit(ucp_checker *checker, size_t bytes);
+
+/**
  * Check the leaf of @p input (with the rest of @p input as its presented chain) against a role.
  *
  * Policy violations are findings in the report, not failures: a certificate that breaks every

@@ -38,6 +38,15 @@ typedef enum ucp_chain_status {
     UCP_CHAIN_INVALID = 3     /**< "invalid": a path exists but breaks a rule (signature, CA, time...). @since 1.0 */
 } ucp_chain_status;
 
+/** The revocation status of a certificate of the path. @since 1.0 */
+typedef enum ucp_revocation {
+    UCP_REVOCATION_NOT_CHECKED = 0, /**< "not-checked": no CRL given and not online (or no issuer). @since 1.0 */
+    UCP_REVOCATION_GOOD = 1,        /**< "good": a current CRL or an OCSP answer says so. @since 1.0 */
+    UCP_REVOCATION_REVOKED = 2,     /**< "revoked". @since 1.0 */
+    UCP_REVOCATION_UNKNOWN = 3,     /**< "unknown": no usable answer (no CRL for the issuer, stale CRL, OCSP unknown). @since 1.0 */
+    UCP_REVOCATION_UNREACHABLE = 4  /**< "unreachable": online, and no source could be fetched. @since 1.0 */
+} ucp_revocation;
+
 /** Flags of the renderers. @since 1.0 */
 typedef enum ucp_render_flags {
     UCP_RENDER_DEFAULT = 0,  /**< Compact JSON; plain text. @since 1.0 */
@@ -92,6 +101,29 @@ UCP_EXPORT const ucp_certificate *ucp_report_chain_at(const ucp_report *report, 
  * @since 1.0
  */
 UCP_EXPORT const char *ucp_report_chain_source_at(const ucp_report *report, size_t index);
+/**
+ * Number of candidate paths that were built to the end but not chosen (at most 16): alternatives
+ * through other issuers, expired or wrong-EKU intermediates, other roots.
+ * @since 1.0
+ */
+UCP_EXPORT size_t ucp_report_rejected_path_count(const ucp_report *report);
+/**
+ * A rejected path in one line: its certificates with their sources, its status and why it
+ * failed, e.g. "CN=fe01 [input] <- CN=Old CA [intermediates] <- CN=Root [trust]: invalid: The CA
+ * certificate 'CN=Old CA' expired on 2025-01-01 (chain.expired)". Borrowed; NULL out of range.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_report_rejected_path_at(const ucp_report *report, size_t index);
+/** "not-checked", "good", "revoked", "unknown" or "unreachable"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_revocation_name(ucp_revocation revocation);
+/** The revocation status of the path certificate at @p index. @since 1.0 */
+UCP_EXPORT ucp_revocation ucp_report_revocation_at(const ucp_report *report, size_t index);
+/**
+ * Where the revocation answer for the path certificate at @p index came from: "crl FILE-OR-URL"
+ * or "ocsp URL"; NULL when no source answered.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_report_revocation_source_at(const ucp_report *report, size_t index);
 /** Whether the path ends at a trust anchor. @since 1.0 */
 UCP_EXPORT bool ucp_report_chain_trusted(const ucp_report *report);
 

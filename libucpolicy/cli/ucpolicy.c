@@ -74,6 +74,11 @@ static void usage_check(FILE *f)
             "      --at TIME            validation time, ISO 8601 (2026-05-01, 2026-05-01T12:00:00Z)\n"
             "      --expiry-warning DAYS  warn this many days before expiry (default 30, 0: never)\n"
             "\n"
+            "Revocation (not checked unless asked):\n"
+            "      --crl FILE           certificate revocation lists, PEM or DER (repeatable)\n"
+            "      --online             fetch CRLs (HTTP distribution points) and OCSP answers\n"
+            "      --timeout SECONDS    time limit of each network transfer (default 5)\n"
+            "\n"
             "PKCS#12 password (never given on the command line, so it stays out of ps and history):\n"
             "      --password-file FILE read it from the first line of FILE\n"
             "      --password-env VAR   read it from the environment variable VAR\n"
@@ -322,7 +327,7 @@ static int cmd_check(int argc, char **argv)
     enum {
         OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
         OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
-        OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR,
+        OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
     };
     static const struct option opts[] = {
         {"role", required_argument, NULL, 'r'},
@@ -341,6 +346,9 @@ static int cmd_check(int argc, char **argv)
         {"public-roots", required_argument, NULL, OPT_PUBLIC},
         {"at", required_argument, NULL, OPT_AT},
         {"expiry-warning", required_argument, NULL, OPT_EXPIRY},
+        {"crl", required_argument, NULL, OPT_CRL},
+        {"online", no_argument, NULL, OPT_ONLINE},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
         {"password-file", required_argument, NULL, OPT_PWFILE},
         {"password-env", required_argument, NULL, OPT_PWENV},
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -353,7 +361,9 @@ static int cmd_check(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *role = NULL, *topology_file = NULL, *format = "text", *color = "auto";
-    struct file_list chain = {0}, trust = {0}, public_roots = {0};
+    struct file_list chain = {0}, trust = {0}, public_roots = {0}, crls = {0};
+    bool online = false;
+    long timeout = -1;
     struct {
         ucp_fact fact;
         const char *value;
@@ -398,6 +408,16 @@ static int cmd_check(int argc, char **argv)
             expiry = strtol(optarg, &end, 10);
             if (errno || *end || expiry < 0 || expiry > 3650)
                 die_usage("--expiry-warning: '%s' is not a number of days between 0 and 3650", optarg);
+            break;
+        }
+        case OPT_CRL: push(&crls, optarg); break;
+        case OPT_ONLINE: online = true; break;
+        case OPT_TIMEOUT: {
+            char *end;
+            errno = 0;
+            timeout = strtol(optarg, &end, 10);
+            if (errno || *end || timeout < 1 || timeout > 600)
+                die_usage("--timeout: '%s' is not a number of seconds between 1 and 600", optarg);
             break;
         }
         case OPT_PWFILE: read_password_file(optarg); break;
@@ -478,6 +498,13 @@ static int cmd_check(int argc, char **argv)
         !add_inputs(checker, &trust, ucp_checker_add_trust) ||
         !add_inputs(checker, &public_roots, ucp_checker_add_public_roots))
         goto usage_error;
+    for (size_t i = 0; i < crls.n; i++) {
+        if (ucp_checker_add_crl_file(checker, crls.v[i]) != UCP_OK)
+            goto usage_error;
+    }
+    ucp_checker_set_online(checker, online);
+    if (timeout > 0)
+        ucp_checker_set_network_timeout(checker, (unsigned)timeout * 1000u);
     ucp_checker_set_time(checker, at);
     if (expiry >= 0)
         ucp_checker_set_expiry_warning_days(checker, (unsigned)expiry);
@@ -542,6 +569,7 @@ out:
     free(chain.v);
     free(trust.v);
     free(public_roots.v);
+    free(crls.v);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
         status = EXIT_USAGE;

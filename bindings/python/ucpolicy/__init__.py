@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: MIT
+"""Check X.509 certificates against the certificate policies of Unified Communications roles.
+
+Lync / Skype for Business Server, Exchange Unified Messaging, Office Online Server and Microsoft
+Teams Direct Routing SBCs each have rules for their certificates: which name goes in the CN,
+which in the SAN, whether wildcards work, which EKU, key and signature algorithms, which CA.
+This package checks a certificate against a role's rules and reports every finding with the
+symptom it causes and how to fix it::
+
+    import ucpolicy
+
+    report = ucpolicy.check("exch01.pfx", role="exchange-um", fqdn="exch01.contoso.com",
+                            trust=["contoso-root.pem"], password=pfx_password)
+    print(report.result)                  # Result.FAIL
+    for finding in report.findings:
+        print(finding.severity, finding.code, finding.message)
+        print("  fix:", finding.remediation)
+
+- :func:`check` / :class:`Checker` run checks and return a :class:`Report`;
+- :func:`roles`, :func:`role` and :func:`rules` read the built-in catalogue;
+- errors of input (unreadable file, wrong PKCS#12 password, unknown role...) raise
+  :class:`Error` subclasses, which also derive from the matching builtin exception
+  (``OSError``, ``ValueError``, ``PermissionError``, ``KeyError``); policy violations are
+  never exceptions, they are findings.
+
+``python3 -m ucpolicy`` is the ``ucpolicy`` command (same subcommands, options, output and exit
+codes). The package wraps libucpolicy, a C library, through a private SWIG module.
+"""
+
+from __future__ import annotations
+
+from . import _ucpolicy as _lib
+from ._catalogue import Role, RoleRule, Rule, role, roles, rules
+from ._checker import CertificateInput, Checker, When, check
+from ._enums import (ChainStatus, Fact, Field, Format, Product, Result, Revocation, SanType, Severity,
+                     SystemTrust)
+from . import _errors
+# One class per status code of libucpolicy/status.yaml (generated at build time), all derived
+# from Error: a new code in the registry is exported without an edit here.
+from ._errors import *  # noqa: F401,F403
+from ._models import Certificate, Chain, ChainEntry, Finding, FrozenMap, Reference, SubjectAltName
+from ._report import Report
+
+__version__: str = _lib.UCP_VERSION
+"""The version of the package and of the libucpolicy headers it was built with."""
+
+REPORT_SCHEMA_VERSION: str = _lib.UCP_REPORT_SCHEMA_VERSION
+"""The version of the JSON report schema :meth:`Report.to_json` writes."""
+
+
+def library_version() -> str:
+    """The version of libucpolicy loaded at run time (may be newer than __version__)."""
+    return str(_lib.ucp_version())
+
+
+def gnutls_version() -> str:
+    """The version of GnuTLS libucpolicy uses at run time."""
+    return str(_lib.ucp_gnutls_version())
+
+
+__all__ = [
+    # checks
+    "check", "Checker", "Report", "CertificateInput", "When",
+    # report contents
+    "Finding", "Certificate", "SubjectAltName", "Chain", "ChainEntry", "Reference", "FrozenMap",
+    # catalogue
+    "roles", "role", "rules", "Role", "Rule", "RoleRule",
+    # enums
+    "Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
+    "SystemTrust",
+    # versions
+    "__version__", "REPORT_SCHEMA_VERSION", "library_version", "gnutls_version",
+    # errors: Error, InvalidArgumentError, IoError, FormatError, PasswordError, ...
+    *_errors.__all__,
+]

@@ -1,0 +1,414 @@
+# SPDX-License-Identifier: MIT
+"""Checker and check(): loading certificates, deployment facts, running checks."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import json
+import math
+import os
+import sys
+import threading
+import weakref
+from typing import (TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple,
+                    Union)
+
+from . import _ucpolicy as _lib
+from ._catalogue import Role
+from ._enums import Fact, Product, SystemTrust, _fact_to_c, _system_trust_to_c
+from ._errors import InvalidArgumentError
+from ._models import Certificate
+from ._report import Report
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cryptography import x509
+
+__all__ = ["Checker", "check", "CertificateInput", "When"]
+
+CertificateInput = Union[str, "os.PathLike[str]", "os.PathLike[bytes]", bytes, bytearray, memoryview,
+                         Certificate, "x509.Certificate"]
+"""A certificate file path, its content (PEM, DER, PKCS#7 or PKCS#12; a str holding PEM text is
+taken as content), a :class:`ucpolicy.Certificate` or a ``cryptography.x509.Certificate``."""
+
+CertificateInputs = Union[CertificateInput, Iterable[CertificateInput], None]
+"""One input or several (for chain=, trust=, public_roots=)."""
+
+When = Union[_dt.datetime, _dt.date, int, None]
+"""A validation time: an aware datetime; a naive datetime or a date, taken as UTC (as
+``ucpolicy check --at`` reads "2026-05-01"); Unix seconds; or None for the time of each check."""
+
+Facts = Union[str, Iterable[str], None]
+
+
+def _cryptography_der(obj: Any) -> Optional[bytes]:
+    """DER bytes of a cryptography certificate; cryptography is never imported for this (if
+    the caller has such an object, the module is loaded already)."""
+    x509 = sys.modules.get("cryptography.x509")
+    if x509 is not None and isinstance(obj, x509.Certificate):
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return bytes(obj.public_bytes(Encoding.DER))
+    return None
+
+
+def _is_single_input(obj: Any) -> bool:
+    return (isinstance(obj, (str, bytes, bytearray, memoryview, os.PathLike, Certificate))
+            or _cryptography_der(obj) is not None)
+
+
+def _inputs(value: CertificateInputs, what: str) -> List[CertificateInput]:
+    if value is None:
+        return []
+    if _is_single_input(value):
+        return [value]  # type: ignore[list-item]
+    try:
+        return list(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise TypeError(f"{what}: expected a certificate input or an iterable of them, "
+                        f"not {type(value).__name__}") from None
+
+
+def _crl_sources(crls: Any) -> List[Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]]:
+    if crls is None:
+        return []
+    items = [crls] if isinstance(crls, (str, os.PathLike, bytes, bytearray, memoryview)) else list(crls)
+    for item in items:
+        if not isinstance(item, (str, os.PathLike, bytes, bytearray, memoryview)):
+            raise TypeError(f"crls: expected a CRL file path or CRL bytes, not {type(item).__name__}")
+    return items
+
+
+@contextlib.contextmanager
+def _loaded(source: CertificateInput, password: Union[str, bytes, None] = None,
+            name: Optional[str] = None) -> Iterator[Any]:
+    """A ucp_input for the duration of a with block."""
+    if isinstance(source, str) and "-----BEGIN " in source:
+        source = source.encode("utf-8")
+    if isinstance(source, (str, os.PathLike)):
+        ptr = _lib.ucp_input_from_file(source, password)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        ptr = _lib.ucp_input_from_data(source, name, password)
+    elif isinstance(source, Certificate):
+        ptr = _lib.ucp_input_from_data(source.der, name, None)
+    else:
+        der = _cryptography_der(source)
+        if der is None:
+            raise TypeError("a certificate is a path (str or os.PathLike), bytes (PEM, DER, PKCS#7, "
+                            "PKCS#12), a ucpolicy.Certificate or a cryptography.x509.Certificate, "
+                            f"not {type(source).__name__}")
+        ptr = _lib.ucp_input_from_data(der, name, None)
+    try:
+        yield ptr
+    finally:
+        _lib.ucp_input_free(ptr)
+
+
+def _unix_time(at: When) -> int:
+    if at is None:
+        return int(_lib.UCP_TIME_NOW)
+    if isinstance(at, bool):
+        raise TypeError("at: expected a datetime, a date or Unix seconds, not bool")
+    if isinstance(at, int):
+        return at
+    if isinstance(at, _dt.datetime):
+        if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
+            at = at.replace(tzinfo=_dt.timezone.utc)
+        return math.floor(at.timestamp())
+    if isinstance(at, _dt.date):
+        return math.floor(_dt.datetime(at.year, at.month, at.day, tzinfo=_dt.timezone.utc).timestamp())
+    raise TypeError(f"at: expected a datetime, a date or Unix seconds, not {type(at).__name__}")
+
+
+def _fact_values(value: Facts, keyword: str) -> Tuple[str, ...]:
+    if value is None:
+        return ()
+    values: Tuple[object, ...]
+    if isinstance(value, str):
+        values = (value,)
+    elif isinstance(value, (bytes, bytearray)) or not isinstance(value, Iterable):
+        raise TypeError(f"{keyword}: expected str, not {type(value).__name__}")
+    else:
+        values = tuple(value)
+    for v in values:
+        if not isinstance(v, str):
+            raise TypeError(f"{keyword}: expected str, not {type(v).__name__}")
+    return values  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _topology(topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None],
+              facts: Sequence[Tuple[Fact, Tuple[str, ...]]],
+              product: Union[Product, str, None]) -> Iterator[Any]:
+    """A ucp_topology for one check: the topology document, then the facts given (which replace
+    the document's values of the same fact, as the CLI options do), then the product."""
+    ptr = _lib.ucp_topology_new()
+    try:
+        if topology is not None:
+            if isinstance(topology, Mapping):
+                _lib.ucp_topology_load_data(ptr, json.dumps(dict(topology)).encode("utf-8"), "<topology>")
+            elif isinstance(topology, (bytes, bytearray, memoryview)):
+                _lib.ucp_topology_load_data(ptr, topology, "<topology>")
+            elif isinstance(topology, (str, os.PathLike)):
+                _lib.ucp_topology_load_file(ptr, topology)
+            else:
+                raise TypeError("topology: expected a JSON file path, a mapping or JSON bytes, "
+                                f"not {type(topology).__name__}")
+        for fact, values in facts:
+            c_fact = _fact_to_c(fact)
+            for i, value in enumerate(values):
+                (_lib.ucp_topology_add if i else _lib.ucp_topology_set)(ptr, c_fact, value)
+        if product is not None:
+            _lib.ucp_topology_set_product(ptr, _lib.ucp_product_from_name(str(product)))
+        yield ptr
+    finally:
+        _lib.ucp_topology_free(ptr)
+
+
+class Checker:
+    """A configured checker: trust anchors, intermediates, validation time and thresholds,
+    shared by any number of checks.
+
+    The configuration is fixed when the checker is made, so a checker may be used from several
+    threads at once (the library runs checks on one checker concurrently, and releases the GIL
+    while it works). Use it as a context manager, or call :meth:`close`; closing while other
+    threads are still checking is safe: the library's checker is freed when the last check
+    returns. Reports outlive their checker.
+
+    Args:
+        chain: untrusted intermediate certificates used to build paths (CLI ``--chain``).
+        trust: trust anchors; when given, the system trust store is not used unless
+            ``system_trust="on"`` (CLI ``--trust``).
+        public_roots: the roots that count as public CAs for roles that need one (Edge
+            external, reverse proxy, Teams Direct Routing); default: the system store
+            (CLI ``--public-roots``).
+        system_trust: "auto" (the system store only when no trust anchor is given), "on" or
+            "off".
+        at: the validation time (see :data:`When`); default: the time of each check.
+        expiry_warning_days: warn this many days before expiry (default 30; 0 never).
+        crls: certificate revocation lists, PEM or DER: file paths or bytes (CLI ``--crl``).
+            Without them (or ``online``) revocation is not checked.
+        online: fetch CRLs from the certificates' HTTP distribution points and OCSP answers
+            from their responders during checks (CLI ``--online``); off by default, so a check
+            never touches the network unless asked. The GIL is released meanwhile.
+        network_timeout: seconds allowed for each network transfer (default 5, at most 600).
+        fetch_limit: size limit in bytes of each fetched CRL or OCSP answer (default 10 MiB).
+
+    Raises:
+        ucpolicy.Error: a certificate file cannot be read (an :class:`IoError`, which is also an
+            ``OSError``; :class:`FormatError`, also a ``ValueError``...), the message naming it.
+    """
+
+    def __init__(
+        self,
+        *,
+        chain: CertificateInputs = None,
+        trust: CertificateInputs = None,
+        public_roots: CertificateInputs = None,
+        system_trust: Union[SystemTrust, str] = SystemTrust.AUTO,
+        at: When = None,
+        expiry_warning_days: Optional[int] = None,
+        crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
+        online: bool = False,
+        network_timeout: Optional[float] = None,
+        fetch_limit: Optional[int] = None,
+    ) -> None:
+        mode = SystemTrust.parse(system_trust)
+        crl_sources = _crl_sources(crls)
+        timeout_ms = None
+        if network_timeout is not None:
+            if isinstance(network_timeout, bool) or not isinstance(network_timeout, (int, float)):
+                raise TypeError("network_timeout: expected seconds as a number")
+            timeout_ms = round(network_timeout * 1000)
+            if not 1 <= timeout_ms <= 600_000:
+                raise ValueError(f"network_timeout: {network_timeout} is not between 0.001 and 600 seconds")
+        if fetch_limit is not None and (isinstance(fetch_limit, bool) or not isinstance(fetch_limit, int)):
+            raise TypeError("fetch_limit: expected a number of bytes")
+        if fetch_limit is not None and fetch_limit < 0:
+            raise ValueError(f"fetch_limit: {fetch_limit} is negative")
+        when = _unix_time(at)
+        if expiry_warning_days is not None and (isinstance(expiry_warning_days, bool)
+                                                or not isinstance(expiry_warning_days, int)):
+            raise TypeError("expiry_warning_days: expected an int")
+        if expiry_warning_days is not None and not 0 <= expiry_warning_days <= 3650:
+            raise ValueError(f"expiry_warning_days: {expiry_warning_days} is not between 0 and 3650")
+        inputs = [(_inputs(chain, "chain"), _lib.ucp_checker_add_intermediates),
+                  (_inputs(trust, "trust"), _lib.ucp_checker_add_trust),
+                  (_inputs(public_roots, "public_roots"), _lib.ucp_checker_add_public_roots)]
+
+        self._lock = threading.Lock()
+        self._active = 0
+        self._closed = False
+        ptr = _lib.ucp_checker_new()
+        self._ptr = ptr
+        # The finalizer owns the C checker from here on: close(), garbage collection and
+        # interpreter exit all go through it, and it runs at most once.
+        self._finalizer = weakref.finalize(self, _lib.ucp_checker_free, ptr)
+        try:
+            for sources, add in inputs:
+                for source in sources:
+                    with _loaded(source) as loaded:
+                        add(ptr, loaded)
+            for crl in crl_sources:
+                if isinstance(crl, (str, os.PathLike)):
+                    _lib.ucp_checker_add_crl_file(ptr, crl)
+                else:
+                    _lib.ucp_checker_add_crl_data(ptr, crl, None)
+            _lib.ucp_checker_set_online(ptr, bool(online))
+            if timeout_ms is not None:
+                _lib.ucp_checker_set_network_timeout(ptr, timeout_ms)
+            if fetch_limit is not None:
+                _lib.ucp_checker_set_fetch_limit(ptr, fetch_limit)
+            _lib.ucp_checker_set_system_trust(ptr, _system_trust_to_c(mode))
+            _lib.ucp_checker_set_time(ptr, when)
+            if expiry_warning_days is not None:
+                _lib.ucp_checker_set_expiry_warning_days(ptr, expiry_warning_days)
+        except BaseException:
+            self._closed = True
+            self._finalizer()
+            raise
+
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[Any]:
+        with self._lock:
+            if self._closed:
+                raise InvalidArgumentError("the checker is closed")
+            self._active += 1
+        try:
+            yield self._ptr
+        finally:
+            with self._lock:
+                self._active -= 1
+                last = self._closed and self._active == 0
+            if last:
+                self._finalizer()
+
+    def check(
+        self,
+        cert: CertificateInput,
+        role: Union[str, Role],
+        *,
+        fqdn: Optional[str] = None,
+        pool: Optional[str] = None,
+        sip_domains: Facts = None,
+        simple_urls: Facts = None,
+        web_fqdn: Optional[str] = None,
+        access_edge: Optional[str] = None,
+        webconf_edge: Optional[str] = None,
+        xmpp_domain: Optional[str] = None,
+        product: Union[Product, str, None] = None,
+        topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+        password: Union[str, bytes, None] = None,
+        name: Optional[str] = None,
+    ) -> Report:
+        """Check a certificate against a role.
+
+        Policy violations are findings of the report, never exceptions: a certificate that
+        breaks every rule gives a report whose result is FAIL.
+
+        Args:
+            cert: the certificate (see :data:`CertificateInput`); the first certificate of a
+                file is the leaf, the rest is its presented chain. For PKCS#12 the leaf is the
+                certificate of the private key.
+            role: a role id or alias ("exchange-um", "UM"...; see :func:`ucpolicy.roles`) or a
+                :class:`Role`.
+            fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge,
+                xmpp_domain: deployment facts the role's name rules check (see
+                :attr:`Role.required_facts`); a missing required fact gives an
+                "input.facts-missing" warning. sip_domains and simple_urls take a str or
+                several.
+            product: "lync2010", "lync2013", "sfb2015" or "sfb2019" (the default).
+            topology: the facts as a JSON file path, a mapping or JSON bytes (the form of
+                ``ucpolicy check --topology``); facts given as arguments win.
+            password: the PKCS#12 password (str or bytes).
+            name: the input's name in the report and messages when ``cert`` is not a path.
+
+        Raises:
+            UnknownRoleError: (also a KeyError) the role does not exist; the message lists them.
+            TopologyError: (also a ValueError) a fact or the topology document is invalid.
+            IoError, FormatError, CorruptError, PasswordError, NoCertificateError...: the
+                certificate cannot be read; the message names it and the problem.
+        """
+        if isinstance(role, Role):
+            role = role.id
+        if not isinstance(role, str):
+            raise TypeError(f"role: expected a role id or a Role, not {type(role).__name__}")
+        facts = [(fact, _fact_values(value, fact.keyword)) for fact, value in (
+            (Fact.FQDN, fqdn), (Fact.POOL, pool), (Fact.SIP_DOMAIN, sip_domains),
+            (Fact.SIMPLE_URL, simple_urls), (Fact.WEB_FQDN, web_fqdn), (Fact.ACCESS_EDGE, access_edge),
+            (Fact.WEBCONF_EDGE, webconf_edge), (Fact.XMPP_DOMAIN, xmpp_domain))]
+        with self._using() as ptr, _topology(topology, facts, product) as topo, \
+                _loaded(cert, password, name) as loaded:
+            return Report(_lib.ucp_checker_check(ptr, loaded, role, topo))
+
+    def close(self) -> None:
+        """Release the library's checker (at once, or when the checks in progress return).
+        Calling it again does nothing; checking afterwards raises InvalidArgumentError."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            idle = self._active == 0
+        if idle:
+            self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> "Checker":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<ucpolicy.Checker {'closed' if self._closed else 'open'}>"
+
+
+def check(
+    cert: CertificateInput,
+    role: Union[str, Role],
+    *,
+    fqdn: Optional[str] = None,
+    pool: Optional[str] = None,
+    sip_domains: Facts = None,
+    simple_urls: Facts = None,
+    web_fqdn: Optional[str] = None,
+    access_edge: Optional[str] = None,
+    webconf_edge: Optional[str] = None,
+    xmpp_domain: Optional[str] = None,
+    product: Union[Product, str, None] = None,
+    topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+    chain: CertificateInputs = None,
+    trust: CertificateInputs = None,
+    public_roots: CertificateInputs = None,
+    system_trust: Union[SystemTrust, str] = SystemTrust.AUTO,
+    at: When = None,
+    expiry_warning_days: Optional[int] = None,
+    crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
+    online: bool = False,
+    network_timeout: Optional[float] = None,
+    password: Union[str, bytes, None] = None,
+    name: Optional[str] = None,
+) -> Report:
+    """Check one certificate against a role: ``Checker(...).check(...)`` in one call.
+
+    Example::
+
+        report = ucpolicy.check("um.pfx", role="exchange-um", fqdn="exch01.contoso.com",
+                                trust=["root.pem"], password=os.environ["PFX_PASSWORD"])
+        if not report.ok:
+            for finding in report.errors:
+                print(finding.code, finding.message)
+
+    Arguments are those of :class:`Checker` and :meth:`Checker.check`. Use a Checker to check
+    many certificates with the same trust settings.
+    """
+    with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
+                 expiry_warning_days=expiry_warning_days, crls=crls, online=online,
+                 network_timeout=network_timeout) as checker:
+        return checker.check(cert, role, fqdn=fqdn, pool=pool, sip_domains=sip_domains,
+                             simple_urls=simple_urls, web_fqdn=web_fqdn, access_edge=access_edge,
+                             webconf_edge=webconf_edge, xmpp_domain=xmpp_domain, product=product,
+                             topology=topology, password=password, name=name)

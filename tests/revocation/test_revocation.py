@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Revocation checking against CRLs and OCSP answers served on 127.0.0.1.
+
+The test starts an HTTP server on a free loopback port (CRL distribution points, a slow and an
+oversized endpoint, and a real OCSP responder signing with python3-cryptography), makes a PKI
+with GnuTLS's certtool whose certificates point at it, and checks each case through the CLI
+(`ucpolicy check --online` / `--crl`, JSON) and through the C API (tests/tools/check-dump), which
+must agree. No traffic leaves the loopback interface; every request loop is bounded.
+
+Usage: test_revocation.py UCPOLICY CHECK_DUMP
+"""
+import datetime
+import http.server
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.x509 import ocsp
+
+UCPOLICY, API = sys.argv[1], sys.argv[2]
+del sys.argv[1:3]
+
+
+def certtool(*args):
+    subprocess.run(["certtool", *args], check=True, capture_output=True)
+
+
+class PKI:
+    """Root -> issuing CA -> leaves, made with certtool; URLs point at the test server."""
+
+    def __init__(self, d, base):
+        self.d, self.base = d, base
+        self.serial_status = {}  # leaf serial -> "good" | "revoked" | "unknown"
+
+    def path(self, name):
+        return os.path.join(self.d, name)
+
+    def key(self, name):
+        certtool("--generate-privkey", "--key-type", "rsa", "--bits", "2048", "--outfile", self.path(name + ".key"))
+
+    def cert(self, name, issuer, lines):
+        self.key(name)
+        tmpl = self.path(name + ".tmpl")
+        with open(tmpl, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        if issuer is None:
+            certtool("--generate-self-signed", "--load-privkey", self.path(name + ".key"),
+                     "--template", tmpl, "--outfile", self.path(name + ".pem"))
+        else:
+            certtool("--generate-certificate", "--load-privkey", self.path(name + ".key"),
+                     "--load-ca-certificate", self.path(issuer + ".pem"),
+                     "--load-ca-privkey", self.path(issuer + ".key"),
+                     "--template", tmpl, "--outfile", self.path(name + ".pem"))
+
+    def crl(self, name, issuer, revoked=(), lines=("crl_next_update = 30", "crl_number = 1"), key=None):
+        tmpl = self.path(name + ".crl.tmpl")
+        with open(tmpl, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        args = ["--generate-crl", "--load-ca-privkey", self.path((key or issuer) + ".key"),
+                "--load-ca-certificate", self.path(issuer + ".pem"), "--template", tmpl,
+                "--outfile", self.path(name)]
+        for r in revoked:
+            args += ["--load-certificate", self.path(r + ".pem")]
+        certtool(*args)
+
+    def make(self):
+        ca = ["ca", "cert_signing_key", "crl_signing_key", "expiration_days = 3650"]
+        self.cert("root", None, ['cn = "Revocation Test Root"', *ca])
+        self.cert("issuing", "root", ['cn = "Revocation Test Issuing CA"', *ca,
+                                      f'crl_dist_points = "{self.base}/root.crl"'])
+        # A look-alike CA: same name, another key, to sign a CRL that must not verify.
+        self.cert("impostor", None, ['cn = "Revocation Test Issuing CA"', *ca])
+        leaf = ["tls_www_server", "signing_key", "encryption_key", "expiration_days = 365"]
+        cases = {
+            "crl-good": f"{self.base}/issuing.crl",
+            "crl-revoked": f"{self.base}/issuing.crl",
+            "crl-stale": f"{self.base}/stale.crl",
+            "crl-badsig": f"{self.base}/badsig.crl",
+            "unreachable": "http://127.0.0.1:9/nothing.crl",
+            "slow": f"{self.base}/slow.crl",
+            "huge": f"{self.base}/huge.crl",
+        }
+        for name, cdp in cases.items():
+            self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
+                                        *leaf, f'crl_dist_points = "{cdp}"'])
+        for name in ("ocsp-good", "ocsp-revoked", "ocsp-unknown"):
+            self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
+                                        *leaf, f'ocsp_uri = "{self.base}/ocsp"'])
+            serial = self.load(name).serial_number
+            self.serial_status[serial] = name.split("-")[1]
+        self.crl("root.crl", "root")
+        self.crl("issuing.crl", "issuing", revoked=["crl-revoked"])
+        self.crl("stale.crl", "issuing", lines=('crl_this_update_date = "2020-01-01 00:00:00"',
+                                                'crl_next_update_date = "2020-02-01 00:00:00"',
+                                                "crl_number = 2"))
+        self.crl("badsig.crl", "impostor")
+        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown"]:
+            with open(self.path(name + ".bundle.pem"), "w") as out:
+                for part in (name, "issuing"):
+                    with open(self.path(part + ".pem")) as f:
+                        out.write(f.read())
+
+    def load(self, name):
+        with open(self.path(name + ".pem"), "rb") as f:
+            return x509.load_pem_x509_certificate(f.read())
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    pki = None
+
+    def log_message(self, *args):
+        pass
+
+    def send(self, body, ctype):
+        self.send_response(200)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        name = self.path.lstrip("/")
+        if name == "slow.crl":
+            time.sleep(3)  # the client's timeout is 1 s
+        if name == "huge.crl":
+            try:
+                return self.send(b"\0" * (3 * 1024 * 1024), "application/pkix-crl")
+            except (BrokenPipeError, ConnectionResetError):
+                return None  # the client stops reading at its size limit, as it should
+        path = self.pki.path(name)
+        if name.endswith(".crl") and os.path.exists(path):
+            return self.send(open(path, "rb").read(), "application/pkix-crl")
+        self.send_error(404)
+
+    def do_POST(self):
+        if self.path != "/ocsp":
+            return self.send_error(404)
+        req = ocsp.load_der_ocsp_request(self.rfile.read(int(self.headers["Content-Length"])))
+        issuer = self.pki.load("issuing")
+        with open(self.pki.path("issuing.key"), "rb") as f:
+            key = serialization.load_pem_private_key(f.read(), None)
+        status = self.pki.serial_status.get(req.serial_number, "unknown")
+        leaf = next(self.pki.load(n) for n in ("ocsp-good", "ocsp-revoked", "ocsp-unknown")
+                    if self.pki.load(n).serial_number == req.serial_number)
+        now = datetime.datetime.utcnow().replace(microsecond=0)
+        builder = ocsp.OCSPResponseBuilder().add_response(
+            cert=leaf, issuer=issuer, algorithm=hashes.SHA1(),
+            cert_status={"good": ocsp.OCSPCertStatus.GOOD, "revoked": ocsp.OCSPCertStatus.REVOKED,
+                         "unknown": ocsp.OCSPCertStatus.UNKNOWN}[status],
+            this_update=now - datetime.timedelta(minutes=5), next_update=now + datetime.timedelta(days=1),
+            revocation_time=now - datetime.timedelta(days=1) if status == "revoked" else None,
+            revocation_reason=None,
+        ).responder_id(ocsp.OCSPResponderEncoding.HASH, issuer)
+        self.send(builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER),
+                  "application/ocsp-response")
+
+
+class RevocationTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.TemporaryDirectory()
+        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        cls.server.daemon_threads = True
+        base = f"http://127.0.0.1:{cls.server.server_address[1]}"
+        cls.pki = PKI(cls.tmp.name, base)
+        cls.pki.make()
+        Handler.pki = cls.pki
+        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
+        cls.thread.start()
+        cls.now = int(time.time())
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.shutdown()
+        cls.server.server_close()
+        cls.tmp.cleanup()
+
+    def cli(self, name, *opts, role="tls-server"):
+        r = subprocess.run([UCPOLICY, "check", "--role", role, "--trust", self.pki.path("root.pem"),
+                            "--at", f"@{self.now}", "--format", "json", "--timeout", "1", *opts,
+                            self.pki.path(name + ".bundle.pem")], capture_output=True, text=True, timeout=60)
+        self.assertIn(r.returncode, (0, 1, 2), r.stderr)
+        rep = json.loads(r.stdout)
+        statuses = [(c["revocation"], c["revocationSource"]) for c in rep["chain"]["certificates"]]
+        findings = {(f["code"], f["severity"]) for f in rep["findings"]}
+        return statuses, findings, rep
+
+    def api(self, name, *opts, role="tls-server"):
+        r = subprocess.run([API, role, self.pki.path(name + ".bundle.pem"), str(self.now),
+                            "--trust", self.pki.path("root.pem"), "--timeout", "1000", *opts],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        statuses, findings = [], set()
+        for line in r.stdout.splitlines():
+            kind, *rest = line.split(" ", 3)
+            if kind == "status":
+                statuses.append((rest[1], None if rest[2] == "-" else rest[2]))
+            elif kind == "finding":
+                findings.add((rest[0], rest[1]))
+        return statuses, findings
+
+    def both(self, name, cli_opts, api_opts, role="tls-server"):
+        """Run through the CLI and the C API; they must agree. Returns (leaf status, findings)."""
+        s1, f1, _ = self.cli(name, *cli_opts, role=role)
+        s2, f2 = self.api(name, *api_opts, role=role)
+        self.assertEqual(s1, s2, "CLI and C API disagree on the statuses")
+        self.assertEqual(f1, f2, "CLI and C API disagree on the findings")
+        return s1, f1
+
+    def test_online_crl_good(self):
+        s, f = self.both("crl-good", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "good")
+        self.assertTrue(s[0][1].startswith("crl http://127.0.0.1:"), s[0])
+        self.assertEqual(s[1][0], "good", "the issuing CA is checked against the root's CRL")
+        self.assertEqual(s[2][0], "not-checked", "the trust anchor itself is not revocable here")
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")})
+
+    def test_online_crl_revoked(self):
+        s, f = self.both("crl-revoked", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "revoked")
+        self.assertIn(("revocation.revoked", "error"), f)
+
+    def test_offline_crl_files(self):
+        crls = ["--crl", self.pki.path("issuing.crl"), "--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-revoked", crls, crls)
+        self.assertEqual(s[0], ("revoked", "crl " + self.pki.path("issuing.crl")))
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual([x[0] for x in s], ["good", "good", "not-checked"])
+        self.assertEqual(f, set())
+
+    def test_not_checked_without_crl_or_online(self):
+        s, f = self.both("crl-revoked", [], [])
+        self.assertEqual({x[0] for x in s}, {"not-checked"})
+        self.assertEqual(f, set(), "nothing is fetched unless asked")
+
+    def test_stale_crl(self):
+        s, f = self.both("crl-stale", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "unknown", (s, f))
+        self.assertIn(("revocation.crl-expired", "warning"), f)
+        fqdn = ["--online", "--fqdn", "crl-stale.contoso.com"]
+        s, f = self.both("crl-stale", fqdn, fqdn, role="frontend-default")
+        self.assertIn(("revocation.crl-expired", "error"), f, "an error for Lync/SfB roles (G8)")
+
+    def test_crl_with_bad_signature(self):
+        s, f = self.both("crl-badsig", ["--online"], ["--online"])
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        self.assertNotEqual(s[0][0], "good")
+
+    def test_unreachable(self):
+        s, f = self.both("unreachable", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "unreachable")
+        self.assertIn(("revocation.unreachable", "warning"), f)
+        s, f = self.both("unreachable", ["--online"], ["--online"], role="edge-internal")
+        self.assertIn(("revocation.unreachable", "error"), f, "the Edge needs CRL reachability")
+
+    def test_timeout_is_bounded(self):
+        start = time.monotonic()
+        s, f, rep = self.cli("slow", "--online")
+        self.assertLess(time.monotonic() - start, 2.9, "the 1 s timeout must cut the 3 s answer")
+        self.assertEqual(s[0][0], "unreachable")
+        msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.unreachable")
+        self.assertIn("no answer within 1000 ms", msg)
+
+    def test_size_limit(self):
+        s, f = self.api("huge", "--online", "--limit", "65536")
+        self.assertEqual(s[0][0], "unreachable")
+        self.assertIn(("revocation.unreachable", "warning"), f)
+
+    def test_ocsp(self):
+        s, f = self.both("ocsp-good", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "good")
+        self.assertTrue(s[0][1].startswith("ocsp http://127.0.0.1:"))
+        s, f = self.both("ocsp-revoked", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "revoked")
+        self.assertIn(("revocation.revoked", "error"), f)
+        s, f = self.both("ocsp-unknown", ["--online"], ["--online"])
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.ocsp-unknown", "warning"), f)
+
+    def test_bad_crl_file_is_an_input_error(self):
+        bad = self.pki.path("garbage.crl")
+        with open(bad, "wb") as f:
+            f.write(b"not a crl")
+        r = subprocess.run([UCPOLICY, "check", "--role", "tls-server", "--crl", bad,
+                            self.pki.path("crl-good.bundle.pem")], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 3)
+        self.assertIn(bad, r.stderr)
+        self.assertIn("CRL", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
