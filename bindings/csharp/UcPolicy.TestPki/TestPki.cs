@@ -68,6 +68,27 @@ namespace UcPolicy.TestPki
         /// <summary>issuing.pem.</summary>
         public string IssuingPath { get; }
 
+        /// <summary>Another certificate for the issuing CA: same name, same key, other validity
+        /// (an old or renewed CA certificate, as path building meets them), optionally with an
+        /// extended key usage extension of these OIDs.</summary>
+        public X509Certificate2 ReissueIssuing(DateTimeOffset notBefore, DateTimeOffset notAfter, params string[] ekuOids)
+        {
+            var request = new CertificateRequest(Issuing.SubjectName, issuingKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+            request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+            request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Root, true, false));
+            if (ekuOids.Length > 0)
+            {
+                var oids = new OidCollection();
+                foreach (string oid in ekuOids)
+                    oids.Add(new Oid(oid));
+                request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+            }
+            X509SignatureGenerator generator = X509SignatureGenerator.CreateForRSA(rootKey, RSASignaturePadding.Pkcs1);
+            return request.Create(Root.SubjectName, generator, notBefore, notAfter, NextSerial());
+        }
+
         /// <summary>Starts a leaf certificate issued by the issuing CA, with the properties of a
         /// correct UC server certificate: CN and SAN dNSName <paramref name="commonName"/>, server and
         /// client authentication EKU, digitalSignature and keyEncipherment, an HTTP CDP, RSA 2048,
@@ -97,6 +118,20 @@ namespace UcPolicy.TestPki
             File.WriteAllBytes(path, Pfx(leaf, password, chain));
             return path;
         }
+
+        /// <summary>A CRL of the issuing CA (DER) revoking <paramref name="revoked"/>, current from
+        /// <paramref name="thisUpdate"/> to <paramref name="nextUpdate"/>.</summary>
+        public byte[] Crl(DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, params X509Certificate2[] revoked)
+        {
+            var builder = new CertificateRevocationListBuilder();
+            foreach (X509Certificate2 certificate in revoked)
+                builder.AddEntry(certificate, thisUpdate.AddHours(-1), X509RevocationReason.KeyCompromise);
+            return builder.Build(Issuing, System.Threading.Interlocked.Increment(ref serial), nextUpdate,
+                                 HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, thisUpdate);
+        }
+
+        /// <summary>A CRL current at <see cref="Now"/> (issued a day ago, next update in a week).</summary>
+        public byte[] CurrentCrl(params X509Certificate2[] revoked) => Crl(Now.AddDays(-1), Now.AddDays(7), revoked);
 
         /// <summary>Writes arbitrary bytes (for unreadable-input tests).</summary>
         public string WriteBytes(string name, byte[] data)

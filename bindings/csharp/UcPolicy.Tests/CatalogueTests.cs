@@ -75,6 +75,7 @@ namespace UcPolicy.Tests
             AssertSame(typeof(SanType), typeof(Interop.ucp_san_type));
             AssertSame(typeof(ChainStatus), typeof(Interop.ucp_chain_status));
             AssertSame(typeof(SystemTrust), typeof(Interop.ucp_system_trust));
+            AssertSame(typeof(RevocationStatus), typeof(Interop.ucp_revocation));
             AssertSame(typeof(ErrorOrigin), typeof(Interop.ucp_error_origin));
             AssertSame(typeof(UcPolicyErrorCode), typeof(Interop.ucp_status));
             Assert.Equal(Interop.Native.UCP_FACT_COUNT, Enum.GetValues(typeof(Fact)).Length);

@@ -40,6 +40,9 @@ namespace UcPolicy
         DateTimeOffset? validationTime;
         int expiryWarningDays = DefaultExpiryWarningDays;
         SystemTrust systemTrust = SystemTrust.Auto;
+        bool online;
+        TimeSpan networkTimeout = TimeSpan.FromSeconds(5);
+        int fetchLimit = 10 * 1024 * 1024;
 
         /// <summary>Creates a checker: system trust store (when no anchor is added), validation
         /// at the time of each check, an expiry warning 30 days ahead.</summary>
@@ -119,6 +122,72 @@ namespace UcPolicy
 
         /// <summary>Adds .NET certificates as public roots.</summary>
         public void AddPublicRoots(params X509Certificate2[] certificates) => AddCertificates(certificates, AddPublicRoots);
+
+        /// <summary>Adds certificate revocation lists from a file (one or more CRLs, PEM or DER). A
+        /// CRL counts for a certificate when its issuer's signature verifies, and confirms "good"
+        /// only while current at the validation time.</summary>
+        /// <exception cref="UcPolicyException">The file cannot be read (IO, Format, Corrupt).</exception>
+        public void AddCrls(string path)
+        {
+            if (path == null)
+                throw new ArgumentNullException(nameof(path));
+            Configure(() => Native.UcpCheckerAddCrlFile(Handle, path));
+        }
+
+        /// <summary>Adds certificate revocation lists held in memory (PEM or DER).</summary>
+        /// <param name="data">The CRL bytes.</param>
+        /// <param name="name">A name for messages and reports, or null.</param>
+        public void AddCrls(byte[] data, string? name = null)
+        {
+            if (data == null)
+                throw new ArgumentNullException(nameof(data));
+            Configure(() => Native.UcpCheckerAddCrlData(Handle, data, data.Length, name));
+        }
+
+        /// <summary>Whether checks fetch revocation data over the network: the CRLs of the HTTP
+        /// distribution points and OCSP answers (default false: a check never touches the network
+        /// unless asked to).</summary>
+        public bool Online
+        {
+            get => online;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetOnline(Handle, value);
+                online = value;
+            });
+        }
+
+        /// <summary>Time limit of each network transfer (default 5 s, at most 10 minutes).</summary>
+        public TimeSpan NetworkTimeout
+        {
+            get => networkTimeout;
+            set
+            {
+                if (value < TimeSpan.Zero || value.TotalMilliseconds > uint.MaxValue)
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be between 0 and 10 minutes.");
+                Configure(() =>
+                {
+                    Native.UcpCheckerSetNetworkTimeout(Handle, (uint)value.TotalMilliseconds);
+                    networkTimeout = value;
+                });
+            }
+        }
+
+        /// <summary>Size limit of each fetched CRL or OCSP response (default 10 MiB, at least 1 KiB).</summary>
+        public int FetchLimit
+        {
+            get => fetchLimit;
+            set
+            {
+                if (value < 0)
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The limit cannot be negative.");
+                Configure(() =>
+                {
+                    Native.UcpCheckerSetFetchLimit(Handle, value);
+                    fetchLimit = value;
+                });
+            }
+        }
 
         /// <summary>
         /// Checks the leaf of <paramref name="input"/> (with the rest of the input as its presented

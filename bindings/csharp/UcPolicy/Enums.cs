@@ -131,6 +131,21 @@ namespace UcPolicy
         Invalid = 3,
     }
 
+    /// <summary>The revocation status of a certificate of the path (ucp_revocation).</summary>
+    public enum RevocationStatus
+    {
+        /// <summary>No CRL given and not online (or no issuer).</summary>
+        NotChecked = 0,
+        /// <summary>A current CRL or an OCSP answer says the certificate is good.</summary>
+        Good = 1,
+        /// <summary>Revoked.</summary>
+        Revoked = 2,
+        /// <summary>No usable answer (no CRL for the issuer, a stale CRL, OCSP "unknown").</summary>
+        Unknown = 3,
+        /// <summary>Online, and no source could be fetched.</summary>
+        Unreachable = 4,
+    }
+
     /// <summary>When the operating system's trust store supplies trust anchors (ucp_system_trust).</summary>
     public enum SystemTrust
     {

@@ -9,11 +9,21 @@ namespace UcPolicy
     /// <summary>A certificate of the certification path, with where it came from.</summary>
     public sealed class ChainElement
     {
-        internal ChainElement(CertificateInfo certificate, string source)
+        internal ChainElement(CertificateInfo certificate, string source, RevocationStatus revocation, string? revocationSource)
         {
             Certificate = certificate;
             Source = source;
+            Revocation = revocation;
+            RevocationSource = revocationSource;
         }
+
+        /// <summary>The revocation status of this certificate (NotChecked unless CRLs were added or
+        /// the checker was online).</summary>
+        public RevocationStatus Revocation { get; }
+
+        /// <summary>Where the revocation answer came from: "crl FILE-OR-URL" or "ocsp URL"; null
+        /// when no source answered.</summary>
+        public string? RevocationSource { get; }
 
         /// <summary>The certificate.</summary>
         public CertificateInfo Certificate { get; }
@@ -77,6 +87,10 @@ namespace UcPolicy
         /// <summary>The path used (or the best one found): the leaf first, the anchor last when one was reached.</summary>
         public IReadOnlyList<ChainElement> Chain { get; private set; } = Array.Empty<ChainElement>();
 
+        /// <summary>Candidate paths built to the end but not chosen (at most 16), one line each:
+        /// their certificates with sources, status and why they failed.</summary>
+        public IReadOnlyList<string> RejectedPaths { get; private set; } = Array.Empty<string>();
+
         /// <summary>The findings, most serious first.</summary>
         public IReadOnlyList<Finding> Findings { get; private set; } = Array.Empty<Finding>();
 
@@ -126,7 +140,11 @@ namespace UcPolicy
             };
             result.Chain = Util.List(Native.UcpReportChainCount(report), i =>
                 new ChainElement(CertificateInfo.FromNative(Native.UcpReportChainAt(report, i)),
-                                 Utf8.NonNull(Native.UcpReportChainSourceAt(report, i))));
+                                 Utf8.NonNull(Native.UcpReportChainSourceAt(report, i)),
+                                 (RevocationStatus)Native.UcpReportRevocationAt(report, i),
+                                 Native.UcpReportRevocationSourceAt(report, i)));
+            result.RejectedPaths = Util.List(Native.UcpReportRejectedPathCount(report),
+                                             i => Utf8.NonNull(Native.UcpReportRejectedPathAt(report, i)));
             string role = result.Role;
             string thumbprint = result.Certificate.Thumbprint;
             result.Findings = Util.List(Native.UcpReportFindingCount(report),

@@ -146,6 +146,20 @@ namespace UcPolicy.PowerShell
         [Parameter]
         public object[]? PublicRoot { get; set; }
 
+        /// <summary><para type="description">Certificate revocation list files (PEM or DER; wildcards allowed). A CRL counts for the certificates its issuer signed, and confirms "good" only while current.</para></summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Crl { get; set; }
+
+        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to.</para></summary>
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        /// <summary><para type="description">With -Online, the time limit of each network transfer in seconds (default 5, at most 600).</para></summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 5;
+
         /// <summary><para type="description">The moment to judge the certificates at (default: now).</para></summary>
         [Parameter]
         public DateTime ValidationTime { get; set; }
@@ -190,6 +204,20 @@ namespace UcPolicy.PowerShell
                 AddCertificates(TrustAnchor, nameof(TrustAnchor), checker.AddTrustAnchors);
                 AddCertificates(Chain, nameof(Chain), checker.AddIntermediates);
                 AddCertificates(PublicRoot, nameof(PublicRoot), checker.AddPublicRoots);
+                foreach (string pattern in Crl ?? Array.Empty<string>())
+                {
+                    var files = Resolve(pattern).ToList();
+                    if (files.Count == 0)
+                        ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + pattern + "' (-Crl)."),
+                                                              "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, pattern));
+                    foreach (string file in files)
+                        checker.AddCrls(file);
+                }
+                if (Online)
+                {
+                    checker.Online = true;
+                    checker.NetworkTimeout = TimeSpan.FromSeconds(TimeoutSec);
+                }
             }
             catch (DllNotFoundException e)
             {

@@ -251,6 +251,26 @@ Describe 'Test-UcCertificate' {
         }
     }
 
+    Context 'Revocation' {
+        It 'fails a certificate a CRL revokes, and says where the answer came from' {
+            $revoked = $Pki.Leaf('exch01.contoso.com').Build()
+            $crl = $Pki.WriteBytes('issuing.crl', $Pki.CurrentCrl(@($revoked)))
+            $r = $revoked, $Good | Test-UcCertificate @Common -Chain $Pki.Issuing -Crl (Join-Path $Pki.Directory '*.crl')
+            $r.Result | Should -Be @('Fail', 'Pass')
+            ($r[0].Findings | Where-Object Code -eq 'revocation.revoked').Severity | Should -Be 'Error'
+            $r[0].Chain[0].Revocation | Should -Be 'Revoked'
+            $r[0].Chain[0].RevocationSource | Should -BeLike "*$crl*"
+            $r[1].Chain[0].Revocation | Should -Be 'Good'
+            ($r[0] | Format-List | Out-String -Width 200) | Should -Match '(?m)^Revocation\s+: Revoked'
+            $revoked.Dispose()
+        }
+
+        It 'stops when a CRL file is missing' {
+            { Test-UcCertificate -Path $GoodPath @Common -Crl (Join-Path $Dir 'none.crl') } |
+                Should -Throw -ErrorId "UcPolicy.PathNotFound,$TestCommand"
+        }
+    }
+
     Context 'Deployment facts' {
         It 'warns when a fact the role needs is missing' {
             $r = Test-UcCertificate -Path $GoodPath -Role UM -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime
