@@ -524,6 +524,17 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
     }
 }
 
+Describe 'The bundled example certificates, as README.md shows them' {
+    It 'fails the incident certificate and passes the correct one' {
+        $examples = Join-Path $PSScriptRoot '../../../examples'
+        $r = Test-UcCertificate -Path (Join-Path $examples 'certs/exchange-um*.pem') -Role UM `
+            -TopologyPath (Join-Path $examples 'topology/exchange.json') -TrustAnchor (Join-Path $examples 'certs/contoso-root.pem')
+        @($r | ForEach-Object { '{0} {1}' -f $_.Result, $_.Subject }) |
+            Should -Be @('Fail CN=*.contoso.com,O=Contoso', 'Pass CN=exch01.contoso.com,O=Contoso')
+        ($r[0].Findings | Where-Object Severity -eq 'Error').Code | Should -Be 'subject.cn-wildcard'
+    }
+}
+
 Describe 'examples/powershell/Test-UcServerCertificates.ps1' {
     BeforeAll {
         $script:Example = Join-Path $PSScriptRoot '../../../examples/powershell/Test-UcServerCertificates.ps1'
