@@ -206,11 +206,7 @@ namespace UcPolicy.PowerShell
                 AddCertificates(PublicRoot, nameof(PublicRoot), checker.AddPublicRoots);
                 foreach (string pattern in Crl ?? Array.Empty<string>())
                 {
-                    var files = Resolve(pattern).ToList();
-                    if (files.Count == 0)
-                        ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + pattern + "' (-Crl)."),
-                                                              "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, pattern));
-                    foreach (string file in files)
+                    foreach (string file in ResolveConfiguration(pattern, nameof(Crl)))
                         checker.AddCrls(file);
                 }
                 if (Online)
@@ -338,11 +334,7 @@ namespace UcPolicy.PowerShell
                         AddInput(CertificateInput.FromFile(file.FullName), add);
                         break;
                     case string path:
-                        var files = Resolve(path).ToList();
-                        if (files.Count == 0)
-                            ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + path + "' (-" + parameter + ")."),
-                                                                  "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
-                        foreach (string file in files)
+                        foreach (string file in ResolveConfiguration(path, parameter))
                             AddInput(CertificateInput.FromFile(file), add);
                         break;
                     default:
@@ -397,6 +389,32 @@ namespace UcPolicy.PowerShell
                 }
                 yield return file;
             }
+        }
+
+        /// <summary>Expands a path of a configuration parameter (-TrustAnchor, -Chain, -PublicRoot,
+        /// -Crl; wildcards allowed) to files. Nothing can be checked without them, so every problem
+        /// is a terminating error.</summary>
+        List<string> ResolveConfiguration(string path, string parameter)
+        {
+            var files = new List<string>();
+            try
+            {
+                foreach (string file in GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider))
+                {
+                    if (provider.Name != "FileSystem")
+                        ThrowTerminatingError(NotFileSystem(provider, path));
+                    if (!Directory.Exists(file))
+                        files.Add(file);
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            if (files.Count == 0)
+                ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + path + "' (-" + parameter + ")."),
+                                                      "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
+            return files;
         }
 
         /// <summary>A -LiteralPath as a file system path, or null after writing an error.</summary>

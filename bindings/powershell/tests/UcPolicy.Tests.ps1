@@ -265,9 +265,19 @@ Describe 'Test-UcCertificate' {
             $revoked.Dispose()
         }
 
-        It 'stops when a CRL file is missing' {
-            { Test-UcCertificate -Path $GoodPath @Common -Crl (Join-Path $Dir 'none.crl') } |
-                Should -Throw -ErrorId "UcPolicy.PathNotFound,$TestCommand"
+        It 'stops, with one error, when a CRL or trust anchor file is missing' {
+            foreach ($extra in @{ Crl = (Join-Path $Dir 'none.crl') }, @{ TrustAnchor = (Join-Path $Dir 'none*.pem') }) {
+                $errs = $null
+                $caught = $null
+                $out = try {
+                    Test-UcCertificate -Path $GoodPath -Role UM -Fqdn exch01.contoso.com @extra -Quiet -ErrorVariable errs
+                } catch { $caught = $_ }
+                $caught.FullyQualifiedErrorId | Should -Be "UcPolicy.PathNotFound,$TestCommand"
+                $out | Should -BeNullOrEmpty # no $false from -Quiet for a configuration error
+                # Only the terminating error (ErrorVariable keeps it as the exception that carried it).
+                @($errs).Count | Should -Be 1
+                $errs[0].ErrorRecord.FullyQualifiedErrorId | Should -Be "UcPolicy.PathNotFound,$TestCommand"
+            }
         }
     }
 
