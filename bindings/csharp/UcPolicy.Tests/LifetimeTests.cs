@@ -82,16 +82,20 @@ namespace UcPolicy.Tests
         {
             using Checker shared = f.NewChecker();
             using var stop = new CancellationTokenSource();
+            using var running = new CountdownEvent(2);
             var workers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
             {
                 int n = 0;
                 while (!stop.IsCancellationRequested)
                 {
                     Assert.Equal(Result.Pass, shared.Check(f.CorrectUmPath, "UM", f.UmTopology).Result);
-                    n++;
+                    if (n++ == 0)
+                        running.Signal();
                 }
                 return n;
             })).ToArray();
+            // Both workers are checking before the finalizer starts freeing.
+            Assert.True(running.Wait(TimeSpan.FromSeconds(60)));
             long before = CheckerHandle.Released;
             for (int round = 0; round < 5; round++)
             {

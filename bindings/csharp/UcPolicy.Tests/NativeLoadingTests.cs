@@ -39,6 +39,20 @@ namespace UcPolicy.Tests
         }
 
         [Fact]
+        public void TheFacadeIsTheBuildUnderTest()
+        {
+            // The same tests run against both builds of the facade (UcPolicy.Tests.NetStandard).
+            string framework = typeof(Checker).Assembly
+                .GetCustomAttributes(typeof(System.Runtime.Versioning.TargetFrameworkAttribute), false)
+                .Cast<System.Runtime.Versioning.TargetFrameworkAttribute>().Single().FrameworkName;
+#if UCPOLICY_FACADE_NETSTANDARD
+            Assert.Equal(".NETStandard,Version=v2.0", framework);
+#else
+            Assert.Equal(".NETCoreApp,Version=v10.0", framework);
+#endif
+        }
+
+        [Fact]
         public void RuntimeIdentifiersOfThisProcess()
         {
             string first = Interop.NativeLibraryLoader.RuntimeIdentifiers().First();
