@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using UcPolicy.Interop;
+
+namespace UcPolicy
+{
+    /// <summary>
+    /// Checks certificates against UC role policies. Configure it once (trust anchors,
+    /// intermediates, validation time, expiry warning), then check any number of certificates, from
+    /// any number of threads at once.
+    /// </summary>
+    /// <remarks>
+    /// Thread safety: every member may be called from any thread. Checks run concurrently;
+    /// configuration calls wait for running checks and hold new ones back until they are done (the
+    /// C library forbids configuring a checker while it checks). Dispose is safe at any time: a
+    /// check already running keeps the native checker alive until it returns; later calls throw
+    /// <see cref="ObjectDisposedException"/>. A checker that is never disposed is freed by the
+    /// finalizer; the reports it produced are managed copies and stay valid in every case.
+    /// </remarks>
+    /// <example>
+    /// <code>
+    /// using var checker = new Checker();
+    /// checker.AddTrustAnchors("root.pem");
+    /// Report report = checker.Check("um.pfx", "exchange-um",
+    ///     new Topology { Fqdn = "exch01.contoso.com" }, password);
+    /// if (report.Result == Result.Fail) { ... report.Findings ... }
+    /// </code>
+    /// </example>
+    public sealed class Checker : IDisposable
+    {
+        /// <summary>The default <see cref="ExpiryWarningDays"/>.</summary>
+        public const int DefaultExpiryWarningDays = 30;
+
+        readonly CheckerHandle handle;
+        readonly ReaderWriterLockSlim gate = new ReaderWriterLockSlim(LockRecursionPolicy.NoRecursion);
+        DateTimeOffset? validationTime;
+        int expiryWarningDays = DefaultExpiryWarningDays;
+        SystemTrust systemTrust = SystemTrust.Auto;
+        bool online;
+        TimeSpan networkTimeout = TimeSpan.FromSeconds(5);
+        int fetchLimit = 10 * 1024 * 1024;
+
+        /// <summary>Creates a checker: system trust store (when no anchor is added), validation
+        /// at the time of each check, an expiry warning 30 days ahead.</summary>
+        /// <exception cref="DllNotFoundException">The native library cannot be loaded.</exception>
+        public Checker()
+        {
+            NativeLibraryLoader.EnsureLoaded();
+            Native.UcpCheckerNew(out handle);
+        }
+
+        /// <summary>The moment certificates are judged at; null (the default) for the time of each check.</summary>
+        public DateTimeOffset? ValidationTime
+        {
+            get => validationTime;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetTime(Handle, value.HasValue ? value.Value.ToUnixTimeSeconds() : long.MinValue);
+                validationTime = value;
+            });
+        }
+
+        /// <summary>Warn when a certificate expires within this many days of the validation time
+        /// (default 30; 0 disables the warning; at most 3650).</summary>
+        public int ExpiryWarningDays
+        {
+            get => expiryWarningDays;
+            set
+            {
+                if (value < 0)
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The number of days cannot be negative.");
+                Configure(() =>
+                {
+                    Native.UcpCheckerSetExpiryWarningDays(Handle, (uint)value);
+                    expiryWarningDays = value;
+                });
+            }
+        }
+
+        /// <summary>When the operating system's trust store supplies trust anchors (default: only
+        /// when none was added).</summary>
+        public SystemTrust SystemTrust
+        {
+            get => systemTrust;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetSystemTrust(Handle, (ucp_system_trust)value);
+                systemTrust = value;
+            });
+        }
+
+        /// <summary>Adds every certificate of <paramref name="anchors"/> as a trust anchor (then the
+        /// system store is not used, unless <see cref="SystemTrust"/> is On).</summary>
+        public void AddTrustAnchors(CertificateInput anchors) => Add(anchors, Native.UcpCheckerAddTrust);
+
+        /// <summary>Adds the certificates of a file as trust anchors.</summary>
+        public void AddTrustAnchors(string path) => AddFile(path, AddTrustAnchors);
+
+        /// <summary>Adds .NET certificates as trust anchors.</summary>
+        public void AddTrustAnchors(params X509Certificate2[] certificates) => AddCertificates(certificates, AddTrustAnchors);
+
+        /// <summary>Adds untrusted intermediate certificates used to build paths (any order).</summary>
+        public void AddIntermediates(CertificateInput certificates) => Add(certificates, Native.UcpCheckerAddIntermediates);
+
+        /// <summary>Adds the certificates of a file as intermediates.</summary>
+        public void AddIntermediates(string path) => AddFile(path, AddIntermediates);
+
+        /// <summary>Adds .NET certificates as intermediates.</summary>
+        public void AddIntermediates(params X509Certificate2[] certificates) => AddCertificates(certificates, AddIntermediates);
+
+        /// <summary>Declares the roots that count as "public" for roles that need a publicly trusted
+        /// CA (Edge external, reverse proxy, Teams Direct Routing). By default the system store is the
+        /// public store; once this is called, only the roots added here are.</summary>
+        public void AddPublicRoots(CertificateInput roots) => Add(roots, Native.UcpCheckerAddPublicRoots);
+
+        /// <summary>Adds the certificates of a file as public roots.</summary>
+        public void AddPublicRoots(string path) => AddFile(path, AddPublicRoots);
+
+        /// <summary>Adds .NET certificates as public roots.</summary>
+        public void AddPublicRoots(params X509Certificate2[] certificates) => AddCertificates(certificates, AddPublicRoots);
+
+        /// <summary>Adds certificate revocation lists from a file (one or more CRLs, PEM or DER). A
+        /// CRL counts for a certificate when its issuer's signature verifies, and confirms "good"
+        /// only while current at the validation time.</summary>
+        /// <exception cref="UcPolicyException">The file cannot be read (IO, Format, Corrupt).</exception>
+        public void AddCrls(string path)
+        {
+            if (path == null)
+                throw new ArgumentNullException(nameof(path));
+            Configure(() => Native.UcpCheckerAddCrlFile(Handle, path));
+        }
+
+        /// <summary>Adds certificate revocation lists held in memory (PEM or DER).</summary>
+        /// <param name="data">The CRL bytes.</param>
+        /// <param name="name">A name for messages and reports, or null.</param>
+        public void AddCrls(byte[] data, string? name = null)
+        {
+            if (data == null)
+                throw new ArgumentNullException(nameof(data));
+            Configure(() => Native.UcpCheckerAddCrlData(Handle, data, data.Length, name));
+        }
+
+        /// <summary>Whether checks fetch revocation data over the network: the CRLs of the HTTP
+        /// distribution points and OCSP answers (default false: a check never touches the network
+        /// unless asked to).</summary>
+        public bool Online
+        {
+            get => online;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetOnline(Handle, value);
+                online = value;
+            });
+        }
+
+        /// <summary>Time limit of each network transfer (default 5 s, at most 10 minutes).</summary>
+        public TimeSpan NetworkTimeout
+        {
+            get => networkTimeout;
+            set
+            {
+                if (value < TimeSpan.Zero || value.TotalMilliseconds > uint.MaxValue)
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be between 0 and 10 minutes.");
+                Configure(() =>
+                {
+                    Native.UcpCheckerSetNetworkTimeout(Handle, (uint)value.TotalMilliseconds);
+                    networkTimeout = value;
+                });
+            }
+        }
+
+        /// <summary>Size limit of each fetched CRL or OCSP response (default 10 MiB, at least 1 KiB).</summary>
+        public int FetchLimit
+        {
+            get => fetchLimit;
+            set
+            {
+                if (value < 0)
+                    throw new ArgumentOutOfRangeException(nameof(value), value, "The limit cannot be negative.");
+                Configure(() =>
+                {
+                    Native.UcpCheckerSetFetchLimit(Handle, value);
+                    fetchLimit = value;
+                });
+            }
+        }
+
+        /// <summary>
+        /// Checks the leaf of <paramref name="input"/> (with the rest of the input as its presented
+        /// chain) against a role. Policy violations are findings of the report, never exceptions.
+        /// </summary>
+        /// <param name="input">The certificate and its chain.</param>
+        /// <param name="role">A role id or alias, e.g. "exchange-um", "UM", "WebServicesExternal".</param>
+        /// <param name="topology">Deployment facts, or null (rules that need a missing fact then
+        /// report an "input.facts-missing" warning).</param>
+        /// <exception cref="UcPolicyException">An unknown role (<see cref="UcPolicyErrorCode.UnknownRole"/>,
+        /// the message lists the roles) or an invalid fact (<see cref="UcPolicyErrorCode.Topology"/>).</exception>
+        public Report Check(CertificateInput input, string role, Topology? topology = null)
+        {
+            if (input == null)
+                throw new ArgumentNullException(nameof(input));
+            if (role == null)
+                throw new ArgumentNullException(nameof(role));
+            using (TopologyHandle native = topology?.ToNative() ?? new TopologyHandle())
+            {
+                ReportHandle report;
+                gate.EnterReadLock();
+                try
+                {
+                    Native.UcpCheckerCheck(Handle, input.Handle, role, native, out report);
+                }
+                finally
+                {
+                    gate.ExitReadLock();
+                }
+                using (report)
+                    return Report.FromNative(report);
+            }
+        }
+
+        /// <summary>Reads a file (PEM, DER, PKCS#7, PKCS#12) and checks its leaf against a role.</summary>
+        /// <param name="path">The file.</param>
+        /// <param name="role">A role id or alias.</param>
+        /// <param name="topology">Deployment facts, or null.</param>
+        /// <param name="password">The PKCS#12 password, or null for none.</param>
+        /// <exception cref="UcPolicyException">The file cannot be read (IO, Format, Password...), or as
+        /// <see cref="Check(CertificateInput, string, Topology)"/>.</exception>
+        public Report Check(string path, string role, Topology? topology = null, SecureString? password = null)
+        {
+            using (CertificateInput input = CertificateInput.FromFile(path, password))
+                return Check(input, role, topology);
+        }
+
+        /// <summary>Checks certificates held in memory (the bytes of any supported file format).</summary>
+        public Report Check(byte[] data, string role, Topology? topology = null, string? name = null, SecureString? password = null)
+        {
+            using (CertificateInput input = CertificateInput.FromBytes(data, name, password))
+                return Check(input, role, topology);
+        }
+
+        /// <summary>Checks a .NET certificate (its RawData), with the chain presented with it, if any.</summary>
+        public Report Check(X509Certificate2 certificate, string role, Topology? topology = null, IEnumerable<X509Certificate2>? presentedChain = null)
+        {
+            using (CertificateInput input = CertificateInput.FromCertificate(certificate, presentedChain))
+                return Check(input, role, topology);
+        }
+
+        /// <summary>Frees the native checker. Idempotent and thread-safe; reports already produced stay valid.</summary>
+        public void Dispose() => handle.Dispose();
+
+        /// <summary>Whether <see cref="Dispose"/> has been called.</summary>
+        public bool IsDisposed => handle.IsClosed;
+
+        CheckerHandle Handle
+        {
+            get
+            {
+                if (handle.IsClosed)
+                    throw new ObjectDisposedException(nameof(Checker));
+                return handle;
+            }
+        }
+
+        void Configure(Action action)
+        {
+            gate.EnterWriteLock();
+            try
+            {
+                action();
+            }
+            finally
+            {
+                gate.ExitWriteLock();
+            }
+        }
+
+        void Add(CertificateInput certificates, Action<CheckerHandle, InputHandle> add)
+        {
+            if (certificates == null)
+                throw new ArgumentNullException(nameof(certificates));
+            Configure(() => add(Handle, certificates.Handle));
+        }
+
+        static void AddFile(string path, Action<CertificateInput> add)
+        {
+            using (CertificateInput input = CertificateInput.FromFile(path))
+                add(input);
+        }
+
+        static void AddCertificates(X509Certificate2[] certificates, Action<CertificateInput> add)
+        {
+            if (certificates == null)
+                throw new ArgumentNullException(nameof(certificates));
+            foreach (X509Certificate2 certificate in certificates)
+            {
+                using (CertificateInput input = CertificateInput.FromCertificate(certificate))
+                    add(input);
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: MIT
+// Public enumerations. Their values are those of the C API (ABI-stable); a test compares each one
+// with the enumeration SWIG generated from the headers, so they cannot drift apart.
+
+namespace UcPolicy
+{
+    /// <summary>How serious a finding is; a larger value is more serious (ucp_severity).</summary>
+    public enum Severity
+    {
+        /// <summary>Context only; never affects the result.</summary>
+        Info = 0,
+        /// <summary>A recommendation or an environment-dependent risk.</summary>
+        Warning = 1,
+        /// <summary>A documented "must" or "not supported", or a documented outage.</summary>
+        Error = 2,
+    }
+
+    /// <summary>The overall result of a check (ucp_result).</summary>
+    public enum Result
+    {
+        /// <summary>No error or warning finding.</summary>
+        Pass = 0,
+        /// <summary>Warnings, but no error.</summary>
+        Warning = 1,
+        /// <summary>At least one error finding.</summary>
+        Fail = 2,
+    }
+
+    /// <summary>The certificate field (or other input) a rule concerns (ucp_field).</summary>
+    public enum Field
+    {
+        /// <summary>"subject"</summary>
+        Subject = 0,
+        /// <summary>"san": subject alternative names.</summary>
+        San = 1,
+        /// <summary>"eku": extended key usage.</summary>
+        Eku = 2,
+        /// <summary>"key-usage"</summary>
+        KeyUsage = 3,
+        /// <summary>"key": the public key.</summary>
+        Key = 4,
+        /// <summary>"signature"</summary>
+        Signature = 5,
+        /// <summary>"validity"</summary>
+        Validity = 6,
+        /// <summary>"revocation": CRL distribution points, OCSP.</summary>
+        Revocation = 7,
+        /// <summary>"chain": the certification path.</summary>
+        Chain = 8,
+        /// <summary>"basic-constraints"</summary>
+        BasicConstraints = 9,
+        /// <summary>"private-key"</summary>
+        PrivateKey = 10,
+        /// <summary>"input": missing deployment facts, product mismatch.</summary>
+        Input = 11,
+    }
+
+    /// <summary>The Lync / Skype for Business Server release of a deployment (ucp_product).</summary>
+    public enum Product
+    {
+        /// <summary>Lync Server 2010 ("lync2010").</summary>
+        Lync2010 = 0,
+        /// <summary>Lync Server 2013 ("lync2013").</summary>
+        Lync2013 = 1,
+        /// <summary>Skype for Business Server 2015 ("sfb2015").</summary>
+        SfB2015 = 2,
+        /// <summary>Skype for Business Server 2019 ("sfb2019"), the default.</summary>
+        SfB2019 = 3,
+    }
+
+    /// <summary>A deployment fact a role's name rules use (ucp_fact). The names are those of the
+    /// <see cref="Topology"/> properties and of the Test-UcCertificate parameters.</summary>
+    public enum Fact
+    {
+        /// <summary>This server's FQDN (front end, UM server, SBC, OOS farm...).</summary>
+        Fqdn = 0,
+        /// <summary>The pool FQDN.</summary>
+        PoolFqdn = 1,
+        /// <summary>A SIP domain (several allowed).</summary>
+        SipDomain = 2,
+        /// <summary>A simple URL host: meet, dialin, admin (several allowed).</summary>
+        SimpleUrl = 3,
+        /// <summary>The internal or external web services FQDN.</summary>
+        WebServicesFqdn = 4,
+        /// <summary>The Access Edge external FQDN.</summary>
+        AccessEdgeFqdn = 5,
+        /// <summary>The Web Conferencing Edge external FQDN.</summary>
+        WebConferencingEdgeFqdn = 6,
+        /// <summary>The XMPP federation domain.</summary>
+        XmppDomain = 7,
+    }
+
+    /// <summary>The container format of an input (ucp_format).</summary>
+    public enum CertificateFormat
+    {
+        /// <summary>One or more PEM CERTIFICATE blocks.</summary>
+        Pem = 0,
+        /// <summary>One DER certificate (.cer/.crt).</summary>
+        Der = 1,
+        /// <summary>A PKCS#7 certificate bag (.p7b), PEM or DER.</summary>
+        Pkcs7 = 2,
+        /// <summary>A PKCS#12 file (.pfx/.p12).</summary>
+        Pkcs12 = 3,
+    }
+
+    /// <summary>The kind of a subject alternative name (ucp_san_type).</summary>
+    public enum SanType
+    {
+        /// <summary>dNSName</summary>
+        Dns = 0,
+        /// <summary>iPAddress, in text form.</summary>
+        IPAddress = 1,
+        /// <summary>uniformResourceIdentifier</summary>
+        Uri = 2,
+        /// <summary>rfc822Name</summary>
+        Email = 3,
+        /// <summary>Any other GeneralName, shown as "type:hex".</summary>
+        Other = 4,
+    }
+
+    /// <summary>What became of path building (ucp_chain_status).</summary>
+    public enum ChainStatus
+    {
+        /// <summary>A path to a trust anchor validated.</summary>
+        Valid = 0,
+        /// <summary>An issuer certificate is missing.</summary>
+        Incomplete = 1,
+        /// <summary>The path ends at a root that is not a trust anchor.</summary>
+        Untrusted = 2,
+        /// <summary>A path exists but breaks a rule (signature, CA, time...).</summary>
+        Invalid = 3,
+    }
+
+    /// <summary>The revocation status of a certificate of the path (ucp_revocation).</summary>
+    public enum RevocationStatus
+    {
+        /// <summary>No CRL given and not online (or no issuer).</summary>
+        NotChecked = 0,
+        /// <summary>A current CRL or an OCSP answer says the certificate is good.</summary>
+        Good = 1,
+        /// <summary>Revoked.</summary>
+        Revoked = 2,
+        /// <summary>No usable answer (no CRL for the issuer, a stale CRL, OCSP "unknown").</summary>
+        Unknown = 3,
+        /// <summary>Online, and no source could be fetched.</summary>
+        Unreachable = 4,
+    }
+
+    /// <summary>When the operating system's trust store supplies trust anchors (ucp_system_trust).</summary>
+    public enum SystemTrust
+    {
+        /// <summary>Only when no trust anchor was added (the default).</summary>
+        Auto = 0,
+        /// <summary>Always, in addition to added anchors.</summary>
+        On = 1,
+        /// <summary>Never.</summary>
+        Off = 2,
+    }
+
+    /// <summary>The component an error came from (ucp_error_origin).</summary>
+    public enum ErrorOrigin
+    {
+        /// <summary>libucpolicy itself.</summary>
+        UcPolicy = 0,
+        /// <summary>GnuTLS; the origin code is a GNUTLS_E_* value.</summary>
+        GnuTls = 1,
+        /// <summary>libtasn1; the origin code is an ASN1_* value.</summary>
+        LibTasn1 = 2,
+        /// <summary>The JSON parser.</summary>
+        Json = 3,
+        /// <summary>The operating system; the origin code is an errno value.</summary>
+        System = 4,
+    }
+
+    /// <summary>The status code of a failed libucpolicy call (ucp_status). Policy violations are
+    /// never errors: they are findings of a <see cref="Report"/>.</summary>
+    public enum UcPolicyErrorCode
+    {
+        /// <summary>UCP_OK (never the code of an exception).</summary>
+        None = 0,
+        /// <summary>UCP_E_INVALID_ARGUMENT</summary>
+        InvalidArgument = -1,
+        /// <summary>UCP_E_NO_MEMORY</summary>
+        NoMemory = -2,
+        /// <summary>UCP_E_IO: the file could not be read.</summary>
+        IO = -3,
+        /// <summary>UCP_E_FORMAT: not a certificate in PEM, DER, PKCS#7 or PKCS#12 form.</summary>
+        Format = -4,
+        /// <summary>UCP_E_CORRUPT: malformed or truncated certificate data.</summary>
+        Corrupt = -5,
+        /// <summary>UCP_E_PASSWORD: wrong or missing PKCS#12 password.</summary>
+        Password = -6,
+        /// <summary>UCP_E_NO_CERTIFICATE: the input holds no certificate.</summary>
+        NoCertificate = -7,
+        /// <summary>UCP_E_TOO_LARGE: the input exceeds a size limit.</summary>
+        TooLarge = -8,
+        /// <summary>UCP_E_UNKNOWN_ROLE</summary>
+        UnknownRole = -9,
+        /// <summary>UCP_E_UNKNOWN_PRODUCT</summary>
+        UnknownProduct = -10,
+        /// <summary>UCP_E_TOPOLOGY: an invalid deployment fact.</summary>
+        Topology = -11,
+        /// <summary>UCP_E_NOT_FOUND</summary>
+        NotFound = -12,
+        /// <summary>UCP_E_UNSUPPORTED</summary>
+        Unsupported = -13,
+        /// <summary>UCP_E_CRYPTO: cryptographic library failure.</summary>
+        Crypto = -14,
+        /// <summary>UCP_E_NETWORK</summary>
+        Network = -15,
+        /// <summary>UCP_E_TIMEOUT</summary>
+        Timeout = -16,
+        /// <summary>UCP_E_TLS</summary>
+        Tls = -17,
+        /// <summary>UCP_E_LIMIT: a work limit was reached.</summary>
+        Limit = -18,
+        /// <summary>UCP_E_INTERNAL</summary>
+        Internal = -99,
+    }
+}

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using UcPolicy.Interop;
+
+namespace UcPolicy
+{
+    /// <summary>A certificate of the certification path, with where it came from.</summary>
+    public sealed class ChainElement
+    {
+        internal ChainElement(CertificateInfo certificate, string source, RevocationStatus revocation, string? revocationSource)
+        {
+            Certificate = certificate;
+            Source = source;
+            Revocation = revocation;
+            RevocationSource = revocationSource;
+        }
+
+        /// <summary>The revocation status of this certificate (NotChecked unless CRLs were added or
+        /// the checker was online).</summary>
+        public RevocationStatus Revocation { get; }
+
+        /// <summary>Where the revocation answer came from: "crl FILE-OR-URL" or "ocsp URL"; null
+        /// when no source answered.</summary>
+        public string? RevocationSource { get; }
+
+        /// <summary>The certificate.</summary>
+        public CertificateInfo Certificate { get; }
+
+        /// <summary>"input" (the checked file), "intermediates" (added with
+        /// <see cref="Checker.AddIntermediates(CertificateInput)"/>), "trust" (an added anchor) or
+        /// "system" (the operating system's store).</summary>
+        public string Source { get; }
+
+        /// <summary>The subject and source.</summary>
+        public override string ToString() => Certificate.Subject + " (" + Source + ")";
+    }
+
+    /// <summary>
+    /// The result of checking one certificate against one role: a managed copy of the C report,
+    /// immutable and free of native resources (nothing needs disposing).
+    /// </summary>
+    public sealed class Report
+    {
+        Report() { }
+
+        /// <summary>The overall result: <see cref="Result.Fail"/> when any finding is an error.</summary>
+        public Result Result { get; private set; }
+
+        /// <summary>The id of the role checked (aliases resolved), e.g. "exchange-um".</summary>
+        public string Role { get; private set; } = "";
+
+        /// <summary>The product release the rules were chosen for.</summary>
+        public Product Product { get; private set; }
+
+        /// <summary>The input's name: the file path, or the name given for bytes and certificates.</summary>
+        public string InputName { get; private set; } = "";
+
+        /// <summary>The input's format.</summary>
+        public CertificateFormat InputFormat { get; private set; }
+
+        /// <summary>The moment the certificate was judged at (UTC).</summary>
+        public DateTimeOffset ValidationTime { get; private set; }
+
+        /// <summary>The leaf certificate checked.</summary>
+        public CertificateInfo Certificate { get; private set; } = null!;
+
+        /// <summary>The leaf's thumbprint (SHA-1, upper-case hexadecimal), as Windows shows it.</summary>
+        public string Thumbprint => Certificate.Thumbprint;
+
+        /// <summary>The leaf's subject DN.</summary>
+        public string Subject => Certificate.Subject;
+
+        /// <summary>The leaf's end of validity (UTC).</summary>
+        public DateTimeOffset NotAfter => Certificate.NotAfter;
+
+        /// <summary>Days from the validation time to the leaf's expiry (negative once expired).</summary>
+        public long DaysRemaining { get; private set; }
+
+        /// <summary>What became of path building.</summary>
+        public ChainStatus ChainStatus { get; private set; }
+
+        /// <summary>Whether the path ends at a trust anchor.</summary>
+        public bool ChainTrusted { get; private set; }
+
+        /// <summary>The path used (or the best one found): the leaf first, the anchor last when one was reached.</summary>
+        public IReadOnlyList<ChainElement> Chain { get; private set; } = Array.Empty<ChainElement>();
+
+        /// <summary>Candidate paths built to the end but not chosen (at most 16), one line each:
+        /// their certificates with sources, status and why they failed.</summary>
+        public IReadOnlyList<string> RejectedPaths { get; private set; } = Array.Empty<string>();
+
+        /// <summary>The findings, most serious first.</summary>
+        public IReadOnlyList<Finding> Findings { get; private set; } = Array.Empty<Finding>();
+
+        /// <summary>Number of error findings.</summary>
+        public int ErrorCount { get; private set; }
+
+        /// <summary>Number of warning findings.</summary>
+        public int WarningCount { get; private set; }
+
+        /// <summary>Number of info findings.</summary>
+        public int InfoCount { get; private set; }
+
+        string json = "";
+        string compactJson = "";
+        string text = "";
+        string verboseText = "";
+
+        /// <summary>The report in the library's JSON schema (<see cref="Library.ReportSchemaVersion"/>),
+        /// the same document `ucpolicy check --format json` prints.</summary>
+        public string ToJson(bool indented = true) => indented ? json : compactJson;
+
+        /// <summary>The report as text for people, as `ucpolicy check` prints it (verbose: with
+        /// remediation and sources of every finding).</summary>
+        public string ToText(bool verbose = false) => verbose ? verboseText : text;
+
+        /// <summary>Whether a finding with this code is present.</summary>
+        public bool HasFinding(string code) => Findings.Any(f => f.Code == code);
+
+        internal static Report FromNative(ReportHandle report)
+        {
+            IntPtr leaf = Native.UcpReportCertificate(report);
+            var result = new Report
+            {
+                Result = (Result)Native.UcpReportResult(report),
+                Role = Utf8.NonNull(Native.UcpReportRole(report)),
+                Product = (Product)Native.UcpReportProduct(report),
+                InputName = Utf8.NonNull(Native.UcpReportInputName(report)),
+                InputFormat = (CertificateFormat)Native.UcpReportInputFormat(report),
+                ValidationTime = Util.FromUnixSeconds(Native.UcpReportValidationTime(report)),
+                Certificate = CertificateInfo.FromNative(leaf),
+                DaysRemaining = Native.UcpReportDaysRemaining(report),
+                ChainStatus = (ChainStatus)Native.UcpReportChainStatus(report),
+                ChainTrusted = Native.UcpReportChainTrusted(report),
+                ErrorCount = Native.UcpReportCount(report, Interop.ucp_severity.UCP_SEVERITY_ERROR),
+                WarningCount = Native.UcpReportCount(report, Interop.ucp_severity.UCP_SEVERITY_WARNING),
+                InfoCount = Native.UcpReportCount(report, Interop.ucp_severity.UCP_SEVERITY_INFO),
+            };
+            result.Chain = Util.List(Native.UcpReportChainCount(report), i =>
+                new ChainElement(CertificateInfo.FromNative(Native.UcpReportChainAt(report, i)),
+                                 Utf8.NonNull(Native.UcpReportChainSourceAt(report, i)),
+                                 (RevocationStatus)Native.UcpReportRevocationAt(report, i),
+                                 Native.UcpReportRevocationSourceAt(report, i)));
+            result.RejectedPaths = Util.List(Native.UcpReportRejectedPathCount(report),
+                                             i => Utf8.NonNull(Native.UcpReportRejectedPathAt(report, i)));
+            string role = result.Role;
+            string thumbprint = result.Certificate.Thumbprint;
+            result.Findings = Util.List(Native.UcpReportFindingCount(report),
+                                        i => Finding.FromNative(Native.UcpReportFindingAt(report, i), role, thumbprint));
+            result.json = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToJson(report, (uint)ucp_render_flags.UCP_RENDER_PRETTY, ref b));
+            result.compactJson = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToJson(report, (uint)ucp_render_flags.UCP_RENDER_DEFAULT, ref b));
+            result.text = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToText(report, (uint)ucp_render_flags.UCP_RENDER_DEFAULT, ref b));
+            result.verboseText = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToText(report, (uint)ucp_render_flags.UCP_RENDER_VERBOSE, ref b));
+            return result;
+        }
+
+        /// <summary>"fail exchange-um CN=... (2 errors, 1 warning)".</summary>
+        public override string ToString() =>
+            Result.ToString().ToLowerInvariant() + " " + Role + " " + Subject +
+            " (" + ErrorCount + " error(s), " + WarningCount + " warning(s))";
+    }
+}

@@ -1,0 +1,583 @@
+# SPDX-License-Identifier: MIT
+# Pester 5 tests of the UcPolicy module, run in a real PowerShell by Invoke-UcPolicyTests.ps1.
+# Every certificate is made at test time by UcPolicy.TestPki (nothing is committed).
+param(
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $TestPkiPath,
+    [Parameter(Mandatory)] [string] $Framework
+)
+
+BeforeAll {
+    $script:Symptom = 'The peer is not a configured server on this network interface'
+    $script:TestCommand = 'UcPolicy.PowerShell.TestUcCertificateCommand'
+    $script:ModuleRoot = Split-Path -Parent $ModulePath
+    Import-Module -Name $ModulePath -Force -ErrorAction Stop
+    Add-Type -Path $TestPkiPath
+
+    $script:Pki = [UcPolicy.TestPki.Pki]::new()
+    $script:Dir = Join-Path $Pki.Directory 'certs'
+    New-Item -ItemType Directory -Path $Dir | Out-Null
+    $script:Good = $Pki.Leaf('exch01.contoso.com').Build()
+    $script:Bad = $Pki.Leaf('*.contoso.com').Build()
+    $script:GoodPath = $Pki.WritePem('certs/um-good.pem', @($Good, $Pki.Issuing))
+    $script:BadPath = $Pki.WritePem('certs/um-wildcard.pem', @($Bad, $Pki.Issuing))
+    $script:GarbagePath = $Pki.WriteBytes('certs/um-garbage.cer', [byte[]](0x47, 0x41, 0x52, 0x42, 0x41, 0x47, 0x45))
+    $script:BracketPath = $Pki.WritePem('certs/um[1].pem', @($Good, $Pki.Issuing))
+    $script:PfxPath = $Pki.WritePfx('um.pfx', $Good, 'Pa$$w0rd-ü', @($Pki.Issuing))
+    $script:Password = ConvertTo-SecureString 'Pa$$w0rd-ü' -AsPlainText -Force
+    $script:Common = @{
+        Role           = 'UM'
+        Fqdn           = 'exch01.contoso.com'
+        TrustAnchor    = $Pki.RootPath
+        ValidationTime = $Pki.Now.UtcDateTime
+    }
+    $script:Out = Join-Path $Pki.Directory 'out'
+    New-Item -ItemType Directory -Path $Out | Out-Null
+}
+
+AfterAll {
+    $Good.Dispose()
+    $Bad.Dispose()
+    $Pki.Dispose()
+}
+
+Describe 'The module' {
+    It 'has a valid manifest whose version is the library''s' {
+        $manifest = Test-ModuleManifest -Path $ModulePath
+        $manifest.Version.ToString() | Should -Be ([UcPolicy.Library]::BindingVersion)
+        [UcPolicy.Library]::Version | Should -Be ([UcPolicy.Library]::BindingVersion)
+    }
+
+    It 'exports exactly its cmdlets, nothing else' {
+        $module = Get-Module UcPolicy
+        @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
+            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate')
+        $module.ExportedFunctions.Count | Should -Be 0
+        $module.ExportedAliases.Count | Should -Be 0
+    }
+
+    It 'runs the <Framework> assembly' {
+        $location = [UcPolicy.Checker].Assembly.Location
+        $location | Should -Be (Join-Path $ModuleRoot "lib/$Framework/UcPolicy.dll")
+        (Get-Command Test-UcCertificate).ImplementingType.Assembly.Location |
+            Should -Be (Join-Path $ModuleRoot "lib/$Framework/UcPolicy.PowerShell.dll")
+    }
+
+    It 'loads its native libraries from its own runtimes folder' {
+        $native = Join-Path $ModuleRoot 'runtimes/linux-x64/native'
+        [UcPolicy.Library]::NativeLibraryPath | Should -Be (Join-Path $native 'libucpolicy_csharp.so')
+        $mapped = Get-Content /proc/self/maps | ForEach-Object { ($_ -split '\s+')[-1] } |
+            Where-Object { $_ -like '/*' -and (Split-Path -Leaf $_) -like 'libucpolicy*.so*' } | Sort-Object -Unique
+        $mapped | Should -Be (@((Join-Path $native 'libucpolicy.so.1'), (Join-Path $native 'libucpolicy_csharp.so')) | Sort-Object -Unique)
+    } -Skip:(-not $IsLinux)
+
+    It 'registers the format views' {
+        foreach ($type in 'UcPolicy.Report', 'UcPolicy.Finding', 'UcPolicy.Role', 'UcPolicy.Rule', 'UcPolicy.RoleRule') {
+            (Get-FormatData -TypeName $type).TypeNames | Should -Be $type
+        }
+    }
+}
+
+Describe 'Help' {
+    It 'documents <Name> with a synopsis, a description, examples and every parameter' -TestCases @(
+        @{ Name = 'Test-UcCertificate' }
+        @{ Name = 'Get-UcRole' }
+        @{ Name = 'Get-UcPolicyRule' }
+        @{ Name = 'Export-UcPolicyReport' }
+        @{ Name = 'ConvertTo-UcPolicyReport' }
+    ) {
+        $help = Get-Help -Name $Name -Full
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -BeLike "$Name *" # the generated stub's synopsis is the syntax
+        ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        @($help.examples.example).Count | Should -BeGreaterThan 0
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $documented = @($help.parameters.parameter | ForEach-Object { $_.name })
+        foreach ($parameter in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $documented | Should -Contain $parameter
+            ($help.parameters.parameter | Where-Object name -eq $parameter).description.Text | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+
+    It 'shows the examples of Test-UcCertificate' {
+        $examples = (Get-Help Test-UcCertificate -Examples).examples.example
+        @($examples).Count | Should -Be 5
+        $examples[0].code | Should -BeLike 'Test-UcCertificate -Path *-Role UM*'
+        ($examples[0].remarks.Text -join ' ') | Should -BeLike "*$Symptom*"
+        (Get-Help Test-UcCertificate -Parameter Role).description.Text | Should -BeLike '*alias*'
+    }
+}
+
+Describe 'Test-UcCertificate' {
+    Context 'The Exchange UM wildcard incident' {
+        It 'fails the wildcard CN with the error and the symptom admins see' {
+            $r = Test-UcCertificate -Path $BadPath @Common
+            $r.Result | Should -Be 'Fail'
+            $r.Role | Should -Be 'exchange-um'
+            $f = $r.Findings | Where-Object Code -eq 'subject.cn-wildcard'
+            $f.Severity | Should -Be 'Error'
+            $f.Remediation | Should -BeLike "*$Symptom*"
+        }
+
+        It 'passes the certificate whose CN is the server''s FQDN' {
+            $r = Test-UcCertificate -Path $GoodPath @Common
+            $r.Result | Should -Be 'Pass'
+            $r.Findings | Should -BeNullOrEmpty
+        }
+
+        It 'writes objects with the properties admins filter on' {
+            $r = Test-UcCertificate -Path $GoodPath @Common
+            $r | Should -BeOfType UcPolicy.Report
+            $r.Thumbprint | Should -Be $Good.Thumbprint
+            $r.Subject | Should -Be 'CN=exch01.contoso.com,O=Contoso'
+            $r.NotAfter.UtcDateTime | Should -Be $Good.NotAfter.ToUniversalTime()
+            $r.DaysRemaining | Should -Be 335
+            $r.ErrorCount | Should -Be 0
+            $r.InputName | Should -Be $GoodPath
+            ($r.NotAfter -gt (Get-Date)) | Should -BeTrue
+        }
+    }
+
+    Context 'Inputs' {
+        It 'expands wildcards in -Path' {
+            $r = Test-UcCertificate -Path (Join-Path $Dir 'um-*.pem') @Common
+            @($r).Count | Should -Be 2
+            ($r | Sort-Object InputName).Result | Should -Be @('Pass', 'Fail')
+        }
+
+        It 'takes -LiteralPath as it is' {
+            (Test-UcCertificate -LiteralPath $BracketPath @Common).Result | Should -Be 'Pass'
+            (Test-UcCertificate -LP $BracketPath @Common).InputName | Should -Be $BracketPath
+        }
+
+        It 'binds Get-ChildItem output through PSPath' {
+            $r = Get-ChildItem -LiteralPath $GoodPath, $BadPath | Test-UcCertificate @Common
+            $r.InputName | Should -Be @($GoodPath, $BadPath)
+        }
+
+        It 'binds strings from the pipeline to -Path' {
+            ($GoodPath, $BadPath | Test-UcCertificate @Common).Result | Should -Be @('Pass', 'Fail')
+        }
+
+        It 'takes X509Certificate2 objects from the pipeline' {
+            $r = $Good, $Bad | Test-UcCertificate @Common -Chain $Pki.Issuing
+            $r.Result | Should -Be @('Pass', 'Fail')
+            $r[0].Thumbprint | Should -Be $Good.Thumbprint
+            $r[1].InputName | Should -Be "Thumbprint $($Bad.Thumbprint)"
+        }
+
+        It 'takes trust anchors and intermediates as objects or paths' {
+            $r = Test-UcCertificate -Certificate $Good -Role UM -Fqdn exch01.contoso.com `
+                -TrustAnchor $Pki.Root -Chain $Pki.IssuingPath -ValidationTime $Pki.Now.UtcDateTime
+            $r.Result | Should -Be 'Pass'
+            $r.ChainStatus | Should -Be 'Valid'
+        }
+
+        It 'reads PKCS#12 files with a SecureString password' {
+            $r = Test-UcCertificate -Path $PfxPath @Common -Password $Password
+            $r.Result | Should -Be 'Pass'
+            $r.InputFormat | Should -Be 'Pkcs12'
+        }
+
+        It 'writes one report per role' {
+            $r = Test-UcCertificate -Path $BadPath -Role UM, UMCallRouter -Fqdn exch01.contoso.com `
+                -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime
+            $r.Role | Should -Be @('exchange-um', 'exchange-um-callrouter')
+        }
+    }
+
+    Context 'Errors' {
+        It 'writes a non-terminating error for an unreadable file and goes on' {
+            $r = Get-ChildItem -LiteralPath $GoodPath, $GarbagePath, $BadPath |
+                Test-UcCertificate @Common -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r.Result | Should -Be @('Pass', 'Fail')
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.UCP_E_FORMAT,$TestCommand"
+            $errs[0].CategoryInfo.Category | Should -Be 'InvalidData'
+            $errs[0].TargetObject | Should -Be $GarbagePath
+            $errs[0].Exception | Should -BeOfType UcPolicy.UcPolicyException
+            $errs[0].Exception.Code | Should -Be 'Format'
+            $errs[0].Exception.Message | Should -BeLike "$GarbagePath*"
+        }
+
+        It 'turns the error terminating with -ErrorAction Stop' {
+            { Test-UcCertificate -Path $GarbagePath @Common -ErrorAction Stop } |
+                Should -Throw -ErrorId "UcPolicy.UCP_E_FORMAT,$TestCommand"
+        }
+
+        It 'reports a missing path and goes on' {
+            $missing = Join-Path $Dir 'no-such.pem'
+            $r = Test-UcCertificate -Path $missing, $GoodPath @Common -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r.Result | Should -Be 'Pass'
+            $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.PathNotFound,$TestCommand"
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $r = Test-UcCertificate -LiteralPath $missing @Common -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.UCP_E_IO,$TestCommand"
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+
+        It 'says so when -Path names a directory, and skips directories a wildcard matches' {
+            Test-UcCertificate -Path $Dir @Common -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.PathIsDirectory,$TestCommand"
+            New-Item -ItemType Directory -Path (Join-Path $Dir 'um-subdir.pem') | Out-Null
+            $r = Test-UcCertificate -Path (Join-Path $Dir 'um-*.pem') @Common -ErrorVariable errs
+            @($r).Count | Should -Be 2
+            $errs.Count | Should -Be 0
+            Remove-Item -LiteralPath (Join-Path $Dir 'um-subdir.pem')
+        }
+
+        It 'reports a wrong password as an authentication error' {
+            $wrong = ConvertTo-SecureString 'wrong' -AsPlainText -Force
+            Test-UcCertificate -Path $PfxPath @Common -Password $wrong -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.UCP_E_PASSWORD,$TestCommand"
+            $errs[0].CategoryInfo.Category | Should -Be 'AuthenticationError'
+        }
+
+        It 'stops at an unknown role, naming the roles' {
+            { Test-UcCertificate -Path $GoodPath -Role NoSuchRole } |
+                Should -Throw -ErrorId "UcPolicy.UCP_E_UNKNOWN_ROLE,$TestCommand" -ExpectedMessage '*exchange-um*'
+        }
+
+        It 'stops at an invalid deployment fact' {
+            { Test-UcCertificate -Path $GoodPath -Role UM -Fqdn 'not a host!' } |
+                Should -Throw -ErrorId "UcPolicy.UCP_E_TOPOLOGY,$TestCommand"
+        }
+
+        It 'treats policy failures as data, not errors' {
+            $r = Test-UcCertificate -Path $BadPath @Common -ErrorVariable errs
+            $r.Result | Should -Be 'Fail'
+            $errs.Count | Should -Be 0
+        }
+    }
+
+    Context 'Revocation' {
+        It 'fails a certificate a CRL revokes, and says where the answer came from' {
+            $revoked = $Pki.Leaf('exch01.contoso.com').Build()
+            $crl = $Pki.WriteBytes('issuing.crl', $Pki.CurrentCrl(@($revoked)))
+            $r = $revoked, $Good | Test-UcCertificate @Common -Chain $Pki.Issuing -Crl (Join-Path $Pki.Directory '*.crl')
+            $r.Result | Should -Be @('Fail', 'Pass')
+            ($r[0].Findings | Where-Object Code -eq 'revocation.revoked').Severity | Should -Be 'Error'
+            $r[0].Chain[0].Revocation | Should -Be 'Revoked'
+            $r[0].Chain[0].RevocationSource | Should -BeLike "*$crl*"
+            $r[1].Chain[0].Revocation | Should -Be 'Good'
+            ($r[0] | Format-List | Out-String -Width 200) | Should -Match '(?m)^Revocation\s+: Revoked'
+            $revoked.Dispose()
+        }
+
+        It 'stops, with one error, when a CRL or trust anchor file is missing' {
+            foreach ($extra in @{ Crl = (Join-Path $Dir 'none.crl') }, @{ TrustAnchor = (Join-Path $Dir 'none*.pem') }) {
+                $errs = $null
+                $caught = $null
+                $out = try {
+                    Test-UcCertificate -Path $GoodPath -Role UM -Fqdn exch01.contoso.com @extra -Quiet -ErrorVariable errs
+                } catch { $caught = $_ }
+                $caught.FullyQualifiedErrorId | Should -Be "UcPolicy.PathNotFound,$TestCommand"
+                $out | Should -BeNullOrEmpty # no $false from -Quiet for a configuration error
+                # Only the terminating error (ErrorVariable keeps it as the exception that carried it).
+                @($errs).Count | Should -Be 1
+                $errs[0].ErrorRecord.FullyQualifiedErrorId | Should -Be "UcPolicy.PathNotFound,$TestCommand"
+            }
+        }
+    }
+
+    Context 'Deployment facts' {
+        It 'warns when a fact the role needs is missing' {
+            $r = Test-UcCertificate -Path $GoodPath -Role UM -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime
+            $r.Result | Should -Be 'Warning'
+            ($r.Findings | Where-Object Code -eq 'input.facts-missing').Severity | Should -Be 'Warning'
+        }
+
+        It 'accepts the PKI module''s dns= form and a topology file' {
+            (Test-UcCertificate -Path $BadPath -Role UM -Fqdn 'dns=exch01.contoso.com' -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime).Findings.Expected |
+                Should -Contain 'exch01.contoso.com'
+            $topology = Join-Path $Out 'topology.json'
+            '{"product": "sfb2015", "fqdn": "exch01.contoso.com"}' | Set-Content -LiteralPath $topology
+            $r = Test-UcCertificate -Path $GoodPath -Role UM -TopologyPath $topology -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime
+            $r.Result | Should -Be 'Pass'
+            $r.Product | Should -Be 'SfB2015'
+        }
+
+        It 'takes -Product by name' {
+            (Test-UcCertificate -Path $GoodPath @Common -Product lync2013).Product | Should -Be 'Lync2013'
+        }
+    }
+
+    Context '-Quiet' {
+        It 'writes one Boolean per input' {
+            $r = Get-ChildItem -LiteralPath $GoodPath, $BadPath, $GarbagePath |
+                Test-UcCertificate @Common -Quiet -ErrorAction SilentlyContinue
+            $r | Should -Be @($true, $false, $false)
+            $r[0] | Should -BeOfType bool
+        }
+
+        It 'serves if statements' {
+            if (Test-UcCertificate -Path $GoodPath @Common -Quiet) { $ok = 'yes' } else { $ok = 'no' }
+            $ok | Should -Be 'yes'
+        }
+    }
+
+    Context 'Tab completion of -Role' {
+        It 'completes <Word> with <Expected>' -TestCases @(
+            @{ Word = 'Web'; Expected = 'WebServicesExternal' }
+            @{ Word = 'Web'; Expected = 'WebServicesInternal' }
+            @{ Word = 'U'; Expected = 'UM' }
+            @{ Word = 'U'; Expected = 'UMCallRouter' }
+            @{ Word = 'def'; Expected = 'Default' }
+            @{ Word = 'exchange-u'; Expected = 'exchange-um' }
+            @{ Word = 'Teams'; Expected = 'TeamsDirectRoutingSbc' }
+        ) {
+            $line = "Test-UcCertificate -Path x.pem -Role $Word"
+            $completion = TabExpansion2 -inputScript $line -cursorColumn $line.Length
+            $completion.CompletionMatches.CompletionText | Should -Contain $Expected
+        }
+
+        It 'shows the role''s title as the tooltip' {
+            $line = 'Get-UcRole -Name UMC'
+            $match = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches |
+                Where-Object CompletionText -eq 'UMCallRouter'
+            $match.ToolTip | Should -BeLike 'Exchange Unified Messaging*(exchange-um-callrouter)'
+        }
+    }
+}
+
+Describe 'Formatting' {
+    BeforeAll {
+        $script:Report = Test-UcCertificate -Path $BadPath @Common
+    }
+
+    It 'shows reports as a table of Result, Role, Thumbprint, DaysRemaining, Subject' {
+        $text = $Report | Format-Table | Out-String -Width 200
+        $header = ($text -split "`n" | Where-Object { $_ -match '\S' })[0]
+        ($header -split '\s+' | Where-Object { $_ }) | Should -Be @('Result', 'Role', 'Thumbprint', 'DaysRemaining', 'Subject')
+        $text | Should -BeLike "*Fail*exchange-um*$($Bad.Thumbprint)*335*CN=``*.contoso.com,O=Contoso*"
+    }
+
+    It 'shows findings as a table of Severity, Code, Message' {
+        $text = $Report.Findings | Format-Table | Out-String -Width 200
+        $header = ($text -split "`n" | Where-Object { $_ -match '\S' })[0]
+        ($header -split '\s+' | Where-Object { $_ }) | Should -Be @('Severity', 'Code', 'Message')
+        $text | Should -BeLike '*Error*subject.cn-wildcard*wildcard*'
+    }
+
+    It 'lists a finding with Field, Expected, Actual and Remediation' {
+        $text = $Report.Findings | Format-List | Out-String -Width 300
+        foreach ($label in 'Severity', 'Code', 'Message', 'Field', 'Expected', 'Actual', 'Remediation') {
+            $text | Should -Match "(?m)^$label\s+:"
+        }
+        $text | Should -Match '(?m)^Expected\s+: exch01\.contoso\.com'
+        $text | Should -Match '(?m)^Actual\s+: \*\.contoso\.com'
+    }
+
+    It 'lists a report with its finding codes' {
+        $text = $Report | Format-List | Out-String -Width 300
+        $text | Should -Match '(?m)^Findings\s+: subject\.cn-wildcard'
+        $text | Should -Match '(?m)^Issuer\s+: CN=Contoso Test Issuing CA'
+    }
+}
+
+Describe 'Get-UcRole and Get-UcPolicyRule' {
+    It 'lists every role' {
+        @(Get-UcRole).Count | Should -Be ([UcPolicy.Catalogue]::Roles.Count)
+    }
+
+    It 'finds roles by alias and wildcard' {
+        (Get-UcRole UM).Id | Should -Be 'exchange-um'
+        (Get-UcRole -Name WebServicesExternal).Id | Should -Be 'frontend-web-external'
+        @(Get-UcRole 'exchange-*').Id | Should -Contain 'exchange-um-callrouter'
+    }
+
+    It 'writes a non-terminating error for an unknown name' {
+        $r = Get-UcRole NoSuchRole, UM -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r.Id | Should -Be 'exchange-um'
+        $errs[0].FullyQualifiedErrorId | Should -Be 'UcPolicy.RoleNotFound,UcPolicy.PowerShell.GetUcRoleCommand'
+    }
+
+    It 'filters by product' {
+        $all = @(Get-UcRole)
+        $sfb2019 = @(Get-UcRole -Product SfB2019)
+        $sfb2019.Count | Should -BeLessOrEqual $all.Count
+        $sfb2019 | ForEach-Object { $_.IsInProduct('SfB2019') | Should -BeTrue }
+    }
+
+    It 'lists rules by code' {
+        $rules = @(Get-UcPolicyRule 'subject.*')
+        $rules.Count | Should -BeGreaterThan 3
+        $rules.Code | ForEach-Object { $_ | Should -BeLike 'subject.*' }
+        $rules[0] | Should -BeOfType UcPolicy.Rule
+    }
+
+    It 'lists the rules a role binds, with their severity' {
+        $rule = Get-UcPolicyRule -Role UM -Code subject.cn-wildcard
+        $rule | Should -BeOfType UcPolicy.RoleRule
+        $rule.Severity | Should -Be 'Error'
+        $rule.Role | Should -Be 'exchange-um'
+        (Get-UcRole UM | Get-UcPolicyRule -Code subject.cn-wildcard).Code | Should -Be 'subject.cn-wildcard'
+    }
+}
+
+Describe 'Export-UcPolicyReport and ConvertTo-UcPolicyReport' {
+    BeforeAll {
+        $script:Reports = Test-UcCertificate -Path $BadPath, $GoodPath @Common
+    }
+
+    It 'writes JSON in the library''s schema' {
+        $file = Join-Path $Out 'reports.json'
+        $Reports | Export-UcPolicyReport -Path $file -Format Json
+        $json = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
+        @($json).Count | Should -Be 2
+        $json[0].schema | Should -Be 'ucpolicy-report'
+        @($json.result) | Should -Be @('fail', 'pass')
+    }
+
+    It 'writes CSV, one row per finding, with a byte order mark' {
+        $file = Join-Path $Out 'reports.csv'
+        $Reports | Export-UcPolicyReport -Path $file
+        $bytes = [IO.File]::ReadAllBytes($file)
+        $bytes[0..2] | Should -Be @(0xEF, 0xBB, 0xBF)
+        $rows = Import-Csv -LiteralPath $file
+        @($rows).Count | Should -Be ($Reports[0].Findings.Count + 1)
+        $rows[0].Code | Should -Be 'subject.cn-wildcard'
+        $rows[0].Remediation | Should -BeLike "*$Symptom*"
+        $rows[-1].Result | Should -Be 'Pass'
+    }
+
+    It 'writes HTML, escaping what certificates say' {
+        $file = Join-Path $Out 'reports.htm'
+        $info = $Reports | Export-UcPolicyReport -Path $file -PassThru
+        $info | Should -BeOfType System.IO.FileInfo
+        $html = Get-Content -LiteralPath $file -Raw
+        $html | Should -BeLike '<!DOCTYPE html>*'
+        $html | Should -BeLike '*subject.cn-wildcard*'
+        $html | Should -BeLike "*&quot;$Symptom&quot;*"
+    }
+
+    It 'refuses to overwrite with -NoClobber, and writes nothing with -WhatIf' {
+        $file = Join-Path $Out 'reports.json'
+        { $Reports | Export-UcPolicyReport -Path $file -NoClobber } |
+            Should -Throw -ErrorId 'UcPolicy.FileExists,UcPolicy.PowerShell.ExportUcPolicyReportCommand'
+        $whatIf = Join-Path $Out 'whatif.json'
+        $Reports | Export-UcPolicyReport -Path $whatIf -WhatIf
+        Test-Path -LiteralPath $whatIf | Should -BeFalse
+    }
+
+    It 'asks for -Format when the extension does not tell' {
+        { $Reports | Export-UcPolicyReport -Path (Join-Path $Out 'reports.txt') } |
+            Should -Throw -ErrorId 'UcPolicy.UnknownReportFormat,UcPolicy.PowerShell.ExportUcPolicyReportCommand'
+    }
+
+    It 'converts to text on the pipeline' {
+        $text = $Reports | ConvertTo-UcPolicyReport -Format Json
+        $text | Should -BeOfType string
+        @($text | ConvertFrom-Json).Count | Should -Be 2
+        ($Reports | ConvertTo-UcPolicyReport Csv) | Should -BeLike '"InputName","Role",*'
+    }
+}
+
+Describe 'The shared fixtures of tests/FIXTURES.md' {
+    BeforeDiscovery {
+        $script:Cases = @()
+        $script:InputErrors = @()
+        if ($env:UCPOLICY_FIXTURES) {
+            $manifest = Get-Content -LiteralPath (Join-Path $env:UCPOLICY_FIXTURES 'manifest.json') -Raw | ConvertFrom-Json
+            $script:Cases = @($manifest.cases | ForEach-Object { @{ Case = $_; Time = $manifest.validationTime } })
+            $script:InputErrors = @($manifest.inputErrors | ForEach-Object { @{ InputError = $_ } })
+        }
+    }
+
+    BeforeAll {
+        # An empty password ("") is a password, unlike null; ConvertTo-SecureString refuses "".
+        function Secure([string] $text) {
+            $s = [System.Security.SecureString]::new()
+            foreach ($c in $text.ToCharArray()) { $s.AppendChar($c) }
+            $s
+        }
+    }
+
+    It 'runs the manifest (set UCPOLICY_FIXTURES to the output of ucpolicy-certgen)' -Skip:(-not $env:UCPOLICY_FIXTURES) {
+        $Cases.Count | Should -BeGreaterThan 0
+    }
+
+    It 'case <Case.id>' -TestCases $Cases {
+        $root = $env:UCPOLICY_FIXTURES
+        $params = @{
+            LiteralPath    = Join-Path $root $Case.file
+            Role           = $Case.role
+            ValidationTime = ([DateTimeOffset]::Parse($Time, [Globalization.CultureInfo]::InvariantCulture)).UtcDateTime
+        }
+        if ($Case.trust) { $params.TrustAnchor = @($Case.trust | ForEach-Object { Join-Path $root $_ }) }
+        if ($Case.chain) { $params.Chain = @($Case.chain | ForEach-Object { Join-Path $root $_ }) }
+        if ($Case.publicRoots) { $params.PublicRoot = @($Case.publicRoots | ForEach-Object { Join-Path $root $_ }) }
+        if ($null -ne $Case.password) { $params.Password = Secure $Case.password }
+        if ($Case.topology) {
+            $topology = Join-Path $Out ("topology-{0}.json" -f [guid]::NewGuid())
+            $Case.topology | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $topology
+            $params.TopologyPath = $topology
+        }
+        $r = Test-UcCertificate @params -ErrorAction Stop
+        if ($Case.expect.result) { $r.Result.ToString().ToLowerInvariant() | Should -Be $Case.expect.result }
+        foreach ($p in @($Case.expect.present)) {
+            if ($p) { @($r.Findings | Where-Object { $_.Code -eq $p.code -and $_.Severity.ToString() -eq $p.severity }).Count | Should -BeGreaterThan 0 -Because "$($p.severity) $($p.code) is expected" }
+        }
+        foreach ($a in @($Case.expect.absent)) {
+            if ($a) { @($r.Findings | ForEach-Object { $_.Code }) | Should -Not -Contain $a }
+        }
+    }
+
+    It 'refuses input <InputError.id>' -TestCases $InputErrors {
+        $path = Join-Path $env:UCPOLICY_FIXTURES $InputError.file
+        $params = @{ LiteralPath = $path; Role = 'tls-server' }
+        if ($null -ne $InputError.password) { $params.Password = Secure $InputError.password }
+        Test-UcCertificate @params -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.$($InputError.status),$TestCommand"
+        $errs[0].Exception.Message | Should -BeLike "*$path*"
+    }
+}
+
+Describe 'The bundled example certificates, as README.md shows them' {
+    It 'fails the incident certificate and passes the correct one' {
+        $examples = Join-Path $PSScriptRoot '../../../examples'
+        $r = Test-UcCertificate -Path (Join-Path $examples 'certs/exchange-um*.pem') -Role UM `
+            -TopologyPath (Join-Path $examples 'topology/exchange.json') -TrustAnchor (Join-Path $examples 'certs/contoso-root.pem')
+        @($r | ForEach-Object { '{0} {1}' -f $_.Result, $_.Subject }) |
+            Should -Be @('Fail CN=*.contoso.com,O=Contoso', 'Pass CN=exch01.contoso.com,O=Contoso')
+        ($r[0].Findings | Where-Object Severity -eq 'Error').Code | Should -Be 'subject.cn-wildcard'
+    }
+}
+
+Describe 'examples/powershell/Test-UcServerCertificates.ps1' {
+    BeforeAll {
+        $script:Example = Join-Path $PSScriptRoot '../../../examples/powershell/Test-UcServerCertificates.ps1'
+        $fe = $Pki.Leaf('pool01.contoso.com').AddDnsNames('fe01.contoso.com', 'sip.contoso.com').Build()
+        $Pki.WritePem('certs/fe01-default.pem', @($fe, $Pki.Issuing)) | Out-Null
+        $fe.Dispose()
+        $script:Inventory = Join-Path $Pki.Directory 'inventory.csv'
+        @(
+            [pscustomobject]@{ Path = 'certs/um-good.pem'; Server = 'EXCH01'; Use = 'UM'; Fqdn = 'exch01.contoso.com'; PoolFqdn = ''; SipDomain = '' }
+            [pscustomobject]@{ Path = 'certs/um-wildcard.pem'; Server = 'EXCH02'; Use = 'UMCallRouter'; Fqdn = 'exch02.contoso.com'; PoolFqdn = ''; SipDomain = '' }
+            [pscustomobject]@{ Path = 'certs/fe01-default.pem'; Server = 'FE01'; Use = 'Default'; Fqdn = 'fe01.contoso.com'; PoolFqdn = 'pool01.contoso.com'; SipDomain = 'contoso.com' }
+        ) | Export-Csv -LiteralPath $Inventory -NoTypeInformation
+        # A fresh PowerShell that finds the module by name, as an admin's would.
+        $script:Pwsh = [Environment]::ProcessPath
+        $script:PwshArgs = @()
+        $entry = [Environment]::GetCommandLineArgs()[0]
+        if ($entry -like '*.dll') { $script:PwshArgs = @($entry) }
+    }
+
+    It 'prints one table of the estate and exits 2 when a certificate fails' {
+        $html = Join-Path $Out 'estate.html'
+        $env:PSModulePath = (Split-Path -Parent $ModuleRoot) + [IO.Path]::PathSeparator + $env:PSModulePath
+        $output = & $Pwsh @PwshArgs -NoProfile -NonInteractive -File $Example -Inventory $Inventory `
+            -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime.ToString('o') -ReportPath $html 2>&1
+        $exit = $LASTEXITCODE
+        $text = $output -join "`n"
+        $exit | Should -Be 2 -Because $text
+        $text | Should -Match '(?m)^Result\s+Server\s+Use\s+Role\s+DaysRemaining\s+Thumbprint\s+Subject$'
+        $text | Should -Match '(?m)^Fail\s+EXCH02\s+UMCallRouter\s+exchange-um-callrouter\s+335\s+[0-9A-F]{40}\s+CN=\*\.contoso\.com,O=Contoso$'
+        $text | Should -Match '(?m)^Pass\s+EXCH01\s+UM\s+exchange-um\s+335\s+[0-9A-F]{40}\s+CN=exch01\.contoso\.com,O=Contoso$'
+        $text | Should -Match '(?m)^\w+\s+FE01\s+Default\s+frontend-default\s'
+        $text | Should -BeLike '*subject.cn-wildcard*'
+        $text | Should -BeLike "*$Symptom*"
+        Get-Content -LiteralPath $html -Raw | Should -BeLike '*exchange-um-callrouter*'
+    }
+}
