@@ -237,6 +237,9 @@ UCP_OWNED_HANDLE(ucp_report, ReportHandle)
 %ignore ucp_topology_free;
 %ignore ucp_report_free;
 %ignore ucp_report_ref;
+/* A borrowed topology would need a second, non-owning handle type; the facade already knows the
+ * topology it passed to the check, so it is not wrapped. */
+%ignore ucp_report_topology;
 
 /* Borrowed or static: IntPtr, read at once by the facade. */
 %define UCP_BORROWED(TYPE)
