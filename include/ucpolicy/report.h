@@ -55,8 +55,12 @@ typedef enum ucp_render_flags {
     UCP_RENDER_VERBOSE = 4   /**< Text with remediation and sources of every finding. @since 1.0 */
 } ucp_render_flags;
 
-/** Version of the JSON report schema (libucpolicy/schema/report-v1.schema.json). @since 1.0 */
-#define UCP_REPORT_SCHEMA_VERSION "1.0"
+/**
+ * Version of the JSON report schema (libucpolicy/schema/report-v1.schema.json). 1.1 added the
+ * `connection` object of probe reports (ucpolicy/probe.h).
+ * @since 1.0
+ */
+#define UCP_REPORT_SCHEMA_VERSION "1.1"
 
 /** "pass", "warning" or "fail"; "" out of range. @since 1.0 */
 UCP_EXPORT const char *ucp_result_name(ucp_result result);
