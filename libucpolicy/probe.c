@@ -663,7 +663,7 @@ static ucp_status connect_tcp(struct run *r)
 
 /* ---- reading lines (before TLS on the socket, after it through GnuTLS) -------------------------- */
 
-enum rd { RD_OK, RD_EOF, RD_TIMEOUT, RD_TOO_LONG, RD_ERROR };
+enum rd { RD_OK, RD_EOF, RD_TIMEOUT, RD_TOO_LONG, RD_TOO_MANY, RD_ERROR };
 
 /* Read more bytes into the buffer. */
 static enum rd fill(struct run *r)
@@ -803,6 +803,7 @@ static const char *rd_text(enum rd e)
     case RD_EOF: return "the server closed the connection";
     case RD_TIMEOUT: return "no answer in time";
     case RD_TOO_LONG: return "a line longer than 4096 bytes";
+    case RD_TOO_MANY: return "more than 100 lines";
     case RD_ERROR: return "a read error";
     }
     return "";
@@ -844,7 +845,7 @@ static enum rd smtp_reply(struct run *r, int *code, char **last, const char *key
         if (len == 3 || line[3] == ' ')
             return RD_OK;
     }
-    return RD_TOO_LONG;
+    return RD_TOO_MANY;
 }
 
 static ucp_status smtp_fail(struct run *r, enum rd e, const char *step)
@@ -1039,10 +1040,12 @@ static void sip_options(struct run *r)
     free(req);
     free(rest);
     if (st != UCP_OK) {
-        if (r->tls_error == 0 && st == UCP_E_TIMEOUT)
-            c->verdict = UCP_CLIENT_AUTH_UNKNOWN, c->detail = ucp_strdup("the SIP OPTIONS request could not be sent in time");
-        else
+        if (r->tls_error == 0 && st == UCP_E_TIMEOUT) {
+            c->verdict = UCP_CLIENT_AUTH_UNKNOWN;
+            c->detail = ucp_strdup("the SIP OPTIONS request could not be sent in time");
+        } else {
             sip_verdict_from_read(r, RD_EOF, "before the SIP OPTIONS request was sent");
+        }
         return;
     }
     char line[LINE_MAX_BYTES + 1];
