@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unicodedata
 import unittest
 
 UCPOLICY, DUMP, SERVER, API_TEST, ANY_CERT = sys.argv[1:6]
@@ -93,6 +94,13 @@ class Pki:
                  "--outfile", self.p("wildcard.pfx"))
         with open(self.p("pfx.password"), "w") as f:
             f.write("contoso\n")
+        # The right certificate in other forms: an encrypted PKCS#8 key; DER certificate and key.
+        certtool("--to-p8", "--load-privkey", self.p("exch01.key"), "--password", "secret", "--outfile",
+                 self.p("exch01-enc.key"))
+        with open(self.p("key.password"), "w") as f:
+            f.write("secret\n")
+        certtool("--certificate-info", "--infile", self.p("exch01.pem"), "--outder", "--outfile", self.p("exch01.der"))
+        certtool("--key-info", "--load-privkey", self.p("exch01.key"), "--outder", "--outfile", self.p("exch01-key.der"))
 
 
 class Server:
@@ -182,8 +190,12 @@ class ProbeTest(unittest.TestCase):
             cli += ["--client-cert", self.k.p(cert)]
             api += ["--client-cert", self.k.p(cert)]
             if kind == "pem":
-                cli += ["--client-key", self.k.p(secret)]
-                api += ["--client-key", self.k.p(secret)]
+                key, *password = secret if isinstance(secret, tuple) else (secret,)
+                cli += ["--client-key", self.k.p(key)]
+                api += ["--client-key", self.k.p(key)]
+                if password:
+                    cli += ["--password-file", self.k.p("key.password")]
+                    api += ["--password", password[0]]
             else:
                 cli += ["--password-file", self.k.p("pfx.password")]
                 api += ["--password", secret]
@@ -372,6 +384,32 @@ class ProbeTest(unittest.TestCase):
                 self.assertIn("CN=*.contoso.com: refused (alert)", log)
                 self.assertIn("CN=exch01.contoso.com: accepted", log)
 
+    def test_sip_server_that_rejects_by_alert(self):
+        """A SIP server may refuse in TLS instead of answering 403: the alert is the answer."""
+        for version, extra in (("TLS1.3", []), ("TLS1.2", ["--tls12"])):
+            with self.subTest(version=version):
+                s = self.server("--mode", "sip", "--reject", "alert", *extra)
+                rc, got, _ = self.probe(s, protocol="sip", client=("pem", "wildcard-chain.pem", "wildcard.key"))
+                self.assertEqual((got["verdict"], got["alert"], got["response"]), ("rejected", "bad_certificate", None))
+                self.assertIn("after the SIP OPTIONS request" if version == "TLS1.3" else "TLS handshake",
+                              got["detail"])
+                self.assertEqual(rc, 2)
+                s.close()
+
+    def test_client_key_forms(self):
+        """An encrypted PKCS#8 key with its password; a DER certificate and key."""
+        s = self.server("--mode", "tls", "--reject", "alert", connections=4)
+        rc, got, _ = self.probe(s, client=("pem", "exch01-chain.pem", ("exch01-enc.key", "secret")))
+        self.assertEqual((got["sent"], got["verdict"]), (True, "accepted"))
+        self.assertEqual(rc, 0)
+        # A DER file holds one certificate: sent without its intermediate, the server (which trusts
+        # only the root) cannot verify it and refuses - the chain a client sends matters too.
+        rc, got, _ = self.probe(s, client=("pem", "exch01.der", "exch01-key.der"))
+        self.assertEqual((got["sent"], got["subject"]), (True, "CN=exch01.contoso.com,O=Contoso"))
+        self.assertEqual((got["verdict"], got["alert"]), ("rejected", "bad_certificate"))
+        self.assertEqual(rc, 2)
+        s.close()
+
     # ---- the server's own certificate ---------------------------------------------------------
 
     def test_server_that_omits_its_intermediate(self):
@@ -497,6 +535,16 @@ class ProbeTest(unittest.TestCase):
                                "--client-key", self.k.p("stranger.key")], fmt="text")
         self.assertEqual(r.returncode, 3)
         self.assertIn("stranger.key: the private key does not match the certificate in", r.stderr)
+        r, _ = self.cli(port, ["--role", "tls-server", "--client-cert", self.k.p("exch01-chain.pem"),
+                               "--client-key", self.k.p("exch01-enc.key")], fmt="text")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("exch01-enc.key: the private key is encrypted and no password was given", r.stderr)
+        a = self.api(port, ["tls-server", "--client-cert", self.k.p("exch01-chain.pem"), "--client-key",
+                            self.k.p("exch01-enc.key"), "--password", "wrong"])
+        self.assertTrue(a.stdout.startswith("error UCP_E_PASSWORD "), a.stdout)
+        r, _ = self.cli(port, ["--role", "tls-server", "--client-key", self.k.p("exch01.key")], fmt="text")
+        self.assertEqual(r.returncode, 3)
+        self.assertIn("--client-key needs --client-cert", r.stderr)
 
     # ---- hostile SIP answers: bounded, and honest about what they say ---------------------------
 
@@ -523,6 +571,28 @@ class ProbeTest(unittest.TestCase):
                 self.assertIn(detail, got["detail"])
                 self.assertEqual(rc, rc_expected, "an unanswered question about a sent certificate is a warning")
                 s.close()
+
+    def test_random_sip_answers(self):
+        """Pieces of SIP answers and random bytes: always a report, never a crash or a hang."""
+        runs = 40 if not WRAP else 12
+        s = self.server("--mode", "sip", "--hostile", "sip-random", connections=runs)
+        verdicts = set()
+        for i in range(runs):
+            start = time.monotonic()
+            a = self.api(s.port, ["tls-server", "--protocol", "sip", "--timeout", str(1000 * SLOW),
+                                  "--client-cert", self.k.p("exch01-chain.pem"), "--client-key", self.k.p("exch01.key")])
+            self.assertEqual(a.returncode, 0, f"connection {i}: {a.stdout}{a.stderr}")
+            got = self.facts_from_dump(a.stdout)
+            self.assertIn(got["verdict"], ("accepted", "rejected", "unknown"))
+            self.assertLess(time.monotonic() - start, 5 * SLOW, f"connection {i}")
+            for field in ("response", "msDiagnostics"):
+                if got[field] is not None:
+                    self.assertLessEqual(len(got[field]), 4 * 1024, "a kept field is bounded")
+                    self.assertFalse([c for c in got[field] if unicodedata.category(c) == "Cc"],
+                                     f"{field} has its control characters escaped: {got[field]!r}")
+            verdicts.add(got["verdict"])
+        self.assertGreater(len(verdicts), 1, "the answers vary")
+        s.close()
 
     # ---- the C API without a server -----------------------------------------------------------
 

@@ -15,7 +15,8 @@
  *
  * Hostile kinds (for the bounds of the client): plain (not TLS at all), silent (accepts TCP, says
  * nothing), sip-flood (endless header lines), sip-longline (a status line without end),
- * sip-provisional (100 Trying with a body before 200 OK), sip-garbage (not SIP),
+ * sip-provisional (100 Trying with a body before 200 OK), sip-garbage (not SIP), sip-random
+ * (pieces of SIP answers and random bytes, seeded by the connection number),
  * smtp-nostarttls, smtp-inject (bytes after the STARTTLS answer).
  *
  * It serves connections one after the other and stops by itself after --connections (default 1)
@@ -43,6 +44,7 @@ static const char *mode = "tls", *reject = "sip", *hostile = "";
 static const char *peers[16];
 static int npeers;
 static bool request_cert = true, tls12;
+static int connection_number;
 
 static void die(const char *what, int ret)
 {
@@ -159,6 +161,30 @@ static void sip(gnutls_session_t s, int fd)
     }
     if (!strcmp(hostile, "sip-garbage")) {
         send_all(s, fd, "HELLO \x01\x02 WORLD\r\n\r\n", 18);
+        return;
+    }
+    if (!strcmp(hostile, "sip-random")) {
+        /* Pieces of SIP answers in random order and number, with random bytes: seeded by the
+         * connection number, so a failure can be replayed. */
+        static const char *pieces[] = {
+            "SIP/2.0 100 Trying\r\n", "SIP/2.0 200 OK\r\n", "SIP/2.0 403 Forbidden\r\n", "SIP/2.0 999\r\n",
+            "SIP/2.0 18", "Content-Length: 12\r\n", "l: 99999999999999999999\r\n", "Content-Length: -5\r\n",
+            "ms-diagnostics: 1000;reason=\"x\"\r\n", "MS-Diagnostics:\t\t \r\n", "\r\n", "\r\n\r\n", "\n",
+            ":\r\n", "SIP/2.0 200 OK", "\xff\xfe\x00\x01", "X: y\r\n"};
+        unsigned seed = (unsigned)connection_number * 2654435761u;
+        int n = rand_r(&seed) % 40;
+        for (int i = 0; i < n; i++) {
+            if (rand_r(&seed) % 4 == 0) {
+                char junk[64];
+                size_t len = (size_t)(rand_r(&seed) % (int)sizeof junk);
+                for (size_t k = 0; k < len; k++)
+                    junk[k] = (char)(rand_r(&seed) & 0xff);
+                send_all(s, fd, junk, len);
+            } else {
+                const char *piece = pieces[rand_r(&seed) % (int)(sizeof pieces / sizeof pieces[0])];
+                send_all(s, fd, piece, !strcmp(piece, "\xff\xfe\x00\x01") ? 4 : strlen(piece));
+            }
+        }
         return;
     }
     if (!strcmp(hostile, "sip-provisional")) {
@@ -342,6 +368,7 @@ int main(int argc, char **argv)
                 continue;
             die("accept", 0);
         }
+        connection_number = n;
         serve(fd, cred, prio);
         close(fd);
     }
