@@ -554,7 +554,6 @@ struct run {
     uint8_t first[FIRST_BYTES]; /* the first bytes received after TLS started */
     size_t nfirst;
     bool nomem;
-    bool peer_closed; /* a send found the connection closed by the server */
     /* a line reader over the socket (before TLS) or the TLS session */
     char buf[8192];
     size_t blen;
@@ -569,7 +568,6 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
     if (n < 0 && (errno == EPIPE || errno == ECONNRESET)) {
         /* The server has closed: its last words (an alert) may be waiting to be read. Swallow what
          * we send so that GnuTLS goes on to read them; reading then ends the exchange. */
-        r->peer_closed = true;
         return (ssize_t)len;
     }
     return n;
@@ -596,7 +594,8 @@ static ucp_status connect_tcp(struct run *r)
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV | (p->host_is_ip ? AI_NUMERICHOST : AI_ADDRCONFIG);
+    /* No AI_ADDRCONFIG: on a host with loopback addresses only it would hide "localhost". */
+    hints.ai_flags = AI_NUMERICSERV | (p->host_is_ip ? AI_NUMERICHOST : 0);
     int gai = getaddrinfo(p->host, port, &hints, &res);
     if (gai != 0)
         return ucp_fail(UCP_E_NETWORK, p->target, "cannot resolve the host name: %s", gai_strerror(gai));
