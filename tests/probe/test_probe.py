@@ -12,7 +12,7 @@ tests/tools/probe-dump (the C API); both must report the same connection facts, 
 findings. The PKI is made here with certtool; nothing is committed. The servers listen on
 127.0.0.1 only and stop by themselves after a fixed number of connections or 60 s.
 
-Usage: test_probe.py UCPOLICY PROBE_DUMP PROBE_SERVER TEST_PROBE_API ANY_CERT.pem
+Usage: test_probe.py UCPOLICY PROBE_DUMP PROBE_SERVER TEST_PROBE_API ANY_CERT.pem CONNECTION_SCHEMA
 With UCP_VALGRIND set (e.g. "valgrind --error-exitcode=99 ..."), every C program runs under it.
 """
 import json
@@ -26,8 +26,14 @@ import time
 import unicodedata
 import unittest
 
-UCPOLICY, DUMP, SERVER, API_TEST, ANY_CERT = sys.argv[1:6]
-del sys.argv[1:6]
+import jsonschema
+
+UCPOLICY, DUMP, SERVER, API_TEST, ANY_CERT, CONNECTION_SCHEMA = sys.argv[1:7]
+del sys.argv[1:7]
+with open(CONNECTION_SCHEMA) as f:
+    _schema = json.load(f)
+jsonschema.Draft202012Validator.check_schema(_schema)
+CONNECTION = jsonschema.Draft202012Validator(_schema)
 WRAP = shlex.split(os.environ.get("UCP_VALGRIND", ""))
 SLOW = 6 if WRAP else 1  # valgrind runs C about 20-50 times slower
 LYNC_REASON = "The peer is not a configured server on this network interface"
@@ -281,9 +287,8 @@ class ProbeTest(unittest.TestCase):
             self.assertIn(key, rep)
         self.assertEqual(rep["input"], {"name": f"127.0.0.1:{port}", "format": "der"})
         c = rep["connection"]
-        self.assertEqual(set(c), {"host", "port", "address", "serverName", "protocol", "tlsVersion", "cipherSuite",
-                                  "clientCertificate", "alert", "response", "msDiagnostics", "detail"})
-        self.assertEqual(set(c["clientCertificate"]), {"requested", "sent", "subject", "verdict"})
+        errors = [e.message for e in CONNECTION.iter_errors(c)]
+        self.assertEqual(errors, [], "the connection object follows connection-v1.schema.json")
         self.assertEqual((c["host"], c["port"], c["address"]), ("127.0.0.1", port, "127.0.0.1"))
         self.assertIn(c["protocol"], ("tls", "smtp", "sip"))
         self.assertIn(c["clientCertificate"]["verdict"], ("accepted", "rejected", "unknown"))
@@ -593,6 +598,18 @@ class ProbeTest(unittest.TestCase):
             verdicts.add(got["verdict"])
         self.assertGreater(len(verdicts), 1, "the answers vary")
         s.close()
+
+    def test_connection_schema_is_strict(self):
+        """The schema refuses what the library never writes, so validation means something."""
+        good = {"host": "fe01.contoso.com", "port": 5061, "address": "127.0.0.1", "serverName": None,
+                "protocol": "sip", "tlsVersion": "TLS1.2", "cipherSuite": None,
+                "clientCertificate": {"requested": True, "sent": False, "subject": None, "verdict": "rejected"},
+                "alert": None, "response": "SIP/2.0 403 Forbidden", "msDiagnostics": None, "detail": "x"}
+        self.assertTrue(CONNECTION.is_valid(good))
+        for bad in ({**good, "protocol": "http"}, {**good, "port": 0}, {**good, "extra": 1},
+                    {**good, "clientCertificate": {**good["clientCertificate"], "verdict": "maybe"}},
+                    {k: v for k, v in good.items() if k != "alert"}):
+            self.assertFalse(CONNECTION.is_valid(bad), bad)
 
     # ---- the C API without a server -----------------------------------------------------------
 
