@@ -18,5 +18,6 @@
 #include "ucpolicy/certificate.h"
 #include "ucpolicy/report.h"
 #include "ucpolicy/checker.h"
+#include "ucpolicy/probe.h"
 
 #endif /* UCPOLICY_H */

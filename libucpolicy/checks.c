@@ -915,6 +915,7 @@ static void report_free(ucp_report *r)
     free(r->findings);
     free(r->input_name);
     ucp_topology_free(r->topology);
+    ucp_connection_free(r->connection);
     free(r);
 }
 

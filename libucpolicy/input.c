@@ -540,6 +540,36 @@ UCP_EXPORT ucp_status ucp_input_from_file(ucp_input **out, const char *path, con
     return st;
 }
 
+/* The certificates a server presented (ucp_probe_run): each one DER, in the order received, which
+ * is kept (leaf first): a chain sent out of order is a fact about the server, not to be fixed. */
+ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const struct ucp_bytes *ders, size_t n)
+{
+    *out = NULL;
+    if (n == 0)
+        return ucp_fail(UCP_E_NO_CERTIFICATE, name, "no certificate was presented");
+    struct ucp_input *in = calloc(1, sizeof *in);
+    if (!in || !(in->name = ucp_strdup(name))) {
+        free(in);
+        return ucp_fail_nomem();
+    }
+    in->format = UCP_FORMAT_DER;
+    struct certlist l = {0};
+    for (size_t i = 0; i < n; i++) {
+        char where[600];
+        snprintf(where, sizeof where, "%s (certificate %zu presented)", name, i + 1);
+        ucp_status st = add_der_cert(&l, ders[i].data, ders[i].len, where, false);
+        if (st != UCP_OK) {
+            certlist_dispose(&l);
+            input_free(in);
+            return st;
+        }
+    }
+    in->certs = l.v;
+    in->ncerts = l.n;
+    *out = in;
+    return UCP_OK;
+}
+
 UCP_EXPORT void ucp_input_free(ucp_input *input)
 {
     input_free(input);

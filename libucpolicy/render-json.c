@@ -233,6 +233,9 @@ json_t *ucp_report_json(const ucp_report *r)
     for (size_t i = 0; i < r->nfindings; i++)
         json_array_append_new(findings, finding_json(&r->findings[i]));
     json_object_set_new(o, "findings", findings);
+    /* Schema 1.1: reports of ucpolicy probe say what happened on the wire. */
+    if (r->connection)
+        json_object_set_new(o, "connection", ucp_connection_json(r->connection));
     return o;
 }
 

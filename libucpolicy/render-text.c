@@ -105,6 +105,15 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
     ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s)%s%s\n", r->input_name, col(&o, result_color(r->result)), result,
                   col(&o, "\033[0m"), r->role->id, r->role->title, product_matters ? ", " : "",
                   product_matters ? ucp_product_title(r->product) : "");
+    if (r->connection) {
+        const char *labels[8];
+        char *values[8];
+        size_t n = ucp_connection_lines(r->connection, labels, values, 8);
+        for (size_t i = 0; i < n; i++) {
+            field(&o, labels[i], values[i]);
+            free(values[i]);
+        }
+    }
     if (c) {
         field(&o, "Subject:", c->subject);
         field(&o, "Issuer:", c->issuer);

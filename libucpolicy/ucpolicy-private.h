@@ -211,6 +211,8 @@ struct ucp_input {
     size_t ncerts;
     bool has_key;
 };
+/* An input from DER certificates in the order given (a server's presented chain), format "der". */
+ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const struct ucp_bytes *ders, size_t n);
 
 /* ---- topology (topology.c) ---------------------------------------------------------------- */
 struct ucp_topology {
@@ -380,11 +382,21 @@ struct ucp_report {
     struct ucp_path rejected[UCP_MAX_REJECTED];
     char *rejected_summary[UCP_MAX_REJECTED];
     size_t nrejected;
+    struct ucp_connection *connection; /* probe.c: what happened on the wire; NULL for file checks */
 };
 
 /* ---- rule evaluation (checks.c) ----------------------------------------------------------- */
 ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const struct ucp_role *role,
                         const ucp_topology *topology, ucp_report **out);
+
+/* ---- probes (probe.c) ------------------------------------------------------------------------ */
+struct ucp_connection;
+void ucp_connection_free(struct ucp_connection *c);
+/* The connection facts as a jansson object (new reference), or NULL when out of memory. */
+struct json_t *ucp_connection_json(const struct ucp_connection *c);
+/* The connection facts as labelled lines of the text report: up to @max (label, value) pairs,
+ * values malloc'd (the caller frees them); returns their number. */
+size_t ucp_connection_lines(const struct ucp_connection *c, const char **labels, char **values, size_t max);
 
 /* ---- rendering (render-json.c, render-text.c) ---------------------------------------------- */
 struct json_t;

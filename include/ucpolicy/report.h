@@ -56,7 +56,12 @@ typedef enum ucp_render_flags {
     UCP_RENDER_VERBOSE = 4   /**< Text with remediation and sources of every finding. @since 1.0 */
 } ucp_render_flags;
 
-/** Version of the JSON report schema (libucpolicy/schema/report-v1.schema.json). @since 1.0 */
+/**
+ * Version of the JSON report schema (libucpolicy/schema/report-v1.schema.json). Fields are added
+ * only with a new minor version, and a rename or removal is a new major version; everything that
+ * ships with libucpolicy 1.0 (the `connection` object of probe reports included) is version 1.0.
+ * @since 1.0
+ */
 #define UCP_REPORT_SCHEMA_VERSION "1.0"
 
 /** "pass", "warning" or "fail"; "" out of range. @since 1.0 */

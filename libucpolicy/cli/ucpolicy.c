@@ -3,12 +3,16 @@
  * ucpolicy: the command-line face of libucpolicy, built on the public API only.
  *
  *   ucpolicy check [options] FILE...    check certificates against a role
+ *   ucpolicy probe [options] HOST[:PORT] check the certificate a live server presents
  *   ucpolicy roles [--format json]      list the roles
  *   ucpolicy rules [--role ROLE]        list the rules (of a role)
  *   ucpolicy version
  *
  * Exit status (Nagios convention, ECOSYSTEM.md 4.4): 0 pass, 1 warnings only, 2 any error
  * finding, 3 usage or input error (the message on stderr names the file and the problem).
+ * probe: the same, 3 also when no certificate could be obtained from the server; a client
+ * certificate the server rejected counts as an error finding (2), one whose fate the server's
+ * answer does not tell, as a warning (1).
  */
 #include "config.h"
 
@@ -27,6 +31,7 @@
 enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_USAGE = 3 };
 
 static const char *prog = "ucpolicy";
+static const char *command = "check"; /* for usage messages */
 
 static void usage_main(FILE *f)
 {
@@ -39,21 +44,19 @@ static void usage_main(FILE *f)
             "\n"
             "Commands:\n"
             "  check [OPTIONS] FILE...   check certificate files against a role\n"
+            "  probe [OPTIONS] HOST[:PORT]  check what a live server presents (TLS, SMTP, SIP)\n"
             "  roles                     list the roles and the deployment facts they need\n"
             "  rules [--role ROLE]       list the rules, with severities and sources\n"
             "  version                   print the versions of libucpolicy and GnuTLS\n"
             "\n"
-            "Run 'ucpolicy check --help' for the options of a check.\n"
+            "Run 'ucpolicy check --help' or 'ucpolicy probe --help' for their options.\n"
             "Exit status: 0 pass, 1 warnings only, 2 error findings, 3 usage or input error.\n");
 }
 
-static void usage_check(FILE *f)
+/* The options check and probe share: facts, trust, time, revocation, password, output. */
+static void usage_common(FILE *f, bool probe)
 {
     fprintf(f,
-            "Usage: ucpolicy check --role ROLE [OPTIONS] FILE...\n"
-            "\n"
-            "Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.\n"
-            "\n"
             "Role and deployment facts:\n"
             "  -r, --role ROLE          role id or alias (see 'ucpolicy roles'), e.g. exchange-um\n"
             "      --fqdn FQDN          this server's FQDN (front end, UM server, SBC, OOS farm)\n"
@@ -77,20 +80,64 @@ static void usage_check(FILE *f)
             "Revocation (not checked unless asked):\n"
             "      --crl FILE           certificate revocation lists, PEM or DER (repeatable)\n"
             "      --online             fetch CRLs (HTTP distribution points) and OCSP answers\n"
-            "      --timeout SECONDS    time limit of each network transfer (default 5)\n"
+            "%s"
             "\n"
-            "PKCS#12 password (never given on the command line, so it stays out of ps and history):\n"
+            "%s password (never given on the command line, so it stays out of ps and history):\n"
             "      --password-file FILE read it from the first line of FILE\n"
             "      --password-env VAR   read it from the environment variable VAR\n"
             "\n"
             "Output:\n"
-            "      --format FORMAT      text (default) or json; several FILEs give a JSON array\n"
+            "      --format FORMAT      text (default) or json%s\n"
             "      --compact            one-line JSON\n"
             "      --fail-on LEVEL      lowest severity that fails: error, warning (default), info, never\n"
             "      --color WHEN         auto (default), always or never\n"
             "  -v, --verbose            text: source URLs, the role's wording and SHA-256\n"
             "  -q, --quiet              print nothing; the exit status tells\n"
-            "  -h, --help               this help\n");
+            "  -h, --help               this help\n",
+            probe ? "" : "      --timeout SECONDS    time limit of each network transfer (default 5)\n",
+            probe ? "Client certificate (PKCS#12 or encrypted key)" : "PKCS#12",
+            probe ? "" : "; several FILEs give a JSON array");
+}
+
+static void usage_check(FILE *f)
+{
+    fprintf(f,
+            "Usage: ucpolicy check --role ROLE [OPTIONS] FILE...\n"
+            "\n"
+            "Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.\n"
+            "\n");
+    usage_common(f, false);
+}
+
+static void usage_probe(FILE *f)
+{
+    fprintf(f,
+            "Usage: ucpolicy probe --role ROLE [OPTIONS] HOST[:PORT]\n"
+            "\n"
+            "Connect to HOST (a name, an IPv4 address or a bracketed IPv6 address), take the certificate\n"
+            "chain the server presents in the TLS handshake, and check it against ROLE as 'check' checks\n"
+            "a file: the server's leaf, then the certificates it sent (one it did not send is missing).\n"
+            "With a client certificate, report whether the server accepted it: the TLS alert, or for SIP\n"
+            "the answer to an OPTIONS request (e.g. 403 with ms-diagnostics), as Lync / Skype for\n"
+            "Business answers an Exchange UM server whose certificate names no configured peer.\n"
+            "\n"
+            "Connection:\n"
+            "      --protocol PROTO     tls (default; HTTPS, SIP-TLS without a request), smtp (STARTTLS)\n"
+            "                           or sip (TLS, then SIP OPTIONS)\n"
+            "                           default ports: tls 443, smtp 25, sip 5061\n"
+            "      --sni NAME           the TLS server name to send (default: HOST unless an address)\n"
+            "      --no-sni             send no server name\n"
+            "      --timeout SECONDS    time limit of the whole connection (default 10); also of each\n"
+            "                           revocation transfer with --online\n"
+            "      --client-cert FILE   present this client certificate: PKCS#12, or PEM/DER with --client-key\n"
+            "      --client-key FILE    the client certificate's private key (PEM or DER)\n"
+            "\n");
+    usage_common(f, true);
+    fprintf(f,
+            "\n"
+            "Exit status: 0 pass, 1 warnings (or a client certificate whose fate the server's answer does\n"
+            "not tell), 2 error findings or a client certificate the server rejected, 3 usage error or no\n"
+            "certificate obtained (connection refused, timeout, not TLS).\n");
 }
 
 __attribute__((format(printf, 1, 2), noreturn)) static void die_usage(const char *fmt, ...)
@@ -99,7 +146,7 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die_usage(const char
     va_start(ap, fmt);
     fprintf(stderr, "%s: ", prog);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'ucpolicy check --help'.\n");
+    fprintf(stderr, "\nTry 'ucpolicy %s --help'.\n", command);
     va_end(ap);
     exit(EXIT_USAGE);
 }
@@ -321,259 +368,482 @@ static void json_input_error(FILE *out, const char *name, bool last, bool pretty
     free(esc[1]);
 }
 
-static int cmd_check(int argc, char **argv)
-{
-    enum {
-        OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
-        OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
-        OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
-    };
-    static const struct option opts[] = {
-        {"role", required_argument, NULL, 'r'},
-        {"fqdn", required_argument, NULL, OPT_FQDN},
-        {"pool", required_argument, NULL, OPT_POOL},
-        {"sip-domain", required_argument, NULL, OPT_SIP},
-        {"simple-url", required_argument, NULL, OPT_URL},
-        {"web-fqdn", required_argument, NULL, OPT_WEB},
-        {"access-edge", required_argument, NULL, OPT_ACCESS},
-        {"webconf-edge", required_argument, NULL, OPT_WEBCONF},
-        {"xmpp-domain", required_argument, NULL, OPT_XMPP},
-        {"product", required_argument, NULL, OPT_PRODUCT},
-        {"topology", required_argument, NULL, OPT_TOPOLOGY},
-        {"chain", required_argument, NULL, OPT_CHAIN},
-        {"trust", required_argument, NULL, OPT_TRUST},
-        {"public-roots", required_argument, NULL, OPT_PUBLIC},
-        {"at", required_argument, NULL, OPT_AT},
-        {"expiry-warning", required_argument, NULL, OPT_EXPIRY},
-        {"crl", required_argument, NULL, OPT_CRL},
-        {"online", no_argument, NULL, OPT_ONLINE},
-        {"timeout", required_argument, NULL, OPT_TIMEOUT},
-        {"password-file", required_argument, NULL, OPT_PWFILE},
-        {"password-env", required_argument, NULL, OPT_PWENV},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"compact", no_argument, NULL, OPT_COMPACT},
-        {"fail-on", required_argument, NULL, OPT_FAILON},
-        {"color", required_argument, NULL, OPT_COLOR},
-        {"verbose", no_argument, NULL, 'v'},
-        {"quiet", no_argument, NULL, 'q'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *role = NULL, *topology_file = NULL, *format = "text", *color = "auto";
-    struct file_list chain = {0}, trust = {0}, public_roots = {0}, crls = {0};
-    bool online = false;
-    long timeout = -1;
+/* The options check and probe share, parsed into one place. */
+enum {
+    OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
+    OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
+    OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
+    /* probe only */
+    OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
+};
+
+#define COMMON_OPTIONS                                                                             \
+    {"role", required_argument, NULL, 'r'},                                                        \
+    {"fqdn", required_argument, NULL, OPT_FQDN},                                                   \
+    {"pool", required_argument, NULL, OPT_POOL},                                                   \
+    {"sip-domain", required_argument, NULL, OPT_SIP},                                              \
+    {"simple-url", required_argument, NULL, OPT_URL},                                              \
+    {"web-fqdn", required_argument, NULL, OPT_WEB},                                                \
+    {"access-edge", required_argument, NULL, OPT_ACCESS},                                          \
+    {"webconf-edge", required_argument, NULL, OPT_WEBCONF},                                        \
+    {"xmpp-domain", required_argument, NULL, OPT_XMPP},                                            \
+    {"product", required_argument, NULL, OPT_PRODUCT},                                             \
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},                                           \
+    {"chain", required_argument, NULL, OPT_CHAIN},                                                 \
+    {"trust", required_argument, NULL, OPT_TRUST},                                                 \
+    {"public-roots", required_argument, NULL, OPT_PUBLIC},                                         \
+    {"at", required_argument, NULL, OPT_AT},                                                       \
+    {"expiry-warning", required_argument, NULL, OPT_EXPIRY},                                       \
+    {"crl", required_argument, NULL, OPT_CRL},                                                     \
+    {"online", no_argument, NULL, OPT_ONLINE},                                                     \
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},                                             \
+    {"password-file", required_argument, NULL, OPT_PWFILE},                                        \
+    {"password-env", required_argument, NULL, OPT_PWENV},                                          \
+    {"format", required_argument, NULL, OPT_FORMAT},                                               \
+    {"compact", no_argument, NULL, OPT_COMPACT},                                                   \
+    {"fail-on", required_argument, NULL, OPT_FAILON},                                              \
+    {"color", required_argument, NULL, OPT_COLOR},                                                 \
+    {"verbose", no_argument, NULL, 'v'},                                                           \
+    {"quiet", no_argument, NULL, 'q'},                                                             \
+    {"help", no_argument, NULL, 'h'}
+
+struct common_opts {
+    const char *role, *topology_file, *format, *color, *product;
+    struct file_list chain, trust, public_roots, crls;
+    bool online;
+    long timeout; /* seconds, -1: default */
     struct {
         ucp_fact fact;
         const char *value;
     } facts[64];
-    size_t nfacts = 0;
-    const char *product = NULL;
-    int64_t at = UCP_TIME_NOW;
-    long expiry = -1;
-    bool compact = false, verbose = false, quiet = false;
-    enum fail_on fail_on = FAIL_ON_WARNING;
+    size_t nfacts;
+    int64_t at;
+    long expiry;
+    bool compact, verbose, quiet;
+    enum fail_on fail_on;
+};
 
-    optind = 1;
-    int c;
-    while ((c = getopt_long(argc, argv, "r:vqh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'r': role = optarg; break;
-        case OPT_FQDN: case OPT_POOL: case OPT_SIP: case OPT_URL: case OPT_WEB: case OPT_ACCESS:
-        case OPT_WEBCONF: case OPT_XMPP: {
-            static const ucp_fact map[] = {UCP_FACT_FQDN, UCP_FACT_POOL, UCP_FACT_SIP_DOMAIN,
-                                           UCP_FACT_SIMPLE_URL, UCP_FACT_WEB_FQDN, UCP_FACT_ACCESS_EDGE,
-                                           UCP_FACT_WEBCONF_EDGE, UCP_FACT_XMPP_DOMAIN};
-            if (nfacts == sizeof facts / sizeof facts[0])
-                die_usage("too many deployment facts");
-            facts[nfacts].fact = map[c - OPT_FQDN];
-            facts[nfacts].value = optarg;
-            nfacts++;
-            break;
-        }
-        case OPT_PRODUCT: product = optarg; break;
-        case OPT_TOPOLOGY: topology_file = optarg; break;
-        case OPT_CHAIN: push(&chain, optarg); break;
-        case OPT_TRUST: push(&trust, optarg); break;
-        case OPT_PUBLIC: push(&public_roots, optarg); break;
-        case OPT_AT:
-            if (!parse_time(optarg, &at))
-                die_usage("--at: '%s' is not an ISO 8601 date or time (e.g. 2026-05-01 or 2026-05-01T12:00:00Z)",
-                          optarg);
-            break;
-        case OPT_EXPIRY: {
-            char *end;
-            errno = 0;
-            expiry = strtol(optarg, &end, 10);
-            if (errno || *end || expiry < 0 || expiry > 3650)
-                die_usage("--expiry-warning: '%s' is not a number of days between 0 and 3650", optarg);
-            break;
-        }
-        case OPT_CRL: push(&crls, optarg); break;
-        case OPT_ONLINE: online = true; break;
-        case OPT_TIMEOUT: {
-            char *end;
-            errno = 0;
-            timeout = strtol(optarg, &end, 10);
-            if (errno || *end || timeout < 1 || timeout > 600)
-                die_usage("--timeout: '%s' is not a number of seconds between 1 and 600", optarg);
-            break;
-        }
-        case OPT_PWFILE: read_password_file(optarg); break;
-        case OPT_PWENV: {
-            const char *v = getenv(optarg);
-            if (!v)
-                die_usage("--password-env: the environment variable '%s' is not set", optarg);
-            set_password(v, strlen(v));
-            break;
-        }
-        case OPT_FORMAT:
-            if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
-                die_usage("--format: '%s' is not text or json", optarg);
-            format = optarg;
-            break;
-        case OPT_COMPACT: compact = true; break;
-        case OPT_FAILON:
-            if (strcmp(optarg, "error") == 0)
-                fail_on = FAIL_ON_ERROR;
-            else if (strcmp(optarg, "warning") == 0)
-                fail_on = FAIL_ON_WARNING;
-            else if (strcmp(optarg, "info") == 0)
-                fail_on = FAIL_ON_INFO;
-            else if (strcmp(optarg, "never") == 0)
-                fail_on = FAIL_ON_NEVER;
-            else
-                die_usage("--fail-on: '%s' is not error, warning, info or never", optarg);
-            break;
-        case OPT_COLOR:
-            if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "always") != 0 && strcmp(optarg, "never") != 0)
-                die_usage("--color: '%s' is not auto, always or never", optarg);
-            color = optarg;
-            break;
-        case 'v': verbose = true; break;
-        case 'q': quiet = true; break;
-        case 'h': usage_check(stdout); return EXIT_PASS;
-        default: fprintf(stderr, "Try 'ucpolicy check --help'.\n"); return EXIT_USAGE;
-        }
+static void common_init(struct common_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->format = "text";
+    o->color = "auto";
+    o->timeout = -1;
+    o->at = UCP_TIME_NOW;
+    o->expiry = -1;
+    o->fail_on = FAIL_ON_WARNING;
+}
+
+static void common_dispose(struct common_opts *o)
+{
+    free(o->chain.v);
+    free(o->trust.v);
+    free(o->public_roots.v);
+    free(o->crls.v);
+}
+
+/* Take one option of the shared set; false when @c is not one of them. */
+static bool common_option(struct common_opts *o, int c, const char *arg)
+{
+    switch (c) {
+    case 'r': o->role = arg; return true;
+    case OPT_FQDN: case OPT_POOL: case OPT_SIP: case OPT_URL: case OPT_WEB: case OPT_ACCESS:
+    case OPT_WEBCONF: case OPT_XMPP: {
+        static const ucp_fact map[] = {UCP_FACT_FQDN, UCP_FACT_POOL, UCP_FACT_SIP_DOMAIN,
+                                       UCP_FACT_SIMPLE_URL, UCP_FACT_WEB_FQDN, UCP_FACT_ACCESS_EDGE,
+                                       UCP_FACT_WEBCONF_EDGE, UCP_FACT_XMPP_DOMAIN};
+        if (o->nfacts == sizeof o->facts / sizeof o->facts[0])
+            die_usage("too many deployment facts");
+        o->facts[o->nfacts].fact = map[c - OPT_FQDN];
+        o->facts[o->nfacts].value = arg;
+        o->nfacts++;
+        return true;
     }
-    if (!role)
-        die_usage("check: --role is required (see 'ucpolicy roles')");
-    if (optind >= argc)
-        die_usage("check: no certificate file given");
-    if (!ucp_role_find(role)) {
-        fprintf(stderr, "%s: unknown role '%s'; run 'ucpolicy roles' for the list\n", prog, role);
+    case OPT_PRODUCT: o->product = arg; return true;
+    case OPT_TOPOLOGY: o->topology_file = arg; return true;
+    case OPT_CHAIN: push(&o->chain, arg); return true;
+    case OPT_TRUST: push(&o->trust, arg); return true;
+    case OPT_PUBLIC: push(&o->public_roots, arg); return true;
+    case OPT_AT:
+        if (!parse_time(arg, &o->at))
+            die_usage("--at: '%s' is not an ISO 8601 date or time (e.g. 2026-05-01 or 2026-05-01T12:00:00Z)", arg);
+        return true;
+    case OPT_EXPIRY: {
+        char *end;
+        errno = 0;
+        o->expiry = strtol(arg, &end, 10);
+        if (errno || *end || o->expiry < 0 || o->expiry > 3650)
+            die_usage("--expiry-warning: '%s' is not a number of days between 0 and 3650", arg);
+        return true;
+    }
+    case OPT_CRL: push(&o->crls, arg); return true;
+    case OPT_ONLINE: o->online = true; return true;
+    case OPT_TIMEOUT: {
+        char *end;
+        errno = 0;
+        o->timeout = strtol(arg, &end, 10);
+        if (errno || *end || o->timeout < 1 || o->timeout > 600)
+            die_usage("--timeout: '%s' is not a number of seconds between 1 and 600", arg);
+        return true;
+    }
+    case OPT_PWFILE: read_password_file(arg); return true;
+    case OPT_PWENV: {
+        const char *v = getenv(arg);
+        if (!v)
+            die_usage("--password-env: the environment variable '%s' is not set", arg);
+        set_password(v, strlen(v));
+        return true;
+    }
+    case OPT_FORMAT:
+        if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
+            die_usage("--format: '%s' is not text or json", arg);
+        o->format = arg;
+        return true;
+    case OPT_COMPACT: o->compact = true; return true;
+    case OPT_FAILON:
+        if (strcmp(arg, "error") == 0)
+            o->fail_on = FAIL_ON_ERROR;
+        else if (strcmp(arg, "warning") == 0)
+            o->fail_on = FAIL_ON_WARNING;
+        else if (strcmp(arg, "info") == 0)
+            o->fail_on = FAIL_ON_INFO;
+        else if (strcmp(arg, "never") == 0)
+            o->fail_on = FAIL_ON_NEVER;
+        else
+            die_usage("--fail-on: '%s' is not error, warning, info or never", arg);
+        return true;
+    case OPT_COLOR:
+        if (strcmp(arg, "auto") != 0 && strcmp(arg, "always") != 0 && strcmp(arg, "never") != 0)
+            die_usage("--color: '%s' is not auto, always or never", arg);
+        o->color = arg;
+        return true;
+    case 'v': o->verbose = true; return true;
+    case 'q': o->quiet = true; return true;
+    }
+    return false;
+}
+
+/* The role must be given and known; the usage error otherwise. */
+static int check_role(const struct common_opts *o)
+{
+    if (!o->role)
+        die_usage("%s: --role is required (see 'ucpolicy roles')", command);
+    if (!ucp_role_find(o->role)) {
+        fprintf(stderr, "%s: unknown role '%s'; run 'ucpolicy roles' for the list\n", prog, o->role);
         return EXIT_USAGE;
     }
+    return EXIT_PASS;
+}
 
+/* The topology and the checker from the shared options; EXIT_USAGE (message printed) on failure. */
+static int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_checker **checker_out)
+{
     ucp_topology *topo = NULL;
     ucp_checker *checker = NULL;
-    if (ucp_topology_new(&topo) != UCP_OK || ucp_checker_new(&checker) != UCP_OK) {
-        print_error();
-        return EXIT_USAGE;
-    }
-    int status = EXIT_PASS;
-    if (topology_file && ucp_topology_load_file(topo, topology_file) != UCP_OK)
+    *topo_out = NULL;
+    *checker_out = NULL;
+    if (ucp_topology_new(&topo) != UCP_OK || ucp_checker_new(&checker) != UCP_OK)
+        goto usage_error;
+    if (o->topology_file && ucp_topology_load_file(topo, o->topology_file) != UCP_OK)
         goto usage_error;
     /* Options given on the command line replace the topology file's values of the same fact. */
     bool seen[UCP_FACT_COUNT] = {false};
-    for (size_t i = 0; i < nfacts; i++) {
-        ucp_fact f = facts[i].fact;
-        ucp_status st = seen[f] ? ucp_topology_add(topo, f, facts[i].value)
-                                : ucp_topology_set(topo, f, facts[i].value);
+    for (size_t i = 0; i < o->nfacts; i++) {
+        ucp_fact f = o->facts[i].fact;
+        ucp_status st = seen[f] ? ucp_topology_add(topo, f, o->facts[i].value)
+                                : ucp_topology_set(topo, f, o->facts[i].value);
         seen[f] = true;
         if (st != UCP_OK) {
             fprintf(stderr, "%s: --%s: %s\n", prog, ucp_fact_name(f), ucp_error_message(ucp_error_last()));
-            status = EXIT_USAGE;
-            goto out;
+            goto fail;
         }
     }
-    if (product) {
+    if (o->product) {
         ucp_product p;
-        if (ucp_product_from_name(&p, product) != UCP_OK)
+        if (ucp_product_from_name(&p, o->product) != UCP_OK)
             goto usage_error;
         ucp_topology_set_product(topo, p);
     }
-    if (!add_inputs(checker, &chain, ucp_checker_add_intermediates) ||
-        !add_inputs(checker, &trust, ucp_checker_add_trust) ||
-        !add_inputs(checker, &public_roots, ucp_checker_add_public_roots))
+    if (!add_inputs(checker, &o->chain, ucp_checker_add_intermediates) ||
+        !add_inputs(checker, &o->trust, ucp_checker_add_trust) ||
+        !add_inputs(checker, &o->public_roots, ucp_checker_add_public_roots))
         goto usage_error;
-    for (size_t i = 0; i < crls.n; i++) {
-        if (ucp_checker_add_crl_file(checker, crls.v[i]) != UCP_OK)
+    for (size_t i = 0; i < o->crls.n; i++) {
+        if (ucp_checker_add_crl_file(checker, o->crls.v[i]) != UCP_OK)
             goto usage_error;
     }
-    ucp_checker_set_online(checker, online);
-    if (timeout > 0)
-        ucp_checker_set_network_timeout(checker, (unsigned)timeout * 1000u);
-    ucp_checker_set_time(checker, at);
-    if (expiry >= 0)
-        ucp_checker_set_expiry_warning_days(checker, (unsigned)expiry);
+    ucp_checker_set_online(checker, o->online);
+    if (o->timeout > 0)
+        ucp_checker_set_network_timeout(checker, (unsigned)o->timeout * 1000u);
+    ucp_checker_set_time(checker, o->at);
+    if (o->expiry >= 0)
+        ucp_checker_set_expiry_warning_days(checker, (unsigned)o->expiry);
+    *topo_out = topo;
+    *checker_out = checker;
+    return EXIT_PASS;
+usage_error:
+    print_error();
+fail:
+    ucp_checker_free(checker);
+    ucp_topology_free(topo);
+    return EXIT_USAGE;
+}
 
-    bool json = strcmp(format, "json") == 0;
-    bool several = argc - optind > 1;
-    bool use_color = strcmp(color, "always") == 0 ||
-                     (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+/* Print one report as the options say; false when it could not be rendered (message printed). */
+static bool print_report(const struct common_opts *o, const ucp_report *report)
+{
+    bool json = strcmp(o->format, "json") == 0;
+    bool use_color = strcmp(o->color, "always") == 0 ||
+                     (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
                       !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
-    unsigned jflags = compact ? UCP_RENDER_DEFAULT : UCP_RENDER_PRETTY;
-    if (json && several && !quiet)
-        fputs(compact ? "[" : "[\n", stdout);
+    ucp_buffer buf = {NULL, 0};
+    ucp_status st = json ? ucp_report_to_json(report, o->compact ? UCP_RENDER_DEFAULT : UCP_RENDER_PRETTY, &buf)
+                         : ucp_report_to_text(report,
+                                              (use_color ? UCP_RENDER_COLOR : 0) | (o->verbose ? UCP_RENDER_VERBOSE : 0),
+                                              &buf);
+    if (st != UCP_OK) {
+        print_error();
+        return false;
+    }
+    fwrite(buf.data, 1, buf.size, stdout);
+    ucp_buffer_dispose(&buf);
+    return true;
+}
+
+static int finish(int status)
+{
+    wipe_password();
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
+        status = EXIT_USAGE;
+    }
+    return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    struct common_opts o;
+    common_init(&o);
+    command = "check";
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "r:vqh", opts, NULL)) != -1) {
+        if (common_option(&o, c, optarg))
+            continue;
+        if (c == 'h') {
+            usage_check(stdout);
+            common_dispose(&o);
+            return EXIT_PASS;
+        }
+        fprintf(stderr, "Try 'ucpolicy check --help'.\n");
+        common_dispose(&o);
+        return EXIT_USAGE;
+    }
+    if (!o.role)
+        die_usage("check: --role is required (see 'ucpolicy roles')");
+    if (optind >= argc)
+        die_usage("check: no certificate file given");
+    ucp_topology *topo = NULL;
+    ucp_checker *checker = NULL;
+    int status = check_role(&o);
+    if (status == EXIT_PASS)
+        status = common_setup(&o, &topo, &checker);
+    if (status != EXIT_PASS) {
+        common_dispose(&o);
+        return finish(status);
+    }
+    bool json = strcmp(o.format, "json") == 0;
+    bool several = argc - optind > 1;
+    if (json && several && !o.quiet)
+        fputs(o.compact ? "[" : "[\n", stdout);
     for (int i = optind; i < argc; i++) {
         const char *file = argv[i];
         bool last = i == argc - 1;
         ucp_input *in = NULL;
         ucp_report *report = NULL;
         if (ucp_input_from_file(&in, file, password) != UCP_OK ||
-            ucp_checker_check(checker, in, role, topo, &report) != UCP_OK) {
+            ucp_checker_check(checker, in, o.role, topo, &report) != UCP_OK) {
             print_error();
-            if (json && !quiet)
-                json_input_error(stdout, file, !several || last, !compact);
-            if (json && several && !quiet)
-                fputs(compact ? "" : "\n", stdout);
+            if (json && !o.quiet)
+                json_input_error(stdout, file, !several || last, !o.compact);
+            if (json && several && !o.quiet)
+                fputs(o.compact ? "" : "\n", stdout);
             status = worst(status, EXIT_USAGE);
             ucp_input_free(in);
             continue;
         }
         ucp_input_free(in);
-        status = worst(status, exit_for(report, fail_on));
-        if (!quiet) {
-            ucp_buffer buf = {NULL, 0};
-            ucp_status st = json ? ucp_report_to_json(report, jflags, &buf)
-                                 : ucp_report_to_text(report,
-                                                      (use_color ? UCP_RENDER_COLOR : 0) |
-                                                          (verbose ? UCP_RENDER_VERBOSE : 0),
-                                                      &buf);
-            if (st != UCP_OK) {
-                print_error();
+        status = worst(status, exit_for(report, o.fail_on));
+        if (!o.quiet) {
+            if (!print_report(&o, report)) {
                 status = worst(status, EXIT_USAGE);
             } else {
-                fwrite(buf.data, 1, buf.size, stdout);
                 if (json && several && !last)
                     fputc(',', stdout);
                 if (json || (!json && !last))
                     fputc('\n', stdout);
             }
-            ucp_buffer_dispose(&buf);
         }
         ucp_report_free(report);
     }
-    if (json && several && !quiet)
+    if (json && several && !o.quiet)
         fputs("]\n", stdout);
-    goto out;
-usage_error:
-    print_error();
-    status = EXIT_USAGE;
-out:
-    wipe_password();
     ucp_checker_free(checker);
     ucp_topology_free(topo);
-    free(chain.v);
-    free(trust.v);
-    free(public_roots.v);
-    free(crls.v);
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "%s: cannot write the report: %s\n", prog, strerror(errno));
+    common_dispose(&o);
+    return finish(status);
+}
+
+/* ---- probe ------------------------------------------------------------------------------ */
+
+/* HOST[:PORT], [IPV6][:PORT] or a bare IPv6 address; the port defaults by protocol. */
+static void parse_target(const char *arg, unsigned default_port, char *host, size_t hsize, unsigned *port)
+{
+    const char *colon = NULL;
+    size_t hlen;
+    if (arg[0] == '[') {
+        const char *close = strchr(arg, ']');
+        if (!close || (close[1] && close[1] != ':'))
+            die_usage("probe: '%s' is not HOST[:PORT] (an IPv6 address goes in brackets: [::1]:5061)", arg);
+        hlen = (size_t)(close - arg - 1);
+        memmove(host, arg + 1, hlen < hsize ? hlen : 0);
+        colon = close[1] ? close + 1 : NULL;
+    } else {
+        colon = strchr(arg, ':');
+        if (colon && strchr(colon + 1, ':'))
+            colon = NULL; /* a bare IPv6 address */
+        hlen = colon ? (size_t)(colon - arg) : strlen(arg);
+        memmove(host, arg, hlen < hsize ? hlen : 0);
+    }
+    if (hlen == 0 || hlen >= hsize)
+        die_usage("probe: '%s' is not HOST[:PORT]", arg);
+    host[hlen] = '\0';
+    *port = default_port;
+    if (colon) {
+        char *end;
+        errno = 0;
+        long v = strtol(colon + 1, &end, 10);
+        if (errno || *end || end == colon + 1 || v < 1 || v > 65535)
+            die_usage("probe: the port in '%s' is not a number between 1 and 65535", arg);
+        *port = (unsigned)v;
+    }
+}
+
+/* The probe's exit status: the findings as for check, and the server's verdict on the client
+ * certificate: rejected is an error (the failure of the incident), unknown a warning. */
+static int probe_exit(const ucp_report *r, enum fail_on fail_on)
+{
+    int status = exit_for(r, fail_on);
+    if (fail_on == FAIL_ON_NEVER)
+        return status;
+    ucp_client_auth v = ucp_report_connection_client_auth(r);
+    if (v == UCP_CLIENT_AUTH_REJECTED)
+        return EXIT_FAIL;
+    if (v == UCP_CLIENT_AUTH_UNKNOWN && ucp_report_connection_client_cert_sent(r) && fail_on != FAIL_ON_ERROR)
+        return worst(status, EXIT_WARN);
+    return status;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        COMMON_OPTIONS,
+        {"protocol", required_argument, NULL, OPT_PROTOCOL},
+        {"sni", required_argument, NULL, OPT_SNI},
+        {"no-sni", no_argument, NULL, OPT_NO_SNI},
+        {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
+        {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
+        {NULL, 0, NULL, 0},
+    };
+    struct common_opts o;
+    common_init(&o);
+    command = "probe";
+    ucp_probe_protocol protocol = UCP_PROBE_TLS;
+    const char *sni = NULL, *client_cert = NULL, *client_key = NULL;
+    bool no_sni = false;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, "r:vqh", opts, NULL)) != -1) {
+        if (common_option(&o, c, optarg))
+            continue;
+        switch (c) {
+        case OPT_PROTOCOL:
+            if (ucp_probe_protocol_from_name(&protocol, optarg) != UCP_OK)
+                die_usage("--protocol: '%s' is not tls, smtp or sip", optarg);
+            break;
+        case OPT_SNI: sni = optarg; break;
+        case OPT_NO_SNI: no_sni = true; break;
+        case OPT_CLIENT_CERT: client_cert = optarg; break;
+        case OPT_CLIENT_KEY: client_key = optarg; break;
+        case 'h':
+            usage_probe(stdout);
+            common_dispose(&o);
+            return EXIT_PASS;
+        default:
+            fprintf(stderr, "Try 'ucpolicy probe --help'.\n");
+            common_dispose(&o);
+            return EXIT_USAGE;
+        }
+    }
+    if (!o.role)
+        die_usage("probe: --role is required (see 'ucpolicy roles')");
+    if (optind >= argc)
+        die_usage("probe: no HOST[:PORT] given");
+    if (argc - optind > 1)
+        die_usage("probe: one HOST[:PORT] at a time ('%s' is one too many)", argv[optind + 1]);
+    if (sni && no_sni)
+        die_usage("probe: --sni and --no-sni exclude each other");
+    if (client_key && !client_cert)
+        die_usage("probe: --client-key needs --client-cert");
+    static const unsigned default_ports[] = {443, 25, 5061};
+    char host[300];
+    unsigned port;
+    const char *target = argv[optind];
+    parse_target(target, default_ports[protocol], host, sizeof host, &port);
+
+    ucp_topology *topo = NULL;
+    ucp_checker *checker = NULL;
+    ucp_probe *probe = NULL;
+    ucp_report *report = NULL;
+    int status = check_role(&o);
+    if (status == EXIT_PASS)
+        status = common_setup(&o, &topo, &checker);
+    if (status == EXIT_PASS &&
+        (ucp_probe_new(&probe, host, port) != UCP_OK || ucp_probe_set_protocol(probe, protocol) != UCP_OK ||
+         ((sni || no_sni) && ucp_probe_set_server_name(probe, no_sni ? NULL : sni) != UCP_OK) ||
+         (o.timeout > 0 && ucp_probe_set_timeout(probe, (unsigned)o.timeout * 1000u) != UCP_OK) ||
+         (client_cert && ucp_probe_set_client_credentials(probe, client_cert, client_key, password) != UCP_OK))) {
+        print_error();
         status = EXIT_USAGE;
     }
-    return status;
+    wipe_password(); /* loaded into the probe: the CLI needs it no more */
+    if (status == EXIT_PASS) {
+        if (ucp_probe_run(probe, checker, o.role, topo, &report) != UCP_OK) {
+            /* No certificate from the server: nothing to judge, a usage/connection error. */
+            print_error();
+            if (strcmp(o.format, "json") == 0 && !o.quiet)
+            {
+                json_input_error(stdout, target, true, !o.compact);
+                fputc('\n', stdout);
+            }
+            status = EXIT_USAGE;
+        } else {
+            status = probe_exit(report, o.fail_on);
+            if (!o.quiet) {
+                if (!print_report(&o, report))
+                    status = EXIT_USAGE;
+                else
+                    fputc('\n', stdout);
+            }
+        }
+    }
+    ucp_report_free(report);
+    ucp_probe_free(probe);
+    ucp_checker_free(checker);
+    ucp_topology_free(topo);
+    common_dispose(&o);
+    return finish(status);
 }
 
 /* ---- roles / rules ---------------------------------------------------------------------- */
@@ -842,6 +1112,8 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "check") == 0)
         return cmd_check(argc - 1, argv + 1);
+    if (strcmp(cmd, "probe") == 0)
+        return cmd_probe(argc - 1, argv + 1);
     if (strcmp(cmd, "roles") == 0)
         return cmd_roles(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)
