@@ -79,6 +79,12 @@ static void usage_check(FILE *f)
             "      --online             fetch CRLs (HTTP distribution points) and OCSP answers\n"
             "      --timeout SECONDS    time limit of each network transfer (default 5)\n"
             "\n"
+            "Pools (Edge pool interfaces, A/V Authentication, OAuth):\n"
+            "      --same-certificate   the FILEs are the certificate and key of each server of one\n"
+            "                           pool (e.g. the PFX exported on each): the first FILE's report\n"
+            "                           also compares every FILE with it (same certificate, same key);\n"
+            "                           each other FILE is then checked on its own\n"
+            "\n"
             "PKCS#12 password (never given on the command line, so it stays out of ps and history):\n"
             "      --password-file FILE read it from the first line of FILE\n"
             "      --password-env VAR   read it from the environment variable VAR\n"
@@ -328,6 +334,7 @@ static int cmd_check(int argc, char **argv)
         OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
         OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
         OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
+        OPT_SAME,
     };
     static const struct option opts[] = {
         {"role", required_argument, NULL, 'r'},
@@ -349,6 +356,7 @@ static int cmd_check(int argc, char **argv)
         {"crl", required_argument, NULL, OPT_CRL},
         {"online", no_argument, NULL, OPT_ONLINE},
         {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"same-certificate", no_argument, NULL, OPT_SAME},
         {"password-file", required_argument, NULL, OPT_PWFILE},
         {"password-env", required_argument, NULL, OPT_PWENV},
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -362,7 +370,7 @@ static int cmd_check(int argc, char **argv)
     };
     const char *role = NULL, *topology_file = NULL, *format = "text", *color = "auto";
     struct file_list chain = {0}, trust = {0}, public_roots = {0}, crls = {0};
-    bool online = false;
+    bool online = false, same_certificate = false;
     long timeout = -1;
     struct {
         ucp_fact fact;
@@ -412,6 +420,7 @@ static int cmd_check(int argc, char **argv)
         }
         case OPT_CRL: push(&crls, optarg); break;
         case OPT_ONLINE: online = true; break;
+        case OPT_SAME: same_certificate = true; break;
         case OPT_TIMEOUT: {
             char *end;
             errno = 0;
@@ -461,6 +470,8 @@ static int cmd_check(int argc, char **argv)
         die_usage("check: --role is required (see 'ucpolicy roles')");
     if (optind >= argc)
         die_usage("check: no certificate file given");
+    if (same_certificate && argc - optind < 2)
+        die_usage("check: --same-certificate compares two or more FILEs, one per server of the pool");
     if (!ucp_role_find(role)) {
         fprintf(stderr, "%s: unknown role '%s'; run 'ucpolicy roles' for the list\n", prog, role);
         return EXIT_USAGE;
@@ -515,6 +526,21 @@ static int cmd_check(int argc, char **argv)
                      (strcmp(color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
                       !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
     unsigned jflags = compact ? UCP_RENDER_DEFAULT : UCP_RENDER_PRETTY;
+    /* A pool check needs every file: read them all first (a file that cannot be read stops it). */
+    size_t npool = same_certificate ? (size_t)(argc - optind) : 0;
+    ucp_input **pool = npool ? calloc(npool, sizeof *pool) : NULL;
+    if (npool && !pool) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        status = EXIT_USAGE;
+        goto out;
+    }
+    for (size_t k = 0; k < npool; k++) {
+        if (ucp_input_from_file(&pool[k], argv[optind + (int)k], password) != UCP_OK) {
+            print_error();
+            status = EXIT_USAGE;
+            goto out_pool;
+        }
+    }
     if (json && several && !quiet)
         fputs(compact ? "[" : "[\n", stdout);
     for (int i = optind; i < argc; i++) {
@@ -522,8 +548,12 @@ static int cmd_check(int argc, char **argv)
         bool last = i == argc - 1;
         ucp_input *in = NULL;
         ucp_report *report = NULL;
-        if (ucp_input_from_file(&in, file, password) != UCP_OK ||
-            ucp_checker_check(checker, in, role, topo, &report) != UCP_OK) {
+        ucp_status cst = pool ? UCP_OK : ucp_input_from_file(&in, file, password);
+        if (cst == UCP_OK)
+            cst = pool && i == optind
+                      ? ucp_checker_check_pool(checker, (const ucp_input *const *)pool, npool, role, topo, &report)
+                      : ucp_checker_check(checker, pool ? pool[i - optind] : in, role, topo, &report);
+        if (cst != UCP_OK) {
             print_error();
             if (json && !quiet)
                 json_input_error(stdout, file, !several || last, !compact);
@@ -558,6 +588,10 @@ static int cmd_check(int argc, char **argv)
     }
     if (json && several && !quiet)
         fputs("]\n", stdout);
+out_pool:
+    for (size_t k = 0; k < npool; k++)
+        ucp_input_free(pool[k]);
+    free(pool);
     goto out;
 usage_error:
     print_error();
