@@ -18,6 +18,9 @@
 #define HAVE_CONFIG_H 0
 #include "asn1-tab.h"
 
+static bool tlv(const uint8_t *p, size_t left, int *hdr, size_t *total, bool *constructed,
+                bool *indefinite_out);
+
 static pthread_once_t definitions_once = PTHREAD_ONCE_INIT;
 static asn1_node definitions;
 static int definitions_result = ASN1_GENERIC_ERROR;
@@ -49,6 +52,18 @@ bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool stri
         snprintf(why, why_size, "%zu bytes is too large", len);
         return false;
     }
+    /* Say "truncated" and "trailing data" plainly; libtasn1 reports both as a DER error. */
+    int hdr;
+    size_t total;
+    bool constructed, indefinite;
+    if (!tlv(der, len, &hdr, &total, &constructed, &indefinite)) {
+        snprintf(why, why_size, "not a valid %s (a truncated or malformed length)", type);
+        return false;
+    }
+    if (total < len) {
+        snprintf(why, why_size, "%zu bytes of trailing data after the %s", len - total, type);
+        return false;
+    }
     char name[96];
     snprintf(name, sizeof name, "UCPOLICY.%s", type);
     int ret = asn1_create_element(definitions, name, out);
@@ -60,7 +75,8 @@ bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool stri
     int used = (int)len;
     ret = asn1_der_decoding2(out, der, &used, strict ? ASN1_DECODE_FLAG_STRICT_DER : 0, desc);
     if (ret != ASN1_SUCCESS) {
-        snprintf(why, why_size, "%s%s%s", asn1_strerror(ret), *desc ? ": " : "", desc);
+        snprintf(why, why_size, "not a valid %s (libtasn1: %s%s%s)", type, asn1_strerror(ret), *desc ? ", " : "",
+                 desc);
         asn1_delete_structure(out);
         return false;
     }

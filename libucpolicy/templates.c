@@ -33,7 +33,7 @@ static bool problem(ucp_certificate *c, const char *oid, const char *what, const
 {
     if (c->template_problem)
         return true;
-    c->template_problem = ucp_asprintf("the %s extension (%s) is malformed: %s", what, oid, why);
+    c->template_problem = ucp_asprintf("%s extension (%s) is malformed: %s", what, oid, why);
     return c->template_problem != NULL;
 }
 
