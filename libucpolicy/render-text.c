@@ -111,7 +111,9 @@ static char *key_pair_text(const ucp_report *r)
                               ? "no private key in the PKCS#12 file"
                               : "no private key in the file (certificate files carry no key facts)");
     if (!k || !k->present)
-        return ucp_strdup("a PEM private key block (not compared with the certificate; no provider recorded)");
+        return ucp_strdup(r->format == UCP_FORMAT_PKCS12
+                              ? "a private key whose bag could not be examined (not compared, no provider)"
+                              : "a PEM private key block (not compared with the certificate; no provider recorded)");
     struct ucp_strbuf sb;
     ucp_sb_init(&sb);
     ucp_sb_append(&sb, k->match == UCP_KEY_MATCH_YES  ? "private key of this certificate"

@@ -874,6 +874,14 @@ int keys_fixtures_write(const char *dir, int64_t now)
         struct blob b = copy(k.data, k.size);
         gnutls_free(k.data);
         write_file("um-key.pem", &b);
+        /* A PEM file with the certificate and its (unencrypted) key block. */
+        gnutls_datum_t c;
+        check_gnutls(gnutls_x509_crt_export2(um, GNUTLS_X509_FMT_PEM, &c), "crt_export2 pem");
+        struct blob both = copy(c.data, c.size);
+        gnutls_free(c.data);
+        put(&both, b.p, b.n);
+        write_file("um-with-key.pem", &both);
+        free(both.p);
         free(b.p);
     }
 

@@ -333,6 +333,29 @@ static void test_pem(void)
     ucp_input_free(in);
 }
 
+/* A PEM key block: present, but not compared and without a provider; the exportable note only. */
+static void test_pem_with_key(void)
+{
+    ucp_input *in = load("um-with-key.pem");
+    if (!in)
+        return;
+    ok(ucp_input_has_private_key(in) && ucp_input_key_match(in) == UCP_KEY_MATCH_UNKNOWN &&
+           ucp_input_key_provider_state(in) == UCP_KEY_PROVIDER_NOT_APPLICABLE,
+       "um-with-key.pem: a key, not compared, no provider facts");
+    ucp_report *r = check(in, "exchange-um", UCP_PRODUCT_LYNC2013, um_facts);
+    expect_no_finding(r, "private-key.provider-unknown", "um-with-key.pem as exchange-um");
+    expect_no_finding(r, "private-key.cng-provider", "um-with-key.pem as exchange-um");
+    ucp_buffer text = {NULL, 0};
+    ok(r && ucp_report_to_text(r, 0, &text) == UCP_OK && unwrap(text.data) && strstr(text.data, "a PEM private key block"),
+       "um-with-key.pem: the text report says it is a PEM key block");
+    ucp_buffer_dispose(&text);
+    ucp_report_free(r);
+    r = check(in, "edge-av-auth", UCP_PRODUCT_SFB2019, NULL);
+    expect_finding(r, "private-key.exportable-unknown", UCP_SEVERITY_INFO, "um-with-key.pem as edge-av-auth");
+    ucp_report_free(r);
+    ucp_input_free(in);
+}
+
 /* Malformed or hostile files are refused with a message naming the file and the problem. */
 static void test_refused(void)
 {
@@ -657,6 +680,7 @@ int main(void)
     test_cng_per_product();
     test_mismatch();
     test_pem();
+    test_pem_with_key();
     test_refused();
     test_templates();
     test_pool();
