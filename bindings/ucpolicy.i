@@ -30,6 +30,9 @@
 
 /* Not bindable as is: an array of pointers; the facades serialise report by report. */
 %ignore ucp_report_list_to_json;
+/* Also an array of pointers (const ucp_input *const *inputs, size_t count): the pool check waits
+ * for an array typemap in each language file; the inputs are borrowed for the call only. */
+%ignore ucp_checker_check_pool;
 /* Raw pointer + length out-parameter: each language file provides a copying wrapper. */
 %ignore ucp_certificate_der;
 

@@ -18,6 +18,7 @@
 
 #include <gnutls/abstract.h>
 
+#include "keys-private.h"
 #include "ucpolicy-private.h"
 
 #define OID_SAN "2.5.29.17"
@@ -95,6 +96,7 @@ static void cert_free(ucp_certificate *c)
     bytes_free(&c->raw_issuer);
     bytes_free(&c->ski);
     bytes_free(&c->aki);
+    ucp_certificate_templates_dispose(c);
     free(c);
 }
 
@@ -632,6 +634,8 @@ ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, s
         }
     }
     extract_key(c);
+    if ((st = ucp_certificate_decode_templates(c)) != UCP_OK)
+        goto fail;
     {
         time_t nb = gnutls_x509_crt_get_activation_time(c->crt);
         time_t na = gnutls_x509_crt_get_expiration_time(c->crt);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "keys-private.h"
 #include "ucpolicy-private.h"
 
 #define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
@@ -32,6 +33,7 @@ struct ctx {
     size_t nfindings;
     bool nomem;
     bool cn_wildcard_reported;
+    const struct ucp_pool_compare *pool;
 };
 
 static const struct ucp_role_rule *bound(const struct ctx *c, enum ucp_rule_id id)
@@ -871,6 +873,84 @@ static void check_chain(struct ctx *c)
     }
 }
 
+/* ---- private key and pool (facts from pkcs12.c and pool-check.c) ------------------------------- */
+
+static void check_private_key(struct ctx *c)
+{
+    if (c->leaf->template_problem)
+        emit(c, UCP_RULE_INPUT_TEMPLATE_MALFORMED, 0, "problem", c->leaf->template_problem, NULL);
+    /* Key facts exist only for inputs that hold a key: a certificate file gives no finding here. */
+    if (!c->input->has_key)
+        return;
+    emit(c, UCP_RULE_PRIVATE_KEY_EXPORTABLE_UNKNOWN, 0, NULL);
+    const struct ucp_key_facts *k = c->input->key_facts;
+    if (!k || !k->present)
+        return; /* a PEM key block: not compared, no provider */
+    if (k->match == UCP_KEY_MATCH_NO)
+        emit(c, UCP_RULE_PRIVATE_KEY_MISMATCH, 0, "certificate", c->leaf->subject, "thumbprint",
+             c->leaf->sha1, NULL);
+    if (k->storage == UCP_KEY_STORAGE_KSP) {
+        emit(c, UCP_RULE_PRIVATE_KEY_CNG_PROVIDER, 0, "provider", k->provider, NULL);
+    } else if (k->storage == UCP_KEY_STORAGE_UNKNOWN) {
+        char *state = NULL;
+        switch (k->provider_state) {
+        case UCP_KEY_PROVIDER_RECORDED:
+            state = ucp_asprintf("the recorded provider '%s' is known as neither a CryptoAPI provider nor "
+                                 "a CNG key storage provider", k->provider);
+            break;
+        case UCP_KEY_PROVIDER_NOT_RECORDED:
+            state = ucp_strdup("the key's SafeBag records no provider (OpenSSL, GnuTLS and Java write none)");
+            break;
+        case UCP_KEY_PROVIDER_NOT_VISIBLE:
+            state = ucp_strdup("the key's SafeBag is inside an encrypted ContentInfo, whose attributes "
+                               "other than the friendly name cannot be read");
+            break;
+        case UCP_KEY_PROVIDER_NOT_APPLICABLE:
+            break;
+        }
+        if (state)
+            emit(c, UCP_RULE_PRIVATE_KEY_PROVIDER_UNKNOWN, 0, "state", state, NULL);
+        else if (k->provider_state != UCP_KEY_PROVIDER_NOT_APPLICABLE)
+            c->nomem = true;
+        free(state);
+    }
+}
+
+static void check_pool(struct ctx *c)
+{
+    const struct ucp_pool_compare *p = c->pool;
+    if (!p || p->n == 0)
+        return;
+    const struct ucp_pool_member *ref = &p->members[0];
+    for (size_t i = 1; i < p->n; i++) {
+        const struct ucp_pool_member *m = &p->members[i];
+        char *diff = NULL;
+        switch (m->state) {
+        case UCP_POOL_SAME_KEY:
+            diff = ucp_asprintf("it holds another certificate (SHA-1 %s) for the same private key",
+                                m->cert->sha1);
+            break;
+        case UCP_POOL_DIFFERENT_KEY:
+            diff = m->same_certificate
+                       ? ucp_strdup("it holds the same certificate, but its private key is not that "
+                                    "certificate's key")
+                       : ucp_asprintf("it holds another certificate (SHA-1 %s) with another private key",
+                                      m->cert->sha1);
+            break;
+        case UCP_POOL_REFERENCE:
+        case UCP_POOL_IDENTICAL:
+            continue;
+        }
+        if (!diff) {
+            c->nomem = true;
+            return;
+        }
+        emit(c, UCP_RULE_PRIVATE_KEY_POOL_MISMATCH, -1, "file", m->name, "reference", ref->name,
+             "difference", diff, NULL);
+        free(diff);
+    }
+}
+
 /* ---- report ----------------------------------------------------------------------------------- */
 
 /* "CN=leaf <- CN=Issuing CA [input] <- CN=Root [trust]: invalid: <problem messages>" */
@@ -916,14 +996,24 @@ static void report_free(ucp_report *r)
     free(r->input_name);
     ucp_topology_free(r->topology);
     ucp_connection_free(r->connection);
+    ucp_key_facts_free(r->key_facts);
+    ucp_pool_compare_free(r->pool);
     free(r);
 }
 
 ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const struct ucp_role *role,
                         const ucp_topology *topology, ucp_report **out)
 {
+    return ucp_evaluate_pool(checker, input, role, topology, NULL, out);
+}
+
+ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const struct ucp_role *role,
+                             const ucp_topology *topology, struct ucp_pool_compare *pool,
+                             ucp_report **out)
+{
     struct ctx c;
     memset(&c, 0, sizeof c);
+    c.pool = pool;
     c.checker = checker;
     c.input = input;
     c.role = role;
@@ -932,8 +1022,10 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
     ucp_topology *empty = NULL;
     if (!topology) {
         ucp_status st = ucp_topology_new(&empty);
-        if (st != UCP_OK)
+        if (st != UCP_OK) {
+            ucp_pool_compare_free(pool);
             return st;
+        }
         topology = empty;
     }
     c.topo = topology;
@@ -953,6 +1045,8 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
         check_validity(&c);
         check_revocation(&c);
         check_chain(&c);
+        check_private_key(&c);
+        check_pool(&c);
         ucp_revocation_check(checker, &c.path.best, c.now, &c.revocation);
         emit_problems(&c, c.revocation.problems, c.revocation.nproblems);
         if (c.revocation.nomem)
@@ -999,6 +1093,10 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
         r->nrejected = c.path.nrejected;
         c.path.nrejected = 0;
         r->chain_status = p->status;
+        r->has_key = input->has_key;
+        bool facts_nomem = input->key_facts && !(r->key_facts = ucp_key_facts_copy(input->key_facts));
+        r->pool = pool;
+        pool = NULL;
         /* Stable sort by severity (most serious first), keeping the analysis order within. */
         for (size_t i = 1; i < c.nfindings; i++) {
             struct ucp_finding t = c.findings[i];
@@ -1018,12 +1116,13 @@ ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const stru
         r->result = r->counts[UCP_SEVERITY_ERROR]     ? UCP_RESULT_FAIL
                     : r->counts[UCP_SEVERITY_WARNING] ? UCP_RESULT_WARNING
                                                       : UCP_RESULT_PASS;
-        if (!r->input_name) {
+        if (!r->input_name || facts_nomem) {
             report_free(r);
             r = NULL;
             st = ucp_fail_nomem();
         }
     }
+    ucp_pool_compare_free(pool);
     for (size_t i = 0; i < c.nfindings; i++)
         free_finding(&c.findings[i]);
     free(c.findings);

@@ -15,12 +15,14 @@
 #include <gnutls/pkcs12.h>
 #include <gnutls/pkcs7.h>
 
+#include "keys-private.h"
 #include "ucpolicy-private.h"
 
 struct certlist {
     ucp_certificate **v;
     size_t n;
     size_t cap;
+    const char *source;
 };
 
 static ucp_status certlist_push(struct certlist *l, ucp_certificate *c, const char *source)
@@ -207,9 +209,16 @@ static ucp_status check_iterations(unsigned iter, const char *what, const char *
     return UCP_OK;
 }
 
-static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t *data, size_t len,
-                               const char *source, const char *password)
+static ucp_status add_scanned_cert(const uint8_t *der, size_t len, void *list)
 {
+    struct certlist *l = list;
+    return add_der_cert(l, der, len, l->source, false);
+}
+
+static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, struct ucp_key_facts **facts,
+                               const uint8_t *data, size_t len, const char *source, const char *password)
+{
+    struct ucp_p12_scan scan = {NULL, 0, 0};
     gnutls_pkcs12_t p12;
     int ret = gnutls_pkcs12_init(&p12);
     if (ret < 0)
@@ -281,6 +290,9 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t 
             goto out;
         }
     }
+    /* Key bags and their attributes (pkcs12.c); bounds the work before GnuTLS decrypts keys. */
+    if ((st = ucp_pkcs12_scan(&scan, p12, data, len, pw, source)) != UCP_OK)
+        goto out;
     ret = gnutls_pkcs12_simple_parse(p12, pw, &key, &chain, &nchain, &extra, &nextra, NULL,
                                      GNUTLS_PKCS12_SP_INCLUDE_SELF_SIGNED);
     if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_MAC_VERIFY_FAILED) {
@@ -294,7 +306,13 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t 
                              "the PKCS#12 file cannot be read: %s", gnutls_strerror(ret));
         goto out;
     }
-    *has_key = key != NULL;
+    *has_key = key != NULL || scan.nkeys > 0;
+    /* GnuTLS returns nothing when no key belongs to a certificate: take the certificate bags. */
+    if (nchain == 0 && nextra == 0) {
+        l->source = source;
+        if ((st = ucp_pkcs12_each_certificate(&scan, add_scanned_cert, l)) != UCP_OK)
+            goto out;
+    }
     for (int pass = 0; pass < 2; pass++) {
         gnutls_x509_crt_t *v = pass ? extra : chain;
         unsigned n = pass ? nextra : nchain;
@@ -320,7 +338,9 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t 
     /* Without a key, the leaf is not known from the file: order the bag as PKCS#7. */
     if (!key)
         order_leaf_first(l);
+    st = ucp_pkcs12_key_facts(facts, &scan, l->v[0], pw, source);
 out:
+    ucp_pkcs12_scan_dispose(&scan);
     if (key)
         gnutls_x509_privkey_deinit(key);
     for (unsigned i = 0; i < nchain; i++)
@@ -440,7 +460,7 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
         return ucp_fail(UCP_E_CORRUPT, source, "truncated DER: nothing inside the outer SEQUENCE");
     if (cls == ASN1_CLASS_UNIVERSAL && tag == ASN1_TAG_INTEGER) {
         in->format = UCP_FORMAT_PKCS12;
-        return parse_pkcs12(l, &in->has_key, data, total, source, password);
+        return parse_pkcs12(l, &in->has_key, &in->key_facts, data, total, source, password);
     }
     if (cls == ASN1_CLASS_UNIVERSAL && tag == ASN1_TAG_OBJECT_ID) {
         static const uint8_t signed_data[] = {0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
@@ -474,6 +494,7 @@ static void input_free(struct ucp_input *in)
         ucp_certificate_unref(in->certs[i]);
     free(in->certs);
     free(in->name);
+    ucp_key_facts_free(in->key_facts);
     free(in);
 }
 

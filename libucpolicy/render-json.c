@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys-private.h"
 #include "ucpolicy-private.h"
 
 /* jansson returns NULL for invalid UTF-8: fall back to an escaped copy so no value is lost. */
@@ -66,6 +67,53 @@ static json_t *key_usage_json(const ucp_certificate *c)
     return o;
 }
 
+/* The Microsoft certificate template extensions (templates.c), null when neither is present. */
+static json_t *template_json(const ucp_certificate *c)
+{
+    if (!c->template_name && !c->template_oid)
+        return json_null();
+    json_t *o = json_object();
+    json_object_set_new(o, "name", jstr(c->template_name));
+    json_object_set_new(o, "oid", jstr(c->template_oid));
+    json_object_set_new(o, "majorVersion",
+                        c->template_oid && c->template_major >= 0 ? json_integer(c->template_major) : json_null());
+    json_object_set_new(o, "minorVersion",
+                        c->template_oid && c->template_minor >= 0 ? json_integer(c->template_minor) : json_null());
+    return o;
+}
+
+/* What the input says about its private key (pkcs12.c). */
+static json_t *private_key_json(const ucp_report *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "present", json_boolean(ucp_report_has_private_key(r)));
+    json_object_set_new(o, "matchesCertificate", json_string(ucp_key_match_name(ucp_report_key_match(r))));
+    json_object_set_new(o, "provider", jstr(ucp_report_key_provider(r)));
+    json_object_set_new(o, "providerState",
+                        json_string(ucp_key_provider_state_name(ucp_report_key_provider_state(r))));
+    json_object_set_new(o, "storage", json_string(ucp_key_storage_name(ucp_report_key_storage(r))));
+    json_object_set_new(o, "friendlyName", jstr(ucp_report_friendly_name(r)));
+    return o;
+}
+
+/* The files of a pool check and how each compares with the reference; null otherwise. */
+static json_t *pool_json(const ucp_report *r)
+{
+    if (!r->pool)
+        return json_null();
+    json_t *a = json_array();
+    for (size_t i = 0; i < r->pool->n; i++) {
+        const struct ucp_pool_member *m = &r->pool->members[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "name", jstr(m->name));
+        json_object_set_new(e, "state", json_string(ucp_pool_state_name(m->state)));
+        json_object_set_new(e, "subject", jstr(m->cert->subject));
+        json_object_set_new(e, "sha1", jstr(m->cert->sha1));
+        json_array_append_new(a, e);
+    }
+    return a;
+}
+
 static json_t *certificate_json(const ucp_certificate *c)
 {
     json_t *o = json_object();
@@ -114,6 +162,7 @@ static json_t *certificate_json(const ucp_certificate *c)
     json_object_set_new(o, "crlDistributionPoints", str_array(c->crl_urls, c->ncrl_urls));
     json_object_set_new(o, "ocsp", str_array(c->ocsp_urls, c->nocsp_urls));
     json_object_set_new(o, "caIssuers", str_array(c->ca_issuers_urls, c->nca_issuers_urls));
+    json_object_set_new(o, "template", template_json(c));
     return o;
 }
 
@@ -177,6 +226,8 @@ json_t *ucp_report_json(const ucp_report *r)
     json_object_set_new(o, "summary", summary);
     json_object_set_new(o, "certificate", r->nchain ? certificate_json(r->chain[0]) : json_null());
     json_object_set_new(o, "daysRemaining", json_integer(ucp_report_days_remaining(r)));
+    json_object_set_new(o, "privateKey", private_key_json(r));
+    json_object_set_new(o, "pool", pool_json(r));
     json_t *chain = json_object();
     json_object_set_new(chain, "status", json_string(ucp_chain_status_name(r->chain_status)));
     json_object_set_new(chain, "trusted", json_boolean(r->trusted));

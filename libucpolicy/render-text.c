@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keys-private.h"
 #include "ucpolicy-private.h"
 
 #define WIDTH 100
@@ -82,6 +83,60 @@ static void upper(char *dst, const char *src, size_t n)
     dst[i] = '\0';
 }
 
+/* "WebServer; 1.3.6.1.4.1.311.21.8.1.2 version 100.4", NULL when no template extension. */
+static char *template_text(const ucp_certificate *c)
+{
+    if (!c->template_name && !c->template_oid)
+        return NULL;
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    if (c->template_name)
+        ucp_sb_append(&sb, c->template_name);
+    if (c->template_oid) {
+        ucp_sb_printf(&sb, "%s%s", c->template_name ? "; " : "", c->template_oid);
+        if (c->template_major >= 0)
+            ucp_sb_printf(&sb, " version %lld", (long long)c->template_major);
+        if (c->template_major >= 0 && c->template_minor >= 0)
+            ucp_sb_printf(&sb, ".%lld", (long long)c->template_minor);
+    }
+    return ucp_sb_finish(&sb);
+}
+
+/* What the input says about its private key. */
+static char *key_pair_text(const ucp_report *r)
+{
+    const struct ucp_key_facts *k = r->key_facts;
+    if (!r->has_key)
+        return ucp_strdup(r->format == UCP_FORMAT_PKCS12
+                              ? "no private key in the PKCS#12 file"
+                              : "no private key in the file (certificate files carry no key facts)");
+    if (!k || !k->present)
+        return ucp_strdup(r->format == UCP_FORMAT_PKCS12
+                              ? "a private key whose bag could not be examined (not compared, no provider)"
+                              : "a PEM private key block (not compared with the certificate; no provider recorded)");
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    ucp_sb_append(&sb, k->match == UCP_KEY_MATCH_YES  ? "private key of this certificate"
+                       : k->match == UCP_KEY_MATCH_NO ? "a private key that is NOT this certificate's"
+                                                      : "a private key that cannot be read");
+    switch (k->provider_state) {
+    case UCP_KEY_PROVIDER_RECORDED:
+        ucp_sb_printf(&sb, "; provider '%s' (%s)", k->provider,
+                      k->storage == UCP_KEY_STORAGE_KSP   ? "CNG key storage provider"
+                      : k->storage == UCP_KEY_STORAGE_CSP ? "CryptoAPI CSP"
+                                                          : "kind unknown");
+        break;
+    case UCP_KEY_PROVIDER_NOT_RECORDED: ucp_sb_append(&sb, "; no provider recorded"); break;
+    case UCP_KEY_PROVIDER_NOT_VISIBLE: ucp_sb_append(&sb, "; provider not visible (encrypted bag)"); break;
+    case UCP_KEY_PROVIDER_NOT_APPLICABLE: break;
+    }
+    if (k->friendly_name)
+        ucp_sb_printf(&sb, "; friendly name '%s'", k->friendly_name);
+    if (k->nkeys > 1)
+        ucp_sb_printf(&sb, "; %zu private keys in the file", k->nkeys);
+    return ucp_sb_finish(&sb);
+}
+
 UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, ucp_buffer *buffer)
 {
     if (!r || !buffer)
@@ -148,6 +203,10 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
         char *key = ucp_asprintf("%s; signed %s", buf, c->signature_name);
         field(&o, "Key:", key);
         free(key);
+        char *tmpl = template_text(c);
+        if (tmpl)
+            field(&o, "Template:", tmpl);
+        free(tmpl);
         ucp_format_date(c->not_before, nb, sizeof nb);
         ucp_format_date(c->not_after, na, sizeof na);
         int64_t days = ucp_report_days_remaining(r);
@@ -158,6 +217,18 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
         field(&o, "SHA-1:", c->sha1);
         if (verbose)
             field(&o, "SHA-256:", c->sha256);
+        char *kp = key_pair_text(r);
+        field(&o, "Key pair:", kp);
+        free(kp);
+    }
+    for (size_t i = 0; r->pool && i < r->pool->n; i++) {
+        const struct ucp_pool_member *m = &r->pool->members[i];
+        char *line = m->state == UCP_POOL_REFERENCE || m->state == UCP_POOL_IDENTICAL
+                         ? ucp_asprintf("%s: %s", m->name, ucp_pool_state_name(m->state))
+                         : ucp_asprintf("%s: %s (SHA-1 %s)", m->name, ucp_pool_state_name(m->state),
+                                        m->cert->sha1);
+        field(&o, i ? "" : "Pool:", line);
+        free(line);
     }
     {
         struct ucp_strbuf sb;

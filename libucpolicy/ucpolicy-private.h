@@ -189,6 +189,12 @@ struct ucp_certificate {
     uint8_t key_id[32]; /* SHA-256 of the SubjectPublicKeyInfo */
     bool self_issued;   /* subject == issuer */
     bool self_signed;   /* self-issued and verified with its own key */
+    /* Microsoft certificate template extensions (templates.c) */
+    char *template_name;    /* 1.3.6.1.4.1.311.20.2, NULL if absent */
+    char *template_oid;     /* 1.3.6.1.4.1.311.21.7, NULL if absent */
+    int64_t template_major; /* -1: absent */
+    int64_t template_minor; /* -1: absent */
+    char *template_problem; /* why an extension is malformed, NULL if none */
 };
 
 /* Parse one DER certificate; @source names the input for messages. */
@@ -210,6 +216,7 @@ struct ucp_input {
     ucp_certificate **certs;
     size_t ncerts;
     bool has_key;
+    struct ucp_key_facts *key_facts; /* PKCS#12 key facts (pkcs12.c), NULL for other formats */
 };
 /* An input from DER certificates in the order given (a server's presented chain), format "der". */
 ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const struct ucp_bytes *ders, size_t n);
@@ -383,11 +390,19 @@ struct ucp_report {
     char *rejected_summary[UCP_MAX_REJECTED];
     size_t nrejected;
     struct ucp_connection *connection; /* probe.c: what happened on the wire; NULL for file checks */
+    bool has_key;
+    struct ucp_key_facts *key_facts;  /* a copy of the input's, NULL if none (keys-private.h) */
+    struct ucp_pool_compare *pool;    /* ucp_checker_check_pool() only */
 };
 
 /* ---- rule evaluation (checks.c) ----------------------------------------------------------- */
 ucp_status ucp_evaluate(ucp_checker *checker, const ucp_input *input, const struct ucp_role *role,
                         const ucp_topology *topology, ucp_report **out);
+/* As ucp_evaluate(), with the comparison of a pool check (NULL: none); the report takes @pool. */
+struct ucp_pool_compare;
+ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const struct ucp_role *role,
+                             const ucp_topology *topology, struct ucp_pool_compare *pool,
+                             ucp_report **out);
 
 /* ---- probes (probe.c) ------------------------------------------------------------------------ */
 struct ucp_connection;

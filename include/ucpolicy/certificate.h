@@ -57,6 +57,39 @@ typedef enum ucp_key_usage {
     UCP_KU_DECIPHER_ONLY = 1 << 8      /**< decipherOnly @since 1.0 */
 } ucp_key_usage;
 
+/**
+ * Whether the private key of an input belongs to its leaf certificate.
+ * @since 1.0
+ */
+typedef enum ucp_key_match {
+    UCP_KEY_MATCH_UNKNOWN = 0, /**< "unknown": no private key in the input, or one that cannot be read or compared (PEM key blocks are not compared). @since 1.0 */
+    UCP_KEY_MATCH_YES = 1,     /**< "yes": the private key is the key of the leaf certificate. @since 1.0 */
+    UCP_KEY_MATCH_NO = 2       /**< "no": the input holds a private key, but not the leaf certificate's: the pair cannot work. @since 1.0 */
+} ucp_key_match;
+
+/**
+ * The kind of Windows key store a private key's provider is. Lync Server 2010/2013 and Exchange
+ * UM support only legacy CryptoAPI providers (UC-ROLES.md G11).
+ * @since 1.0
+ */
+typedef enum ucp_key_storage {
+    UCP_KEY_STORAGE_UNKNOWN = 0, /**< "unknown": no provider recorded, or a name known as neither kind. @since 1.0 */
+    UCP_KEY_STORAGE_CSP = 1,     /**< "csp": a legacy CryptoAPI cryptographic service provider, e.g. "Microsoft RSA SChannel Cryptographic Provider". @since 1.0 */
+    UCP_KEY_STORAGE_KSP = 2      /**< "ksp": a CNG key storage provider, e.g. "Microsoft Software Key Storage Provider". @since 1.0 */
+} ucp_key_storage;
+
+/**
+ * Whether an input tells which provider its private key belongs to. Windows records it in the
+ * key's PKCS#12 SafeBag as the Microsoft CSP name attribute (OID 1.3.6.1.4.1.311.17.1).
+ * @since 1.0
+ */
+typedef enum ucp_key_provider_state {
+    UCP_KEY_PROVIDER_NOT_APPLICABLE = 0, /**< "not-applicable": no PKCS#12 private key (a certificate file, a PEM key block, or a PKCS#12 file without a key): provider facts are not available. @since 1.0 */
+    UCP_KEY_PROVIDER_RECORDED = 1,       /**< "recorded": the key's SafeBag names its provider. @since 1.0 */
+    UCP_KEY_PROVIDER_NOT_RECORDED = 2,   /**< "not-recorded": the key's SafeBag carries no provider name (OpenSSL, GnuTLS and Java write none); Windows chooses one at import. @since 1.0 */
+    UCP_KEY_PROVIDER_NOT_VISIBLE = 3     /**< "not-visible": the key's SafeBag is inside an encrypted ContentInfo, decrypted through GnuTLS, which exposes no attribute but the friendly name and the local key id. @since 1.0 */
+} ucp_key_provider_state;
+
 /** Largest input accepted, in bytes (32 MiB). @since 1.0 */
 #define UCP_MAX_INPUT_SIZE (32u * 1024u * 1024u)
 
@@ -64,6 +97,27 @@ typedef enum ucp_key_usage {
 UCP_EXPORT const char *ucp_format_name(ucp_format format);
 /** "dns", "ip", "uri", "email" or "other"; "" out of range. @since 1.0 */
 UCP_EXPORT const char *ucp_san_type_name(ucp_san_type type);
+
+/** "unknown", "yes" or "no"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_key_match_name(ucp_key_match match);
+/** "unknown", "csp" or "ksp"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_key_storage_name(ucp_key_storage storage);
+/** "not-applicable", "recorded", "not-recorded" or "not-visible"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_key_provider_state_name(ucp_key_provider_state state);
+/**
+ * Classify a Windows provider name. CNG key storage providers ("Microsoft Software Key Storage
+ * Provider", "Microsoft Platform Crypto Provider", "Microsoft Smart Card Key Storage Provider",
+ * "Microsoft Passport Key Storage Provider", any "... Key Storage Provider") are
+ * ::UCP_KEY_STORAGE_KSP. CryptoAPI providers ("Microsoft Enhanced RSA and AES Cryptographic
+ * Provider", "Microsoft RSA SChannel Cryptographic Provider", "Microsoft Strong Cryptographic
+ * Provider", "Microsoft Base Smart Card Crypto Provider", any "... Cryptographic Provider" or
+ * "... Cryptographic Service Provider") are ::UCP_KEY_STORAGE_CSP. ASCII case, surrounding
+ * spaces and a " vN.N" version suffix are ignored.
+ * @param[in] provider The provider name (UTF-8), or NULL.
+ * @returns The kind; ::UCP_KEY_STORAGE_UNKNOWN for NULL and for names known as neither.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_key_storage ucp_key_storage_classify(const char *provider);
 
 /* ---- inputs --------------------------------------------------------------------------- */
 
@@ -112,6 +166,39 @@ UCP_EXPORT size_t ucp_input_certificate_count(const ucp_input *input);
 UCP_EXPORT const ucp_certificate *ucp_input_certificate_at(const ucp_input *input, size_t index);
 /** Whether the input held a private key (PKCS#12, or PEM with a key block). @since 1.0 */
 UCP_EXPORT bool ucp_input_has_private_key(const ucp_input *input);
+/**
+ * Whether the input's private key belongs to its leaf certificate (index 0). Every key bag of a
+ * PKCS#12 file is decrypted and compared with the leaf's public key.
+ * @returns ::UCP_KEY_MATCH_UNKNOWN when the input holds no key, or a key that is not compared
+ *          (PEM key blocks) or cannot be read.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_key_match ucp_input_key_match(const ucp_input *input);
+/**
+ * The Windows provider recorded for the private key (the Microsoft CSP name attribute of its
+ * PKCS#12 SafeBag), e.g. "Microsoft Software Key Storage Provider".
+ * @returns Borrowed text, valid while @p input lives (bytes that are not printable UTF-8 are
+ *          shown as "\xHH"); NULL unless ucp_input_key_provider_state() is
+ *          ::UCP_KEY_PROVIDER_RECORDED.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_input_key_provider(const ucp_input *input);
+/** Whether the provider of the private key is known from the input. @since 1.0 */
+UCP_EXPORT ucp_key_provider_state ucp_input_key_provider_state(const ucp_input *input);
+/**
+ * The kind of the recorded provider: ucp_key_storage_classify() of ucp_input_key_provider().
+ * @returns ::UCP_KEY_STORAGE_UNKNOWN when no provider is recorded.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_key_storage ucp_input_key_storage(const ucp_input *input);
+/**
+ * The friendly name of the leaf certificate's PKCS#12 bag (PKCS#9 friendlyName,
+ * 1.2.840.113549.1.9.20): the FriendlyName Windows and Exchange show for the certificate.
+ * @returns Borrowed text, valid while @p input lives; NULL when the input is not PKCS#12 or the
+ *          bag has no friendly name.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_input_friendly_name(const ucp_input *input);
 
 /* ---- certificates --------------------------------------------------------------------- */
 
@@ -188,6 +275,35 @@ UCP_EXPORT const char *ucp_certificate_ocsp_url_at(const ucp_certificate *cert, 
 UCP_EXPORT size_t ucp_certificate_ca_issuers_url_count(const ucp_certificate *cert);
 /** An AIA caIssuers URL (where the issuing CA certificate can be fetched). @since 1.0 */
 UCP_EXPORT const char *ucp_certificate_ca_issuers_url_at(const ucp_certificate *cert, size_t index);
+/**
+ * The template name of the Microsoft certificate template name extension
+ * (szOID_ENROLL_CERTTYPE_EXTENSION, 1.3.6.1.4.1.311.20.2, written for version 1 templates),
+ * e.g. "WebServer".
+ * @returns Borrowed text, or NULL when the extension is absent or malformed (a malformed
+ *          template extension of a checked leaf gives an input.template-malformed finding).
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_certificate_template_name(const ucp_certificate *cert);
+/**
+ * The template OID of the Microsoft certificate template extension (szOID_CERTIFICATE_TEMPLATE,
+ * 1.3.6.1.4.1.311.21.7, written for version 2 and later templates), e.g.
+ * "1.3.6.1.4.1.311.21.8.1234.5678.17".
+ * @returns Borrowed text, or NULL when the extension is absent or malformed.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_certificate_template_oid(const ucp_certificate *cert);
+/**
+ * The templateMajorVersion of the certificate template extension (0 to 4294967295).
+ * @returns The version, or -1 when the extension or the version is absent (or malformed).
+ * @since 1.0
+ */
+UCP_EXPORT int64_t ucp_certificate_template_major(const ucp_certificate *cert);
+/**
+ * The templateMinorVersion of the certificate template extension (0 to 4294967295).
+ * @returns The version, or -1 when the extension or the version is absent (or malformed).
+ * @since 1.0
+ */
+UCP_EXPORT int64_t ucp_certificate_template_minor(const ucp_certificate *cert);
 /**
  * The DER encoding of the certificate.
  * @param[in] cert The certificate.

@@ -163,6 +163,33 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *checker, const ucp_input *i
                                         const char *role, const ucp_topology *topology,
                                         ucp_report **out);
 
+/**
+ * Check the certificate deployed on every server of a pool: the same certificate with the same
+ * private key on each Edge Server of an Edge pool (external, A/V Authentication, internal
+ * interfaces) and, for OAuthTokenIssuer, on every Front End (UC-ROLES.md G16).
+ *
+ * The report is that of ucp_checker_check() on @p inputs[0], the reference, plus the
+ * comparison of every other input with it (ucp_report_pool_count() and the `ucp_report_pool_*`
+ * getters): when a leaf certificate or private key differs, a "private-key.pool-mismatch" finding
+ * names the file and how it differs, for the roles that need one certificate on every server.
+ * The other inputs are compared, not checked against the role: check them with
+ * ucp_checker_check() for their own findings.
+ *
+ * @param[in] checker The checker.
+ * @param[in] inputs An array of @p count inputs, one per server (e.g. the PFX exported for each);
+ *            borrowed for the duration of the call, never freed or kept.
+ * @param[in] count Their number, 1 to 64.
+ * @param[in] role A role id or alias.
+ * @param[in] topology Deployment facts, or NULL.
+ * @param[out] out The report; the caller frees it with ucp_report_free().
+ * @returns As ucp_checker_check(); ::UCP_E_INVALID_ARGUMENT when @p inputs or an element of it is
+ *          NULL, or @p count is 0 or more than 64.
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_check_pool(ucp_checker *checker, const ucp_input *const *inputs,
+                                             size_t count, const char *role,
+                                             const ucp_topology *topology, ucp_report **out);
+
 UCP_END_DECLS
 
 #endif /* UCPOLICY_CHECKER_H */

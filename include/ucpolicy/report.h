@@ -48,6 +48,19 @@ typedef enum ucp_revocation {
     UCP_REVOCATION_UNREACHABLE = 4  /**< "unreachable": online, and no source could be fetched. @since 1.0 */
 } ucp_revocation;
 
+/**
+ * How a file of a pool check (ucp_checker_check_pool()) compares with the pool's reference, the
+ * first file: every server of an Edge pool, and every Front End for OAuth, needs the same
+ * certificate with the same private key (UC-ROLES.md G16).
+ * @since 1.0
+ */
+typedef enum ucp_pool_state {
+    UCP_POOL_REFERENCE = 0,     /**< "reference": the first file, which the others are compared with. @since 1.0 */
+    UCP_POOL_IDENTICAL = 1,     /**< "identical": the same leaf certificate, and no other private key. @since 1.0 */
+    UCP_POOL_SAME_KEY = 2,      /**< "different-certificate-same-key": another certificate for the same key (re-issued or renewed with the same key). @since 1.0 */
+    UCP_POOL_DIFFERENT_KEY = 3  /**< "different-key": another key, with another or (when the file's private key is not its certificate's) the same certificate. @since 1.0 */
+} ucp_pool_state;
+
 /** Flags of the renderers. @since 1.0 */
 typedef enum ucp_render_flags {
     UCP_RENDER_DEFAULT = 0,  /**< Compact JSON; plain text. @since 1.0 */
@@ -138,6 +151,46 @@ UCP_EXPORT ucp_revocation ucp_report_revocation_at(const ucp_report *report, siz
 UCP_EXPORT const char *ucp_report_revocation_source_at(const ucp_report *report, size_t index);
 /** Whether the path ends at a trust anchor. @since 1.0 */
 UCP_EXPORT bool ucp_report_chain_trusted(const ucp_report *report);
+
+/** Whether the checked input held a private key; as ucp_input_has_private_key(). @since 1.0 */
+UCP_EXPORT bool ucp_report_has_private_key(const ucp_report *report);
+/** Whether the private key belongs to the leaf; as ucp_input_key_match(). @since 1.0 */
+UCP_EXPORT ucp_key_match ucp_report_key_match(const ucp_report *report);
+/**
+ * The provider recorded for the private key; as ucp_input_key_provider().
+ * @returns Borrowed text, valid while @p report lives, or NULL.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_report_key_provider(const ucp_report *report);
+/** Whether the provider of the private key is known; as ucp_input_key_provider_state(). @since 1.0 */
+UCP_EXPORT ucp_key_provider_state ucp_report_key_provider_state(const ucp_report *report);
+/** The kind of the recorded provider; as ucp_input_key_storage(). @since 1.0 */
+UCP_EXPORT ucp_key_storage ucp_report_key_storage(const ucp_report *report);
+/**
+ * The friendly name of the leaf's PKCS#12 bag; as ucp_input_friendly_name().
+ * @returns Borrowed text, valid while @p report lives, or NULL.
+ * @since 1.0
+ */
+UCP_EXPORT const char *ucp_report_friendly_name(const ucp_report *report);
+
+/** "reference", "identical", "different-certificate-same-key" or "different-key"; "" out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_pool_state_name(ucp_pool_state state);
+/**
+ * Number of files of a pool check, the reference (index 0) included; 0 for a report made by
+ * ucp_checker_check().
+ * @since 1.0
+ */
+UCP_EXPORT size_t ucp_report_pool_count(const ucp_report *report);
+/** The name of the pool file at @p index (borrowed); NULL out of range. @since 1.0 */
+UCP_EXPORT const char *ucp_report_pool_name_at(const ucp_report *report, size_t index);
+/** How the pool file at @p index compares with the reference. @since 1.0 */
+UCP_EXPORT ucp_pool_state ucp_report_pool_state_at(const ucp_report *report, size_t index);
+/**
+ * The leaf certificate of the pool file at @p index (borrowed: valid while @p report lives, or
+ * longer with ucp_certificate_ref()); NULL out of range.
+ * @since 1.0
+ */
+UCP_EXPORT const ucp_certificate *ucp_report_pool_certificate_at(const ucp_report *report, size_t index);
 
 /** Number of findings, most serious first. @since 1.0 */
 UCP_EXPORT size_t ucp_report_finding_count(const ucp_report *report);

@@ -107,6 +107,13 @@ static void usage_check(FILE *f)
             "Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.\n"
             "\n");
     usage_common(f, false);
+    fprintf(f,
+            "\n"
+            "Pools (Edge pool interfaces, A/V Authentication, OAuth):\n"
+            "      --same-certificate   the FILEs are the certificate and key of each server of one\n"
+            "                           pool (e.g. the PFX exported on each): the first FILE's report\n"
+            "                           also compares every FILE with it (same certificate, same key);\n"
+            "                           each other FILE is then checked on its own\n");
 }
 
 static void usage_probe(FILE *f)
@@ -375,6 +382,8 @@ enum {
     OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
     /* probe only */
     OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
+    /* check only */
+    OPT_SAME,
 };
 
 #define COMMON_OPTIONS                                                                             \
@@ -622,7 +631,12 @@ static int finish(int status)
 
 static int cmd_check(int argc, char **argv)
 {
-    static const struct option opts[] = {COMMON_OPTIONS, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        COMMON_OPTIONS,
+        {"same-certificate", no_argument, NULL, OPT_SAME},
+        {NULL, 0, NULL, 0},
+    };
+    bool same_certificate = false;
     struct common_opts o;
     common_init(&o);
     command = "check";
@@ -631,6 +645,10 @@ static int cmd_check(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "r:vqh", opts, NULL)) != -1) {
         if (common_option(&o, c, optarg))
             continue;
+        if (c == OPT_SAME) {
+            same_certificate = true;
+            continue;
+        }
         if (c == 'h') {
             usage_check(stdout);
             common_dispose(&o);
@@ -644,6 +662,8 @@ static int cmd_check(int argc, char **argv)
         die_usage("check: --role is required (see 'ucpolicy roles')");
     if (optind >= argc)
         die_usage("check: no certificate file given");
+    if (same_certificate && argc - optind < 2)
+        die_usage("check: --same-certificate compares two or more FILEs, one per server of the pool");
     ucp_topology *topo = NULL;
     ucp_checker *checker = NULL;
     int status = check_role(&o);
@@ -655,6 +675,21 @@ static int cmd_check(int argc, char **argv)
     }
     bool json = strcmp(o.format, "json") == 0;
     bool several = argc - optind > 1;
+    /* A pool check needs every file: read them all first (a file that cannot be read stops it). */
+    size_t npool = same_certificate ? (size_t)(argc - optind) : 0;
+    ucp_input **pool = npool ? calloc(npool, sizeof *pool) : NULL;
+    if (npool && !pool) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        status = EXIT_USAGE;
+        goto out_pool;
+    }
+    for (size_t k = 0; k < npool; k++) {
+        if (ucp_input_from_file(&pool[k], argv[optind + (int)k], password) != UCP_OK) {
+            print_error();
+            status = EXIT_USAGE;
+            goto out_pool;
+        }
+    }
     if (json && several && !o.quiet)
         fputs(o.compact ? "[" : "[\n", stdout);
     for (int i = optind; i < argc; i++) {
@@ -662,8 +697,12 @@ static int cmd_check(int argc, char **argv)
         bool last = i == argc - 1;
         ucp_input *in = NULL;
         ucp_report *report = NULL;
-        if (ucp_input_from_file(&in, file, password) != UCP_OK ||
-            ucp_checker_check(checker, in, o.role, topo, &report) != UCP_OK) {
+        ucp_status cst = pool ? UCP_OK : ucp_input_from_file(&in, file, password);
+        if (cst == UCP_OK)
+            cst = pool && i == optind
+                      ? ucp_checker_check_pool(checker, (const ucp_input *const *)pool, npool, o.role, topo, &report)
+                      : ucp_checker_check(checker, pool ? pool[i - optind] : in, o.role, topo, &report);
+        if (cst != UCP_OK) {
             print_error();
             if (json && !o.quiet)
                 json_input_error(stdout, file, !several || last, !o.compact);
@@ -689,6 +728,10 @@ static int cmd_check(int argc, char **argv)
     }
     if (json && several && !o.quiet)
         fputs("]\n", stdout);
+out_pool:
+    for (size_t k = 0; k < npool; k++)
+        ucp_input_free(pool[k]);
+    free(pool);
     ucp_checker_free(checker);
     ucp_topology_free(topo);
     common_dispose(&o);
