@@ -83,6 +83,18 @@ def parse_severity(where, sev):
     fail(f"{where}: severity must be a name or a product map")
 
 
+def applicable_severity(code, sev, products, facts):
+    """The two input rules of the baseline can fire only in some roles: input.role-product for
+    the products a role does not exist in, input.facts-missing when the role requires facts.
+    Elsewhere the binding applies to no product, so that the catalogue never claims a rule that
+    no certificate or deployment can trigger (ucp_role_rule_applies() says false)."""
+    if code == "input.role-product":
+        return [s if PRODUCTS[i] not in products else -1 for i, s in enumerate(sev)]
+    if code == "input.facts-missing" and not facts.get("required"):
+        return [-1] * len(sev)
+    return sev
+
+
 def main():
     if len(sys.argv) != 4:
         fail(__doc__)
@@ -269,7 +281,7 @@ def main():
     for n, (role, products, facts, merged) in enumerate(expanded):
         c.append(f"static const struct ucp_role_rule role_rules_{n}[] = {{")
         for code, (b, is_base) in merged.items():
-            sev = parse_severity("", b["severity"])
+            sev = applicable_severity(code, parse_severity("", b["severity"]), products, facts)
             r = rules[code]
             keys = b.get("sources", r["sources"])
             c.append("    {")
