@@ -498,10 +498,11 @@ static int cmd_check(int argc, char **argv)
         if (ucp_input_from_file(&in, file, password) != UCP_OK ||
             ucp_checker_check(checker, in, role, topo, &report) != UCP_OK) {
             print_error();
-            if (json && !quiet)
+            if (json && !quiet) {
                 json_input_error(stdout, file, !several || last, !compact);
-            if (json && several && !quiet)
-                fputs(compact ? "" : "\n", stdout);
+                if (!(compact && several))
+                    fputc('\n', stdout);
+            }
             status = worst(status, EXIT_USAGE);
             ucp_input_free(in);
             continue;
@@ -522,7 +523,8 @@ static int cmd_check(int argc, char **argv)
                 fwrite(buf.data, 1, buf.size, stdout);
                 if (json && several && !last)
                     fputc(',', stdout);
-                if (json || (!json && !last))
+                /* --compact keeps a JSON array of several reports on one line. */
+                if (json ? !(compact && several) : !last)
                     fputc('\n', stdout);
             }
             ucp_buffer_dispose(&buf);
