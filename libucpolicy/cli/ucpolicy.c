@@ -280,12 +280,29 @@ static bool add_inputs(ucp_checker *checker, const struct file_list *files,
     return true;
 }
 
+/* Length of the valid UTF-8 sequence at @p (1-4), 0 when the bytes are not UTF-8. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3
+                                                             : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+    unsigned long cp = n == 2 ? *p & 0x1f : n == 3 ? *p & 0x0f : *p & 0x07;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
 /* A JSON entry for a file that could not be read, so a JSON array keeps one entry per FILE. */
 static void json_input_error(FILE *out, const char *name, bool last, bool pretty)
 {
     const ucp_error *e = ucp_error_last();
-    /* Both strings are UTF-8 (the library escapes what is not); JSON-escape quotes, backslashes
-     * and control characters. */
+    /* The message is UTF-8 (the library escapes what is not); the file name comes from the
+     * command line and may be in another encoding: bytes that are not UTF-8 are written \xHH,
+     * as in reports. JSON-escape quotes, backslashes and control characters. */
     const char *fields[2] = {name, e ? ucp_error_message(e) : ""};
     char *esc[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
@@ -294,14 +311,19 @@ static void json_input_error(FILE *out, const char *name, bool last, bool pretty
         if (!esc[k])
             exit(EXIT_USAGE);
         char *o = esc[k];
-        for (const unsigned char *p = (const unsigned char *)fields[k]; *p; p++) {
+        for (const unsigned char *p = (const unsigned char *)fields[k]; *p;) {
+            size_t len = utf8_len(p);
             if (*p == '"' || *p == '\\') {
                 *o++ = '\\';
-                *o++ = (char)*p;
+                *o++ = (char)*p++;
             } else if (*p < 0x20) {
-                o += sprintf(o, "\\u%04x", *p);
+                o += sprintf(o, "\\u%04x", *p++);
+            } else if (len == 0) {
+                o += sprintf(o, "\\\\x%02X", *p++);
             } else {
-                *o++ = (char)*p;
+                memcpy(o, p, len);
+                o += len;
+                p += len;
             }
         }
         *o = '\0';
