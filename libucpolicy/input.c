@@ -461,8 +461,22 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
                     "a DER structure that is neither a certificate, a PKCS#7 bag nor a PKCS#12 file");
 }
 
+/* PEM is text with a "-----BEGIN " line. A complete DER structure is binary even when its
+ * bytes happen to hold that text (a subject naming it, say), so it is tried first. */
 static bool looks_pem(const uint8_t *data, size_t len)
 {
+    if (len >= 2 && data[0] == 0x30) {
+        unsigned char cls;
+        int taglen, lenlen;
+        unsigned long tag;
+        int n = len > INT32_MAX ? INT32_MAX : (int)len;
+        if (asn1_get_tag_der(data, n, &cls, &taglen, &tag) == ASN1_SUCCESS) {
+            long l = asn1_get_length_der(data + taglen, n - taglen, &lenlen);
+            if (l >= 0 && (size_t)taglen + (size_t)lenlen + (size_t)l <= len &&
+                only_padding(data + taglen + lenlen + l, len - (size_t)taglen - (size_t)lenlen - (size_t)l))
+                return false;
+        }
+    }
     return find(data, len, "-----BEGIN ") != NULL;
 }
 
