@@ -207,6 +207,45 @@ static ucp_status check_iterations(unsigned iter, const char *what, const char *
     return UCP_OK;
 }
 
+/* Every certificate of the bags of @p12, in file order (decrypting bags with @pw). */
+static ucp_status pkcs12_certificates(struct certlist *l, gnutls_pkcs12_t p12, const char *pw,
+                                      const char *source, const char *given)
+{
+    ucp_status st = UCP_OK;
+    for (int i = 0; st == UCP_OK; i++) {
+        gnutls_pkcs12_bag_t bag;
+        if (gnutls_pkcs12_bag_init(&bag) < 0)
+            return ucp_fail_nomem();
+        int ret = gnutls_pkcs12_get_bag(p12, i, bag);
+        if (ret < 0) {
+            gnutls_pkcs12_bag_deinit(bag);
+            break;
+        }
+        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+            ret = gnutls_pkcs12_bag_decrypt(bag, pw);
+            if (ret < 0) {
+                gnutls_pkcs12_bag_deinit(bag);
+                return ucp_fail_origin(UCP_E_PASSWORD, UCP_ORIGIN_GNUTLS, ret, source,
+                                       "the PKCS#12 file cannot be decrypted with the %s password",
+                                       given && *given ? "given" : "empty");
+            }
+        }
+        int n = gnutls_pkcs12_bag_get_count(bag);
+        for (int k = 0; k < n && st == UCP_OK; k++) {
+            if (gnutls_pkcs12_bag_get_type(bag, (unsigned)k) != GNUTLS_BAG_CERTIFICATE)
+                continue;
+            gnutls_datum_t der = {NULL, 0};
+            ret = gnutls_pkcs12_bag_get_data(bag, (unsigned)k, &der);
+            st = ret < 0 ? ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                           "a certificate of the PKCS#12 file cannot be read: %s",
+                                           gnutls_strerror(ret))
+                         : add_der_cert(l, der.data, der.size, source, false);
+        }
+        gnutls_pkcs12_bag_deinit(bag);
+    }
+    return st;
+}
+
 static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t *data, size_t len,
                                const char *source, const char *password)
 {
@@ -295,6 +334,13 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, const uint8_t 
         goto out;
     }
     *has_key = key != NULL;
+    if (!key && nchain == 0 && nextra == 0) {
+        /* gnutls_pkcs12_simple_parse() returns nothing without a private key; a PFX may hold
+         * certificates only (a trust store, say): read its certificate bags. */
+        st = pkcs12_certificates(l, p12, pw, source, password);
+        if (st != UCP_OK)
+            goto out;
+    }
     for (int pass = 0; pass < 2; pass++) {
         gnutls_x509_crt_t *v = pass ? extra : chain;
         unsigned n = pass ? nextra : nchain;
