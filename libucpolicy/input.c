@@ -159,6 +159,46 @@ static void order_leaf_first(struct certlist *l)
     }
 }
 
+/* The next DER TLV of *p (single-byte tag, definite length): its tag and value; *p moves past it.
+ * False when there is none or it is not DER. */
+static bool der_next(const uint8_t **p, size_t *left, unsigned char *tag, const uint8_t **value, size_t *vlen)
+{
+    if (*left < 2 || ((*p)[0] & 0x1f) == 0x1f)
+        return false;
+    int lenlen;
+    long l = asn1_get_length_der(*p + 1, *left - 1 > INT32_MAX ? INT32_MAX : (int)(*left - 1), &lenlen);
+    if (l < 0 || 1 + (size_t)lenlen + (size_t)l > *left)
+        return false;
+    *tag = (*p)[0];
+    *value = *p + 1 + lenlen;
+    *vlen = (size_t)l;
+    *p += 1 + (size_t)lenlen + (size_t)l;
+    *left -= 1 + (size_t)lenlen + (size_t)l;
+    return true;
+}
+
+/* The certificates [0] SET of a DER SignedData ContentInfo: ContentInfo { OID, [0] SignedData
+ * { version, digestAlgorithms, encapContentInfo, certificates [0] IMPLICIT SET OF ... } }. */
+static bool pkcs7_certificate_set(const uint8_t *data, size_t len, const uint8_t **set, size_t *setlen)
+{
+    static const unsigned char path[] = {0x30, 0, 0x06, 0xa0, 0, 0x30, 0, 0x02, 0x31, 0x30, 0xa0};
+    const uint8_t *p = data, *v = NULL;
+    size_t left = len, vl = 0;
+    unsigned char tag;
+    for (size_t i = 0; i < sizeof path; i++) {
+        if (path[i] == 0) { /* enter the value of the previous TLV */
+            p = v;
+            left = vl;
+            continue;
+        }
+        if (!der_next(&p, &left, &tag, &v, &vl) || tag != path[i])
+            return false;
+    }
+    *set = v;
+    *setlen = vl;
+    return true;
+}
+
 static ucp_status parse_pkcs7(struct certlist *l, const uint8_t *data, size_t len, const char *source)
 {
     gnutls_pkcs7_t p7;
@@ -177,6 +217,32 @@ static ucp_status parse_pkcs7(struct certlist *l, const uint8_t *data, size_t le
     if (count <= 0) {
         st = ucp_fail(UCP_E_NO_CERTIFICATE, source, "the PKCS#7 structure holds no certificate");
         goto out;
+    }
+    /* gnutls_pkcs7_get_crt_raw2() copies the whole SignedData for each index, which is quadratic
+     * in the number of certificates (a 20,000-certificate bag took half a minute). When the bag
+     * is plain DER, walk its certificate SET once instead; BER bags go through GnuTLS. */
+    const uint8_t *set = NULL;
+    size_t setlen = 0;
+    if (pkcs7_certificate_set(data, len, &set, &setlen)) {
+        const uint8_t *p = set, *v;
+        size_t left = setlen, vl, found = 0;
+        unsigned char tag;
+        size_t first = l->n;
+        while (left > 0) {
+            const uint8_t *start = p;
+            if (!der_next(&p, &left, &tag, &v, &vl) || tag != 0x30)
+                break;
+            if ((st = add_der_cert(l, start, (size_t)(p - start), source, false)) != UCP_OK)
+                goto out;
+            found++;
+        }
+        if (left == 0 && found == (size_t)count) {
+            order_leaf_first(l);
+            goto out;
+        }
+        /* Not what GnuTLS saw: drop what was read and let GnuTLS read it. */
+        while (l->n > first)
+            ucp_certificate_unref(l->v[--l->n]);
     }
     for (int i = 0; i < count; i++) {
         gnutls_datum_t c = {NULL, 0};
