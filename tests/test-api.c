@@ -477,6 +477,66 @@ static void certificate_getters(void)
     ucp_input_free(in);
 }
 
+/* ---- a PKCS#7 bag with many certificates ------------------------------------------------ */
+
+static void der_len(uint8_t **o, size_t n)
+{
+    *(*o)++ = 0x84;
+    for (int s = 24; s >= 0; s -= 8)
+        *(*o)++ = (uint8_t)(n >> s);
+}
+
+static void big_bag(void)
+{
+    ucp_input *leaf = NULL, *ca = NULL;
+    if (ucp_input_from_file(&leaf, fixture("certs/tls-server-pass-sfb2019.pem"), NULL) != UCP_OK ||
+        ucp_input_from_file(&ca, fixture("certs/issuing-ca.pem"), NULL) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    size_t llen, clen;
+    const uint8_t *lder = ucp_certificate_der(ucp_input_certificate_at(leaf, 0), &llen);
+    const uint8_t *cder = ucp_certificate_der(ucp_input_certificate_at(ca, 0), &clen);
+    /* ContentInfo { signedData, [0] SignedData { 1, {}, { data }, [0] { CA x 500, leaf }, {} } } */
+    const size_t copies = 500;
+    size_t certs = copies * clen + llen;
+    static const uint8_t head[] = {0x02, 0x01, 0x01, 0x31, 0x00, 0x30, 0x0b, 0x06, 0x09, 0x2a, 0x86,
+                                   0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01};
+    /* every header here: the tag, 0x84 and four length bytes */
+    size_t sd = sizeof head + 6 + certs + 2;
+    size_t total = 6 + 11 + 6 + 6 + sd;
+    uint8_t *buf = malloc(total), *o = buf;
+    *o++ = 0x30;
+    der_len(&o, total - 6);
+    memcpy(o, "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x02", 11);
+    o += 11;
+    *o++ = 0xa0;
+    der_len(&o, 6 + sd);
+    *o++ = 0x30;
+    der_len(&o, sd);
+    memcpy(o, head, sizeof head);
+    o += sizeof head;
+    *o++ = 0xa0;
+    der_len(&o, certs);
+    for (size_t i = 0; i < copies; i++) {
+        memcpy(o, cder, clen);
+        o += clen;
+    }
+    memcpy(o, lder, llen);
+    o += llen;
+    *o++ = 0x31;
+    *o++ = 0x00;
+    ucp_input *in = NULL;
+    ucp_status st = ucp_input_from_data(&in, buf, (size_t)(o - buf), "big.p7b", NULL);
+    CHECK(st == UCP_OK && ucp_input_format(in) == UCP_FORMAT_PKCS7 && ucp_input_certificate_count(in) == copies + 1,
+          "a PKCS#7 bag of %zu certificates loads (%s)", copies + 1, ucp_strerror_name(st));
+    if (st != UCP_OK)
+        printf("#   %s\n", ucp_error_message(ucp_error_last()));
+    CHECK(in && !ucp_certificate_is_ca(ucp_input_certificate_at(in, 0)), "the leaf, last in the bag, comes first");
+    ucp_input_free(in);
+    free(buf);
+    ucp_input_free(leaf);
+    ucp_input_free(ca);
+}
+
 int main(void)
 {
     fixtures = getenv("UCPOLICY_FIXTURES");
@@ -491,5 +551,6 @@ int main(void)
     statuses();
     versions();
     certificate_getters();
+    big_bag();
     return tap_done();
 }

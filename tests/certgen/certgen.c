@@ -231,6 +231,7 @@ struct ca {
     const char *file; /* relative path of its PEM, or NULL */
 };
 
+#define MAXSPECSAN 6000
 struct spec {
     const char *org;
     const char *cn[3];
@@ -241,7 +242,7 @@ struct spec {
         const char *v;
         size_t len;
         unsigned char tag; /* 0: [2] dNSName */
-    } san[64];
+    } san[MAXSPECSAN];
     int nsan;
     bool has_eku;
     const char *eku[4];
@@ -294,6 +295,11 @@ static void der_tlv(struct buf *b, unsigned char tag, const void *value, size_t 
         hdr[n++] = (unsigned char)len;
     } else if (len < 0x10000) {
         hdr[n++] = 0x82;
+        hdr[n++] = (unsigned char)(len >> 8);
+        hdr[n++] = (unsigned char)len;
+    } else if (len < 0x1000000) {
+        hdr[n++] = 0x83;
+        hdr[n++] = (unsigned char)(len >> 16);
         hdr[n++] = (unsigned char)(len >> 8);
         hdr[n++] = (unsigned char)len;
     } else {
@@ -2066,6 +2072,37 @@ static void format_cases(void)
     write_pkcs7(c.file, bag, 3, GNUTLS_X509_FMT_DER);
     emit_case(&c);
 
+    /* The same bag in BER, as some Windows tools write it: the ContentInfo and its [0] with
+     * indefinite lengths around the DER SignedData. */
+    extra_case(&c, role, "format/p7b-ber", "PKCS#7 certificate bag with BER indefinite lengths, leaf in the middle");
+    c.pass = true;
+    c.file = "certs/format-bag-ber.p7b";
+    c.nchain = 0;
+    c.format = "pkcs7";
+    {
+        gnutls_pkcs7_t p7;
+        GT(gnutls_pkcs7_init(&p7));
+        for (size_t i = 0; i < 3; i++)
+            GT(gnutls_pkcs7_set_crt(p7, bag[i]));
+        gnutls_datum_t out = {NULL, 0};
+        GT(gnutls_pkcs7_export2(p7, GNUTLS_X509_FMT_DER, &out));
+        gnutls_pkcs7_deinit(p7);
+        /* 30 82 LL LL | 06 09 <signedData> | A0 82 LL LL | <SignedData> */
+        if (out.data[0] != 0x30 || out.data[1] != 0x82 || out.data[4] != 0x06 || out.data[15] != 0xa0 ||
+            out.data[16] != 0x82)
+            die("unexpected PKCS#7 encoding");
+        struct buf ber = {NULL, 0};
+        buf_add(&ber, "\x30\x80", 2);
+        buf_add(&ber, out.data + 4, 11);
+        buf_add(&ber, "\xa0\x80", 2);
+        buf_add(&ber, out.data + 19, out.size - 19);
+        buf_add(&ber, "\0\0\0\0", 4);
+        write_file(c.file, ber.data, ber.len);
+        free(ber.data);
+        gnutls_free(out.data);
+    }
+    emit_case(&c);
+
     gnutls_x509_crt_t pfxorder[] = {ca_issuing.crt, leaf};
     extra_case(&c, role, "format/pfx-password", "PKCS#12 with a password, the issuing CA before the leaf");
     c.pass = true;
@@ -2337,6 +2374,25 @@ static void name_and_key_cases(void)
             s.san[s.nsan].tag = more[i].tag;
             s.nsan++;
         }
+    }
+    crt = make_cert(&s);
+    write_pem(c.file, &crt, 1);
+    gnutls_x509_crt_deinit(crt);
+    emit_case(&c);
+
+    /* Thousands of SAN entries: a correct report, quickly (the SAN is walked once, duplicates
+     * found by sorting). */
+    role_topology(role, default_product(role), &t);
+    role_profile(role, &t, &pr);
+    extra_case(&c, role, "names/many-sans", "A Default certificate with 5,000 more SAN entries (host0001... in contoso.com)");
+    c.pass = true;
+    c.file = "certs/names-many-sans.pem";
+    profile_cert(&pr, &s);
+    for (int i = 0; i < 5000; i++) {
+        s.san[s.nsan].v = fmt("host%04d.contoso.com", i);
+        s.san[s.nsan].len = strlen(s.san[s.nsan].v);
+        s.san[s.nsan].tag = 0;
+        s.nsan++;
     }
     crt = make_cert(&s);
     write_pem(c.file, &crt, 1);
