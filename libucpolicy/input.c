@@ -52,13 +52,24 @@ static void certlist_dispose(struct certlist *l)
     l->n = l->cap = 0;
 }
 
-static size_t line_of(const uint8_t *data, size_t off)
+/* Line numbers of increasing offsets, counted incrementally (a bundle of thousands of PEM
+ * blocks must not be rescanned from its start for each one). */
+struct line_counter {
+    size_t off;
+    size_t line;
+};
+
+static size_t line_of(struct line_counter *lc, const uint8_t *data, size_t off)
 {
-    size_t line = 1;
-    for (size_t i = 0; i < off; i++)
+    if (off < lc->off) {
+        lc->off = 0;
+        lc->line = 1;
+    }
+    for (size_t i = lc->off; i < off; i++)
         if (data[i] == '\n')
-            line++;
-    return line;
+            lc->line++;
+    lc->off = off;
+    return lc->line;
 }
 
 /* Outer DER TLV: total encoded length, or a status with a message. */
@@ -459,6 +470,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
     size_t off = 0;
     size_t blocks = 0, pkcs7_blocks = 0;
     char other[64] = "";
+    struct line_counter lines = {0, 1};
     while (off < len) {
         const uint8_t *b = find(data + off, len - off, "-----BEGIN ");
         if (!b)
@@ -469,7 +481,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         const uint8_t *nl = memchr(lab, '\n', len - (size_t)(lab - data));
         if (!labend || (nl && labend > nl) || labend - lab > 40)
             return ucp_fail(UCP_E_CORRUPT, source, "line %zu: malformed PEM BEGIN line",
-                            line_of(data, bstart));
+                            line_of(&lines, data, bstart));
         char label[48];
         memcpy(label, lab, (size_t)(labend - lab));
         label[labend - lab] = '\0';
@@ -479,7 +491,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         if (!e)
             return ucp_fail(UCP_E_CORRUPT, source,
                             "line %zu: the PEM block '%s' has no END line (the file is truncated)",
-                            line_of(data, bstart), label);
+                            line_of(&lines, data, bstart), label);
         size_t bend = (size_t)(e - data) + strlen(endline);
         off = bend;
         blocks++;
@@ -501,9 +513,9 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         if (ret < 0)
             return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
                                    "line %zu: the PEM block '%s' is not valid base64: %s",
-                                   line_of(data, bstart), label, gnutls_strerror(ret));
+                                   line_of(&lines, data, bstart), label, gnutls_strerror(ret));
         char where[600];
-        snprintf(where, sizeof where, "%s (line %zu)", source, line_of(data, bstart));
+        snprintf(where, sizeof where, "%s (line %zu)", source, line_of(&lines, data, bstart));
         ucp_status st;
         if (is_p7) {
             pkcs7_blocks++;
