@@ -535,6 +535,27 @@ static void big_bag(void)
     free(buf);
     ucp_input_free(leaf);
     ucp_input_free(ca);
+
+    /* A bundle whose third block is broken: the message gives its line. */
+    FILE *f = fopen(fixture("certs/root.pem"), "rb");
+    char pem[8192];
+    size_t n = f ? fread(pem, 1, sizeof pem - 200, f) : 0;
+    if (f)
+        fclose(f);
+    size_t lines = 0;
+    for (size_t i = 0; i < n; i++)
+        lines += pem[i] == '\n';
+    char *bundle = malloc(2 * n + 200);
+    memcpy(bundle, pem, n);
+    memcpy(bundle + n, pem, n);
+    static const char broken[] = "-----BEGIN CERTIFICATE-----\n!!!!not base64!!!!\n-----END CERTIFICATE-----\n";
+    memcpy(bundle + 2 * n, broken, sizeof broken - 1);
+    ucp_status st2 = ucp_input_from_data(&in, (const uint8_t *)bundle, 2 * n + sizeof broken - 1, "bundle.pem", NULL);
+    char want[64];
+    snprintf(want, sizeof want, "line %zu:", 2 * lines + 1);
+    CHECK(st2 == UCP_E_CORRUPT, "a bundle with invalid base64 in its third block is UCP_E_CORRUPT");
+    CHECK_CONTAINS(ucp_error_message(ucp_error_last()), want, "the message gives the block's line");
+    free(bundle);
 }
 
 int main(void)
