@@ -725,7 +725,7 @@ static int cmd_roles(int argc, char **argv)
         for (int f = 0; f < UCP_FACT_COUNT; f++) {
             if (!ucp_role_uses_fact(r, (ucp_fact)f))
                 continue;
-            printf("%s--%s%s", any ? " " : "                           needs:", ucp_fact_name((ucp_fact)f),
+            printf("%s--%s%s", any ? " " : "                           needs: ", ucp_fact_name((ucp_fact)f),
                    ucp_role_requires_fact(r, (ucp_fact)f) ? "" : " (optional)");
             any = true;
         }
