@@ -325,6 +325,9 @@ except ValueError as x:
     point(False, "roles --format json parses", [str(x), out[:300]])
 code, out, err = run(["roles"])
 point(code == 0 and all(i in out for i in ids) and ids, "roles (text) lists every role", [f"exit {code}"])
+needs = [line.strip() for line in out.splitlines() if "needs:" in line]
+point(needs and all(line.startswith("needs: --") for line in needs),
+      "roles (text): each 'needs:' line lists options, separated from the label", needs[:3])
 
 code, out, err = run(["rules", "--format", "json"])
 try:
