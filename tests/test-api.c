@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 
 #include "ucpolicy.h"
 #include "tap.h"
@@ -365,6 +366,135 @@ static void threaded_checks(void)
     ucp_checker_free(c);
 }
 
+/* ---- checker settings: expiry warning, system trust, public roots ------------------------- */
+
+static ucp_report *check_case(ucp_checker *c, const char *file, const char *role, const char *topo_json)
+{
+    ucp_input *in = NULL;
+    ucp_topology *t = NULL;
+    ucp_report *r = NULL;
+    ucp_topology_new(&t);
+    if (ucp_input_from_file(&in, fixture(file), NULL) != UCP_OK ||
+        ucp_topology_load_data(t, (const uint8_t *)topo_json, strlen(topo_json), NULL) != UCP_OK ||
+        ucp_checker_check(c, in, role, t, &r) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    ucp_input_free(in);
+    ucp_topology_free(t);
+    return r;
+}
+
+static bool has_code(const ucp_report *r, const char *code)
+{
+    for (size_t i = 0; i < ucp_report_finding_count(r); i++)
+        if (strcmp(ucp_finding_code(ucp_report_finding_at(r, i)), code) == 0)
+            return true;
+    return false;
+}
+
+static void add_file(ucp_checker *c, const char *file, ucp_status (*add)(ucp_checker *, const ucp_input *))
+{
+    ucp_input *in = NULL;
+    if (ucp_input_from_file(&in, fixture(file), NULL) != UCP_OK || add(c, in) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    ucp_input_free(in);
+}
+
+static void checker_settings(void)
+{
+    static const char fqdn[] = "{\"fqdn\": \"server01.contoso.com\"}";
+    ucp_checker *c = NULL;
+    ucp_checker_new(&c);
+    add_file(c, "certs/root.pem", ucp_checker_add_trust);
+    add_file(c, "certs/issuing-ca.pem", ucp_checker_add_intermediates);
+    /* The validity.expiring fixture expires 10 days after its not-before + 20 days. */
+    ucp_input *in = NULL;
+    ucp_input_from_file(&in, fixture("certs/tls-server-validity.expiring-fail.pem"), NULL);
+    int64_t when = ucp_certificate_not_before(ucp_input_certificate_at(in, 0)) + 20 * 86400;
+    ucp_input_free(in);
+    ucp_checker_set_time(c, when);
+    static const struct {
+        unsigned days;
+        bool warns;
+    } expiry[] = {{30, true}, {11, true}, {10, false}, {5, false}, {0, false}};
+    for (size_t i = 0; i < sizeof expiry / sizeof expiry[0]; i++) {
+        ucp_checker_set_expiry_warning_days(c, expiry[i].days);
+        ucp_report *r = check_case(c, "certs/tls-server-validity.expiring-fail.pem", "tls-server", fqdn);
+        CHECK(has_code(r, "validity.expiring") == expiry[i].warns && ucp_report_days_remaining(r) == 10,
+              "10 days left, expiry warning at %u days: %s", expiry[i].days, expiry[i].warns ? "warns" : "silent");
+        ucp_report_free(r);
+    }
+    ucp_checker_free(c);
+
+    /* Public roots: without ucp_checker_add_public_roots(), the system store is the public one,
+     * and the test root is never in it. */
+    ucp_checker_new(&c);
+    add_file(c, "certs/root.pem", ucp_checker_add_trust);
+    add_file(c, "certs/issuing-ca.pem", ucp_checker_add_intermediates);
+    ucp_checker_set_time(c, when);
+    ucp_report *r = check_case(c, "certs/edge-external-pass-sfb2019.pem", "edge-external",
+                               "{\"accessEdge\": \"access.contoso.com\", \"webConfEdge\": \"webconf.contoso.com\","
+                               " \"sipDomains\": [\"contoso.com\"]}");
+    CHECK(ucp_report_chain_trusted(r) && has_code(r, "chain.not-public"),
+          "edge-external: a trusted test root that is not in the system store is not public");
+    ucp_report_free(r);
+    ucp_input *roots = NULL;
+    ucp_input_from_file(&roots, fixture("certs/root.pem"), NULL);
+    ucp_checker_add_public_roots(c, roots);
+    ucp_input_free(roots);
+    r = check_case(c, "certs/edge-external-pass-sfb2019.pem", "edge-external",
+                   "{\"accessEdge\": \"access.contoso.com\", \"webConfEdge\": \"webconf.contoso.com\","
+                   " \"sipDomains\": [\"contoso.com\"]}");
+    CHECK(ucp_report_result(r) == UCP_RESULT_PASS, "once it is added as a public root, the certificate passes");
+    ucp_report_free(r);
+    ucp_checker_free(c);
+
+    /* System trust modes, with the first CA of the system store as the certificate checked. */
+    gnutls_x509_trust_list_t tl;
+    gnutls_x509_trust_list_iter_t iter = NULL;
+    gnutls_x509_crt_t sys = NULL;
+    gnutls_datum_t der = {NULL, 0};
+    gnutls_x509_trust_list_init(&tl, 0);
+    if (gnutls_x509_trust_list_add_system_trust(tl, 0, 0) > 0 && gnutls_x509_trust_list_iter_get_ca(tl, &iter, &sys) >= 0)
+        gnutls_x509_crt_export2(sys, GNUTLS_X509_FMT_DER, &der);
+    if (sys)
+        gnutls_x509_crt_deinit(sys);
+    gnutls_x509_trust_list_iter_deinit(iter);
+    gnutls_x509_trust_list_deinit(tl, 1);
+    if (!der.data) {
+        printf("ok %d # SKIP this machine has no system trust store\n", ++tap_points);
+        return;
+    }
+    ucp_input *sysin = NULL;
+    if (ucp_input_from_data(&sysin, der.data, der.size, "system-ca.der", NULL) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    gnutls_free(der.data);
+    static const struct {
+        ucp_system_trust mode;
+        bool add_anchor;
+        bool trusted;
+        const char *what;
+    } modes[] = {
+        {UCP_SYSTEM_TRUST_AUTO, false, true, "AUTO without anchors uses the system store"},
+        {UCP_SYSTEM_TRUST_AUTO, true, false, "AUTO with an anchor does not"},
+        {UCP_SYSTEM_TRUST_OFF, false, false, "OFF never does"},
+        {UCP_SYSTEM_TRUST_ON, true, true, "ON does, next to the anchors"},
+    };
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        ucp_checker_new(&c);
+        ucp_checker_set_system_trust(c, modes[i].mode);
+        if (modes[i].add_anchor)
+            add_file(c, "certs/root.pem", ucp_checker_add_trust);
+        r = NULL;
+        ucp_status st = ucp_checker_check(c, sysin, "tls-server", NULL, &r);
+        bool trusted = st == UCP_OK && ucp_report_chain_trusted(r);
+        CHECK(trusted == modes[i].trusted && (!trusted || strcmp(ucp_report_chain_source_at(r, 0), "system") == 0),
+              "system trust %s (a system CA checked as the certificate)", modes[i].what);
+        ucp_report_free(r);
+        ucp_checker_free(c);
+    }
+    ucp_input_free(sysin);
+}
+
 /* ---- status registry and versions ---------------------------------------------------------- */
 
 static void statuses(void)
@@ -569,6 +699,7 @@ int main(void)
     thread_errors();
     error_texts();
     threaded_checks();
+    checker_settings();
     statuses();
     versions();
     certificate_getters();
