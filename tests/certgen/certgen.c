@@ -2313,6 +2313,53 @@ static void name_and_key_cases(void)
     expect(&c, UCP_RULE_SAN_MISSING);
     emit_case(&c);
 
+    /* Decision 7: a Teams Direct Routing SBC may use a wildcard in the CN and the SAN, for
+     * exactly one left-most label. */
+    role = ucp_role_find("teams-direct-routing-sbc");
+    role_topology(role, default_product(role), &t);
+    topo_clear(&t, UCP_FACT_FQDN);
+    topo_set(&t, UCP_FACT_FQDN, "sbc01.contoso.com");
+    role_profile(role, &t, &pr);
+    extra_case(&c, role, "names/teams-wildcard", "SBC certificate CN=*.contoso.com, SAN *.contoso.com for sbc01.contoso.com");
+    c.pass = true;
+    c.file = "certs/names-teams-wildcard.pem";
+    pr.cn[0] = "*.contoso.com";
+    pr.nsan = 0;
+    san_add(&pr, "*.contoso.com", UCP_RULE__COUNT);
+    write_leaf(c.file, &pr);
+    emit_case(&c);
+    extra_case(&c, role, "names/teams-wildcard-two-labels",
+               "The same certificate for sbc01.emea.contoso.com: a wildcard matches one label only");
+    c.rule = "san.fqdn-missing";
+    topo_clear(&c.topo, UCP_FACT_FQDN);
+    topo_set(&c.topo, UCP_FACT_FQDN, "sbc01.emea.contoso.com");
+    c.file = "certs/names-teams-wildcard.pem";
+    expect(&c, UCP_RULE_SAN_FQDN_MISSING);
+    emit_case(&c);
+    extra_case(&c, role, "names/teams-wildcard-cn-only",
+               "SBC certificate CN=*.contoso.com without SAN: the CN counts for Direct Routing");
+    c.rule = "san.missing";
+    topo_clear(&c.topo, UCP_FACT_FQDN);
+    topo_set(&c.topo, UCP_FACT_FQDN, "sbc01.contoso.com");
+    c.file = "certs/names-teams-wildcard-cn.pem";
+    pr.has_san = false;
+    write_leaf(c.file, &pr);
+    expect(&c, UCP_RULE_SAN_MISSING);
+    emit_case(&c);
+
+    /* Decision 1: a web services certificate may name the pool instead of the server. */
+    role = ucp_role_find("frontend-web-internal");
+    role_topology(role, default_product(role), &t);
+    role_profile(role, &t, &pr);
+    extra_case(&c, role, "names/web-cn-pool", "An internal web certificate with CN = the pool FQDN");
+    c.pass = true;
+    c.file = "certs/names-web-cn-pool.pem";
+    if (!topo_count(&t, UCP_FACT_POOL))
+        die("frontend-web-internal does not use --pool");
+    pr.cn[0] = topo_get(&t, UCP_FACT_POOL, 0);
+    write_leaf(c.file, &pr);
+    emit_case(&c);
+
     /* No EKU extension at all: not "any purpose" here, except where the role says so. */
     role = ucp_role_find("frontend-default");
     if (!role)
