@@ -362,23 +362,29 @@ static ucp_status extract_ekus(ucp_certificate *c, const char *source)
 static ucp_status extract_urls(ucp_certificate *c)
 {
     for (unsigned seq = 0; seq < 64; seq++) {
-        char buf[2048];
-        size_t size = sizeof buf - 1;
+        char small[2048];
+        char *buf = small;
+        size_t size = sizeof small;
         unsigned reasons = 0, critical = 0;
         int ret = gnutls_x509_crt_get_crl_dist_points(c->crt, seq, buf, &size, &reasons, &critical);
-        if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-            break;
-        if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER)
-            continue; /* absurdly long URL: counts as a distribution point we do not show */
+        if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+            /* A long URL (LDAP ones can be): read it into a buffer of the size GnuTLS asks for. */
+            buf = malloc(size + 1);
+            if (!buf)
+                return ucp_fail_nomem();
+            ret = gnutls_x509_crt_get_crl_dist_points(c->crt, seq, buf, &size, &reasons, &critical);
+        }
+        bool ok = true;
+        if (ret == GNUTLS_SAN_URI)
+            ok = push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes((uint8_t *)buf, size));
+        else if (ret >= 0)
+            ok = push_str(&c->crl_urls, &c->ncrl_urls, ucp_strdup("(non-URI distribution point)"));
+        if (buf != small)
+            free(buf);
+        if (!ok)
+            return ucp_fail_nomem();
         if (ret < 0)
             break;
-        if (ret == GNUTLS_SAN_URI) {
-            if (!push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes((uint8_t *)buf, size)))
-                return ucp_fail_nomem();
-        } else {
-            if (!push_str(&c->crl_urls, &c->ncrl_urls, ucp_strdup("(non-URI distribution point)")))
-                return ucp_fail_nomem();
-        }
     }
     static const struct {
         int what;

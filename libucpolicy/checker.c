@@ -214,8 +214,8 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *c, const ucp_input *input, 
     if (!out)
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_check: out is NULL");
     *out = NULL;
-    if (!c || !input)
-        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_check: checker or input is NULL");
+    if (!c || !input || !role)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_check: checker, input or role is NULL");
     const ucp_role *r = ucp_role_find(role);
     if (!r) {
         struct ucp_strbuf sb;

@@ -8,12 +8,16 @@
 
 #include "ucpolicy-private.h"
 
+/* Room for a whole path (PATH_MAX) and a message about it. */
+#define UCP_ERROR_SOURCE_SIZE 4096
+#define UCP_ERROR_TEXT_SIZE 4096
+
 struct ucp_error {
     ucp_status code;
     ucp_error_origin origin;
     int origin_code;
-    char message[1024];
-    char source[512];
+    char message[UCP_ERROR_SOURCE_SIZE + UCP_ERROR_TEXT_SIZE];
+    char source[UCP_ERROR_SOURCE_SIZE];
     bool has_source;
 };
 
@@ -21,6 +25,39 @@ struct ucp_error {
  * out-of-memory failure can still be reported, and nothing to free at thread exit. */
 static _Thread_local struct ucp_error last_error;
 static _Thread_local bool has_last_error;
+
+/* Append @src to @dst (of @size bytes, holding @*off) as UTF-8 text: valid UTF-8 is copied,
+ * control characters and bytes that are not UTF-8 (a file name in another encoding) become
+ * \xHH. Stops at a character boundary with "..." when the buffer is full. No allocation. */
+static void append_text(char *dst, size_t size, size_t *off, const char *src)
+{
+    const uint8_t *p = (const uint8_t *)src;
+    size_t left = strlen(src);
+    size_t o = *off;
+    while (left > 0) {
+        char esc[5];
+        const char *piece = (const char *)p;
+        size_t n = *p >= 0x20 && *p != 0x7f ? ucp_utf8_seq(p, left) : 0;
+        size_t used = n;
+        if (n == 0) {
+            snprintf(esc, sizeof esc, "\\x%02X", *p);
+            piece = esc;
+            n = 4;
+            used = 1;
+        }
+        if (o + n + 4 > size) {
+            memcpy(dst + o, "...", 3);
+            o += 3;
+            break;
+        }
+        memcpy(dst + o, piece, n);
+        o += n;
+        p += used;
+        left -= used;
+    }
+    dst[o] = '\0';
+    *off = o;
+}
 
 static ucp_status record(ucp_status code, ucp_error_origin origin, int origin_code,
                          const char *source, const char *fmt, va_list ap)
@@ -30,17 +67,21 @@ static ucp_status record(ucp_status code, ucp_error_origin origin, int origin_co
     e->origin = origin;
     e->origin_code = origin_code;
     e->has_source = source != NULL;
-    if (source)
-        snprintf(e->source, sizeof e->source, "%s", source);
-    else
-        e->source[0] = '\0';
-    /* "source: text", truncated to the buffer (messages are short; sources are paths). */
     size_t off = 0;
+    e->source[0] = '\0';
+    if (source)
+        append_text(e->source, sizeof e->source, &off, source);
+    /* "source: text": the whole source (a path, up to PATH_MAX), then the text, as UTF-8. */
+    char text[UCP_ERROR_TEXT_SIZE];
+    vsnprintf(text, sizeof text, fmt, ap);
+    off = 0;
+    e->message[0] = '\0';
     if (source) {
-        int n = snprintf(e->message, sizeof e->message, "%.480s: ", source);
-        off = n > 0 ? (size_t)n : 0;
+        memcpy(e->message, e->source, strlen(e->source));
+        off = strlen(e->source);
+        append_text(e->message, sizeof e->message, &off, ": ");
     }
-    vsnprintf(e->message + off, sizeof e->message - off, fmt, ap);
+    append_text(e->message, sizeof e->message, &off, text);
     has_last_error = true;
     return code;
 }

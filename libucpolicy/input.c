@@ -54,13 +54,24 @@ static void certlist_dispose(struct certlist *l)
     l->n = l->cap = 0;
 }
 
-static size_t line_of(const uint8_t *data, size_t off)
+/* Line numbers of increasing offsets, counted incrementally (a bundle of thousands of PEM
+ * blocks must not be rescanned from its start for each one). */
+struct line_counter {
+    size_t off;
+    size_t line;
+};
+
+static size_t line_of(struct line_counter *lc, const uint8_t *data, size_t off)
 {
-    size_t line = 1;
-    for (size_t i = 0; i < off; i++)
+    if (off < lc->off) {
+        lc->off = 0;
+        lc->line = 1;
+    }
+    for (size_t i = lc->off; i < off; i++)
         if (data[i] == '\n')
-            line++;
-    return line;
+            lc->line++;
+    lc->off = off;
+    return lc->line;
 }
 
 /* Outer DER TLV: total encoded length, or a status with a message. */
@@ -161,6 +172,46 @@ static void order_leaf_first(struct certlist *l)
     }
 }
 
+/* The next DER TLV of *p (single-byte tag, definite length): its tag and value; *p moves past it.
+ * False when there is none or it is not DER. */
+static bool der_next(const uint8_t **p, size_t *left, unsigned char *tag, const uint8_t **value, size_t *vlen)
+{
+    if (*left < 2 || ((*p)[0] & 0x1f) == 0x1f)
+        return false;
+    int lenlen;
+    long l = asn1_get_length_der(*p + 1, *left - 1 > INT32_MAX ? INT32_MAX : (int)(*left - 1), &lenlen);
+    if (l < 0 || 1 + (size_t)lenlen + (size_t)l > *left)
+        return false;
+    *tag = (*p)[0];
+    *value = *p + 1 + lenlen;
+    *vlen = (size_t)l;
+    *p += 1 + (size_t)lenlen + (size_t)l;
+    *left -= 1 + (size_t)lenlen + (size_t)l;
+    return true;
+}
+
+/* The certificates [0] SET of a DER SignedData ContentInfo: ContentInfo { OID, [0] SignedData
+ * { version, digestAlgorithms, encapContentInfo, certificates [0] IMPLICIT SET OF ... } }. */
+static bool pkcs7_certificate_set(const uint8_t *data, size_t len, const uint8_t **set, size_t *setlen)
+{
+    static const unsigned char path[] = {0x30, 0, 0x06, 0xa0, 0, 0x30, 0, 0x02, 0x31, 0x30, 0xa0};
+    const uint8_t *p = data, *v = NULL;
+    size_t left = len, vl = 0;
+    unsigned char tag;
+    for (size_t i = 0; i < sizeof path; i++) {
+        if (path[i] == 0) { /* enter the value of the previous TLV */
+            p = v;
+            left = vl;
+            continue;
+        }
+        if (!der_next(&p, &left, &tag, &v, &vl) || tag != path[i])
+            return false;
+    }
+    *set = v;
+    *setlen = vl;
+    return true;
+}
+
 static ucp_status parse_pkcs7(struct certlist *l, const uint8_t *data, size_t len, const char *source)
 {
     gnutls_pkcs7_t p7;
@@ -179,6 +230,32 @@ static ucp_status parse_pkcs7(struct certlist *l, const uint8_t *data, size_t le
     if (count <= 0) {
         st = ucp_fail(UCP_E_NO_CERTIFICATE, source, "the PKCS#7 structure holds no certificate");
         goto out;
+    }
+    /* gnutls_pkcs7_get_crt_raw2() copies the whole SignedData for each index, which is quadratic
+     * in the number of certificates (a 20,000-certificate bag took half a minute). When the bag
+     * is plain DER, walk its certificate SET once instead; BER bags go through GnuTLS. */
+    const uint8_t *set = NULL;
+    size_t setlen = 0;
+    if (pkcs7_certificate_set(data, len, &set, &setlen)) {
+        const uint8_t *p = set, *v;
+        size_t left = setlen, vl, found = 0;
+        unsigned char tag;
+        size_t first = l->n;
+        while (left > 0) {
+            const uint8_t *start = p;
+            if (!der_next(&p, &left, &tag, &v, &vl) || tag != 0x30)
+                break;
+            if ((st = add_der_cert(l, start, (size_t)(p - start), source, false)) != UCP_OK)
+                goto out;
+            found++;
+        }
+        if (left == 0 && found == (size_t)count) {
+            order_leaf_first(l);
+            goto out;
+        }
+        /* Not what GnuTLS saw: drop what was read and let GnuTLS read it. */
+        while (l->n > first)
+            ucp_certificate_unref(l->v[--l->n]);
     }
     for (int i = 0; i < count; i++) {
         gnutls_datum_t c = {NULL, 0};
@@ -367,6 +444,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
     size_t off = 0;
     size_t blocks = 0, pkcs7_blocks = 0;
     char other[64] = "";
+    struct line_counter lines = {0, 1};
     while (off < len) {
         const uint8_t *b = find(data + off, len - off, "-----BEGIN ");
         if (!b)
@@ -377,7 +455,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         const uint8_t *nl = memchr(lab, '\n', len - (size_t)(lab - data));
         if (!labend || (nl && labend > nl) || labend - lab > 40)
             return ucp_fail(UCP_E_CORRUPT, source, "line %zu: malformed PEM BEGIN line",
-                            line_of(data, bstart));
+                            line_of(&lines, data, bstart));
         char label[48];
         memcpy(label, lab, (size_t)(labend - lab));
         label[labend - lab] = '\0';
@@ -387,7 +465,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         if (!e)
             return ucp_fail(UCP_E_CORRUPT, source,
                             "line %zu: the PEM block '%s' has no END line (the file is truncated)",
-                            line_of(data, bstart), label);
+                            line_of(&lines, data, bstart), label);
         size_t bend = (size_t)(e - data) + strlen(endline);
         off = bend;
         blocks++;
@@ -409,9 +487,9 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         if (ret < 0)
             return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
                                    "line %zu: the PEM block '%s' is not valid base64: %s",
-                                   line_of(data, bstart), label, gnutls_strerror(ret));
+                                   line_of(&lines, data, bstart), label, gnutls_strerror(ret));
         char where[600];
-        snprintf(where, sizeof where, "%s (line %zu)", source, line_of(data, bstart));
+        snprintf(where, sizeof where, "%s (line %zu)", source, line_of(&lines, data, bstart));
         ucp_status st;
         if (is_p7) {
             pkcs7_blocks++;
@@ -481,8 +559,22 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
                     "a DER structure that is neither a certificate, a PKCS#7 bag nor a PKCS#12 file");
 }
 
+/* PEM is text with a "-----BEGIN " line. A complete DER structure is binary even when its
+ * bytes happen to hold that text (a subject naming it, say), so it is tried first. */
 static bool looks_pem(const uint8_t *data, size_t len)
 {
+    if (len >= 2 && data[0] == 0x30) {
+        unsigned char cls;
+        int taglen, lenlen;
+        unsigned long tag;
+        int n = len > INT32_MAX ? INT32_MAX : (int)len;
+        if (asn1_get_tag_der(data, n, &cls, &taglen, &tag) == ASN1_SUCCESS) {
+            long l = asn1_get_length_der(data + taglen, n - taglen, &lenlen);
+            if (l >= 0 && (size_t)taglen + (size_t)lenlen + (size_t)l <= len &&
+                only_padding(data + taglen + lenlen + l, len - (size_t)taglen - (size_t)lenlen - (size_t)l))
+                return false;
+        }
+    }
     return find(data, len, "-----BEGIN ") != NULL;
 }
 

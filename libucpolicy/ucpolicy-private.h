@@ -78,6 +78,9 @@ char *ucp_asprintf(const char *fmt, ...) UCP_PRINTF(1, 2);
 int ucp_strcasecmp(const char *a, const char *b);   /* ASCII only, locale-independent */
 bool ucp_strcaseeq_n(const char *a, size_t alen, const char *b, size_t blen);
 char ucp_tolower(char c);
+/* Length of the valid UTF-8 sequence at @p (1-4; C1 controls, overlong forms and surrogates are
+ * invalid), or 0. */
+size_t ucp_utf8_seq(const uint8_t *p, size_t left);
 /* Text for display: valid UTF-8 without control characters is kept, anything else (NUL,
  * invalid UTF-8, controls) becomes \xHH. Never NULL unless out of memory. */
 char *ucp_display_bytes(const uint8_t *data, size_t len);

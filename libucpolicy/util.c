@@ -153,7 +153,7 @@ bool ucp_strcaseeq_n(const char *a, size_t alen, const char *b, size_t blen)
 }
 
 /* Length of the valid UTF-8 sequence at p (1-4), or 0 if invalid/overlong/surrogate. */
-static size_t utf8_seq(const uint8_t *p, size_t left)
+size_t ucp_utf8_seq(const uint8_t *p, size_t left)
 {
     uint8_t c = p[0];
     size_t n;
@@ -204,7 +204,7 @@ char *ucp_display_bytes(const uint8_t *data, size_t len)
             i++;
             continue;
         }
-        size_t n = c >= 0x80 ? utf8_seq(data + i, len - i) : 0;
+        size_t n = c >= 0x80 ? ucp_utf8_seq(data + i, len - i) : 0;
         if (n > 1) {
             ucp_sb_appendn(&sb, (const char *)data + i, n);
             i += n;

@@ -338,12 +338,29 @@ static bool add_inputs(ucp_checker *checker, const struct file_list *files,
     return true;
 }
 
+/* Length of the valid UTF-8 sequence at @p (1-4), 0 when the bytes are not UTF-8. */
+static size_t utf8_len(const unsigned char *p)
+{
+    size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3
+                                                             : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
+    unsigned long cp = n == 2 ? *p & 0x1f : n == 3 ? *p & 0x0f : *p & 0x07;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    return n;
+}
+
 /* A JSON entry for a file that could not be read, so a JSON array keeps one entry per FILE. */
 static void json_input_error(FILE *out, const char *name, bool last, bool pretty)
 {
     const ucp_error *e = ucp_error_last();
-    /* Both strings are UTF-8 (the library escapes what is not); JSON-escape quotes, backslashes
-     * and control characters. */
+    /* The message is UTF-8 (the library escapes what is not); the file name comes from the
+     * command line and may be in another encoding: bytes that are not UTF-8 are written \xHH,
+     * as in reports. JSON-escape quotes, backslashes and control characters. */
     const char *fields[2] = {name, e ? ucp_error_message(e) : ""};
     char *esc[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
@@ -352,14 +369,19 @@ static void json_input_error(FILE *out, const char *name, bool last, bool pretty
         if (!esc[k])
             exit(EXIT_USAGE);
         char *o = esc[k];
-        for (const unsigned char *p = (const unsigned char *)fields[k]; *p; p++) {
+        for (const unsigned char *p = (const unsigned char *)fields[k]; *p;) {
+            size_t len = utf8_len(p);
             if (*p == '"' || *p == '\\') {
                 *o++ = '\\';
-                *o++ = (char)*p;
+                *o++ = (char)*p++;
             } else if (*p < 0x20) {
-                o += sprintf(o, "\\u%04x", *p);
+                o += sprintf(o, "\\u%04x", *p++);
+            } else if (len == 0) {
+                o += sprintf(o, "\\\\x%02X", *p++);
             } else {
-                *o++ = (char)*p;
+                memcpy(o, p, len);
+                o += len;
+                p += len;
             }
         }
         *o = '\0';
@@ -704,10 +726,11 @@ static int cmd_check(int argc, char **argv)
                       : ucp_checker_check(checker, pool ? pool[i - optind] : in, o.role, topo, &report);
         if (cst != UCP_OK) {
             print_error();
-            if (json && !o.quiet)
+            if (json && !o.quiet) {
                 json_input_error(stdout, file, !several || last, !o.compact);
-            if (json && several && !o.quiet)
-                fputs(o.compact ? "" : "\n", stdout);
+                if (!(o.compact && several))
+                    fputc('\n', stdout);
+            }
             status = worst(status, EXIT_USAGE);
             ucp_input_free(in);
             continue;
@@ -720,7 +743,8 @@ static int cmd_check(int argc, char **argv)
             } else {
                 if (json && several && !last)
                     fputc(',', stdout);
-                if (json || (!json && !last))
+                /* --compact keeps a JSON array of several reports on one line. */
+                if (json ? !(o.compact && several) : !last)
                     fputc('\n', stdout);
             }
         }
@@ -865,8 +889,7 @@ static int cmd_probe(int argc, char **argv)
         if (ucp_probe_run(probe, checker, o.role, topo, &report) != UCP_OK) {
             /* No certificate from the server: nothing to judge, a usage/connection error. */
             print_error();
-            if (strcmp(o.format, "json") == 0 && !o.quiet)
-            {
+            if (strcmp(o.format, "json") == 0 && !o.quiet) {
                 json_input_error(stdout, target, true, !o.compact);
                 fputc('\n', stdout);
             }

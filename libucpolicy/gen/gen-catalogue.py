@@ -83,6 +83,25 @@ def parse_severity(where, sev):
     fail(f"{where}: severity must be a name or a product map")
 
 
+def applicable_severity(code, sev, products, facts, per_product=False):
+    """The two input rules of the baseline can fire only in some roles: input.role-product for
+    the products a role does not exist in, input.facts-missing when the role requires facts.
+    Elsewhere the binding applies to no product, so that the catalogue never claims a rule that
+    no certificate or deployment can trigger (ucp_role_rule_applies() says false).
+
+    A binding whose severity is given per product (a product map in roles.yaml) states what a
+    release requires; for a release the role does not exist in (Persistent Chat on Lync 2010,
+    say) it has no meaning and does not apply. Bindings with one severity keep applying to every
+    product: the role's rules are still checked, and input.role-product says the release is wrong."""
+    if code == "input.role-product":
+        return [s if PRODUCTS[i] not in products else -1 for i, s in enumerate(sev)]
+    if code == "input.facts-missing" and not facts.get("required"):
+        return [-1] * len(sev)
+    if per_product:
+        return [s if PRODUCTS[i] in products else -1 for i, s in enumerate(sev)]
+    return sev
+
+
 def main():
     if len(sys.argv) != 4:
         fail(__doc__)
@@ -269,7 +288,8 @@ def main():
     for n, (role, products, facts, merged) in enumerate(expanded):
         c.append(f"static const struct ucp_role_rule role_rules_{n}[] = {{")
         for code, (b, is_base) in merged.items():
-            sev = parse_severity("", b["severity"])
+            sev = applicable_severity(code, parse_severity("", b["severity"]), products, facts,
+                                      per_product=isinstance(b["severity"], dict))
             r = rules[code]
             keys = b.get("sources", r["sources"])
             c.append("    {")

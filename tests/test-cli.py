@@ -1,0 +1,376 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The `ucpolicy` command against the fixture manifest (tests/FIXTURES.md), with TAP output.
+
+    test-cli.py UCPOLICY SCHEMA      (fixtures in $UCPOLICY_FIXTURES)
+
+For every case: `ucpolicy check --format json` (parsed, validated against SCHEMA, compared with
+the case's expectations) and the text output (the result and every finding code appear), with
+the exit status the result implies (0 pass, 1 warnings only, 2 errors). For every inputError:
+exit status 3, the message on stderr naming the file, and a JSON entry with "result": "error".
+Then --fail-on, several files in one run, usage errors, and `ucpolicy roles|rules`.
+
+With UCPOLICY_TEST_MEMCHECK set (the valgrind test setup, where every ucpolicy run is traced),
+a subset runs: the pass cases, the format cases, one fail case per rule, and everything else.
+"""
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import jsonschema
+
+UCPOLICY, SCHEMA = sys.argv[1], sys.argv[2]
+FIXTURES = os.environ["UCPOLICY_FIXTURES"]
+MEMCHECK = bool(os.environ.get("UCPOLICY_TEST_MEMCHECK"))
+PASSWORD_VAR = "UCPOLICY_TEST_PFX_PASSWORD"
+EXIT = {"pass": 0, "warning": 1, "fail": 2}
+
+points = 0
+failures = 0
+
+
+def point(ok, name, diag=()):
+    global points, failures
+    points += 1
+    print(f"{'' if ok else 'not '}ok {points} - {name}")
+    if not ok:
+        failures += 1
+        for line in diag:
+            for part in str(line).splitlines():
+                print(f"#   {part}")
+    sys.stdout.flush()
+    return ok
+
+
+def fx(rel):
+    return os.path.join(FIXTURES, rel)
+
+
+def run(args, env_extra=None):
+    env = dict(os.environ)
+    env.pop(PASSWORD_VAR, None)
+    if env_extra:
+        env.update(env_extra)
+    p = subprocess.run([UCPOLICY] + args, capture_output=True, env=env, timeout=600)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+with open(fx("manifest.json"), encoding="utf-8") as f:
+    manifest = json.load(f)
+with open(SCHEMA, encoding="utf-8") as f:
+    schema = json.load(f)
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+vt = manifest["validationTime"]
+tmp = tempfile.TemporaryDirectory(prefix="ucpolicy-cli-")
+
+
+def schema_errors(doc):
+    return [f"{'/'.join(str(x) for x in e.absolute_path)}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+def case_args(case, n):
+    """The check options of a case: role, time, trust, chain, public roots, topology, password."""
+    topo = os.path.join(tmp.name, f"topology-{n}.json")
+    with open(topo, "w", encoding="utf-8") as f:
+        json.dump(case["topology"], f)
+    args = ["check", "--role", case["role"], "--at", vt, "--topology", topo, "--color", "never"]
+    for t in case["trust"]:
+        args += ["--trust", fx(t)]
+    for c in case["chain"]:
+        args += ["--chain", fx(c)]
+    for r in case["publicRoots"]:
+        args += ["--public-roots", fx(r)]
+    env = None
+    if case.get("password") is not None:
+        args += ["--password-env", PASSWORD_VAR]
+        env = {PASSWORD_VAR: case["password"]}
+    return args, env
+
+
+def compare(report, ex):
+    """Differences between a JSON report and a case's expectations."""
+    diag = []
+    findings = report.get("findings", [])
+    if ex.get("result") is not None and report.get("result") != ex["result"]:
+        diag.append(f"result {report.get('result')}, expected {ex['result']}")
+    if ex.get("format") and report.get("input", {}).get("format") != ex["format"]:
+        diag.append(f"format {report.get('input', {}).get('format')}, expected {ex['format']}")
+    for item in ex.get("present", []):
+        hits = [f for f in findings if f["code"] == item["code"] and f["severity"] == item["severity"]]
+        if not hits:
+            diag.append(f"missing {item['code']} ({item['severity']})")
+        want = item.get("remediationContains")
+        if want and not any(want in f["remediation"] for f in hits):
+            diag.append(f"{item['code']}: the remediation does not contain {want!r}")
+    codes = {f["code"] for f in findings}
+    for code in ex.get("absent", []):
+        if code in codes:
+            diag.append(f"unexpected {code}")
+    counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
+    if report.get("summary") != counts:
+        diag.append(f"summary {report.get('summary')} does not count the findings {counts}")
+    if diag:
+        diag.append("findings: " + ", ".join(f"{f['severity']} {f['code']}" for f in findings))
+    return diag
+
+
+def check_case(n, case):
+    args, env = case_args(case, n)
+    ex = case["expect"]
+    diag = []
+    code, out, err = run(args + ["--format", "json", fx(case["file"])], env)
+    try:
+        report = json.loads(out)
+    except ValueError as e:
+        return [f"the JSON output does not parse ({e}); exit {code}; stderr: {err.strip()}"]
+    diag += [f"schema: {e}" for e in schema_errors(report)]
+    diag += compare(report, ex)
+    want_exit = EXIT[report.get("result", "fail")] if report.get("result") in EXIT else None
+    if ex.get("result") in EXIT:
+        want_exit = EXIT[ex["result"]]
+    if code != want_exit:
+        diag.append(f"exit status {code}, expected {want_exit} (stderr: {err.strip()})")
+    if report.get("input", {}).get("name") != fx(case["file"]):
+        diag.append(f"input name {report.get('input', {}).get('name')}")
+    tcode, text, terr = run(args + [fx(case["file"])], env)
+    if tcode != code:
+        diag.append(f"text: exit status {tcode}, JSON gave {code}")
+    if report.get("result", "").upper() not in text:
+        diag.append(f"text: no {report.get('result', '').upper()}")
+    for f in report.get("findings", []):
+        if f["code"] not in text:
+            diag.append(f"text: {f['code']} does not appear")
+    if fx(case["file"]) not in text:
+        diag.append("text: the file name does not appear")
+    return diag
+
+
+cases = manifest["cases"]
+if MEMCHECK:
+    # Under memcheck every ucpolicy run is traced (seconds each): the CLI's own code paths, not
+    # the catalogue (test-manifest runs every case through the library under memcheck). The
+    # extra cases (formats, chains, names, keys, the incident), one pass, one warning-only and
+    # one info-only case.
+    def only_severity(c, sev):
+        return c["kind"] == "fail" and c["expect"]["present"] and all(p["severity"] == sev for p in c["expect"]["present"])
+    subset = [c for c in cases if not c["id"].endswith("/fail") and "/pass/" not in c["id"]]
+    subset.append(next(c for c in cases if c["id"] == "tls-server/pass/sfb2019"))
+    subset.append(next(c for c in cases if only_severity(c, "warning")))
+    subset.append(next(c for c in cases if only_severity(c, "info")))
+    print(f"# memcheck: {len(subset)} of {len(cases)} cases")
+    cases = subset
+
+print(f"# {UCPOLICY}, validation time {vt}")
+with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    results = list(pool.map(lambda nc: check_case(*nc), enumerate(cases)))
+for case, diag in zip(cases, results):
+    point(not diag, f"case {case['id']}", diag)
+
+# ---- input errors -------------------------------------------------------------------------
+for e in manifest["inputErrors"]:
+    args = ["check", "--role", "tls-server", "--at", vt, "--trust", fx("certs/root.pem")]
+    env = None
+    if e.get("password") is not None:
+        args += ["--password-env", PASSWORD_VAR]
+        env = {PASSWORD_VAR: e["password"]}
+    diag = []
+    code, out, err = run(args + [fx(e["file"])], env)
+    if code != 3:
+        diag.append(f"text: exit status {code}, expected 3")
+    if fx(e["file"]) not in err:
+        diag.append(f"stderr does not name the file: {err.strip()}")
+    if out.strip():
+        diag.append(f"text: something on stdout: {out.strip()[:200]}")
+    code, out, err = run(args + ["--format", "json", fx(e["file"])], env)
+    try:
+        entry = json.loads(out)
+        diag += [f"schema: {x}" for x in schema_errors(entry)]
+        if entry.get("result") != "error" or entry.get("error", {}).get("code") != e["status"]:
+            diag.append(f"JSON entry {entry.get('result')} / {entry.get('error')}, expected error / {e['status']}")
+        if entry.get("input", {}).get("name") != fx(e["file"]) or fx(e["file"]) not in entry.get("error", {}).get("message", ""):
+            diag.append("the JSON entry does not name the file")
+    except ValueError as x:
+        diag.append(f"the JSON output does not parse: {x}: {out[:200]!r}")
+    if code != 3:
+        diag.append(f"json: exit status {code}, expected 3")
+    point(not diag, f"inputError {e['id']}: exit 3, named on stderr, JSON error entry {e['status']}", diag)
+
+# A file name that is not UTF-8 (Latin-1 "café.pem", missing) and a very long one: the JSON stays
+# valid UTF-8, the entry and the message name the file.
+latin1 = os.path.join(os.fsencode(tmp.name), b"caf\xe9.pem")
+longname = os.path.join(tmp.name, *(["r\u00e9pertoire-tr\u00e8s-long"] * 100), "missing.pem")
+for name, shown, what in [(latin1, os.path.join(tmp.name, "caf\\xE9.pem"), "a file name that is not UTF-8"),
+                          (longname, longname, f"a {len(longname.encode())}-byte path")]:
+    env = dict(os.environ)
+    p = subprocess.run([os.fsencode(UCPOLICY), b"check", b"--role", b"tls-server", b"--format", b"json",
+                        os.fsencode(name)], capture_output=True, env=env)
+    diag = []
+    try:
+        entry = json.loads(p.stdout.decode("utf-8"))
+        diag += [f"schema: {x}" for x in schema_errors(entry)]
+        if entry["input"]["name"] != shown or shown not in entry["error"]["message"]:
+            diag.append(f"entry {entry}")
+    except (ValueError, KeyError) as x:
+        diag.append(f"not valid UTF-8 JSON: {x}: {p.stdout[:300]!r}")
+    point(not diag and p.returncode == 3, f"{what}: a valid JSON entry naming the whole file, exit 3",
+          diag + [f"exit {p.returncode}"])
+
+# ---- --fail-on ----------------------------------------------------------------------------
+by_id = {c["id"]: c for c in manifest["cases"]}
+
+
+def first(pred, what):
+    for c in manifest["cases"]:
+        if pred(c):
+            return c
+    sys.exit(f"setup: the manifest has no {what}")
+
+
+def only(severity):
+    return lambda c: c["kind"] == "fail" and c["expect"]["present"] and all(
+        p["severity"] == severity for p in c["expect"]["present"])
+
+
+fail_case = first(only("error"), "error-only fail case")
+warn_case = first(only("warning"), "warning-only fail case")
+info_case = first(only("info"), "info-only fail case")
+pass_case = by_id["tls-server/pass/sfb2019"]
+for case, failon, want in [
+        (fail_case, "error", 2), (fail_case, "warning", 2), (fail_case, "info", 2), (fail_case, "never", 0),
+        (warn_case, "error", 0), (warn_case, "warning", 1), (warn_case, "info", 1), (warn_case, "never", 0),
+        (info_case, "error", 0), (info_case, "warning", 0), (info_case, "info", 1), (info_case, "never", 0),
+        (pass_case, "info", 0), (pass_case, "never", 0)]:
+    args, env = case_args(case, f"failon-{points}")
+    code, out, err = run(args + ["--fail-on", failon, "--quiet", fx(case["file"])], env)
+    point(code == want and not out, f"--fail-on {failon} --quiet: {case['id']} exits {want}",
+          [f"exit {code}, stdout {out[:100]!r}, stderr {err.strip()}"])
+
+# ---- several files ------------------------------------------------------------------------
+multi = [by_id["frontend-default/pass/sfb2019"], by_id["frontend-default/subject.cn-wildcard/fail"],
+         by_id["frontend-default/key.ecc/fail"]]
+args, env = case_args(multi[0], "multi")
+files = [fx(c["file"]) for c in multi]
+missing = fx("bad/does-not-exist.pem")
+for compact in (False, True):
+    code, out, err = run(args + ["--format", "json"] + (["--compact"] if compact else []) + files, env)
+    diag = []
+    try:
+        arr = json.loads(out)
+        if not isinstance(arr, list) or len(arr) != 3:
+            diag.append(f"not an array of 3: {type(arr).__name__}")
+        else:
+            for c, rep in zip(multi, arr):
+                diag += [f"{c['id']}: {d}" for d in compare(rep, c["expect"])]
+                diag += [f"schema: {x}" for x in schema_errors(rep)]
+        if compact and len(out.strip().splitlines()) != 1:
+            diag.append("--compact: not one line")
+    except ValueError as x:
+        diag.append(f"does not parse: {x}")
+    point(not diag and code == 2, f"three files{' --compact' if compact else ''}: a JSON array, one report each, exit 2",
+          diag + [f"exit {code}"])
+code, out, err = run(args + ["--format", "json", files[0], missing, files[1]], env)
+diag = []
+try:
+    arr = json.loads(out)
+    if len(arr) != 3 or arr[1].get("result") != "error" or arr[1].get("input", {}).get("name") != missing:
+        diag.append(f"entries: {[a.get('result') for a in arr]}")
+    diag += [f"schema: {x}" for a in arr for x in schema_errors(a)]
+    if arr[0].get("result") != "pass" or arr[2].get("result") != "fail":
+        diag.append("the readable files were not checked")
+except (ValueError, AttributeError, IndexError) as x:
+    diag.append(f"does not parse as expected: {x}: {out[:300]!r}")
+point(not diag and code == 3 and missing in err,
+      "an unreadable file among several: an entry with \"result\": \"error\", the others checked, exit 3",
+      diag + [f"exit {code}, stderr {err.strip()}"])
+code, out, err = run(args + [files[0], files[1]], env)
+point(code == 2 and out.count("PASS") >= 1 and out.count("FAIL") >= 1 and files[0] in out and files[1] in out,
+      "two files as text: both reports, exit 2", [f"exit {code}", out[:300]])
+
+# ---- usage errors -------------------------------------------------------------------------
+for argv, what in [
+        (["check", "--role", "no-such-role", fx("certs/root.pem")], "an unknown role"),
+        (["check", fx("certs/root.pem")], "no --role"),
+        (["check", "--role", "tls-server"], "no file"),
+        (["check", "--role", "tls-server", "--at", "2026-02-30", fx("certs/root.pem")], "an impossible date"),
+        (["check", "--role", "tls-server", "--format", "xml", fx("certs/root.pem")], "an unknown format"),
+        (["check", "--role", "tls-server", "--fail-on", "sometimes", fx("certs/root.pem")], "a bad --fail-on"),
+        (["check", "--role", "tls-server", "--fqdn", "bad_name.contoso.com", fx("certs/root.pem")], "an invalid --fqdn"),
+        (["check", "--role", "tls-server", "--product", "lync2007", fx("certs/root.pem")], "an unknown product"),
+        (["check", "--role", "tls-server", "--trust", missing, fx("certs/root.pem")], "an unreadable --trust"),
+        (["check", "--role", "tls-server", "--password-env", "UCPOLICY_TEST_UNSET_VAR", fx("certs/root.pem")],
+         "an unset --password-env"),
+        (["frobnicate"], "an unknown command"),
+        ([], "no command")]:
+    code, out, err = run(argv)
+    point(code == 3 and err.strip() != "", f"usage error ({what}): exit 3 with a message", [f"exit {code}: {err.strip()}"])
+
+# ---- roles and rules ----------------------------------------------------------------------
+roles_in_manifest = {c["role"] for c in manifest["cases"]}
+codes_in_manifest = {p["code"] for c in manifest["cases"] for p in c["expect"]["present"]}
+codes_in_manifest |= {a for c in manifest["cases"] for a in c["expect"]["absent"]}
+code, out, err = run(["roles", "--format", "json"])
+try:
+    roles = json.loads(out)
+    ids = [r["id"] for r in roles]
+    ok = code == 0 and roles_in_manifest <= set(ids) and len(ids) == len(set(ids)) and all(
+        r["title"] and r["products"] and isinstance(r["aliases"], list) for r in roles)
+    point(ok, f"roles --format json: {len(ids)} roles, every role of the manifest",
+          [f"exit {code}", f"missing {sorted(roles_in_manifest - set(ids))}"])
+except ValueError as x:
+    roles, ids = [], []
+    point(False, "roles --format json parses", [str(x), out[:300]])
+code, out, err = run(["roles"])
+point(code == 0 and all(i in out for i in ids) and ids, "roles (text) lists every role", [f"exit {code}"])
+needs = [line.strip() for line in out.splitlines() if "needs:" in line]
+point(needs and all(line.startswith("needs: --") for line in needs),
+      "roles (text): each 'needs:' line lists options, separated from the label", needs[:3])
+
+code, out, err = run(["rules", "--format", "json"])
+try:
+    rules = json.loads(out)
+    rule_codes = [r["code"] for r in rules]
+    ok = code == 0 and codes_in_manifest <= set(rule_codes) and all(r["roles"] for r in rules)
+    point(ok, f"rules --format json: {len(rule_codes)} rules, every code of the manifest, each bound by a role",
+          [f"exit {code}", f"missing {sorted(codes_in_manifest - set(rule_codes))}",
+           f"unbound {[r['code'] for r in rules if not r['roles']]}"])
+except ValueError as x:
+    rule_codes = []
+    point(False, "rules --format json parses", [str(x), out[:300]])
+code, out, err = run(["rules"])
+point(code == 0 and rule_codes and all(c in out for c in rule_codes), "rules (text) lists every rule", [f"exit {code}"])
+
+pass_cases = [c for c in manifest["cases"] if c["kind"] == "pass" and c["rule"] is None and "/pass/" in c["id"]]
+if MEMCHECK:
+    pass_cases = [c for c in pass_cases if c["id"] in ("tls-server/pass/sfb2019", "exchange-um/pass/sfb2019",
+                                                       "edge-external/pass/lync2013")]
+for c in pass_cases:
+    product = c["topology"]["product"]
+    code, out, err = run(["rules", "--role", c["role"], "--product", product, "--format", "json"])
+    diag = []
+    try:
+        doc = json.loads(out)
+        listed = [r["code"] for r in doc["rules"]]
+        if doc["role"] != c["role"] or doc["product"] != product:
+            diag.append(f"role/product {doc['role']}/{doc['product']}")
+        if sorted(listed) != sorted(c["expect"]["absent"]):
+            diag.append(f"listed {sorted(set(listed) ^ set(c['expect']['absent']))} differently from the pass case")
+        if not all(r["severity"] in ("error", "warning", "info") and r["references"] for r in doc["rules"]):
+            diag.append("a rule without severity or references")
+    except (ValueError, KeyError) as x:
+        diag.append(f"does not parse: {x}")
+    tcode, text, _ = run(["rules", "--role", c["role"], "--product", product])
+    if tcode != 0 or not all(a in text for a in c["expect"]["absent"]):
+        diag.append("the text listing misses a rule")
+    point(not diag and code == 0, f"rules --role {c['role']} --product {product}: the rules the role applies", diag)
+code, out, err = run(["rules", "--role", "no-such-role"])
+point(code == 3 and "no-such-role" in err, "rules --role with an unknown role: exit 3", [f"exit {code}: {err}"])
+code, out, err = run(["version"])
+point(code == 0 and out.startswith("ucpolicy "), "version", [f"exit {code}: {out}"])
+
+print(f"1..{points}")
+tmp.cleanup()
+sys.exit(1 if failures else 0)

@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS names as certificates present them (names.c, through the internal twin of the library):
+ * syntax checks, wildcard validity and RFC 6125 matching, FQDN normalisation.
+ */
+#include "config.h"
+
+#include "ucpolicy-private.h"
+#include "tap.h"
+
+static const char *problem_name(enum ucp_name_problem p)
+{
+    static const char *const names[] = {
+        "OK", "EMPTY", "NUL", "NON_ASCII", "UNDERSCORE", "BAD_CHAR", "EMPTY_LABEL", "TRAILING_DOT",
+        "LABEL_TOO_LONG", "TOO_LONG", "HYPHEN_EDGE", "WILDCARD_PARTIAL", "WILDCARD_MULTIPLE",
+        "WILDCARD_BARE", "WILDCARD_SUFFIX",
+    };
+    return (unsigned)p < UCP_ARRAY_SIZE(names) ? names[p] : "?";
+}
+
+static void check_name(const char *name, size_t len, bool wildcard, enum ucp_name_problem want)
+{
+    unsigned char bad = 0;
+    enum ucp_name_problem got = ucp_name_check((const uint8_t *)name, len, wildcard, &bad);
+    char shown[512];
+    char *d = ucp_display_bytes((const uint8_t *)name, len);
+    snprintf(shown, sizeof shown, "%s", d ? d : "?");
+    free(d);
+    if (!CHECK(got == want, "name_check(\"%s\", wildcard %s) = %s", shown, wildcard ? "allowed" : "refused",
+               problem_name(want)))
+        printf("#   got %s\n", problem_name(got));
+}
+
+static void check_match(const char *presented, const char *host, bool want)
+{
+    CHECK(ucp_name_matches(presented, host) == want, "'%s' %s '%s'", presented, want ? "matches" : "does not match",
+          host);
+}
+
+static char *repeat(char c, size_t n)
+{
+    char *s = malloc(n + 1);
+    memset(s, c, n);
+    s[n] = '\0';
+    return s;
+}
+
+int main(void)
+{
+    /* ---- syntax ---- */
+    check_name("exch01.contoso.com", 18, false, UCP_NAME_OK);
+    check_name("EXCH01.Contoso.COM", 18, false, UCP_NAME_OK);
+    check_name("", 0, false, UCP_NAME_EMPTY);
+    static const char nul[] = "exch01.contoso.com\0.evil.com";
+    check_name(nul, sizeof nul - 1, false, UCP_NAME_NUL);
+    check_name(nul, sizeof nul - 1, true, UCP_NAME_NUL);
+    check_name("exch_01.contoso.com", 19, false, UCP_NAME_UNDERSCORE);
+    check_name("b\xc3\xbc" "cher.contoso.com", 17, false, UCP_NAME_NON_ASCII);
+    check_name("exch 01.contoso.com", 19, false, UCP_NAME_BAD_CHAR);
+    check_name("exch01..contoso.com", 19, false, UCP_NAME_EMPTY_LABEL);
+    check_name(".contoso.com", 12, false, UCP_NAME_EMPTY_LABEL);
+    check_name("exch01.contoso.com.", 19, false, UCP_NAME_TRAILING_DOT);
+    check_name("-exch01.contoso.com", 19, false, UCP_NAME_HYPHEN_EDGE);
+    check_name("exch01-.contoso.com", 19, false, UCP_NAME_HYPHEN_EDGE);
+    check_name("xn--bcher-kva.contoso.com", 25, false, UCP_NAME_OK);
+    {
+        char *l63 = repeat('a', 63), *l64 = repeat('a', 64);
+        char buf[600];
+        snprintf(buf, sizeof buf, "%s.contoso.com", l63);
+        check_name(buf, strlen(buf), false, UCP_NAME_OK);
+        snprintf(buf, sizeof buf, "%s.contoso.com", l64);
+        check_name(buf, strlen(buf), false, UCP_NAME_LABEL_TOO_LONG);
+        /* 4 x 63 + 3 dots = 255 > 253 */
+        snprintf(buf, sizeof buf, "%s.%s.%s.%s", l63, l63, l63, l63);
+        check_name(buf, strlen(buf), false, UCP_NAME_TOO_LONG);
+        snprintf(buf, sizeof buf, "*.%s.%s.%s.%s", l63, l63, l63, l63);
+        check_name(buf, strlen(buf), true, UCP_NAME_TOO_LONG);
+        free(l63);
+        free(l64);
+    }
+
+    /* ---- wildcards ---- */
+    check_name("*.contoso.com", 13, true, UCP_NAME_OK);
+    check_name("*.contoso.com", 13, false, UCP_NAME_BAD_CHAR);
+    check_name("*", 1, true, UCP_NAME_WILDCARD_BARE);
+    check_name("*.com", 5, true, UCP_NAME_WILDCARD_SUFFIX);
+    check_name("*.co.uk", 7, true, UCP_NAME_WILDCARD_SUFFIX);
+    check_name("*.contoso.co.uk", 15, true, UCP_NAME_OK);
+    check_name("sip*.contoso.com", 16, true, UCP_NAME_WILDCARD_PARTIAL);
+    check_name("*sip.contoso.com", 16, true, UCP_NAME_WILDCARD_PARTIAL);
+    check_name("sip.*.contoso.com", 17, true, UCP_NAME_WILDCARD_PARTIAL);
+    check_name("*.*.com", 7, true, UCP_NAME_WILDCARD_MULTIPLE);
+    check_name("xn--*.contoso.com", 17, true, UCP_NAME_WILDCARD_PARTIAL);
+    check_name("*.", 2, true, UCP_NAME_WILDCARD_PARTIAL);
+    check_name("*.exch_01.contoso.com", 21, true, UCP_NAME_UNDERSCORE);
+
+    /* ---- matching (RFC 6125 6.4) ---- */
+    check_match("exch01.contoso.com", "exch01.contoso.com", true);
+    check_match("EXCH01.Contoso.COM", "exch01.contoso.com", true);
+    check_match("exch01.contoso.com", "EXCH01.CONTOSO.COM", true);
+    check_match("exch01.contoso.com", "exch02.contoso.com", false);
+    check_match("exch01.contoso.com", "exch01.contoso.com.evil.com", false);
+    check_match("*.contoso.com", "sbc.contoso.com", true);
+    check_match("*.Contoso.com", "SBC.contoso.COM", true);
+    check_match("*.contoso.com", "contoso.com", false);
+    check_match("*.contoso.com", "a.b.contoso.com", false);
+    check_match("*.contoso.com", ".contoso.com", false);
+    check_match("*.contoso.com", "sbc.fabrikam.com", false);
+    check_match("*.contoso.com", "sbccontoso.com", false);
+    check_match("*.com", "contoso.com", false);
+    check_match("*.co.uk", "contoso.co.uk", false);
+    check_match("*.contoso.co.uk", "sbc.contoso.co.uk", true);
+    check_match("*", "contoso", false);
+    check_match("*", "sbc.contoso.com", false);
+    check_match("sip*.contoso.com", "sip1.contoso.com", false);
+    check_match("sip*.contoso.com", "sip.contoso.com", false);
+    check_match("*.*.com", "a.b.com", false);
+    check_match("*.*.com", "contoso.com", false);
+    check_match("xn--*.contoso.com", "xn--bcher-kva.contoso.com", false);
+    check_match("xn--bcher-kva.contoso.com", "XN--BCHER-KVA.contoso.com", true);
+    /* A reference identifier that is itself a wildcard or invalid never matches. */
+    check_match("*.contoso.com", "*.contoso.com", false);
+    check_match("exch_01.contoso.com", "exch_01.contoso.com", false);
+    check_match("", "", false);
+    CHECK(!ucp_name_matches(NULL, "a.contoso.com") && !ucp_name_matches("a.contoso.com", NULL),
+          "NULL never matches");
+    /* Matching takes C strings, so it never sees a NUL byte: a presented name holding one is
+     * refused before any matching (UCP_NAME_NUL above; certificate.c marks such SAN entries as not
+     * clean, and the manifest case names/nul-in-san checks it end to end). */
+
+    /* ---- helpers ---- */
+    CHECK(ucp_name_is_wildcard("*.contoso.com") && ucp_name_is_wildcard("sip*.contoso.com") &&
+              !ucp_name_is_wildcard("contoso.com") && !ucp_name_is_wildcard(NULL),
+          "ucp_name_is_wildcard");
+    CHECK(ucp_name_is_idn("xn--bcher-kva.contoso.com") && ucp_name_is_idn("www.XN--bcher-kva.com") &&
+              ucp_name_is_idn("sip.contoso.xn--p1ai") && !ucp_name_is_idn("contoso.com") &&
+              !ucp_name_is_idn("axn--b.contoso.com") && !ucp_name_is_idn("xn-.com") && !ucp_name_is_idn("xn"),
+          "ucp_name_is_idn: an A-label anywhere, any case");
+    CHECK(ucp_name_is_single_label("server01") && !ucp_name_is_single_label("server01.contoso.com") &&
+              !ucp_name_is_single_label("") && !ucp_name_is_single_label(NULL),
+          "ucp_name_is_single_label");
+    CHECK(ucp_is_public_suffix("com") && ucp_is_public_suffix("co.uk") && ucp_is_public_suffix("CO.UK") &&
+              !ucp_is_public_suffix("contoso.com") && !ucp_is_public_suffix("contoso.co.uk"),
+          "ucp_is_public_suffix (ICANN section, case-insensitive)");
+
+    /* ---- FQDNs given by the user ---- */
+    const char *why = NULL;
+    char *n = ucp_normalize_fqdn("  FE01.Contoso.COM. ", &why);
+    CHECK_STR(n, "fe01.contoso.com", "normalize_fqdn trims, lower-cases and drops the trailing dot");
+    free(n);
+    n = ucp_normalize_fqdn("fe01", &why);
+    CHECK(!n && why && strstr(why, "single-label"), "normalize_fqdn refuses a single-label name");
+    free(n);
+    n = ucp_normalize_fqdn("fe_01.contoso.com", &why);
+    CHECK(!n && why && strstr(why, "underscore"), "normalize_fqdn refuses an underscore");
+    free(n);
+    n = ucp_normalize_fqdn("*.contoso.com", &why);
+    CHECK(!n && why, "normalize_fqdn refuses a wildcard");
+    free(n);
+    n = ucp_normalize_fqdn("", &why);
+    CHECK(!n && why, "normalize_fqdn refuses an empty name");
+    free(n);
+    n = ucp_normalize_fqdn(".", &why);
+    CHECK(!n && why, "normalize_fqdn refuses '.'");
+    free(n);
+    n = ucp_normalize_fqdn(NULL, &why);
+    CHECK(!n && why, "normalize_fqdn refuses NULL");
+    free(n);
+
+    /* ---- display ---- */
+    char *d = ucp_display_bytes((const uint8_t *)nul, sizeof nul - 1);
+    CHECK_STR(d, "exch01.contoso.com\\x00.evil.com", "display_bytes shows a NUL byte as \\x00");
+    free(d);
+    d = ucp_display_bytes((const uint8_t *)"a\\b\x01\xff" "c\xc3\xbc", 8);
+    CHECK_STR(d, "a\\\\b\\x01\\xFFc\xc3\xbc", "display_bytes escapes backslash, controls and invalid UTF-8, keeps valid UTF-8");
+    free(d);
+    return tap_done();
+}
