@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include <gnutls/abstract.h>
+#include <gnutls/crypto.h>
+#include <gnutls/x509-ext.h>
 
 #include "keys-private.h"
 #include "ucpolicy-private.h"
@@ -328,64 +330,95 @@ out:
     return st;
 }
 
+/* The EKU OIDs in order. The extension is decoded once (gnutls_x509_ext_import_key_purposes), not
+ * once per OID as gnutls_x509_crt_get_key_purpose_oid(crt, i) does. */
 static ucp_status extract_ekus(ucp_certificate *c, const char *source)
 {
-    for (unsigned i = 0;; i++) {
-        char oid[128];
-        size_t size = sizeof oid;
-        unsigned critical = 0;
-        int ret = gnutls_x509_crt_get_key_purpose_oid(c->crt, i, oid, &size, &critical);
+    gnutls_datum_t ext = {NULL, 0};
+    unsigned critical = 0;
+    int ret = gnutls_x509_crt_get_extension_by_oid2(c->crt, "2.5.29.37", 0, &ext, &critical);
+    if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return UCP_OK;
+    if (ret < 0)
+        return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                               "cannot read the extended key usage extension: %s", gnutls_strerror(ret));
+    /* An EKU extension holding an empty sequence still restricts usage. */
+    c->has_eku = true;
+    c->eku_critical = critical != 0;
+    gnutls_x509_key_purposes_t kp = NULL;
+    ucp_status st = UCP_OK;
+    if (ext.size == 0)
+        goto out; /* an empty value: no purpose at all */
+    ret = gnutls_x509_key_purpose_init(&kp);
+    if (ret >= 0)
+        ret = gnutls_x509_ext_import_key_purposes(&ext, kp, 0);
+    if (ret < 0) {
+        st = ret == GNUTLS_E_MEMORY_ERROR
+                 ? ucp_fail_nomem()
+                 : ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                   "cannot read the extended key usage extension: %s", gnutls_strerror(ret));
+        goto out;
+    }
+    for (unsigned i = 0; st == UCP_OK; i++) {
+        gnutls_datum_t oid = {NULL, 0};
+        ret = gnutls_x509_key_purpose_get(kp, i, &oid);
         if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
             break;
-        if (ret < 0)
-            return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
-                                   "cannot read the extended key usage extension: %s",
-                                   gnutls_strerror(ret));
-        c->has_eku = true;
-        c->eku_critical = critical != 0;
-        if (!push_str(&c->ekus, &c->nekus, ucp_strdup(oid)))
-            return ucp_fail_nomem();
-    }
-    if (!c->has_eku) {
-        /* An EKU extension holding an empty sequence still restricts usage. */
-        gnutls_datum_t ext = {NULL, 0};
-        unsigned critical = 0;
-        if (gnutls_x509_crt_get_extension_by_oid2(c->crt, "2.5.29.37", 0, &ext, &critical) >= 0) {
-            c->has_eku = true;
-            c->eku_critical = critical != 0;
-            gnutls_free(ext.data);
+        if (ret < 0) {
+            st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                 "cannot read the extended key usage extension: %s", gnutls_strerror(ret));
+            break;
         }
+        if (!push_str(&c->ekus, &c->nekus, ucp_strndup((const char *)oid.data, oid.size)))
+            st = ucp_fail_nomem();
     }
-    return UCP_OK;
+out:
+    gnutls_x509_key_purpose_deinit(kp);
+    gnutls_free(ext.data);
+    return st;
 }
 
-static ucp_status extract_urls(ucp_certificate *c)
+/* CRL distribution points: the extension decoded once, then read by position (what
+ * gnutls_x509_crt_get_crl_dist_points(crt, seq) does, decoding the extension for every seq). */
+static ucp_status extract_crl_urls(ucp_certificate *c)
 {
-    for (unsigned seq = 0; seq < 64; seq++) {
-        char small[2048];
-        char *buf = small;
-        size_t size = sizeof small;
-        unsigned reasons = 0, critical = 0;
-        int ret = gnutls_x509_crt_get_crl_dist_points(c->crt, seq, buf, &size, &reasons, &critical);
-        if (ret == GNUTLS_E_SHORT_MEMORY_BUFFER) {
-            /* A long URL (LDAP ones can be): read it into a buffer of the size GnuTLS asks for. */
-            buf = malloc(size + 1);
-            if (!buf)
-                return ucp_fail_nomem();
-            ret = gnutls_x509_crt_get_crl_dist_points(c->crt, seq, buf, &size, &reasons, &critical);
+    gnutls_datum_t ext = {NULL, 0};
+    unsigned critical = 0;
+    if (gnutls_x509_crt_get_extension_by_oid2(c->crt, "2.5.29.31", 0, &ext, &critical) < 0)
+        return UCP_OK;
+    gnutls_x509_crl_dist_points_t cdp = NULL;
+    ucp_status st = UCP_OK;
+    if (ext.size && gnutls_x509_crl_dist_points_init(&cdp) >= 0 &&
+        gnutls_x509_ext_import_crl_dist_points(&ext, cdp, 0) >= 0) {
+        for (unsigned seq = 0; seq < 64 && st == UCP_OK; seq++) {
+            unsigned type = 0, reasons = 0;
+            gnutls_datum_t san = {NULL, 0};
+            int ret = gnutls_x509_crl_dist_points_get(cdp, seq, &type, &san, &reasons);
+            if (ret < 0)
+                break;
+            bool ok = type == GNUTLS_SAN_URI
+                          ? push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes(san.data, san.size))
+                          : push_str(&c->crl_urls, &c->ncrl_urls, ucp_strdup("(non-URI distribution point)"));
+            if (!ok)
+                st = ucp_fail_nomem();
         }
-        bool ok = true;
-        if (ret == GNUTLS_SAN_URI)
-            ok = push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes((uint8_t *)buf, size));
-        else if (ret >= 0)
-            ok = push_str(&c->crl_urls, &c->ncrl_urls, ucp_strdup("(non-URI distribution point)"));
-        if (buf != small)
-            free(buf);
-        if (!ok)
-            return ucp_fail_nomem();
-        if (ret < 0)
-            break;
     }
+    gnutls_x509_crl_dist_points_deinit(cdp);
+    gnutls_free(ext.data);
+    return st;
+}
+
+#define OID_AD_OCSP "1.3.6.1.5.5.7.48.1"
+#define OID_AD_CA_ISSUERS "1.3.6.1.5.5.7.48.2"
+
+/* The OCSP and caIssuers URLs of the authority information access extension, as
+ * gnutls_x509_crt_get_authority_info_access(crt, seq, GNUTLS_IA_OCSP_URI / _CAISSUERS_URI) give
+ * them (a URI location of that access method, in order; none when the extension is critical),
+ * from one decode of the extension instead of two per entry. When the one-pass decoder and the
+ * per-entry reader could disagree (an entry whose location GnuTLS cannot parse stops
+ * gnutls_x509_ext_import_aia), the per-entry reader is used. */
+static ucp_status extract_aia_legacy(ucp_certificate *c)
+{
     static const struct {
         int what;
         size_t off_v, off_n;
@@ -412,6 +445,68 @@ static ucp_status extract_urls(ucp_certificate *c)
         }
     }
     return UCP_OK;
+}
+
+static ucp_status extract_aia(ucp_certificate *c)
+{
+    gnutls_datum_t ext = {NULL, 0};
+    unsigned critical = 0;
+    if (gnutls_x509_crt_get_extension_by_oid2(c->crt, "1.3.6.1.5.5.7.1.1", 0, &ext, &critical) < 0)
+        return UCP_OK;
+    if (critical || ext.size == 0) {
+        /* GnuTLS refuses a critical AIA extension (GNUTLS_E_CONSTRAINT_ERROR): no URL. */
+        gnutls_free(ext.data);
+        return UCP_OK;
+    }
+    gnutls_x509_aia_t aia = NULL;
+    ucp_status st = UCP_OK;
+    bool fallback = true;
+    if (gnutls_x509_aia_init(&aia) >= 0 && gnutls_x509_ext_import_aia(&ext, aia, 0) >= 0) {
+        unsigned seq = 0;
+        for (; st == UCP_OK; seq++) {
+            gnutls_datum_t oid = {NULL, 0}, san = {NULL, 0};
+            unsigned type = 0;
+            if (gnutls_x509_aia_get(aia, seq, &oid, &type, &san) < 0)
+                break;
+            if (type != GNUTLS_SAN_URI)
+                continue;
+            char ***v = NULL;
+            size_t *n = NULL;
+            if (oid.size == sizeof OID_AD_OCSP - 1 && memcmp(oid.data, OID_AD_OCSP, oid.size) == 0) {
+                v = &c->ocsp_urls;
+                n = &c->nocsp_urls;
+            } else if (oid.size == sizeof OID_AD_CA_ISSUERS - 1 &&
+                       memcmp(oid.data, OID_AD_CA_ISSUERS, oid.size) == 0) {
+                v = &c->ca_issuers_urls;
+                n = &c->nca_issuers_urls;
+            }
+            if (v && *n < 64 && !push_str(v, n, ucp_display_bytes(san.data, san.size)))
+                st = ucp_fail_nomem();
+        }
+        /* Did the one-pass decoder see every entry? The per-entry reader says where the list ends. */
+        gnutls_datum_t d = {NULL, 0};
+        unsigned crit = 0;
+        fallback = st == UCP_OK && gnutls_x509_crt_get_authority_info_access(
+                                       c->crt, seq, GNUTLS_IA_ACCESSMETHOD_OID, &d, &crit) !=
+                                       GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
+        gnutls_free(d.data);
+    }
+    gnutls_x509_aia_deinit(aia);
+    gnutls_free(ext.data);
+    if (st == UCP_OK && fallback) {
+        free_strv(c->ocsp_urls, c->nocsp_urls);
+        free_strv(c->ca_issuers_urls, c->nca_issuers_urls);
+        c->ocsp_urls = c->ca_issuers_urls = NULL;
+        c->nocsp_urls = c->nca_issuers_urls = 0;
+        st = extract_aia_legacy(c);
+    }
+    return st;
+}
+
+static ucp_status extract_urls(ucp_certificate *c)
+{
+    ucp_status st = extract_crl_urls(c);
+    return st == UCP_OK ? extract_aia(c) : st;
 }
 
 static const char *curve_name(gnutls_ecc_curve_t curve)
@@ -597,12 +692,12 @@ ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, s
             c->serial = hex_upper(buf, size);
         else
             c->serial = ucp_strdup("");
-        size = sizeof buf;
-        gnutls_x509_crt_get_fingerprint(c->crt, GNUTLS_DIG_SHA1, buf, &size);
-        c->sha1 = hex_upper(buf, size);
-        size = sizeof buf;
-        gnutls_x509_crt_get_fingerprint(c->crt, GNUTLS_DIG_SHA256, buf, &size);
-        c->sha256 = hex_upper(buf, size);
+        /* Fingerprints of the DER as given (what certutil and openssl show), hashed directly:
+         * gnutls_x509_crt_get_fingerprint re-encodes the whole certificate first. */
+        if (gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der.data, c->der.len, buf) >= 0)
+            c->sha1 = hex_upper(buf, 20);
+        if (gnutls_hash_fast(GNUTLS_DIG_SHA256, c->der.data, c->der.len, c->sha256_raw) >= 0)
+            c->sha256 = hex_upper(c->sha256_raw, 32);
         size = sizeof c->key_id;
         if (gnutls_x509_crt_get_key_id(c->crt, GNUTLS_KEYID_USE_SHA256, c->key_id, &size) < 0)
             memset(c->key_id, 0, sizeof c->key_id);

@@ -151,6 +151,7 @@ struct ucp_certificate {
     char *serial;
     char *sha1;
     char *sha256;
+    uint8_t sha256_raw[32]; /* SHA-256 of the DER: the certificate's identity in caches */
     struct ucp_bytes *cn_raw; /* subject CN values as encoded */
     char **cns;               /* subject CN values for display */
     size_t ncns;
