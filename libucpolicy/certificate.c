@@ -71,6 +71,9 @@ static void cert_free(ucp_certificate *c)
         return;
     if (c->crt)
         gnutls_x509_crt_deinit(c->crt);
+    gnutls_pubkey_t pk = atomic_load(&c->pubkey);
+    if (pk)
+        gnutls_pubkey_deinit(pk);
     bytes_free(&c->der);
     free(c->subject);
     free(c->issuer);
@@ -619,6 +622,50 @@ static char *dn_text(gnutls_x509_crt_t crt, bool issuer)
     return s;
 }
 
+/* One DER TLV at @p (@left bytes): its header and value lengths; false when malformed. */
+static bool tlv(const uint8_t *p, size_t left, unsigned char *cls, unsigned long *tag, size_t *hdr, size_t *vlen)
+{
+    int taglen, lenlen;
+    if (left > INT32_MAX || asn1_get_tag_der(p, (int)left, cls, &taglen, tag) != ASN1_SUCCESS)
+        return false;
+    long l = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
+    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > left)
+        return false;
+    *hdr = (size_t)taglen + (size_t)lenlen;
+    *vlen = (size_t)l;
+    return true;
+}
+
+/* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }:
+ * where the signed bytes and the signature lie in the DER GnuTLS accepted (the same bytes
+ * GnuTLS's own verification reads). Left at 0 when anything is unexpected (the fast path is then
+ * not taken). */
+static void find_spans(ucp_certificate *c)
+{
+    const uint8_t *der = c->der.data;
+    size_t len = c->der.len, hdr, vlen, off;
+    unsigned char cls;
+    unsigned long tag;
+    if (!tlv(der, len, &cls, &tag, &hdr, &vlen) || tag != ASN1_TAG_SEQUENCE || hdr + vlen != len)
+        return;
+    off = hdr;
+    size_t tbs_off = off;
+    if (!tlv(der + off, len - off, &cls, &tag, &hdr, &vlen) || tag != ASN1_TAG_SEQUENCE)
+        return;
+    size_t tbs_len = hdr + vlen;
+    off += tbs_len;
+    if (!tlv(der + off, len - off, &cls, &tag, &hdr, &vlen) || tag != ASN1_TAG_SEQUENCE)
+        return;
+    off += hdr + vlen;
+    if (!tlv(der + off, len - off, &cls, &tag, &hdr, &vlen) || cls != ASN1_CLASS_UNIVERSAL ||
+        tag != ASN1_TAG_BIT_STRING || vlen < 2 || der[off + hdr] != 0 || off + hdr + vlen != len)
+        return; /* a signature whose bit string has unused bits goes to the reference */
+    c->tbs_off = tbs_off;
+    c->tbs_len = tbs_len;
+    c->sig_off = off + hdr + 1;
+    c->sig_len = vlen - 1;
+}
+
 /* Reject extensions a certificate may carry only once (RFC 5280 4.2): a second copy would let
  * two parsers see two different certificates. */
 static ucp_status check_duplicate_extensions(ucp_certificate *c, const char *source)
@@ -676,6 +723,7 @@ ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, s
         goto fail;
     }
     c->version = gnutls_x509_crt_get_version(c->crt);
+    find_spans(c);
     if ((st = check_duplicate_extensions(c, where)) != UCP_OK)
         goto fail;
     c->subject = dn_text(c->crt, false);
@@ -812,6 +860,61 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
     gnutls_x509_crt_t ca = issuer->crt;
     int ret = gnutls_x509_crt_verify(cert->crt, &ca, 1, flags, &status);
     return ret == 0 && status == 0;
+}
+
+/* The certificate's public key as a gnutls_pubkey_t, imported on first use and kept (a check
+ * may run on several threads: the first import published wins, the others are dropped). */
+static gnutls_pubkey_t cert_pubkey(const ucp_certificate *c)
+{
+    ucp_certificate *m = (ucp_certificate *)c;
+    gnutls_pubkey_t pk = atomic_load_explicit(&m->pubkey, memory_order_acquire);
+    if (pk)
+        return pk;
+    if (gnutls_pubkey_init(&pk) < 0)
+        return NULL;
+    if (gnutls_pubkey_import_x509(pk, c->crt, 0) < 0) {
+        gnutls_pubkey_deinit(pk);
+        return NULL;
+    }
+    void *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&m->pubkey, &expected, pk, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        gnutls_pubkey_deinit(pk);
+        pk = expected;
+    }
+    return pk;
+}
+
+bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    /* Only where gnutls_x509_crt_verify (with the flags of the reference) checks nothing but the
+     * signature: an issuer the certificate names (its issuer test), a distinct certificate (it
+     * trusts a certificate equal to the CA without a signature check), no RSA-PSS parameters,
+     * a signature algorithm of the issuer's key type. */
+    gnutls_pk_algorithm_t spk = cert->sign_algo > 0 ? gnutls_sign_get_pk_algorithm(cert->sign_algo)
+                                                    : GNUTLS_PK_UNKNOWN;
+    bool fast = cert->tbs_len && cert->sig_len && !cert->sign_pss && cert != issuer &&
+                ((spk == GNUTLS_PK_RSA && issuer->pk_algo == GNUTLS_PK_RSA) ||
+                 (spk == GNUTLS_PK_ECDSA && issuer->pk_algo == GNUTLS_PK_ECDSA) ||
+                 (spk == GNUTLS_PK_EDDSA_ED25519 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED25519) ||
+                 (spk == GNUTLS_PK_EDDSA_ED448 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED448)) &&
+                ucp_certificate_issued_by(cert, issuer) && !ucp_certificate_same(cert, issuer);
+    if (fast) {
+        gnutls_pubkey_t pk = cert_pubkey(issuer);
+        if (pk) {
+            const gnutls_datum_t tbs = {cert->der.data + cert->tbs_off, (unsigned)cert->tbs_len};
+            const gnutls_datum_t sig = {cert->der.data + cert->sig_off, (unsigned)cert->sig_len};
+            int ret = gnutls_pubkey_verify_data2(pk, (gnutls_sign_algorithm_t)cert->sign_algo,
+                                                 GNUTLS_VERIFY_ALLOW_BROKEN, &tbs, &sig);
+            if (ret >= 0)
+                return true;
+            if (ret == GNUTLS_E_PK_SIG_VERIFY_FAILED)
+                return false;
+            /* Anything else (an algorithm policy, a key GnuTLS cannot use this way): ask the
+             * reference. */
+        }
+    }
+    return ucp_certificate_verify_signature(cert, issuer);
 }
 
 /* ---- public getters ------------------------------------------------------------------------ */

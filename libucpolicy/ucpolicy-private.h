@@ -191,6 +191,11 @@ struct ucp_certificate {
     struct ucp_bytes ski;
     struct ucp_bytes aki;
     uint8_t key_id[32]; /* SHA-256 of the SubjectPublicKeyInfo */
+    /* Where the signed part and the signature value lie in der (0 lengths: not found), and the
+     * public key, imported the first time this certificate verifies another (signature fast
+     * path; see ucp_certificate_check_signature). */
+    size_t tbs_off, tbs_len, sig_off, sig_len;
+    _Atomic(void *) pubkey; /* gnutls_pubkey_t, or NULL */
     bool self_issued;   /* subject == issuer */
     bool self_signed;   /* self-issued and verified with its own key */
     /* Microsoft certificate template extensions (templates.c) */
@@ -210,8 +215,14 @@ bool ucp_certificate_same(const ucp_certificate *a, const ucp_certificate *b);
 bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate *b);
 /* Does @cert name @issuer as its issuer (DN, and key identifiers when both present)? */
 bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificate *issuer);
-/* Verify the signature of @cert with the key of @issuer (no other check). */
+/* Verify the signature of @cert with the key of @issuer (no other check) with
+ * gnutls_x509_crt_verify: the reference. */
 bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
+/* The same answer, faster: the signed bytes and the signature verified with the issuer's public
+ * key imported once (gnutls_pubkey_verify_data2), for RSA PKCS#1 v1.5, ECDSA and EdDSA signatures
+ * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
+ * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
+bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
 
 /* ---- inputs (input.c) --------------------------------------------------------------------- */
 struct ucp_input {
