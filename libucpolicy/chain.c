@@ -8,8 +8,8 @@
  * complete paths and signature checks (UCP_MAX_* in ucpolicy-private.h).
  *
  * GnuTLS verifies one sorted chain and counts a missing EKU as any purpose, so it is used here for
- * signatures only (ucp_certificate_check_signature); every other path rule is ours and reported
- * as its own finding. Validity is checked at the caller's validation time, never through
+ * signatures only (ucp_certificate_check_signature, through the checker's signature cache:
+ * sigcache.c); every other path rule is ours and reported as its own finding. Validity is checked at the caller's validation time, never through
  * GnuTLS's process-global time hook.
  */
 #include "config.h"
@@ -617,7 +617,7 @@ static void extend(struct builder *b)
             return;
         }
         b->sigchecks++;
-        bool ok = ucp_certificate_check_signature(cur, col.v[i].cert);
+        bool ok = ucp_checker_verify_signature(b->checker, cur, col.v[i].cert);
         b->certs[b->n] = col.v[i].cert;
         b->sources[b->n] = col.v[i].source;
         b->sig_ok[b->n] = ok;

@@ -31,6 +31,12 @@ UCP_EXPORT ucp_status ucp_checker_new(ucp_checker **out)
     c->timeout_ms = 5000;
     c->fetch_limit = 10u * 1024u * 1024u;
     atomic_init(&c->system_state, 0);
+    if (ucp_sigcache_new(&c->sigcache, UCP_SIGCACHE_DEFAULT_ENTRIES) != UCP_OK) {
+        pthread_mutex_destroy(lock);
+        free(lock);
+        free(c);
+        return ucp_fail_nomem();
+    }
     *out = c;
     return UCP_OK;
 }
@@ -46,6 +52,7 @@ UCP_EXPORT void ucp_checker_free(ucp_checker *c)
     ucp_crl_set_dispose(&c->crls);
     ucp_fetch_cache_dispose(&c->fetched);
     free(c->system_error);
+    ucp_sigcache_free(c->sigcache);
     pthread_mutex_destroy(c->lock);
     free(c->lock);
     free(c);

@@ -304,7 +304,23 @@ struct ucp_checker {
     unsigned timeout_ms;
     size_t fetch_limit;
     struct ucp_fetch_cache fetched; /* CRLs fetched online, shared by checks (under lock) */
+    struct ucp_sigcache *sigcache;  /* NULL: off (sigcache.c) */
 };
+
+/* ---- signature cache (sigcache.c) --------------------------------------------------------- */
+#define UCP_SIGCACHE_WAYS 8
+#define UCP_SIGCACHE_STRIPES 64
+#define UCP_SIGCACHE_ENTRY_SIZE 72
+#define UCP_SIGCACHE_DEFAULT_ENTRIES 4096u
+#define UCP_SIGCACHE_MAX_ENTRIES (1u << 22) /* 288 MiB */
+struct ucp_sigcache;
+ucp_status ucp_sigcache_new(struct ucp_sigcache **out, size_t entries); /* 0: *out = NULL (off) */
+void ucp_sigcache_free(struct ucp_sigcache *cache);
+/* Lookups that found / did not find an answer (for tests and measurements). */
+void ucp_sigcache_stats(const struct ucp_sigcache *cache, uint64_t *hits, uint64_t *misses);
+/* ucp_certificate_check_signature() through the checker's cache. Thread-safe. */
+bool ucp_checker_verify_signature(ucp_checker *checker, const ucp_certificate *cert,
+                                  const ucp_certificate *issuer);
 /* Load the system trust store once (thread-safe); returns it, or NULL when unavailable. */
 const struct ucp_pool *ucp_checker_system_pool(ucp_checker *checker);
 

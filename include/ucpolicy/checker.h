@@ -144,6 +144,29 @@ UCP_EXPORT ucp_status ucp_checker_set_network_timeout(ucp_checker *checker, unsi
 UCP_EXPORT ucp_status ucp_checker_set_fetch_limit(ucp_checker *checker, size_t bytes);
 
 /**
+ * Size the checker's signature cache (default 4096 entries; 0 turns it off).
+ *
+ * The cache remembers, per pair of certificates (keyed by the SHA-256 of both encodings), whether
+ * the signature of one verifies with the key of the other, so that checking a batch of
+ * certificates under the same intermediate verifies the intermediate's signature once, and a
+ * certificate checked against several roles is verified once. A verification's outcome depends
+ * only on the two certificates, so reports are the same with the cache on, off or of any size.
+ * When full, the least recently used pair of a set is replaced: pairs used by every check (an
+ * intermediate under its root) stay.
+ *
+ * Memory: 72 bytes per entry (reserved when the size is set, resident as it fills), plus 4 KiB.
+ * The cache is shared by concurrent ucp_checker_check() calls on the checker (striped locks; no
+ * lock is held while a signature is verified). Changing its size empties it, and like the other
+ * setters must not race with checks.
+ *
+ * @param[in] checker The checker.
+ * @param[in] entries The number of certificate pairs to remember, 0 to 4194304 (288 MiB).
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT or ::UCP_E_NO_MEMORY (the previous cache is kept).
+ * @since 1.0
+ */
+UCP_EXPORT ucp_status ucp_checker_set_signature_cache_size(ucp_checker *checker, size_t entries);
+
+/**
  * Check the leaf of @p input (with the rest of @p input as its presented chain) against a role.
  *
  * Policy violations are findings in the report, not failures: a certificate that breaks every

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The signature fast path and the checker's signature cache (sigcache.c), against the reference
+ * (gnutls_x509_crt_verify): for every ordered pair of a set of certificates made here with GnuTLS
+ * (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1 and SHA-256; a look-alike issuer with the same
+ * name; a tampered signature; a mismatched key type), ucp_certificate_check_signature() and
+ * ucp_checker_verify_signature() (cold, then cached, then from two threads) give exactly the
+ * reference's answer. Linked with the static twin of the library (internals).
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "tap.h"
+#include "ucpolicy-private.h"
+
+#define GT(x)                                                                                   \
+    do {                                                                                           \
+        int rc_ = (x);                                                                             \
+        if (rc_ < 0) {                                                                             \
+            fprintf(stderr, "%s: %s\n", #x, gnutls_strerror(rc_));                                 \
+            exit(TAP_SETUP_FAILURE);                                                                              \
+        }                                                                                          \
+    } while (0)
+
+#define MAXC 16
+static ucp_certificate *certs[MAXC];
+static const char *names[MAXC];
+static size_t ncerts;
+
+static gnutls_x509_privkey_t key(gnutls_pk_algorithm_t algo, unsigned bits)
+{
+    gnutls_x509_privkey_t k;
+    GT(gnutls_x509_privkey_init(&k));
+    GT(gnutls_x509_privkey_generate(k, algo, bits, 0));
+    return k;
+}
+
+/* Issue a certificate for @k named @dn by (@issuer, @ikey) (NULL: self-signed), and keep it.
+ * @tamper flips a bit of the signature. */
+static gnutls_x509_crt_t issue(const char *name, gnutls_x509_privkey_t k, const char *dn, gnutls_x509_crt_t issuer,
+                               gnutls_x509_privkey_t ikey, gnutls_digest_algorithm_t dig, unsigned sign_flags,
+                               bool ca, bool ids, bool tamper)
+{
+    static unsigned char serial = 1;
+    gnutls_x509_crt_t crt;
+    const char *err = NULL;
+    GT(gnutls_x509_crt_init(&crt));
+    GT(gnutls_x509_crt_set_version(crt, 3));
+    GT(gnutls_x509_crt_set_dn(crt, dn, &err));
+    GT(gnutls_x509_crt_set_key(crt, k));
+    unsigned char s[2] = {1, serial++};
+    GT(gnutls_x509_crt_set_serial(crt, s, sizeof s));
+    time_t now = time(NULL);
+    GT(gnutls_x509_crt_set_activation_time(crt, now - 3600));
+    GT(gnutls_x509_crt_set_expiration_time(crt, now + 86400));
+    GT(gnutls_x509_crt_set_basic_constraints(crt, ca, -1));
+    if (ids) {
+        unsigned char id[64];
+        size_t idlen = sizeof id;
+        GT(gnutls_x509_privkey_get_key_id(k, 0, id, &idlen));
+        GT(gnutls_x509_crt_set_subject_key_id(crt, id, idlen));
+        if (issuer) {
+            idlen = sizeof id;
+            unsigned critical;
+            if (gnutls_x509_crt_get_subject_key_id(issuer, id, &idlen, &critical) >= 0)
+                GT(gnutls_x509_crt_set_authority_key_id(crt, id, idlen));
+        }
+    }
+    gnutls_privkey_t pk;
+    GT(gnutls_privkey_init(&pk));
+    GT(gnutls_privkey_import_x509(pk, ikey ? ikey : k, 0));
+    GT(gnutls_x509_crt_privkey_sign(crt, issuer ? issuer : crt, pk, dig, sign_flags));
+    gnutls_privkey_deinit(pk);
+    gnutls_datum_t der = {NULL, 0};
+    GT(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der));
+    if (tamper)
+        der.data[der.size - 5] ^= 0x10;
+    ucp_certificate *c = NULL;
+    if (ucp_certificate_from_der(&c, der.data, der.size, name, 0) != UCP_OK) {
+        fprintf(stderr, "%s: %s\n", name, ucp_error_message(ucp_error_last()));
+        exit(TAP_SETUP_FAILURE);
+    }
+    gnutls_free(der.data);
+    certs[ncerts] = c;
+    names[ncerts] = name;
+    ncerts++;
+    return crt;
+}
+
+struct hammer {
+    ucp_checker *checker;
+    bool *expected;
+    size_t mismatches;
+};
+
+static void *hammer(void *arg)
+{
+    struct hammer *h = arg;
+    for (int round = 0; round < 20; round++)
+        for (size_t i = 0; i < ncerts; i++)
+            for (size_t j = 0; j < ncerts; j++)
+                if (i != j && ucp_checker_verify_signature(h->checker, certs[i], certs[j]) != h->expected[i * ncerts + j])
+                    h->mismatches++;
+    return NULL;
+}
+
+int main(void)
+{
+    GT(gnutls_global_init());
+    gnutls_x509_privkey_t rsa_root = key(GNUTLS_PK_RSA, 2048), rsa_inter = key(GNUTLS_PK_RSA, 2048),
+                          rsa_leaf = key(GNUTLS_PK_RSA, 2048), ec_ca = key(GNUTLS_PK_ECDSA, 256),
+                          ec_leaf = key(GNUTLS_PK_ECDSA, 256), ed_ca = key(GNUTLS_PK_EDDSA_ED25519, 256),
+                          rsa_other = key(GNUTLS_PK_RSA, 2048);
+    const char *root_dn = "CN=Test Root", *inter_dn = "CN=Test Inter", *ec_dn = "CN=Test EC CA",
+               *ed_dn = "CN=Test Ed CA";
+    gnutls_x509_crt_t root = issue("root", rsa_root, root_dn, NULL, NULL, GNUTLS_DIG_SHA256, 0, true, true, false);
+    gnutls_x509_crt_t inter =
+        issue("inter", rsa_inter, inter_dn, root, rsa_root, GNUTLS_DIG_SHA256, 0, true, true, false);
+    gnutls_x509_crt_t ec = issue("ec-ca", ec_ca, ec_dn, root, rsa_root, GNUTLS_DIG_SHA256, 0, true, true, false);
+    gnutls_x509_crt_t ed = issue("ed-ca", ed_ca, ed_dn, NULL, NULL, GNUTLS_DIG_SHA512, 0, true, true, false);
+    /* A look-alike of the intermediate: same name, another key, no key identifiers (so the names
+     * alone decide the issuer test). */
+    gnutls_x509_crt_t lookalike =
+        issue("lookalike-inter", rsa_other, inter_dn, root, rsa_root, GNUTLS_DIG_SHA256, 0, true, false, false);
+    gnutls_x509_crt_t t[8];
+    size_t nt = 0;
+    t[nt++] = issue("leaf-sha256", rsa_leaf, "CN=leaf1", inter, rsa_inter, GNUTLS_DIG_SHA256, 0, false, false, false);
+    t[nt++] = issue("leaf-sha1", rsa_leaf, "CN=leaf2", inter, rsa_inter, GNUTLS_DIG_SHA1, 0, false, false, false);
+    t[nt++] = issue("leaf-tampered", rsa_leaf, "CN=leaf3", inter, rsa_inter, GNUTLS_DIG_SHA256, 0, false, false, true);
+    t[nt++] = issue("leaf-pss", rsa_leaf, "CN=leaf4", inter, rsa_inter, GNUTLS_DIG_SHA256,
+                    GNUTLS_PRIVKEY_SIGN_FLAG_RSA_PSS, false, false, false);
+    t[nt++] = issue("leaf-ecdsa", ec_leaf, "CN=leaf5", ec, ec_ca, GNUTLS_DIG_SHA256, 0, false, true, false);
+    t[nt++] = issue("leaf-ed25519", ec_leaf, "CN=leaf6", ed, ed_ca, GNUTLS_DIG_SHA512, 0, false, true, false);
+    t[nt++] = issue("leaf-by-lookalike", rsa_leaf, "CN=leaf7", lookalike, rsa_other, GNUTLS_DIG_SHA256, 0, false,
+                    false, false);
+    t[nt++] = issue("root-tampered", rsa_root, root_dn, NULL, NULL, GNUTLS_DIG_SHA256, 0, true, true, true);
+
+    /* Every ordered pair of distinct certificates: the fast path agrees with the reference. */
+    bool *expected = calloc(ncerts * ncerts, sizeof *expected);
+    size_t pairs = 0, agree = 0, valid = 0;
+    for (size_t i = 0; i < ncerts; i++) {
+        for (size_t j = 0; j < ncerts; j++) {
+            if (i == j)
+                continue;
+            bool ref = ucp_certificate_verify_signature(certs[i], certs[j]);
+            bool fast = ucp_certificate_check_signature(certs[i], certs[j]);
+            expected[i * ncerts + j] = ref;
+            pairs++;
+            valid += ref;
+            if (ref == fast)
+                agree++;
+            else
+                printf("# %s by %s: reference %d, fast path %d\n", names[i], names[j], ref, fast);
+        }
+    }
+    CHECK(agree == pairs, "fast path = gnutls_x509_crt_verify on %zu pairs (%zu valid)", pairs, valid);
+    /* The expected valid edges are there (the set is what it claims to be). */
+    CHECK(valid >= 7, "the valid edges verify (inter, ec-ca, lookalike by root; leaves by their issuers)");
+
+    ucp_checker *checker = NULL;
+    CHECK(ucp_checker_new(&checker) == UCP_OK, "a checker (default signature cache)");
+    size_t cached = 0, warm = 0;
+    for (size_t i = 0; i < ncerts; i++)
+        for (size_t j = 0; j < ncerts; j++)
+            if (i != j)
+                cached += ucp_checker_verify_signature(checker, certs[i], certs[j]) == expected[i * ncerts + j];
+    for (size_t i = 0; i < ncerts; i++)
+        for (size_t j = 0; j < ncerts; j++)
+            if (i != j)
+                warm += ucp_checker_verify_signature(checker, certs[i], certs[j]) == expected[i * ncerts + j];
+    uint64_t hits = 0, misses = 0;
+    ucp_sigcache_stats(checker->sigcache, &hits, &misses);
+    CHECK(cached == pairs && warm == pairs, "through the cache, cold and warm: the reference's answers");
+    CHECK(misses == pairs && hits == pairs, "each pair verified once, then answered by the cache (%llu hits, %llu misses)",
+       (unsigned long long)hits, (unsigned long long)misses);
+
+    /* A tiny cache (one set of 8): constant eviction, same answers, from two threads at once. */
+    CHECK(ucp_checker_set_signature_cache_size(checker, 8) == UCP_OK, "a cache of 8 entries");
+    struct hammer h[2] = {{checker, expected, 0}, {checker, expected, 0}};
+    pthread_t th[2];
+    for (int k = 0; k < 2; k++)
+        pthread_create(&th[k], NULL, hammer, &h[k]);
+    for (int k = 0; k < 2; k++)
+        pthread_join(th[k], NULL);
+    CHECK(h[0].mismatches == 0 && h[1].mismatches == 0, "two threads through an evicting cache: no wrong answer");
+    CHECK(ucp_checker_set_signature_cache_size(checker, UCP_SIGCACHE_MAX_ENTRIES + 1u) == UCP_E_INVALID_ARGUMENT &&
+           ucp_checker_set_signature_cache_size(checker, 0) == UCP_OK && checker->sigcache == NULL &&
+           ucp_checker_set_signature_cache_size(NULL, 8) == UCP_E_INVALID_ARGUMENT,
+       "cache size: too large refused, 0 turns it off, NULL checker refused");
+
+    ucp_checker_free(checker);
+    free(expected);
+    for (size_t i = 0; i < ncerts; i++)
+        ucp_certificate_unref(certs[i]);
+    gnutls_x509_crt_t all[] = {root, inter, ec, ed, lookalike};
+    for (size_t i = 0; i < 5; i++)
+        gnutls_x509_crt_deinit(all[i]);
+    for (size_t i = 0; i < nt; i++)
+        gnutls_x509_crt_deinit(t[i]);
+    gnutls_x509_privkey_t keys[] = {rsa_root, rsa_inter, rsa_leaf, ec_ca, ec_leaf, ed_ca, rsa_other};
+    for (size_t i = 0; i < 7; i++)
+        gnutls_x509_privkey_deinit(keys[i]);
+    gnutls_global_deinit();
+    return tap_done();
+}
