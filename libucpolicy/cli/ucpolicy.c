@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,12 @@ static void usage_check(FILE *f)
             "      --same-certificate   the FILEs are the certificate and key of each server of one\n"
             "                           pool (e.g. the PFX exported on each): the first FILE's report\n"
             "                           also compares every FILE with it (same certificate, same key);\n"
-            "                           each other FILE is then checked on its own\n");
+            "                           each other FILE is then checked on its own\n"
+            "\n"
+            "Batches:\n"
+            "  -j, --jobs N             check N FILEs at a time (default 1; 0: one per CPU), sharing\n"
+            "                           trust, intermediates and verified signatures; the output is\n"
+            "                           the same as with one, in the order of the FILEs\n");
 }
 
 static void usage_probe(FILE *f)
@@ -354,14 +360,15 @@ static size_t utf8_len(const unsigned char *p)
     return n;
 }
 
-/* A JSON entry for a file that could not be read, so a JSON array keeps one entry per FILE. */
-static void json_input_error(FILE *out, const char *name, bool last, bool pretty)
+/* A JSON entry for a file that could not be read, so a JSON array keeps one entry per FILE:
+ * @code and @message are the error's (ucp_error_code / ucp_error_message). */
+static void json_input_error_of(FILE *out, const char *name, ucp_status code, const char *message, bool last,
+                                bool pretty)
 {
-    const ucp_error *e = ucp_error_last();
     /* The message is UTF-8 (the library escapes what is not); the file name comes from the
      * command line and may be in another encoding: bytes that are not UTF-8 are written \xHH,
      * as in reports. JSON-escape quotes, backslashes and control characters. */
-    const char *fields[2] = {name, e ? ucp_error_message(e) : ""};
+    const char *fields[2] = {name, message};
     char *esc[2] = {NULL, NULL};
     for (int k = 0; k < 2; k++) {
         size_t n = strlen(fields[k]);
@@ -392,9 +399,17 @@ static void json_input_error(FILE *out, const char *name, bool last, bool pretty
             "{%s%s\"schema\": \"ucpolicy-report\",%s%s\"schemaVersion\": \"%s\",%s%s\"input\": {\"name\": \"%s\"},%s"
             "%s\"result\": \"error\",%s%s\"error\": {\"code\": \"%s\", \"message\": \"%s\"}%s}%s",
             nl, ind, nl, ind, UCP_REPORT_SCHEMA_VERSION, nl, ind, esc[0], nl, ind, nl, ind,
-            ucp_strerror_name(e ? ucp_error_code(e) : UCP_E_INTERNAL), esc[1], nl, last ? "" : ",");
+            ucp_strerror_name(code), esc[1], nl, last ? "" : ",");
     free(esc[0]);
     free(esc[1]);
+}
+
+/* The same for the calling thread's last error. */
+static void json_input_error(FILE *out, const char *name, bool last, bool pretty)
+{
+    const ucp_error *e = ucp_error_last();
+    json_input_error_of(out, name, e ? ucp_error_code(e) : UCP_E_INTERNAL, e ? ucp_error_message(e) : "", last,
+                        pretty);
 }
 
 /* The options check and probe share, parsed into one place. */
@@ -405,7 +420,7 @@ enum {
     /* probe only */
     OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
     /* check only */
-    OPT_SAME,
+    OPT_SAME, OPT_JOBS,
 };
 
 #define COMMON_OPTIONS                                                                             \
@@ -620,19 +635,30 @@ fail:
     return EXIT_USAGE;
 }
 
+static bool use_color(const struct common_opts *o)
+{
+    return strcmp(o->color, "always") == 0 ||
+           (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+            !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
+}
+
+/* Render one report as the options say into @buf; false when it cannot be (the calling thread's
+ * error says why). @color: use_color(o), decided once. */
+static bool render_report(const struct common_opts *o, bool color, const ucp_report *report, ucp_buffer *buf)
+{
+    bool json = strcmp(o->format, "json") == 0;
+    ucp_status st = json ? ucp_report_to_json(report, o->compact ? UCP_RENDER_DEFAULT : UCP_RENDER_PRETTY, buf)
+                         : ucp_report_to_text(report,
+                                              (color ? UCP_RENDER_COLOR : 0) | (o->verbose ? UCP_RENDER_VERBOSE : 0),
+                                              buf);
+    return st == UCP_OK;
+}
+
 /* Print one report as the options say; false when it could not be rendered (message printed). */
 static bool print_report(const struct common_opts *o, const ucp_report *report)
 {
-    bool json = strcmp(o->format, "json") == 0;
-    bool use_color = strcmp(o->color, "always") == 0 ||
-                     (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-                      !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
     ucp_buffer buf = {NULL, 0};
-    ucp_status st = json ? ucp_report_to_json(report, o->compact ? UCP_RENDER_DEFAULT : UCP_RENDER_PRETTY, &buf)
-                         : ucp_report_to_text(report,
-                                              (use_color ? UCP_RENDER_COLOR : 0) | (o->verbose ? UCP_RENDER_VERBOSE : 0),
-                                              &buf);
-    if (st != UCP_OK) {
+    if (!render_report(o, use_color(o), report, &buf)) {
         print_error();
         return false;
     }
@@ -651,24 +677,219 @@ static int finish(int status)
     return status;
 }
 
+/* What checking one FILE gives: everything its output needs, so that a worker thread can check
+ * and render while the main thread prints the results in the order of the FILEs. */
+struct file_result {
+    bool failed;         /* reading or checking failed: error_code, error_message */
+    bool render_failed;  /* the report could not be rendered: error_message */
+    ucp_status error_code;
+    char *error_message; /* NULL: no error recorded */
+    int exit;            /* exit_for() of the report */
+    ucp_buffer out;      /* the rendered report (nothing when --quiet) */
+    bool done;           /* under the batch's lock */
+};
+
+struct check_batch {
+    const struct common_opts *o;
+    ucp_checker *checker;
+    const ucp_topology *topo;
+    char **files;
+    size_t n;
+    ucp_input **pool; /* --same-certificate: the inputs, read beforehand */
+    bool color;
+    /* parallel runs (--jobs): a window of slots, file k in slot k % window */
+    pthread_mutex_t lock;
+    pthread_cond_t done, room;
+    size_t next, emitted, window;
+    struct file_result *slots;
+};
+
+static void record_error(struct file_result *r)
+{
+    const ucp_error *e = ucp_error_last();
+    r->error_code = e ? ucp_error_code(e) : UCP_E_INTERNAL;
+    r->error_message = e ? strdup(ucp_error_message(e)) : NULL;
+}
+
+/* Check FILE number @k into @r (any thread). */
+static void check_file(const struct check_batch *b, size_t k, struct file_result *r)
+{
+    const struct common_opts *o = b->o;
+    ucp_input *in = NULL;
+    ucp_report *report = NULL;
+    ucp_status cst = b->pool ? UCP_OK : ucp_input_from_file(&in, b->files[k], password);
+    if (cst == UCP_OK)
+        cst = b->pool && k == 0
+                  ? ucp_checker_check_pool(b->checker, (const ucp_input *const *)b->pool, b->n, o->role, b->topo,
+                                           &report)
+                  : ucp_checker_check(b->checker, b->pool ? b->pool[k] : in, o->role, b->topo, &report);
+    if (cst != UCP_OK) {
+        r->failed = true;
+        record_error(r);
+    } else {
+        r->exit = exit_for(report, o->fail_on);
+        if (!o->quiet && !render_report(o, b->color, report, &r->out)) {
+            r->render_failed = true;
+            record_error(r);
+        }
+    }
+    ucp_report_free(report);
+    ucp_input_free(in);
+}
+
+/* Print the result of FILE number @k (main thread, in order) and release it; returns the new
+ * exit status. The output is what the serial loop always printed. */
+static int print_file(const struct check_batch *b, size_t k, struct file_result *r, int status)
+{
+    const struct common_opts *o = b->o;
+    bool json = strcmp(o->format, "json") == 0, several = b->n > 1, last = k == b->n - 1;
+    if (r->failed) {
+        fprintf(stderr, "%s: %s\n", prog, r->error_message ? r->error_message : "unknown error");
+        if (json && !o->quiet) {
+            json_input_error_of(stdout, b->files[k], r->error_code, r->error_message ? r->error_message : "",
+                                !several || last, !o->compact);
+            if (!(o->compact && several))
+                fputc('\n', stdout);
+        }
+        status = worst(status, EXIT_USAGE);
+    } else {
+        status = worst(status, r->exit);
+        if (r->render_failed) {
+            fprintf(stderr, "%s: %s\n", prog, r->error_message ? r->error_message : "unknown error");
+            status = worst(status, EXIT_USAGE);
+        } else if (!o->quiet) {
+            fwrite(r->out.data, 1, r->out.size, stdout);
+            if (json && several && !last)
+                fputc(',', stdout);
+            /* --compact keeps a JSON array of several reports on one line. */
+            if (json ? !(o->compact && several) : !last)
+                fputc('\n', stdout);
+        }
+    }
+    free(r->error_message);
+    ucp_buffer_dispose(&r->out);
+    memset(r, 0, sizeof *r);
+    return status;
+}
+
+static void *check_worker(void *arg)
+{
+    struct check_batch *b = arg;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        while (b->next < b->n && b->next >= b->emitted + b->window)
+            pthread_cond_wait(&b->room, &b->lock);
+        if (b->next >= b->n) {
+            pthread_mutex_unlock(&b->lock);
+            return NULL;
+        }
+        size_t k = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        struct file_result *r = &b->slots[k % b->window];
+        check_file(b, k, r);
+        pthread_mutex_lock(&b->lock);
+        r->done = true;
+        pthread_cond_broadcast(&b->done);
+        pthread_mutex_unlock(&b->lock);
+    }
+}
+
+/* Check every FILE, on @jobs threads when more than one; print in order. Returns the status. */
+static int check_files(struct check_batch *b, long jobs, int status)
+{
+    size_t threads = jobs > 1 && !b->pool ? (size_t)jobs : 1;
+    if (threads > b->n)
+        threads = b->n;
+    if (threads <= 1) {
+        for (size_t k = 0; k < b->n; k++) {
+            struct file_result r;
+            memset(&r, 0, sizeof r);
+            check_file(b, k, &r);
+            status = print_file(b, k, &r, status);
+        }
+        return status;
+    }
+    /* Workers run at most a window ahead of the printer: memory stays bounded by the window,
+     * not by the number of FILEs. */
+    b->window = threads * 32;
+    b->slots = calloc(b->window, sizeof *b->slots);
+    pthread_t *tids = calloc(threads, sizeof *tids);
+    if (!b->slots || !tids) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        exit(EXIT_USAGE);
+    }
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->done, NULL);
+    pthread_cond_init(&b->room, NULL);
+    size_t started = 0;
+    for (; started < threads; started++)
+        if (pthread_create(&tids[started], NULL, check_worker, b) != 0)
+            break;
+    if (started == 0) {
+        /* No thread could start: check here, in order. */
+        b->window = 0;
+        for (size_t k = 0; k < b->n; k++) {
+            struct file_result r;
+            memset(&r, 0, sizeof r);
+            check_file(b, k, &r);
+            status = print_file(b, k, &r, status);
+        }
+    } else {
+        for (size_t k = 0; k < b->n; k++) {
+            struct file_result *r = &b->slots[k % b->window];
+            pthread_mutex_lock(&b->lock);
+            while (!r->done)
+                pthread_cond_wait(&b->done, &b->lock);
+            pthread_mutex_unlock(&b->lock);
+            status = print_file(b, k, r, status);
+            pthread_mutex_lock(&b->lock);
+            b->emitted = k + 1;
+            pthread_cond_broadcast(&b->room);
+            pthread_mutex_unlock(&b->lock);
+        }
+    }
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tids[i], NULL);
+    pthread_cond_destroy(&b->room);
+    pthread_cond_destroy(&b->done);
+    pthread_mutex_destroy(&b->lock);
+    free(tids);
+    free(b->slots);
+    return status;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     static const struct option opts[] = {
         COMMON_OPTIONS,
         {"same-certificate", no_argument, NULL, OPT_SAME},
+        {"jobs", required_argument, NULL, 'j'},
         {NULL, 0, NULL, 0},
     };
     bool same_certificate = false;
+    long jobs = 1;
     struct common_opts o;
     common_init(&o);
     command = "check";
     optind = 1;
     int c;
-    while ((c = getopt_long(argc, argv, "r:vqh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:vqhj:", opts, NULL)) != -1) {
         if (common_option(&o, c, optarg))
             continue;
         if (c == OPT_SAME) {
             same_certificate = true;
+            continue;
+        }
+        if (c == 'j') {
+            char *end;
+            errno = 0;
+            jobs = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || jobs < 0 || jobs > 256)
+                die_usage("--jobs: '%s' is not a number of files between 0 (one per CPU) and 256", optarg);
+            if (jobs == 0) {
+                long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+                jobs = cpus > 0 ? (cpus > 256 ? 256 : cpus) : 1;
+            }
             continue;
         }
         if (c == 'h') {
@@ -697,8 +918,16 @@ static int cmd_check(int argc, char **argv)
     }
     bool json = strcmp(o.format, "json") == 0;
     bool several = argc - optind > 1;
+    struct check_batch batch;
+    memset(&batch, 0, sizeof batch);
+    batch.o = &o;
+    batch.checker = checker;
+    batch.topo = topo;
+    batch.files = argv + optind;
+    batch.n = (size_t)(argc - optind);
+    batch.color = use_color(&o);
     /* A pool check needs every file: read them all first (a file that cannot be read stops it). */
-    size_t npool = same_certificate ? (size_t)(argc - optind) : 0;
+    size_t npool = same_certificate ? batch.n : 0;
     ucp_input **pool = npool ? calloc(npool, sizeof *pool) : NULL;
     if (npool && !pool) {
         fprintf(stderr, "%s: out of memory\n", prog);
@@ -706,50 +935,16 @@ static int cmd_check(int argc, char **argv)
         goto out_pool;
     }
     for (size_t k = 0; k < npool; k++) {
-        if (ucp_input_from_file(&pool[k], argv[optind + (int)k], password) != UCP_OK) {
+        if (ucp_input_from_file(&pool[k], batch.files[k], password) != UCP_OK) {
             print_error();
             status = EXIT_USAGE;
             goto out_pool;
         }
     }
+    batch.pool = pool;
     if (json && several && !o.quiet)
         fputs(o.compact ? "[" : "[\n", stdout);
-    for (int i = optind; i < argc; i++) {
-        const char *file = argv[i];
-        bool last = i == argc - 1;
-        ucp_input *in = NULL;
-        ucp_report *report = NULL;
-        ucp_status cst = pool ? UCP_OK : ucp_input_from_file(&in, file, password);
-        if (cst == UCP_OK)
-            cst = pool && i == optind
-                      ? ucp_checker_check_pool(checker, (const ucp_input *const *)pool, npool, o.role, topo, &report)
-                      : ucp_checker_check(checker, pool ? pool[i - optind] : in, o.role, topo, &report);
-        if (cst != UCP_OK) {
-            print_error();
-            if (json && !o.quiet) {
-                json_input_error(stdout, file, !several || last, !o.compact);
-                if (!(o.compact && several))
-                    fputc('\n', stdout);
-            }
-            status = worst(status, EXIT_USAGE);
-            ucp_input_free(in);
-            continue;
-        }
-        ucp_input_free(in);
-        status = worst(status, exit_for(report, o.fail_on));
-        if (!o.quiet) {
-            if (!print_report(&o, report)) {
-                status = worst(status, EXIT_USAGE);
-            } else {
-                if (json && several && !last)
-                    fputc(',', stdout);
-                /* --compact keeps a JSON array of several reports on one line. */
-                if (json ? !(o.compact && several) : !last)
-                    fputc('\n', stdout);
-            }
-        }
-        ucp_report_free(report);
-    }
+    status = check_files(&batch, jobs, status);
     if (json && several && !o.quiet)
         fputs("]\n", stdout);
 out_pool:
