@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bench-ucpolicy: the in-process measurements of the benchmark (tests/bench/README.md), through
+ * the public API of the installed-style shared library only.
+ *
+ *   bench-ucpolicy CORPUS [--quick]
+ *
+ * CORPUS is a directory written by bench-corpus. The files are read into memory first, so that
+ * disk and page cache are not measured here (the command-line measurements of run-bench.py
+ * include them). Each measurement prints one line:
+ *
+ *   RESULT <name> <checks> <thread-cpu-seconds> <wall-seconds>
+ *
+ * and the last line is "RSS <peak resident set in KiB>". CPU time is the calling thread's
+ * (CLOCK_THREAD_CPUTIME_ID) for one-thread measurements and the process's for the threaded ones:
+ * on a shared machine it is steadier than the wall clock, which is printed too.
+ *
+ * Measurements, for the roles tls-server and frontend-default:
+ *   full     bytes -> ucp_input_from_data -> ucp_checker_check -> report freed, with full path
+ *            validation; a new checker per pass, so its signature cache starts empty, and the
+ *            intermediate's signature is verified once per pass rather than once per check
+ *   nocache  the same with the signature cache off: every signature of every path verified
+ *   check    ucp_checker_check on inputs parsed beforehand (parsing excluded)
+ *   rules    as check, with the signature cache filled by a first pass: path building and the
+ *            role's rules without any signature verification (the cache is the only switch)
+ * then "threads1"/"threads2" (full tls-server checks split over 1 and 2 threads on one checker),
+ * "san-N" (full tls-server check of one leaf with N SAN names, cache off, repeated) and "parse"
+ * (ucp_input_from_data alone).
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <ucpolicy.h>
+
+struct file {
+    char *name;
+    uint8_t *data;
+    size_t len;
+};
+
+struct corpus {
+    struct file *v;
+    size_t n;
+};
+
+static void die(const char *what)
+{
+    const ucp_error *e = ucp_error_last();
+    fprintf(stderr, "bench-ucpolicy: %s: %s\n", what, e ? ucp_error_message(e) : "failed");
+    exit(1);
+}
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    uint8_t *p = malloc((size_t)n + 1);
+    if (!p || fread(p, 1, (size_t)n, f) != (size_t)n) {
+        perror(path);
+        exit(1);
+    }
+    fclose(f);
+    *len = (size_t)n;
+    return p;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct file *)a)->name, ((const struct file *)b)->name);
+}
+
+static void load_dir(struct corpus *c, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        perror(dir);
+        exit(1);
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t l = strlen(e->d_name);
+        if (l < 5 || strcmp(e->d_name + l - 4, ".pem") != 0)
+            continue;
+        c->v = realloc(c->v, (c->n + 1) * sizeof *c->v);
+        struct file *f = &c->v[c->n++];
+        f->name = malloc(strlen(dir) + l + 2);
+        sprintf(f->name, "%s/%s", dir, e->d_name);
+        f->data = slurp(f->name, &f->len);
+    }
+    closedir(d);
+    qsort(c->v, c->n, sizeof *c->v, by_name);
+}
+
+static double now_s(clockid_t clock)
+{
+    struct timespec ts;
+    clock_gettime(clock, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void result(const char *name, size_t checks, double cpu, double wall)
+{
+    printf("RESULT %s %zu %.6f %.6f\n", name, checks, cpu, wall);
+    fflush(stdout);
+}
+
+static const char *corpus_dir;
+static ucp_topology *topology; /* the Front End facts of the corpus */
+
+static ucp_input *input_of(const char *path)
+{
+    ucp_input *in = NULL;
+    if (ucp_input_from_file(&in, path, NULL) != UCP_OK)
+        die(path);
+    return in;
+}
+
+/* A checker trusting the corpus root, with its intermediate, system trust off; @cache entries of
+ * signature cache (0: off; SIZE_MAX: the default). */
+static ucp_checker *new_checker(size_t cache)
+{
+    char path[4096];
+    ucp_checker *c = NULL;
+    if (ucp_checker_new(&c) != UCP_OK)
+        die("ucp_checker_new");
+    snprintf(path, sizeof path, "%s/root.pem", corpus_dir);
+    ucp_input *root = input_of(path);
+    snprintf(path, sizeof path, "%s/inter.pem", corpus_dir);
+    ucp_input *inter = input_of(path);
+    if (ucp_checker_add_trust(c, root) != UCP_OK || ucp_checker_add_intermediates(c, inter) != UCP_OK ||
+        ucp_checker_set_system_trust(c, UCP_SYSTEM_TRUST_OFF) != UCP_OK)
+        die("checker setup");
+    if (cache != SIZE_MAX && ucp_checker_set_signature_cache_size(c, cache) != UCP_OK)
+        die("ucp_checker_set_signature_cache_size");
+    ucp_input_free(root);
+    ucp_input_free(inter);
+    return c;
+}
+
+/* One full check of @f: parse, check, free. Exits on an API failure (never on findings). */
+static ucp_result full_check(ucp_checker *c, const struct file *f, const char *role)
+{
+    ucp_input *in = NULL;
+    ucp_report *r = NULL;
+    if (ucp_input_from_data(&in, f->data, f->len, f->name, NULL) != UCP_OK)
+        die(f->name);
+    if (ucp_checker_check(c, in, role, topology, &r) != UCP_OK)
+        die("ucp_checker_check");
+    ucp_result res = ucp_report_result(r);
+    if (ucp_report_chain_status(r) != UCP_CHAIN_VALID) {
+        fprintf(stderr, "bench-ucpolicy: %s: the path is not valid (%s): the corpus is broken\n", f->name,
+                ucp_chain_status_name(ucp_report_chain_status(r)));
+        exit(1);
+    }
+    ucp_report_free(r);
+    ucp_input_free(in);
+    return res;
+}
+
+static void measure_full(const struct corpus *leaves, const char *role, size_t cache, const char *label)
+{
+    ucp_checker *c = new_checker(cache);
+    size_t results[3] = {0};
+    double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
+    for (size_t i = 0; i < leaves->n; i++)
+        results[full_check(c, &leaves->v[i], role)]++;
+    double c1 = now_s(CLOCK_THREAD_CPUTIME_ID), w1 = now_s(CLOCK_MONOTONIC);
+    char name[128];
+    snprintf(name, sizeof name, "%s/%s", label, role);
+    result(name, leaves->n, c1 - c0, w1 - w0);
+    fprintf(stderr, "%s: %zu pass, %zu warning, %zu fail\n", name, results[UCP_RESULT_PASS],
+            results[UCP_RESULT_WARNING], results[UCP_RESULT_FAIL]);
+    ucp_checker_free(c);
+}
+
+static void measure_parsed(const struct corpus *leaves, ucp_input **inputs, const char *role, bool warm)
+{
+    /* warm: a cache large enough for every edge of the corpus, filled by an unmeasured pass. */
+    ucp_checker *c = new_checker(warm ? 2 * leaves->n + 16 : SIZE_MAX);
+    ucp_report *r = NULL;
+    if (warm) {
+        for (size_t i = 0; i < leaves->n; i++) {
+            if (ucp_checker_check(c, inputs[i], role, topology, &r) != UCP_OK)
+                die("ucp_checker_check");
+            ucp_report_free(r);
+        }
+    }
+    double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
+    for (size_t i = 0; i < leaves->n; i++) {
+        if (ucp_checker_check(c, inputs[i], role, topology, &r) != UCP_OK)
+            die("ucp_checker_check");
+        ucp_report_free(r);
+    }
+    double c1 = now_s(CLOCK_THREAD_CPUTIME_ID), w1 = now_s(CLOCK_MONOTONIC);
+    char name[128];
+    snprintf(name, sizeof name, "%s/%s", warm ? "rules" : "check", role);
+    result(name, leaves->n, c1 - c0, w1 - w0);
+    ucp_checker_free(c);
+}
+
+struct worker {
+    ucp_checker *checker;
+    const struct corpus *leaves;
+    atomic_size_t *next;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(w->next, 1);
+        if (i >= w->leaves->n)
+            return NULL;
+        full_check(w->checker, &w->leaves->v[i], "tls-server");
+    }
+}
+
+static void measure_threads(const struct corpus *leaves, int nthreads)
+{
+    ucp_checker *c = new_checker(SIZE_MAX);
+    atomic_size_t next = 0;
+    struct worker w = {c, leaves, &next};
+    pthread_t t[16];
+    double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
+    for (int i = 0; i < nthreads; i++)
+        pthread_create(&t[i], NULL, work, &w);
+    for (int i = 0; i < nthreads; i++)
+        pthread_join(t[i], NULL);
+    double c1 = now_s(CLOCK_PROCESS_CPUTIME_ID), w1 = now_s(CLOCK_MONOTONIC);
+    char name[64];
+    snprintf(name, sizeof name, "threads%d/tls-server", nthreads);
+    result(name, leaves->n, c1 - c0, w1 - w0);
+    ucp_checker_free(c);
+}
+
+static void measure_san(const struct file *f, unsigned names, double budget)
+{
+    ucp_checker *c = new_checker(0); /* every repetition verifies the signature again */
+    full_check(c, f, "tls-server");  /* warm-up */
+    size_t n = 0;
+    double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC), c1;
+    do {
+        for (int k = 0; k < 10; k++)
+            full_check(c, f, "tls-server");
+        n += 10;
+        c1 = now_s(CLOCK_THREAD_CPUTIME_ID);
+    } while (c1 - c0 < budget);
+    double w1 = now_s(CLOCK_MONOTONIC);
+    char name[64];
+    snprintf(name, sizeof name, "san-%u/tls-server", names);
+    result(name, n, c1 - c0, w1 - w0);
+    ucp_checker_free(c);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench-ucpolicy CORPUS [--quick]\n");
+        return 2;
+    }
+    corpus_dir = argv[1];
+    bool quick = argc > 2 && strcmp(argv[2], "--quick") == 0;
+    char path[4096];
+    struct corpus leaves = {NULL, 0};
+    snprintf(path, sizeof path, "%s/leaves", corpus_dir);
+    load_dir(&leaves, path);
+    if (leaves.n == 0) {
+        fprintf(stderr, "bench-ucpolicy: no leaves in %s\n", path);
+        return 1;
+    }
+    if (quick && leaves.n > 1000)
+        leaves.n = 1000;
+    if (ucp_topology_new(&topology) != UCP_OK ||
+        ucp_topology_set(topology, UCP_FACT_POOL, "pool01.contoso.com") != UCP_OK ||
+        ucp_topology_set(topology, UCP_FACT_FQDN, "fe01.contoso.com") != UCP_OK ||
+        ucp_topology_set(topology, UCP_FACT_SIP_DOMAIN, "contoso.com") != UCP_OK)
+        die("topology");
+
+    static const char *const roles[] = {"tls-server", "frontend-default"};
+    for (size_t k = 0; k < 2; k++) {
+        measure_full(&leaves, roles[k], SIZE_MAX, "full");
+        measure_full(&leaves, roles[k], 0, "nocache");
+    }
+    {
+        ucp_input **inputs = malloc(leaves.n * sizeof *inputs);
+        double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
+        for (size_t i = 0; i < leaves.n; i++)
+            if (ucp_input_from_data(&inputs[i], leaves.v[i].data, leaves.v[i].len, leaves.v[i].name, NULL) != UCP_OK)
+                die(leaves.v[i].name);
+        double c1 = now_s(CLOCK_THREAD_CPUTIME_ID), w1 = now_s(CLOCK_MONOTONIC);
+        result("parse", leaves.n, c1 - c0, w1 - w0);
+        for (size_t k = 0; k < 2; k++) {
+            measure_parsed(&leaves, inputs, roles[k], false);
+            measure_parsed(&leaves, inputs, roles[k], true);
+        }
+        for (size_t i = 0; i < leaves.n; i++)
+            ucp_input_free(inputs[i]);
+        free(inputs);
+    }
+    measure_threads(&leaves, 1);
+    measure_threads(&leaves, 2);
+
+    static const unsigned sans[] = {1, 10, 100, 1000};
+    for (size_t k = 0; k < 4; k++) {
+        struct file f;
+        snprintf(path, sizeof path, "%s/san/san-%u.pem", corpus_dir, sans[k]);
+        f.name = path;
+        f.data = slurp(path, &f.len);
+        measure_san(&f, sans[k], quick ? 0.1 : 0.5);
+        free(f.data);
+    }
+
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("RSS %ld\n", ru.ru_maxrss);
+    for (size_t i = 0; i < leaves.n; i++) {
+        free(leaves.v[i].name);
+        free(leaves.v[i].data);
+    }
+    free(leaves.v);
+    ucp_topology_free(topology);
+    return 0;
+}

@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The libucpolicy benchmark (tests/bench/README.md): one command, one report.
+
+    run-bench.py --corpus-tool BENCH-CORPUS --bench BENCH-UCPOLICY --cli UCPOLICY --corpus DIR
+                 [--repeat N] [--certtool-files N] [--oneshot-runs N] [--quick] [--json FILE]
+
+Makes (or reuses) the corpus, then measures on the same files, each measurement repeated:
+the library in-process (bench-ucpolicy), the ucpolicy command over all files in one process
+(serial and --jobs 2), `openssl verify -CAfile ROOT -untrusted INTER FILE...` in one process,
+`certtool --verify` once per file, and one-shot runs (process start included). Times are
+wall-clock and CPU (user + system, from wait4); the best run and the spread are reported,
+because the machine may be shared.
+"""
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+CORPUS_VERSION = "version 1"
+
+
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    """Run @cmd; return (exit status, wall seconds, cpu seconds, peak RSS KiB, stdout bytes)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+                            stdout=stdout, stderr=stderr)
+    out = b""
+    if stdin is not None:
+        proc.stdin.write(stdin)
+        proc.stdin.close()
+    if stdout == subprocess.PIPE:
+        out = proc.stdout.read()
+        proc.stdout.close()
+    _, status, ru = os.wait4(proc.pid, 0)  # not proc.wait(): wait4 also gives the child's rusage
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, out or b""
+
+
+def ensure_corpus(tool, corpus, leaves):
+    manifest = os.path.join(corpus, "manifest")
+    reason = None
+    try:
+        text = open(manifest, encoding="ascii").read().split("\n")
+        fields = dict(line.split(" ", 1) for line in text if " " in line)
+        if text[0] != CORPUS_VERSION:
+            reason = "an older corpus version"
+        elif int(fields["leaves"]) != leaves:
+            reason = f"{fields['leaves']} leaves, {leaves} wanted"
+        elif time.time() - int(fields["created"]) > 30 * 86400:
+            reason = "older than 30 days (leaves are valid 397 days from creation)"
+    except (OSError, KeyError, ValueError, IndexError):
+        reason = "none yet"
+    if reason is None:
+        return f"reused {corpus} (created {time.strftime('%Y-%m-%d', time.gmtime(int(fields['created'])))})"
+    shutil.rmtree(corpus, ignore_errors=True)
+    t0 = time.perf_counter()
+    subprocess.run([tool, corpus, str(leaves)], check=True)
+    return f"generated {corpus} in {time.perf_counter() - t0:.1f} s ({reason})"
+
+
+def spread(values):
+    return min(values), statistics.median(values), max(values)
+
+
+def fmt_rate(rates):
+    best = max(rates)
+    lo, med, hi = spread(rates)
+    return f"{best:>9,.0f}/s  (median {med:,.0f}, range {lo:,.0f}-{hi:,.0f})"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--corpus-tool", required=True)
+    ap.add_argument("--bench", required=True)
+    ap.add_argument("--cli", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--repeat", type=int, default=5, help="repetitions of each measurement (default 5)")
+    ap.add_argument("--certtool-files", type=int, default=200,
+                    help="files run through certtool --verify, one process each (default 200)")
+    ap.add_argument("--oneshot-runs", type=int, default=30)
+    ap.add_argument("--quick", action="store_true", help="1,000 leaves, 2 repetitions: a smoke run")
+    ap.add_argument("--json", help="also write the raw measurements here")
+    a = ap.parse_args()
+    if a.quick:
+        a.repeat, a.certtool_files, a.oneshot_runs = 2, 30, 10
+    nleaves = 1000 if a.quick else 10000
+    openssl = shutil.which("openssl")
+    certtool = shutil.which("certtool")
+
+    print("libucpolicy benchmark")
+    print("=====================")
+    load0 = os.getloadavg()
+    corpus_note = ensure_corpus(a.corpus_tool, a.corpus, nleaves)
+    root = os.path.join(a.corpus, "root.pem")
+    inter = os.path.join(a.corpus, "inter.pem")
+    leafdir = os.path.join(a.corpus, "leaves")
+    leaves = sorted(os.path.join(leafdir, f) for f in os.listdir(leafdir) if f.endswith(".pem"))
+    manifest = dict(line.split(" ", 1) for line in open(os.path.join(a.corpus, "manifest")).read().split("\n")
+                    if " " in line)
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
+               platform.machine())
+    version = subprocess.run([a.cli, "version"], capture_output=True, text=True).stdout.strip()
+    print(f"machine:  {os.cpu_count()} CPUs ({cpu}), Linux {platform.release()}")
+    print(f"load:     {load0[0]:.2f} {load0[1]:.2f} {load0[2]:.2f} at the start (1/5/15 min averages)")
+    print(f"tools:    {version}; "
+          f"{subprocess.run([openssl, 'version'], capture_output=True, text=True).stdout.strip() if openssl else 'no openssl'}; "
+          f"{subprocess.run([certtool, '--version'], capture_output=True, text=True).stdout.splitlines()[0] if certtool else 'no certtool'}")
+    print(f"corpus:   {corpus_note}")
+    print(f"          {len(leaves)} leaves ({manifest.get('ecdsa', '?')} ECDSA P-256, the rest RSA-2048) under one "
+          f"RSA-2048 intermediate and root; SAN leaves with 1, 10, 100, 1000 names")
+    print(f"repeats:  {a.repeat} of each measurement; 'best' is the fastest run, the range shows the spread")
+    print()
+    raw = {"corpus": manifest, "leaves": len(leaves), "repeat": a.repeat, "load_start": load0}
+
+    # ---- the library, in process ------------------------------------------------------------
+    lib = {}
+    rss = []
+    for _ in range(a.repeat):
+        out = subprocess.run([a.bench, a.corpus] + (["--quick"] if a.quick else []), check=True,
+                             capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            f = line.split()
+            if f[0] == "RESULT":
+                lib.setdefault(f[1], []).append((int(f[2]), float(f[3]), float(f[4])))
+            elif f[0] == "RSS":
+                rss.append(int(f[1]))
+    raw["library"] = lib
+
+    def cpu_rates(name):
+        return [n / c for n, c, w in lib[name]]
+
+    def wall_rates(name):
+        return [n / w for n, c, w in lib[name]]
+
+    print("1. Library, one thread (bench-ucpolicy; files already in memory; checks per CPU-second)")
+    print("   full = read + parse + path validation with signatures + role rules + report")
+    rows = [
+        ("full/tls-server", "full, tls-server"),
+        ("nocache/tls-server", "full, tls-server, signature cache off"),
+        ("full/frontend-default", "full, frontend-default"),
+        ("nocache/frontend-default", "full, frontend-default, cache off"),
+        ("parse", "parse only (ucp_input_from_data)"),
+        ("check/tls-server", "check only (inputs parsed), tls-server"),
+        ("check/frontend-default", "check only, frontend-default"),
+        ("rules/tls-server", "no signature verification, tls-server"),
+        ("rules/frontend-default", "no signature verification, frontend-default"),
+    ]
+    for key, label in rows:
+        print(f"   {label:<46} {fmt_rate(cpu_rates(key))}")
+    full_best = max(cpu_rates("full/tls-server"))
+    print(f"   ('no signature verification': the signature cache filled by a first pass, so path building and")
+    print(f"   the rules run without any signature check; cpu time per check {1e6 / max(cpu_rates('rules/tls-server')):.1f} us"
+          f" vs {1e6 / full_best:.1f} us full)")
+    print()
+
+    print("2. Threads: full tls-server checks on one shared checker (wall clock)")
+    t1 = max(wall_rates("threads1/tls-server"))
+    t2 = max(wall_rates("threads2/tls-server"))
+    print(f"   1 thread   {fmt_rate(wall_rates('threads1/tls-server'))}")
+    print(f"   2 threads  {fmt_rate(wall_rates('threads2/tls-server'))}")
+    print(f"   scaling 1 -> 2 threads: x{t2 / t1:.2f} (best runs)")
+    print()
+
+    print("3. SAN size: full tls-server check of one leaf, signature verified every time (cpu time per check)")
+    base = None
+    sanrows = []
+    for n in (1, 10, 100, 1000):
+        us = min(c / k * 1e6 for k, c, w in lib[f"san-{n}/tls-server"])
+        base = base or us
+        sanrows.append((n, us))
+        print(f"   {n:>5} names  {us:>9.1f} us   x{us / base:>6.2f} of 1 name")
+    marg = [(sanrows[i][1] - sanrows[0][1]) / (sanrows[i][0] - 1) for i in (2, 3)]
+    print(f"   cost per extra name: {marg[0]:.2f} us (100 names), {marg[1]:.2f} us (1000 names): "
+          f"{'linear' if marg[1] <= 1.5 * marg[0] else 'NOT linear'}")
+    san_ratio = sanrows[3][1] / sanrows[0][1]
+    print()
+
+    print(f"4. Memory: peak RSS of bench-ucpolicy {max(rss) / 1024:.1f} MiB (all {len(leaves)} leaves and "
+          f"their parsed inputs held at once)")
+    print()
+
+    # ---- command-line tools over the same files --------------------------------------------------
+    def batch(cmd, label, expect_ok=None):
+        walls, cpus, rsss = [], [], []
+        for _ in range(a.repeat):
+            status, wall, cpu_s, maxrss, out = run(cmd, stdout=subprocess.PIPE if expect_ok else subprocess.DEVNULL)
+            if expect_ok is not None:
+                good = out.count(b": OK\n")
+                if good != expect_ok:
+                    sys.exit(f"{label}: {good} of {expect_ok} files verified; the corpus is broken")
+            elif status != 0:
+                sys.exit(f"{label}: exit status {status}")
+            walls.append(wall)
+            cpus.append(cpu_s)
+            rsss.append(maxrss)
+        raw.setdefault("batch", {})[label] = {"wall": walls, "cpu": cpus, "rss": rsss}
+        n = len(leaves)
+        print(f"   {label:<44} {fmt_rate([n / w for w in walls])}  cpu {n / min(cpus):,.0f}/s  "
+              f"rss {max(rsss) / 1024:.1f} MiB")
+        return n / min(walls), n / min(cpus)
+
+    print(f"5. The same {len(leaves)} files, one process each tool (files read from disk; wall clock)")
+    facts = ["--pool", "pool01.contoso.com", "--fqdn", "fe01.contoso.com", "--sip-domain", "contoso.com"]
+    common = ["--trust", root, "--chain", inter, "-q"]
+    ucp_w, ucp_c = batch([a.cli, "check", "-r", "tls-server"] + common + leaves, "ucpolicy check tls-server")
+    ucp2_w, _ = batch([a.cli, "check", "-r", "tls-server", "--jobs", "2"] + common + leaves,
+                      "ucpolicy check tls-server --jobs 2")
+    batch([a.cli, "check", "-r", "frontend-default"] + facts + common + leaves, "ucpolicy check frontend-default")
+    batch([a.cli, "check", "-r", "frontend-default", "--jobs", "2"] + facts + common + leaves,
+          "ucpolicy check frontend-default --jobs 2")
+    batch([a.cli, "check", "-r", "tls-server", "--format", "json", "--trust", root, "--chain", inter] + leaves,
+          "ucpolicy check tls-server --format json")
+    ossl_w = ossl_c = None
+    if openssl:
+        ossl_w, ossl_c = batch([openssl, "verify", "-CAfile", root, "-untrusted", inter] + leaves,
+                               "openssl verify", expect_ok=len(leaves))
+    print()
+
+    ct_rate = None
+    if certtool:
+        sample = leaves[:: max(1, len(leaves) // a.certtool_files)][: a.certtool_files]
+        inter_pem = open(inter, "rb").read()
+        chains = [open(f, "rb").read() + inter_pem for f in sample]
+        per = []
+        for _ in range(min(a.repeat, 3)):
+            t0 = time.perf_counter()
+            for chain in chains:
+                status, *_ = run([certtool, "--verify", "--load-ca-certificate", root], stdin=chain)
+                if status != 0:
+                    sys.exit("certtool --verify failed on the corpus")
+            per.append((time.perf_counter() - t0) / len(chains))
+        ucp_loop = []
+        for _ in range(min(a.repeat, 3)):
+            t0 = time.perf_counter()
+            for f in sample:
+                run([a.cli, "check", "-r", "tls-server"] + common + [f])
+            ucp_loop.append((time.perf_counter() - t0) / len(sample))
+        ct_rate = 1 / min(per)
+        raw["certtool_loop"] = per
+        raw["ucpolicy_loop"] = ucp_loop
+        print(f"6. One process per file, {len(sample)} files (leaf + intermediate piped to certtool)")
+        print(f"   certtool --verify in a loop                  {1 / min(per):>9,.0f}/s  ({min(per) * 1000:.2f} ms per file)")
+        print(f"   ucpolicy check in a loop                     {1 / min(ucp_loop):>9,.0f}/s  ({min(ucp_loop) * 1000:.2f} ms per file)")
+        print()
+
+    print("7. One-shot: one 'ucpolicy check' of one file, process start and library load included (wall)")
+    leaf = leaves[0]
+
+    def oneshot(cmd):
+        times = []
+        for _ in range(a.oneshot_runs):
+            times.append(run(cmd)[1] * 1000)
+        lo, med, hi = spread(times)
+        return lo, med, hi, times
+
+    shots = {
+        "ucpolicy, --trust ROOT --chain INTER": [a.cli, "check", "-q", "-r", "tls-server", "--trust", root, "--chain",
+                                                 inter, leaf],
+        "ucpolicy, system trust store": [a.cli, "check", "-q", "-r", "tls-server", "--chain", inter, leaf],
+    }
+    if openssl:
+        shots["openssl verify (for comparison)"] = [openssl, "verify", "-CAfile", root, "-untrusted", inter, leaf]
+    oneshot_best = {}
+    for label, cmd in shots.items():
+        lo, med, hi, times = oneshot(cmd)
+        oneshot_best[label] = (lo, med)
+        raw.setdefault("oneshot", {})[label] = times
+        print(f"   {label:<40} best {lo:6.2f} ms, median {med:6.2f} ms, worst {hi:6.2f} ms ({a.oneshot_runs} runs)")
+    print()
+
+    load1 = os.getloadavg()
+    print(f"load:     {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} at the end")
+    print()
+    print("Ratios (best runs; > 1 means libucpolicy is faster)")
+    if ossl_w:
+        print(f"   ucpolicy check vs openssl verify, one process, wall: x{ucp_w / ossl_w:.2f}; cpu: x{ucp_c / ossl_c:.2f};"
+              f" with --jobs 2: x{ucp2_w / ossl_w:.2f}")
+        print(f"   library full check (per core) vs openssl verify (cpu): x{full_best / ossl_c:.2f}")
+    if ct_rate:
+        print(f"   library full check vs certtool --verify in a loop: x{full_best / ct_rate:.0f}; "
+              f"ucpolicy check one process vs certtool loop: x{ucp_w / ct_rate:.0f}")
+    print()
+    print("Targets")
+    results = []
+
+    def target(ok, text):
+        results.append(ok)
+        print(f"   [{'met' if ok else 'MISSED'}] {text}")
+
+    if ossl_w:
+        target(ucp_w >= ossl_w, f"full tls-server checks at least as fast as openssl verify on the same files: "
+                                f"{ucp_w:,.0f}/s vs {ossl_w:,.0f}/s (x{ucp_w / ossl_w:.2f}; aim x2)")
+    target(full_best >= 10000, f"at least 10,000 full tls-server checks per second per core: {full_best:,.0f}/s")
+    target(san_ratio < 50, f"1,000 SAN names under 50 times the cost of one: x{san_ratio:.1f}")
+    best_shot = oneshot_best["ucpolicy, --trust ROOT --chain INTER"]
+    target(best_shot[1] < 20, f"a one-shot check under 20 ms: median {best_shot[1]:.2f} ms (best {best_shot[0]:.2f})")
+    sys_shot = oneshot_best["ucpolicy, system trust store"]
+    print(f"   (with the system trust store: median {sys_shot[1]:.2f} ms, best {sys_shot[0]:.2f})")
+    raw["load_end"] = load1
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(raw, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
