@@ -75,6 +75,7 @@ static void cert_free(ucp_certificate *c)
     if (pk)
         gnutls_pubkey_deinit(pk);
     bytes_free(&c->der);
+    free(c->exts);
     free(c->subject);
     free(c->issuer);
     free(c->serial);
@@ -175,8 +176,301 @@ static bool decode_directory_string(const uint8_t *der, size_t len, struct ucp_b
     return bytes_set(out, v, (size_t)vlen);
 }
 
+/* ---- reading the DER directly -------------------------------------------------------------
+ *
+ * GnuTLS answers each getter by decoding (part of) the certificate into a libtasn1 tree and
+ * looking nodes up by name, which costs most of the parse time. The TBSCertificate (which
+ * gnutls_x509_crt_import has already decoded strictly) is walked once here instead, and the
+ * common extensions are read from their DER. Each reader takes the direct path only for the
+ * shapes it knows to be read the same way by GnuTLS (strict DER: minimal lengths, no trailing
+ * bytes, only the alternatives listed); anything else is read through GnuTLS, so the facts are
+ * those of the GnuTLS getters (tests/test-extensions.c compares both on every certificate). */
+
+struct der_tlv {
+    unsigned char cls; /* ASN1_CLASS_* bits, ASN1_CLASS_STRUCTURED included */
+    unsigned long tag;
+    size_t hdr, len;   /* header and value lengths */
+};
+
+/* One TLV at @p, within @left bytes, in DER: definite, minimal length. */
+static bool der_tlv(const uint8_t *p, size_t left, struct der_tlv *t)
+{
+    if (left < 2 || left > INT32_MAX)
+        return false;
+    int taglen, lenlen;
+    if (asn1_get_tag_der(p, (int)left, &t->cls, &taglen, &t->tag) != ASN1_SUCCESS)
+        return false;
+    long l = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
+    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > left)
+        return false;
+    /* Minimal length encoding: short form below 128, no leading zero octet in the long form. */
+    if (lenlen > 1 && (l < 128 || p[taglen + 1] == 0))
+        return false;
+    t->hdr = (size_t)taglen + (size_t)lenlen;
+    t->len = (size_t)l;
+    return true;
+}
+
+#define UNIV_CONS (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED)
+#define CTX_CONS (ASN1_CLASS_CONTEXT_SPECIFIC | ASN1_CLASS_STRUCTURED)
+
+static bool is(const struct der_tlv *t, unsigned char cls, unsigned long tag)
+{
+    return t->cls == cls && t->tag == tag;
+}
+
+/* A well-formed OBJECT IDENTIFIER value (what a strict decoder accepts). */
+static bool oid_ok(const uint8_t *v, size_t n)
+{
+    if (n == 0 || (v[n - 1] & 0x80))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] == 0x80 && (i == 0 || !(v[i - 1] & 0x80)))
+            return false; /* a sub-identifier with a leading 0x80 octet */
+    return true;
+}
+
+/* Dotted text to DER content (for lookups); false when it does not fit or is not an OID. */
+static bool oid_der(const char *dotted, uint8_t *out, size_t cap, size_t *len)
+{
+    unsigned long arcs[64];
+    size_t n = 0;
+    const char *p = dotted;
+    while (*p && n < 64) {
+        char *end;
+        arcs[n++] = strtoul(p, &end, 10);
+        if (end == p || (*end && *end != '.'))
+            return false;
+        p = *end ? end + 1 : end;
+    }
+    if (n < 2 || arcs[0] > 2)
+        return false;
+    size_t o = 0;
+    for (size_t i = 1; i < n; i++) {
+        unsigned long v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
+        uint8_t tmp[10];
+        size_t k = 0;
+        do {
+            tmp[k++] = (uint8_t)(v & 0x7f);
+            v >>= 7;
+        } while (v && k < sizeof tmp);
+        if (v || o + k > cap)
+            return false;
+        for (size_t j = k; j > 0; j--)
+            out[o++] = (uint8_t)(tmp[j - 1] | (j > 1 ? 0x80 : 0));
+    }
+    *len = o;
+    return true;
+}
+
+/* Walk TBSCertificate: the public key span and the extension list. */
+static void index_tbs(ucp_certificate *c)
+{
+    if (!c->tbs_len)
+        return;
+    const uint8_t *base = c->der.data;
+    struct der_tlv t;
+    size_t off = c->tbs_off, end = c->tbs_off + c->tbs_len;
+    if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return;
+    off += t.hdr;
+    /* version [0] EXPLICIT (optional), serialNumber, signature, issuer, validity, subject */
+    if (!der_tlv(base + off, end - off, &t))
+        return;
+    if (is(&t, CTX_CONS, 0)) {
+        off += t.hdr + t.len;
+        if (!der_tlv(base + off, end - off, &t))
+            return;
+    }
+    if (!is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER))
+        return;
+    off += t.hdr + t.len;
+    for (int i = 0; i < 4; i++) { /* signature, issuer, validity, subject */
+        if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE))
+            return;
+        off += t.hdr + t.len;
+    }
+    if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return;
+    size_t spki_off = off, spki_len = t.hdr + t.len;
+    off += spki_len;
+    struct ucp_ext_ref *exts = NULL;
+    size_t n = 0, cap = 0;
+    while (off < end) {
+        if (!der_tlv(base + off, end - off, &t))
+            goto bad;
+        if ((t.cls & ASN1_CLASS_CONTEXT_SPECIFIC) && (t.tag == 1 || t.tag == 2)) {
+            off += t.hdr + t.len; /* issuerUniqueID, subjectUniqueID */
+            continue;
+        }
+        if (!is(&t, CTX_CONS, 3) || off + t.hdr + t.len != end)
+            goto bad;
+        off += t.hdr;
+        if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) ||
+            off + t.hdr + t.len != end)
+            goto bad;
+        off += t.hdr;
+        while (off < end) {
+            struct der_tlv e, f;
+            if (!der_tlv(base + off, end - off, &e) || !is(&e, UNIV_CONS, ASN1_TAG_SEQUENCE))
+                goto bad;
+            size_t p = off + e.hdr, eend = off + e.hdr + e.len;
+            if (!der_tlv(base + p, eend - p, &f) || !is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
+                !oid_ok(base + p + f.hdr, f.len))
+                goto bad;
+            struct ucp_ext_ref r = {(uint32_t)(p + f.hdr), (uint32_t)f.len, 0, 0, false};
+            p += f.hdr + f.len;
+            if (!der_tlv(base + p, eend - p, &f))
+                goto bad;
+            if (is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BOOLEAN)) {
+                if (f.len != 1)
+                    goto bad;
+                r.critical = base[p + f.hdr] != 0;
+                p += f.hdr + f.len;
+                if (!der_tlv(base + p, eend - p, &f))
+                    goto bad;
+            }
+            if (!is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) || p + f.hdr + f.len != eend)
+                goto bad;
+            r.val_off = (uint32_t)(p + f.hdr);
+            r.val_len = (uint32_t)f.len;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 12;
+                struct ucp_ext_ref *v = realloc(exts, cap * sizeof *v);
+                if (!v)
+                    goto bad;
+                exts = v;
+            }
+            exts[n++] = r;
+            off = eend;
+        }
+    }
+    if (off != end)
+        goto bad;
+    c->spki_off = spki_off;
+    c->spki_len = spki_len;
+    c->exts = exts;
+    c->nexts = n;
+    c->indexed = true;
+    return;
+bad:
+    free(exts);
+}
+
+/* The @nth extension with the OID @der (DER content), or NULL. */
+static const struct ucp_ext_ref *find_ext(const ucp_certificate *c, const uint8_t *der, size_t len, unsigned nth)
+{
+    for (size_t i = 0; i < c->nexts; i++) {
+        const struct ucp_ext_ref *e = &c->exts[i];
+        if (e->oid_len == len && memcmp(c->der.data + e->oid_off, der, len) == 0 && nth-- == 0)
+            return e;
+    }
+    return NULL;
+}
+
+int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
+                                  gnutls_datum_t *out, unsigned *critical)
+{
+    uint8_t der[64];
+    size_t len;
+    if (!c->indexed || !oid_der(oid, der, sizeof der, &len))
+        return gnutls_x509_crt_get_extension_by_oid2(c->crt, oid, nth, out, critical);
+    const struct ucp_ext_ref *e = find_ext(c, der, len, nth);
+    if (!e)
+        return GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
+    out->data = gnutls_malloc(e->val_len ? e->val_len : 1);
+    if (!out->data)
+        return GNUTLS_E_MEMORY_ERROR;
+    memcpy(out->data, c->der.data + e->val_off, e->val_len);
+    out->size = e->val_len;
+    if (critical)
+        *critical = e->critical;
+    return 0;
+}
+
+/* The value of the only extension @oid_der, for the direct readers: NULL when absent, and
+ * *ambiguous when it appears more than once or the index is missing (read through GnuTLS). */
+static const uint8_t *ext_value(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, size_t *len,
+                                bool *critical, bool *ambiguous)
+{
+    *ambiguous = !c->indexed;
+    if (!c->indexed)
+        return NULL;
+    const struct ucp_ext_ref *e = find_ext(c, oid, oidlen, 0);
+    if (!e)
+        return NULL;
+    *len = e->val_len;
+    *critical = e->critical;
+    return c->der.data + e->val_off;
+}
+
+static ucp_status add_cn(ucp_certificate *c, const uint8_t *tlv, size_t len, const char *source)
+{
+    struct ucp_bytes value = {0};
+    if (!decode_directory_string(tlv, len, &value))
+        return ucp_fail(UCP_E_CORRUPT, source, "the subject common name is not a valid string");
+    struct ucp_bytes *raws = realloc(c->cn_raw, (c->ncns + 1) * sizeof *raws);
+    if (raws)
+        c->cn_raw = raws;
+    char **disp = realloc(c->cns, (c->ncns + 1) * sizeof *disp);
+    if (disp)
+        c->cns = disp;
+    char *d = ucp_display_bytes(value.data, value.len);
+    if (!raws || !disp || !d) {
+        free(d);
+        bytes_free(&value);
+        return ucp_fail_nomem();
+    }
+    c->cn_raw[c->ncns] = value;
+    c->cns[c->ncns] = d;
+    c->ncns++;
+    return UCP_OK;
+}
+
+/* The subject's CN values in order, from its DER (Name ::= SEQUENCE OF SET OF
+ * AttributeTypeAndValue), which gnutls_x509_crt_import decoded strictly: each value as
+ * gnutls_x509_crt_get_dn_by_oid(crt, CN, i, raw) gives it (the value's TLV). */
+static bool cns_direct(ucp_certificate *c, const char *source, ucp_status *st)
+{
+    static const uint8_t cn[] = {0x55, 0x04, 0x03};
+    const uint8_t *p = c->raw_subject.data;
+    size_t left = c->raw_subject.len;
+    struct der_tlv t, set, atv, f;
+    if (!c->indexed || !der_tlv(p, left, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != left)
+        return false;
+    /* First pass: the shape is what we expect; second: the values (no partial result). */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t off = t.hdr;
+        while (off < left) {
+            if (!der_tlv(p + off, left - off, &set) || !is(&set, UNIV_CONS, ASN1_TAG_SET))
+                return false;
+            size_t a = off + set.hdr, send = off + set.hdr + set.len;
+            while (a < send) {
+                if (!der_tlv(p + a, send - a, &atv) || !is(&atv, UNIV_CONS, ASN1_TAG_SEQUENCE))
+                    return false;
+                size_t q = a + atv.hdr, aend = a + atv.hdr + atv.len;
+                if (!der_tlv(p + q, aend - q, &f) || !is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID))
+                    return false;
+                bool is_cn = f.len == sizeof cn && memcmp(p + q + f.hdr, cn, sizeof cn) == 0;
+                q += f.hdr + f.len;
+                if (!der_tlv(p + q, aend - q, &f) || q + f.hdr + f.len != aend)
+                    return false;
+                if (pass == 1 && is_cn && (*st = add_cn(c, p + q, f.hdr + f.len, source)) != UCP_OK)
+                    return true;
+                a = aend;
+            }
+            off = send;
+        }
+    }
+    *st = UCP_OK;
+    return true;
+}
+
 static ucp_status extract_cns(ucp_certificate *c, const char *source)
 {
+    ucp_status st;
+    if (cns_direct(c, source, &st))
+        return st;
     for (unsigned idx = 0;; idx++) {
         size_t size = 0;
         int ret = gnutls_x509_crt_get_dn_by_oid(c->crt, OID_CN, idx, 1, NULL, &size);
@@ -233,7 +527,7 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
 {
     gnutls_datum_t ext = {NULL, 0};
     unsigned critical = 0;
-    int ret = gnutls_x509_crt_get_extension_by_oid2(c->crt, OID_SAN, 0, &ext, &critical);
+    int ret = ucp_certificate_get_extension(c, OID_SAN, 0, &ext, &critical);
     if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
         return UCP_OK;
     if (ret < 0)
@@ -339,7 +633,7 @@ static ucp_status extract_ekus(ucp_certificate *c, const char *source)
 {
     gnutls_datum_t ext = {NULL, 0};
     unsigned critical = 0;
-    int ret = gnutls_x509_crt_get_extension_by_oid2(c->crt, "2.5.29.37", 0, &ext, &critical);
+    int ret = ucp_certificate_get_extension(c, "2.5.29.37", 0, &ext, &critical);
     if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
         return UCP_OK;
     if (ret < 0)
@@ -383,11 +677,67 @@ out:
 
 /* CRL distribution points: the extension decoded once, then read by position (what
  * gnutls_x509_crt_get_crl_dist_points(crt, seq) does, decoding the extension for every seq). */
+/* The common shape, read directly: every DistributionPoint a distributionPoint [0] holding a
+ * non-empty fullName [0] of URIs, perhaps reasons [1], nothing else. gnutls_x509_ext_import_crl_dist_points
+ * then lists the URIs in order. Returns false for any other shape (read through GnuTLS). */
+static bool crl_urls_direct(ucp_certificate *c, ucp_status *st)
+{
+    static const uint8_t oid[] = {0x55, 0x1d, 0x1f};
+    size_t len = 0;
+    bool critical, ambiguous;
+    const uint8_t *v = ext_value(c, oid, sizeof oid, &len, &critical, &ambiguous);
+    *st = UCP_OK;
+    if (ambiguous)
+        return false;
+    if (!v)
+        return true;
+    struct der_tlv t, dp, dpn, full, gn;
+    if (!der_tlv(v, len, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != len || t.len == 0)
+        return false;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t off = t.hdr, n = 0;
+        while (off < len) {
+            if (!der_tlv(v + off, len - off, &dp) || !is(&dp, UNIV_CONS, ASN1_TAG_SEQUENCE))
+                return false;
+            size_t q = off + dp.hdr, dend = off + dp.hdr + dp.len;
+            if (!der_tlv(v + q, dend - q, &dpn) || !is(&dpn, CTX_CONS, 0))
+                return false;
+            size_t r = q + dpn.hdr, nend = q + dpn.hdr + dpn.len;
+            if (!der_tlv(v + r, nend - r, &full) || !is(&full, CTX_CONS, 0) || r + full.hdr + full.len != nend ||
+                full.len == 0)
+                return false;
+            size_t g = r + full.hdr;
+            while (g < nend) {
+                if (!der_tlv(v + g, nend - g, &gn) || !is(&gn, ASN1_CLASS_CONTEXT_SPECIFIC, 6))
+                    return false;
+                if (pass == 1 && n < 64 &&
+                    !push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes(v + g + gn.hdr, gn.len))) {
+                    *st = ucp_fail_nomem();
+                    return true;
+                }
+                n++;
+                g += gn.hdr + gn.len;
+            }
+            q = nend;
+            if (q < dend) { /* reasons [1] ReasonFlags: a non-empty BIT STRING */
+                if (!der_tlv(v + q, dend - q, &gn) || !is(&gn, ASN1_CLASS_CONTEXT_SPECIFIC, 1) || gn.len == 0 ||
+                    q + gn.hdr + gn.len != dend)
+                    return false;
+            }
+            off = dend;
+        }
+    }
+    return true;
+}
+
 static ucp_status extract_crl_urls(ucp_certificate *c)
 {
+    ucp_status direct;
+    if (crl_urls_direct(c, &direct))
+        return direct;
     gnutls_datum_t ext = {NULL, 0};
     unsigned critical = 0;
-    if (gnutls_x509_crt_get_extension_by_oid2(c->crt, "2.5.29.31", 0, &ext, &critical) < 0)
+    if (ucp_certificate_get_extension(c, "2.5.29.31", 0, &ext, &critical) < 0)
         return UCP_OK;
     gnutls_x509_crl_dist_points_t cdp = NULL;
     ucp_status st = UCP_OK;
@@ -450,11 +800,69 @@ static ucp_status extract_aia_legacy(ucp_certificate *c)
     return UCP_OK;
 }
 
+/* The common shape, read directly: a non-critical AIA whose every AccessDescription has a URI
+ * location. Returns false for any other shape (read through GnuTLS). */
+static bool aia_direct(ucp_certificate *c, ucp_status *st)
+{
+    static const uint8_t oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};
+    static const uint8_t ocsp[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01};
+    static const uint8_t ca_issuers[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02};
+    size_t len = 0;
+    bool critical = false, ambiguous;
+    const uint8_t *v = ext_value(c, oid, sizeof oid, &len, &critical, &ambiguous);
+    *st = UCP_OK;
+    if (ambiguous)
+        return false;
+    if (!v)
+        return true;
+    if (critical)
+        return false;
+    struct der_tlv t, ad, m, loc;
+    if (!der_tlv(v, len, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != len || t.len == 0)
+        return false;
+    for (int pass = 0; pass < 2; pass++) {
+        size_t off = t.hdr, pos = 0;
+        for (; off < len; pos++) {
+            if (!der_tlv(v + off, len - off, &ad) || !is(&ad, UNIV_CONS, ASN1_TAG_SEQUENCE))
+                return false;
+            size_t q = off + ad.hdr, aend = off + ad.hdr + ad.len;
+            if (!der_tlv(v + q, aend - q, &m) || !is(&m, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
+                !oid_ok(v + q + m.hdr, m.len))
+                return false;
+            const uint8_t *method = v + q + m.hdr;
+            size_t mlen = m.len;
+            q += m.hdr + m.len;
+            if (!der_tlv(v + q, aend - q, &loc) || !is(&loc, ASN1_CLASS_CONTEXT_SPECIFIC, 6) ||
+                q + loc.hdr + loc.len != aend)
+                return false;
+            char ***urls = NULL;
+            size_t *n = NULL;
+            if (mlen == sizeof ocsp && memcmp(method, ocsp, mlen) == 0) {
+                urls = &c->ocsp_urls;
+                n = &c->nocsp_urls;
+            } else if (mlen == sizeof ca_issuers && memcmp(method, ca_issuers, mlen) == 0) {
+                urls = &c->ca_issuers_urls;
+                n = &c->nca_issuers_urls;
+            }
+            /* The per-position reader looked at the first 64 positions. */
+            if (pass == 1 && urls && pos < 64 && !push_str(urls, n, ucp_display_bytes(v + q + loc.hdr, loc.len))) {
+                *st = ucp_fail_nomem();
+                return true;
+            }
+            off = aend;
+        }
+    }
+    return true;
+}
+
 static ucp_status extract_aia(ucp_certificate *c)
 {
+    ucp_status direct;
+    if (aia_direct(c, &direct))
+        return direct;
     gnutls_datum_t ext = {NULL, 0};
     unsigned critical = 0;
-    if (gnutls_x509_crt_get_extension_by_oid2(c->crt, "1.3.6.1.5.5.7.1.1", 0, &ext, &critical) < 0)
+    if (ucp_certificate_get_extension(c, "1.3.6.1.5.5.7.1.1", 0, &ext, &critical) < 0)
         return UCP_OK;
     if (critical || ext.size == 0) {
         /* GnuTLS refuses a critical AIA extension (GNUTLS_E_CONSTRAINT_ERROR): no URL. */
@@ -483,7 +891,7 @@ static ucp_status extract_aia(ucp_certificate *c)
                 v = &c->ca_issuers_urls;
                 n = &c->nca_issuers_urls;
             }
-            if (v && *n < 64 && !push_str(v, n, ucp_display_bytes(san.data, san.size)))
+            if (v && seq < 64 && !push_str(v, n, ucp_display_bytes(san.data, san.size)))
                 st = ucp_fail_nomem();
         }
         /* Did the one-pass decoder see every entry? The per-entry reader says where the list ends. */
@@ -527,6 +935,43 @@ static const char *curve_name(gnutls_ecc_curve_t curve)
     }
 }
 
+/* The RSA public exponent from the SubjectPublicKeyInfo's DER (RSAPublicKey ::= SEQUENCE
+ * { modulus, publicExponent }), without leading zero bytes, as gnutls_x509_crt_get_pk_rsa_raw
+ * gives it once they are dropped; false for any unexpected shape (read through GnuTLS). */
+static bool rsa_exponent_direct(ucp_certificate *c)
+{
+    if (!c->indexed)
+        return false;
+    const uint8_t *p = c->der.data + c->spki_off;
+    size_t left = c->spki_len;
+    struct der_tlv t, alg, bits, seq, n, e;
+    if (!der_tlv(p, left, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != left)
+        return false;
+    size_t off = t.hdr;
+    if (!der_tlv(p + off, left - off, &alg) || !is(&alg, UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return false;
+    off += alg.hdr + alg.len;
+    if (!der_tlv(p + off, left - off, &bits) || !is(&bits, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) ||
+        off + bits.hdr + bits.len != left || bits.len < 2 || p[off + bits.hdr] != 0)
+        return false;
+    p += off + bits.hdr + 1;
+    left = bits.len - 1;
+    if (!der_tlv(p, left, &seq) || !is(&seq, UNIV_CONS, ASN1_TAG_SEQUENCE) || seq.hdr + seq.len != left)
+        return false;
+    off = seq.hdr;
+    if (!der_tlv(p + off, left - off, &n) || !is(&n, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER))
+        return false;
+    off += n.hdr + n.len;
+    if (!der_tlv(p + off, left - off, &e) || !is(&e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
+        off + e.hdr + e.len != left || e.len == 0 || (p[off + e.hdr] & 0x80))
+        return false;
+    const uint8_t *v = p + off + e.hdr;
+    size_t vl = e.len, skip = 0;
+    while (skip + 1 < vl && v[skip] == 0)
+        skip++;
+    return bytes_set(&c->rsa_e, v + skip, vl - skip);
+}
+
 static void extract_key(ucp_certificate *c)
 {
     unsigned bits = 0;
@@ -536,6 +981,8 @@ static void extract_key(ucp_certificate *c)
     switch (pk) {
     case GNUTLS_PK_RSA: {
         c->key_algorithm = "RSA";
+        if (rsa_exponent_direct(c))
+            break;
         gnutls_datum_t m = {NULL, 0}, e = {NULL, 0};
         if (gnutls_x509_crt_get_pk_rsa_raw(c->crt, &m, &e) == 0) {
             /* Drop leading zero bytes of the exponent. */
@@ -666,6 +1113,68 @@ static void find_spans(ucp_certificate *c)
     c->sig_len = vlen - 1;
 }
 
+/* The subject and authority key identifiers, as gnutls_x509_crt_get_subject_key_id and
+ * gnutls_x509_crt_get_authority_key_id (keyIdentifier only) give them into a 64-byte buffer:
+ * read directly for the plain shapes (an OCTET STRING; a SEQUENCE holding only [0]), through
+ * GnuTLS otherwise. False when out of memory. */
+static bool key_ids(ucp_certificate *c)
+{
+    static const uint8_t ski_oid[] = {0x55, 0x1d, 0x0e}, aki_oid[] = {0x55, 0x1d, 0x23};
+    unsigned char buf[64];
+    size_t size, len = 0;
+    bool critical, ambiguous;
+    struct der_tlv t, k;
+    const uint8_t *v = ext_value(c, ski_oid, sizeof ski_oid, &len, &critical, &ambiguous);
+    if (!ambiguous && (!v || (der_tlv(v, len, &t) && is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) &&
+                              t.hdr + t.len == len && t.len > 0))) {
+        if (v && t.len <= sizeof buf && !bytes_set(&c->ski, v + t.hdr, t.len))
+            return false;
+    } else {
+        unsigned crit = 0;
+        size = sizeof buf;
+        if (gnutls_x509_crt_get_subject_key_id(c->crt, buf, &size, &crit) >= 0 && !bytes_set(&c->ski, buf, size))
+            return false;
+    }
+    v = ext_value(c, aki_oid, sizeof aki_oid, &len, &critical, &ambiguous);
+    bool direct = !ambiguous;
+    if (direct && v) {
+        /* AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... } */
+        direct = der_tlv(v, len, &t) && is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) && t.hdr + t.len == len &&
+                 (t.len == 0 || (der_tlv(v + t.hdr, t.len, &k) && is(&k, ASN1_CLASS_CONTEXT_SPECIFIC, 0) &&
+                                 k.hdr + k.len == t.len));
+        if (direct && t.len && k.len && k.len <= sizeof buf && !bytes_set(&c->aki, v + t.hdr + k.hdr, k.len))
+            return false;
+    }
+    if (!direct) {
+        unsigned crit = 0;
+        size = sizeof buf;
+        if (gnutls_x509_crt_get_authority_key_id(c->crt, buf, &size, &crit) >= 0 && !bytes_set(&c->aki, buf, size))
+            return false;
+    }
+    return true;
+}
+
+const uint8_t *ucp_certificate_key_id(const ucp_certificate *cert)
+{
+    ucp_certificate *c = (ucp_certificate *)cert;
+    int state = atomic_load_explicit(&c->key_id_state, memory_order_acquire);
+    if (state == 2)
+        return c->key_id;
+    int expected = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->key_id_state, &expected, 1, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        size_t size = sizeof c->key_id;
+        if (gnutls_x509_crt_get_key_id(c->crt, GNUTLS_KEYID_USE_SHA256, c->key_id, &size) < 0)
+            memset(c->key_id, 0, sizeof c->key_id);
+        atomic_store_explicit(&c->key_id_state, 2, memory_order_release);
+        return c->key_id;
+    }
+    /* Another thread is computing it (a few microseconds). */
+    while (atomic_load_explicit(&c->key_id_state, memory_order_acquire) != 2)
+        ;
+    return c->key_id;
+}
+
 /* Reject extensions a certificate may carry only once (RFC 5280 4.2): a second copy would let
  * two parsers see two different certificates. */
 static ucp_status check_duplicate_extensions(ucp_certificate *c, const char *source)
@@ -673,6 +1182,15 @@ static ucp_status check_duplicate_extensions(ucp_certificate *c, const char *sou
     static const char *const once[] = {"2.5.29.17", "2.5.29.37", "2.5.29.15", "2.5.29.19",
                                         "2.5.29.31", "2.5.29.30", "1.3.6.1.5.5.7.1.1"};
     unsigned seen[UCP_ARRAY_SIZE(once)] = {0};
+    if (c->indexed) {
+        for (size_t k = 0; k < UCP_ARRAY_SIZE(once); k++) {
+            uint8_t der[16];
+            size_t len;
+            if (oid_der(once[k], der, sizeof der, &len) && find_ext(c, der, len, 1))
+                return ucp_fail(UCP_E_CORRUPT, source, "the certificate has the extension %s twice", once[k]);
+        }
+        return UCP_OK;
+    }
     for (unsigned i = 0; i < 4096; i++) {
         char oid[128];
         size_t size = sizeof oid;
@@ -690,8 +1208,8 @@ static ucp_status check_duplicate_extensions(ucp_certificate *c, const char *sou
     return UCP_OK;
 }
 
-ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
-                                    const char *source, size_t index)
+static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t len, const char *source,
+                            size_t index, bool reference)
 {
     *out = NULL;
     char where[600];
@@ -724,6 +1242,8 @@ ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, s
     }
     c->version = gnutls_x509_crt_get_version(c->crt);
     find_spans(c);
+    if (!reference)
+        index_tbs(c);
     if ((st = check_duplicate_extensions(c, where)) != UCP_OK)
         goto fail;
     c->subject = dn_text(c->crt, false);
@@ -746,17 +1266,7 @@ ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, s
             c->sha1 = hex_upper(buf, 20);
         if (gnutls_hash_fast(GNUTLS_DIG_SHA256, c->der.data, c->der.len, c->sha256_raw) >= 0)
             c->sha256 = hex_upper(c->sha256_raw, 32);
-        size = sizeof c->key_id;
-        if (gnutls_x509_crt_get_key_id(c->crt, GNUTLS_KEYID_USE_SHA256, c->key_id, &size) < 0)
-            memset(c->key_id, 0, sizeof c->key_id);
-        unsigned critical = 0;
-        size = sizeof buf;
-        if (gnutls_x509_crt_get_subject_key_id(c->crt, buf, &size, &critical) >= 0)
-            bytes_set(&c->ski, buf, size);
-        size = sizeof buf;
-        if (gnutls_x509_crt_get_authority_key_id(c->crt, buf, &size, &critical) >= 0)
-            bytes_set(&c->aki, buf, size);
-        if (!c->serial || !c->sha1 || !c->sha256) {
+        if (!key_ids(c) || !c->serial || !c->sha1 || !c->sha256) {
             st = ucp_fail_nomem();
             goto fail;
         }
@@ -806,6 +1316,18 @@ fail:
     return st;
 }
 
+ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
+                                    const char *source, size_t index)
+{
+    return parse_der(out, der, len, source, index, false);
+}
+
+ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
+                                              const char *source, size_t index)
+{
+    return parse_der(out, der, len, source, index, true);
+}
+
 ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert)
 {
     if (cert)
@@ -834,7 +1356,7 @@ bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate
 {
     return a->raw_subject.len == b->raw_subject.len &&
            memcmp(a->raw_subject.data, b->raw_subject.data, a->raw_subject.len) == 0 &&
-           memcmp(a->key_id, b->key_id, sizeof a->key_id) == 0;
+           (a == b || memcmp(ucp_certificate_key_id(a), ucp_certificate_key_id(b), 32) == 0);
 }
 
 bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificate *issuer)

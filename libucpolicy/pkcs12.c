@@ -630,7 +630,7 @@ ucp_status ucp_pkcs12_key_facts(struct ucp_key_facts **out, const struct ucp_p12
         readable[nk] = key_id_of(b, password, ids[nk]);
         if (!first)
             first = b;
-        if (!chosen && leaf && readable[nk] && memcmp(ids[nk], leaf->key_id, 32) == 0) {
+        if (!chosen && leaf && readable[nk] && memcmp(ids[nk], ucp_certificate_key_id(leaf), 32) == 0) {
             chosen = b;
             chosen_k = nk;
         }

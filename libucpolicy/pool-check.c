@@ -31,7 +31,7 @@ static const uint8_t *deployed_key(const ucp_input *in)
     const struct ucp_key_facts *k = in->key_facts;
     if (k && k->present && k->key_id_set)
         return k->key_id;
-    return in->certs[0]->key_id;
+    return ucp_certificate_key_id(in->certs[0]);
 }
 
 ucp_status ucp_pool_compare_build(struct ucp_pool_compare **out, const ucp_input *const *inputs,

@@ -141,13 +141,13 @@ static ucp_status find_extension(ucp_certificate *c, const char *oid, const char
 {
     *found = false;
     unsigned critical = 0;
-    int ret = gnutls_x509_crt_get_extension_by_oid2(c->crt, oid, 0, ext, &critical);
+    int ret = ucp_certificate_get_extension(c, oid, 0, ext, &critical);
     if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
         return UCP_OK;
     if (ret < 0)
         return problem(c, oid, what, gnutls_strerror(ret)) ? UCP_OK : ucp_fail_nomem();
     gnutls_datum_t second = {NULL, 0};
-    if (gnutls_x509_crt_get_extension_by_oid2(c->crt, oid, 1, &second, &critical) >= 0) {
+    if (ucp_certificate_get_extension(c, oid, 1, &second, &critical) >= 0) {
         gnutls_free(second.data);
         gnutls_free(ext->data);
         ext->data = NULL;

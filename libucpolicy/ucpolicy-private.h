@@ -190,12 +190,24 @@ struct ucp_certificate {
     struct ucp_bytes raw_issuer;
     struct ucp_bytes ski;
     struct ucp_bytes aki;
-    uint8_t key_id[32]; /* SHA-256 of the SubjectPublicKeyInfo */
+    uint8_t key_id[32]; /* SHA-256 of the SubjectPublicKeyInfo: read with ucp_certificate_key_id() */
     /* Where the signed part and the signature value lie in der (0 lengths: not found), and the
      * public key, imported the first time this certificate verifies another (signature fast
      * path; see ucp_certificate_check_signature). */
     size_t tbs_off, tbs_len, sig_off, sig_len;
     _Atomic(void *) pubkey; /* gnutls_pubkey_t, or NULL */
+    /* The TBSCertificate walked once at parse time (index_tbs): where the subject and the
+     * public key lie and each extension's OID, criticality and value, as offsets into der.
+     * indexed is false when the walk met anything unexpected: every reader then asks GnuTLS. */
+    bool indexed;
+    size_t spki_off, spki_len;
+    struct ucp_ext_ref {
+        uint32_t oid_off, oid_len, val_off, val_len;
+        bool critical;
+    } *exts;
+    size_t nexts;
+    /* key_id is computed on first use (ucp_certificate_key_id): 0 not yet, 1 being computed, 2 set */
+    _Atomic int key_id_state;
     bool self_issued;   /* subject == issuer */
     bool self_signed;   /* self-issued and verified with its own key */
     /* Microsoft certificate template extensions (templates.c) */
@@ -209,6 +221,16 @@ struct ucp_certificate {
 /* Parse one DER certificate; @source names the input for messages. */
 ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
                                     const char *source, size_t index);
+/* As ucp_certificate_from_der(), reading every fact through GnuTLS's getters rather than the
+ * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
+ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
+                                              const char *source, size_t index);
+/* gnutls_x509_crt_get_extension_by_oid2() from the certificate's index (the same answer). */
+int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
+                                  gnutls_datum_t *out, unsigned *critical);
+/* SHA-256 of the public key as GnuTLS computes it (GNUTLS_KEYID_USE_SHA256; zeros if it cannot),
+ * computed on first use: most leaves never need it. Thread-safe. */
+const uint8_t *ucp_certificate_key_id(const ucp_certificate *c);
 ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
 bool ucp_certificate_same(const ucp_certificate *a, const ucp_certificate *b);
 /* Same subject and public key (the anchor test of path building). */
