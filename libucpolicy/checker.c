@@ -184,20 +184,20 @@ static void load_system(ucp_checker *c)
     gnutls_x509_trust_list_iter_t iter = NULL;
     gnutls_x509_crt_t crt;
     while (gnutls_x509_trust_list_iter_get_ca(tl, &iter, &crt) >= 0) {
-        gnutls_datum_t der = {NULL, 0};
-        if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) >= 0) {
-            ucp_certificate *uc = NULL;
-            if (ucp_certificate_from_der(&uc, der.data, der.size, "system trust store", 0) == UCP_OK) {
-                ucp_pool_add(&c->system, uc);
-                ucp_certificate_unref(uc);
-            }
-            gnutls_free(der.data);
-        }
+        /* Kept as DER, parsed when a lookup reaches its subject (pool.c): a check parses the
+         * roots its paths meet, not the ~140 of a distribution's store. */
+        gnutls_datum_t der = {NULL, 0}, dn = {NULL, 0};
+        if (gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) >= 0 &&
+            gnutls_x509_crt_get_raw_dn(crt, &dn) >= 0)
+            ucp_pool_add_lazy(&c->system, der.data, der.size, dn.data, dn.size);
+        gnutls_free(der.data);
+        gnutls_free(dn.data);
         gnutls_x509_crt_deinit(crt);
     }
     gnutls_x509_trust_list_iter_deinit(iter);
     gnutls_x509_trust_list_deinit(tl, 1);
-    /* Certificates of the store that did not parse are skipped: they cannot anchor anything. */
+    /* Certificates of the store that do not parse are skipped when met: they cannot anchor
+     * anything. */
     ucp_error_clear();
     atomic_store(&c->system_state, 1);
 }

@@ -3,6 +3,10 @@
  * A set of certificates indexed by raw subject DN, for issuer lookups during path building.
  * Lookups cost O(matching subjects), so a bundle of 10,000 certificates does not make every
  * lookup scan 10,000 entries.
+ *
+ * Entries added with ucp_pool_add_lazy() hold only the DER and the raw subject until a lookup
+ * matches their subject; the certificate is then parsed once and kept. The system trust store
+ * is loaded this way: a check parses the roots its paths reach, not the whole store.
  */
 #include "config.h"
 
@@ -28,8 +32,14 @@ void ucp_pool_init(struct ucp_pool *pool)
 
 void ucp_pool_dispose(struct ucp_pool *pool)
 {
-    for (size_t i = 0; i < pool->n; i++)
-        ucp_certificate_unref(pool->entries[i].cert);
+    for (size_t i = 0; i < pool->n; i++) {
+        struct ucp_pool_entry *e = &pool->entries[i];
+        ucp_certificate_unref(atomic_load(&e->cert));
+        if (e->der.data) { /* lazy: owns its DER and subject */
+            free(e->der.data);
+            free(e->subject.data);
+        }
+    }
     free(pool->entries);
     free(pool->buckets);
     ucp_pool_init(pool);
@@ -58,38 +68,123 @@ static bool same_dn(const struct ucp_bytes *a, const struct ucp_bytes *b)
     return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
-ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert)
+/* The entry's DER: its own (lazy) or its certificate's. */
+static const struct ucp_bytes *entry_der(const struct ucp_pool_entry *e)
 {
-    uint32_t h = fnv1a(cert->raw_subject.data, cert->raw_subject.len);
-    if (pool->nbuckets) {
-        for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next)
-            if (ucp_certificate_same(pool->entries[i].cert, cert))
-                return UCP_OK; /* already there */
+    return e->der.data ? &e->der : &atomic_load(&((struct ucp_pool_entry *)e)->cert)->der;
+}
+
+static bool contains_der(const struct ucp_pool *pool, uint32_t h, const uint8_t *der, size_t len)
+{
+    if (!pool->nbuckets)
+        return false;
+    for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next) {
+        const struct ucp_bytes *d = entry_der(&pool->entries[i]);
+        if (pool->entries[i].hash == h && d->len == len && memcmp(d->data, der, len) == 0)
+            return true;
     }
+    return false;
+}
+
+/* Append an entry (filled by the caller after a true return). */
+static struct ucp_pool_entry *append(struct ucp_pool *pool, uint32_t h)
+{
     if (pool->n == pool->cap) {
         size_t cap = pool->cap ? pool->cap * 2 : 16;
         struct ucp_pool_entry *e = realloc(pool->entries, cap * sizeof *e);
         if (!e)
-            return ucp_fail_nomem();
+            return NULL;
         pool->entries = e;
         pool->cap = cap;
     }
-    pool->entries[pool->n].cert = ucp_certificate_mut_ref(cert);
-    pool->entries[pool->n].hash = h;
-    pool->entries[pool->n].next = SIZE_MAX;
+    struct ucp_pool_entry *e = &pool->entries[pool->n];
+    memset(e, 0, sizeof *e);
+    e->hash = h;
+    e->next = SIZE_MAX;
+    return e;
+}
+
+/* Link the last entry into its bucket (growing the table as needed); false when out of memory
+ * (the entry is then removed by the caller). */
+static bool link_last(struct ucp_pool *pool)
+{
     pool->n++;
-    if (pool->n > pool->nbuckets) {
-        if (!rehash(pool, pool->nbuckets ? pool->nbuckets * 4 : 64)) {
-            pool->n--;
-            ucp_certificate_unref(cert);
-            return ucp_fail_nomem();
-        }
-    } else {
-        size_t k = h % pool->nbuckets;
-        pool->entries[pool->n - 1].next = pool->buckets[k];
-        pool->buckets[k] = pool->n - 1;
+    if (pool->n > pool->nbuckets)
+        return rehash(pool, pool->nbuckets ? pool->nbuckets * 4 : 64);
+    size_t k = pool->entries[pool->n - 1].hash % pool->nbuckets;
+    pool->entries[pool->n - 1].next = pool->buckets[k];
+    pool->buckets[k] = pool->n - 1;
+    return true;
+}
+
+ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert)
+{
+    uint32_t h = fnv1a(cert->raw_subject.data, cert->raw_subject.len);
+    if (contains_der(pool, h, cert->der.data, cert->der.len))
+        return UCP_OK; /* already there */
+    struct ucp_pool_entry *e = append(pool, h);
+    if (!e)
+        return ucp_fail_nomem();
+    atomic_init(&e->cert, ucp_certificate_mut_ref(cert));
+    e->subject = cert->raw_subject;
+    if (!link_last(pool)) {
+        pool->n--;
+        ucp_certificate_unref(cert);
+        return ucp_fail_nomem();
     }
     return UCP_OK;
+}
+
+ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t len, const uint8_t *subject,
+                             size_t subject_len)
+{
+    uint32_t h = fnv1a(subject, subject_len);
+    if (contains_der(pool, h, der, len))
+        return UCP_OK;
+    struct ucp_pool_entry *e = append(pool, h);
+    if (!e)
+        return ucp_fail_nomem();
+    e->der.data = malloc(len ? len : 1);
+    e->subject.data = malloc(subject_len ? subject_len : 1);
+    if (!e->der.data || !e->subject.data) {
+        free(e->der.data);
+        free(e->subject.data);
+        return ucp_fail_nomem();
+    }
+    memcpy(e->der.data, der, len);
+    e->der.len = len;
+    memcpy(e->subject.data, subject, subject_len);
+    e->subject.len = subject_len;
+    if (!link_last(pool)) {
+        pool->n--;
+        free(e->der.data);
+        free(e->subject.data);
+        return ucp_fail_nomem();
+    }
+    return UCP_OK;
+}
+
+/* The entry's certificate, parsed now if it is a lazy entry seen for the first time; NULL when
+ * it does not parse (a certificate of the system store that cannot anchor anything). */
+static ucp_certificate *materialize(const struct ucp_pool_entry *ce)
+{
+    struct ucp_pool_entry *e = (struct ucp_pool_entry *)ce;
+    ucp_certificate *c = atomic_load_explicit(&e->cert, memory_order_acquire);
+    if (c || atomic_load_explicit(&e->failed, memory_order_relaxed))
+        return c;
+    ucp_certificate *parsed = NULL;
+    if (ucp_certificate_from_der(&parsed, e->der.data, e->der.len, "system trust store", 0) != UCP_OK) {
+        ucp_error_clear(); /* skipped, as when the store was loaded eagerly */
+        atomic_store(&e->failed, 1);
+        return NULL;
+    }
+    ucp_certificate *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&e->cert, &expected, parsed, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        ucp_certificate_unref(parsed); /* another thread published it first */
+        return expected;
+    }
+    return parsed;
 }
 
 void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *raw_dn,
@@ -103,7 +198,10 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
     size_t idx[UCP_MAX_CANDIDATES];
     size_t n = 0;
     for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next) {
-        if (pool->entries[i].hash == h && same_dn(&pool->entries[i].cert->raw_subject, raw_dn)) {
+        /* A lazy entry is parsed here, so that one that does not parse takes no candidate slot
+         * (as when the store was parsed on loading). */
+        if (pool->entries[i].hash == h && same_dn(&pool->entries[i].subject, raw_dn) &&
+            materialize(&pool->entries[i])) {
             if (n < UCP_MAX_CANDIDATES)
                 idx[n++] = i;
             else {
@@ -114,7 +212,7 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
         }
     }
     while (n > 0)
-        if (!fn(pool->entries[idx[--n]].cert, data))
+        if (!fn(atomic_load(&pool->entries[idx[--n]].cert), data))
             return;
 }
 
@@ -123,8 +221,12 @@ bool ucp_pool_contains_entity(const struct ucp_pool *pool, const ucp_certificate
     if (!pool->nbuckets)
         return false;
     uint32_t h = fnv1a(cert->raw_subject.data, cert->raw_subject.len);
-    for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next)
-        if (pool->entries[i].hash == h && ucp_certificate_same_entity(pool->entries[i].cert, cert))
+    for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next) {
+        if (pool->entries[i].hash != h || !same_dn(&pool->entries[i].subject, &cert->raw_subject))
+            continue;
+        ucp_certificate *c = materialize(&pool->entries[i]);
+        if (c && ucp_certificate_same_entity(c, cert))
             return true;
+    }
     return false;
 }

@@ -268,9 +268,14 @@ ucp_status ucp_topology_copy(ucp_topology **out, const ucp_topology *src);
 
 /* ---- certificate pools (pool.c) ----------------------------------------------------------- */
 struct ucp_pool_entry {
-    ucp_certificate *cert;
-    uint32_t hash; /* of the raw subject */
-    size_t next;   /* bucket chain, SIZE_MAX ends */
+    /* The certificate; for a lazy entry (ucp_pool_add_lazy) NULL until a lookup needs it, then
+     * parsed from der once (published with a compare-and-swap: lookups may run concurrently). */
+    _Atomic(ucp_certificate *) cert;
+    _Atomic int failed;         /* lazy: the DER did not parse; the entry is skipped */
+    struct ucp_bytes der;       /* lazy: the DER (owned), else empty */
+    struct ucp_bytes subject;   /* the raw subject (lazy: owned copy; else the certificate's) */
+    uint32_t hash;              /* of the raw subject */
+    size_t next;                /* bucket chain, SIZE_MAX ends */
 };
 struct ucp_pool {
     struct ucp_pool_entry *entries;
@@ -282,6 +287,11 @@ struct ucp_pool {
 void ucp_pool_init(struct ucp_pool *pool);
 void ucp_pool_dispose(struct ucp_pool *pool);
 ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert); /* takes a reference; skips duplicates */
+/* Add a certificate by its DER and raw subject, parsed only when a lookup matches its subject
+ * (the system trust store: a one-shot check parses the root it needs, not all of them). Copies
+ * both; skips duplicates. */
+ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t len, const uint8_t *subject,
+                             size_t subject_len);
 /* Call @fn for each certificate whose subject equals @raw_dn (raw DER); stop when it returns false. */
 void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *raw_dn,
                            bool (*fn)(ucp_certificate *cert, void *data), void *data);
