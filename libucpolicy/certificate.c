@@ -69,8 +69,9 @@ static void cert_free(ucp_certificate *c)
 {
     if (!c)
         return;
-    if (c->crt)
-        gnutls_x509_crt_deinit(c->crt);
+    gnutls_x509_crt_t crt = atomic_load(&c->crt);
+    if (crt)
+        gnutls_x509_crt_deinit(crt);
     gnutls_pubkey_t pk = atomic_load(&c->pubkey);
     if (pk)
         gnutls_pubkey_deinit(pk);
@@ -374,7 +375,7 @@ int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, uns
     uint8_t der[64];
     size_t len;
     if (!c->indexed || !oid_der(oid, der, sizeof der, &len))
-        return gnutls_x509_crt_get_extension_by_oid2(c->crt, oid, nth, out, critical);
+        return gnutls_x509_crt_get_extension_by_oid2(ucp_certificate_crt(c), oid, nth, out, critical);
     const struct ucp_ext_ref *e = find_ext(c, der, len, nth);
     if (!e)
         return GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
@@ -386,6 +387,15 @@ int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, uns
     if (critical)
         *critical = e->critical;
     return 0;
+}
+
+int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid)
+{
+    uint8_t der[64];
+    size_t len;
+    if (!c->indexed || !oid_der(oid, der, sizeof der, &len))
+        return -1;
+    return find_ext(c, der, len, 0) != NULL;
 }
 
 /* The value of the only extension @oid_der, for the direct readers: NULL when absent, and
@@ -1154,6 +1164,29 @@ static bool key_ids(ucp_certificate *c)
     return true;
 }
 
+gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *cert)
+{
+    ucp_certificate *c = (ucp_certificate *)cert;
+    gnutls_x509_crt_t crt = atomic_load_explicit(&c->crt, memory_order_acquire);
+    if (crt)
+        return crt;
+    gnutls_datum_t d = {c->der.data, (unsigned)c->der.len};
+    if (gnutls_x509_crt_init(&crt) < 0)
+        return NULL;
+    if (gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER) < 0) {
+        /* It decoded when the certificate was parsed: only memory can be missing now. */
+        gnutls_x509_crt_deinit(crt);
+        return NULL;
+    }
+    gnutls_x509_crt_t expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&c->crt, &expected, crt, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        gnutls_x509_crt_deinit(crt);
+        crt = expected;
+    }
+    return crt;
+}
+
 const uint8_t *ucp_certificate_key_id(const ucp_certificate *cert)
 {
     ucp_certificate *c = (ucp_certificate *)cert;
@@ -1164,7 +1197,8 @@ const uint8_t *ucp_certificate_key_id(const ucp_certificate *cert)
     if (atomic_compare_exchange_strong_explicit(&c->key_id_state, &expected, 1, memory_order_acq_rel,
                                                 memory_order_acquire)) {
         size_t size = sizeof c->key_id;
-        if (gnutls_x509_crt_get_key_id(c->crt, GNUTLS_KEYID_USE_SHA256, c->key_id, &size) < 0)
+        gnutls_x509_crt_t crt = ucp_certificate_crt(c);
+        if (!crt || gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, c->key_id, &size) < 0)
             memset(c->key_id, 0, sizeof c->key_id);
         atomic_store_explicit(&c->key_id_state, 2, memory_order_release);
         return c->key_id;
@@ -1224,7 +1258,9 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     atomic_init(&c->refs, 1);
     c->pathlen = -1;
     ucp_status st = UCP_OK;
-    int ret = gnutls_x509_crt_init(&c->crt);
+    gnutls_x509_crt_t crt = NULL;
+    int ret = gnutls_x509_crt_init(&crt);
+    atomic_init(&c->crt, crt);
     if (ret < 0) {
         st = ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, where, "%s", gnutls_strerror(ret));
         goto fail;
@@ -1234,7 +1270,7 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
         goto fail;
     }
     gnutls_datum_t d = {c->der.data, (unsigned)len};
-    ret = gnutls_x509_crt_import(c->crt, &d, GNUTLS_X509_FMT_DER);
+    ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
     if (ret < 0) {
         st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, where,
                              "not a valid X.509 certificate: %s", gnutls_strerror(ret));
@@ -1309,6 +1345,11 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
                      memcmp(c->raw_subject.data, c->raw_issuer.data, c->raw_subject.len) == 0;
     if (c->self_issued)
         c->self_signed = ucp_certificate_verify_signature(c, c);
+    if (c->indexed) {
+        /* Every fact is read: free GnuTLS's tree until someone needs it (ucp_certificate_crt). */
+        atomic_store(&c->crt, NULL);
+        gnutls_x509_crt_deinit(crt);
+    }
     *out = c;
     return UCP_OK;
 fail:
@@ -1379,8 +1420,10 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
                            GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS | GNUTLS_VERIFY_ALLOW_BROKEN |
                            GNUTLS_VERIFY_ALLOW_ANY_X509_V1_CA_CRT;
     unsigned status = 0;
-    gnutls_x509_crt_t ca = issuer->crt;
-    int ret = gnutls_x509_crt_verify(cert->crt, &ca, 1, flags, &status);
+    gnutls_x509_crt_t ca = ucp_certificate_crt(issuer), crt = ucp_certificate_crt(cert);
+    if (!ca || !crt)
+        return false;
+    int ret = gnutls_x509_crt_verify(crt, &ca, 1, flags, &status);
     return ret == 0 && status == 0;
 }
 
@@ -1394,7 +1437,8 @@ static gnutls_pubkey_t cert_pubkey(const ucp_certificate *c)
         return pk;
     if (gnutls_pubkey_init(&pk) < 0)
         return NULL;
-    if (gnutls_pubkey_import_x509(pk, c->crt, 0) < 0) {
+    gnutls_x509_crt_t crt = ucp_certificate_crt(c);
+    if (!crt || gnutls_pubkey_import_x509(pk, crt, 0) < 0) {
         gnutls_pubkey_deinit(pk);
         return NULL;
     }

@@ -330,12 +330,16 @@ static bool dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *bas
  * violation (malloc'd) or NULL. */
 static char *name_constraint_violation(const ucp_certificate *ca, const ucp_certificate *cert)
 {
+    /* Most CAs have no name constraints: the certificate's index says so without GnuTLS. */
+    if (ucp_certificate_has_extension(ca, "2.5.29.30") == 0)
+        return NULL;
+    gnutls_x509_crt_t ca_crt = ucp_certificate_crt(ca), crt = ucp_certificate_crt(cert);
     gnutls_x509_name_constraints_t nc = NULL;
-    if (gnutls_x509_name_constraints_init(&nc) < 0)
+    if (!ca_crt || !crt || gnutls_x509_name_constraints_init(&nc) < 0)
         return NULL;
     unsigned critical = 0;
     char *why = NULL;
-    if (gnutls_x509_crt_get_name_constraints(ca->crt, nc, 0, &critical) < 0)
+    if (gnutls_x509_crt_get_name_constraints(ca_crt, nc, 0, &critical) < 0)
         goto out;
     static const struct {
         unsigned type;
@@ -346,7 +350,7 @@ static char *name_constraint_violation(const ucp_certificate *ca, const ucp_cert
         {GNUTLS_SAN_IPADDRESS, "an IP address"},
     };
     for (size_t k = 0; k < UCP_ARRAY_SIZE(kinds); k++) {
-        if (!gnutls_x509_name_constraints_check_crt(nc, kinds[k].type, cert->crt)) {
+        if (!gnutls_x509_name_constraints_check_crt(nc, kinds[k].type, crt)) {
             why = ucp_asprintf("%s of the certificate is outside the permitted or inside the excluded names",
                                kinds[k].what);
             goto out;

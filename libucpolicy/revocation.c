@@ -286,7 +286,7 @@ static bool crl_lists(const struct ucp_crl *crl, const ucp_certificate *cert, in
 {
     unsigned char buf[64];
     size_t size = sizeof buf;
-    if (gnutls_x509_crt_get_serial(cert->crt, buf, &size) < 0)
+    if (gnutls_x509_crt_get_serial(ucp_certificate_crt(cert), buf, &size) < 0)
         return false;
     const uint8_t *p = buf;
     strip_zeros(&p, &size);
@@ -303,7 +303,9 @@ static bool crl_signed_by(const struct ucp_crl *crl, const ucp_certificate *issu
         memcmp(crl->raw_issuer.data, issuer->raw_subject.data, crl->raw_issuer.len) != 0)
         return false;
     unsigned verify = 0;
-    gnutls_x509_crt_t ca = issuer->crt;
+    gnutls_x509_crt_t ca = ucp_certificate_crt(issuer);
+    if (!ca)
+        return false;
     int ret = gnutls_x509_crl_verify(crl->crl, &ca, 1,
                                      GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
                                          GNUTLS_VERIFY_ALLOW_BROKEN | GNUTLS_VERIFY_DISABLE_CA_SIGN,
@@ -407,7 +409,7 @@ static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, c
     gnutls_datum_t der = {NULL, 0};
     struct ucp_bytes body = {NULL, 0};
     bool answered = false;
-    if (gnutls_ocsp_req_init(&req) < 0 || gnutls_ocsp_req_add_cert(req, GNUTLS_DIG_SHA1, issuer->crt, cert->crt) < 0 ||
+    if (gnutls_ocsp_req_init(&req) < 0 || gnutls_ocsp_req_add_cert(req, GNUTLS_DIG_SHA1, ucp_certificate_crt(issuer), ucp_certificate_crt(cert)) < 0 ||
         gnutls_ocsp_req_export(req, &der) < 0) {
         *error = ucp_strdup("cannot build the OCSP request");
         goto out;
@@ -426,11 +428,11 @@ static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, c
         goto out;
     }
     unsigned verify = 0;
-    if (gnutls_ocsp_resp_verify_direct(resp, issuer->crt, &verify, 0) < 0 || verify != 0) {
+    if (gnutls_ocsp_resp_verify_direct(resp, ucp_certificate_crt(issuer), &verify, 0) < 0 || verify != 0) {
         *error = ucp_strdup("the OCSP response's signature does not verify with the issuer's key");
         goto out;
     }
-    if (gnutls_ocsp_resp_check_crt(resp, 0, cert->crt) < 0) {
+    if (gnutls_ocsp_resp_check_crt(resp, 0, ucp_certificate_crt(cert)) < 0) {
         *error = ucp_strdup("the OCSP response is for another certificate");
         goto out;
     }

@@ -144,7 +144,10 @@ struct ucp_san {
 
 struct ucp_certificate {
     atomic_int refs;
-    gnutls_x509_crt_t crt;
+    /* GnuTLS's decoded certificate: ~25 KiB of libtasn1 nodes. Parsing reads every fact from it,
+     * then frees it (when the DER index was built); whoever needs it later (name constraints,
+     * revocation, the reference signature check) gets it back from ucp_certificate_crt(). */
+    _Atomic(gnutls_x509_crt_t) crt;
     struct ucp_bytes der;
     char *subject;
     char *issuer;
@@ -228,6 +231,11 @@ ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8
 /* gnutls_x509_crt_get_extension_by_oid2() from the certificate's index (the same answer). */
 int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
                                   gnutls_datum_t *out, unsigned *critical);
+/* Does @c carry an extension @oid? 1 yes, 0 no, -1 unknown (no index: ask GnuTLS). */
+int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid);
+/* GnuTLS's decoded certificate, decoded again from der if parsing freed it (published with a
+ * compare-and-swap; kept until the certificate is freed). NULL when out of memory. */
+gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *c);
 /* SHA-256 of the public key as GnuTLS computes it (GNUTLS_KEYID_USE_SHA256; zeros if it cannot),
  * computed on first use: most leaves never need it. Thread-safe. */
 const uint8_t *ucp_certificate_key_id(const ucp_certificate *c);
