@@ -69,7 +69,7 @@ static void cert_free(ucp_certificate *c)
 {
     if (!c)
         return;
-    gnutls_x509_crt_t crt = atomic_load(&c->crt);
+    gnutls_x509_crt_t crt = atomic_load(&c->tree);
     if (crt)
         gnutls_x509_crt_deinit(crt);
     gnutls_pubkey_t pk = atomic_load(&c->pubkey);
@@ -483,7 +483,7 @@ static ucp_status extract_cns(ucp_certificate *c, const char *source)
         return st;
     for (unsigned idx = 0;; idx++) {
         size_t size = 0;
-        int ret = gnutls_x509_crt_get_dn_by_oid(c->crt, OID_CN, idx, 1, NULL, &size);
+        int ret = gnutls_x509_crt_get_dn_by_oid(c->tree, OID_CN, idx, 1, NULL, &size);
         if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
             return UCP_OK;
         if (ret != GNUTLS_E_SHORT_MEMORY_BUFFER)
@@ -492,7 +492,7 @@ static ucp_status extract_cns(ucp_certificate *c, const char *source)
         uint8_t *buf = malloc(size + 1);
         if (!buf)
             return ucp_fail_nomem();
-        ret = gnutls_x509_crt_get_dn_by_oid(c->crt, OID_CN, idx, 1, buf, &size);
+        ret = gnutls_x509_crt_get_dn_by_oid(c->tree, OID_CN, idx, 1, buf, &size);
         struct ucp_bytes value = {0};
         bool ok = ret >= 0 && decode_directory_string(buf, size, &value);
         free(buf);
@@ -794,7 +794,7 @@ static ucp_status extract_aia_legacy(ucp_certificate *c)
         for (unsigned seq = 0; seq < 64; seq++) {
             gnutls_datum_t d = {NULL, 0};
             unsigned critical = 0;
-            int ret = gnutls_x509_crt_get_authority_info_access(c->crt, seq, kinds[k].what, &d, &critical);
+            int ret = gnutls_x509_crt_get_authority_info_access(c->tree, seq, kinds[k].what, &d, &critical);
             if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
                 break;
             if (ret < 0)
@@ -908,7 +908,7 @@ static ucp_status extract_aia(ucp_certificate *c)
         gnutls_datum_t d = {NULL, 0};
         unsigned crit = 0;
         fallback = st == UCP_OK && gnutls_x509_crt_get_authority_info_access(
-                                       c->crt, seq, GNUTLS_IA_ACCESSMETHOD_OID, &d, &crit) !=
+                                       c->tree, seq, GNUTLS_IA_ACCESSMETHOD_OID, &d, &crit) !=
                                        GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
         gnutls_free(d.data);
     }
@@ -985,7 +985,7 @@ static bool rsa_exponent_direct(ucp_certificate *c)
 static void extract_key(ucp_certificate *c)
 {
     unsigned bits = 0;
-    int pk = gnutls_x509_crt_get_pk_algorithm(c->crt, &bits);
+    int pk = gnutls_x509_crt_get_pk_algorithm(c->tree, &bits);
     c->pk_algo = pk;
     c->bits = bits;
     switch (pk) {
@@ -994,7 +994,7 @@ static void extract_key(ucp_certificate *c)
         if (rsa_exponent_direct(c))
             break;
         gnutls_datum_t m = {NULL, 0}, e = {NULL, 0};
-        if (gnutls_x509_crt_get_pk_rsa_raw(c->crt, &m, &e) == 0) {
+        if (gnutls_x509_crt_get_pk_rsa_raw(c->tree, &m, &e) == 0) {
             /* Drop leading zero bytes of the exponent. */
             size_t off = 0;
             while (off + 1 < e.size && e.data[off] == 0)
@@ -1010,7 +1010,7 @@ static void extract_key(ucp_certificate *c)
         c->key_algorithm = "ECDSA";
         gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
         gnutls_datum_t x = {NULL, 0}, y = {NULL, 0};
-        if (gnutls_x509_crt_get_pk_ecc_raw(c->crt, &curve, &x, &y) == 0)
+        if (gnutls_x509_crt_get_pk_ecc_raw(c->tree, &curve, &x, &y) == 0)
             c->curve = curve_name(curve);
         else
             c->curve = "unknown curve";
@@ -1027,7 +1027,7 @@ static void extract_key(ucp_certificate *c)
 
 static ucp_status extract_signature(ucp_certificate *c)
 {
-    int sign = gnutls_x509_crt_get_signature_algorithm(c->crt);
+    int sign = gnutls_x509_crt_get_signature_algorithm(c->tree);
     c->sign_algo = sign > 0 ? sign : GNUTLS_SIGN_UNKNOWN;
     if (sign > 0) {
         c->sign_hash = gnutls_sign_get_hash_algorithm(sign);
@@ -1037,7 +1037,7 @@ static ucp_status extract_signature(ucp_certificate *c)
     } else {
         char oid[128];
         size_t size = sizeof oid;
-        if (gnutls_x509_crt_get_signature_oid(c->crt, oid, &size) >= 0) {
+        if (gnutls_x509_crt_get_signature_oid(c->tree, oid, &size) >= 0) {
             c->signature_name = ucp_strdup(oid);
             /* GnuTLS 3.7 no longer knows MD2/MD5-with-RSA by name in every build: map the OIDs. */
             bool md5 = strcmp(oid, "1.2.840.113549.1.1.4") == 0;
@@ -1142,7 +1142,7 @@ static bool key_ids(ucp_certificate *c)
     } else {
         unsigned crit = 0;
         size = sizeof buf;
-        if (gnutls_x509_crt_get_subject_key_id(c->crt, buf, &size, &crit) >= 0 && !bytes_set(&c->ski, buf, size))
+        if (gnutls_x509_crt_get_subject_key_id(c->tree, buf, &size, &crit) >= 0 && !bytes_set(&c->ski, buf, size))
             return false;
     }
     v = ext_value(c, aki_oid, sizeof aki_oid, &len, &critical, &ambiguous);
@@ -1158,7 +1158,7 @@ static bool key_ids(ucp_certificate *c)
     if (!direct) {
         unsigned crit = 0;
         size = sizeof buf;
-        if (gnutls_x509_crt_get_authority_key_id(c->crt, buf, &size, &crit) >= 0 && !bytes_set(&c->aki, buf, size))
+        if (gnutls_x509_crt_get_authority_key_id(c->tree, buf, &size, &crit) >= 0 && !bytes_set(&c->aki, buf, size))
             return false;
     }
     return true;
@@ -1167,7 +1167,7 @@ static bool key_ids(ucp_certificate *c)
 gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *cert)
 {
     ucp_certificate *c = (ucp_certificate *)cert;
-    gnutls_x509_crt_t crt = atomic_load_explicit(&c->crt, memory_order_acquire);
+    gnutls_x509_crt_t crt = atomic_load_explicit(&c->tree, memory_order_acquire);
     if (crt)
         return crt;
     gnutls_datum_t d = {c->der.data, (unsigned)c->der.len};
@@ -1179,7 +1179,7 @@ gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *cert)
         return NULL;
     }
     gnutls_x509_crt_t expected = NULL;
-    if (!atomic_compare_exchange_strong_explicit(&c->crt, &expected, crt, memory_order_acq_rel,
+    if (!atomic_compare_exchange_strong_explicit(&c->tree, &expected, crt, memory_order_acq_rel,
                                                  memory_order_acquire)) {
         gnutls_x509_crt_deinit(crt);
         crt = expected;
@@ -1229,7 +1229,7 @@ static ucp_status check_duplicate_extensions(ucp_certificate *c, const char *sou
         char oid[128];
         size_t size = sizeof oid;
         unsigned critical = 0;
-        int ret = gnutls_x509_crt_get_extension_info(c->crt, i, oid, &size, &critical);
+        int ret = gnutls_x509_crt_get_extension_info(c->tree, i, oid, &size, &critical);
         if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
             break;
         if (ret < 0)
@@ -1260,7 +1260,7 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     ucp_status st = UCP_OK;
     gnutls_x509_crt_t crt = NULL;
     int ret = gnutls_x509_crt_init(&crt);
-    atomic_init(&c->crt, crt);
+    atomic_init(&c->tree, crt);
     if (ret < 0) {
         st = ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, where, "%s", gnutls_strerror(ret));
         goto fail;
@@ -1276,23 +1276,23 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
                              "not a valid X.509 certificate: %s", gnutls_strerror(ret));
         goto fail;
     }
-    c->version = gnutls_x509_crt_get_version(c->crt);
+    c->version = gnutls_x509_crt_get_version(c->tree);
     find_spans(c);
     if (!reference)
         index_tbs(c);
     if ((st = check_duplicate_extensions(c, where)) != UCP_OK)
         goto fail;
-    c->subject = dn_text(c->crt, false);
-    c->issuer = dn_text(c->crt, true);
-    if (!c->subject || !c->issuer || !dup_datum(&c->raw_subject, gnutls_x509_crt_get_raw_dn, c->crt) ||
-        !dup_datum(&c->raw_issuer, gnutls_x509_crt_get_raw_issuer_dn, c->crt)) {
+    c->subject = dn_text(c->tree, false);
+    c->issuer = dn_text(c->tree, true);
+    if (!c->subject || !c->issuer || !dup_datum(&c->raw_subject, gnutls_x509_crt_get_raw_dn, c->tree) ||
+        !dup_datum(&c->raw_issuer, gnutls_x509_crt_get_raw_issuer_dn, c->tree)) {
         st = ucp_fail_nomem();
         goto fail;
     }
     {
         unsigned char buf[64];
         size_t size = sizeof buf;
-        if (gnutls_x509_crt_get_serial(c->crt, buf, &size) >= 0)
+        if (gnutls_x509_crt_get_serial(c->tree, buf, &size) >= 0)
             c->serial = hex_upper(buf, size);
         else
             c->serial = ucp_strdup("");
@@ -1313,7 +1313,7 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
         goto fail;
     {
         unsigned ku = 0, critical = 0;
-        ret = gnutls_x509_crt_get_key_usage(c->crt, &ku, &critical);
+        ret = gnutls_x509_crt_get_key_usage(c->tree, &ku, &critical);
         if (ret >= 0) {
             c->has_ku = true;
             c->ku = ku;
@@ -1321,7 +1321,7 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
         }
         unsigned ca = 0;
         int pathlen = -1;
-        ret = gnutls_x509_crt_get_basic_constraints(c->crt, &critical, &ca, &pathlen);
+        ret = gnutls_x509_crt_get_basic_constraints(c->tree, &critical, &ca, &pathlen);
         if (ret >= 0) {
             c->has_bc = true;
             c->bc_ca = ca != 0;
@@ -1332,8 +1332,8 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     if ((st = ucp_certificate_decode_templates(c)) != UCP_OK)
         goto fail;
     {
-        time_t nb = gnutls_x509_crt_get_activation_time(c->crt);
-        time_t na = gnutls_x509_crt_get_expiration_time(c->crt);
+        time_t nb = gnutls_x509_crt_get_activation_time(c->tree);
+        time_t na = gnutls_x509_crt_get_expiration_time(c->tree);
         if (nb == (time_t)-1 || na == (time_t)-1) {
             st = ucp_fail(UCP_E_CORRUPT, where, "the validity period cannot be read");
             goto fail;
@@ -1347,7 +1347,7 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
         c->self_signed = ucp_certificate_verify_signature(c, c);
     if (c->indexed) {
         /* Every fact is read: free GnuTLS's tree until someone needs it (ucp_certificate_crt). */
-        atomic_store(&c->crt, NULL);
+        atomic_store(&c->tree, NULL);
         gnutls_x509_crt_deinit(crt);
     }
     *out = c;
@@ -1453,10 +1453,14 @@ static gnutls_pubkey_t cert_pubkey(const ucp_certificate *c)
 
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer)
 {
-    /* Only where gnutls_x509_crt_verify (with the flags of the reference) checks nothing but the
-     * signature: an issuer the certificate names (its issuer test), a distinct certificate (it
+    /* Only where gnutls_x509_crt_verify (with the flags of the reference) checks the signature
+     * the same way: an issuer the certificate names (its issuer test), a distinct certificate (it
      * trusts a certificate equal to the CA without a signature check), no RSA-PSS parameters,
-     * a signature algorithm of the issuer's key type. */
+     * a signature algorithm of the issuer's key type. One difference is deliberate: the
+     * reference also applies the issuer's name constraints and reports a violation as a failed
+     * verification (GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE); here they are not looked at, since
+     * they are a rule of their own (chain.name-constraints, chain.c) and a certificate outside
+     * them is not badly signed. */
     gnutls_pk_algorithm_t spk = cert->sign_algo > 0 ? gnutls_sign_get_pk_algorithm(cert->sign_algo)
                                                     : GNUTLS_PK_UNKNOWN;
     bool fast = cert->tbs_len && cert->sig_len && !cert->sign_pss && cert != issuer &&

@@ -144,10 +144,11 @@ struct ucp_san {
 
 struct ucp_certificate {
     atomic_int refs;
-    /* GnuTLS's decoded certificate: ~25 KiB of libtasn1 nodes. Parsing reads every fact from it,
+    /* GnuTLS's decoded certificate: ~29 KiB of libtasn1 nodes. Parsing reads every fact from it,
      * then frees it (when the DER index was built); whoever needs it later (name constraints,
-     * revocation, the reference signature check) gets it back from ucp_certificate_crt(). */
-    _Atomic(gnutls_x509_crt_t) crt;
+     * revocation, the reference signature check) gets it with ucp_certificate_crt(), never from
+     * this field. */
+    _Atomic(gnutls_x509_crt_t) tree; /* not "crt": direct uses would find it freed */
     struct ucp_bytes der;
     char *subject;
     char *issuer;

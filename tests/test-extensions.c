@@ -110,7 +110,7 @@ static const char *difference(const ucp_certificate *a, const ucp_certificate *b
             gnutls_datum_t x = {NULL, 0}, y = {NULL, 0};
             unsigned cx = 0, cy = 0;
             int rx = ucp_certificate_get_extension(a, oids[k], nth, &x, &cx);
-            int ry = gnutls_x509_crt_get_extension_by_oid2(b->crt, oids[k], nth, &y, &cy);
+            int ry = gnutls_x509_crt_get_extension_by_oid2(ucp_certificate_crt(b), oids[k], nth, &y, &cy);
             bool same = rx == ry && (rx < 0 || (x.size == y.size && cx == cy && memcmp(x.data, y.data, x.size) == 0));
             gnutls_free(x.data);
             gnutls_free(y.data);

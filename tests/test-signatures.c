@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The signature fast path and the checker's signature cache (sigcache.c), against the reference
- * (gnutls_x509_crt_verify): for every ordered pair of a set of certificates made here with GnuTLS
+ * (gnutls_x509_crt_verify), which also applies the issuer's name constraints (the fast path does
+ * not: they are the rule chain.name-constraints; checked here too): for every ordered pair of a set of certificates made here with GnuTLS
  * (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1 and SHA-256; a look-alike issuer with the same
  * name; a tampered signature; a mismatched key type), ucp_certificate_check_signature() and
  * ucp_checker_verify_signature() (cold, then cached, then from two threads) give exactly the
@@ -18,6 +19,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gnutls/x509-ext.h>
 
 #include "tap.h"
 #include "ucpolicy-private.h"
@@ -165,6 +167,78 @@ int main(void)
     CHECK(agree == pairs, "fast path = gnutls_x509_crt_verify on %zu pairs (%zu valid)", pairs, valid);
     /* The expected valid edges are there (the set is what it claims to be). */
     CHECK(valid >= 7, "the valid edges verify (inter, ec-ca, lookalike by root; leaves by their issuers)");
+
+    /* Name constraints: gnutls_x509_crt_verify applies the issuer's, and reports a violation with
+     * GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE as a failed verification. They are a rule of their own
+     * here (chain.name-constraints), so the fast path answers for the signature alone: it verifies,
+     * unless the signature itself is bad. */
+    {
+        gnutls_x509_crt_t nc_ca;
+        gnutls_x509_name_constraints_t nc;
+        GT(gnutls_x509_name_constraints_init(&nc));
+        const gnutls_datum_t permitted = {(unsigned char *)"contoso.com", 11};
+        GT(gnutls_x509_name_constraints_add_permitted(nc, GNUTLS_SAN_DNSNAME, &permitted));
+        const char *err = NULL;
+        GT(gnutls_x509_crt_init(&nc_ca));
+        GT(gnutls_x509_crt_set_version(nc_ca, 3));
+        GT(gnutls_x509_crt_set_dn(nc_ca, "CN=Test NC CA", &err));
+        GT(gnutls_x509_crt_set_key(nc_ca, rsa_other));
+        unsigned char serial[2] = {2, 1};
+        GT(gnutls_x509_crt_set_serial(nc_ca, serial, sizeof serial));
+        GT(gnutls_x509_crt_set_activation_time(nc_ca, time(NULL) - 3600));
+        GT(gnutls_x509_crt_set_expiration_time(nc_ca, time(NULL) + 86400));
+        GT(gnutls_x509_crt_set_basic_constraints(nc_ca, 1, -1));
+        GT(gnutls_x509_crt_set_name_constraints(nc_ca, nc, 1));
+        GT(gnutls_x509_crt_sign2(nc_ca, nc_ca, rsa_other, GNUTLS_DIG_SHA256, 0));
+        gnutls_datum_t der = {NULL, 0};
+        GT(gnutls_x509_crt_export2(nc_ca, GNUTLS_X509_FMT_DER, &der));
+        ucp_certificate *ca = NULL, *inside = NULL, *outside = NULL, *outside_bad = NULL;
+        if (ucp_certificate_from_der(&ca, der.data, der.size, "nc-ca", 0) != UCP_OK)
+            exit(TAP_SETUP_FAILURE);
+        gnutls_free(der.data);
+        const char *hosts[3] = {"www.contoso.com", "www.fabrikam.com", "www.fabrikam.com"};
+        ucp_certificate **out[3] = {&inside, &outside, &outside_bad};
+        for (int k = 0; k < 3; k++) {
+            gnutls_x509_crt_t leaf_crt;
+            GT(gnutls_x509_crt_init(&leaf_crt));
+            GT(gnutls_x509_crt_set_version(leaf_crt, 3));
+            GT(gnutls_x509_crt_set_dn(leaf_crt, "CN=nc leaf", &err));
+            GT(gnutls_x509_crt_set_key(leaf_crt, rsa_leaf));
+            unsigned char s2[2] = {3, (unsigned char)k};
+            GT(gnutls_x509_crt_set_serial(leaf_crt, s2, sizeof s2));
+            GT(gnutls_x509_crt_set_activation_time(leaf_crt, time(NULL) - 3600));
+            GT(gnutls_x509_crt_set_expiration_time(leaf_crt, time(NULL) + 86400));
+            GT(gnutls_x509_crt_set_subject_alt_name(leaf_crt, GNUTLS_SAN_DNSNAME, hosts[k], (unsigned)strlen(hosts[k]),
+                                                    GNUTLS_FSAN_APPEND));
+            GT(gnutls_x509_crt_sign2(leaf_crt, nc_ca, rsa_other, GNUTLS_DIG_SHA256, 0));
+            GT(gnutls_x509_crt_export2(leaf_crt, GNUTLS_X509_FMT_DER, &der));
+            if (k == 2)
+                der.data[der.size - 5] ^= 0x10;
+            if (ucp_certificate_from_der(out[k], der.data, der.size, hosts[k], 0) != UCP_OK)
+                exit(TAP_SETUP_FAILURE);
+            gnutls_free(der.data);
+            gnutls_x509_crt_deinit(leaf_crt);
+        }
+        unsigned status = 0;
+        gnutls_x509_crt_t ca_crt = ucp_certificate_crt(ca);
+        gnutls_x509_crt_verify(ucp_certificate_crt(outside), &ca_crt, 1,
+                               GNUTLS_VERIFY_DISABLE_CA_SIGN | GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+                                   GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS,
+                               &status);
+        CHECK(ucp_certificate_check_signature(inside, ca) && ucp_certificate_verify_signature(inside, ca),
+              "a leaf within the issuer's name constraints: verifies both ways");
+        CHECK(ucp_certificate_check_signature(outside, ca) && !(status & GNUTLS_CERT_SIGNATURE_FAILURE),
+              "a leaf outside them: its signature verifies (GnuTLS's status %#x flags only the constraints)",
+              status);
+        CHECK(!ucp_certificate_check_signature(outside_bad, ca) && !ucp_certificate_verify_signature(outside_bad, ca),
+              "a leaf outside them with a bad signature: fails both ways");
+        ucp_certificate_unref(ca);
+        ucp_certificate_unref(inside);
+        ucp_certificate_unref(outside);
+        ucp_certificate_unref(outside_bad);
+        gnutls_x509_crt_deinit(nc_ca);
+        gnutls_x509_name_constraints_deinit(nc);
+    }
 
     ucp_checker *checker = NULL;
     CHECK(ucp_checker_new(&checker) == UCP_OK, "a checker (default signature cache)");
