@@ -278,11 +278,13 @@ def main():
     leaf = leaves[0]
 
     def oneshot(cmd):
-        times = []
+        times, cpus = [], []
         for _ in range(a.oneshot_runs):
-            times.append(run(cmd)[1] * 1000)
+            _, wall, cpu_s, _, _ = run(cmd)
+            times.append(wall * 1000)
+            cpus.append(cpu_s * 1000)
         lo, med, hi = spread(times)
-        return lo, med, hi, times
+        return lo, med, hi, times, cpus
 
     shots = {
         "ucpolicy, --trust ROOT --chain INTER": [a.cli, "check", "-q", "-r", "tls-server", "--trust", root, "--chain",
@@ -293,10 +295,11 @@ def main():
         shots["openssl verify (for comparison)"] = [openssl, "verify", "-CAfile", root, "-untrusted", inter, leaf]
     oneshot_best = {}
     for label, cmd in shots.items():
-        lo, med, hi, times = oneshot(cmd)
-        oneshot_best[label] = (lo, med)
-        raw.setdefault("oneshot", {})[label] = times
-        print(f"   {label:<40} best {lo:6.2f} ms, median {med:6.2f} ms, worst {hi:6.2f} ms ({a.oneshot_runs} runs)")
+        lo, med, hi, times, cpus = oneshot(cmd)
+        oneshot_best[label] = (lo, med, statistics.median(cpus))
+        raw.setdefault("oneshot", {})[label] = {"wall": times, "cpu": cpus}
+        print(f"   {label:<40} wall best {lo:6.2f} ms, median {med:6.2f}, worst {hi:6.2f}; "
+              f"cpu median {statistics.median(cpus):6.2f} ms ({a.oneshot_runs} runs)")
     print()
 
     load1 = os.getloadavg()
@@ -324,10 +327,10 @@ def main():
                                 f"{ucp_c:,.0f}/s vs {ossl_c:,.0f}/s cpu (x{ucp_c / ossl_c:.2f})")
     target(full_best >= 10000, f"at least 10,000 full tls-server checks per second per core: {full_best:,.0f}/s")
     target(san_ratio < 50, f"1,000 SAN names under 50 times the cost of one: x{san_ratio:.1f}")
-    best_shot = oneshot_best["ucpolicy, --trust ROOT --chain INTER"]
-    target(best_shot[1] < 20, f"a one-shot check under 20 ms: median {best_shot[1]:.2f} ms (best {best_shot[0]:.2f})")
-    sys_shot = oneshot_best["ucpolicy, system trust store"]
-    print(f"   (with the system trust store: median {sys_shot[1]:.2f} ms, best {sys_shot[0]:.2f})")
+    for label in ("ucpolicy, --trust ROOT --chain INTER", "ucpolicy, system trust store"):
+        lo, med, cpu_med = oneshot_best[label]
+        target(med < 20, f"a one-shot check under 20 ms ({label.split(', ')[1]}): wall median {med:.2f} ms "
+                         f"(best {lo:.2f}; cpu median {cpu_med:.2f})")
     raw["load_end"] = load1
     if a.json:
         with open(a.json, "w") as f:
