@@ -398,8 +398,9 @@ int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid)
     return find_ext(c, der, len, 0) != NULL;
 }
 
-/* The value of the only extension @oid_der, for the direct readers: NULL when absent, and
- * *ambiguous when it appears more than once or the index is missing (read through GnuTLS). */
+/* The value of the first extension @oid (DER content), as gnutls_x509_crt_get_extension_by_oid2
+ * (crt, oid, 0) gives it, for the direct readers: NULL when absent; *ambiguous when there is no
+ * index (read through GnuTLS). */
 static const uint8_t *ext_value(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, size_t *len,
                                 bool *critical, bool *ambiguous)
 {

@@ -697,10 +697,15 @@ struct check_batch {
     size_t n;
     ucp_input **pool; /* --same-certificate: the inputs, read beforehand */
     bool color;
-    /* parallel runs (--jobs): a window of slots, file k in slot k % window */
+    /* parallel runs (--jobs): a window of slots, file k in slot k % window. The thread that
+     * completes the next file to print prints it and every completed file after it (one
+     * printer at a time: 'printing'), so no thread waits for the output and output stays in
+     * order. Under 'lock': next, printed, printing, waiting, and each slot's done flag. */
     pthread_mutex_t lock;
-    pthread_cond_t done, room;
-    size_t next, emitted, window;
+    pthread_cond_t room;
+    size_t next, printed, window, waiting;
+    bool printing;
+    int status; /* written by the printing thread only */
     struct file_result *slots;
 };
 
@@ -775,23 +780,37 @@ static int print_file(const struct check_batch *b, size_t k, struct file_result 
 static void *check_worker(void *arg)
 {
     struct check_batch *b = arg;
+    pthread_mutex_lock(&b->lock);
     for (;;) {
-        pthread_mutex_lock(&b->lock);
-        while (b->next < b->n && b->next >= b->emitted + b->window)
+        while (b->next < b->n && b->next >= b->printed + b->window) {
+            b->waiting++;
             pthread_cond_wait(&b->room, &b->lock);
-        if (b->next >= b->n) {
-            pthread_mutex_unlock(&b->lock);
-            return NULL;
+            b->waiting--;
         }
+        if (b->next >= b->n)
+            break;
         size_t k = b->next++;
-        pthread_mutex_unlock(&b->lock);
         struct file_result *r = &b->slots[k % b->window];
+        pthread_mutex_unlock(&b->lock);
         check_file(b, k, r);
         pthread_mutex_lock(&b->lock);
         r->done = true;
-        pthread_cond_broadcast(&b->done);
-        pthread_mutex_unlock(&b->lock);
+        /* Print what is now printable, unless another thread is printing (it will see this
+         * file done when it checks again after its current one). */
+        while (!b->printing && b->printed < b->n && b->slots[b->printed % b->window].done) {
+            size_t p = b->printed;
+            b->printing = true;
+            pthread_mutex_unlock(&b->lock);
+            b->status = print_file(b, p, &b->slots[p % b->window], b->status); /* clears the slot */
+            pthread_mutex_lock(&b->lock);
+            b->printed = p + 1;
+            b->printing = false;
+            if (b->waiting)
+                pthread_cond_broadcast(&b->room);
+        }
     }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
 }
 
 /* Check every FILE, on @jobs threads when more than one; print in order. Returns the status. */
@@ -809,53 +828,30 @@ static int check_files(struct check_batch *b, long jobs, int status)
         }
         return status;
     }
-    /* Workers run at most a window ahead of the printer: memory stays bounded by the window,
-     * not by the number of FILEs. */
+    /* Workers run at most a window ahead of the output: memory stays bounded by the window,
+     * not by the number of FILEs. This thread is one of the workers. */
     b->window = threads * 32;
     b->slots = calloc(b->window, sizeof *b->slots);
-    pthread_t *tids = calloc(threads, sizeof *tids);
+    pthread_t *tids = calloc(threads - 1, sizeof *tids);
     if (!b->slots || !tids) {
         fprintf(stderr, "%s: out of memory\n", prog);
         exit(EXIT_USAGE);
     }
     pthread_mutex_init(&b->lock, NULL);
-    pthread_cond_init(&b->done, NULL);
     pthread_cond_init(&b->room, NULL);
+    b->status = status;
     size_t started = 0;
-    for (; started < threads; started++)
+    for (; started < threads - 1; started++)
         if (pthread_create(&tids[started], NULL, check_worker, b) != 0)
-            break;
-    if (started == 0) {
-        /* No thread could start: check here, in order. */
-        b->window = 0;
-        for (size_t k = 0; k < b->n; k++) {
-            struct file_result r;
-            memset(&r, 0, sizeof r);
-            check_file(b, k, &r);
-            status = print_file(b, k, &r, status);
-        }
-    } else {
-        for (size_t k = 0; k < b->n; k++) {
-            struct file_result *r = &b->slots[k % b->window];
-            pthread_mutex_lock(&b->lock);
-            while (!r->done)
-                pthread_cond_wait(&b->done, &b->lock);
-            pthread_mutex_unlock(&b->lock);
-            status = print_file(b, k, r, status);
-            pthread_mutex_lock(&b->lock);
-            b->emitted = k + 1;
-            pthread_cond_broadcast(&b->room);
-            pthread_mutex_unlock(&b->lock);
-        }
-    }
+            break; /* fewer helpers: this thread still checks whatever is left */
+    check_worker(b);
     for (size_t i = 0; i < started; i++)
         pthread_join(tids[i], NULL);
     pthread_cond_destroy(&b->room);
-    pthread_cond_destroy(&b->done);
     pthread_mutex_destroy(&b->lock);
     free(tids);
     free(b->slots);
-    return status;
+    return b->status;
 }
 
 static int cmd_check(int argc, char **argv)
