@@ -311,6 +311,10 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, struct ucp_key
                              "not a valid PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
         goto out;
     }
+    /* Bound the number of ContentInfos first: every gnutls_pkcs12_get_bag() below decodes the
+     * whole AuthenticatedSafe, so walking 100,000 of them took minutes. */
+    if ((st = ucp_pkcs12_check_contents(data, len, source)) != UCP_OK)
+        goto out;
     /* Bound the key-derivation work before any of it runs. */
     unsigned mac = 0, iter = 0, salt_size = 64;
     unsigned char salt[64];
