@@ -33,6 +33,7 @@
 #include <gnutls/crypto.h>
 #include <gnutls/pkcs12.h>
 
+#include "keys-private.h"
 #include "ucpolicy-private.h"
 
 #define LINE_MAX_BYTES 4096      /* one SMTP reply line or SIP header line */
@@ -322,10 +323,15 @@ static ucp_status load_pkcs12(struct loaded *out, const uint8_t *data, size_t le
                              "neither a PEM certificate nor a PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
         goto out;
     }
+    /* Bound the ContentInfos before GnuTLS walks them (each look-up decodes them all again). */
+    if ((st = ucp_pkcs12_check_contents(data, len, source)) != UCP_OK)
+        goto out;
     /* Bound the key-derivation work before any of it runs (as for checked files). */
     unsigned mac = 0, iter = 0, salt_size = 64, schema = 0, cipher = 0;
     unsigned char salt[64];
-    bool has_mac = gnutls_pkcs12_mac_info(p12, &mac, salt, &salt_size, &iter, NULL) >= 0;
+    char *mac_oid = NULL; /* taken, or GnuTLS 3.7 leaks it when the algorithm is unknown */
+    bool has_mac = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, &mac_oid) >= 0;
+    gnutls_free(mac_oid);
     if (has_mac && (st = pkcs12_iterations(iter, "MAC", source)) != UCP_OK)
         goto out;
     for (int i = 0; i < 64; i++) {
@@ -359,6 +365,12 @@ static ucp_status load_pkcs12(struct loaded *out, const uint8_t *data, size_t le
             pw = NULL;
         }
     }
+    /* The iterations of each shrouded key too, before GnuTLS decrypts it (the SafeBag walk of
+     * checked files, pkcs12.c). */
+    struct ucp_p12_scan scan;
+    if ((st = ucp_pkcs12_scan(&scan, p12, data, len, pw ? pw : "", source)) != UCP_OK)
+        goto out;
+    ucp_pkcs12_scan_dispose(&scan);
     ret = gnutls_pkcs12_simple_parse(p12, pw, &xkey, &chain, &nchain, &extra, &nextra, NULL, 0);
     if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_MAC_VERIFY_FAILED) {
         st = ucp_fail_origin(UCP_E_PASSWORD, UCP_ORIGIN_GNUTLS, ret, source,
