@@ -37,6 +37,7 @@
 #define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
 #define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count */
 #define UCP_MAX_TOPOLOGY_SIZE (1024u * 1024u)
+#define UCP_MAX_FACT_VALUES 1000     /* values of one list fact (SIP domains, simple URLs) */
 
 /* ---- status registry (generated: status-table.c) ----------------------------------------- */
 struct ucp_status_entry {
