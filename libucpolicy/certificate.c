@@ -312,11 +312,11 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
             st = ucp_fail(UCP_E_CORRUPT, source, "a subjectAltName entry is not a GeneralName");
             goto out;
         }
+        if (c->nsans >= UCP_MAX_SAN_ENTRIES) {
+            st = ucp_fail(UCP_E_TOO_LARGE, source, "more than %d subjectAltName entries", UCP_MAX_SAN_ENTRIES);
+            goto out;
+        }
         if (c->nsans == cap) {
-            if (c->nsans >= 1000000) {
-                st = ucp_fail(UCP_E_TOO_LARGE, source, "more than 1000000 subjectAltName entries");
-                goto out;
-            }
             cap = cap ? cap * 2 : 8;
             struct ucp_san *n = realloc(c->sans, cap * sizeof *n);
             if (!n) {

@@ -35,6 +35,7 @@
 #define UCP_MAX_PATHS 64               /* complete candidate paths evaluated per check */
 #define UCP_MAX_CANDIDATES 32          /* issuer candidates considered per certificate */
 #define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
+#define UCP_MAX_SAN_ENTRIES 20000      /* subjectAltName entries of one certificate */
 #define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count */
 #define UCP_MAX_TOPOLOGY_SIZE (1024u * 1024u)
 #define UCP_MAX_FACT_VALUES 1000     /* values of one list fact (SIP domains, simple URLs) */
