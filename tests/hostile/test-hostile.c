@@ -773,10 +773,10 @@ int main(int argc, char **argv)
     many_entries();
     malformed_der();
     size_limits();
-    big_inputs();
-    names();
     pkcs12(password);
     topologies();
+    big_inputs();
+    names();
     crls();
     password_copies(password);
     cli_never_shows_password(password);
