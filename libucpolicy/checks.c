@@ -972,14 +972,6 @@ static char *summarize_path(const struct ucp_path *p)
     return ucp_sb_finish(&sb);
 }
 
-static int finding_order(const void *a, const void *b)
-{
-    const struct ucp_finding *x = a, *y = b;
-    if (x->severity != y->severity)
-        return (int)y->severity - (int)x->severity;
-    return 0;
-}
-
 static void report_free(ucp_report *r)
 {
     for (size_t i = 0; i < r->nchain; i++) {
@@ -1097,15 +1089,25 @@ ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const
         bool facts_nomem = input->key_facts && !(r->key_facts = ucp_key_facts_copy(input->key_facts));
         r->pool = pool;
         pool = NULL;
-        /* Stable sort by severity (most serious first), keeping the analysis order within. */
-        for (size_t i = 1; i < c.nfindings; i++) {
-            struct ucp_finding t = c.findings[i];
-            size_t j = i;
-            while (j > 0 && finding_order(&c.findings[j - 1], &t) > 0) {
-                c.findings[j] = c.findings[j - 1];
-                j--;
+        /* Stable sort by severity (most serious first), keeping the analysis order within: a
+         * pass per severity, linear (an insertion sort was quadratic when a certificate with
+         * thousands of bad SAN entries interleaves errors and warnings). */
+        struct ucp_finding *sorted = c.nfindings ? malloc(c.nfindings * sizeof *sorted) : NULL;
+        if (sorted) {
+            size_t k = 0;
+            for (int sev = UCP_SEVERITY_ERROR; sev >= UCP_SEVERITY_INFO; sev--)
+                for (size_t i = 0; i < c.nfindings; i++)
+                    if ((int)c.findings[i].severity == sev)
+                        sorted[k++] = c.findings[i];
+            if (k == c.nfindings) {
+                free(c.findings);
+                c.findings = sorted;
+            } else {
+                free(sorted);
+                c.nomem = true;
             }
-            c.findings[j] = t;
+        } else if (c.nfindings) {
+            c.nomem = true;
         }
         r->findings = c.findings;
         r->nfindings = c.nfindings;
@@ -1116,7 +1118,7 @@ ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const
         r->result = r->counts[UCP_SEVERITY_ERROR]     ? UCP_RESULT_FAIL
                     : r->counts[UCP_SEVERITY_WARNING] ? UCP_RESULT_WARNING
                                                       : UCP_RESULT_PASS;
-        if (!r->input_name || facts_nomem) {
+        if (!r->input_name || facts_nomem || c.nomem) {
             report_free(r);
             r = NULL;
             st = ucp_fail_nomem();

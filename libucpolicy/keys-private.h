@@ -75,6 +75,9 @@ struct ucp_p12_scan {
 ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *scan, gnutls_pkcs12_t p12, const uint8_t *data,
                            size_t len, const char *password, const char *source);
 void ucp_pkcs12_scan_dispose(struct ucp_p12_scan *scan);
+/* Count the ContentInfos of the PFX's AuthenticatedSafe (at most UCP_MAX_PKCS12_CONTENTS) before
+ * GnuTLS walks them: each of its bag look-ups decodes the whole AuthenticatedSafe again. */
+ucp_status ucp_pkcs12_check_contents(const uint8_t *data, size_t len, const char *source);
 /* Call @add for every certificate bag (file order); used when GnuTLS finds no key/certificate
  * pair (a key that belongs to none of the certificates). */
 ucp_status ucp_pkcs12_each_certificate(const struct ucp_p12_scan *scan,
@@ -92,6 +95,10 @@ void ucp_key_facts_free(struct ucp_key_facts *k);
  * recorded in c->template_problem (the certificate still loads). Fails only when out of memory. */
 ucp_status ucp_certificate_decode_templates(ucp_certificate *c);
 void ucp_certificate_templates_dispose(ucp_certificate *c);
+/* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
+ * template_* fields, as ucp_certificate_decode_templates() does for the certificate's own
+ * (tests and fuzzing; other OIDs are ignored). */
+ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len);
 
 /* ---- pool consistency (pool-check.c) ------------------------------------------------------- */
 struct ucp_pool_member {

@@ -444,46 +444,79 @@ out:
     return st;
 }
 
+/* The AuthenticatedSafe of a PFX: its octets (malloc'd, in *octets) and the number of its
+ * ContentInfos, bounded by UCP_MAX_PKCS12_CONTENTS. */
+static ucp_status authenticated_safe(struct scan *s, const uint8_t *data, size_t len, unsigned char **octets,
+                                     unsigned *noctets, size_t *ncontents)
+{
+    char why[ASN1_MAX_ERROR_DESCRIPTION_SIZE + 64], oid[128];
+    asn1_node pfx = NULL;
+    struct ucp_bytes content = {NULL, 0};
+    unsigned used = 0;
+    ucp_status st = UCP_OK;
+    *octets = NULL;
+    *noctets = 0;
+    *ncontents = 0;
+    if (!ucp_asn1_decode("PFX", data, len, false, &pfx, why, sizeof why)) {
+        st = corrupt(s, "the PFX is malformed", why);
+        goto out;
+    }
+    if (!ucp_asn1_read_oid(pfx, "authSafe.contentType", oid, sizeof oid) || strcmp(oid, OID_DATA) != 0) {
+        st = ucp_fail(UCP_E_UNSUPPORTED, s->source,
+                      "the PKCS#12 file uses public-key integrity (signedData), which is not supported");
+        goto out;
+    }
+    if (!ucp_asn1_read(pfx, "authSafe.content", &content)) {
+        st = corrupt(s, "the PFX has no authenticated safe", NULL);
+        goto out;
+    }
+    /* An OCTET STRING, constructed in BER files. */
+    if (asn1_decode_simple_ber(ASN1_ETYPE_OCTET_STRING, content.data, (unsigned)content.len, octets,
+                               noctets, &used) != ASN1_SUCCESS ||
+        used != content.len) {
+        st = corrupt(s, "the authenticated safe is not an OCTET STRING", NULL);
+        goto out;
+    }
+    const char *bad = NULL;
+    if (!ucp_ber_elements(*octets, *noctets, NULL, UCP_MAX_PKCS12_CONTENTS, ncontents, &bad))
+        st = strcmp(bad, "too many elements") == 0
+                 ? ucp_fail(UCP_E_LIMIT, s->source, "the PKCS#12 file holds more than %d ContentInfos",
+                            UCP_MAX_PKCS12_CONTENTS)
+                 : corrupt(s, "the authenticated safe is malformed", bad);
+out:
+    if (st != UCP_OK) {
+        free(*octets);
+        *octets = NULL;
+    }
+    free(content.data);
+    asn1_delete_structure(&pfx);
+    return st;
+}
+
+ucp_status ucp_pkcs12_check_contents(const uint8_t *data, size_t len, const char *source)
+{
+    struct scan s = {NULL, source, NULL, 0, 0};
+    unsigned char *octets = NULL;
+    unsigned noctets = 0;
+    size_t n = 0;
+    ucp_status st = authenticated_safe(&s, data, len, &octets, &noctets, &n);
+    free(octets);
+    return st;
+}
+
 ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *out, gnutls_pkcs12_t p12, const uint8_t *data,
                            size_t len, const char *password, const char *source)
 {
     memset(out, 0, sizeof *out);
     struct scan s = {out, source, password, 0, 0};
     char why[ASN1_MAX_ERROR_DESCRIPTION_SIZE + 64], oid[128];
-    asn1_node pfx = NULL, safe = NULL;
-    struct ucp_bytes content = {NULL, 0};
+    asn1_node safe = NULL;
     unsigned char *octets = NULL;
-    unsigned noctets = 0, used = 0;
-    ucp_status st = UCP_OK;
-    if (!ucp_asn1_decode("PFX", data, len, false, &pfx, why, sizeof why)) {
-        st = corrupt(&s, "the PFX is malformed", why);
-        goto out;
-    }
-    if (!ucp_asn1_read_oid(pfx, "authSafe.contentType", oid, sizeof oid) || strcmp(oid, OID_DATA) != 0) {
-        st = ucp_fail(UCP_E_UNSUPPORTED, source,
-                      "the PKCS#12 file uses public-key integrity (signedData), which is not supported");
-        goto out;
-    }
-    if (!ucp_asn1_read(pfx, "authSafe.content", &content)) {
-        st = corrupt(&s, "the PFX has no authenticated safe", NULL);
-        goto out;
-    }
-    /* An OCTET STRING, constructed in BER files. */
-    if (asn1_decode_simple_ber(ASN1_ETYPE_OCTET_STRING, content.data, (unsigned)content.len, &octets,
-                               &noctets, &used) != ASN1_SUCCESS ||
-        used != content.len) {
-        st = corrupt(&s, "the authenticated safe is not an OCTET STRING", NULL);
-        goto out;
-    }
+    unsigned noctets = 0;
     size_t ncontents = 0;
-    const char *bad = NULL;
-    if (!ucp_ber_elements(octets, noctets, NULL, UCP_MAX_PKCS12_CONTENTS, &ncontents, &bad)) {
-        st = strcmp(bad, "too many elements") == 0
-                 ? ucp_fail(UCP_E_LIMIT, source, "the PKCS#12 file holds more than %d ContentInfos",
-                            UCP_MAX_PKCS12_CONTENTS)
-                 : corrupt(&s, "the authenticated safe is malformed", bad);
+    ucp_status st = authenticated_safe(&s, data, len, &octets, &noctets, &ncontents);
+    if (st != UCP_OK)
         goto out;
-    }
     if (!ucp_asn1_decode("AuthenticatedSafe", octets, noctets, false, &safe, why, sizeof why)) {
         st = corrupt(&s, "the authenticated safe is malformed", why);
         goto out;
@@ -521,9 +554,7 @@ ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *out, gnutls_pkcs12_t p12, const 
     }
 out:
     free(octets);
-    free(content.data);
     asn1_delete_structure(&safe);
-    asn1_delete_structure(&pfx);
     if (st != UCP_OK)
         ucp_pkcs12_scan_dispose(out);
     return st;

@@ -158,6 +158,18 @@ static ucp_status find_extension(ucp_certificate *c, const char *oid, const char
     return UCP_OK;
 }
 
+ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len)
+{
+    gnutls_datum_t ext = {(unsigned char *)der, (unsigned)len};
+    if (len > UINT32_MAX)
+        return problem(c, oid, "certificate template", "too large") ? UCP_OK : ucp_fail_nomem();
+    if (strcmp(oid, OID_TEMPLATE) == 0)
+        return decode_template(c, &ext);
+    if (strcmp(oid, OID_TEMPLATE_NAME) == 0)
+        return decode_template_name(c, &ext);
+    return UCP_OK;
+}
+
 ucp_status ucp_certificate_decode_templates(ucp_certificate *c)
 {
     c->template_major = c->template_minor = -1;

@@ -35,8 +35,10 @@
 #define UCP_MAX_PATHS 64               /* complete candidate paths evaluated per check */
 #define UCP_MAX_CANDIDATES 32          /* issuer candidates considered per certificate */
 #define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
+#define UCP_MAX_SAN_ENTRIES 20000      /* subjectAltName entries of one certificate */
 #define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count */
 #define UCP_MAX_TOPOLOGY_SIZE (1024u * 1024u)
+#define UCP_MAX_FACT_VALUES 1000     /* values of one list fact (SIP domains, simple URLs) */
 
 /* ---- status registry (generated: status-table.c) ----------------------------------------- */
 struct ucp_status_entry {
@@ -484,6 +486,23 @@ struct json_t *ucp_connection_json(const struct ucp_connection *c);
 /* The connection facts as labelled lines of the text report: up to @max (label, value) pairs,
  * values malloc'd (the caller frees them); returns their number. */
 size_t ucp_connection_lines(const struct ucp_connection *c, const char **labels, char **values, size_t max);
+/* The probe's conversations over bytes held in memory instead of a socket (tests and fuzzing):
+ * @data is what the server says, what the probe sends is dropped. SMTP_STARTTLS reads the
+ * greeting and the answers to EHLO and STARTTLS (its failures are the status, as in a run);
+ * SMTP_AFTER_TLS and SIP_OPTIONS read the answer after the handshake and give the verdict in
+ * *out (always set unless out of memory; free it with ucp_connection_free()). */
+enum ucp_probe_replay {
+    UCP_PROBE_REPLAY_SMTP_STARTTLS,
+    UCP_PROBE_REPLAY_SMTP_AFTER_TLS,
+    UCP_PROBE_REPLAY_SIP_OPTIONS
+};
+ucp_status ucp_probe_replay(enum ucp_probe_replay what, const uint8_t *data, size_t len,
+                            struct ucp_connection **out);
+/* The connection's verdict, detail, response and ms-diagnostics (borrowed; NULL when unset). */
+ucp_client_auth ucp_connection_verdict(const struct ucp_connection *c);
+const char *ucp_connection_detail(const struct ucp_connection *c);
+const char *ucp_connection_response(const struct ucp_connection *c);
+const char *ucp_connection_diagnostics(const struct ucp_connection *c);
 
 /* ---- rendering (render-json.c, render-text.c) ---------------------------------------------- */
 struct json_t;

@@ -74,7 +74,8 @@ UCP_EXPORT ucp_status ucp_topology_set(ucp_topology *topology, ucp_fact fact, co
 
 /**
  * Add a value to a list fact (sip-domain, simple-url). For single-valued facts this is
- * ucp_topology_set(). Duplicates are kept once.
+ * ucp_topology_set(). Duplicates are kept once; a list holds at most 1000 values (more is
+ * ::UCP_E_TOPOLOGY, as in a JSON document).
  * @returns As ucp_topology_set().
  * @since 1.0
  */

@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
@@ -277,14 +278,24 @@ static void set_password(const char *value, size_t len)
 
 static void read_password_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    /* open/read, not stdio: a FILE's buffer is malloc'd and freed without being wiped, which
+     * would leave the password in the heap. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         fprintf(stderr, "%s: %s: cannot read the password file: %s\n", prog, path, strerror(errno));
         exit(EXIT_USAGE);
     }
     char buf[4096];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
+    size_t n = 0;
+    while (n < sizeof buf - 1) {
+        ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        n += (size_t)r;
+    }
+    close(fd);
     size_t len = 0;
     while (len < n && buf[len] != '\n' && buf[len] != '\r')
         len++;
