@@ -8,7 +8,8 @@
  * a small test PKI, then, driven by the policy catalogue (roles, their rule bindings and the
  * products they apply to):
  *   - for every role and every product the role exists in, a "pass" case: the role's correct
- *     certificate and topology, whose `absent` lists every rule the role binds for the product;
+ *     certificate and topology, checked against the CAs' current CRLs, whose `absent` lists every
+ *     rule the role binds for the product;
  *   - for every (role, rule) binding that applies to some product, a "fail" case: the correct
  *     profile with one mutation that breaks the rule. `present` names the rule with the
  *     catalogue's severity for the product used, plus the findings the mutation necessarily
@@ -20,7 +21,11 @@
  * Expectations come from the catalogue's data (severities, which rules a role binds, the
  * binding's flags and facts) and from the mutation, never from running a check: the
  * generator does not call ucp_checker_check(). A binding without a way to break it stops the
- * generation with an error (a rule that cannot fire is a catalogue or library bug).
+ * generation with an error (a rule that cannot fire is a catalogue or library bug), unless its
+ * rule is in exemptions[]: a rule no static case can break (it needs a live OCSP responder), which
+ * goes into the manifest's `exemptions` with the suite that breaks it instead; test-coverage
+ * checks that suite really does. Mutations may also make the case a PKCS#12 file, add CRL files,
+ * check online against 127.0.0.1 only, or compare a pool of files (tests/FIXTURES.md).
  *
  * The generator links the library's internal twin to read the binding details the public API
  * does not expose (flags such as `cn-counts`, the facts of subject.cn-mismatch).
