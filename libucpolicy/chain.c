@@ -493,6 +493,8 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
         p.status = p.nproblems ? UCP_CHAIN_INVALID : UCP_CHAIN_VALID;
     }
     int score = status_rank(p.status) * 100000 + (int)p.nproblems * 16 + (int)p.n;
+    /* Read before p is handed on: reject() clears it, and a cleared status reads as VALID. */
+    bool valid = p.status == UCP_CHAIN_VALID;
     for (size_t i = 0; i < p.n; i++)
         ucp_certificate_mut_ref(p.certs[i]);
     if (b->best.n == 0 || score < b->best_score) {
@@ -503,7 +505,7 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
     } else {
         reject(b, &p);
     }
-    if (p.status == UCP_CHAIN_VALID)
+    if (valid)
         b->found = true;
 }
 

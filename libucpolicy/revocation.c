@@ -130,7 +130,9 @@ static ucp_status crl_wrap(gnutls_x509_crl_t raw, const char *source, struct ucp
         c->nserials++;
     }
     gnutls_x509_crl_iter_deinit(iter);
-    qsort(c->serials, c->nserials, sizeof *c->serials, serial_cmp);
+    /* An empty CRL has no array at all: qsort() and bsearch() must not see its NULL. */
+    if (c->nserials > 1)
+        qsort(c->serials, c->nserials, sizeof *c->serials, serial_cmp);
     *out = c;
     return UCP_OK;
 }
@@ -291,7 +293,8 @@ static bool crl_lists(const struct ucp_crl *crl, const ucp_certificate *cert, in
     const uint8_t *p = buf;
     strip_zeros(&p, &size);
     struct serial key = {(uint8_t *)p, size, 0};
-    const struct serial *hit = bsearch(&key, crl->serials, crl->nserials, sizeof *crl->serials, serial_cmp);
+    const struct serial *hit =
+        crl->nserials ? bsearch(&key, crl->serials, crl->nserials, sizeof *crl->serials, serial_cmp) : NULL;
     if (hit && date)
         *date = hit->date;
     return hit != NULL;

@@ -6,7 +6,10 @@
 
 For every case: `ucpolicy check --format json` (parsed, validated against SCHEMA, compared with
 the case's expectations) and the text output (the result and every finding code appear), with
-the exit status the result implies (0 pass, 1 warnings only, 2 errors). For every inputError:
+the exit status the result implies (0 pass, 1 warnings only, 2 errors). The optional case fields
+map to options: `crls` to --crl, `online` to --online, `timeoutMs` to --timeout (seconds, rounded
+up), `pool` to `check --same-certificate FILE POOL...` (a JSON array: the case's report first,
+then each pool file checked on its own; the exit status covers them all). For every inputError:
 exit status 3, the message on stderr naming the file, and a JSON entry with "result": "error".
 Then --fail-on, several files in one run, usage errors, and `ucpolicy roles|rules`.
 
@@ -20,7 +23,8 @@ import subprocess
 import sys
 import tempfile
 
-import jsonschema
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reportschema  # noqa: E402  (tests/reportschema.py)
 
 UCPOLICY, SCHEMA = sys.argv[1], sys.argv[2]
 FIXTURES = os.environ["UCPOLICY_FIXTURES"]
@@ -60,10 +64,7 @@ def run(args, env_extra=None):
 
 with open(fx("manifest.json"), encoding="utf-8") as f:
     manifest = json.load(f)
-with open(SCHEMA, encoding="utf-8") as f:
-    schema = json.load(f)
-jsonschema.Draft202012Validator.check_schema(schema)
-validator = jsonschema.Draft202012Validator(schema)
+validator = reportschema.validator(SCHEMA)
 vt = manifest["validationTime"]
 tmp = tempfile.TemporaryDirectory(prefix="ucpolicy-cli-")
 
@@ -84,6 +85,14 @@ def case_args(case, n):
         args += ["--chain", fx(c)]
     for r in case["publicRoots"]:
         args += ["--public-roots", fx(r)]
+    for c in case.get("crls", []):
+        args += ["--crl", fx(c)]
+    if case.get("online"):
+        args.append("--online")
+        if case.get("timeoutMs") is not None:
+            args += ["--timeout", str(max(1, -(-case["timeoutMs"] // 1000)))]
+    if case.get("pool"):
+        args.append("--same-certificate")
     env = None
     if case.get("password") is not None:
         args += ["--password-env", PASSWORD_VAR]
@@ -122,21 +131,41 @@ def check_case(n, case):
     args, env = case_args(case, n)
     ex = case["expect"]
     diag = []
-    code, out, err = run(args + ["--format", "json", fx(case["file"])], env)
+    files = [fx(case["file"])] + [fx(p) for p in case.get("pool", [])]
+    code, out, err = run(args + ["--format", "json"] + files, env)
     try:
-        report = json.loads(out)
+        doc = json.loads(out)
     except ValueError as e:
         return [f"the JSON output does not parse ({e}); exit {code}; stderr: {err.strip()}"]
-    diag += [f"schema: {e}" for e in schema_errors(report)]
+    diag += [f"schema: {e}" for e in schema_errors(doc)]
+    others = []
+    if case.get("pool"):
+        # The case's report (with the pool comparison) first, then each pool file on its own.
+        if not isinstance(doc, list) or len(doc) != len(files):
+            return diag + [f"--same-certificate: not an array of {len(files)} reports: {out[:200]!r}"]
+        report, others = doc[0], doc[1:]
+        names = [m.get("name") for m in (report.get("pool") or [])]
+        if names != files:
+            diag.append(f"the report's pool lists {names}, not {files}")
+        for f, other in zip(files[1:], others):
+            if other.get("input", {}).get("name") != f or other.get("pool") is not None:
+                diag.append(f"{f}: not checked on its own after the pool report")
+    else:
+        report = doc
+        if report.get("pool") is not None:
+            diag.append("a report without --same-certificate has a pool")
     diag += compare(report, ex)
     want_exit = EXIT[report.get("result", "fail")] if report.get("result") in EXIT else None
     if ex.get("result") in EXIT:
         want_exit = EXIT[ex["result"]]
+    if want_exit is not None and others:
+        # The exit status covers every report printed.
+        want_exit = max([want_exit] + [EXIT.get(o.get("result"), 3) for o in others])
     if code != want_exit:
         diag.append(f"exit status {code}, expected {want_exit} (stderr: {err.strip()})")
     if report.get("input", {}).get("name") != fx(case["file"]):
         diag.append(f"input name {report.get('input', {}).get('name')}")
-    tcode, text, terr = run(args + [fx(case["file"])], env)
+    tcode, text, terr = run(args + files, env)
     if tcode != code:
         diag.append(f"text: exit status {tcode}, JSON gave {code}")
     if report.get("result", "").upper() not in text:
@@ -161,6 +190,9 @@ if MEMCHECK:
     subset.append(next(c for c in cases if c["id"] == "tls-server/pass/sfb2019"))
     subset.append(next(c for c in cases if only_severity(c, "warning")))
     subset.append(next(c for c in cases if only_severity(c, "info")))
+    # The options of the optional case fields, once each.
+    for field in ("crls", "online", "pool"):
+        subset.append(next(c for c in cases if c["id"].endswith("/fail") and c.get(field)))
     print(f"# memcheck: {len(subset)} of {len(cases)} cases")
     cases = subset
 

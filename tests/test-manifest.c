@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Runs every case and every inputError of the fixture manifest (tests/FIXTURES.md) through the
- * public C API, one TAP test point each.
+ * public C API, one TAP test point each. A case's optional fields: `crls` (each added with
+ * ucp_checker_add_crl_file), `online` and `timeoutMs` (ucp_checker_set_online,
+ * ucp_checker_set_network_timeout), `pool` (the case is checked with ucp_checker_check_pool on
+ * its file followed by these, each read with the case's password).
  *
  *   test-manifest [--json-out DIR]      (reads $UCPOLICY_FIXTURES/manifest.json)
  *
@@ -270,6 +273,36 @@ static bool check_renderers(const ucp_report *r, size_t index)
     return ok;
 }
 
+/* The pool part of a pool check's report: one entry per input, the case's file first as the
+ * reference, each named after its file. */
+static bool check_pool_shape(const ucp_report *r, json_t *pool)
+{
+    bool ok = true;
+    size_t n = json_array_size(pool) + 1;
+    if (ucp_report_pool_count(r) != n) {
+        note("ucp_report_pool_count() = %zu for %zu files", ucp_report_pool_count(r), n);
+        return false;
+    }
+    if (ucp_report_pool_state_at(r, 0) != UCP_POOL_REFERENCE) {
+        note("the case's file is not the pool's reference");
+        ok = false;
+    }
+    size_t i;
+    json_t *f;
+    json_array_foreach(pool, i, f) {
+        const char *name = ucp_report_pool_name_at(r, i + 1);
+        if (!name || strcmp(name, path_of(json_string_value(f))) != 0) {
+            note("pool member %zu is %s, not %s", i + 1, name ? name : "NULL", json_string_value(f));
+            ok = false;
+        }
+        if (!ucp_report_pool_certificate_at(r, i + 1)) {
+            note("pool member %zu has no certificate", i + 1);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
 static bool run_case(json_t *c, int64_t vt, size_t index)
 {
     const char *role_id = jstr(c, "role");
@@ -285,6 +318,13 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
     ucp_topology *topo = NULL;
     ucp_input *in = NULL;
     ucp_report *r = NULL;
+    json_t *pool = json_object_get(c, "pool");
+    size_t npool = json_array_size(pool);
+    ucp_input **members = calloc(npool + 1, sizeof *members);
+    if (!members) {
+        note("out of memory");
+        return false;
+    }
     if (ucp_checker_new(&checker) != UCP_OK || ucp_checker_set_time(checker, vt) != UCP_OK ||
         ucp_topology_new(&topo) != UCP_OK) {
         note("setup: %s", last_message());
@@ -300,6 +340,25 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
     if (json_array_size(pub) && !add_files(checker, pub, ucp_checker_add_public_roots, "publicRoots")) {
         ok = false;
         goto out;
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(c, "crls"), i, item) {
+        if (ucp_checker_add_crl_file(checker, path_of(json_string_value(item))) != UCP_OK) {
+            note("crls %s: %s", json_string_value(item), last_message());
+            ok = false;
+            goto out;
+        }
+    }
+    if (json_is_true(json_object_get(c, "online"))) {
+        json_t *timeout = json_object_get(c, "timeoutMs");
+        if (ucp_checker_set_online(checker, true) != UCP_OK ||
+            (json_is_integer(timeout) &&
+             ucp_checker_set_network_timeout(checker, (unsigned)json_integer_value(timeout)) != UCP_OK)) {
+            note("online / timeoutMs: %s", last_message());
+            ok = false;
+            goto out;
+        }
     }
     char *tj = json_dumps(json_object_get(c, "topology"), JSON_COMPACT);
     ucp_status st = tj ? ucp_topology_load_data(topo, (const uint8_t *)tj, strlen(tj), "manifest topology")
@@ -321,11 +380,28 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
         note("format %s, expected %s", ucp_format_name(ucp_input_format(in)), format);
         ok = false;
     }
-    st = ucp_checker_check(checker, in, role_id, topo, &r);
+    members[0] = in;
+    json_array_foreach(pool, i, item) {
+        st = ucp_input_from_file(&members[i + 1], path_of(json_string_value(item)), jstr(c, "password"));
+        if (st != UCP_OK) {
+            note("pool %s: %s (%s)", json_string_value(item), ucp_strerror_name(st), last_message());
+            ok = false;
+            goto out;
+        }
+    }
+    st = npool ? ucp_checker_check_pool(checker, (const ucp_input *const *)members, npool + 1, role_id, topo, &r)
+               : ucp_checker_check(checker, in, role_id, topo, &r);
     if (st != UCP_OK) {
-        note("ucp_checker_check: %s (%s)", ucp_strerror_name(st), last_message());
+        note("%s: %s (%s)", npool ? "ucp_checker_check_pool" : "ucp_checker_check", ucp_strerror_name(st),
+             last_message());
         ok = false;
         goto out;
+    }
+    if (npool)
+        ok &= check_pool_shape(r, pool);
+    else if (ucp_report_pool_count(r) != 0) {
+        note("a report without a pool check has %zu pool entries", ucp_report_pool_count(r));
+        ok = false;
     }
     if (ucp_report_validation_time(r) != vt) {
         note("the report's validation time is not the manifest's");
@@ -336,8 +412,6 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
         note("result %s, expected %s", ucp_result_name(ucp_report_result(r)), result);
         ok = false;
     }
-    size_t i;
-    json_t *item;
     json_array_foreach(json_object_get(ex, "present"), i, item) {
         const char *code = jstr(item, "code"), *sev = jstr(item, "severity");
         const char *rem = jstr(item, "remediationContains");
@@ -382,6 +456,9 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
 out:
     ucp_report_free(r);
     ucp_input_free(in);
+    for (size_t k = 1; k <= npool; k++)
+        ucp_input_free(members[k]);
+    free(members);
     ucp_topology_free(topo);
     ucp_checker_free(checker);
     return ok;

@@ -8,7 +8,8 @@
  * a small test PKI, then, driven by the policy catalogue (roles, their rule bindings and the
  * products they apply to):
  *   - for every role and every product the role exists in, a "pass" case: the role's correct
- *     certificate and topology, whose `absent` lists every rule the role binds for the product;
+ *     certificate and topology, checked against the CAs' current CRLs, whose `absent` lists every
+ *     rule the role binds for the product;
  *   - for every (role, rule) binding that applies to some product, a "fail" case: the correct
  *     profile with one mutation that breaks the rule. `present` names the rule with the
  *     catalogue's severity for the product used, plus the findings the mutation necessarily
@@ -20,7 +21,11 @@
  * Expectations come from the catalogue's data (severities, which rules a role binds, the
  * binding's flags and facts) and from the mutation, never from running a check: the
  * generator does not call ucp_checker_check(). A binding without a way to break it stops the
- * generation with an error (a rule that cannot fire is a catalogue or library bug).
+ * generation with an error (a rule that cannot fire is a catalogue or library bug), unless its
+ * rule is in exemptions[]: a rule no static case can break (it needs a live OCSP responder), which
+ * goes into the manifest's `exemptions` with the suite that breaks it instead; test-coverage
+ * checks that suite really does. Mutations may also make the case a PKCS#12 file, add CRL files,
+ * check online against 127.0.0.1 only, or compare a pool of files (tests/FIXTURES.md).
  *
  * The generator links the library's internal twin to read the binding details the public API
  * does not expose (flags such as `cn-counts`, the facts of subject.cn-mismatch).
@@ -44,6 +49,7 @@
 #include <gnutls/pkcs7.h>
 #include <gnutls/x509.h>
 
+#include "fixtures.h" /* tests/keys: the PKCS#12 writer (keys_write_pfx) */
 #include "ucpolicy-private.h"
 
 #define DAY 86400
@@ -54,7 +60,16 @@
 #define CDP_LDAP "ldap:///CN=UCPolicy%20Test%20Issuing%20CA,CN=CDP,DC=contoso,DC=com?certificateRevocationList"
 #define AIA_URL "http://pki.contoso.com/aia/ucpolicy-issuing.crt"
 #define PFX_PASSWORD "Pfx-Test-P@ss w0rd"
+#define PFX_ITERATIONS 2048 /* as OpenSSL 3 and Windows write them; cheap under valgrind */
 #define INCIDENT_TEXT "The peer is not a configured server on this network interface"
+/* Online cases never leave the machine: their URLs name 127.0.0.1 on the discard port, where
+ * nothing listens, so a fetch is refused at once. */
+#define LOCAL_URL "http://127.0.0.1:9"
+#define CDP_LOCAL LOCAL_URL "/crl/ucpolicy-issuing.crl"
+#define CSP_SCHANNEL "Microsoft RSA SChannel Cryptographic Provider"
+#define KSP_SOFTWARE "Microsoft Software Key Storage Provider"
+#define OID_TEMPLATE "1.3.6.1.4.1.311.21.7"
+#define OID_TEMPLATE_NAME "1.3.6.1.4.1.311.20.2"
 
 /* ---- failure and memory ------------------------------------------------------------------- */
 
@@ -176,7 +191,18 @@ static struct key k_root, k_root2, k_issuing, k_misc, k_leaf, k_rsa1024, k_rsa51
     k_ed25519;
 static gnutls_pubkey_t pub_e3, pub_even; /* the leaf modulus with exponents 3 and 65536 */
 
-enum keykind { KEY_RSA2048, KEY_RSA1024, KEY_RSA512, KEY_RSA_E3, KEY_RSA_EVEN, KEY_EC256, KEY_EC192, KEY_ED25519 };
+/* KEY_RSA_OTHER: a 2048-bit RSA key that is not the leaf's (another server's key). */
+enum keykind {
+    KEY_RSA2048,
+    KEY_RSA1024,
+    KEY_RSA512,
+    KEY_RSA_E3,
+    KEY_RSA_EVEN,
+    KEY_EC256,
+    KEY_EC192,
+    KEY_ED25519,
+    KEY_RSA_OTHER
+};
 
 static gnutls_pubkey_t keykind_pub(enum keykind k)
 {
@@ -189,6 +215,7 @@ static gnutls_pubkey_t keykind_pub(enum keykind k)
     case KEY_EC256: return k_ec256.pub;
     case KEY_EC192: return k_ec192.pub;
     case KEY_ED25519: return k_ed25519.pub;
+    case KEY_RSA_OTHER: return k_misc.pub;
     }
     return NULL;
 }
@@ -262,6 +289,13 @@ struct spec {
     gnutls_digest_algorithm_t hash;
     int64_t nb, na;
     bool corrupt_signature;
+    struct {
+        const char *oid;
+        const unsigned char *value;
+        size_t len;
+        bool critical;
+    } ext[2]; /* extensions given as DER (name constraints, Microsoft template extensions) */
+    int next;
 };
 
 static unsigned serial_counter;
@@ -362,6 +396,9 @@ static gnutls_x509_crt_t make_cert(const struct spec *s)
         gnutls_datum_t d = {(unsigned char *)s->aia, (unsigned)strlen(s->aia)};
         GT(gnutls_x509_crt_set_authority_info_access(crt, GNUTLS_IA_CAISSUERS_URI, &d));
     }
+    for (int i = 0; i < s->next; i++)
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, s->ext[i].oid, s->ext[i].value, s->ext[i].len,
+                                                s->ext[i].critical));
     unsigned char id[64];
     size_t idlen = sizeof id;
     GT(gnutls_pubkey_get_key_id(s->pub, GNUTLS_KEYID_USE_SHA1, id, &idlen));
@@ -418,15 +455,20 @@ static void write_pem(const char *rel, gnutls_x509_crt_t *crts, size_t n)
 #define NLA1 8   /* look-alike issuers, two levels: 8 x 9 candidate paths > UCP_MAX_PATHS */
 #define NLA2 9
 
-static struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_notca,
-    ca_nocertsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_deep[NDEEP], ca_la1[NLA1], ca_la2[NLA2];
+static struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_issuing_local, ca_notca,
+    ca_nocertsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn, ca_nc_ip, ca_deep[NDEEP],
+    ca_la1[NLA1], ca_la2[NLA2];
 static struct ca *all_cas[] = {&ca_root, &ca_root2, &ca_issuing, &ca_issuing_cross, &ca_issuing_old,
-                               &ca_notca, &ca_nocertsign, &ca_pl0, &ca_sub, &ca_eku, &ca_expired};
+                               &ca_issuing_local, &ca_notca, &ca_nocertsign, &ca_pl0, &ca_sub, &ca_eku,
+                               &ca_expired, &ca_nc, &ca_nc_ok, &ca_nc_dn, &ca_nc_ip};
 static const char *deep_chain_files[NDEEP];
 static const char *lookalike_file;
 
-static void make_ca(struct ca *ca, const char *file, const char *cn, struct key *key, const struct ca *issuer,
-                    int64_t nb, int64_t na, int pathlen, bool bc_ca, unsigned ku, const char *eku)
+/* A CA certificate; @cdp replaces the usual distribution point of an intermediate, @nc adds
+ * name constraints. */
+static void make_ca_ex(struct ca *ca, const char *file, const char *cn, struct key *key, const struct ca *issuer,
+                       int64_t nb, int64_t na, int pathlen, bool bc_ca, unsigned ku, const char *eku,
+                       const char *cdp, const struct buf *nc)
 {
     struct spec s;
     spec_init(&s);
@@ -445,7 +487,14 @@ static void make_ca(struct ca *ca, const char *file, const char *cn, struct key 
         s.eku[s.neku++] = eku;
     }
     if (issuer)
-        s.cdp = "http://pki.contoso.com/crl/ucpolicy-root.crl";
+        s.cdp = cdp ? cdp : "http://pki.contoso.com/crl/ucpolicy-root.crl";
+    if (nc) {
+        s.ext[s.next].oid = "2.5.29.30";
+        s.ext[s.next].value = nc->data;
+        s.ext[s.next].len = nc->len;
+        s.ext[s.next].critical = true;
+        s.next++;
+    }
     s.nb = nb;
     s.na = na;
     ca->crt = make_cert(&s);
@@ -453,6 +502,63 @@ static void make_ca(struct ca *ca, const char *file, const char *cn, struct key 
     ca->file = file;
     if (file)
         write_pem(file, &ca->crt, 1);
+}
+
+static void make_ca(struct ca *ca, const char *file, const char *cn, struct key *key, const struct ca *issuer,
+                    int64_t nb, int64_t na, int pathlen, bool bc_ca, unsigned ku, const char *eku)
+{
+    make_ca_ex(ca, file, cn, key, issuer, nb, na, pathlen, bc_ca, ku, eku, NULL, NULL);
+}
+
+/* The DER of a NameConstraints extension (RFC 5280 4.2.1.10) with permitted (or, with @excluded,
+ * excluded) subtrees, each "dns:NAME", "dn:RFC4514" or "ip:A.B.C.D/MASKBITS"; NULL ends the list.
+ * Encoded here: GnuTLS cannot write a directoryName constraint. */
+static struct buf name_constraints(bool excluded, ...)
+{
+    struct buf subtrees = {NULL, 0};
+    va_list ap;
+    va_start(ap, excluded);
+    for (const char *c; (c = va_arg(ap, const char *)) != NULL;) {
+        struct buf base = {NULL, 0}, subtree = {NULL, 0};
+        if (strncmp(c, "dns:", 4) == 0) {
+            der_tlv(&base, 0x82, c + 4, strlen(c + 4)); /* [2] dNSName */
+        } else if (strncmp(c, "dn:", 3) == 0) {
+            gnutls_x509_dn_t x;
+            const char *err = NULL;
+            gnutls_datum_t d = {NULL, 0};
+            GT(gnutls_x509_dn_init(&x));
+            if (gnutls_x509_dn_set_str(x, c + 3, &err) < 0)
+                die("name constraint %s: bad DN near '%s'", c, err ? err : "?");
+            GT(gnutls_x509_dn_export2(x, GNUTLS_X509_FMT_DER, &d));
+            gnutls_x509_dn_deinit(x);
+            der_tlv(&base, 0xa4, d.data, d.size); /* [4] directoryName, explicit (Name is a CHOICE) */
+            gnutls_free(d.data);
+        } else if (strncmp(c, "ip:", 3) == 0) {
+            unsigned v[4], bits;
+            if (sscanf(c + 3, "%u.%u.%u.%u/%u", &v[0], &v[1], &v[2], &v[3], &bits) != 5 || bits > 32)
+                die("name constraint %s: not ip:A.B.C.D/BITS", c);
+            unsigned char ip[8];
+            uint32_t mask = bits ? 0xffffffffu << (32 - bits) : 0;
+            for (int i = 0; i < 4; i++) {
+                ip[4 + i] = (unsigned char)(mask >> (24 - 8 * i));
+                ip[i] = (unsigned char)(v[i] & ip[4 + i]);
+            }
+            der_tlv(&base, 0x87, ip, sizeof ip); /* [7] iPAddress: address and mask */
+        } else {
+            die("name constraint %s: unknown kind", c);
+        }
+        der_tlv(&subtree, 0x30, base.data, base.len);
+        buf_add(&subtrees, subtree.data, subtree.len);
+        free(base.data);
+        free(subtree.data);
+    }
+    va_end(ap);
+    struct buf tagged = {NULL, 0}, ext = {NULL, 0};
+    der_tlv(&tagged, excluded ? 0xa1 : 0xa0, subtrees.data, subtrees.len);
+    der_tlv(&ext, 0x30, tagged.data, tagged.len);
+    free(subtrees.data);
+    free(tagged.data);
+    return ext;
 }
 
 static void make_pki(void)
@@ -483,6 +589,31 @@ static void make_pki(void)
             vt - 300 * DAY, vt + 1825 * DAY, -1, true, caku, OID_EMAIL);
     make_ca(&ca_expired, "certs/expired-ca.pem", "UCPolicy Test Expired CA", &k_misc, &ca_root,
             vt - 800 * DAY, vt - 30 * DAY, -1, true, caku, NULL);
+    /* The issuing CA again (same name and key) with its distribution point on 127.0.0.1: the
+     * intermediate of the online cases, so that no URL of their path leaves the machine. */
+    make_ca_ex(&ca_issuing_local, "certs/issuing-ca-local-cdp.pem", "UCPolicy Test Issuing CA", &k_issuing,
+               &ca_root, vt - 300 * DAY, vt + 1825 * DAY, -1, true, caku, NULL, LOCAL_URL "/crl/ucpolicy-root.crl",
+               NULL);
+    /* Name-constrained intermediates: one that permits only Fabrikam names (DNS and directory
+     * name), one that permits Contoso's, one whose DNS constraint permits Contoso but whose
+     * directory-name constraint does not (checked by libucpolicy itself, not GnuTLS), and one
+     * that excludes 10.0.0.0/8. */
+    struct buf nc = name_constraints(false, "dns:fabrikam.com", "dn:O=Fabrikam Ltd", NULL);
+    make_ca_ex(&ca_nc, "certs/constrained-ca-fabrikam.pem", "UCPolicy Test Fabrikam-only CA", &k_misc, &ca_root,
+               vt - 300 * DAY, vt + 1825 * DAY, -1, true, caku, NULL, NULL, &nc);
+    free(nc.data);
+    nc = name_constraints(false, "dns:contoso.com", "dn:O=Contoso Ltd", NULL);
+    make_ca_ex(&ca_nc_ok, "certs/constrained-ca-contoso.pem", "UCPolicy Test Contoso-only CA", &k_misc, &ca_root,
+               vt - 300 * DAY, vt + 1825 * DAY, -1, true, caku, NULL, NULL, &nc);
+    free(nc.data);
+    nc = name_constraints(false, "dns:contoso.com", "dn:O=Fabrikam Ltd", NULL);
+    make_ca_ex(&ca_nc_dn, "certs/constrained-ca-dn.pem", "UCPolicy Test Fabrikam-DN CA", &k_misc, &ca_root,
+               vt - 300 * DAY, vt + 1825 * DAY, -1, true, caku, NULL, NULL, &nc);
+    free(nc.data);
+    nc = name_constraints(true, "ip:10.0.0.0/8", NULL);
+    make_ca_ex(&ca_nc_ip, "certs/constrained-ca-ip.pem", "UCPolicy Test No-10/8 CA", &k_misc, &ca_root,
+               vt - 300 * DAY, vt + 1825 * DAY, -1, true, caku, NULL, NULL, &nc);
+    free(nc.data);
     for (int i = 0; i < NDEEP; i++) {
         deep_chain_files[i] = fmt("certs/deep-ca-%02d.pem", i + 1);
         make_ca(&ca_deep[i], deep_chain_files[i], fmt("UCPolicy Test Deep CA %02d", i + 1), &k_misc,
@@ -515,6 +646,57 @@ static void free_pki(void)
         gnutls_x509_crt_deinit(ca_la1[i].crt);
     for (int i = 0; i < NLA2; i++)
         gnutls_x509_crt_deinit(ca_la2[i].crt);
+}
+
+/* ---- certificate revocation lists -------------------------------------------------------- */
+
+/* The CRLs every revocation case names: the root's and the issuing CA's current ones (the latter
+ * revoking a certificate no case uses, so that it has an entry to search), a stale one of the
+ * issuing CA, and one that names the issuing CA as issuer but is signed with another key. */
+static const char *crl_root_file = "certs/root.crl";
+static const char *crl_issuing_file = "certs/issuing.crl";
+static const char *crl_expired_file = "certs/issuing-expired.crl";
+static const char *crl_badsig_file = "certs/issuing-bad-signature.crl";
+
+/* A CRL of @issuer signed with @signer (the issuer's key, or another one for a bad signature),
+ * listing @revoked and, when @other_serial, a serial no certificate here has. DER unless @pem. */
+static void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,
+                      int64_t next_update, gnutls_x509_crt_t *revoked, size_t nrevoked, bool other_serial,
+                      unsigned number, bool pem)
+{
+    gnutls_x509_crl_t crl;
+    GT(gnutls_x509_crl_init(&crl));
+    GT(gnutls_x509_crl_set_version(crl, 2));
+    GT(gnutls_x509_crl_set_this_update(crl, (time_t)this_update));
+    GT(gnutls_x509_crl_set_next_update(crl, (time_t)next_update));
+    for (size_t i = 0; i < nrevoked; i++)
+        GT(gnutls_x509_crl_set_crt(crl, revoked[i], (time_t)(vt - 3600)));
+    if (other_serial) {
+        static const unsigned char serial[] = {0x01, 'U', 'C', 'P', 0x7f, 0xff, 0xff, 0xff, 0xff};
+        GT(gnutls_x509_crl_set_crt_serial(crl, serial, sizeof serial, (time_t)(vt - 10 * DAY)));
+    }
+    unsigned char id[64];
+    size_t idlen = sizeof id;
+    unsigned critical = 0;
+    GT(gnutls_x509_crt_get_subject_key_id(issuer->crt, id, &idlen, &critical));
+    GT(gnutls_x509_crl_set_authority_key_id(crl, id, idlen));
+    unsigned char num[4] = {(unsigned char)(number >> 24), (unsigned char)(number >> 16), (unsigned char)(number >> 8),
+                            (unsigned char)number};
+    GT(gnutls_x509_crl_set_number(crl, num, sizeof num));
+    GT(gnutls_x509_crl_privkey_sign(crl, issuer->crt, signer, GNUTLS_DIG_SHA256, 0));
+    gnutls_datum_t out = {NULL, 0};
+    GT(gnutls_x509_crl_export2(crl, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, &out));
+    write_file(rel, out.data, out.size);
+    gnutls_free(out.data);
+    gnutls_x509_crl_deinit(crl);
+}
+
+static void make_crls(void)
+{
+    write_crl(crl_root_file, &ca_root, k_root.priv, vt - DAY, vt + 7 * DAY, NULL, 0, false, 1, false);
+    write_crl(crl_issuing_file, &ca_issuing, k_issuing.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, true);
+    write_crl(crl_expired_file, &ca_issuing, k_issuing.priv, vt - 30 * DAY, vt - 2 * DAY, NULL, 0, true, 9, true);
+    write_crl(crl_badsig_file, &ca_issuing, k_misc.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, false);
 }
 
 /* ---- the catalogue ------------------------------------------------------------------------ */
@@ -674,7 +856,11 @@ enum issuer_kind {
     ISS_EXPIRED,
     ISS_EKU,
     ISS_DEEP,
-    ISS_LOOKALIKE
+    ISS_LOOKALIKE,
+    ISS_CONSTRAINED, /* the Fabrikam-only name-constrained CA */
+    ISS_CONSTRAINED_OK,
+    ISS_CONSTRAINED_DN,
+    ISS_CONSTRAINED_IP
 };
 
 struct profile {
@@ -699,6 +885,9 @@ struct profile {
     const char *cdp;
     enum issuer_kind issuer;
     bool corrupt_signature;
+    const char *ext_oid; /* one more extension, as DER (a Microsoft template extension) */
+    const unsigned char *ext_value;
+    size_t ext_len;
 };
 
 static struct sname *san_find(struct profile *pr, const char *v)
@@ -851,6 +1040,12 @@ static void profile_cert(const struct profile *pr, struct spec *s)
     s->nb = pr->nb;
     s->na = pr->na;
     s->corrupt_signature = pr->corrupt_signature;
+    if (pr->ext_oid) {
+        s->ext[0].oid = pr->ext_oid;
+        s->ext[0].value = pr->ext_value;
+        s->ext[0].len = pr->ext_len;
+        s->next = 1;
+    }
     switch (pr->issuer) {
     case ISS_ISSUING: s->issuer = &ca_issuing; break;
     case ISS_SELF:
@@ -865,6 +1060,10 @@ static void profile_cert(const struct profile *pr, struct spec *s)
     case ISS_EKU: s->issuer = &ca_eku; break;
     case ISS_DEEP: s->issuer = &ca_deep[NDEEP - 1]; break;
     case ISS_LOOKALIKE: s->issuer = &ca_la1[0]; break;
+    case ISS_CONSTRAINED: s->issuer = &ca_nc; break;
+    case ISS_CONSTRAINED_OK: s->issuer = &ca_nc_ok; break;
+    case ISS_CONSTRAINED_DN: s->issuer = &ca_nc_dn; break;
+    case ISS_CONSTRAINED_IP: s->issuer = &ca_nc_ip; break;
     }
     if (pr->pss) {
         if (pr->issuer != ISS_ISSUING)
@@ -894,6 +1093,12 @@ struct xcase {
     int ntrust;
     const char *public_roots[4];
     int npublic;
+    const char *crls[4];
+    int ncrls;
+    bool online;
+    unsigned timeout_ms; /* 0: the library's default */
+    const char *pool[4]; /* the other files of a pool check */
+    int npool;
     struct topo topo;
     struct expect_item present[24];
     int npresent;
@@ -956,6 +1161,16 @@ static void emit_case(const struct xcase *c)
     json_object_set_new(o, "chain", str_list(c->chain, c->nchain));
     json_object_set_new(o, "trust", str_list(c->trust, c->ntrust));
     json_object_set_new(o, "publicRoots", str_list(c->public_roots, c->npublic));
+    /* The optional fields of the contract, written only when a case uses them. */
+    if (c->ncrls)
+        json_object_set_new(o, "crls", str_list(c->crls, c->ncrls));
+    if (c->online) {
+        json_object_set_new(o, "online", json_true());
+        if (c->timeout_ms)
+            json_object_set_new(o, "timeoutMs", json_integer(c->timeout_ms));
+    }
+    if (c->npool)
+        json_object_set_new(o, "pool", str_list(c->pool, c->npool));
     json_object_set_new(o, "topology", topo_json(&c->topo));
     int worst = -1;
     json_t *present = json_array();
@@ -1001,6 +1216,13 @@ static void emit_case(const struct xcase *c)
         ncases_fail++;
 }
 
+static gnutls_x509_crt_t profile_crt(const struct profile *pr)
+{
+    struct spec s;
+    profile_cert(pr, &s);
+    return make_cert(&s);
+}
+
 /* Write the leaf of @pr to @rel as PEM. */
 static void write_leaf(const char *rel, const struct profile *pr)
 {
@@ -1011,6 +1233,9 @@ static void write_leaf(const char *rel, const struct profile *pr)
     gnutls_x509_crt_deinit(crt);
 }
 
+static void write_pkcs12(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t leaf, const struct key *key,
+                         const char *csp, const char *password, unsigned iter, unsigned mac_iter);
+
 /* ---- mutations ---------------------------------------------------------------------------- */
 
 struct mut {
@@ -1020,7 +1245,25 @@ struct mut {
     struct profile *pr;
     enum ucp_rule_id target;
     const char *what; /* description of the mutation */
+    /* How the leaf is written: PEM, or (pfx) a PKCS#12 file with a private key. */
+    bool pfx;
+    const char *csp;  /* the key bag's Microsoft CSP name; NULL: none recorded */
+    bool wrong_key;   /* the PFX holds another key than the certificate's */
+    bool pool_other;  /* checked as a pool with another server's file (other certificate and key) */
+    bool revoke;      /* a current CRL of the issuing CA lists the leaf (c->crls[0]) */
 };
+
+/* An OCTET STRING where [MS-WCCE] puts the CertificateTemplate SEQUENCE. */
+static const unsigned char bad_template[] = {0x04, 0x03, 0x01, 0x02, 0x03};
+
+/* The case's leaf goes into a PKCS#12 file with a private key: a role that needs an exportable
+ * key says, for any file with a key, that the file cannot tell (an info finding). */
+static void as_pfx(struct mut *m, const char *csp)
+{
+    m->pfx = true;
+    m->csp = csp;
+    expect(m->c, UCP_RULE_PRIVATE_KEY_EXPORTABLE_UNKNOWN);
+}
 
 static ucp_product mp(const struct mut *m)
 {
@@ -1516,6 +1759,52 @@ static bool mutate(struct mut *m)
         m->what = "an LDAP-only CRL distribution point";
         expect(c, id);
         return true;
+    case UCP_RULE_REVOCATION_REVOKED:
+        if (pr->issuer != ISS_ISSUING)
+            return false;
+        m->revoke = true;
+        c->ncrls = 0;
+        c->crls[c->ncrls++] = fmt("%.*s.crl", (int)(strlen(c->file) - 4), c->file);
+        c->crls[c->ncrls++] = crl_root_file;
+        m->what = "listed in the issuing CA's current CRL (--crl)";
+        expect(c, id);
+        return true;
+    case UCP_RULE_REVOCATION_CRL_EXPIRED:
+        if (pr->issuer != ISS_ISSUING)
+            return false;
+        c->ncrls = 0;
+        c->crls[c->ncrls++] = crl_expired_file;
+        c->crls[c->ncrls++] = crl_root_file;
+        m->what = "the issuing CA's only CRL expired two days ago (--crl)";
+        expect(c, id);
+        return true;
+    case UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE:
+        if (pr->issuer != ISS_ISSUING)
+            return false;
+        c->ncrls = 0;
+        c->crls[c->ncrls++] = crl_badsig_file;
+        c->crls[c->ncrls++] = crl_root_file;
+        m->what = "a CRL naming the issuing CA but signed with another key (--crl)";
+        expect(c, id);
+        return true;
+    case UCP_RULE_REVOCATION_UNREACHABLE:
+        /* Online, with the leaf's only distribution point on 127.0.0.1 where nothing listens; the
+         * intermediate's status comes from the root's CRL (and its own distribution point is local
+         * too), so nothing is fetched from anywhere else. */
+        if (pr->issuer != ISS_ISSUING)
+            return false;
+        pr->cdp = CDP_LOCAL;
+        c->online = true;
+        c->timeout_ms = 2000;
+        c->ncrls = 0;
+        c->crls[c->ncrls++] = crl_root_file;
+        c->nchain = 0;
+        c->chain[c->nchain++] = ca_issuing_local.file;
+        m->what = "online, its only CRL distribution point refuses connections (" CDP_LOCAL ")";
+        expect(c, id);
+        return true;
+    case UCP_RULE_REVOCATION_OCSP_UNKNOWN:
+        return false; /* needs a live OCSP responder: see exemptions[] */
 
     /* ---- chain ---- */
     case UCP_RULE_CHAIN_ISSUER_MISSING:
@@ -1597,6 +1886,15 @@ static bool mutate(struct mut *m)
         m->what = "the trusted root is not among the public roots";
         expect(c, id);
         return true;
+    case UCP_RULE_CHAIN_NAME_CONSTRAINTS:
+        if (pr->issuer != ISS_ISSUING || pr->no_subject)
+            return false;
+        pr->issuer = ISS_CONSTRAINED;
+        c->nchain = 0;
+        c->chain[c->nchain++] = ca_nc.file;
+        m->what = "issued by an intermediate whose name constraints permit only fabrikam.com and O=Fabrikam Ltd";
+        expect(c, id);
+        return true;
     case UCP_RULE_CHAIN_ANCHOR_NOT_ROOT:
         c->nchain = 0;
         c->ntrust = 0;
@@ -1609,7 +1907,43 @@ static bool mutate(struct mut *m)
         expect(c, id);
         return true;
 
+    /* ---- private key (PKCS#12 files) and pools ---- */
+    case UCP_RULE_PRIVATE_KEY_MISMATCH:
+        as_pfx(m, CSP_SCHANNEL);
+        m->wrong_key = true;
+        m->what = "a PKCS#12 file whose private key is another certificate's";
+        expect(c, id);
+        return true;
+    case UCP_RULE_PRIVATE_KEY_CNG_PROVIDER:
+        as_pfx(m, KSP_SOFTWARE);
+        m->what = "a PKCS#12 file whose key bag names the " KSP_SOFTWARE;
+        expect(c, id);
+        return true;
+    case UCP_RULE_PRIVATE_KEY_PROVIDER_UNKNOWN:
+        as_pfx(m, NULL);
+        m->what = "a PKCS#12 file whose key bag records no provider";
+        expect(c, id);
+        return true;
+    case UCP_RULE_PRIVATE_KEY_EXPORTABLE_UNKNOWN:
+        as_pfx(m, CSP_SCHANNEL);
+        m->what = "a PKCS#12 file with the key (" CSP_SCHANNEL ")";
+        expect(c, id);
+        return true;
+    case UCP_RULE_PRIVATE_KEY_POOL_MISMATCH:
+        as_pfx(m, CSP_SCHANNEL);
+        m->pool_other = true;
+        m->what = "a pool check against a second server's PKCS#12 file with another certificate and key";
+        expect(c, id);
+        return true;
+
     /* ---- input ---- */
+    case UCP_RULE_INPUT_TEMPLATE_MALFORMED:
+        pr->ext_oid = OID_TEMPLATE;
+        pr->ext_value = bad_template;
+        pr->ext_len = sizeof bad_template;
+        m->what = "a certificate template extension (" OID_TEMPLATE ") holding an OCTET STRING";
+        expect(c, id);
+        return true;
     case UCP_RULE_INPUT_FACTS_MISSING:
         for (unsigned f = 0; f < UCP_FACT_COUNT; f++) {
             if (!ucp_role_requires_fact(m->role, (ucp_fact)f) || !topo_count(m->t, (ucp_fact)f))
@@ -1672,6 +2006,10 @@ static void pass_case(const struct ucp_role *role, ucp_product p)
     role_profile(role, &t, &pr);
     case_init(&c, role, &t);
     c.pass = true;
+    /* Revocation is checked (the issuing CA's and the root's current CRLs), so the revocation
+     * rules the case lists as absent were evaluated, not skipped. */
+    c.crls[c.ncrls++] = crl_issuing_file;
+    c.crls[c.ncrls++] = crl_root_file;
     c.id = fmt("%s/pass/%s", ucp_role_id(role), ucp_product_name(p));
     c.file = fmt("certs/%s-pass-%s.pem", ucp_role_id(role), ucp_product_name(p));
     c.description = fmt("The correct %s certificate for %s", ucp_role_id(role), ucp_product_title(p));
@@ -1679,9 +2017,77 @@ static void pass_case(const struct ucp_role *role, ucp_product p)
     emit_case(&c);
 }
 
+/* Bindings no static manifest case can break, each with why and the suite that breaks it instead
+ * (test-coverage checks that the suite exists and runs it to see the rule fire for every role
+ * listed). Keep this list minimal: a binding that a certificate, a CRL file, a refused local URL
+ * or a PKCS#12 file can break gets a case, not an exemption. */
+static const struct {
+    enum ucp_rule_id rule;
+    const char *reason;
+    const char *covered_by;
+} exemptions[] = {
+    {UCP_RULE_REVOCATION_OCSP_UNKNOWN,
+     "An OCSP 'unknown' answer must be signed by the issuing CA at check time and sent by a responder over "
+     "HTTP: a static manifest can only name URLs that answer nothing (that is revocation.unreachable). "
+     "tests/revocation runs a live responder on 127.0.0.1 and checks this role against it.",
+     "tests/revocation"},
+};
+static json_t *exemptions_json;
+
+/* Write the files of case @c as its mutation says: the leaf as PEM, or as a PKCS#12 file with a
+ * private key (its own or another's, a provider attribute, a second server's file for a pool
+ * check); and the CRL that revokes it. */
+static void write_case_files(struct xcase *c, const struct mut *m, const struct profile *pr)
+{
+    gnutls_x509_crt_t crt = profile_crt(pr);
+    if (m->pfx) {
+        if (pr->key != KEY_RSA2048)
+            die("%s: a PKCS#12 case needs the leaf key", c->id);
+        const char *stem = fmt("%.*s", (int)(strlen(c->file) - 4), c->file);
+        c->file = fmt("%s.pfx", stem);
+        c->password = PFX_PASSWORD;
+        c->format = "pkcs12";
+        write_pkcs12(c->file, &crt, 1, 0, m->wrong_key ? &k_misc : &k_leaf, m->csp, PFX_PASSWORD, PFX_ITERATIONS,
+                     PFX_ITERATIONS);
+        if (m->pool_other) {
+            struct profile other = *pr;
+            other.key = KEY_RSA_OTHER;
+            gnutls_x509_crt_t oc = profile_crt(&other);
+            c->pool[c->npool++] = fmt("%s-server2.pfx", stem);
+            write_pkcs12(c->pool[c->npool - 1], &oc, 1, 0, &k_misc, m->csp, PFX_PASSWORD, PFX_ITERATIONS,
+                         PFX_ITERATIONS);
+            gnutls_x509_crt_deinit(oc);
+        }
+    } else {
+        write_pem(c->file, &crt, 1);
+    }
+    if (m->revoke)
+        write_crl(c->crls[0], &ca_issuing, k_issuing.priv, vt - DAY, vt + 7 * DAY, &crt, 1, true, 13, true);
+    if (c->online) {
+        /* Every URL an online check may fetch must be on this machine. */
+        if (!pr->cdp || strncmp(pr->cdp, LOCAL_URL "/", strlen(LOCAL_URL) + 1) != 0)
+            die("%s: an online case whose leaf names a distribution point off this machine", c->id);
+        for (int i = 0; i < c->nchain; i++)
+            if (c->chain[i] != ca_issuing_local.file)
+                die("%s: an online case with an intermediate whose URLs are not local", c->id);
+    }
+    gnutls_x509_crt_deinit(crt);
+}
+
 static void fail_case(const struct ucp_role *role, const ucp_role_rule *rr)
 {
     enum ucp_rule_id id = rr->rule->id;
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(exemptions); i++) {
+        if (exemptions[i].rule != id)
+            continue;
+        json_t *e = json_object();
+        json_object_set_new(e, "role", json_string(ucp_role_id(role)));
+        json_object_set_new(e, "rule", json_string(ucp_role_rule_code(rr)));
+        json_object_set_new(e, "reason", json_string(exemptions[i].reason));
+        json_object_set_new(e, "coveredBy", json_string(exemptions[i].covered_by));
+        json_array_append_new(exemptions_json, e);
+        return;
+    }
     ucp_product p;
     if (!choose_product(role, id, &p))
         die("role %s: rule %s applies to no product where a certificate can break it", ucp_role_id(role),
@@ -1692,7 +2098,7 @@ static void fail_case(const struct ucp_role *role, const ucp_role_rule *rr)
     role_topology(role, p, &t);
     role_profile(role, &t, &pr);
     case_init(&c, role, &t);
-    struct mut m = {role, &c, &c.topo, &pr, id, NULL};
+    struct mut m = {.role = role, .c = &c, .t = &c.topo, .pr = &pr, .target = id};
     c.id = fmt("%s/%s/fail", ucp_role_id(role), ucp_role_rule_code(rr));
     c.rule = ucp_role_rule_code(rr);
     c.file = fmt("certs/%s-%s-fail.pem", ucp_role_id(role), ucp_role_rule_code(rr));
@@ -1715,7 +2121,7 @@ static void fail_case(const struct ucp_role *role, const ucp_role_rule *rr)
                 if (c.present[i].id == id)
                     c.present[i].remediation = INCIDENT_TEXT;
     }
-    write_leaf(c.file, &pr);
+    write_case_files(&c, &m, &pr);
     emit_case(&c);
 }
 
@@ -1749,13 +2155,6 @@ static void extra_case(struct xcase *c, const struct ucp_role *role, const char 
     c->description = desc;
 }
 
-static gnutls_x509_crt_t profile_crt(const struct profile *pr)
-{
-    struct spec s;
-    profile_cert(pr, &s);
-    return make_cert(&s);
-}
-
 static void write_pkcs7(const char *rel, gnutls_x509_crt_t *crts, size_t n, gnutls_x509_crt_fmt_t f)
 {
     gnutls_pkcs7_t p7;
@@ -1769,252 +2168,36 @@ static void write_pkcs7(const char *rel, gnutls_x509_crt_t *crts, size_t n, gnut
     gnutls_pkcs7_deinit(p7);
 }
 
-/* ---- PKCS#12, written here --------------------------------------------------------------
+/* ---- PKCS#12 ------------------------------------------------------------------------------
  *
- * As OpenSSL 3 and current Windows write them: the certificates in a PBES2-encrypted
- * SafeContents, the key in a pkcs8ShroudedKeyBag (PBES2: PBKDF2-HMAC-SHA256, AES-256-CBC), a
- * SHA-256 MAC, each with its own iteration count. GnuTLS's writer has no iteration parameter and
- * uses 600,000, which makes every read take seconds under valgrind; and a file with a hostile
- * count is needed to test the library's limit. */
+ * Written by tests/keys (keys_write_pfx, libtasn1 and the in-tree ASN.1 module) as OpenSSL 3 and
+ * current Windows write them: the key in a pkcs8ShroudedKeyBag of a data ContentInfo (where the
+ * Microsoft CSP name attribute stays readable), the certificates in a PBES2-encrypted one
+ * (PBKDF2-HMAC-SHA256, AES-256-CBC), a SHA-256 MAC, each with its own iteration count. GnuTLS's
+ * writer has no iteration parameter and uses 600,000, which makes every read take seconds under
+ * valgrind; and a file with a hostile count is needed to test the library's limit. */
 
-#define OID_DATA "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x01"
-#define OID_ENCRYPTED_DATA "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x07\x06"
-#define OID_CERT_BAG "\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x0a\x01\x03"
-#define OID_SHROUDED_KEY_BAG "\x06\x0b\x2a\x86\x48\x86\xf7\x0d\x01\x0c\x0a\x01\x02"
-#define OID_X509_CERT "\x06\x0a\x2a\x86\x48\x86\xf7\x0d\x01\x09\x16\x01"
-#define OID_LOCAL_KEY_ID "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x15"
-#define OID_PBES2 "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x05\x0d"
-#define OID_PBKDF2 "\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x05\x0c"
-#define OID_HMAC_SHA256 "\x06\x08\x2a\x86\x48\x86\xf7\x0d\x02\x09"
-#define OID_AES256_CBC "\x06\x09\x60\x86\x48\x01\x65\x03\x04\x01\x2a"
-#define OID_SHA256 "\x06\x09\x60\x86\x48\x01\x65\x03\x04\x02\x01"
-#define DER_NULL "\x05\x00"
-
-static void buf_lit(struct buf *b, const char *bytes, size_t n)
+static void write_pkcs12(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t leaf, const struct key *key,
+                         const char *csp, const char *password, unsigned iter, unsigned mac_iter)
 {
-    buf_add(b, bytes, n);
-}
-#define LIT(b, s) buf_lit((b), (s), sizeof(s) - 1)
-
-static void der_wrap(struct buf *b, unsigned char tag, const struct buf *inner)
-{
-    der_tlv(b, tag, inner->data, inner->len);
-}
-
-static void der_uint(struct buf *b, unsigned v)
-{
-    unsigned char n[5];
-    size_t k = 0;
-    for (int shift = 24; shift >= 0; shift -= 8)
-        if (k || (v >> shift) & 0xff || shift == 0)
-            n[k++] = (unsigned char)(v >> shift);
-    if (n[0] & 0x80) {
-        memmove(n + 1, n, k);
-        n[0] = 0;
-        k++;
-    }
-    der_tlv(b, 0x02, n, k);
-}
-
-/* PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) encryption of @plain: the AlgorithmIdentifier into
- * @alg, the ciphertext into @out. The password is used as UTF-8 (RFC 8018). */
-static void pbes2_encrypt(const char *password, unsigned iter, const struct buf *plain, struct buf *alg,
-                          struct buf *out)
-{
-    unsigned char salt[16], iv[16], key[32];
-    GT(gnutls_rnd(GNUTLS_RND_NONCE, salt, sizeof salt));
-    GT(gnutls_rnd(GNUTLS_RND_NONCE, iv, sizeof iv));
-    gnutls_datum_t pw = {(unsigned char *)password, (unsigned)strlen(password)};
-    gnutls_datum_t sd = {salt, sizeof salt};
-    GT(gnutls_pbkdf2(GNUTLS_MAC_SHA256, &pw, &sd, iter, key, sizeof key));
-    size_t padded = (plain->len / 16 + 1) * 16;
-    unsigned char *data = malloc(padded);
-    memcpy(data, plain->data, plain->len);
-    memset(data + plain->len, (int)(padded - plain->len), padded - plain->len);
-    gnutls_cipher_hd_t h;
-    gnutls_datum_t kd = {key, sizeof key}, ivd = {iv, sizeof iv};
-    GT(gnutls_cipher_init(&h, GNUTLS_CIPHER_AES_256_CBC, &kd, &ivd));
-    GT(gnutls_cipher_encrypt(h, data, padded));
-    gnutls_cipher_deinit(h);
-    buf_add(out, data, padded);
-    free(data);
-
-    struct buf kdf = {NULL, 0}, kdfp = {NULL, 0}, prf = {NULL, 0}, enc = {NULL, 0}, params = {NULL, 0},
-               inner = {NULL, 0};
-    der_tlv(&kdfp, 0x04, salt, sizeof salt);
-    der_uint(&kdfp, iter);
-    LIT(&prf, OID_HMAC_SHA256 DER_NULL);
-    der_wrap(&kdfp, 0x30, &prf);
-    LIT(&kdf, OID_PBKDF2);
-    der_wrap(&kdf, 0x30, &kdfp);
-    LIT(&enc, OID_AES256_CBC);
-    der_tlv(&enc, 0x04, iv, sizeof iv);
-    der_wrap(&params, 0x30, &kdf);
-    der_wrap(&params, 0x30, &enc);
-    LIT(&inner, OID_PBES2);
-    der_wrap(&inner, 0x30, &params);
-    der_wrap(alg, 0x30, &inner);
-    free(kdf.data);
-    free(kdfp.data);
-    free(prf.data);
-    free(enc.data);
-    free(params.data);
-    free(inner.data);
-}
-
-/* The MAC key of RFC 7292 appendix B (ID 3, SHA-256: one 32-byte block). */
-static void pkcs12_mac_key(const char *password, const unsigned char *salt, size_t saltlen, unsigned iter,
-                           unsigned char key[32])
-{
-    /* D (64 bytes of ID), then S and P each repeated to a multiple of 64 bytes; P is the
-     * password as a BMPString with its two-byte terminator. */
-    size_t plen = strlen(password);
-    size_t pbmp = 2 * plen + 2;
-    size_t slen = 64 * ((saltlen + 63) / 64), ptot = 64 * ((pbmp + 63) / 64);
-    size_t total = 64 + slen + ptot;
-    unsigned char *in = calloc(1, total);
-    memset(in, 3, 64);
-    for (size_t i = 0; i < slen; i++)
-        in[64 + i] = salt[i % saltlen];
-    unsigned char *bmp = calloc(1, pbmp);
-    for (size_t i = 0; i < plen; i++)
-        bmp[2 * i + 1] = (unsigned char)password[i]; /* ASCII passwords only */
-    for (size_t i = 0; i < ptot; i++)
-        in[64 + slen + i] = bmp[i % pbmp];
-    GT(gnutls_hash_fast(GNUTLS_DIG_SHA256, in, total, key));
-    for (unsigned r = 1; r < iter; r++)
-        GT(gnutls_hash_fast(GNUTLS_DIG_SHA256, key, 32, key));
-    free(bmp);
-    free(in);
-}
-
-static void safe_bag(struct buf *out, const char *oid, size_t oidlen, const struct buf *value,
-                     const unsigned char *keyid, size_t keyidlen)
-{
-    struct buf bag = {NULL, 0}, attrs = {NULL, 0}, attr = {NULL, 0}, vals = {NULL, 0};
-    buf_add(&bag, oid, oidlen);
-    der_wrap(&bag, 0xa0, value);
-    if (keyid) {
-        LIT(&attr, OID_LOCAL_KEY_ID);
-        der_tlv(&vals, 0x04, keyid, keyidlen);
-        der_wrap(&attr, 0x31, &vals);
-        der_wrap(&attrs, 0x30, &attr);
-        der_wrap(&bag, 0x31, &attrs);
-    }
-    der_wrap(out, 0x30, &bag);
-    free(bag.data);
-    free(attrs.data);
-    free(attr.data);
-    free(vals.data);
-}
-
-/* A PFX holding @crts in this order (the leaf need not be first) and, when @key, the key of
- * @leaf; @iter is the iteration count of the encryption and @mac_iter that of the MAC. */
-static void write_pkcs12(const char *rel, gnutls_x509_crt_t *crts, size_t n, gnutls_x509_crt_t leaf,
-                         struct key *key, const char *password, unsigned iter, unsigned mac_iter)
-{
-    unsigned char keyid[20];
-    size_t keyidlen = sizeof keyid;
-    GT(gnutls_x509_crt_get_key_id(leaf, 0, keyid, &keyidlen));
-
-    /* The certificates: a SafeContents, encrypted. */
-    struct buf certs = {NULL, 0};
-    for (size_t i = 0; i < n; i++) {
-        gnutls_datum_t der = export_crt(crts[i], GNUTLS_X509_FMT_DER);
-        struct buf octets = {NULL, 0}, certbag = {NULL, 0}, explicit0 = {NULL, 0}, value = {NULL, 0};
-        der_tlv(&octets, 0x04, der.data, der.size);
-        der_wrap(&explicit0, 0xa0, &octets);
-        LIT(&certbag, OID_X509_CERT);
-        buf_add(&certbag, explicit0.data, explicit0.len);
-        der_wrap(&value, 0x30, &certbag);
-        safe_bag(&certs, OID_CERT_BAG, sizeof OID_CERT_BAG - 1, &value, key && crts[i] == leaf ? keyid : NULL,
-                 keyidlen);
-        gnutls_free(der.data);
-        free(octets.data);
-        free(certbag.data);
-        free(explicit0.data);
-        free(value.data);
-    }
-    struct buf certseq = {NULL, 0}, alg = {NULL, 0}, cipher = {NULL, 0}, eci = {NULL, 0}, ed = {NULL, 0},
-               ed0 = {NULL, 0}, ci1 = {NULL, 0};
-    der_wrap(&certseq, 0x30, &certs);
-    pbes2_encrypt(password, iter, &certseq, &alg, &cipher);
-    LIT(&eci, OID_DATA);
-    buf_add(&eci, alg.data, alg.len);
-    der_wrap(&eci, 0x80, &cipher); /* encryptedContent [0] IMPLICIT OCTET STRING */
-    der_uint(&ed, 0);
-    der_wrap(&ed, 0x30, &eci);
-    struct buf edseq = {NULL, 0};
-    der_wrap(&edseq, 0x30, &ed);
-    der_wrap(&ed0, 0xa0, &edseq);
-    struct buf ci1body = {NULL, 0};
-    LIT(&ci1body, OID_ENCRYPTED_DATA);
-    buf_add(&ci1body, ed0.data, ed0.len);
-    der_wrap(&ci1, 0x30, &ci1body);
-
-    /* The key: a pkcs8ShroudedKeyBag in a plain SafeContents. */
-    struct buf authsafe = {NULL, 0};
-    buf_add(&authsafe, ci1.data, ci1.len);
-    if (key) {
-        gnutls_datum_t p8 = {NULL, 0};
-        GT(gnutls_x509_privkey_export2_pkcs8(key->x, GNUTLS_X509_FMT_DER, NULL, GNUTLS_PKCS_PLAIN, &p8));
-        struct buf plain = {NULL, 0}, kalg = {NULL, 0}, kenc = {NULL, 0}, epki = {NULL, 0}, epkiseq = {NULL, 0},
-                   bags = {NULL, 0}, bagseq = {NULL, 0}, oct = {NULL, 0}, oct0 = {NULL, 0}, ci2 = {NULL, 0},
-                   ci2seq = {NULL, 0};
-        buf_add(&plain, p8.data, p8.size);
-        gnutls_memset(p8.data, 0, p8.size);
-        gnutls_free(p8.data);
-        pbes2_encrypt(password, iter, &plain, &kalg, &kenc);
-        buf_add(&epki, kalg.data, kalg.len);
-        der_wrap(&epki, 0x04, &kenc);
-        der_wrap(&epkiseq, 0x30, &epki);
-        safe_bag(&bags, OID_SHROUDED_KEY_BAG, sizeof OID_SHROUDED_KEY_BAG - 1, &epkiseq, keyid, keyidlen);
-        der_wrap(&bagseq, 0x30, &bags);
-        der_wrap(&oct, 0x04, &bagseq);
-        der_wrap(&oct0, 0xa0, &oct);
-        LIT(&ci2, OID_DATA);
-        buf_add(&ci2, oct0.data, oct0.len);
-        der_wrap(&ci2seq, 0x30, &ci2);
-        buf_add(&authsafe, ci2seq.data, ci2seq.len);
-        struct buf *all[] = {&plain, &kalg, &kenc, &epki, &epkiseq, &bags, &bagseq, &oct, &oct0, &ci2, &ci2seq};
-        for (size_t i = 0; i < UCP_ARRAY_SIZE(all); i++)
-            free(all[i]->data);
-    }
-    struct buf asseq = {NULL, 0}, asoct = {NULL, 0}, as0 = {NULL, 0}, asci = {NULL, 0}, asciseq = {NULL, 0};
-    der_wrap(&asseq, 0x30, &authsafe);
-
-    /* The MAC over the AuthenticatedSafe's DER. */
-    unsigned char salt[16], mkey[32], mac[32];
-    GT(gnutls_rnd(GNUTLS_RND_NONCE, salt, sizeof salt));
-    pkcs12_mac_key(password, salt, sizeof salt, mac_iter, mkey);
-    GT(gnutls_hmac_fast(GNUTLS_MAC_SHA256, mkey, sizeof mkey, asseq.data, asseq.len, mac));
-    struct buf digalg = {NULL, 0}, diginfo = {NULL, 0}, diginfoseq = {NULL, 0}, macdata = {NULL, 0},
-               macseq = {NULL, 0}, pfx = {NULL, 0}, pfxseq = {NULL, 0};
-    LIT(&digalg, OID_SHA256 DER_NULL);
-    der_wrap(&diginfo, 0x30, &digalg);
-    der_tlv(&diginfo, 0x04, mac, sizeof mac);
-    der_wrap(&diginfoseq, 0x30, &diginfo);
-    buf_add(&macdata, diginfoseq.data, diginfoseq.len);
-    der_tlv(&macdata, 0x04, salt, sizeof salt);
-    der_uint(&macdata, mac_iter);
-    der_wrap(&macseq, 0x30, &macdata);
-
-    der_wrap(&asoct, 0x04, &asseq);
-    der_wrap(&as0, 0xa0, &asoct);
-    LIT(&asci, OID_DATA);
-    buf_add(&asci, as0.data, as0.len);
-    der_wrap(&asciseq, 0x30, &asci);
-    der_uint(&pfx, 3);
-    buf_add(&pfx, asciseq.data, asciseq.len);
-    buf_add(&pfx, macseq.data, macseq.len);
-    der_wrap(&pfxseq, 0x30, &pfx);
-    write_file(rel, pfxseq.data, pfxseq.len);
-
-    struct buf *all[] = {&certs, &certseq, &alg, &cipher, &eci, &ed, &edseq, &ed0, &ci1body, &ci1, &authsafe,
-                         &asseq, &asoct, &as0, &asci, &asciseq, &digalg, &diginfo, &diginfoseq, &macdata,
-                         &macseq, &pfx, &pfxseq};
-    for (size_t i = 0; i < UCP_ARRAY_SIZE(all); i++)
-        free(all[i]->data);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", outdir, rel);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    mkdirs(path);
+    *slash = '/';
+    struct keys_pfx spec = {
+        .password = password,
+        .key = key ? key->x : NULL,
+        .csp = csp,
+        .friendly = key ? "UCPolicy test certificate" : NULL,
+        .certs = crts,
+        .ncerts = n,
+        .leaf = leaf,
+        .iterations = iter,
+        .mac_iterations = mac_iter,
+    };
+    keys_write_pfx(path, &spec);
 }
 
 static const char *pfx_file;
@@ -2110,7 +2293,7 @@ static void format_cases(void)
     c.password = PFX_PASSWORD;
     c.nchain = 0;
     c.format = "pkcs12";
-    write_pkcs12(c.file, pfxorder, 2, leaf, &k_leaf, PFX_PASSWORD, 2048, 2048);
+    write_pkcs12(c.file, pfxorder, 2, 1, &k_leaf, NULL, PFX_PASSWORD, PFX_ITERATIONS, PFX_ITERATIONS);
     pfx_file = c.file;
     emit_case(&c);
 
@@ -2121,9 +2304,9 @@ static void format_cases(void)
     c.password = NULL;
     c.nchain = 0;
     c.format = "pkcs12";
-    write_pkcs12(c.file, pfxorder, 2, leaf, &k_leaf, "", 2048, 2048);
+    write_pkcs12(c.file, pfxorder, 2, 1, &k_leaf, NULL, "", PFX_ITERATIONS, PFX_ITERATIONS);
     /* The same with 2,000,000 MAC iterations: over the library's limit (an inputError). */
-    write_pkcs12("bad/too-many-iterations.pfx", pfxorder, 2, leaf, &k_leaf, PFX_PASSWORD, 2048, 2000000);
+    write_pkcs12("bad/too-many-iterations.pfx", pfxorder, 2, 1, &k_leaf, NULL, PFX_PASSWORD, PFX_ITERATIONS, 2000000);
     emit_case(&c);
 
     extra_case(&c, role, "format/pfx-no-key", "PKCS#12 with the root, the leaf and the issuing CA but no key");
@@ -2132,7 +2315,7 @@ static void format_cases(void)
     c.password = PFX_PASSWORD;
     c.nchain = 0;
     c.format = "pkcs12";
-    write_pkcs12(c.file, bag, 3, leaf, NULL, PFX_PASSWORD, 2048, 2048);
+    write_pkcs12(c.file, bag, 3, 0, NULL, NULL, PFX_PASSWORD, PFX_ITERATIONS, PFX_ITERATIONS);
     emit_case(&c);
 
     /* Format detection looks at the structure: a DER certificate whose subject happens to hold
@@ -2255,7 +2438,198 @@ static void chain_cases(void)
     c.trust[c.ntrust++] = ca_issuing.file;
     emit_case(&c);
 
+    /* Name constraints beyond the catalogue cases (which break both a DNS and a directory-name
+     * constraint): names within them, a directory name alone (checked by libucpolicy, not
+     * GnuTLS), and an excluded IP address. */
+    extra_case(&c, role, "chain/name-constraints-permitted",
+               "Issued by an intermediate whose name constraints permit contoso.com and O=Contoso Ltd");
+    c.pass = true;
+    c.file = "certs/chain-name-constraints-permitted.pem";
+    c.nchain = 0;
+    c.chain[c.nchain++] = ca_nc_ok.file;
+    {
+        struct profile p2 = pr;
+        p2.issuer = ISS_CONSTRAINED_OK;
+        write_leaf(c.file, &p2);
+    }
+    emit_case(&c);
+
+    extra_case(&c, role, "chain/name-constraints-dn",
+               "DNS names within the intermediate's constraints, the subject outside its permitted directory name");
+    c.rule = "chain.name-constraints";
+    c.file = "certs/chain-name-constraints-dn.pem";
+    c.nchain = 0;
+    c.chain[c.nchain++] = ca_nc_dn.file;
+    {
+        struct profile p2 = pr;
+        p2.issuer = ISS_CONSTRAINED_DN;
+        write_leaf(c.file, &p2);
+    }
+    expect(&c, UCP_RULE_CHAIN_NAME_CONSTRAINTS);
+    emit_case(&c);
+
+    extra_case(&c, role, "chain/name-constraints-ip",
+               "A SAN IP address 10.0.0.1 under an intermediate that excludes 10.0.0.0/8");
+    c.rule = "chain.name-constraints";
+    c.file = "certs/chain-name-constraints-ip.pem";
+    c.nchain = 0;
+    c.chain[c.nchain++] = ca_nc_ip.file;
+    {
+        struct profile p2 = pr;
+        p2.issuer = ISS_CONSTRAINED_IP;
+        struct spec sp;
+        profile_cert(&p2, &sp);
+        static const unsigned char ip[] = {10, 0, 0, 1};
+        sp.san[sp.nsan].v = (const char *)ip;
+        sp.san[sp.nsan].len = sizeof ip;
+        sp.san[sp.nsan].tag = 0x87; /* [7] iPAddress */
+        sp.nsan++;
+        gnutls_x509_crt_t crt = make_cert(&sp);
+        write_pem(c.file, &crt, 1);
+        gnutls_x509_crt_deinit(crt);
+    }
+    expect(&c, UCP_RULE_CHAIN_NAME_CONSTRAINTS);
+    emit_case(&c);
+
     gnutls_x509_crt_deinit(leaf);
+}
+
+/* ---- revocation, private keys and templates beyond the catalogue cases ---------------------- */
+
+/* DER of an OBJECT IDENTIFIER in dotted form. */
+static void der_oid(struct buf *b, const char *dotted)
+{
+    unsigned long arcs[32];
+    int n = 0;
+    for (const char *p = dotted; *p && n < 32;) {
+        char *end;
+        arcs[n++] = strtoul(p, &end, 10);
+        p = *end == '.' ? end + 1 : end;
+    }
+    if (n < 2)
+        die("bad OID %s", dotted);
+    unsigned char body[128];
+    size_t len = 0;
+    for (int i = 1; i < n; i++) {
+        unsigned long v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
+        unsigned char tmp[10];
+        int k = 0;
+        do {
+            tmp[k++] = (unsigned char)(v & 0x7f);
+            v >>= 7;
+        } while (v);
+        while (k > 0 && len < sizeof body) {
+            k--;
+            body[len++] = (unsigned char)(tmp[k] | (k ? 0x80 : 0));
+        }
+    }
+    der_tlv(b, 0x06, body, len);
+}
+
+static void more_cases(void)
+{
+    const ucp_role *role = ucp_role_find("tls-server");
+    if (!role)
+        die("the catalogue has no tls-server role");
+    struct topo t;
+    struct profile pr;
+    struct xcase c;
+    role_topology(role, default_product(role), &t);
+    role_profile(role, &t, &pr);
+
+    /* A revoked intermediate: the root's CRL lists the issuing CA. */
+    extra_case(&c, role, "revocation/revoked-intermediate",
+               "The issuing CA is listed in the root's current CRL (--crl); the leaf is good");
+    c.rule = "revocation.revoked";
+    c.file = "certs/revocation-revoked-intermediate.pem";
+    write_leaf(c.file, &pr);
+    c.crls[c.ncrls++] = crl_issuing_file;
+    c.crls[c.ncrls++] = "certs/root-revoking-issuing.crl";
+    write_crl(c.crls[1], &ca_root, k_root.priv, vt - DAY, vt + 7 * DAY, &ca_issuing.crt, 1, false, 2, false);
+    expect(&c, UCP_RULE_REVOCATION_REVOKED);
+    emit_case(&c);
+
+    /* Both Microsoft template extensions, well formed: a version 2 template (OID, major and minor
+     * version) and the version 1 name, as a Windows CA writes them. */
+    extra_case(&c, role, "template/v2-and-name",
+               "A certificate with a version 2 template extension (100.4) and the template name WebServer");
+    c.pass = true;
+    c.file = "certs/template-v2-and-name.pem";
+    {
+        struct buf tmpl = {NULL, 0}, seq = {NULL, 0}, name = {NULL, 0};
+        der_oid(&tmpl, KEYS_TEMPLATE_OID);
+        der_tlv(&tmpl, 0x02, "\x64", 1); /* major 100 */
+        der_tlv(&tmpl, 0x02, "\x04", 1); /* minor 4 */
+        der_tlv(&seq, 0x30, tmpl.data, tmpl.len);
+        static const char bmp_name[] = {0, 'W', 0, 'e', 0, 'b', 0, 'S', 0, 'e', 0, 'r', 0, 'v', 0, 'e', 0, 'r'};
+        der_tlv(&name, 0x1e, bmp_name, sizeof bmp_name);
+        struct spec sp;
+        profile_cert(&pr, &sp);
+        sp.ext[0].oid = OID_TEMPLATE;
+        sp.ext[0].value = seq.data;
+        sp.ext[0].len = seq.len;
+        sp.ext[1].oid = OID_TEMPLATE_NAME;
+        sp.ext[1].value = name.data;
+        sp.ext[1].len = name.len;
+        sp.next = 2;
+        gnutls_x509_crt_t crt = make_cert(&sp);
+        write_pem(c.file, &crt, 1);
+        gnutls_x509_crt_deinit(crt);
+        free(tmpl.data);
+        free(seq.data);
+        free(name.data);
+    }
+    emit_case(&c);
+
+    /* The template name extension malformed (a BMPString of odd length). */
+    extra_case(&c, role, "template/name-malformed",
+               "A template name extension (1.3.6.1.4.1.311.20.2) that is a BMPString of odd length");
+    c.rule = "input.template-malformed";
+    c.file = "certs/template-name-malformed.pem";
+    {
+        static const unsigned char odd[] = {0x1e, 0x03, 0x00, 0x57, 0x00};
+        struct profile p2 = pr;
+        p2.ext_oid = OID_TEMPLATE_NAME;
+        p2.ext_value = odd;
+        p2.ext_len = sizeof odd;
+        write_leaf(c.file, &p2);
+    }
+    expect(&c, UCP_RULE_INPUT_TEMPLATE_MALFORMED);
+    emit_case(&c);
+
+    /* Pool checks of the Edge external interface beyond a different key: the same file on both
+     * servers, and a re-issued certificate for the same key. */
+    role = ucp_role_find("edge-external");
+    if (!role)
+        die("the catalogue has no edge-external role");
+    role_topology(role, default_product(role), &t);
+    role_profile(role, &t, &pr);
+    gnutls_x509_crt_t leaf = profile_crt(&pr), reissued = profile_crt(&pr);
+    extra_case(&c, role, "key/pool-identical",
+               "Edge pool: two servers' PKCS#12 files with the same certificate and key");
+    c.rule = "private-key.exportable-unknown";
+    c.file = "certs/key-pool-edge1.pfx";
+    c.password = PFX_PASSWORD;
+    c.format = "pkcs12";
+    write_pkcs12(c.file, &leaf, 1, 0, &k_leaf, CSP_SCHANNEL, PFX_PASSWORD, PFX_ITERATIONS, PFX_ITERATIONS);
+    c.pool[c.npool++] = "certs/key-pool-edge2.pfx";
+    write_pkcs12(c.pool[0], &leaf, 1, 0, &k_leaf, CSP_SCHANNEL, PFX_PASSWORD, PFX_ITERATIONS, PFX_ITERATIONS);
+    expect(&c, UCP_RULE_PRIVATE_KEY_EXPORTABLE_UNKNOWN);
+    emit_case(&c);
+
+    extra_case(&c, role, "key/pool-reissued",
+               "Edge pool: the second server has a re-issued certificate (another serial) for the same key");
+    c.rule = "private-key.pool-mismatch";
+    c.file = "certs/key-pool-edge1.pfx";
+    c.password = PFX_PASSWORD;
+    c.format = "pkcs12";
+    c.pool[c.npool++] = "certs/key-pool-edge-reissued.pfx";
+    write_pkcs12(c.pool[0], &reissued, 1, 0, &k_leaf, CSP_SCHANNEL, PFX_PASSWORD, PFX_ITERATIONS, PFX_ITERATIONS);
+    expect(&c, UCP_RULE_PRIVATE_KEY_EXPORTABLE_UNKNOWN);
+    expect(&c, UCP_RULE_PRIVATE_KEY_POOL_MISMATCH);
+    emit_case(&c);
+    gnutls_x509_crt_deinit(leaf);
+    gnutls_x509_crt_deinit(reissued);
 }
 
 /* Names with a NUL byte (the classic "exch01.contoso.com\0.evil.com" trick) and a key on an
@@ -2608,12 +2982,15 @@ int main(int argc, char **argv)
 
     make_keys();
     make_pki();
+    make_crls();
     cases_json = json_array();
     errors_json = json_array();
+    exemptions_json = json_array();
     catalogue_cases();
     format_cases();
     chain_cases();
     name_and_key_cases();
+    more_cases();
     incident_cases();
     input_errors();
 
@@ -2629,12 +3006,13 @@ int main(int argc, char **argv)
     json_object_set_new(manifest, "generator", gen);
     json_object_set_new(manifest, "cases", cases_json);
     json_object_set_new(manifest, "inputErrors", errors_json);
+    json_object_set_new(manifest, "exemptions", exemptions_json);
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.json", outdir);
     if (json_dump_file(manifest, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0)
         die("cannot write %s", path);
-    printf("ucpolicy-certgen: %zu pass and %zu fail cases, %zu input errors in %s\n", ncases_pass, ncases_fail,
-           json_array_size(errors_json), outdir);
+    printf("ucpolicy-certgen: %zu pass and %zu fail cases, %zu input errors, %zu exemptions in %s\n", ncases_pass,
+           ncases_fail, json_array_size(errors_json), json_array_size(exemptions_json), outdir);
     json_decref(manifest);
 
     free_pki();

@@ -26,8 +26,11 @@
 
 #include "fixtures.h"
 
-/* libucpolicy's module, compiled by asn1Parser (the table includes config.h under this guard). */
+/* libucpolicy's module, compiled by asn1Parser (the table includes config.h under this guard),
+ * under a name of its own: ucpolicy-certgen links this file next to the library's internal twin,
+ * which defines ucpolicy_asn1_tab as well. */
 #define HAVE_CONFIG_H 0
+#define ucpolicy_asn1_tab keys_asn1_tab
 #include "asn1-tab.h"
 
 #define OID_DATA "1.2.840.113549.1.7.1"
@@ -167,13 +170,26 @@ static struct blob der_of(asn1_node node, const char *what)
     return b;
 }
 
+static void write_path(const char *path, const struct blob *b)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(b->p, 1, b->n, f) != b->n || fclose(f) != 0)
+        die("%s: %s", path, strerror(errno));
+}
+
 static void write_file(const char *name, const struct blob *b)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", outdir, name);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(b->p, 1, b->n, f) != b->n || fclose(f) != 0)
-        die("%s: %s", path, strerror(errno));
+    write_path(path, b);
+}
+
+/* libucpolicy's ASN.1 module, loaded once. */
+static void load_defs(void)
+{
+    char err[ASN1_MAX_ERROR_DESCRIPTION_SIZE];
+    if (!defs)
+        check_asn1(asn1_array2tree(ucpolicy_asn1_tab, &defs, err), "asn1_array2tree");
 }
 
 /* ---- keys and certificates ------------------------------------------------------------------ */
@@ -459,8 +475,10 @@ static void pkcs12_mac_key(const char *password, const struct blob *salt, unsign
     free(DI.p);
 }
 
-/* A PFX of @contents, MAC'd with @password. */
-static void write_pfx(const char *name, const char *password, const struct content *contents, size_t n)
+/* The DER of a PFX of @contents, MAC'd with @password (@mac_iter iterations); encrypted
+ * ContentInfos use PBES2 with @enc_iter iterations. */
+static struct blob pfx_der(const char *password, const struct content *contents, size_t n, unsigned long enc_iter,
+                           unsigned long mac_iter)
 {
     asn1_node as = NULL;
     check_asn1(asn1_create_element(defs, "UCPOLICY.AuthenticatedSafe", &as), "AuthenticatedSafe");
@@ -471,7 +489,7 @@ static void write_pfx(const char *name, const char *password, const struct conte
         check_asn1(asn1_write_value(as, "", "NEW", 1), "ContentInfo NEW");
         if (c->encrypted) {
             struct blob alg, cipher;
-            pbes2_encrypt(password, LOW_ITER, &sc, &alg, &cipher);
+            pbes2_encrypt(password, enc_iter, &sc, &alg, &cipher);
             struct blob eci = tlv(0x30, cat(cat(hex("06092A864886F70D010701"), alg), tlv(0x80, cipher)));
             content = tlv(0x30, cat(hex("020100"), eci));
             check_asn1(asn1_write_value(as, "?LAST.contentType", OID_ENCRYPTED_DATA, 1), "contentType");
@@ -488,7 +506,7 @@ static void write_pfx(const char *name, const char *password, const struct conte
 
     struct blob salt = random_bytes(8);
     uint8_t key[32], mac[32];
-    pkcs12_mac_key(password, &salt, LOW_ITER, key);
+    pkcs12_mac_key(password, &salt, (unsigned)mac_iter, key);
     check_gnutls(gnutls_hmac_fast(GNUTLS_MAC_SHA256, key, sizeof key, auth.p, auth.n, mac), "hmac");
 
     asn1_node pfx = NULL;
@@ -502,14 +520,21 @@ static void write_pfx(const char *name, const char *password, const struct conte
     check_asn1(asn1_write_value(pfx, "macData.mac.digestAlgorithm.parameters", "\x05\x00", 2), "mac params");
     check_asn1(asn1_write_value(pfx, "macData.mac.digest", mac, sizeof mac), "mac digest");
     check_asn1(asn1_write_value(pfx, "macData.macSalt", salt.p, (int)salt.n), "mac salt");
-    char iter[16];
-    snprintf(iter, sizeof iter, "%d", LOW_ITER);
+    char iter[24];
+    snprintf(iter, sizeof iter, "%lu", mac_iter);
     check_asn1(asn1_write_value(pfx, "macData.iterations", iter, 0), "mac iterations");
     struct blob d = der_of(pfx, "PFX");
     asn1_delete_structure(&pfx);
+    free(salt.p);
+    return d;
+}
+
+/* A PFX of @contents in the output directory, MAC'd with @password. */
+static void write_pfx(const char *name, const char *password, const struct content *contents, size_t n)
+{
+    struct blob d = pfx_der(password, contents, n, LOW_ITER, LOW_ITER);
     write_file(name, &d);
     free(d.p);
-    free(salt.p);
 }
 
 /* ---- PKCS#12 with the GnuTLS API --------------------------------------------------------------- */
@@ -682,12 +707,43 @@ static struct attr attr1(const char *oid, struct blob v)
     return a;
 }
 
+/* See fixtures.h. The key bag goes in a data ContentInfo first, as Windows writes it, so that its
+ * attributes (the CSP name) stay readable; the certificates follow in an encrypted one. */
+void keys_write_pfx(const char *path, const struct keys_pfx *spec)
+{
+    load_defs();
+    struct content *c = contents(2);
+    if (spec->ncerts > sizeof c->bags / sizeof c->bags[0])
+        die("%s: %zu certificates, more than one SafeContents here holds", path, spec->ncerts);
+    if (spec->key && spec->leaf >= spec->ncerts)
+        die("%s: the key's certificate %zu is not among the %zu certificates", path, spec->leaf, spec->ncerts);
+    size_t n = 0;
+    if (spec->key) {
+        struct bag kb = key_bag(spec->key, spec->csp);
+        kb.kind = BAG_SHROUDED_KEY;
+        kb.iterations = spec->iterations;
+        kb.friendly = spec->friendly;
+        c[0].bags[c[0].nbags++] = kb;
+        n++;
+    }
+    c[n].encrypted = true;
+    for (size_t i = 0; i < spec->ncerts; i++) {
+        struct bag cb = cert_bag(spec->certs[i], spec->key && i == spec->leaf);
+        if (spec->key && i == spec->leaf)
+            cb.friendly = spec->friendly;
+        c[n].bags[c[n].nbags++] = cb;
+    }
+    n++;
+    struct blob d = pfx_der(spec->password, c, n, spec->iterations, spec->mac_iterations);
+    write_path(path, &d);
+    free(d.p);
+    free_contents(c, 2);
+}
+
 int keys_fixtures_write(const char *dir, int64_t now)
 {
     outdir = dir;
-    char err[ASN1_MAX_ERROR_DESCRIPTION_SIZE];
-    if (!defs)
-        check_asn1(asn1_array2tree(ucpolicy_asn1_tab, &defs, err), "asn1_array2tree");
+    load_defs();
 
     gnutls_x509_privkey_t ca_key = new_key(), um_key = new_key(), other_key = new_key(), edge_key = new_key();
     struct certspec ca_spec = {.cn = "Contoso Root CA", .ca = true, .serial = 1};

@@ -12,7 +12,10 @@
  * NOW (Unix time). Every PKCS#12 file's password is KEYS_PASSWORD.
  */
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include <gnutls/x509.h>
 
 #define KEYS_PASSWORD "Contoso-Pfx-1"
 #define KEYS_FQDN "exch01.contoso.com"
@@ -22,5 +25,28 @@
 
 /* 0 on success; otherwise prints why on stderr and returns -1. */
 int keys_fixtures_write(const char *dir, int64_t now);
+
+/*
+ * One PKCS#12 file as Windows and OpenSSL 3 export it, for other generators (tests/certgen): the
+ * private key, when given, in a pkcs8ShroudedKeyBag of a data ContentInfo with a localKeyId, the
+ * friendly name and, when @csp is set, the Microsoft CSP name attribute (1.3.6.1.4.1.311.17.1,
+ * which GnuTLS cannot write); then the certificates, in the order given, in an encrypted
+ * ContentInfo, the one at @leaf carrying the key's localKeyId and friendly name. Encryption is
+ * PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) with @iterations, the MAC SHA-256 with @mac_iterations.
+ */
+struct keys_pfx {
+    const char *password;             /* UTF-8; ASCII only */
+    gnutls_x509_privkey_t key;        /* NULL: no private key */
+    const char *csp;                  /* Microsoft CSP / KSP name; NULL: no attribute */
+    const char *friendly;             /* friendlyName of the key and its certificate; NULL: none */
+    const gnutls_x509_crt_t *certs;   /* at most 300 */
+    size_t ncerts;
+    size_t leaf;                      /* index in certs of the key's certificate */
+    unsigned long iterations;
+    unsigned long mac_iterations;
+};
+
+/* Write @path; on failure prints why on stderr and exits with status 99. */
+void keys_write_pfx(const char *path, const struct keys_pfx *spec);
 
 #endif

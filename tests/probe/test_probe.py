@@ -34,6 +34,11 @@ with open(CONNECTION_SCHEMA) as f:
     _schema = json.load(f)
 jsonschema.Draft202012Validator.check_schema(_schema)
 CONNECTION = jsonschema.Draft202012Validator(_schema)
+# The whole report against report-v1.schema.json (next to the connection schema, which it
+# references), with tests/reportschema.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import reportschema  # noqa: E402
+REPORT = reportschema.validator(os.path.join(os.path.dirname(CONNECTION_SCHEMA), "report-v1.schema.json"))
 WRAP = shlex.split(os.environ.get("UCP_VALGRIND", ""))
 SLOW = 6 if WRAP else 1  # valgrind runs C about 20-50 times slower
 LYNC_REASON = "The peer is not a configured server on this network interface"
@@ -287,6 +292,8 @@ class ProbeTest(unittest.TestCase):
             self.assertIn(key, rep)
         self.assertEqual(rep["input"], {"name": f"127.0.0.1:{port}", "format": "der"})
         c = rep["connection"]
+        self.assertEqual([f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in REPORT.iter_errors(rep)], [],
+                         "the whole report follows report-v1.schema.json")
         errors = [e.message for e in CONNECTION.iter_errors(c)]
         self.assertEqual(errors, [], "the connection object follows connection-v1.schema.json")
         self.assertEqual((c["host"], c["port"], c["address"]), ("127.0.0.1", port, "127.0.0.1"))

@@ -8,7 +8,18 @@ with GnuTLS's certtool whose certificates point at it, and checks each case thro
 (`ucpolicy check --online` / `--crl`, JSON) and through the C API (tests/tools/check-dump), which
 must agree. No traffic leaves the loopback interface; every request loop is bounded.
 
+This suite also breaks the bindings the fixture manifest (tests/FIXTURES.md) exempts because no
+static case can break them: for every entry of its `exemptions` whose `coveredBy` names this
+suite, the role is checked against the live responder and the rule must fire on the leaf with
+the catalogue's severity (test_manifest_exemptions). The trigger mode prints what fired, for
+test-coverage, which accepts an exemption only when it sees it:
+
+    triggered ROLE RULE PRODUCT SEVERITY FACE      (FACE: cli or api)
+    not-triggered ROLE RULE FACE
+    untriggerable ROLE RULE                        (no scenario here for that rule)
+
 Usage: test_revocation.py UCPOLICY CHECK_DUMP
+       test_revocation.py UCPOLICY CHECK_DUMP --trigger-exemptions MANIFEST
 """
 import datetime
 import http.server
@@ -167,25 +178,119 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   "application/ocsp-response")
 
 
+def start_live():
+    """The PKI and the HTTP server (CRLs, OCSP) on a free loopback port: (tmp, server, pki)."""
+    tmp = tempfile.TemporaryDirectory()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    pki = PKI(tmp.name, f"http://127.0.0.1:{server.server_address[1]}")
+    pki.make()
+    Handler.pki = pki
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return tmp, server, pki
+
+
+def stop_live(tmp, server):
+    server.shutdown()
+    server.server_close()
+    tmp.cleanup()
+
+
+# ---- the manifest's exemptions ----------------------------------------------------------------
+
+SUITE = "tests/revocation"
+# The exempted rules this suite can break: the certificate of the PKI and the options that make
+# the rule fire on the leaf.
+TRIGGERS = {
+    "revocation.ocsp-unknown": ("ocsp-unknown", ["--online"]),
+}
+
+
+def manifest_exemptions(path):
+    with open(path, encoding="utf-8") as f:
+        return [e for e in json.load(f).get("exemptions", []) if e.get("coveredBy") == SUITE]
+
+
+def exemption_findings(pki, now, exemption):
+    """The findings of the exemption's rule on the leaf, through the command and the C API:
+    [(face, product, severity)]."""
+    name, opts = TRIGGERS[exemption["rule"]]
+    role, rule, bundle = exemption["role"], exemption["rule"], pki.path(name + ".bundle.pem")
+    cli = subprocess.run([*WRAP, UCPOLICY, "check", "--role", role, "--trust", pki.path("root.pem"),
+                          "--at", f"@{now}", "--format", "json", "--timeout", "1", *opts, bundle],
+                         capture_output=True, text=True, timeout=CALL_TIMEOUT)
+    rep = json.loads(cli.stdout)
+    found = [("cli", rep["product"], f["severity"]) for f in rep["findings"]
+             if f["code"] == rule and f["certificateIndex"] == 0]
+    api = subprocess.run([*WRAP, API, role, bundle, str(now), "--trust", pki.path("root.pem"), "--timeout", "1000",
+                          *opts], capture_output=True, text=True, timeout=CALL_TIMEOUT)
+    if api.returncode != 0:
+        raise RuntimeError(f"check-dump {role}: exit {api.returncode}: {api.stderr.strip()}")
+    lines = api.stdout.splitlines()
+    product = next(line.split()[1] for line in lines if line.startswith("product "))
+    found += [("api", product, line.split()[2]) for line in lines
+              if line.startswith("finding ") and line.split()[1] == rule and line.split()[3] == "0"]
+    return found
+
+
+def catalogue_severity(role, product, rule):
+    """The severity the catalogue gives @rule for @role and @product (ucpolicy rules)."""
+    r = subprocess.run([UCPOLICY, "rules", "--role", role, "--product", product, "--format", "json"],
+                       capture_output=True, text=True, timeout=60)
+    return next((x["severity"] for x in json.loads(r.stdout)["rules"] if x["code"] == rule), None)
+
+
+def trigger_exemptions(manifest):
+    """--trigger-exemptions: break every exempted binding this suite covers; 0 when all fired."""
+    exemptions = manifest_exemptions(manifest)
+    tmp, server, pki = start_live()
+    ok = True
+    try:
+        now = int(time.time())
+        for e in exemptions:
+            if e["rule"] not in TRIGGERS:
+                print(f"untriggerable {e['role']} {e['rule']}")
+                ok = False
+                continue
+            found = exemption_findings(pki, now, e)
+            for face in ("cli", "api"):
+                hits = [x for x in found if x[0] == face]
+                for _, product, severity in hits:
+                    print(f"triggered {e['role']} {e['rule']} {product} {severity} {face}")
+                if not hits:
+                    print(f"not-triggered {e['role']} {e['rule']} {face}")
+                    ok = False
+    finally:
+        stop_live(tmp, server)
+    sys.stdout.flush()
+    return 0 if ok else 1
+
+
 class RevocationTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        cls.server.daemon_threads = True
-        base = f"http://127.0.0.1:{cls.server.server_address[1]}"
-        cls.pki = PKI(cls.tmp.name, base)
-        cls.pki.make()
-        Handler.pki = cls.pki
-        cls.thread = threading.Thread(target=cls.server.serve_forever, daemon=True)
-        cls.thread.start()
+        cls.tmp, cls.server, cls.pki = start_live()
         cls.now = int(time.time())
 
     @classmethod
     def tearDownClass(cls):
-        cls.server.shutdown()
-        cls.server.server_close()
-        cls.tmp.cleanup()
+        stop_live(cls.tmp, cls.server)
+
+    def test_manifest_exemptions(self):
+        """Every binding the fixture manifest exempts for this suite fires here, for its role,
+        with the catalogue's severity, through the command and the C API."""
+        fixtures = os.environ.get("UCPOLICY_FIXTURES")
+        self.assertTrue(fixtures, "UCPOLICY_FIXTURES is not set (meson passes the fixtures of tests/FIXTURES.md)")
+        exemptions = manifest_exemptions(os.path.join(fixtures, "manifest.json"))
+        if not exemptions:
+            self.skipTest("the fixture manifest exempts nothing for this suite")
+        for e in exemptions:
+            with self.subTest(role=e["role"], rule=e["rule"]):
+                self.assertIn(e["rule"], TRIGGERS, "an exemption this suite has no scenario for")
+                found = exemption_findings(self.pki, self.now, e)
+                self.assertEqual(sorted(f[0] for f in found), ["api", "cli"], found)
+                for face, product, severity in found:
+                    self.assertEqual(severity, catalogue_severity(e["role"], product, e["rule"]), (face, found))
 
     def cli(self, name, *opts, role="tls-server"):
         r = subprocess.run([*WRAP, UCPOLICY, "check", "--role", role, "--trust", self.pki.path("root.pem"),
@@ -302,4 +407,6 @@ class RevocationTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--trigger-exemptions":
+        sys.exit(trigger_exemptions(sys.argv[2]))
     unittest.main(verbosity=2)

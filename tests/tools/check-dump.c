@@ -2,6 +2,7 @@
 /*
  * check-dump: check one certificate through the C API and print what the report says, one fact
  * per line, so script-driven tests can compare the C API's answers with the CLI's JSON:
+ *   product PRODUCT                   the product the report is for (ucp_product_name)
  *   chainstatus STATUS TRUSTED        the path's status, "trusted" or "untrusted"
  *   chain INDEX SOURCE SUBJECT        each certificate of the path
  *   status INDEX STATUS SOURCE        the revocation status of each certificate of the path
@@ -84,6 +85,7 @@ int main(int argc, char **argv)
         status = fail("check");
         goto out;
     }
+    printf("product %s\n", ucp_product_name(ucp_report_product(report)));
     printf("chainstatus %s %s\n", ucp_chain_status_name(ucp_report_chain_status(report)),
            ucp_report_chain_trusted(report) ? "trusted" : "untrusted");
     for (size_t i = 0; i < ucp_report_chain_count(report); i++)
