@@ -19,15 +19,19 @@ import ucpolicy
 from ucpolicy._cli import main, parse_time
 
 Run = Tuple[int, bytes, bytes]
+_HELD_SOCKETS: List[socket.socket] = []
 
 
 @pytest.fixture(scope="module")
 def files(pki, um, um_wildcard, certdir, root_pem, issuing_pem) -> Dict[str, str]:
     """Certificates and side files for the command lines below, by short name."""
     expiring = pki.leaf("exch01.contoso.com", ["exch01.contoso.com"], days_after=12)
-    with socket.socket() as s:  # a loopback port nobody listens on: connections are refused at once
-        s.bind(("127.0.0.1", 0))
-        closed_port = s.getsockname()[1]
+    # A loopback port bound but not listening, held for the module: connections are refused at
+    # once, and no server of a test running in parallel can take the port meanwhile.
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    _HELD_SOCKETS.append(held)
+    closed_port = held.getsockname()[1]
     refused = pki.leaf("exch01.contoso.com", ["exch01.contoso.com"],
                        cdp_url=f"http://127.0.0.1:{closed_port}/issuing.crl")
     info_only = pki.leaf("Microsoft Exchange Server Auth Certificate", [], self_signed=True)

@@ -33,6 +33,7 @@ import pytest
 import ucpolicy
 
 FIXTURES = os.environ.get("UCPOLICY_FIXTURES")
+_HELD_SOCKETS: List[Any] = []
 NO_FIXTURES = ("UCPOLICY_FIXTURES is not set: meson sets it to the output directory of the fixture "
                "target (tests/fixtures); to run by hand, run ucpolicy-certgen --out DIR and set it to DIR")
 
@@ -120,7 +121,8 @@ def c_and_python_cli(directory: Path, manifest: Dict[str, Any], case: Dict[str, 
 
 
 def _fixture_params(kind: str) -> List[Any]:
-    if not FIXTURES:  # a failure, not a skip: a run without the fixtures has not run them
+    if not FIXTURES or not (Path(FIXTURES) / "manifest.json").is_file():
+        # A failure, not a skip: a run without the fixtures has not run them (see fixtures()).
         return [pytest.param(None, id="no-fixtures")]
     manifest = load_manifest(Path(FIXTURES))
     entries = manifest["cases"] if kind == "cases" else manifest.get("inputErrors", [])
@@ -137,6 +139,9 @@ def fixtures() -> tuple:
     if not FIXTURES:
         pytest.fail(NO_FIXTURES)
     directory = Path(FIXTURES)
+    if not (directory / "manifest.json").is_file():
+        pytest.fail(f"{directory}/manifest.json does not exist: the fixture generator (ucpolicy-certgen) failed "
+                    "or has not run")
     return directory, load_manifest(directory)
 
 
@@ -174,9 +179,12 @@ def own_manifest(tmp_path_factory, pki, now) -> Path:
     revoked.write(d / "certs", "revocation-revoked")
     (d / "certs" / "issuing.crl").write_bytes(pki.crl([revoked.cert]))
     import socket
-    with socket.socket() as s:  # a loopback port nobody listens on: the CRL fetch is refused at once
-        s.bind(("127.0.0.1", 0))
-        closed = s.getsockname()[1]
+    # A loopback port bound but not listening, held for the module: connections are refused at
+    # once, and no other test's server can take the port meanwhile.
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    _HELD_SOCKETS.append(held)
+    closed = held.getsockname()[1]
     pki.leaf("exch03.contoso.com", ["exch03.contoso.com"], cdp_url=f"http://127.0.0.1:{closed}/issuing.crl").write(
         d / "certs", "revocation-unreachable")
     import certfactory as cf

@@ -66,10 +66,16 @@ CLI_CASES: List[Tuple[str, List[str]]] = [
 ]
 
 
+_HELD_SOCKETS: List[socket.socket] = []
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A loopback port bound but not listening, held for the module: connections to it are
+    refused at once, and no server started meanwhile can take it."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    _HELD_SOCKETS.append(s)
+    return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
