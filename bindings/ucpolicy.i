@@ -14,6 +14,8 @@
  *   ucp_buffer *out                         -> the text is the return value (then disposed)
  *   const uint8_t *data, size_t length      -> bytes / byte[]
  *   const char *                            -> str / string, UTF-8 both ways
+ *   const ucp_input *const *inputs,         -> a list / array of inputs, borrowed for the call
+ *     size_t count                             (ucp_checker_check_pool)
  *
  * Ownership: the generated layer is private. Objects it returns are NOT owned by SWIG proxies;
  * each language's hand-written facade frees them with the C _free/_unref calls
@@ -30,9 +32,8 @@
 
 /* Not bindable as is: an array of pointers; the facades serialise report by report. */
 %ignore ucp_report_list_to_json;
-/* Also an array of pointers (const ucp_input *const *inputs, size_t count): the pool check waits
- * for an array typemap in each language file; the inputs are borrowed for the call only. */
-%ignore ucp_checker_check_pool;
+/* ucp_checker_check_pool takes (const ucp_input *const *inputs, size_t count): every language
+ * file maps that pair (see the list above); the inputs are borrowed for the call only. */
 /* Raw pointer + length out-parameter: each language file provides a copying wrapper. */
 %ignore ucp_certificate_der;
 
@@ -50,3 +51,4 @@
 %include "ucpolicy/certificate.h"
 %include "ucpolicy/report.h"
 %include "ucpolicy/checker.h"
+%include "ucpolicy/probe.h"

@@ -47,13 +47,13 @@ def dotnet_env():
 def fixtures(certgen):
     """The shared test fixtures (tests/FIXTURES.md) in UCPOLICY_FIXTURES for the tests: as given
     in the environment, else made now by ucpolicy-certgen when it is built, else none (the
-    manifest tests then skip, saying why)."""
+    manifest tests then fail, saying why)."""
     if os.environ.get('UCPOLICY_FIXTURES'):
         print('fixtures: UCPOLICY_FIXTURES=%s (from the environment)' % os.environ['UCPOLICY_FIXTURES'], flush=True)
         yield {}
         return
     if not certgen or not os.access(certgen, os.X_OK):
-        print('fixtures: none (%s is not built), the manifest tests skip' % (certgen or 'ucpolicy-certgen'), flush=True)
+        print('fixtures: none (%s is not built): the manifest tests fail, saying so' % (certgen or 'ucpolicy-certgen'), flush=True)
         yield {}
         return
     out = tempfile.mkdtemp(prefix='ucpolicy-fixtures-')

@@ -208,6 +208,7 @@ static void ucp_csharp_set_pending(ucp_status status)
 UCP_ENUM_OUT(ucp_severity)
 UCP_ENUM_OUT(ucp_product)
 UCP_ENUM_OUT(ucp_fact)
+UCP_ENUM_OUT(ucp_probe_protocol)
 
 /* ---- 3. handles ------------------------------------------------------------------------ */
 /* Owned: a SafeHandle class of the facade (UcPolicy.Interop.*Handle). `T **out` becomes
@@ -229,6 +230,7 @@ UCP_OWNED_HANDLE(ucp_checker, CheckerHandle)
 UCP_OWNED_HANDLE(ucp_input, InputHandle)
 UCP_OWNED_HANDLE(ucp_topology, TopologyHandle)
 UCP_OWNED_HANDLE(ucp_report, ReportHandle)
+UCP_OWNED_HANDLE(ucp_probe, ProbeHandle)
 
 /* The _free functions take the raw pointer: a SafeHandle's ReleaseHandle cannot pass itself.
  * ucp_report_ref is not needed (the facade copies a report and frees it). */
@@ -236,10 +238,22 @@ UCP_OWNED_HANDLE(ucp_report, ReportHandle)
 %ignore ucp_input_free;
 %ignore ucp_topology_free;
 %ignore ucp_report_free;
+%ignore ucp_probe_free;
 %ignore ucp_report_ref;
-/* A borrowed topology would need a second, non-owning handle type; the facade already knows the
- * topology it passed to the check, so it is not wrapped. */
+/* A borrowed topology would need a second, non-owning handle type: the report's deployment facts
+ * are read through the ucp_csharp_report_fact_* wrappers below instead. */
 %ignore ucp_report_topology;
+
+/* The pool check's (const ucp_input *const *inputs, size_t count): a wrapper taking the inputs
+ * as an IntPtr[] of the facade's InputHandles, which the facade holds (DangerousAddRef) for the
+ * length of the call. */
+%ignore ucp_checker_check_pool;
+%typemap(ctype) void **inputs "void **"
+%typemap(imtype,
+         inattributes="[global::System.Runtime.InteropServices.In, global::System.Runtime.InteropServices.MarshalAs(global::System.Runtime.InteropServices.UnmanagedType.LPArray)]") void **inputs "global::System.IntPtr[]"
+%typemap(cstype) void **inputs "global::System.IntPtr[]"
+%typemap(in) void **inputs %{ $1 = $input; %}
+%typemap(csin) void **inputs "$csinput"
 
 /* Borrowed or static: IntPtr, read at once by the facade. */
 %define UCP_BORROWED(TYPE)
@@ -282,6 +296,28 @@ static void ucp_csharp_checker_release(void *handle) { ucp_checker_free((ucp_che
 static void ucp_csharp_input_release(void *handle) { ucp_input_free((ucp_input *)handle); }
 static void ucp_csharp_topology_release(void *handle) { ucp_topology_free((ucp_topology *)handle); }
 static void ucp_csharp_report_release(void *handle) { ucp_report_free((ucp_report *)handle); }
+static void ucp_csharp_probe_release(void *handle) { ucp_probe_free((ucp_probe *)handle); }
+
+static ucp_status ucp_csharp_check_pool(ucp_checker *checker, void **inputs, size_t count,
+                                        const char *role, const ucp_topology *topology,
+                                        ucp_report **out)
+{
+    return ucp_checker_check_pool(checker, (const ucp_input *const *)inputs, count, role, topology, out);
+}
+
+/* The deployment facts of a report (ucp_report_topology, borrowed from the report). */
+static size_t ucp_csharp_report_fact_count(const ucp_report *report, ucp_fact fact)
+{
+    return ucp_topology_count(ucp_report_topology(report), fact);
+}
+static const char *ucp_csharp_report_fact_at(const ucp_report *report, ucp_fact fact, size_t index)
+{
+    return ucp_topology_get(ucp_report_topology(report), fact, index);
+}
+static ucp_product ucp_csharp_report_topology_product(const ucp_report *report)
+{
+    return ucp_topology_product(ucp_report_topology(report));
+}
 
 /* Copies at most `capacity` bytes of the DER encoding into `buffer` (which may be NULL when
  * capacity is 0) and returns the full length. */

@@ -19,6 +19,9 @@
 %thread ucp_input_from_file;
 %thread ucp_input_from_data;
 %thread ucp_checker_check;
+%thread ucp_checker_check_pool;
+%thread ucp_probe_run;
+%thread ucp_probe_set_client_credentials;
 %thread ucp_checker_add_trust;
 %thread ucp_checker_add_intermediates;
 %thread ucp_checker_add_public_roots;
@@ -41,19 +44,6 @@
 
 #include "ucpolicy.h"
 
-/* Name of a ucp_error_origin as exposed on ucpolicy.Error.origin. */
-static const char *ucp_py_origin_name(ucp_error_origin origin)
-{
-    switch (origin) {
-    case UCP_ORIGIN_UCPOLICY: return "ucpolicy";
-    case UCP_ORIGIN_GNUTLS: return "gnutls";
-    case UCP_ORIGIN_LIBTASN1: return "libtasn1";
-    case UCP_ORIGIN_JSON: return "json";
-    case UCP_ORIGIN_SYSTEM: return "system";
-    }
-    return "unknown";
-}
-
 /*
  * Raise the Python exception for a failed call, from the calling thread's last error.
  *
@@ -73,7 +63,7 @@ static void ucp_py_raise(ucp_status status)
         message = strdup(ucp_error_message(e));
         if (ucp_error_source(e))
             source = strdup(ucp_error_source(e));
-        origin = ucp_py_origin_name(ucp_error_origin_of(e));
+        origin = ucp_error_origin_name(ucp_error_origin_of(e)); /* "ucpolicy", "gnutls"... */
         origin_code = ucp_error_origin_code(e);
     } else {
         /* A failure without details (never expected): say at least what the code means. */
@@ -156,6 +146,7 @@ UCP_PY_OUT_OBJECT(ucp_input)
 UCP_PY_OUT_OBJECT(ucp_topology)
 UCP_PY_OUT_OBJECT(ucp_checker)
 UCP_PY_OUT_OBJECT(ucp_report)
+UCP_PY_OUT_OBJECT(ucp_probe)
 
 /* Enum out-parameters of the name parsers (ucp_severity_from_name...): the value is returned. */
 %define UCP_PY_OUT_ENUM(TYPE)
@@ -167,6 +158,7 @@ UCP_PY_OUT_OBJECT(ucp_report)
 UCP_PY_OUT_ENUM(ucp_severity)
 UCP_PY_OUT_ENUM(ucp_product)
 UCP_PY_OUT_ENUM(ucp_fact)
+UCP_PY_OUT_ENUM(ucp_probe_protocol)
 
 /* ---- ucp_buffer *out: the text is the return value (then disposed) ---------------------- */
 
@@ -225,6 +217,50 @@ UCP_PY_OUT_ENUM(ucp_fact)
     $1 = PyBytes_AS_STRING(bytes);
 }
 %typemap(freearg) const char *path "Py_XDECREF(bytes$argnum);";
+/* The probe's client certificate and key files: the same, the key file may be None (NULL: the
+ * key is in the certificate file, or the certificate file is PKCS#12). */
+%apply const char *path { const char *cert_file };
+%typemap(in) const char *key_file (PyObject *bytes = NULL) {
+    if ($input == Py_None) {
+        $1 = NULL;
+    } else {
+        if (!PyUnicode_FSConverter($input, &bytes))
+            SWIG_fail;
+        $1 = PyBytes_AS_STRING(bytes);
+    }
+}
+%typemap(freearg) const char *key_file "Py_XDECREF(bytes$argnum);";
+
+/* ---- (const ucp_input *const *inputs, size_t count): a sequence of inputs ----------------- */
+
+/* The pool check's files: a list or tuple of ucp_input pointers (owned by the package, which
+ * keeps them alive until the call returns); the C array is the wrapper's own, freed after the
+ * call. The library checks the count (1 to 64). */
+%typemap(in) (const ucp_input *const *inputs, size_t count) (const ucp_input **array = NULL) {
+    PyObject *seq = PySequence_Fast($input, "inputs must be a sequence of inputs");
+    if (!seq)
+        SWIG_fail;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    array = (const ucp_input **)calloc(n > 0 ? (size_t)n : 1, sizeof *array);
+    if (!array) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        SWIG_fail;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        void *ptr = NULL;
+        if (!SWIG_IsOK(SWIG_ConvertPtr(PySequence_Fast_GET_ITEM(seq, i), &ptr, $descriptor(ucp_input *), 0)) || !ptr) {
+            Py_DECREF(seq);
+            PyErr_Format(PyExc_TypeError, "inputs[%zd] is not an input", i);
+            SWIG_fail;
+        }
+        array[i] = (const ucp_input *)ptr;
+    }
+    Py_DECREF(seq);
+    $1 = ($1_ltype)array;
+    $2 = (size_t)n;
+}
+%typemap(freearg) (const ucp_input *const *inputs, size_t count) "free((void *)array$argnum);";
 
 /* PKCS#12 passwords: None, str (UTF-8) or any bytes-like object (as is: a password file's first
  * line). The library sees a private copy, wiped and freed when the call returns; a caller that

@@ -247,6 +247,11 @@ namespace UcPolicy.TestPki
         /// <summary>An ECDSA P-256 key instead of RSA.</summary>
         public LeafBuilder Ecdsa() { ecKey = ECDsa.Create(ECCurve.NamedCurves.nistP256); return this; }
 
+        /// <summary>Adds an extension as is (e.g. a Microsoft certificate template extension).</summary>
+        public LeafBuilder AddExtension(X509Extension extension) { extra.Add(extension); return this; }
+
+        readonly List<X509Extension> extra = new List<X509Extension>();
+
         /// <summary>Makes the certificate, with its private key.</summary>
         public X509Certificate2 Build()
         {
@@ -275,6 +280,8 @@ namespace UcPolicy.TestPki
                     san.AddDnsName(name);
                 request.CertificateExtensions.Add(san.Build());
             }
+            foreach (X509Extension extension in extra)
+                request.CertificateExtensions.Add(extension);
             request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
             if (crl != null)
                 request.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(new[] { crl }));

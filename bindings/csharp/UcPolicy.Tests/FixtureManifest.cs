@@ -24,7 +24,9 @@ namespace UcPolicy.Tests
         public sealed class Expectation
         {
             public string? Result;
+            public string? Format;
             public List<(string Code, string Severity)> Present = new List<(string, string)>();
+            public Dictionary<string, string> RemediationContains = new Dictionary<string, string>();
             public List<string> Absent = new List<string>();
         }
 
@@ -34,6 +36,12 @@ namespace UcPolicy.Tests
             public string? Password;
             public List<string> Chain = new List<string>(), Trust = new List<string>(), PublicRoots = new List<string>();
             public string? TopologyJson;
+            // Optional fields (FIXTURES.md, backward compatible): CRL files, online revocation
+            // with a transfer limit, and the other files of a pool check.
+            public List<string> Crls = new List<string>();
+            public bool Online;
+            public int? TimeoutMs;
+            public List<string>? Pool;
             public Expectation Expect = new Expectation();
             public override string ToString() => Id;
         }
@@ -76,6 +84,10 @@ namespace UcPolicy.Tests
                 Trust = Strings(c, "trust"),
                 PublicRoots = Strings(c, "publicRoots"),
                 TopologyJson = c.TryGetProperty("topology", out JsonElement t) && t.ValueKind == JsonValueKind.Object ? t.GetRawText() : null,
+                Crls = Strings(c, "crls"),
+                Online = c.TryGetProperty("online", out JsonElement online) && online.ValueKind == JsonValueKind.True,
+                TimeoutMs = c.TryGetProperty("timeoutMs", out JsonElement timeout) && timeout.ValueKind == JsonValueKind.Number ? timeout.GetInt32() : (int?)null,
+                Pool = c.TryGetProperty("pool", out JsonElement pool) && pool.ValueKind == JsonValueKind.Array ? Strings(c, "pool") : null,
                 Expect = ReadExpectation(c.GetProperty("expect")),
             }).ToList();
             manifest.InputErrors = root.TryGetProperty("inputErrors", out JsonElement errors)
@@ -90,9 +102,15 @@ namespace UcPolicy.Tests
             return manifest;
         }
 
+        // The top-level "exemptions" list is for other faces; this runner ignores it.
         static Expectation ReadExpectation(JsonElement e) => new Expectation
         {
             Result = OptionalString(e, "result"),
+            Format = OptionalString(e, "format"),
+            RemediationContains = e.TryGetProperty("present", out JsonElement withText)
+                ? withText.EnumerateArray().Where(p => p.TryGetProperty("remediationContains", out JsonElement r) && r.ValueKind == JsonValueKind.String)
+                          .ToDictionary(p => p.GetProperty("code").GetString()!, p => p.GetProperty("remediationContains").GetString()!)
+                : new Dictionary<string, string>(),
             Present = e.TryGetProperty("present", out JsonElement present)
                 ? present.EnumerateArray().Select(p => (p.GetProperty("code").GetString()!, p.GetProperty("severity").GetString()!)).ToList()
                 : new List<(string, string)>(),
@@ -120,9 +138,19 @@ namespace UcPolicy.Tests
                 checker.AddIntermediates(Full(file));
             foreach (string file in c.PublicRoots)
                 checker.AddPublicRoots(Full(file));
+            foreach (string file in c.Crls)
+                checker.AddCrls(Full(file));
+            if (c.Online)
+            {
+                checker.Online = true;
+                if (c.TimeoutMs.HasValue)
+                    checker.NetworkTimeout = TimeSpan.FromMilliseconds(c.TimeoutMs.Value);
+            }
             Topology? topology = c.TopologyJson != null ? Topology.FromJson(c.TopologyJson, c.Id) : null;
             using SecureString? password = Secure(c.Password);
-            Report report = checker.Check(Full(c.File), c.Role, topology, password);
+            Report report = c.Pool != null
+                ? checker.CheckPool(new[] { Full(c.File) }.Concat(c.Pool.Select(Full)), c.Role, topology, password)
+                : checker.Check(Full(c.File), c.Role, topology, password);
 
             string actual = report.Result.ToString().ToLowerInvariant();
             if (c.Expect.Result != null && c.Expect.Result != actual)
@@ -132,6 +160,13 @@ namespace UcPolicy.Tests
                 if (!report.Findings.Any(f => f.Code == code && f.Severity.ToString().Equals(severity, StringComparison.OrdinalIgnoreCase)))
                     problems.Add("no " + severity + " finding " + code);
             }
+            foreach (KeyValuePair<string, string> text in c.Expect.RemediationContains)
+            {
+                if (!report.Findings.Any(f => f.Code == text.Key && f.Remediation.Contains(text.Value, StringComparison.Ordinal)))
+                    problems.Add("no " + text.Key + " finding whose remediation contains \"" + text.Value + "\"");
+            }
+            if (c.Expect.Format != null && !c.Expect.Format.Equals(report.InputFormat.ToString(), StringComparison.OrdinalIgnoreCase))
+                problems.Add("format " + report.InputFormat + ", expected " + c.Expect.Format);
             foreach (string code in c.Expect.Absent)
             {
                 if (report.HasFinding(code))

@@ -27,6 +27,54 @@ namespace UcPolicy
         public override string ToString() => Type + "=" + Value;
     }
 
+    /// <summary>The Microsoft (AD CS) certificate template a certificate was issued from.</summary>
+    public sealed class CertificateTemplate
+    {
+        internal CertificateTemplate(string? name, string? oid, long? majorVersion, long? minorVersion)
+        {
+            Name = name;
+            Oid = oid;
+            MajorVersion = majorVersion;
+            MinorVersion = minorVersion;
+        }
+
+        /// <summary>The template name of a version 1 template (szOID_ENROLL_CERTTYPE_EXTENSION), e.g.
+        /// "WebServer"; null when only the OID is present.</summary>
+        public string? Name { get; }
+
+        /// <summary>The template OID of a version 2+ template (szOID_CERTIFICATE_TEMPLATE); null for a
+        /// version 1 template.</summary>
+        public string? Oid { get; }
+
+        /// <summary>templateMajorVersion, or null when absent.</summary>
+        public long? MajorVersion { get; }
+
+        /// <summary>templateMinorVersion, or null when absent.</summary>
+        public long? MinorVersion { get; }
+
+        internal static CertificateTemplate? FromNative(IntPtr cert)
+        {
+            string? name = Native.UcpCertificateTemplateName(cert);
+            string? oid = Native.UcpCertificateTemplateOid(cert);
+            if (name == null && oid == null)
+                return null;
+            long major = Native.UcpCertificateTemplateMajor(cert);
+            long minor = Native.UcpCertificateTemplateMinor(cert);
+            return new CertificateTemplate(name, oid, major >= 0 ? major : (long?)null, minor >= 0 ? minor : (long?)null);
+        }
+
+        /// <summary>"WebServer", or the OID with its version ("1.3.6.1.4.1.311.21.8... v100.4").</summary>
+        public override string ToString()
+        {
+            string text = Name ?? Oid ?? "";
+            if (Name != null && Oid != null)
+                text += " (" + Oid + ")";
+            if (MajorVersion.HasValue)
+                text += " v" + MajorVersion + (MinorVersion.HasValue ? "." + MinorVersion : "");
+            return text;
+        }
+    }
+
     /// <summary>
     /// What libucpolicy read from one certificate: a managed copy, valid forever, that does not
     /// depend on the .NET certificate classes (so it shows what GnuTLS parsed, on every platform).
@@ -101,6 +149,25 @@ namespace UcPolicy
         /// <summary>Where the issuing CA certificate can be fetched (authority information access).</summary>
         public IReadOnlyList<string> CaIssuersUrls { get; private set; } = Array.Empty<string>();
 
+        /// <summary>Whether the extended key usage extension is marked critical.</summary>
+        public bool EnhancedKeyUsageCritical { get; private set; }
+
+        /// <summary>Whether the certificate has a key usage extension.</summary>
+        public bool HasKeyUsage { get; private set; }
+
+        /// <summary>The key usage bits (<see cref="KeyUsages.None"/> without the extension).</summary>
+        public KeyUsages KeyUsages { get; private set; }
+
+        /// <summary>The RFC 5280 names of the key usage bits set ("digitalSignature", "keyEncipherment"...),
+        /// as the library names them.</summary>
+        public IReadOnlyList<string> KeyUsageNames { get; private set; } = Array.Empty<string>();
+
+        /// <summary>Whether the key usage extension is marked critical.</summary>
+        public bool KeyUsageCritical { get; private set; }
+
+        /// <summary>The AD CS certificate template the certificate names, or null.</summary>
+        public CertificateTemplate? Template { get; private set; }
+
         byte[] rawData = Array.Empty<byte>();
 
         /// <summary>A copy of the DER encoding.</summary>
@@ -146,6 +213,18 @@ namespace UcPolicy
             info.CrlDistributionPoints = Util.List(Native.UcpCertificateCrlUrlCount(cert), i => Utf8.NonNull(Native.UcpCertificateCrlUrlAt(cert, i)));
             info.OcspUrls = Util.List(Native.UcpCertificateOcspUrlCount(cert), i => Utf8.NonNull(Native.UcpCertificateOcspUrlAt(cert, i)));
             info.CaIssuersUrls = Util.List(Native.UcpCertificateCaIssuersUrlCount(cert), i => Utf8.NonNull(Native.UcpCertificateCaIssuersUrlAt(cert, i)));
+            info.EnhancedKeyUsageCritical = Native.UcpCertificateEkuCritical(cert);
+            info.HasKeyUsage = Native.UcpCertificateHasKeyUsage(cert);
+            info.KeyUsages = (KeyUsages)Native.UcpCertificateKeyUsage(cert);
+            info.KeyUsageCritical = Native.UcpCertificateKeyUsageCritical(cert);
+            var names = new List<string>();
+            foreach (KeyUsages bit in Enum.GetValues(typeof(KeyUsages)))
+            {
+                if (bit != KeyUsages.None && (info.KeyUsages & bit) == bit)
+                    names.Add(Utf8.NonNull(Native.UcpKeyUsageName((ucp_key_usage)bit)));
+            }
+            info.KeyUsageNames = names.AsReadOnly();
+            info.Template = CertificateTemplate.FromNative(cert);
             int length = Native.UcpCsharpCertificateDerCopy(cert, null, 0);
             var der = new byte[length];
             if (length > 0)

@@ -249,6 +249,105 @@ namespace UcPolicy
                 return Check(input, role, topology);
         }
 
+        /// <summary>
+        /// Checks the certificate deployed on every server of a pool: the same certificate with the
+        /// same private key on each Edge Server of an Edge pool (external, A/V Authentication,
+        /// internal interfaces) and, for OAuthTokenIssuer, on every Front End. The first input, the
+        /// reference, is checked against the role as <see cref="Check(CertificateInput, string, Topology)"/>
+        /// checks it; every other one is compared with it (<see cref="Report.Pool"/>), and each that
+        /// differs gives a "private-key.pool-mismatch" finding for the roles that need one
+        /// certificate. Check the others on their own for their own findings.
+        /// </summary>
+        /// <param name="inputs">1 to 64 inputs, one per server (typically the PFX exported on each).</param>
+        /// <param name="role">A role id or alias.</param>
+        /// <param name="topology">Deployment facts, or null.</param>
+        /// <exception cref="UcPolicyException">No input or more than 64 (<see cref="UcPolicyErrorCode.InvalidArgument"/>),
+        /// or as <see cref="Check(CertificateInput, string, Topology)"/>.</exception>
+        public Report CheckPool(IEnumerable<CertificateInput> inputs, string role, Topology? topology = null)
+        {
+            if (inputs == null)
+                throw new ArgumentNullException(nameof(inputs));
+            if (role == null)
+                throw new ArgumentNullException(nameof(role));
+            var list = new List<CertificateInput>(inputs);
+            var handles = new InputHandle[list.Count];
+            for (int i = 0; i < list.Count; i++)
+                handles[i] = (list[i] ?? throw new ArgumentException("An input is null.", nameof(inputs))).Handle;
+            var pointers = new IntPtr[handles.Length];
+            int added = 0;
+            try
+            {
+                // The native call borrows the inputs: keep each handle referenced until it returns.
+                for (; added < handles.Length; added++)
+                {
+                    bool ok = false;
+                    handles[added].DangerousAddRef(ref ok);
+                    pointers[added] = handles[added].DangerousGetHandle();
+                }
+                using (TopologyHandle native = topology?.ToNative() ?? new TopologyHandle())
+                {
+                    ReportHandle report;
+                    gate.EnterReadLock();
+                    try
+                    {
+                        Native.UcpCsharpCheckPool(Handle, pointers, pointers.Length, role, native, out report);
+                    }
+                    finally
+                    {
+                        gate.ExitReadLock();
+                    }
+                    using (report)
+                        return Report.FromNative(report);
+                }
+            }
+            finally
+            {
+                for (int i = 0; i < added; i++)
+                    handles[i].DangerousRelease();
+            }
+        }
+
+        /// <summary>Reads the file exported on each server of a pool (all with the same password) and
+        /// checks them as <see cref="CheckPool(IEnumerable{CertificateInput}, string, Topology)"/>.</summary>
+        /// <exception cref="UcPolicyException">A file cannot be read (the message names it), or as the other overload.</exception>
+        public Report CheckPool(IEnumerable<string> paths, string role, Topology? topology = null, SecureString? password = null)
+        {
+            if (paths == null)
+                throw new ArgumentNullException(nameof(paths));
+            var inputs = new List<CertificateInput>();
+            try
+            {
+                foreach (string path in paths)
+                    inputs.Add(CertificateInput.FromFile(path, password));
+                return CheckPool(inputs, role, topology);
+            }
+            finally
+            {
+                foreach (CertificateInput input in inputs)
+                    input.Dispose();
+            }
+        }
+
+        /// <summary>Runs a configured probe with this checker's trust settings (see <see cref="Probe.Run"/>).</summary>
+        internal Report RunProbe(ProbeHandle probe, string role, Topology? topology)
+        {
+            using (TopologyHandle native = topology?.ToNative() ?? new TopologyHandle())
+            {
+                ReportHandle report;
+                gate.EnterReadLock();
+                try
+                {
+                    Native.UcpProbeRun(probe, Handle, role, native, out report);
+                }
+                finally
+                {
+                    gate.ExitReadLock();
+                }
+                using (report)
+                    return Report.FromNative(report);
+            }
+        }
+
         /// <summary>Frees the native checker. Idempotent and thread-safe; reports already produced stay valid.</summary>
         public void Dispose() => handle.Dispose();
 

@@ -2,6 +2,8 @@
 // Public enumerations. Their values are those of the C API (ABI-stable); a test compares each one
 // with the enumeration SWIG generated from the headers, so they cannot drift apart.
 
+using System;
+
 namespace UcPolicy
 {
     /// <summary>How serious a finding is; a larger value is more serious (ucp_severity).</summary>
@@ -155,6 +157,103 @@ namespace UcPolicy
         On = 1,
         /// <summary>Never.</summary>
         Off = 2,
+    }
+
+    /// <summary>Key usage bits of a certificate (RFC 5280 4.2.1.3; ucp_key_usage), as flags.</summary>
+    [Flags]
+    public enum KeyUsages
+    {
+        /// <summary>No bit (or no key usage extension: see <see cref="CertificateInfo.HasKeyUsage"/>).</summary>
+        None = 0,
+        /// <summary>digitalSignature</summary>
+        DigitalSignature = 1 << 0,
+        /// <summary>nonRepudiation (contentCommitment)</summary>
+        NonRepudiation = 1 << 1,
+        /// <summary>keyEncipherment</summary>
+        KeyEncipherment = 1 << 2,
+        /// <summary>dataEncipherment</summary>
+        DataEncipherment = 1 << 3,
+        /// <summary>keyAgreement</summary>
+        KeyAgreement = 1 << 4,
+        /// <summary>keyCertSign</summary>
+        KeyCertSign = 1 << 5,
+        /// <summary>cRLSign</summary>
+        CrlSign = 1 << 6,
+        /// <summary>encipherOnly</summary>
+        EncipherOnly = 1 << 7,
+        /// <summary>decipherOnly</summary>
+        DecipherOnly = 1 << 8,
+    }
+
+    /// <summary>Whether the private key of an input belongs to its leaf certificate (ucp_key_match).</summary>
+    public enum KeyMatch
+    {
+        /// <summary>No private key, or one that cannot be compared (PEM key blocks are not compared).</summary>
+        Unknown = 0,
+        /// <summary>The private key is the leaf certificate's.</summary>
+        Yes = 1,
+        /// <summary>The input holds a private key, but not the leaf's: the pair cannot work.</summary>
+        No = 2,
+    }
+
+    /// <summary>The kind of Windows key store a private key's provider is (ucp_key_storage). Lync
+    /// Server 2010/2013 and Exchange UM support only legacy CryptoAPI providers.</summary>
+    public enum KeyStorage
+    {
+        /// <summary>No provider recorded, or a name known as neither kind.</summary>
+        Unknown = 0,
+        /// <summary>A legacy CryptoAPI cryptographic service provider.</summary>
+        Csp = 1,
+        /// <summary>A CNG key storage provider.</summary>
+        Ksp = 2,
+    }
+
+    /// <summary>Whether an input tells which provider its private key belongs to (ucp_key_provider_state).</summary>
+    public enum KeyProviderState
+    {
+        /// <summary>No PKCS#12 private key: provider facts are not available.</summary>
+        NotApplicable = 0,
+        /// <summary>The key's SafeBag names its provider.</summary>
+        Recorded = 1,
+        /// <summary>The key's SafeBag names no provider (OpenSSL, GnuTLS and Java write none).</summary>
+        NotRecorded = 2,
+        /// <summary>The SafeBag is inside an encrypted ContentInfo whose attributes are not visible.</summary>
+        NotVisible = 3,
+    }
+
+    /// <summary>How a file of a pool check compares with the pool's reference, the first file (ucp_pool_state).</summary>
+    public enum PoolState
+    {
+        /// <summary>The first file, which the others are compared with.</summary>
+        Reference = 0,
+        /// <summary>The same leaf certificate, and no other private key.</summary>
+        Identical = 1,
+        /// <summary>Another certificate for the same key (re-issued or renewed with the same key).</summary>
+        DifferentCertificateSameKey = 2,
+        /// <summary>Another key.</summary>
+        DifferentKey = 3,
+    }
+
+    /// <summary>The application protocol a probe speaks to start TLS and after it (ucp_probe_protocol).</summary>
+    public enum ProbeProtocol
+    {
+        /// <summary>TLS from the first byte (HTTPS 443, SIP-TLS 5061 without a SIP request).</summary>
+        Tls = 0,
+        /// <summary>SMTP with STARTTLS (25, 587).</summary>
+        Smtp = 1,
+        /// <summary>TLS, then a SIP OPTIONS request whose answer tells whether the peer is accepted.</summary>
+        Sip = 2,
+    }
+
+    /// <summary>The server's verdict on the client, as a probe presented itself (ucp_client_auth).</summary>
+    public enum ClientAuthentication
+    {
+        /// <summary>The server's answer does not tell (no answer in time, SIP 404...).</summary>
+        Unknown = 0,
+        /// <summary>The handshake completed and the server went on (SIP 2xx, SMTP 250).</summary>
+        Accepted = 1,
+        /// <summary>A TLS alert, SIP 401/403/407, or the connection closed without an answer.</summary>
+        Rejected = 2,
     }
 
     /// <summary>The component an error came from (ucp_error_origin).</summary>

@@ -103,6 +103,58 @@ namespace UcPolicy
         /// <summary>Number of info findings.</summary>
         public int InfoCount { get; private set; }
 
+        /// <summary>What the input says about its private key (present, matching the leaf, the Windows
+        /// provider recorded, the PKCS#12 friendly name).</summary>
+        public PrivateKeyInfo PrivateKey { get; private set; } = null!;
+
+        /// <summary>For a pool check (<see cref="Checker.CheckPool(IEnumerable{CertificateInput}, string, Topology)"/>):
+        /// every file, the reference first, and how each compares with it; empty otherwise.</summary>
+        public IReadOnlyList<PoolMember> Pool { get; private set; } = Array.Empty<PoolMember>();
+
+        /// <summary>The deployment facts the check used (a copy; change it freely).</summary>
+        public Topology Topology
+        {
+            get
+            {
+                var copy = new Topology { Product = topology.Product };
+                foreach (Fact fact in Enum.GetValues(typeof(Fact)))
+                    copy.SetValues(fact, topology.GetValues(fact).ToArray());
+                return copy;
+            }
+        }
+
+        /// <summary>For a probe (<see cref="Probe.Run"/>): what happened on the wire; null for a check of a file.</summary>
+        public ConnectionInfo? Connection { get; private set; }
+
+        /// <summary>
+        /// The exit status `ucpolicy check` (or `ucpolicy probe`) gives this report (Nagios: 0 pass,
+        /// 1 warning, 2 error). <paramref name="failOn"/> is the lowest severity that fails (null:
+        /// never). For a probe, a client certificate the server rejected is an error, and one sent
+        /// whose fate the server's answer does not tell is a warning.
+        /// </summary>
+        public int GetExitCode(Severity? failOn = Severity.Warning)
+        {
+            if (failOn == null)
+                return 0;
+            int status = 0;
+            if (ErrorCount > 0)
+                status = 2;
+            else if (WarningCount > 0)
+                status = failOn == Severity.Error ? 0 : 1;
+            else if (InfoCount > 0 && failOn == Severity.Info)
+                status = 1;
+            if (Connection != null)
+            {
+                if (Connection.ClientAuthentication == ClientAuthentication.Rejected)
+                    return 2;
+                if (Connection.ClientAuthentication == ClientAuthentication.Unknown && Connection.ClientCertificateSent &&
+                    failOn != Severity.Error)
+                    return Math.Max(status, 1);
+            }
+            return status;
+        }
+
+        Topology topology = new Topology();
         string json = "";
         string compactJson = "";
         string text = "";
@@ -149,6 +201,22 @@ namespace UcPolicy
             string thumbprint = result.Certificate.Thumbprint;
             result.Findings = Util.List(Native.UcpReportFindingCount(report),
                                         i => Finding.FromNative(Native.UcpReportFindingAt(report, i), role, thumbprint));
+            result.PrivateKey = new PrivateKeyInfo(report);
+            result.Pool = Util.List(Native.UcpReportPoolCount(report), i =>
+                new PoolMember(i, Utf8.NonNull(Native.UcpReportPoolNameAt(report, i)),
+                               (PoolState)Native.UcpReportPoolStateAt(report, i),
+                               CertificateInfo.FromNative(Native.UcpReportPoolCertificateAt(report, i))));
+            var facts = new Topology { Product = (Product)Native.UcpCsharpReportTopologyProduct(report) };
+            foreach (Fact fact in Enum.GetValues(typeof(Fact)))
+            {
+                var values = Util.List(Native.UcpCsharpReportFactCount(report, (ucp_fact)fact),
+                                       i => Utf8.NonNull(Native.UcpCsharpReportFactAt(report, (ucp_fact)fact, i)));
+                if (values.Count > 0)
+                    facts.SetValues(fact, values.ToArray());
+            }
+            result.topology = facts;
+            if (Native.UcpReportHasConnection(report))
+                result.Connection = new ConnectionInfo(report);
             result.json = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToJson(report, (uint)ucp_render_flags.UCP_RENDER_PRETTY, ref b));
             result.compactJson = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToJson(report, (uint)ucp_render_flags.UCP_RENDER_DEFAULT, ref b));
             result.text = Buffers.Take((ref UcpBuffer b) => Native.UcpReportToText(report, (uint)ucp_render_flags.UCP_RENDER_DEFAULT, ref b));

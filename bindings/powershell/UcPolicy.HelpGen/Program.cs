@@ -79,7 +79,7 @@ namespace UcPolicy.HelpGen
             var parameters = Parameters(type).ToList();
             foreach (var p in parameters)
             {
-                if (Para(docs.Member("P:" + type.FullName + "." + p.Name), "description").Length == 0)
+                if (Para(docs.Member(MemberId(type, p)), "description").Length == 0)
                     problems.Add(name + " -" + p.Name + " has no <para type=\"description\">");
             }
             if (cmdlet.SupportsShouldProcess)
@@ -186,7 +186,7 @@ namespace UcPolicy.HelpGen
                 new XElement(Maml + "name", p.Name));
             if (withDescription)
             {
-                string text = p.Description ?? Para(docs.Member("P:" + type.FullName + "." + p.Name), "description");
+                string text = p.Description ?? Para(docs.Member(MemberId(type, p)), "description");
                 element.Add(Description(text));
             }
             if (!isSwitch)
@@ -240,6 +240,11 @@ namespace UcPolicy.HelpGen
                 Attributes.FirstOrDefault(a => a.ParameterSetName == set) ??
                 Attributes.First(a => a.ParameterSetName == ParameterAttribute.AllParameterSets);
         }
+
+        /// <summary>The XML documentation id of a parameter's property: that of the class declaring
+        /// it (a parameter shared through a base class is documented there).</summary>
+        static string MemberId(Type type, Parameter p) =>
+            "P:" + (p.Property?.DeclaringType ?? type).FullName + "." + p.Name;
 
         static IEnumerable<Parameter> Parameters(Type type) =>
             type.GetProperties(BindingFlags.Public | BindingFlags.Instance)

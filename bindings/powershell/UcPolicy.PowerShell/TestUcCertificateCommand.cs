@@ -48,6 +48,12 @@ namespace UcPolicy.PowerShell
     /// </example>
     /// <example>
     /// <code>
+    /// Test-UcCertificate -Path .\edge01.pfx -Role EdgeInternal -Fqdn edgeint.contoso.com -Password $pw -SameCertificate .\edge02.pfx, .\edge03.pfx
+    /// </code>
+    /// <para>Checks the Edge pool's internal certificate exported from edge01 and compares it with the ones exported from the other Edge Servers: each must hold the same certificate with the same private key (Pool lists how each compares).</para>
+    /// </example>
+    /// <example>
+    /// <code>
     /// Get-ChildItem .\export -Filter *.cer | Test-UcCertificate -Role UM, UMCallRouter -Fqdn exch01.contoso.com |
     ///     Where-Object Result -ne Pass | Export-UcPolicyReport -Path .\um-problems.html
     /// </code>
@@ -55,7 +61,7 @@ namespace UcPolicy.PowerShell
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "UcCertificate", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(Report), typeof(bool))]
-    public sealed class TestUcCertificateCommand : PSCmdlet, IDisposable
+    public sealed class TestUcCertificateCommand : UcCheckCommandBase
     {
         const string PathSet = "Path";
         const string LiteralPathSet = "LiteralPath";
@@ -92,136 +98,28 @@ namespace UcPolicy.PowerShell
         [ValidateNotNullOrEmpty]
         public string[] Role { get; set; } = Array.Empty<string>();
 
-        /// <summary><para type="description">This server's FQDN (front end, Exchange UM server, SBC, OOS farm). The PKI module's "dns=name" form is accepted.</para></summary>
+        /// <summary><para type="description">The certificate deployed on the other servers of the same pool (every Edge Server of an Edge pool, every Front End for OAuthTokenIssuer): file paths (wildcards allowed; PFX files with -Password) or X509Certificate2 objects. Each input is then checked with a pool comparison: its report lists every server in Pool (Reference, Identical, DifferentCertificateSameKey, DifferentKey) and a server holding another certificate or key gives a private-key.pool-mismatch finding, for the roles that need one certificate on every server.</para></summary>
         [Parameter]
-        [Alias("DnsName")]
-        public string? Fqdn { get; set; }
-
-        /// <summary><para type="description">The pool FQDN.</para></summary>
-        [Parameter]
-        public string? PoolFqdn { get; set; }
-
-        /// <summary><para type="description">The SIP domains.</para></summary>
-        [Parameter]
-        public string[]? SipDomain { get; set; }
-
-        /// <summary><para type="description">The simple URLs (meet, dialin, admin), as URLs or host names.</para></summary>
-        [Parameter]
-        public string[]? SimpleUrl { get; set; }
-
-        /// <summary><para type="description">The internal or external web services FQDN.</para></summary>
-        [Parameter]
-        public string? WebServicesFqdn { get; set; }
-
-        /// <summary><para type="description">The Access Edge external FQDN.</para></summary>
-        [Parameter]
-        public string? AccessEdgeFqdn { get; set; }
-
-        /// <summary><para type="description">The Web Conferencing Edge external FQDN.</para></summary>
-        [Parameter]
-        public string? WebConferencingEdgeFqdn { get; set; }
-
-        /// <summary><para type="description">The XMPP federation domain.</para></summary>
-        [Parameter]
-        public string? XmppDomain { get; set; }
-
-        /// <summary><para type="description">The Lync / Skype for Business release (default SfB2019): Lync2010, Lync2013, SfB2015, SfB2019.</para></summary>
-        [Parameter]
-        public Product Product { get; set; } = Product.SfB2019;
-
-        /// <summary><para type="description">A JSON file of deployment facts (as ucpolicy check --topology); the fact parameters override it.</para></summary>
-        [Parameter]
-        public string? TopologyPath { get; set; }
-
-        /// <summary><para type="description">Trust anchors: file paths (wildcards allowed) or X509Certificate2 objects. With anchors given, the system trust store is not used.</para></summary>
-        [Parameter]
-        public object[]? TrustAnchor { get; set; }
-
-        /// <summary><para type="description">Intermediate certificates to build paths with: file paths or X509Certificate2 objects.</para></summary>
-        [Parameter]
-        [Alias("AdditionalCertificate")]
-        public object[]? Chain { get; set; }
-
-        /// <summary><para type="description">The roots that count as public CAs (Edge external, reverse proxy, Teams Direct Routing); default: the system store.</para></summary>
-        [Parameter]
-        public object[]? PublicRoot { get; set; }
-
-        /// <summary><para type="description">Certificate revocation list files (PEM or DER; wildcards allowed). A CRL counts for the certificates its issuer signed, and confirms "good" only while current.</para></summary>
-        [Parameter]
-        [SupportsWildcards]
-        public string[]? Crl { get; set; }
-
-        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to.</para></summary>
-        [Parameter]
-        public SwitchParameter Online { get; set; }
-
-        /// <summary><para type="description">With -Online, the time limit of each network transfer in seconds (default 5, at most 600).</para></summary>
-        [Parameter]
-        [ValidateRange(1, 600)]
-        public int TimeoutSec { get; set; } = 5;
-
-        /// <summary><para type="description">The moment to judge the certificates at (default: now).</para></summary>
-        [Parameter]
-        public DateTime ValidationTime { get; set; }
-
-        /// <summary><para type="description">Warn when a certificate expires within this many days (default 30; 0: never).</para></summary>
-        [Parameter]
-        [ValidateRange(0, 3650)]
-        public int ExpiryWarningDays { get; set; } = Checker.DefaultExpiryWarningDays;
-
-        /// <summary><para type="description">The password of PKCS#12 (.pfx) files.</para></summary>
-        [Parameter]
-        public SecureString? Password { get; set; }
+        public object[]? SameCertificate { get; set; }
 
         /// <summary><para type="description">Write one Boolean per input instead of reports: $true when no role fails (warnings allowed), $false when one fails or the input cannot be read.</para></summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
-        Checker? checker;
-        Topology? topology;
-        readonly List<CertificateInput> configurationInputs = new List<CertificateInput>();
+        readonly List<CertificateInput> sameCertificate = new List<CertificateInput>();
 
         /// <summary>Validates roles and facts and configures the checker once for the pipeline.</summary>
         protected override void BeginProcessing()
         {
+            Configure(Role);
             try
             {
-                foreach (string role in Role)
-                {
-                    if (Catalogue.FindRole(role) == null)
-                    {
-                        var e = new UcPolicyException(UcPolicyErrorCode.UnknownRole, "UCP_E_UNKNOWN_ROLE",
-                            "Unknown role '" + role + "'. Roles: " + string.Join(", ", Catalogue.Roles.Select(r => r.Id)) +
-                            " (aliases: see Get-UcRole).", null);
-                        ThrowTerminatingError(new ErrorRecord(e, "UcPolicy.UCP_E_UNKNOWN_ROLE", ErrorCategory.InvalidArgument, role));
-                    }
-                }
-
-                topology = BuildTopology();
-                checker = new Checker { ExpiryWarningDays = ExpiryWarningDays };
-                if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidationTime)))
-                    checker.ValidationTime = new DateTimeOffset(ValidationTime);
-                AddCertificates(TrustAnchor, nameof(TrustAnchor), checker.AddTrustAnchors);
-                AddCertificates(Chain, nameof(Chain), checker.AddIntermediates);
-                AddCertificates(PublicRoot, nameof(PublicRoot), checker.AddPublicRoots);
-                foreach (string pattern in Crl ?? Array.Empty<string>())
-                {
-                    foreach (string file in ResolveConfiguration(pattern, nameof(Crl)))
-                        checker.AddCrls(file);
-                }
-                if (Online)
-                {
-                    checker.Online = true;
-                    checker.NetworkTimeout = TimeSpan.FromSeconds(TimeoutSec);
-                }
-            }
-            catch (DllNotFoundException e)
-            {
-                ThrowTerminatingError(Errors.NativeLibrary(e));
+                foreach (object item in SameCertificate ?? Array.Empty<object>())
+                    sameCertificate.AddRange(ReadConfigurationInputs(item, nameof(SameCertificate), Password));
             }
             catch (UcPolicyException e)
             {
-                // A bad fact or an unreadable trust anchor spoils every check: terminating.
+                // A pool file that cannot be read spoils every comparison: terminating.
                 ThrowTerminatingError(Errors.From(e, null));
             }
         }
@@ -275,7 +173,9 @@ namespace UcPolicy.PowerShell
                     Report report;
                     try
                     {
-                        report = checker!.Check(input, role, topology);
+                        report = sameCertificate.Count > 0
+                            ? checker!.CheckPool(new[] { input }.Concat(sameCertificate), role, topology)
+                            : checker!.Check(input, role, topology);
                     }
                     catch (UcPolicyException e)
                     {
@@ -290,66 +190,6 @@ namespace UcPolicy.PowerShell
                 if (Quiet)
                     WriteObject(pass);
             }
-        }
-
-        Topology BuildTopology()
-        {
-            Topology t = TopologyPath != null ? Topology.Load(ResolveFileOrThrow(TopologyPath)) : new Topology();
-            var bound = MyInvocation.BoundParameters;
-            if (bound.ContainsKey(nameof(Product)) || TopologyPath == null)
-                t.Product = Product;
-            if (Fqdn != null)
-                t.Fqdn = Fqdn.StartsWith("dns=", StringComparison.OrdinalIgnoreCase) ? Fqdn.Substring(4) : Fqdn;
-            if (PoolFqdn != null)
-                t.PoolFqdn = PoolFqdn;
-            if (SipDomain != null)
-                t.SetValues(Fact.SipDomain, SipDomain);
-            if (SimpleUrl != null)
-                t.SetValues(Fact.SimpleUrl, SimpleUrl);
-            if (WebServicesFqdn != null)
-                t.WebServicesFqdn = WebServicesFqdn;
-            if (AccessEdgeFqdn != null)
-                t.AccessEdgeFqdn = AccessEdgeFqdn;
-            if (WebConferencingEdgeFqdn != null)
-                t.WebConferencingEdgeFqdn = WebConferencingEdgeFqdn;
-            if (XmppDomain != null)
-                t.XmppDomain = XmppDomain;
-            // The library validates and normalises the facts; a bad one fails here, once.
-            return t.Normalize();
-        }
-
-        void AddCertificates(object[]? items, string parameter, Action<CertificateInput> add)
-        {
-            if (items == null)
-                return;
-            foreach (object item in items)
-            {
-                object value = item is PSObject ps ? ps.BaseObject : item;
-                switch (value)
-                {
-                    case X509Certificate2 certificate:
-                        AddInput(CertificateInput.FromCertificate(certificate), add);
-                        break;
-                    case FileInfo file:
-                        AddInput(CertificateInput.FromFile(file.FullName), add);
-                        break;
-                    case string path:
-                        foreach (string file in ResolveConfiguration(path, parameter))
-                            AddInput(CertificateInput.FromFile(file), add);
-                        break;
-                    default:
-                        ThrowTerminatingError(new ErrorRecord(
-                            new ArgumentException("-" + parameter + " takes file paths or X509Certificate2 objects, not " + (value?.GetType().FullName ?? "null") + "."),
-                            "UcPolicy.InvalidCertificateArgument", ErrorCategory.InvalidArgument, value));
-                        break;
-                }
-            }
-        }
-
-        void AddInput(CertificateInput input, Action<CertificateInput> add)
-        {
-            configurationInputs.Add(input);
-            add(input);
         }
 
         /// <summary>Expands a -Path (wildcards) to file system paths; errors are non-terminating.</summary>
@@ -391,45 +231,11 @@ namespace UcPolicy.PowerShell
             }
         }
 
-        /// <summary>Expands a path of a configuration parameter (-TrustAnchor, -Chain, -PublicRoot,
-        /// -Crl; wildcards allowed) to files. Nothing can be checked without them, so every problem
-        /// is a terminating error.</summary>
-        List<string> ResolveConfiguration(string path, string parameter)
-        {
-            var files = new List<string>();
-            try
-            {
-                foreach (string file in GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider))
-                {
-                    if (provider.Name != "FileSystem")
-                        ThrowTerminatingError(NotFileSystem(provider, path));
-                    if (!Directory.Exists(file))
-                        files.Add(file);
-                }
-            }
-            catch (ItemNotFoundException e)
-            {
-                ThrowTerminatingError(new ErrorRecord(e, "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
-            }
-            if (files.Count == 0)
-                ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + path + "' (-" + parameter + ")."),
-                                                      "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
-            return files;
-        }
-
         /// <summary>A -LiteralPath as a file system path, or null after writing an error.</summary>
         string? ResolveLiteral(string path)
         {
             string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
             return IsFileSystem(provider, path) ? file : null;
-        }
-
-        string ResolveFileOrThrow(string path)
-        {
-            string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
-            if (provider.Name != "FileSystem")
-                ThrowTerminatingError(NotFileSystem(provider, path));
-            return file;
         }
 
         bool IsFileSystem(ProviderInfo provider, string path)
@@ -442,18 +248,12 @@ namespace UcPolicy.PowerShell
             return false;
         }
 
-        static ErrorRecord NotFileSystem(ProviderInfo provider, string path) =>
-            new ErrorRecord(new ArgumentException("'" + path + "' is in the " + provider.Name +
-                                                  " provider; certificate files must be file system paths (pipe Cert:\\ items as objects)."),
-                            "UcPolicy.NotFileSystemPath", ErrorCategory.InvalidArgument, path);
-
-        /// <summary>Frees the native checker and the trust inputs.</summary>
-        public void Dispose()
+        /// <summary>Frees the checker, the trust inputs and the pool's other files.</summary>
+        protected override void DisposeInputs()
         {
-            checker?.Dispose();
-            foreach (CertificateInput input in configurationInputs)
+            foreach (CertificateInput input in sameCertificate)
                 input.Dispose();
-            configurationInputs.Clear();
+            sameCertificate.Clear();
         }
     }
 }

@@ -15,6 +15,7 @@
     FormatsToProcess       = @('UcPolicy.Format.ps1xml')
     CmdletsToExport        = @(
         'Test-UcCertificate'
+        'Test-UcServerEndpoint'
         'Get-UcRole'
         'Get-UcPolicyRule'
         'Export-UcPolicyReport'

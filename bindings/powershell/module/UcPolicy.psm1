@@ -24,6 +24,7 @@ Import-Module -Name $assembly -ErrorAction Stop
 
 Export-ModuleMember -Cmdlet @(
     'Test-UcCertificate'
+    'Test-UcServerEndpoint'
     'Get-UcRole'
     'Get-UcPolicyRule'
     'Export-UcPolicyReport'

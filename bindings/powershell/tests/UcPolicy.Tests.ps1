@@ -51,7 +51,8 @@ Describe 'The module' {
     It 'exports exactly its cmdlets, nothing else' {
         $module = Get-Module UcPolicy
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate')
+            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate',
+            'Test-UcServerEndpoint')
         $module.ExportedFunctions.Count | Should -Be 0
         $module.ExportedAliases.Count | Should -Be 0
     }
@@ -81,6 +82,7 @@ Describe 'The module' {
 Describe 'Help' {
     It 'documents <Name> with a synopsis, a description, examples and every parameter' -TestCases @(
         @{ Name = 'Test-UcCertificate' }
+        @{ Name = 'Test-UcServerEndpoint' }
         @{ Name = 'Get-UcRole' }
         @{ Name = 'Get-UcPolicyRule' }
         @{ Name = 'Export-UcPolicyReport' }
@@ -101,7 +103,7 @@ Describe 'Help' {
 
     It 'shows the examples of Test-UcCertificate' {
         $examples = (Get-Help Test-UcCertificate -Examples).examples.example
-        @($examples).Count | Should -Be 5
+        @($examples).Count | Should -Be 6
         $examples[0].code | Should -BeLike 'Test-UcCertificate -Path *-Role UM*'
         ($examples[0].remarks.Text -join ' ') | Should -BeLike "*$Symptom*"
         (Get-Help Test-UcCertificate -Parameter Role).description.Text | Should -BeLike '*alias*'
@@ -478,7 +480,7 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
     BeforeDiscovery {
         $script:Cases = @()
         $script:InputErrors = @()
-        if ($env:UCPOLICY_FIXTURES) {
+        if ($env:UCPOLICY_FIXTURES -and (Test-Path -LiteralPath (Join-Path $env:UCPOLICY_FIXTURES 'manifest.json'))) {
             $manifest = Get-Content -LiteralPath (Join-Path $env:UCPOLICY_FIXTURES 'manifest.json') -Raw | ConvertFrom-Json
             $script:Cases = @($manifest.cases | ForEach-Object { @{ Case = $_; Time = $manifest.validationTime } })
             $script:InputErrors = @($manifest.inputErrors | ForEach-Object { @{ InputError = $_ } })
@@ -494,7 +496,9 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         }
     }
 
-    It 'runs the manifest (set UCPOLICY_FIXTURES to the output of ucpolicy-certgen)' -Skip:(-not $env:UCPOLICY_FIXTURES) {
+    It 'runs the manifest (meson sets UCPOLICY_FIXTURES to the fixture target''s directory)' {
+        $env:UCPOLICY_FIXTURES | Should -Not -BeNullOrEmpty -Because 'a run without the fixtures has not run them'
+        Join-Path $env:UCPOLICY_FIXTURES 'manifest.json' | Should -Exist -Because 'the fixture generator writes it'
         $Cases.Count | Should -BeGreaterThan 0
     }
 
@@ -509,6 +513,14 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         if ($Case.chain) { $params.Chain = @($Case.chain | ForEach-Object { Join-Path $root $_ }) }
         if ($Case.publicRoots) { $params.PublicRoot = @($Case.publicRoots | ForEach-Object { Join-Path $root $_ }) }
         if ($null -ne $Case.password) { $params.Password = Secure $Case.password }
+        # Optional fields (FIXTURES.md): CRLs, online revocation with a limit, the pool's other files.
+        # The top-level exemptions list is for other faces and ignored here.
+        if ($Case.crls) { $params.Crl = @($Case.crls | ForEach-Object { Join-Path $root $_ }) }
+        if ($Case.online) {
+            $params.Online = $true
+            if ($null -ne $Case.timeoutMs) { $params.TimeoutSec = [Math]::Max(1, [int][Math]::Ceiling($Case.timeoutMs / 1000.0)) }
+        }
+        if ($null -ne $Case.pool) { $params.SameCertificate = @($Case.pool | ForEach-Object { Join-Path $root $_ }) }
         if ($Case.topology) {
             $topology = Join-Path $Out ("topology-{0}.json" -f [guid]::NewGuid())
             $Case.topology | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $topology
@@ -518,7 +530,11 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         if ($Case.expect.result) { $r.Result.ToString().ToLowerInvariant() | Should -Be $Case.expect.result }
         foreach ($p in @($Case.expect.present)) {
             if ($p) { @($r.Findings | Where-Object { $_.Code -eq $p.code -and $_.Severity.ToString() -eq $p.severity }).Count | Should -BeGreaterThan 0 -Because "$($p.severity) $($p.code) is expected" }
+            if ($p -and $p.remediationContains) {
+                @($r.Findings | Where-Object { $_.Code -eq $p.code -and $_.Remediation.Contains($p.remediationContains) }).Count | Should -BeGreaterThan 0
+            }
         }
+        if ($Case.expect.format) { $r.InputFormat.ToString() | Should -Be $Case.expect.format }
         foreach ($a in @($Case.expect.absent)) {
             if ($a) { @($r.Findings | ForEach-Object { $_.Code }) | Should -Not -Contain $a }
         }
@@ -579,5 +595,155 @@ Describe 'examples/powershell/Test-UcServerCertificates.ps1' {
         $text | Should -BeLike '*subject.cn-wildcard*'
         $text | Should -BeLike "*$Symptom*"
         Get-Content -LiteralPath $html -Raw | Should -BeLike '*exchange-um-callrouter*'
+    }
+}
+
+Describe 'Key facts, key usage and templates on the report objects' {
+    It 'shows the key usage, template and private key facts of a PFX in the list view' {
+        $r = Test-UcCertificate -LiteralPath $PfxPath -Password $Password @Common
+        $r.PrivateKey.Present | Should -BeTrue
+        $r.PrivateKey.MatchesCertificate | Should -Be 'Yes'
+        $r.Certificate.KeyUsages.ToString() | Should -Be ([UcPolicy.KeyUsages]'DigitalSignature, KeyEncipherment').ToString()
+        $r.Certificate.Template | Should -BeNullOrEmpty
+        $text = $r | Format-List | Out-String -Width 300
+        $text | Should -Match '(?m)^KeyUsage\s+: digitalSignature, keyEncipherment \(critical\)'
+        $text | Should -Match '(?m)^Template\s+: \(none\)'
+        $text | Should -Match '(?m)^PrivateKey\s+: present, matches: Yes'
+        $text | Should -Not -Match '(?m)^Connection\s+:'
+        $text | Should -Not -Match '(?m)^Pool\s+:'
+    }
+}
+
+Describe 'Test-UcCertificate -SameCertificate (Edge and OAuth pools)' {
+    BeforeAll {
+        $script:EdgeFiles = @(
+            $Pki.WritePfx('edge01.pfx', $Good, 'Pa$$w0rd-ü', @($Pki.Issuing))
+            $Pki.WritePfx('edge02.pfx', $Good, 'Pa$$w0rd-ü', @($Pki.Issuing))
+        )
+        $other = $Pki.Leaf('exch01.contoso.com').Ecdsa().Build()
+        $script:ForeignPfx = $Pki.WritePfx('edge03.pfx', $other, 'Pa$$w0rd-ü', @($Pki.Issuing))
+        $other.Dispose()
+        $script:Edge = @{ Role = 'EdgeInternal'; Fqdn = 'exch01.contoso.com'; TrustAnchor = $Pki.RootPath; ValidationTime = $Pki.Now.UtcDateTime; Password = $Password }
+    }
+
+    It 'passes a pool whose servers hold the same certificate and key' {
+        $r = Test-UcCertificate -LiteralPath $EdgeFiles[0] -SameCertificate $EdgeFiles[1] @Edge
+        @($r.Pool | ForEach-Object { $_.State.ToString() }) | Should -Be @('Reference', 'Identical')
+        @($r.Findings.Code) | Should -Not -Contain 'private-key.pool-mismatch'
+    }
+
+    It 'fails a server that holds another key, and names it' {
+        $r = Test-UcCertificate -LiteralPath $EdgeFiles[0] -SameCertificate $EdgeFiles[1], $ForeignPfx @Edge
+        @($r.Pool | ForEach-Object { $_.State.ToString() }) | Should -Be @('Reference', 'Identical', 'DifferentKey')
+        $mismatch = @($r.Findings | Where-Object Code -eq 'private-key.pool-mismatch')
+        $mismatch.Count | Should -Be 1
+        $mismatch[0].Message | Should -BeLike "*$ForeignPfx*"
+        $r.Result | Should -Be 'Fail'
+        ($r | Format-List | Out-String -Width 400) | Should -Match '(?m)^Pool\s+: .*edge01\.pfx: Reference; .*DifferentKey'
+        ($r.Pool | Format-Table | Out-String -Width 300) | Should -Match 'DifferentKey'
+    }
+
+    It 'stops with a terminating error when a pool file cannot be read' {
+        { Test-UcCertificate -LiteralPath $EdgeFiles[0] -SameCertificate (Join-Path $Dir 'no-such-edge.pfx') @Edge -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*no-such-edge.pfx*'
+    }
+}
+
+Describe 'Test-UcServerEndpoint against a Lync-like server (tests/tools/probe-server)' {
+    BeforeAll {
+        $env:UCPOLICY_PROBE_SERVER | Should -Not -BeNullOrEmpty -Because 'meson sets it to tests/tools/probe-server'
+        $fe = $Pki.Leaf('pool01.contoso.com').DnsNames('pool01.contoso.com', 'fe01.contoso.com', 'sip.contoso.com',
+            'lyncdiscoverinternal.contoso.com').Eku($true, $true).Build()
+        $script:FeChain = $Pki.WritePem('certs/probe-fe01.pem', @($fe, $Pki.Issuing))
+        $script:FeKey = $Pki.WriteBytes('certs/probe-fe01.key', [Text.Encoding]::ASCII.GetBytes([Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($fe).ExportPkcs8PrivateKeyPem()))
+        $fe.Dispose()
+        $script:Exch = $Pki.Leaf('exch01.contoso.com').Eku($true, $true).Build()
+        $script:ExchChain = $Pki.WritePem('certs/probe-exch01.pem', @($Exch, $Pki.Issuing))
+        $script:ExchKey = $Pki.WriteBytes('certs/probe-exch01.key', [Text.Encoding]::ASCII.GetBytes([Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Exch).ExportPkcs8PrivateKeyPem()))
+        $wild = $Pki.Leaf('*.contoso.com').DnsNames('exch01.contoso.com', '*.contoso.com').Eku($true, $true).Build()
+        $script:WildPfx = $Pki.WritePfx('probe-wildcard.pfx', $wild, 'contoso', @($Pki.Issuing))
+        $wild.Dispose()
+        $script:WildPassword = ConvertTo-SecureString 'contoso' -AsPlainText -Force
+        $script:Front = @{
+            Role = 'Default'; Protocol = 'Sip'; Fqdn = 'fe01.contoso.com'; PoolFqdn = 'pool01.contoso.com'; SipDomain = 'contoso.com'
+            TrustAnchor = $Pki.RootPath; ValidationTime = $Pki.Now.UtcDateTime; ConnectionTimeoutSec = 10
+        }
+        # probe-server on 127.0.0.1: serves $Connections connections, then exits (60 s at most).
+        function script:Start-ProbeServer([int] $Connections, [string[]] $Arguments) {
+            $start = [Diagnostics.ProcessStartInfo]::new($env:UCPOLICY_PROBE_SERVER)
+            foreach ($a in @('--cert', $FeChain, '--key', $FeKey, '--ca', $Pki.RootPath, '--peer', 'exch01.contoso.com',
+                             '--connections', "$Connections", '--lifetime', '60') + $Arguments) { $start.ArgumentList.Add($a) }
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $start.UseShellExecute = $false
+            $process = [Diagnostics.Process]::Start($start)
+            $line = $process.StandardOutput.ReadLineAsync()
+            if (-not $line.Wait(10000) -or -not "$($line.Result)".StartsWith('PORT ')) { $process.Kill(); throw "probe-server did not start" }
+            [pscustomobject]@{ Process = $process; Port = [int]$line.Result.Substring(5); Log = $process.StandardError.ReadToEndAsync() }
+        }
+        function script:Stop-ProbeServer($Server) {
+            if (-not $Server.Process.WaitForExit(15000)) { $Server.Process.Kill() }
+            $Server.Log.Result
+        }
+    }
+
+    AfterAll {
+        if ($Exch) { $Exch.Dispose() }
+    }
+
+    It 'reproduces the incident: Lync rejects the wildcard-CN certificate with "The peer is not a configured server"' {
+        $server = Start-ProbeServer 1 @('--mode', 'sip')
+        $r = Test-UcServerEndpoint -ComputerName 127.0.0.1 -Port $server.Port -ServerName fe01.contoso.com `
+            -ClientCertificate $WildPfx -Password $WildPassword @Front
+        $r.Result | Should -Be 'Pass' -Because 'the front end''s own certificate is right'
+        $r.Connection.ClientAuthentication | Should -Be 'Rejected'
+        $r.Connection.ClientCertificateSubject | Should -Be 'CN=*.contoso.com,O=Contoso'
+        $r.Connection.Response | Should -Be 'SIP/2.0 403 Forbidden'
+        $r.Connection.Diagnostics | Should -BeLike "1000;reason=""$Symptom""*"
+        $r.GetExitCode([UcPolicy.Severity]::Warning) | Should -Be 2
+        $text = $r | Format-List | Out-String -Width 400
+        $text | Should -Match '(?m)^Connection\s+: 127\.0\.0\.1:\d+ \(Sip\): Rejected'
+        $text | Should -Match "(?m)^Diagnostics\s+: .*$Symptom"
+        ($r.Connection | Format-List | Out-String -Width 400) | Should -Match '(?m)^ClientAuthentication\s+: Rejected'
+        Stop-ProbeServer $server | Should -BeLike '*SIP peer CN=`*.contoso.com: 403 Forbidden*'
+    }
+
+    It 'accepts the certificate that names the Exchange server (files, and a piped X509Certificate2)' {
+        $server = Start-ProbeServer 2 @('--mode', 'sip')
+        $r = Test-UcServerEndpoint 127.0.0.1 -Port $server.Port -ClientCertificate $ExchChain -ClientKeyPath $ExchKey @Front
+        $r.Connection.ClientAuthentication | Should -Be 'Accepted'
+        $r.Connection.Response | Should -Be 'SIP/2.0 200 OK'
+        $r.Connection.Diagnostics | Should -BeNullOrEmpty
+        $r.GetExitCode([UcPolicy.Severity]::Warning) | Should -Be 0
+        $piped = $Exch | Test-UcServerEndpoint 127.0.0.1 -Port $server.Port -ClientCertificateChain $Pki.Issuing @Front
+        $piped.Connection.ClientAuthentication | Should -Be 'Accepted'
+        Test-UcServerEndpoint 127.0.0.1 -Port $server.Port @Front -Quiet -ErrorAction SilentlyContinue | Out-Null
+        (Stop-ProbeServer $server) | Should -BeLike '*SIP peer CN=exch01.contoso.com: 200 OK*'
+    }
+
+    It 'writes a non-terminating error when nothing listens, and $false with -Quiet' {
+        $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $r = Test-UcServerEndpoint 127.0.0.1, 127.0.0.1 -Port $port -Role tls-server -ConnectionTimeoutSec 5 -ErrorVariable errs -ErrorAction SilentlyContinue
+        $r | Should -BeNullOrEmpty
+        $errs.Count | Should -Be 2
+        $errs[0].FullyQualifiedErrorId | Should -Be 'UcPolicy.UCP_E_NETWORK,UcPolicy.PowerShell.TestUcServerEndpointCommand'
+        $errs[0].Exception.Message | Should -BeLike "*127.0.0.1:$($port): cannot connect: connection refused*"
+        Test-UcServerEndpoint 127.0.0.1 -Port $port -Role tls-server -Quiet -ErrorAction SilentlyContinue | Should -Be $false
+    }
+
+    It 'refuses conflicting or incomplete parameters' {
+        { Test-UcServerEndpoint 127.0.0.1 -Role tls-server -ServerName a.contoso.com -NoServerName -ErrorAction Stop } | Should -Throw '*exclude each other*'
+        { Test-UcServerEndpoint 127.0.0.1 -Role tls-server -ClientKeyPath $ExchKey -ErrorAction Stop } | Should -Throw '*needs -ClientCertificate*'
+        { Test-UcServerEndpoint 127.0.0.1 -Role no-such-role -ErrorAction Stop } | Should -Throw '*Unknown role*'
+    }
+
+    It 'documents every parameter in its help' {
+        $help = Get-Help Test-UcServerEndpoint -Full
+        $help.Synopsis | Should -BeLike '*live server*'
+        foreach ($name in 'ComputerName', 'Port', 'Protocol', 'Role', 'ClientCertificate', 'Password', 'TrustAnchor', 'SipDomain') {
+            (Get-Help Test-UcServerEndpoint -Parameter $name).Description.Text | Should -Not -BeNullOrEmpty -Because $name
+        }
+        (Get-Help Test-UcCertificate -Parameter SameCertificate).Description.Text | Should -BeLike '*pool*'
     }
 }

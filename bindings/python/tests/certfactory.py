@@ -172,6 +172,7 @@ class Pki:
         self_signed: bool = False,
         from_root: bool = False,
         key_usage: bool = True,
+        extensions: Sequence[x509.ExtensionType] = (),
     ) -> Issued:
         """A server certificate: CN, DNS SANs, EKU, key usage digitalSignature+keyEncipherment
         (critical), a CRL distribution point, RSA 2048 / SHA-256 unless told otherwise."""
@@ -206,6 +207,8 @@ class Pki:
             builder = builder.add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
                 full_name=[x509.UniformResourceIdentifier(cdp_url or f"http://pki.{self.org.lower()}.com/issuing.crl")],
                 relative_name=None, reasons=None, crl_issuer=None)]), critical=False)
+        for extension in extensions:
+            builder = builder.add_extension(extension, critical=False)
         if not self_signed:
             issuer_public = (self.root_key if from_root else self.issuing_key).public_key()
             builder = builder.add_extension(
@@ -215,3 +218,43 @@ class Pki:
             warnings.simplefilter("ignore")
             cert = builder.sign(issuer_key, hash_algorithm)
         return Issued(cert, key, chain)
+
+
+# ---- Microsoft certificate template extensions (hand-encoded DER: cryptography has no type) ----
+
+TEMPLATE_NAME_OID = x509.ObjectIdentifier("1.3.6.1.4.1.311.20.2")  # szOID_ENROLL_CERTTYPE_EXTENSION
+TEMPLATE_OID = x509.ObjectIdentifier("1.3.6.1.4.1.311.21.7")  # szOID_CERTIFICATE_TEMPLATE
+
+
+def _der(tag: int, body: bytes) -> bytes:
+    n = len(body)
+    length = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([tag]) + length + body
+
+
+def _der_oid(oid: str) -> bytes:
+    arcs = [int(a) for a in oid.split(".")]
+    body = bytes([40 * arcs[0] + arcs[1]])
+    for arc in arcs[2:]:
+        chunk = [arc & 0x7F]
+        arc >>= 7
+        while arc:
+            chunk.append(0x80 | (arc & 0x7F))
+            arc >>= 7
+        body += bytes(reversed(chunk))
+    return _der(0x06, body)
+
+
+def _der_int(value: int) -> bytes:
+    return _der(0x02, value.to_bytes(value.bit_length() // 8 + 1, "big"))
+
+
+def template_name_extension(name_: str) -> x509.UnrecognizedExtension:
+    """A version 1 template: the template name as a BMPString."""
+    return x509.UnrecognizedExtension(TEMPLATE_NAME_OID, _der(0x1E, name_.encode("utf-16-be")))
+
+
+def template_extension(oid: str, major: Optional[int] = None, minor: Optional[int] = None) -> x509.UnrecognizedExtension:
+    """A version 2+ template: SEQUENCE { templateID, templateMajorVersion, templateMinorVersion }."""
+    body = _der_oid(oid) + (_der_int(major) if major is not None else b"") + (_der_int(minor) if minor is not None else b"")
+    return x509.UnrecognizedExtension(TEMPLATE_OID, _der(0x30, body))

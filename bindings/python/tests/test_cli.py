@@ -13,19 +13,25 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import pytest
 
+import certfactory as cf
+
 import ucpolicy
 from ucpolicy._cli import main, parse_time
 
 Run = Tuple[int, bytes, bytes]
+_HELD_SOCKETS: List[socket.socket] = []
 
 
 @pytest.fixture(scope="module")
 def files(pki, um, um_wildcard, certdir, root_pem, issuing_pem) -> Dict[str, str]:
     """Certificates and side files for the command lines below, by short name."""
     expiring = pki.leaf("exch01.contoso.com", ["exch01.contoso.com"], days_after=12)
-    with socket.socket() as s:  # a loopback port nobody listens on: connections are refused at once
-        s.bind(("127.0.0.1", 0))
-        closed_port = s.getsockname()[1]
+    # A loopback port bound but not listening, held for the module: connections are refused at
+    # once, and no server of a test running in parallel can take the port meanwhile.
+    held = socket.socket()
+    held.bind(("127.0.0.1", 0))
+    _HELD_SOCKETS.append(held)
+    closed_port = held.getsockname()[1]
     refused = pki.leaf("exch01.contoso.com", ["exch01.contoso.com"],
                        cdp_url=f"http://127.0.0.1:{closed_port}/issuing.crl")
     info_only = pki.leaf("Microsoft Exchange Server Auth Certificate", [], self_signed=True)
@@ -38,6 +44,8 @@ def files(pki, um, um_wildcard, certdir, root_pem, issuing_pem) -> Dict[str, str
         "leaf": um.write(certdir, "cli-leaf-only", "der"),
         "pfx": um.write(certdir, "cli-locked", "pfx", b"Pfx-P\xc3\xa4ss"),
         "p7b": um.write(certdir, "cli-p7b", "p7b"),
+        "pfx-other-key": pki.leaf("exch01.contoso.com", ["exch01.contoso.com"], key=cf.rsa_key(2048, slot=5)).write(
+            certdir, "cli-pool-other", "pfx", b"Pfx-P\xc3\xa4ss"),
         "garbage": certdir / "cli-garbage.bin",
         "quote": certdir / 'cli-"quoted"\tname.pem',
         "missing": certdir / "cli-missing.pem",
@@ -49,6 +57,7 @@ def files(pki, um, um_wildcard, certdir, root_pem, issuing_pem) -> Dict[str, str
         "crl": certdir / "cli-revoking.crl",
         "crl-bad": certdir / "cli-bad.crl",
     }
+    out["closed-port"] = closed_port  # a port nothing listens on: probes are refused at once
     Path(out["crl"]).write_bytes(pki.crl([um.cert]))
     Path(out["crl-bad"]).write_bytes(b"garbage")
     Path(out["garbage"]).write_bytes(b"not a certificate")
@@ -194,6 +203,67 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
                         "--format", "json",
                         "--compact", "{good}"], {}),
     ("check-first-error-wins", ["check", "--at", "yesterday", "--format", "xml", "{good}"], {}),
+    # --same-certificate: one pool, the certificate and key exported on each server
+    ("check-same-certificate", ["check", "-r", "edge-internal", "--fqdn", "exch01.contoso.com", "--trust", "{root}",
+                                *AT, "--password-env", "UCP_TEST_PW", "--same-certificate", "{pfx}", "{pfx}"],
+     {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-certificate-mismatch", ["check", "-r", "edge-internal", "--fqdn", "exch01.contoso.com", "--trust",
+                                         "{root}", *AT, "--password-env", "UCP_TEST_PW", "--same-certificate", "-v",
+                                         "{pfx}", "{pfx-other-key}", "{pfx}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-certificate-json", ["check", "-r", "edge-internal", "--trust", "{root}", *AT, "--password-env",
+                                     "UCP_TEST_PW", "--same-certificate", "--format", "json", "{pfx}",
+                                     "{pfx-other-key}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-certificate-compact", ["check", "-r", "edge-internal", "--trust", "{root}", *AT, "--password-env",
+                                        "UCP_TEST_PW", "--same-certificate", "--format", "json", "--compact",
+                                        "{pfx}", "{pfx-other-key}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-certificate-oauth", ["check", "-r", "oauth", "--trust", "{root}", *AT, "--password-env",
+                                      "UCP_TEST_PW", "--same-certificate", "--format", "json", "{pfx}",
+                                      "{pfx-other-key}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-certificate-one-file", ["check", "-r", "edge-internal", "--same-certificate", "{pfx}"], {}),
+    ("check-same-certificate-unreadable", ["check", "-r", "edge-internal", "--trust", "{root}", *AT, "--format",
+                                           "json", "--password-env", "UCP_TEST_PW", "--same-certificate", "{pfx}",
+                                           "{missing}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-certificate-quiet", ["check", "-q", "-r", "edge-internal", "--trust", "{root}", *AT,
+                                      "--password-env", "UCP_TEST_PW", "--same-certificate", "{pfx}",
+                                      "{pfx-other-key}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-same-abbreviated", ["check", "-r", "edge-internal", "--trust", "{root}", *AT, "--password-env",
+                                "UCP_TEST_PW", "--same", "{pfx}", "{pfx}"], {"UCP_TEST_PW": "Pfx-Päss"}),
+    ("check-several-json-compact-errors", ["check", "-r", "UM", "--trust", "{root}", *AT, "--format", "json",
+                                           "--compact", "{missing}", "{garbage}"], {}),
+    ("check-json-bad-only-pretty", ["check", "-r", "UM", "--format", "json", "{missing}"], {}),
+    ("probe-help", ["probe", "--help"], {}),
+    ("probe-no-role", ["probe", "127.0.0.1"], {}),
+    ("probe-no-host", ["probe", "-r", "UM"], {}),
+    ("probe-two-hosts", ["probe", "-r", "UM", "127.0.0.1", "127.0.0.2"], {}),
+    ("probe-sni-and-no-sni", ["probe", "-r", "UM", "--sni", "a.contoso.com", "--no-sni", "127.0.0.1"], {}),
+    ("probe-key-without-cert", ["probe", "-r", "UM", "--client-key", "{good}", "127.0.0.1"], {}),
+    ("probe-bad-protocol", ["probe", "-r", "UM", "--protocol", "ftp", "127.0.0.1"], {}),
+    ("probe-protocol-case", ["probe", "-r", "nope", "--protocol", "SIP", "127.0.0.1"], {}),
+    ("probe-bad-bracket", ["probe", "-r", "UM", "[::1", "--timeout", "1"], {}),
+    ("probe-bracket-junk", ["probe", "-r", "UM", "[::1]x"], {}),
+    ("probe-empty-host", ["probe", "-r", "UM", ":443"], {}),
+    ("probe-long-host", ["probe", "-r", "UM", "h" * 300], {}),
+    ("probe-bad-port", ["probe", "-r", "UM", "127.0.0.1:65536"], {}),
+    ("probe-port-text", ["probe", "-r", "UM", "127.0.0.1:https"], {}),
+    ("probe-port-empty", ["probe", "-r", "UM", "127.0.0.1:"], {}),
+    ("probe-unknown-role", ["probe", "-r", "nope", "127.0.0.1"], {}),
+    ("probe-ambiguous", ["probe", "-r", "UM", "--s", "x", "127.0.0.1"], {}),
+    ("probe-unrecognized", ["probe", "-r", "UM", "--same-certificate", "127.0.0.1"], {}),
+    ("probe-check-option-error", ["probe", "-r", "UM", "--timeout", "0", "127.0.0.1"], {}),
+    ("probe-bad-sni", ["probe", "-r", "UM", "--sni", "not a name", "127.0.0.1:{closed_port}"], {}),
+    ("probe-empty-sni", ["probe", "-r", "UM", "--sni=", "127.0.0.1:{closed_port}"], {}),
+    ("probe-refused", ["probe", "-r", "UM", "--timeout", "2", "127.0.0.1:{closed_port}"], {}),
+    ("probe-refused-json", ["probe", "-r", "UM", "--timeout", "2", "--format", "json", "127.0.0.1:{closed_port}"], {}),
+    ("probe-refused-compact", ["probe", "-r", "UM", "--format", "json", "--compact", "[127.0.0.1]:{closed_port}"], {}),
+    ("probe-refused-quiet", ["probe", "-q", "-r", "UM", "--format", "json", "127.0.0.1:{closed_port}"], {}),
+    ("probe-ipv6-refused", ["probe", "-r", "UM", "--timeout", "1", "[::1]:{closed_port}"], {}),
+    ("probe-client-cert-missing", ["probe", "-r", "UM", "--client-cert", "{missing}", "127.0.0.1:{closed_port}"], {}),
+    ("probe-client-pfx-no-password", ["probe", "-r", "UM", "--client-cert", "{pfx}", "127.0.0.1:{closed_port}"], {}),
+    ("probe-client-pfx-wrong-password", ["probe", "-r", "UM", "--client-cert", "{pfx}", "--password-env", "UCP_TEST_PW",
+                                         "127.0.0.1:{closed_port}"], {"UCP_TEST_PW": "wrong"}),
+    ("probe-client-cert-without-key", ["probe", "-r", "UM", "--client-cert", "{good}", "127.0.0.1:{closed_port}"], {}),
+    ("probe-bad-trust", ["probe", "-r", "UM", "--trust", "{garbage}", "127.0.0.1:{closed_port}"], {}),
+    ("probe-bad-fact", ["probe", "-r", "UM", "--fqdn", "exch_01.contoso.com", "127.0.0.1:{closed_port}"], {}),
 ]
 
 # What the cases are about, so that agreeing output is not agreement on a setup error.
@@ -204,27 +274,35 @@ EXIT_STATUS = {
     "check-pfx-env": 0, "check-pfx-file": 0, "check-pfx-file-crlf": 0, "check-pfx-wrong": 3, "check-pfx-none": 3,
     "check-topology": 0, "check-topology-override": 2, "check-permuted": 0, "check-dashdash": 0,
     "check-abbreviations": 0, "check-ambiguous-a": 3, "check-crl-revoked": 2, "check-online-refused": 1,
-    "check-at-forms": 0,
+    "check-at-forms": 0, "check-same-certificate": 0, "check-same-certificate-mismatch": 2,
+    "check-same-certificate-json": 2, "check-same-certificate-compact": 2, "check-same-certificate-oauth": 2,
+    "check-same-certificate-one-file": 3, "check-same-certificate-unreadable": 3, "check-same-certificate-quiet": 2,
+    "check-same-abbreviated": 1, "probe-help": 0, "probe-refused": 3, "probe-refused-json": 3,
+    "probe-client-pfx-wrong-password": 3, "probe-bad-bracket": 3,
 }
 OUTPUT_HAS = {
     "check-fail": b"subject.cn-wildcard", "check-crl-revoked": b"revocation.revoked",
     "check-online-refused": b"revocation.unreachable", "check-no-chain": b"chain.issuer-missing",
     "check-public-roots": b"validity.public-max",
     "check-topology-override": b"subject.cn-mismatch", "check-pfx-wrong": b"UCP_E_PASSWORD",
+    "check-same-certificate-mismatch": b"private-key.pool-mismatch", "check-same-certificate-json": b'"different-key"',
+    "check-same-certificate-oauth": b"private-key.pool-mismatch", "probe-refused-json": b"UCP_E_NETWORK",
 }
 
 
 @pytest.mark.parametrize("name,argv,env", CASES, ids=[c[0] for c in CASES])
 def test_same_as_the_c_command(name, argv, env, c_cli, files, now):
-    names = dict(files, at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), at_unix=str(int(now.timestamp())))
+    names = dict(files, at=now.strftime("%Y-%m-%dT%H:%M:%SZ"), at_unix=str(int(now.timestamp())),
+                 closed_port=files["closed-port"])
     args = [a.format(**names) for a in argv]
     c = run([c_cli], args, env)
     py = run([sys.executable, "-m", "ucpolicy"], args, env)
     assert py[0] == c[0], f"exit status: python {py[0]}, C {c[0]}\n{py[2].decode(errors='replace')}"
     assert py[1] == c[1], "stdout differs"
     assert py[2] == c[2], "stderr differs"
-    # Guard against comparing two empty failures: each case must produce something.
-    assert c[1] or c[2]
+    # Guard against comparing two empty failures: each case must produce something, or (quiet)
+    # have its exit status checked below.
+    assert c[1] or c[2] or name in EXIT_STATUS
     if name in EXIT_STATUS:
         assert c[0] == EXIT_STATUS[name], c[1].decode(errors="replace")[-2000:]
     if name in OUTPUT_HAS:
@@ -232,11 +310,16 @@ def test_same_as_the_c_command(name, argv, env, c_cli, files, now):
 
 
 def test_every_option_of_the_c_help_is_exercised():
-    """The parity cases use every option the C command's help lists."""
+    """The parity cases (here and in test_probe.py, against a live server) use every option the
+    C command's help lists, for check and for probe."""
     import ucpolicy._cli as cli
-    used = " ".join(" ".join(argv) for _, argv, _ in CASES)
-    for option in cli._CHECK_OPTS:
-        assert f"--{option.name}" in used or (option.key in "rvqh" and f"-{option.key}" in used), option.name
+    from test_probe import CLI_CASES
+    check = " ".join(" ".join(argv) for _, argv, _ in CASES if argv[:1] == ["check"])
+    probe = " ".join(" ".join(argv) for _, argv, _ in CASES if argv[:1] == ["probe"]) + " " + " ".join(
+        " ".join(argv) for _, argv in CLI_CASES)
+    for used, options in ((check, cli._CHECK_OPTS), (probe, cli._PROBE_OPTS)):
+        for option in options:
+            assert f"--{option.name}" in used or (option.key in "rvqh" and f"-{option.key}" in used), option.name
 
 
 def test_main_in_process(capsysbinary, files, now):

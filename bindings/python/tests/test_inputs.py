@@ -1,7 +1,11 @@
 # SPDX-License-Identifier: MIT
 """Every input form: PEM, PEM bundle, DER, PKCS#7 (DER and PEM), PKCS#12, as a path (str,
 bytes, os.PathLike) or as data (bytes, bytearray, memoryview, PEM text), and as certificate
-objects (cryptography, ucpolicy). The same leaf must give the same findings whatever its form.
+objects (cryptography, ucpolicy). The same leaf must give the same findings whatever its form,
+except what a key-bearing form adds: a PKCS#12 file holds the private key, whose facts the report
+carries (Report.private_key) and which adds exactly the role's private-key findings (for
+exchange-um, written by python3-cryptography: one info, private-key.provider-unknown, since such
+a file records no Windows provider).
 """
 
 from __future__ import annotations
@@ -13,14 +17,39 @@ import pytest
 from cryptography import x509
 
 import ucpolicy
-from ucpolicy import Format
+from ucpolicy import Field, Format, KeyMatch, KeyProviderState, KeyStorage, Severity
 
 FACTS = dict(fqdn="exch01.contoso.com")
 
+# What a PKCS#12 file of the leaf with its key adds to exchange-um's findings, and nothing else.
+PKCS12_KEY_FINDINGS = (("private-key.provider-unknown", Severity.INFO),)
+PROVIDER_NOT_RECORDED = "the key's SafeBag records no provider (OpenSSL, GnuTLS and Java write none)"
+
 
 def signature(report: ucpolicy.Report):
-    """What must not depend on the input form."""
-    return (report.result, report.certificate.sha256, tuple((f.code, f.severity) for f in report.findings))
+    """What must not depend on the input form: everything but the private-key findings, which
+    only key-bearing forms can have (see key_findings)."""
+    return (report.result, report.certificate.sha256,
+            tuple((f.code, f.severity) for f in report.findings if f.field is not Field.PRIVATE_KEY))
+
+
+def key_findings(report: ucpolicy.Report):
+    return tuple((f.code, f.severity) for f in report.findings if f.field is Field.PRIVATE_KEY)
+
+
+def assert_key_facts(report: ucpolicy.Report, has_key: bool) -> None:
+    """A key-bearing input adds exactly PKCS12_KEY_FINDINGS and its key facts; others none."""
+    key = report.private_key
+    if not has_key:
+        assert key_findings(report) == ()
+        assert key == ucpolicy.PrivateKeyInfo(False, KeyMatch.UNKNOWN, None, KeyProviderState.NOT_APPLICABLE,
+                                              KeyStorage.UNKNOWN, None)
+        return
+    assert key_findings(report) == PKCS12_KEY_FINDINGS
+    assert report.get("private-key.provider-unknown")[0].args == {"state": PROVIDER_NOT_RECORDED}
+    assert (key.present, key.matches_certificate, key.provider, key.provider_state, key.storage) == (
+        True, KeyMatch.YES, None, KeyProviderState.NOT_RECORDED, KeyStorage.UNKNOWN)
+    assert key.friendly_name == "ucpolicy test"  # certfactory's PKCS#12 friendly name
 
 
 @pytest.fixture(scope="module")
@@ -50,6 +79,8 @@ def test_file_formats(fmt, expected_format, has_chain, um, write, root_pem, issu
     assert report.input_format is expected_format
     assert report.input_name == str(path)
     assert signature(report) == signature(reference)
+    assert_key_facts(report, fmt == "pfx")
+    assert report.result is reference.result  # an info finding changes no result
     assert report.chain.trusted
     sources = [e.source for e in report.chain]
     assert sources == (["input", "input", "trust"] if has_chain else ["input", "intermediates", "trust"])
@@ -92,6 +123,7 @@ def test_data_types(kind, checker, um, reference):
            "pem-text": data.decode("ascii")}[kind]
     report = checker.check(arg, "exchange-um", **FACTS)
     assert signature(report) == signature(reference)
+    assert_key_facts(report, False)
     assert report.input_name == "<memory>"
 
 
@@ -103,12 +135,15 @@ def test_binary_data_with_a_name(fmt, checker, um, reference):
     assert report.certificate.sha256 == reference.certificate.sha256
     if fmt != "der":  # DER holds the leaf alone; the others carry the chain
         assert signature(report) == signature(reference)
+    assert_key_facts(report, fmt == "pfx")
 
 
 def test_pkcs12_password_forms(checker, um, write, reference):
     path = write(um, "password-forms", "pfx", b"p\xc3\xa4ss")  # UTF-8 "päss"
     for password in ("päss", b"p\xc3\xa4ss", bytearray(b"p\xc3\xa4ss"), memoryview(b"p\xc3\xa4ss")):
-        assert signature(checker.check(path, "exchange-um", password=password, **FACTS)) == signature(reference)
+        report = checker.check(path, "exchange-um", password=password, **FACTS)
+        assert signature(report) == signature(reference)
+        assert_key_facts(report, True)
 
 
 def test_pkcs12_without_password(checker, um, write, reference):
@@ -116,6 +151,7 @@ def test_pkcs12_without_password(checker, um, write, reference):
     report = checker.check(path, "exchange-um", **FACTS)
     assert report.input_format is Format.PKCS12
     assert signature(report) == signature(reference)
+    assert_key_facts(report, True)
 
 
 def test_cryptography_certificate(checker, um, root_pem, reference):

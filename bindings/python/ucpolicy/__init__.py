@@ -17,6 +17,10 @@ symptom it causes and how to fix it::
         print("  fix:", finding.remediation)
 
 - :func:`check` / :class:`Checker` run checks and return a :class:`Report`;
+  ``check(..., same_certificate=[...])`` / :meth:`Checker.check_pool` compare the certificate
+  and key deployed on every server of a pool;
+- :func:`probe` checks what a live server presents (TLS, SMTP STARTTLS, SIP) and whether it
+  accepts a client certificate (:attr:`Report.connection`);
 - :func:`roles`, :func:`role` and :func:`rules` read the built-in catalogue;
 - errors of input (unreadable file, wrong PKCS#12 password, unknown role...) raise
   :class:`Error` subclasses, which also derive from the matching builtin exception
@@ -31,14 +35,15 @@ from __future__ import annotations
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role, RoleRule, Rule, role, roles, rules
-from ._checker import CertificateInput, Checker, When, check
-from ._enums import (ChainStatus, Fact, Field, Format, Product, Result, Revocation, SanType, Severity,
-                     SystemTrust)
+from ._checker import CertificateInput, Checker, When, check, probe
+from ._enums import (ChainStatus, ClientAuth, Fact, Field, Format, KeyMatch, KeyProviderState, KeyStorage, KeyUsage,
+                     PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity, SystemTrust)
 from . import _errors
 # One class per status code of libucpolicy/status.yaml (generated at build time), all derived
 # from Error: a new code in the registry is exported without an edit here.
 from ._errors import *  # noqa: F401,F403
-from ._models import Certificate, Chain, ChainEntry, Finding, FrozenMap, Reference, SubjectAltName
+from ._models import (Certificate, CertificateTemplate, Chain, ChainEntry, Connection, Finding, FrozenMap, PoolMember,
+                      PrivateKeyInfo, Reference, SubjectAltName, Topology)
 from ._report import Report
 
 __version__: str = _lib.UCP_VERSION
@@ -60,14 +65,16 @@ def gnutls_version() -> str:
 
 __all__ = [
     # checks
-    "check", "Checker", "Report", "CertificateInput", "When",
+    "check", "probe", "Checker", "Report", "CertificateInput", "When",
     # report contents
-    "Finding", "Certificate", "SubjectAltName", "Chain", "ChainEntry", "Reference", "FrozenMap",
+    "Finding", "Certificate", "SubjectAltName", "CertificateTemplate", "Chain", "ChainEntry", "Reference",
+    "FrozenMap", "PrivateKeyInfo", "PoolMember", "Topology", "Connection",
     # catalogue
     "roles", "role", "rules", "Role", "Rule", "RoleRule",
     # enums
     "Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
-    "SystemTrust",
+    "SystemTrust", "KeyUsage", "KeyMatch", "KeyStorage", "KeyProviderState", "PoolState", "ProbeProtocol",
+    "ClientAuth",
     # versions
     "__version__", "REPORT_SCHEMA_VERSION", "library_version", "gnutls_version",
     # errors: Error, InvalidArgumentError, IoError, FormatError, PasswordError, ...

@@ -16,7 +16,7 @@ from typing import (TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, Optio
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role
-from ._enums import Fact, Product, SystemTrust, _fact_to_c, _system_trust_to_c
+from ._enums import Fact, ProbeProtocol, Product, SystemTrust, _fact_to_c, _probe_protocol_to_c, _system_trust_to_c
 from ._errors import InvalidArgumentError
 from ._models import Certificate
 from ._report import Report
@@ -24,7 +24,7 @@ from ._report import Report
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
 
-__all__ = ["Checker", "check", "CertificateInput", "When"]
+__all__ = ["Checker", "check", "probe", "CertificateInput", "When"]
 
 CertificateInput = Union[str, "os.PathLike[str]", "os.PathLike[bytes]", bytes, bytearray, memoryview,
                          Certificate, "x509.Certificate"]
@@ -39,6 +39,11 @@ When = Union[_dt.datetime, _dt.date, int, None]
 ``ucpolicy check --at`` reads "2026-05-01"); Unix seconds; or None for the time of each check."""
 
 Facts = Union[str, Iterable[str], None]
+
+PathInput = Union[str, "os.PathLike[str]", "os.PathLike[bytes]", bytes]
+"""A file name: str, bytes or os.PathLike (the probe's client certificate and key)."""
+
+_MAX_POOL = 64
 
 
 def _cryptography_der(obj: Any) -> Optional[bytes]:
@@ -163,6 +168,23 @@ def _topology(topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes,
         yield ptr
     finally:
         _lib.ucp_topology_free(ptr)
+
+
+def _role_id(role: Union[str, Role]) -> str:
+    if isinstance(role, Role):
+        return role.id
+    if not isinstance(role, str):
+        raise TypeError(f"role: expected a role id or a Role, not {type(role).__name__}")
+    return role
+
+
+def _facts(fqdn: Optional[str], pool: Optional[str], sip_domains: Facts, simple_urls: Facts, web_fqdn: Optional[str],
+           access_edge: Optional[str], webconf_edge: Optional[str], xmpp_domain: Optional[str]
+           ) -> List[Tuple[Fact, Tuple[str, ...]]]:
+    return [(fact, _fact_values(value, fact.keyword)) for fact, value in (
+        (Fact.FQDN, fqdn), (Fact.POOL, pool), (Fact.SIP_DOMAIN, sip_domains),
+        (Fact.SIMPLE_URL, simple_urls), (Fact.WEB_FQDN, web_fqdn), (Fact.ACCESS_EDGE, access_edge),
+        (Fact.WEBCONF_EDGE, webconf_edge), (Fact.XMPP_DOMAIN, xmpp_domain))]
 
 
 class Checker:
@@ -300,6 +322,7 @@ class Checker:
         topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
         password: Union[str, bytes, None] = None,
         name: Optional[str] = None,
+        same_certificate: CertificateInputs = None,
     ) -> Report:
         """Check a certificate against a role.
 
@@ -320,8 +343,14 @@ class Checker:
             product: "lync2010", "lync2013", "sfb2015" or "sfb2019" (the default).
             topology: the facts as a JSON file path, a mapping or JSON bytes (the form of
                 ``ucpolicy check --topology``); facts given as arguments win.
-            password: the PKCS#12 password (str or bytes).
+            password: the PKCS#12 password (str or bytes); for a pool, of every file.
             name: the input's name in the report and messages when ``cert`` is not a path.
+            same_certificate: the certificate (and key: the PFX exported on each) of the other
+                servers of the same pool, one input or several: every Edge Server of an Edge
+                pool, every Front End for OAuthTokenIssuer, needs the same certificate with the
+                same private key. The report is ``cert``'s, plus :attr:`Report.pool` comparing
+                every server with it and a "private-key.pool-mismatch" finding for each that
+                differs (CLI ``check --same-certificate``). See :meth:`check_pool`.
 
         Raises:
             UnknownRoleError: (also a KeyError) the role does not exist; the message lists them.
@@ -329,17 +358,162 @@ class Checker:
             IoError, FormatError, CorruptError, PasswordError, NoCertificateError...: the
                 certificate cannot be read; the message names it and the problem.
         """
-        if isinstance(role, Role):
-            role = role.id
-        if not isinstance(role, str):
-            raise TypeError(f"role: expected a role id or a Role, not {type(role).__name__}")
-        facts = [(fact, _fact_values(value, fact.keyword)) for fact, value in (
-            (Fact.FQDN, fqdn), (Fact.POOL, pool), (Fact.SIP_DOMAIN, sip_domains),
-            (Fact.SIMPLE_URL, simple_urls), (Fact.WEB_FQDN, web_fqdn), (Fact.ACCESS_EDGE, access_edge),
-            (Fact.WEBCONF_EDGE, webconf_edge), (Fact.XMPP_DOMAIN, xmpp_domain))]
+        role_id = _role_id(role)
+        facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
+        if same_certificate is not None:
+            return self._check_pool([cert, *_inputs(same_certificate, "same_certificate")], role_id, facts,
+                                    product, topology, password, [name])
         with self._using() as ptr, _topology(topology, facts, product) as topo, \
                 _loaded(cert, password, name) as loaded:
-            return Report(_lib.ucp_checker_check(ptr, loaded, role, topo))
+            return Report(_lib.ucp_checker_check(ptr, loaded, role_id, topo))
+
+    def check_pool(
+        self,
+        certs: Sequence[CertificateInput],
+        role: Union[str, Role],
+        *,
+        fqdn: Optional[str] = None,
+        pool: Optional[str] = None,
+        sip_domains: Facts = None,
+        simple_urls: Facts = None,
+        web_fqdn: Optional[str] = None,
+        access_edge: Optional[str] = None,
+        webconf_edge: Optional[str] = None,
+        xmpp_domain: Optional[str] = None,
+        product: Union[Product, str, None] = None,
+        topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+        password: Union[str, bytes, None] = None,
+        names: Optional[Sequence[Optional[str]]] = None,
+    ) -> Report:
+        """Check the certificate deployed on every server of a pool (ucp_checker_check_pool).
+
+        ``certs[0]``, the reference, is checked against the role as :meth:`check` checks it;
+        every other input is compared with it (same leaf certificate, same private key), not
+        checked: :attr:`Report.pool` lists them all with their :class:`PoolState`, and each
+        one that differs gives a "private-key.pool-mismatch" finding for the roles that need
+        one certificate on every server (Edge pool interfaces, A/V Authentication, OAuth).
+        Check the others with :meth:`check` for their own findings.
+
+        Args:
+            certs: 1 to 64 inputs, one per server (typically the PFX exported on each).
+            password: the PKCS#12 password of every input.
+            names: the input names for data inputs, in the order of ``certs`` (None for a path).
+            Others: as :meth:`check`.
+        """
+        if isinstance(certs, (str, bytes, bytearray, memoryview, os.PathLike)) or not isinstance(certs, Iterable):
+            raise TypeError("certs: expected a sequence of certificate inputs, one per server")
+        items = list(certs)
+        if names is not None and len(names) != len(items):
+            raise ValueError(f"names: {len(names)} names for {len(items)} inputs")
+        facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
+        return self._check_pool(items, _role_id(role), facts, product, topology, password,
+                                list(names) if names is not None else [])
+
+    def _check_pool(self, items: List[CertificateInput], role: str, facts: Sequence[Tuple[Fact, Tuple[str, ...]]],
+                    product: Union[Product, str, None],
+                    topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None],
+                    password: Union[str, bytes, None], names: List[Optional[str]]) -> Report:
+        if not 1 <= len(items) <= _MAX_POOL:
+            raise InvalidArgumentError(f"a pool check takes 1 to {_MAX_POOL} inputs, not {len(items)}")
+        with self._using() as ptr, _topology(topology, facts, product) as topo, contextlib.ExitStack() as stack:
+            loaded = [stack.enter_context(_loaded(item, password, names[i] if i < len(names) else None))
+                      for i, item in enumerate(items)]
+            report = Report(_lib.ucp_checker_check_pool(ptr, loaded, role, topo))
+        return report
+
+    def probe(
+        self,
+        host: str,
+        port: Optional[int] = None,
+        *,
+        role: Union[str, Role],
+        protocol: Union[ProbeProtocol, str] = ProbeProtocol.TLS,
+        server_name: Optional[str] = None,
+        client_cert: Optional[PathInput] = None,
+        client_key: Optional[PathInput] = None,
+        password: Union[str, bytes, None] = None,
+        timeout: Optional[float] = None,
+        fqdn: Optional[str] = None,
+        pool: Optional[str] = None,
+        sip_domains: Facts = None,
+        simple_urls: Facts = None,
+        web_fqdn: Optional[str] = None,
+        access_edge: Optional[str] = None,
+        webconf_edge: Optional[str] = None,
+        xmpp_domain: Optional[str] = None,
+        product: Union[Product, str, None] = None,
+        topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+    ) -> Report:
+        """Probe a live server: connect, take the certificate chain it presents, check it
+        against a role, and record what happened on the wire (``ucpolicy probe``).
+
+        The report is that of :meth:`check` on the chain the server sent (its leaf first; an
+        intermediate it does not send is missing), with :attr:`Report.connection` telling the
+        TLS version, whether a client certificate was asked for and sent, and the server's
+        verdict on it: a TLS alert, or for SIP the answer to an OPTIONS request, e.g. 403 with
+        Lync's ms-diagnostics "The peer is not a configured server on this network interface".
+        Anything after the server's certificate arrived (alert, 403, silence) is in the report,
+        not raised. The GIL is released while the probe runs.
+
+        Args:
+            host: a DNS name, an IPv4 or an IPv6 address (with or without brackets).
+            port: the TCP port; default by protocol: tls 443, smtp 25, sip 5061.
+            role: the role the server's certificate is checked against.
+            protocol: "tls" (TLS from the first byte), "smtp" (STARTTLS) or "sip" (TLS, then
+                SIP OPTIONS).
+            server_name: the TLS SNI name to send; default ``host`` unless it is an IP
+                address; "" sends none.
+            client_cert: a client certificate to present when the server asks for one: a
+                PKCS#12 file, or a PEM/DER certificate file (leaf first, then its chain) with
+                ``client_key`` (or the key in the same PEM file).
+            client_key: the client certificate's private key file (PEM or DER, PKCS#1 or
+                PKCS#8, encrypted or not).
+            password: the PKCS#12 or key password (str or bytes); never kept.
+            timeout: seconds allowed for the whole connection (default 10, at most 600).
+            Others: deployment facts, as :meth:`check`.
+
+        Raises:
+            NetworkError: (also a ConnectionError) the name was not resolved, the connection was
+                refused or reset.
+            UcpTimeoutError: (also a TimeoutError) no certificate within the time limit.
+            TlsError: (also a ConnectionError) the peer does not speak TLS, or the handshake
+                failed before a certificate arrived.
+            UnsupportedError: an SMTP server that offers no STARTTLS.
+            IoError, PasswordError, FormatError...: the client certificate or key cannot be read.
+        """
+        role_id = _role_id(role)
+        proto = ProbeProtocol.parse(protocol)
+        if not isinstance(host, str):
+            raise TypeError(f"host: expected str, not {type(host).__name__}")
+        if port is None:
+            port = proto.default_port
+        if isinstance(port, bool) or not isinstance(port, int):
+            raise TypeError(f"port: expected int, not {type(port).__name__}")
+        if not 1 <= port <= 65535:
+            raise ValueError(f"port: {port} is not between 1 and 65535")
+        timeout_ms = None
+        if timeout is not None:
+            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+                raise TypeError("timeout: expected seconds as a number")
+            timeout_ms = round(timeout * 1000)
+            if not 1 <= timeout_ms <= 600_000:
+                raise ValueError(f"timeout: {timeout} is not between 0.001 and 600 seconds")
+        if client_key is not None and client_cert is None:
+            raise ValueError("client_key needs client_cert")
+        facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
+        with self._using() as ptr, _topology(topology, facts, product) as topo:
+            probe_ptr = _lib.ucp_probe_new(host, port)
+            try:
+                _lib.ucp_probe_set_protocol(probe_ptr, _probe_protocol_to_c(proto))
+                if server_name is not None:
+                    _lib.ucp_probe_set_server_name(probe_ptr, server_name or None)
+                if timeout_ms is not None:
+                    _lib.ucp_probe_set_timeout(probe_ptr, timeout_ms)
+                if client_cert is not None:
+                    _lib.ucp_probe_set_client_credentials(probe_ptr, client_cert, client_key, password)
+                return Report(_lib.ucp_probe_run(probe_ptr, ptr, role_id, topo))
+            finally:
+                _lib.ucp_probe_free(probe_ptr)
 
     def close(self) -> None:
         """Release the library's checker (at once, or when the checks in progress return).
@@ -391,6 +565,7 @@ def check(
     network_timeout: Optional[float] = None,
     password: Union[str, bytes, None] = None,
     name: Optional[str] = None,
+    same_certificate: CertificateInputs = None,
 ) -> Report:
     """Check one certificate against a role: ``Checker(...).check(...)`` in one call.
 
@@ -411,4 +586,58 @@ def check(
         return checker.check(cert, role, fqdn=fqdn, pool=pool, sip_domains=sip_domains,
                              simple_urls=simple_urls, web_fqdn=web_fqdn, access_edge=access_edge,
                              webconf_edge=webconf_edge, xmpp_domain=xmpp_domain, product=product,
-                             topology=topology, password=password, name=name)
+                             topology=topology, password=password, name=name, same_certificate=same_certificate)
+
+
+def probe(
+    host: str,
+    port: Optional[int] = None,
+    *,
+    role: Union[str, Role],
+    protocol: Union[ProbeProtocol, str] = ProbeProtocol.TLS,
+    server_name: Optional[str] = None,
+    client_cert: Optional[PathInput] = None,
+    client_key: Optional[PathInput] = None,
+    password: Union[str, bytes, None] = None,
+    timeout: Optional[float] = None,
+    fqdn: Optional[str] = None,
+    pool: Optional[str] = None,
+    sip_domains: Facts = None,
+    simple_urls: Facts = None,
+    web_fqdn: Optional[str] = None,
+    access_edge: Optional[str] = None,
+    webconf_edge: Optional[str] = None,
+    xmpp_domain: Optional[str] = None,
+    product: Union[Product, str, None] = None,
+    topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+    chain: CertificateInputs = None,
+    trust: CertificateInputs = None,
+    public_roots: CertificateInputs = None,
+    system_trust: Union[SystemTrust, str] = SystemTrust.AUTO,
+    at: When = None,
+    expiry_warning_days: Optional[int] = None,
+    crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
+    online: bool = False,
+    network_timeout: Optional[float] = None,
+) -> Report:
+    """Probe a live server and check the certificate it presents: ``Checker(...).probe(...)``
+    in one call (``ucpolicy probe``).
+
+    Example: Exchange UM's certificate presented to a Lync front end over SIP/TLS::
+
+        report = ucpolicy.probe("fe01.contoso.com", 5061, role="frontend-default", protocol="sip",
+                                client_cert="um.pfx", password=pfx_password, trust="root.pem")
+        if report.connection.rejected:
+            print(report.connection.response, report.connection.diagnostics)
+
+    Arguments are those of :class:`Checker` and :meth:`Checker.probe`; ``timeout`` bounds the
+    connection, ``network_timeout`` each revocation transfer when ``online``.
+    """
+    with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
+                 expiry_warning_days=expiry_warning_days, crls=crls, online=online,
+                 network_timeout=network_timeout) as checker:
+        return checker.probe(host, port, role=role, protocol=protocol, server_name=server_name,
+                             client_cert=client_cert, client_key=client_key, password=password, timeout=timeout,
+                             fqdn=fqdn, pool=pool, sip_domains=sip_domains, simple_urls=simple_urls,
+                             web_fqdn=web_fqdn, access_edge=access_edge, webconf_edge=webconf_edge,
+                             xmpp_domain=xmpp_domain, product=product, topology=topology)

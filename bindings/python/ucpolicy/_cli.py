@@ -15,11 +15,11 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import BinaryIO, Dict, Iterator, List, NoReturn, Optional, Sequence, Tuple
+from typing import Any, BinaryIO, Iterator, List, NoReturn, Optional, Sequence, Tuple
 
 from . import _ucpolicy as _lib
 from ._checker import Checker
-from ._enums import Fact, Product, Severity
+from ._enums import Fact, ProbeProtocol, Product, Severity, _probe_protocol_from_c
 from ._errors import Error
 from ._report import Report
 
@@ -37,19 +37,22 @@ Teams Direct Routing SBCs).
 
 Commands:
   check [OPTIONS] FILE...   check certificate files against a role
+  probe [OPTIONS] HOST[:PORT]  check what a live server presents (TLS, SMTP, SIP)
   roles                     list the roles and the deployment facts they need
   rules [--role ROLE]       list the rules, with severities and sources
   version                   print the versions of libucpolicy and GnuTLS
 
-Run 'ucpolicy check --help' for the options of a check.
+Run 'ucpolicy check --help' or 'ucpolicy probe --help' for their options.
 Exit status: 0 pass, 1 warnings only, 2 error findings, 3 usage or input error.
 """
 
-USAGE_CHECK = """\
-Usage: ucpolicy check --role ROLE [OPTIONS] FILE...
 
-Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.
-
+def _usage_common(probe: bool) -> str:
+    """The options check and probe share (usage_common() of the C command)."""
+    timeout = "" if probe else "      --timeout SECONDS    time limit of each network transfer (default 5)\n"
+    password = "Client certificate (PKCS#12 or encrypted key)" if probe else "PKCS#12"
+    several = "" if probe else "; several FILEs give a JSON array"
+    return f"""\
 Role and deployment facts:
   -r, --role ROLE          role id or alias (see 'ucpolicy roles'), e.g. exchange-um
       --fqdn FQDN          this server's FQDN (front end, UM server, SBC, OOS farm)
@@ -73,20 +76,60 @@ Trust and time:
 Revocation (not checked unless asked):
       --crl FILE           certificate revocation lists, PEM or DER (repeatable)
       --online             fetch CRLs (HTTP distribution points) and OCSP answers
-      --timeout SECONDS    time limit of each network transfer (default 5)
-
-PKCS#12 password (never given on the command line, so it stays out of ps and history):
+{timeout}
+{password} password (never given on the command line, so it stays out of ps and history):
       --password-file FILE read it from the first line of FILE
       --password-env VAR   read it from the environment variable VAR
 
 Output:
-      --format FORMAT      text (default) or json; several FILEs give a JSON array
+      --format FORMAT      text (default) or json{several}
       --compact            one-line JSON
       --fail-on LEVEL      lowest severity that fails: error, warning (default), info, never
       --color WHEN         auto (default), always or never
   -v, --verbose            text: source URLs, the role's wording and SHA-256
   -q, --quiet              print nothing; the exit status tells
   -h, --help               this help
+"""
+
+
+USAGE_CHECK = """\
+Usage: ucpolicy check --role ROLE [OPTIONS] FILE...
+
+Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.
+
+""" + _usage_common(False) + """
+Pools (Edge pool interfaces, A/V Authentication, OAuth):
+      --same-certificate   the FILEs are the certificate and key of each server of one
+                           pool (e.g. the PFX exported on each): the first FILE's report
+                           also compares every FILE with it (same certificate, same key);
+                           each other FILE is then checked on its own
+"""
+
+USAGE_PROBE = """\
+Usage: ucpolicy probe --role ROLE [OPTIONS] HOST[:PORT]
+
+Connect to HOST (a name, an IPv4 address or a bracketed IPv6 address), take the certificate
+chain the server presents in the TLS handshake, and check it against ROLE as 'check' checks
+a file: the server's leaf, then the certificates it sent (one it did not send is missing).
+With a client certificate, report whether the server accepted it: the TLS alert, or for SIP
+the answer to an OPTIONS request (e.g. 403 with ms-diagnostics), as Lync / Skype for
+Business answers an Exchange UM server whose certificate names no configured peer.
+
+Connection:
+      --protocol PROTO     tls (default; HTTPS, SIP-TLS without a request), smtp (STARTTLS)
+                           or sip (TLS, then SIP OPTIONS)
+                           default ports: tls 443, smtp 25, sip 5061
+      --sni NAME           the TLS server name to send (default: HOST unless an address)
+      --no-sni             send no server name
+      --timeout SECONDS    time limit of the whole connection (default 10); also of each
+                           revocation transfer with --online
+      --client-cert FILE   present this client certificate: PKCS#12, or PEM/DER with --client-key
+      --client-key FILE    the client certificate's private key (PEM or DER)
+
+""" + _usage_common(True) + """
+Exit status: 0 pass, 1 warnings (or a client certificate whose fate the server's answer does
+not tell), 2 error findings or a client certificate the server rejected, 3 usage error or no
+certificate obtained (connection refused, timeout, not TLS).
 """
 
 USAGE_ROLES = ("Usage: ucpolicy roles [--format text|json]\n\n"
@@ -331,7 +374,7 @@ def parse_time(s: str) -> Optional[int]:
 
 # ---- check -----------------------------------------------------------------------------------
 
-_CHECK_OPTS = [_LongOpt(n, a, k) for n, a, k in [
+_COMMON_OPTS = [_LongOpt(n, a, k) for n, a, k in [
     ("role", True, "r"), ("fqdn", True, "fqdn"), ("pool", True, "pool"), ("sip-domain", True, "sip-domain"),
     ("simple-url", True, "simple-url"), ("web-fqdn", True, "web-fqdn"), ("access-edge", True, "access-edge"),
     ("webconf-edge", True, "webconf-edge"), ("xmpp-domain", True, "xmpp-domain"), ("product", True, "product"),
@@ -342,23 +385,34 @@ _CHECK_OPTS = [_LongOpt(n, a, k) for n, a, k in [
     ("compact", False, "compact"), ("fail-on", True, "fail-on"), ("color", True, "color"),
     ("verbose", False, "v"), ("quiet", False, "q"), ("help", False, "h"),
 ]]
+# In the C command's order: the shared options, then each command's own (getopt_long lists the
+# possibilities of an ambiguous abbreviation in table order).
+_CHECK_OPTS = [*_COMMON_OPTS, _LongOpt("same-certificate", False, "same-certificate")]
+_PROBE_OPTS = [*_COMMON_OPTS, *(_LongOpt(n, a, k) for n, a, k in [
+    ("protocol", True, "protocol"), ("sni", True, "sni"), ("no-sni", False, "no-sni"),
+    ("client-cert", True, "client-cert"), ("client-key", True, "client-key"),
+])]
 
 _FACT_OPTS = {f.value: f for f in Fact}
+_HOST_MAX = 300  # the C command's host buffer, terminator included
 
 
-def _die_usage(out: _Out, message: str) -> NoReturn:
-    out.err(f"{PROG}: {message}\nTry 'ucpolicy check --help'.\n")
+def _die_usage(out: _Out, message: str, command: str = "check") -> NoReturn:
+    out.err(f"{PROG}: {message}\nTry 'ucpolicy {command} --help'.\n")
     raise _Exit(EXIT_USAGE)
 
 
 def _json_escape(text: str) -> str:
-    """The C command's JSON string escaping: quotes, backslashes and control characters."""
+    """The C command's JSON string escaping: quotes, backslashes and control characters; bytes
+    that were not UTF-8 (surrogate-escaped in a command-line argument) as the text \\xHH."""
     out = []
     for ch in text:
         if ch in ('"', "\\"):
             out.append("\\" + ch)
         elif ch < " ":
             out.append(f"\\u{ord(ch):04x}")
+        elif "\udc80" <= ch <= "\udcff":
+            out.append(f"\\\\x{ord(ch) - 0xDC00:02X}")
         else:
             out.append(ch)
     return "".join(out)
@@ -390,196 +444,387 @@ def _read_password_file(out: _Out, path: str) -> bytearray:
     return line
 
 
+class _Common:
+    """The options check and probe share (struct common_opts of the C command)."""
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+        self.role: Optional[str] = None
+        self.topology_file: Optional[str] = None
+        self.fmt, self.color = "text", "auto"
+        self.chain: List[str] = []
+        self.trust: List[str] = []
+        self.public_roots: List[str] = []
+        self.crls: List[str] = []
+        self.online = False
+        self.timeout: Optional[int] = None
+        self.facts: List[Tuple[Fact, str]] = []
+        self.product: Optional[str] = None
+        self.at = int(_lib.UCP_TIME_NOW)
+        self.expiry: Optional[int] = None
+        self.compact = self.verbose = self.quiet = False
+        self.fail_on: Optional[Severity] = Severity.WARNING
+        self.password: Optional[bytearray] = None
+
+    def wipe(self) -> None:
+        if self.password is not None:
+            self.password[:] = b"\0" * len(self.password)
+            self.password = None
+
+    def password_bytes(self) -> Optional[bytes]:
+        return bytes(self.password) if self.password is not None else None
+
+    def take(self, out: _Out, key: str, value: Optional[str]) -> bool:
+        """Take one option of the shared set; False when ``key`` is not one of them."""
+        die = lambda message: _die_usage(out, message, self.command)  # noqa: E731
+        v = value or ""
+        if key == "r":
+            self.role = value
+        elif key in _FACT_OPTS:
+            if len(self.facts) == 64:
+                die("too many deployment facts")
+            self.facts.append((_FACT_OPTS[key], v))
+        elif key == "product":
+            self.product = value
+        elif key == "topology":
+            self.topology_file = value
+        elif key == "chain":
+            self.chain.append(v)
+        elif key == "trust":
+            self.trust.append(v)
+        elif key == "public-roots":
+            self.public_roots.append(v)
+        elif key == "at":
+            parsed = parse_time(v)
+            if parsed is None:
+                die(f"--at: '{value}' is not an ISO 8601 date or time (e.g. 2026-05-01 or 2026-05-01T12:00:00Z)")
+            self.at = parsed
+        elif key == "expiry-warning":
+            days = _strtol(v)
+            if days is None or days[1] or not 0 <= days[0] <= 3650:
+                die(f"--expiry-warning: '{value}' is not a number of days between 0 and 3650")
+            self.expiry = days[0]
+        elif key == "crl":
+            self.crls.append(v)
+        elif key == "online":
+            self.online = True
+        elif key == "timeout":
+            seconds = _strtol(v)
+            if seconds is None or seconds[1] or not 1 <= seconds[0] <= 600:
+                die(f"--timeout: '{value}' is not a number of seconds between 1 and 600")
+            self.timeout = seconds[0]
+        elif key == "password-file":
+            self.wipe()
+            self.password = _read_password_file(out, v)
+        elif key == "password-env":
+            env = os.environb.get(os.fsencode(v))
+            if env is None:
+                die(f"--password-env: the environment variable '{value}' is not set")
+            self.wipe()
+            self.password = bytearray(env)
+        elif key == "format":
+            if value not in ("text", "json"):
+                die(f"--format: '{value}' is not text or json")
+            self.fmt = v
+        elif key == "compact":
+            self.compact = True
+        elif key == "fail-on":
+            if value not in ("error", "warning", "info", "never"):
+                die(f"--fail-on: '{value}' is not error, warning, info or never")
+            self.fail_on = None if value == "never" else Severity.parse(v)
+        elif key == "color":
+            if value not in ("auto", "always", "never"):
+                die(f"--color: '{value}' is not auto, always or never")
+            self.color = v
+        elif key == "v":
+            self.verbose = True
+        elif key == "q":
+            self.quiet = True
+        else:
+            return False
+        return True
+
+    @property
+    def json(self) -> bool:
+        return self.fmt == "json"
+
+    def check_role(self, out: _Out) -> int:
+        """The role must be known (check_role()); EXIT_USAGE with the message otherwise."""
+        if self.role is None or _lib.ucp_role_find(self.role) is None:
+            out.err(f"{PROG}: unknown role '{self.role}'; run 'ucpolicy roles' for the list\n")
+            return EXIT_USAGE
+        return EXIT_PASS
+
+    def setup(self, out: _Out) -> Tuple[int, Any, Optional[Checker]]:
+        """The topology and the checker (common_setup()): (EXIT_PASS, topology, checker), or
+        (EXIT_USAGE, None, None) with the message printed. The caller frees the topology."""
+        topology = _lib.ucp_topology_new()
+        try:
+            if self.topology_file is not None:
+                _lib.ucp_topology_load_file(topology, self.topology_file)
+            # Options replace the topology file's values of the same fact; later ones add.
+            seen = set()
+            for fact, value in self.facts:
+                try:
+                    (_lib.ucp_topology_add if fact in seen else _lib.ucp_topology_set)(
+                        topology, int(_lib.ucp_fact_from_name(fact.value)), value)
+                except Error as e:
+                    out.err(f"{PROG}: --{fact.value}: {e.message}\n")
+                    _lib.ucp_topology_free(topology)
+                    return EXIT_USAGE, None, None
+                seen.add(fact)
+            if self.product is not None:
+                _lib.ucp_topology_set_product(topology, _lib.ucp_product_from_name(self.product))
+            checker = Checker(chain=self.chain, trust=self.trust, public_roots=self.public_roots, crls=self.crls,
+                              online=self.online, network_timeout=self.timeout, at=self.at,
+                              expiry_warning_days=self.expiry)
+        except Error as e:
+            out.err(f"{PROG}: {e.message}\n")
+            _lib.ucp_topology_free(topology)
+            return EXIT_USAGE, None, None
+        return EXIT_PASS, topology, checker
+
+    def render(self, out: _Out, report: Report) -> bool:
+        """Print one report as the options say (print_report()); False when it could not be
+        rendered (message printed)."""
+        use_color = self.color == "always" or (
+            self.color == "auto" and _isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb")
+        try:
+            text = report.to_json(pretty=not self.compact) if self.json else report.to_text(
+                verbose=self.verbose, color=use_color)
+        except Error as e:
+            out.err(f"{PROG}: {e.message}\n")
+            return False
+        out.out(text)
+        return True
+
+
 def _cmd_check(out: _Out, args: Sequence[str]) -> int:
-    role: Optional[str] = None
-    topology_file: Optional[str] = None
-    fmt, color = "text", "auto"
-    chain: List[str] = []
-    trust: List[str] = []
-    public_roots: List[str] = []
-    crls: List[str] = []
-    online = False
-    timeout: Optional[int] = None
-    facts: List[Tuple[Fact, str]] = []
-    product: Optional[str] = None
-    at = int(_lib.UCP_TIME_NOW)
-    expiry: Optional[int] = None
-    compact = verbose = quiet = False
-    fail_on: Optional[Severity] = Severity.WARNING
-    password: Optional[bytearray] = None
+    o = _Common("check")
+    same_certificate = False
     files: List[str] = []
     try:
         for key, value in _getopt_long("check", args, "r:vqh", _CHECK_OPTS, out, files):
-            if key == "r":
-                role = value
-            elif key in _FACT_OPTS:
-                if len(facts) == 64:
-                    _die_usage(out, "too many deployment facts")
-                facts.append((_FACT_OPTS[key], value or ""))
-            elif key == "product":
-                product = value
-            elif key == "topology":
-                topology_file = value
-            elif key == "chain":
-                chain.append(value or "")
-            elif key == "trust":
-                trust.append(value or "")
-            elif key == "public-roots":
-                public_roots.append(value or "")
-            elif key == "at":
-                parsed = parse_time(value or "")
-                if parsed is None:
-                    _die_usage(out, f"--at: '{value}' is not an ISO 8601 date or time "
-                                    "(e.g. 2026-05-01 or 2026-05-01T12:00:00Z)")
-                at = parsed
-            elif key == "expiry-warning":
-                days = _strtol(value or "")
-                if days is None or days[1] or not 0 <= days[0] <= 3650:
-                    _die_usage(out, f"--expiry-warning: '{value}' is not a number of days between 0 and 3650")
-                expiry = days[0]
-            elif key == "crl":
-                crls.append(value or "")
-            elif key == "online":
-                online = True
-            elif key == "timeout":
-                seconds = _strtol(value or "")
-                if seconds is None or seconds[1] or not 1 <= seconds[0] <= 600:
-                    _die_usage(out, f"--timeout: '{value}' is not a number of seconds between 1 and 600")
-                timeout = seconds[0]
-            elif key == "password-file":
-                password = _read_password_file(out, value or "")
-            elif key == "password-env":
-                env = os.environb.get(os.fsencode(value or ""))
-                if env is None:
-                    _die_usage(out, f"--password-env: the environment variable '{value}' is not set")
-                password = bytearray(env)
-            elif key == "format":
-                if value not in ("text", "json"):
-                    _die_usage(out, f"--format: '{value}' is not text or json")
-                fmt = value
-            elif key == "compact":
-                compact = True
-            elif key == "fail-on":
-                if value not in ("error", "warning", "info", "never"):
-                    _die_usage(out, f"--fail-on: '{value}' is not error, warning, info or never")
-                fail_on = None if value == "never" else Severity.parse(value)
-            elif key == "color":
-                if value not in ("auto", "always", "never"):
-                    _die_usage(out, f"--color: '{value}' is not auto, always or never")
-                color = value
-            elif key == "v":
-                verbose = True
-            elif key == "q":
-                quiet = True
+            if o.take(out, key, value):
+                continue
+            if key == "same-certificate":
+                same_certificate = True
             elif key == "h":
                 out.out(USAGE_CHECK)
                 return EXIT_PASS
             else:
                 out.err("Try 'ucpolicy check --help'.\n")
                 return EXIT_USAGE
-        if role is None:
+        if o.role is None:
             _die_usage(out, "check: --role is required (see 'ucpolicy roles')")
         if not files:
             _die_usage(out, "check: no certificate file given")
-        if _lib.ucp_role_find(role) is None:
-            out.err(f"{PROG}: unknown role '{role}'; run 'ucpolicy roles' for the list\n")
-            return EXIT_USAGE
-        return _run_checks(out, role, files, topology_file, facts, product, chain, trust, public_roots, crls,
-                           online, timeout, at, expiry, fmt, color, compact, verbose, quiet, fail_on,
-                           bytes(password) if password is not None else None)
+        if same_certificate and len(files) < 2:
+            _die_usage(out, "check: --same-certificate compares two or more FILEs, one per server of the pool")
+        status = o.check_role(out)
+        if status:
+            return status
+        status, topology, checker = o.setup(out)
+        if status or checker is None:
+            return status
+        try:
+            return _run_checks(out, o, files, same_certificate, topology, checker)
+        finally:
+            checker.close()
+            _lib.ucp_topology_free(topology)
     finally:
-        if password is not None:
-            password[:] = b"\0" * len(password)
+        o.wipe()
 
 
-def _run_checks(out: _Out, role: str, files: Sequence[str], topology_file: Optional[str],
-                facts: Sequence[Tuple[Fact, str]], product: Optional[str], chain: Sequence[str],
-                trust: Sequence[str], public_roots: Sequence[str], crls: Sequence[str], online: bool,
-                timeout: Optional[int], at: int, expiry: Optional[int], fmt: str,
-                color: str, compact: bool, verbose: bool, quiet: bool, fail_on: Optional[Severity],
-                password: Optional[bytes]) -> int:
-    # The facts as the C command applies them: the topology file, then each option in order
-    # (the first value of a fact replaces the file's, later ones add to it), then the product.
-    grouped: Dict[Fact, List[str]] = {}
-    for fact, value in facts:
-        grouped.setdefault(fact, []).append(value)
-    topology = _lib.ucp_topology_new()
-    checker: Optional[Checker] = None
+def _run_checks(out: _Out, o: _Common, files: Sequence[str], same_certificate: bool, topology: Any,
+                checker: Checker) -> int:
+    role = o.role
+    password = o.password_bytes()
+    several = len(files) > 1
+    status = EXIT_PASS
+    pool: List[Any] = []
     try:
-        try:
-            if topology_file is not None:
-                _lib.ucp_topology_load_file(topology, topology_file)
-        except Error as e:
-            out.err(f"{PROG}: {e.message}\n")
-            return EXIT_USAGE
-        seen = set()
-        for fact, value in facts:
-            try:
-                (_lib.ucp_topology_add if fact in seen else _lib.ucp_topology_set)(
-                    topology, int(_lib.ucp_fact_from_name(fact.value)), value)
-            except Error as e:
-                out.err(f"{PROG}: --{fact.value}: {e.message}\n")
-                return EXIT_USAGE
-            seen.add(fact)
-        try:
-            if product is not None:
-                _lib.ucp_topology_set_product(topology, _lib.ucp_product_from_name(product))
-            checker = Checker(chain=chain, trust=trust, public_roots=public_roots, crls=crls, online=online,
-                              network_timeout=timeout, at=at, expiry_warning_days=expiry)
-        except Error as e:
-            out.err(f"{PROG}: {e.message}\n")
-            return EXIT_USAGE
-
-        json_out = fmt == "json"
-        several = len(files) > 1
-        use_color = color == "always" or (
-            color == "auto" and _isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb")
-        status = EXIT_PASS
-        if json_out and several and not quiet:
-            out.out("[" if compact else "[\n")
+        # A pool check needs every file: read them all first (a file that cannot be read stops it).
+        if same_certificate:
+            for path in files:
+                try:
+                    pool.append(_lib.ucp_input_from_file(path, password))
+                except Error as e:
+                    out.err(f"{PROG}: {e.message}\n")
+                    return EXIT_USAGE
+        if o.json and several and not o.quiet:
+            out.out("[" if o.compact else "[\n")
         for i, path in enumerate(files):
             last = i == len(files) - 1
             try:
-                report = _check_one(checker, path, role, topology, password)
+                with checker._using() as c_checker:
+                    if pool:
+                        report = Report(_lib.ucp_checker_check_pool(c_checker, pool, role, topology) if i == 0
+                                        else _lib.ucp_checker_check(c_checker, pool[i], role, topology))
+                    else:
+                        c_input = _lib.ucp_input_from_file(path, password)
+                        try:
+                            report = Report(_lib.ucp_checker_check(c_checker, c_input, role, topology))
+                        finally:
+                            _lib.ucp_input_free(c_input)
             except Error as e:
                 out.err(f"{PROG}: {e.message}\n")
-                if json_out and not quiet:
-                    _json_input_error(out, path, e, not several or last, not compact)
-                if json_out and several and not quiet:
-                    out.out("" if compact else "\n")
+                if o.json and not o.quiet:
+                    _json_input_error(out, path, e, not several or last, not o.compact)
+                    if not (o.compact and several):
+                        out.out("\n")
                 status = max(status, EXIT_USAGE)
                 continue
-            status = max(status, report.exit_code(fail_on))
-            if not quiet:
-                try:
-                    text = report.to_json(pretty=not compact) if json_out else report.to_text(
-                        verbose=verbose, color=use_color)
-                except Error as e:
-                    out.err(f"{PROG}: {e.message}\n")
+            status = max(status, report.exit_code(o.fail_on))
+            if not o.quiet:
+                if not o.render(out, report):
                     status = max(status, EXIT_USAGE)
                 else:
-                    out.out(text)
-                    if json_out and several and not last:
+                    if o.json and several and not last:
                         out.out(",")
-                    if json_out or not last:
+                    # --compact keeps a JSON array of several reports on one line.
+                    if (not (o.compact and several)) if o.json else not last:
                         out.out("\n")
-        if json_out and several and not quiet:
+        if o.json and several and not o.quiet:
             out.out("]\n")
         return status
     finally:
-        if checker is not None:
-            checker.close()
-        _lib.ucp_topology_free(topology)
-
-
-def _check_one(checker: Checker, path: str, role: str, topology: object, password: Optional[bytes]) -> Report:
-    # The same two library calls as the C command, on a topology built once for all files.
-    with checker._using() as c_checker:
-        c_input = _lib.ucp_input_from_file(path, password)
-        try:
-            return Report(_lib.ucp_checker_check(c_checker, c_input, role, topology))
-        finally:
+        for c_input in pool:
             _lib.ucp_input_free(c_input)
+
+
+# ---- probe -----------------------------------------------------------------------------------
+
+
+def _parse_target(out: _Out, arg: str, default_port: int) -> Tuple[str, int]:
+    """HOST[:PORT], [IPV6][:PORT] or a bare IPv6 address; the port defaults by protocol."""
+    port_text: Optional[str] = None
+    if arg.startswith("["):
+        close = arg.find("]")
+        if close < 0 or (close + 1 < len(arg) and arg[close + 1] != ":"):
+            _die_usage(out, f"probe: '{arg}' is not HOST[:PORT] (an IPv6 address goes in brackets: [::1]:5061)",
+                       "probe")
+        host = arg[1:close]
+        if close + 1 < len(arg):
+            port_text = arg[close + 2:]
+    else:
+        colon = arg.find(":")
+        if colon >= 0 and ":" in arg[colon + 1:]:
+            colon = -1  # a bare IPv6 address
+        host = arg[:colon] if colon >= 0 else arg
+        if colon >= 0:
+            port_text = arg[colon + 1:]
+    size = len(host.encode("utf-8", "surrogateescape"))
+    if size == 0 or size >= _HOST_MAX:
+        _die_usage(out, f"probe: '{arg}' is not HOST[:PORT]", "probe")
+    port = default_port
+    if port_text is not None:
+        parsed = _strtol(port_text)
+        if parsed is None or parsed[1] or not 1 <= parsed[0] <= 65535:  # no digits: the rest is the text
+            _die_usage(out, f"probe: the port in '{arg}' is not a number between 1 and 65535", "probe")
+        port = parsed[0]
+    return host, port
+
+
+def _cmd_probe(out: _Out, args: Sequence[str]) -> int:
+    o = _Common("probe")
+    protocol = ProbeProtocol.TLS
+    sni: Optional[str] = None
+    no_sni = False
+    client_cert: Optional[str] = None
+    client_key: Optional[str] = None
+    operands: List[str] = []
+    try:
+        for key, value in _getopt_long("probe", args, "r:vqh", _PROBE_OPTS, out, operands):
+            if o.take(out, key, value):
+                continue
+            if key == "protocol":
+                try:  # the library's parser, as the C command
+                    protocol = _probe_protocol_from_c(_lib.ucp_probe_protocol_from_name(value or ""))
+                except Error:
+                    _die_usage(out, f"--protocol: '{value}' is not tls, smtp or sip", "probe")
+            elif key == "sni":
+                sni = value
+            elif key == "no-sni":
+                no_sni = True
+            elif key == "client-cert":
+                client_cert = value
+            elif key == "client-key":
+                client_key = value
+            elif key == "h":
+                out.out(USAGE_PROBE)
+                return EXIT_PASS
+            else:
+                out.err("Try 'ucpolicy probe --help'.\n")
+                return EXIT_USAGE
+        if o.role is None:
+            _die_usage(out, "probe: --role is required (see 'ucpolicy roles')", "probe")
+        if not operands:
+            _die_usage(out, "probe: no HOST[:PORT] given", "probe")
+        if len(operands) > 1:
+            _die_usage(out, f"probe: one HOST[:PORT] at a time ('{operands[1]}' is one too many)", "probe")
+        if sni is not None and no_sni:
+            _die_usage(out, "probe: --sni and --no-sni exclude each other", "probe")
+        if client_key is not None and client_cert is None:
+            _die_usage(out, "probe: --client-key needs --client-cert", "probe")
+        target = operands[0]
+        host, port = _parse_target(out, target, protocol.default_port)
+        status = o.check_role(out)
+        if status:
+            return status
+        status, topology, checker = o.setup(out)
+        if status or checker is None:
+            return status
+        try:
+            return _run_probe(out, o, target, host, port, protocol, sni, no_sni, client_cert, client_key,
+                              topology, checker)
+        finally:
+            checker.close()
+            _lib.ucp_topology_free(topology)
+    finally:
+        o.wipe()
+
+
+def _run_probe(out: _Out, o: _Common, target: str, host: str, port: int, protocol: ProbeProtocol,
+               sni: Optional[str], no_sni: bool, client_cert: Optional[str], client_key: Optional[str],
+               topology: Any, checker: Checker) -> int:
+    # The same library calls as the C command, in its order.
+    probe = None
+    try:
+        try:
+            probe = _lib.ucp_probe_new(host, port)
+            _lib.ucp_probe_set_protocol(probe, int(_lib.ucp_probe_protocol_from_name(protocol.value)))
+            if sni is not None or no_sni:
+                _lib.ucp_probe_set_server_name(probe, None if no_sni else sni)
+            if o.timeout is not None:
+                _lib.ucp_probe_set_timeout(probe, o.timeout * 1000)
+            if client_cert is not None:
+                _lib.ucp_probe_set_client_credentials(probe, client_cert, client_key, o.password_bytes())
+        except Error as e:
+            out.err(f"{PROG}: {e.message}\n")
+            return EXIT_USAGE
+        finally:
+            o.wipe()  # loaded into the probe: the command needs it no more
+        try:
+            with checker._using() as c_checker:
+                report = Report(_lib.ucp_probe_run(probe, c_checker, o.role, topology))
+        except Error as e:
+            # No certificate from the server: nothing to judge, a usage/connection error.
+            out.err(f"{PROG}: {e.message}\n")
+            if o.json and not o.quiet:
+                _json_input_error(out, target, e, True, not o.compact)
+                out.out("\n")
+            return EXIT_USAGE
+        status = report.exit_code(o.fail_on)
+        if not o.quiet:
+            if not o.render(out, report):
+                status = EXIT_USAGE
+            else:
+                out.out("\n")
+        return status
+    finally:
+        if probe is not None:
+            _lib.ucp_probe_free(probe)
 
 
 def _isatty() -> bool:
@@ -749,6 +994,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         cmd, rest = args[0], args[1:]
         if cmd == "check":
             status = _cmd_check(out, rest)
+        elif cmd == "probe":
+            status = _cmd_probe(out, rest)
         elif cmd == "roles":
             status = _cmd_roles(out, rest)
         elif cmd == "rules":

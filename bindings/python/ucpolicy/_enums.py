@@ -11,12 +11,13 @@ the library's own name functions (``_from_c``), never through a second hand-kept
 from __future__ import annotations
 
 import enum
-from typing import Union
+from typing import Optional, Tuple, Union
 
 from . import _ucpolicy as _lib
 
 __all__ = ["Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
-           "SystemTrust"]
+           "SystemTrust", "KeyUsage", "KeyMatch", "KeyStorage", "KeyProviderState", "PoolState", "ProbeProtocol",
+           "ClientAuth"]
 
 
 class _StrEnum(str, enum.Enum):
@@ -208,6 +209,110 @@ class SystemTrust(_StrEnum):
     """Never."""
 
 
+class KeyUsage(enum.IntFlag):
+    """Key usage bits of a certificate (RFC 5280 4.2.1.3; ucp_key_usage): a flag set,
+    ``KeyUsage.DIGITAL_SIGNATURE | KeyUsage.KEY_ENCIPHERMENT``. The values are the library's."""
+
+    DIGITAL_SIGNATURE = 1 << 0
+    NON_REPUDIATION = 1 << 1
+    KEY_ENCIPHERMENT = 1 << 2
+    DATA_ENCIPHERMENT = 1 << 3
+    KEY_AGREEMENT = 1 << 4
+    KEY_CERT_SIGN = 1 << 5
+    CRL_SIGN = 1 << 6
+    ENCIPHER_ONLY = 1 << 7
+    DECIPHER_ONLY = 1 << 8
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """The RFC 5280 names of the bits set, in bit order, as the JSON report lists them
+        ("digitalSignature", "keyEncipherment"...)."""
+        return tuple(str(_lib.ucp_key_usage_name(int(bit))) for bit in KeyUsage
+                     if bit.value & self.value)
+
+
+class KeyMatch(_StrEnum):
+    """Whether the private key of an input belongs to its leaf certificate (ucp_key_match)."""
+
+    UNKNOWN = "unknown"
+    """No private key, or one that cannot be compared (PEM key blocks are not compared)."""
+    YES = "yes"
+    """The private key is the leaf certificate's."""
+    NO = "no"
+    """The input holds a private key, but not the leaf's: the pair cannot work."""
+
+
+class KeyStorage(_StrEnum):
+    """The kind of Windows key store a private key's provider is (ucp_key_storage). Lync Server
+    2010/2013 and Exchange UM support only legacy CryptoAPI providers."""
+
+    UNKNOWN = "unknown"
+    CSP = "csp"
+    """A legacy CryptoAPI cryptographic service provider."""
+    KSP = "ksp"
+    """A CNG key storage provider."""
+
+    @classmethod
+    def classify(cls, provider: Optional[str]) -> "KeyStorage":
+        """The kind of a Windows provider name, as the library classifies it
+        (ucp_key_storage_classify)."""
+        return _key_storage_from_c(_lib.ucp_key_storage_classify(provider))
+
+
+class KeyProviderState(_StrEnum):
+    """Whether an input tells which provider its private key belongs to
+    (ucp_key_provider_state)."""
+
+    NOT_APPLICABLE = "not-applicable"
+    """No PKCS#12 private key: provider facts are not available."""
+    RECORDED = "recorded"
+    """The key's SafeBag names its provider."""
+    NOT_RECORDED = "not-recorded"
+    """The key's SafeBag names no provider (OpenSSL, GnuTLS and Java write none)."""
+    NOT_VISIBLE = "not-visible"
+    """The SafeBag is inside an encrypted ContentInfo whose attributes GnuTLS does not expose."""
+
+
+class PoolState(_StrEnum):
+    """How a file of a pool check compares with the pool's reference, the first file
+    (ucp_pool_state)."""
+
+    REFERENCE = "reference"
+    IDENTICAL = "identical"
+    """The same leaf certificate, and no other private key."""
+    SAME_KEY = "different-certificate-same-key"
+    """Another certificate for the same key (re-issued or renewed with the same key)."""
+    DIFFERENT_KEY = "different-key"
+    """Another key."""
+
+
+class ProbeProtocol(_StrEnum):
+    """The application protocol a probe speaks to start TLS and after it (ucp_probe_protocol)."""
+
+    TLS = "tls"
+    """TLS from the first byte (HTTPS 443, SIP-TLS 5061 without a SIP request)."""
+    SMTP = "smtp"
+    """SMTP with STARTTLS (25, 587)."""
+    SIP = "sip"
+    """TLS, then a SIP OPTIONS request whose answer tells whether the peer is accepted."""
+
+    @property
+    def default_port(self) -> int:
+        """The port ``ucpolicy probe`` uses when none is given: 443, 25 or 5061."""
+        return {ProbeProtocol.TLS: 443, ProbeProtocol.SMTP: 25, ProbeProtocol.SIP: 5061}[self]
+
+
+class ClientAuth(_StrEnum):
+    """The server's verdict on the client, as a probe presented itself (ucp_client_auth)."""
+
+    UNKNOWN = "unknown"
+    """The server's answer does not tell (no answer in time, SIP 404...)."""
+    ACCEPTED = "accepted"
+    """The handshake completed and the server went on (SIP 2xx, SMTP 250)."""
+    REJECTED = "rejected"
+    """A TLS alert, SIP 401/403/407, or the connection closed without an answer."""
+
+
 # ---- C values ------------------------------------------------------------------------------
 # C -> Python by the library's name functions, Python -> C by its name parsers or the constants
 # SWIG exports, so no table of C values is kept here (test_enums.py checks both directions).
@@ -270,3 +375,31 @@ _SYSTEM_TRUST_C = {
 
 def _system_trust_to_c(mode: SystemTrust) -> int:
     return int(_SYSTEM_TRUST_C[mode])
+
+
+def _key_match_from_c(value: int) -> KeyMatch:
+    return _by_name(KeyMatch, _lib.ucp_key_match_name, value)  # type: ignore[no-any-return]
+
+
+def _key_storage_from_c(value: int) -> KeyStorage:
+    return _by_name(KeyStorage, _lib.ucp_key_storage_name, value)  # type: ignore[no-any-return]
+
+
+def _key_provider_state_from_c(value: int) -> KeyProviderState:
+    return _by_name(KeyProviderState, _lib.ucp_key_provider_state_name, value)  # type: ignore[no-any-return]
+
+
+def _pool_state_from_c(value: int) -> PoolState:
+    return _by_name(PoolState, _lib.ucp_pool_state_name, value)  # type: ignore[no-any-return]
+
+
+def _probe_protocol_from_c(value: int) -> ProbeProtocol:
+    return _by_name(ProbeProtocol, _lib.ucp_probe_protocol_name, value)  # type: ignore[no-any-return]
+
+
+def _probe_protocol_to_c(protocol: ProbeProtocol) -> int:
+    return int(_lib.ucp_probe_protocol_from_name(protocol.value))
+
+
+def _client_auth_from_c(value: int) -> ClientAuth:
+    return _by_name(ClientAuth, _lib.ucp_client_auth_name, value)  # type: ignore[no-any-return]

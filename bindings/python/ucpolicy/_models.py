@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Dict, Iterator, Mapping, Optional, Sequence, Tuple, overload
 
 from . import _ucpolicy as _lib
-from ._enums import ChainStatus, Field, Revocation, SanType, Severity, _field_from_c, _san_type_from_c
+from ._enums import (ChainStatus, ClientAuth, Fact, Field, KeyMatch, KeyProviderState, KeyStorage, KeyUsage, PoolState,
+                     ProbeProtocol, Product, Revocation, SanType, Severity, _client_auth_from_c, _fact_to_c,
+                     _field_from_c, _key_match_from_c, _key_provider_state_from_c, _key_storage_from_c,
+                     _pool_state_from_c, _probe_protocol_from_c, _product_from_c, _san_type_from_c)
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
 
-__all__ = ["FrozenMap", "Reference", "SubjectAltName", "Certificate", "ChainEntry", "Chain", "Finding"]
+__all__ = ["FrozenMap", "Reference", "SubjectAltName", "CertificateTemplate", "Certificate", "ChainEntry", "Chain",
+           "Finding", "PrivateKeyInfo", "PoolMember", "Topology", "Connection"]
 
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
 
@@ -89,6 +93,30 @@ class SubjectAltName:
 
 
 @dataclass(frozen=True)
+class CertificateTemplate:
+    """The Microsoft certificate template a certificate was issued from (AD CS): the name of a
+    version 1 template (szOID_ENROLL_CERTTYPE_EXTENSION) and/or the OID and versions of a
+    version 2+ template (szOID_CERTIFICATE_TEMPLATE)."""
+
+    name: Optional[str]
+    """The template name, e.g. "WebServer"; None when only the OID is present."""
+    oid: Optional[str]
+    """The template OID, e.g. "1.3.6.1.4.1.311.21.8.1234.5678.17"; None for a version 1 template."""
+    major_version: Optional[int] = None
+    """templateMajorVersion; None when absent."""
+    minor_version: Optional[int] = None
+    """templateMinorVersion; None when absent."""
+
+    def __str__(self) -> str:
+        text = self.name or self.oid or ""
+        if self.name and self.oid:
+            text += f" ({self.oid})"
+        if self.major_version is not None:
+            text += f" v{self.major_version}" + (f".{self.minor_version}" if self.minor_version is not None else "")
+        return text
+
+
+@dataclass(frozen=True)
 class Certificate:
     """The summary of a certificate, as the library parsed it."""
 
@@ -128,6 +156,17 @@ class Certificate:
     ca_issuers_urls: Tuple[str, ...]
     der: bytes = field(repr=False)
     """The DER encoding."""
+    eku_critical: bool = False
+    """Whether the extended key usage extension is marked critical."""
+    has_key_usage: bool = False
+    """Whether the certificate has a key usage extension."""
+    key_usage: KeyUsage = KeyUsage(0)
+    """The key usage bits (empty without the extension): ``KeyUsage.KEY_ENCIPHERMENT in
+    cert.key_usage``; ``cert.key_usage.names`` gives the RFC 5280 names."""
+    key_usage_critical: bool = False
+    """Whether the key usage extension is marked critical."""
+    template: Optional[CertificateTemplate] = None
+    """The AD CS certificate template, None when the certificate names none."""
 
     @property
     def dns_names(self) -> Tuple[str, ...]:
@@ -182,7 +221,23 @@ def _certificate_from_c(cert: Any) -> Certificate:
         ca_issuers_urls=_strings(_lib.ucp_certificate_ca_issuers_url_count,
                                  _lib.ucp_certificate_ca_issuers_url_at, cert),
         der=_lib.ucp_py_certificate_der(cert),
+        eku_critical=bool(_lib.ucp_certificate_eku_critical(cert)),
+        has_key_usage=bool(_lib.ucp_certificate_has_key_usage(cert)),
+        key_usage=KeyUsage(int(_lib.ucp_certificate_key_usage(cert))),
+        key_usage_critical=bool(_lib.ucp_certificate_key_usage_critical(cert)),
+        template=_template_from_c(cert),
     )
+
+
+def _template_from_c(cert: Any) -> Optional[CertificateTemplate]:
+    name = _lib.ucp_certificate_template_name(cert)
+    oid = _lib.ucp_certificate_template_oid(cert)
+    if name is None and oid is None:
+        return None
+    major = int(_lib.ucp_certificate_template_major(cert))
+    minor = int(_lib.ucp_certificate_template_minor(cert))
+    return CertificateTemplate(name=name, oid=oid, major_version=major if major >= 0 else None,
+                               minor_version=minor if minor >= 0 else None)
 
 
 def _reference_from_c(ref: Any) -> Reference:
@@ -282,4 +337,176 @@ def _finding_from_c(f: Any) -> Finding:
         certificate_index=index if index >= 0 else None,
         args=FrozenMap((_lib.ucp_finding_arg_name(f, i), _lib.ucp_finding_arg_value(f, i))
                        for i in range(_lib.ucp_finding_arg_count(f))),
+    )
+
+
+@dataclass(frozen=True)
+class PrivateKeyInfo:
+    """What the checked input says about its private key (PKCS#12 files carry one)."""
+
+    present: bool
+    """Whether the input held a private key."""
+    matches_certificate: KeyMatch
+    """Whether that key belongs to the leaf certificate."""
+    provider: Optional[str]
+    """The Windows provider recorded for the key (the Microsoft CSP name attribute), or None."""
+    provider_state: KeyProviderState
+    """Whether the input tells the provider at all."""
+    storage: KeyStorage
+    """The kind of provider: legacy CryptoAPI (CSP) or CNG (KSP)."""
+    friendly_name: Optional[str]
+    """The friendly name of the leaf's PKCS#12 bag (what the Windows certificate store shows),
+    or None."""
+
+
+def _private_key_from_c(report: Any) -> PrivateKeyInfo:
+    return PrivateKeyInfo(
+        present=bool(_lib.ucp_report_has_private_key(report)),
+        matches_certificate=_key_match_from_c(_lib.ucp_report_key_match(report)),
+        provider=_lib.ucp_report_key_provider(report),
+        provider_state=_key_provider_state_from_c(_lib.ucp_report_key_provider_state(report)),
+        storage=_key_storage_from_c(_lib.ucp_report_key_storage(report)),
+        friendly_name=_lib.ucp_report_friendly_name(report),
+    )
+
+
+@dataclass(frozen=True)
+class PoolMember:
+    """One file of a pool check (every server of an Edge pool, every Front End for OAuth) and
+    how it compares with the reference, the first file."""
+
+    index: int
+    """0 is the reference."""
+    name: str
+    """The file name, or the name given for data."""
+    state: PoolState
+    certificate: Certificate
+    """The file's leaf certificate."""
+
+    @property
+    def consistent(self) -> bool:
+        """Whether this server holds the reference's certificate and key (the reference itself
+        included)."""
+        return self.state in (PoolState.REFERENCE, PoolState.IDENTICAL)
+
+
+def _pool_from_c(report: Any) -> Tuple[PoolMember, ...]:
+    return tuple(PoolMember(i, _lib.ucp_report_pool_name_at(report, i),
+                            _pool_state_from_c(_lib.ucp_report_pool_state_at(report, i)),
+                            _certificate_from_c(_lib.ucp_report_pool_certificate_at(report, i)))
+                 for i in range(_lib.ucp_report_pool_count(report)))
+
+
+@dataclass(frozen=True)
+class Topology:
+    """The deployment facts a check used (copied at check time; empty when none were given).
+
+    The attributes are the keyword arguments of :func:`ucpolicy.check`, so
+    ``ucpolicy.check(cert, role, **report.topology.as_kwargs())`` repeats a check."""
+
+    product: Product
+    fqdn: Optional[str] = None
+    pool: Optional[str] = None
+    sip_domains: Tuple[str, ...] = ()
+    simple_urls: Tuple[str, ...] = ()
+    web_fqdn: Optional[str] = None
+    access_edge: Optional[str] = None
+    webconf_edge: Optional[str] = None
+    xmpp_domain: Optional[str] = None
+
+    def get(self, fact: Fact) -> Tuple[str, ...]:
+        """The values of a fact (empty when not given)."""
+        value = getattr(self, fact.keyword)
+        if value is None:
+            return ()
+        return value if isinstance(value, tuple) else (value,)
+
+    def as_kwargs(self) -> Dict[str, Any]:
+        """The facts given (and the product) as keyword arguments of check()."""
+        out: Dict[str, Any] = {"product": self.product}
+        for fact in Fact:
+            values = self.get(fact)
+            if values:
+                out[fact.keyword] = values if fact.is_list else values[0]
+        return out
+
+
+def _topology_from_c(topology: Any) -> Topology:
+    values: Dict[str, Any] = {}
+    for fact in Fact:
+        c_fact = _fact_to_c(fact)
+        items = tuple(_lib.ucp_topology_get(topology, c_fact, i) for i in range(_lib.ucp_topology_count(topology, c_fact)))
+        if fact.is_list:
+            values[fact.keyword] = items
+        elif items:
+            values[fact.keyword] = items[0]
+    return Topology(product=_product_from_c(_lib.ucp_topology_product(topology)), **values)
+
+
+@dataclass(frozen=True)
+class Connection:
+    """What happened on the wire during a probe (:func:`ucpolicy.probe`): the server probed,
+    the TLS session, and the server's verdict on the client certificate."""
+
+    host: str
+    """The host probed, as given (IPv6 without brackets)."""
+    port: int
+    address: Optional[str]
+    """The IP address connected to, e.g. "127.0.0.1"."""
+    server_name: Optional[str]
+    """The TLS SNI name sent; None when none was sent."""
+    protocol: ProbeProtocol
+    tls_version: Optional[str]
+    """E.g. "TLS1.3"; None when the handshake did not complete."""
+    cipher_suite: Optional[str]
+    """The IANA name, e.g. "TLS_AES_256_GCM_SHA384"; None as tls_version."""
+    client_cert_requested: bool
+    """Whether the server asked for a client certificate."""
+    client_cert_sent: bool
+    """Whether the probe sent one (asked, and a client certificate was given)."""
+    client_cert_subject: Optional[str]
+    """The subject of the client certificate sent."""
+    client_auth: ClientAuth
+    """The server's verdict on the client: ACCEPTED, REJECTED or UNKNOWN."""
+    alert: Optional[str]
+    """The TLS alert the server sent (RFC 8446 name, e.g. "bad_certificate"), or None."""
+    response: Optional[str]
+    """The server's application-level answer: the SIP status line ("SIP/2.0 403 Forbidden") or
+    the last SMTP reply after TLS; control characters escaped as \\xHH."""
+    diagnostics: Optional[str]
+    """The SIP ms-diagnostics header of the answer, where Lync / Skype for Business gives its
+    reason (e.g. '1000;reason="The peer is not a configured server on this network
+    interface"'); None when absent."""
+    detail: str
+    """One sentence saying how the verdict was reached."""
+
+    @property
+    def rejected(self) -> bool:
+        """Whether the server refused the client (certificate)."""
+        return self.client_auth is ClientAuth.REJECTED
+
+    @property
+    def accepted(self) -> bool:
+        return self.client_auth is ClientAuth.ACCEPTED
+
+
+def _connection_from_c(report: Any) -> Optional[Connection]:
+    if not _lib.ucp_report_has_connection(report):
+        return None
+    return Connection(
+        host=_lib.ucp_report_connection_host(report),
+        port=int(_lib.ucp_report_connection_port(report)),
+        address=_lib.ucp_report_connection_address(report),
+        server_name=_lib.ucp_report_connection_server_name(report),
+        protocol=_probe_protocol_from_c(_lib.ucp_report_connection_protocol(report)),
+        tls_version=_lib.ucp_report_connection_tls_version(report),
+        cipher_suite=_lib.ucp_report_connection_cipher_suite(report),
+        client_cert_requested=bool(_lib.ucp_report_connection_client_cert_requested(report)),
+        client_cert_sent=bool(_lib.ucp_report_connection_client_cert_sent(report)),
+        client_cert_subject=_lib.ucp_report_connection_client_cert_subject(report),
+        client_auth=_client_auth_from_c(_lib.ucp_report_connection_client_auth(report)),
+        alert=_lib.ucp_report_connection_alert(report),
+        response=_lib.ucp_report_connection_response(report),
+        diagnostics=_lib.ucp_report_connection_diagnostics(report),
+        detail=_lib.ucp_report_connection_detail(report) or "",
     )

@@ -9,9 +9,11 @@ import weakref
 from typing import Any, Dict, Optional, Tuple, Union
 
 from . import _ucpolicy as _lib
-from ._enums import (Format, Product, Result, Severity, _chain_status_from_c, _format_from_c,
+from ._enums import (ClientAuth, Format, Product, Result, Severity, _chain_status_from_c, _format_from_c,
                      _product_from_c, _result_from_c, _revocation_from_c)
-from ._models import Certificate, Chain, ChainEntry, Finding, _certificate_from_c, _finding_from_c, _utc
+from ._models import (Certificate, Chain, ChainEntry, Connection, Finding, PoolMember, PrivateKeyInfo, Topology,
+                      _certificate_from_c, _connection_from_c, _finding_from_c, _pool_from_c, _private_key_from_c,
+                      _topology_from_c, _utc)
 
 __all__ = ["Report"]
 
@@ -36,12 +38,12 @@ class Report:
 
     __slots__ = ("_ptr", "_finalizer", "_result", "_role", "_product", "_input_name", "_input_format",
                  "_validation_time", "_certificate", "_days_remaining", "_chain", "_findings", "_counts",
-                 "__weakref__")
+                 "_private_key", "_pool", "_topology", "_connection", "__weakref__")
 
     def __init__(self, ptr: Any) -> None:
         """Take ownership of a ucp_report reference (internal: made by Checker.check())."""
         if type(ptr).__name__ != "SwigPyObject":  # None would reach the C getters as NULL
-            raise TypeError("Report objects are made by Checker.check() and ucpolicy.check()")
+            raise TypeError("Report objects are made by Checker.check(), ucpolicy.check() and ucpolicy.probe()")
         self._ptr = ptr
         # Registered before anything else, so the reference is dropped even if a copy below fails.
         self._finalizer = weakref.finalize(self, _lib.ucp_report_free, ptr)
@@ -67,6 +69,10 @@ class Report:
         self._findings = tuple(_finding_from_c(_lib.ucp_report_finding_at(ptr, i))
                                for i in range(_lib.ucp_report_finding_count(ptr)))
         self._counts = {s: int(_lib.ucp_report_count(ptr, int(s))) for s in Severity}
+        self._private_key = _private_key_from_c(ptr)
+        self._pool = _pool_from_c(ptr)
+        self._topology = _topology_from_c(_lib.ucp_report_topology(ptr))
+        self._connection = _connection_from_c(ptr)
 
     # ---- the result ------------------------------------------------------------------------
 
@@ -114,21 +120,31 @@ class Report:
         return any(f.code == code for f in self._findings)
 
     def exit_code(self, fail_on: FailOn = Severity.WARNING) -> int:
-        """The ``ucpolicy check`` exit status for this report (Nagios convention).
+        """The ``ucpolicy check`` (or ``ucpolicy probe``) exit status for this report (Nagios
+        convention).
 
         0 pass, 1 warning, 2 error. ``fail_on`` is the lowest severity that fails ("error",
         "warning" (the default), "info", or "never"/None for always 0), as ``--fail-on``.
+        For a probe, a client certificate the server rejected is an error (2), and one sent
+        whose fate the server's answer does not tell is a warning (1), as for the command.
         """
         threshold = _fail_on(fail_on)
         if threshold is None:
             return 0
+        status = 0
         if self._counts[Severity.ERROR]:
-            return 2
-        if self._counts[Severity.WARNING]:
-            return 0 if threshold is Severity.ERROR else 1
-        if self._counts[Severity.INFO] and threshold is Severity.INFO:
-            return 1
-        return 0
+            status = 2
+        elif self._counts[Severity.WARNING]:
+            status = 0 if threshold is Severity.ERROR else 1
+        elif self._counts[Severity.INFO] and threshold is Severity.INFO:
+            status = 1
+        c = self._connection
+        if c is not None:
+            if c.client_auth is ClientAuth.REJECTED:
+                return 2
+            if c.client_auth is ClientAuth.UNKNOWN and c.client_cert_sent and threshold is not Severity.ERROR:
+                return max(status, 1)
+        return status
 
     # ---- what was checked ------------------------------------------------------------------
 
@@ -171,6 +187,29 @@ class Report:
         """The validation path: status, trusted, the certificates (leaf first) with their
         revocation status, and the candidate paths rejected."""
         return self._chain
+
+    @property
+    def private_key(self) -> PrivateKeyInfo:
+        """What the input says about its private key: present, whether it matches the leaf, the
+        Windows provider recorded (CSP or KSP) and the PKCS#12 friendly name."""
+        return self._private_key
+
+    @property
+    def pool(self) -> Tuple[PoolMember, ...]:
+        """For a pool check (``Checker.check_pool`` or ``check(..., same_certificate=...)``):
+        every file, the reference first, and how each compares with it; empty otherwise."""
+        return self._pool
+
+    @property
+    def topology(self) -> Topology:
+        """The deployment facts the check used."""
+        return self._topology
+
+    @property
+    def connection(self) -> Optional[Connection]:
+        """For a probe (:func:`ucpolicy.probe`): what happened on the wire; None for a check
+        of a file."""
+        return self._connection
 
     # ---- renderings ------------------------------------------------------------------------
 

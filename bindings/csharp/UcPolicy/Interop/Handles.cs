@@ -74,6 +74,21 @@ namespace UcPolicy.Interop
         }
     }
 
+    /// <summary>A ucp_probe (the client key it holds is wiped when it is freed).</summary>
+    internal sealed class ProbeHandle : UcpHandle
+    {
+        static long released;
+
+        internal static long Released => Interlocked.Read(ref released);
+
+        protected override bool ReleaseHandle()
+        {
+            Native.UcpCsharpProbeRelease(handle);
+            Interlocked.Increment(ref released);
+            return true;
+        }
+    }
+
     /// <summary>The C ucp_buffer: text a renderer allocated; release it with ucp_buffer_dispose.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct UcpBuffer

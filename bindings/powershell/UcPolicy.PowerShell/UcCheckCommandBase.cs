@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+
+namespace UcPolicy.PowerShell
+{
+    /// <summary>The parameters and set-up Test-UcCertificate and Test-UcServerEndpoint share: the
+    /// deployment facts, trust, validation time, revocation and the PKCS#12 password, and the
+    /// checker configured from them once per pipeline.</summary>
+    public abstract class UcCheckCommandBase : PSCmdlet, IDisposable
+    {
+        /// <summary><para type="description">This server's FQDN (front end, Exchange UM server, SBC, OOS farm). The PKI module's "dns=name" form is accepted.</para></summary>
+        [Parameter]
+        [Alias("DnsName")]
+        public string? Fqdn { get; set; }
+
+        /// <summary><para type="description">The pool FQDN.</para></summary>
+        [Parameter]
+        public string? PoolFqdn { get; set; }
+
+        /// <summary><para type="description">The SIP domains.</para></summary>
+        [Parameter]
+        public string[]? SipDomain { get; set; }
+
+        /// <summary><para type="description">The simple URLs (meet, dialin, admin), as URLs or host names.</para></summary>
+        [Parameter]
+        public string[]? SimpleUrl { get; set; }
+
+        /// <summary><para type="description">The internal or external web services FQDN.</para></summary>
+        [Parameter]
+        public string? WebServicesFqdn { get; set; }
+
+        /// <summary><para type="description">The Access Edge external FQDN.</para></summary>
+        [Parameter]
+        public string? AccessEdgeFqdn { get; set; }
+
+        /// <summary><para type="description">The Web Conferencing Edge external FQDN.</para></summary>
+        [Parameter]
+        public string? WebConferencingEdgeFqdn { get; set; }
+
+        /// <summary><para type="description">The XMPP federation domain.</para></summary>
+        [Parameter]
+        public string? XmppDomain { get; set; }
+
+        /// <summary><para type="description">The Lync / Skype for Business release (default SfB2019): Lync2010, Lync2013, SfB2015, SfB2019.</para></summary>
+        [Parameter]
+        public Product Product { get; set; } = Product.SfB2019;
+
+        /// <summary><para type="description">A JSON file of deployment facts (as ucpolicy check --topology); the fact parameters override it.</para></summary>
+        [Parameter]
+        public string? TopologyPath { get; set; }
+
+        /// <summary><para type="description">Trust anchors: file paths (wildcards allowed) or X509Certificate2 objects. With anchors given, the system trust store is not used.</para></summary>
+        [Parameter]
+        public object[]? TrustAnchor { get; set; }
+
+        /// <summary><para type="description">Intermediate certificates to build paths with: file paths or X509Certificate2 objects.</para></summary>
+        [Parameter]
+        [Alias("AdditionalCertificate")]
+        public object[]? Chain { get; set; }
+
+        /// <summary><para type="description">The roots that count as public CAs (Edge external, reverse proxy, Teams Direct Routing); default: the system store.</para></summary>
+        [Parameter]
+        public object[]? PublicRoot { get; set; }
+
+        /// <summary><para type="description">Certificate revocation list files (PEM or DER; wildcards allowed). A CRL counts for the certificates its issuer signed, and confirms "good" only while current.</para></summary>
+        [Parameter]
+        [SupportsWildcards]
+        public string[]? Crl { get; set; }
+
+        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to.</para></summary>
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        /// <summary><para type="description">With -Online, the time limit of each network transfer in seconds (default 5, at most 600).</para></summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 5;
+
+        /// <summary><para type="description">The moment to judge the certificates at (default: now).</para></summary>
+        [Parameter]
+        public DateTime ValidationTime { get; set; }
+
+        /// <summary><para type="description">Warn when a certificate expires within this many days (default 30; 0: never).</para></summary>
+        [Parameter]
+        [ValidateRange(0, 3650)]
+        public int ExpiryWarningDays { get; set; } = Checker.DefaultExpiryWarningDays;
+
+        /// <summary><para type="description">The password of PKCS#12 (.pfx) files.</para></summary>
+        [Parameter]
+        public SecureString? Password { get; set; }
+
+        private protected Checker? checker;
+        private protected Topology? topology;
+        readonly List<CertificateInput> configurationInputs = new List<CertificateInput>();
+
+        /// <summary>Validates the roles and facts and configures the checker (terminating errors).</summary>
+        private protected void Configure(string[] roles)
+        {
+            try
+            {
+                foreach (string role in roles)
+                {
+                    if (Catalogue.FindRole(role) == null)
+                    {
+                        var e = new UcPolicyException(UcPolicyErrorCode.UnknownRole, "UCP_E_UNKNOWN_ROLE",
+                            "Unknown role '" + role + "'. Roles: " + string.Join(", ", Catalogue.Roles.Select(r => r.Id)) +
+                            " (aliases: see Get-UcRole).", null);
+                        ThrowTerminatingError(new ErrorRecord(e, "UcPolicy.UCP_E_UNKNOWN_ROLE", ErrorCategory.InvalidArgument, role));
+                    }
+                }
+
+                topology = BuildTopology();
+                checker = new Checker { ExpiryWarningDays = ExpiryWarningDays };
+                if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidationTime)))
+                    checker.ValidationTime = new DateTimeOffset(ValidationTime);
+                AddCertificates(TrustAnchor, nameof(TrustAnchor), checker.AddTrustAnchors);
+                AddCertificates(Chain, nameof(Chain), checker.AddIntermediates);
+                AddCertificates(PublicRoot, nameof(PublicRoot), checker.AddPublicRoots);
+                foreach (string pattern in Crl ?? Array.Empty<string>())
+                {
+                    foreach (string file in ResolveConfiguration(pattern, nameof(Crl)))
+                        checker.AddCrls(file);
+                }
+                if (Online)
+                {
+                    checker.Online = true;
+                    checker.NetworkTimeout = TimeSpan.FromSeconds(TimeoutSec);
+                }
+            }
+            catch (DllNotFoundException e)
+            {
+                ThrowTerminatingError(Errors.NativeLibrary(e));
+            }
+            catch (UcPolicyException e)
+            {
+                // A bad fact or an unreadable trust anchor spoils every check: terminating.
+                ThrowTerminatingError(Errors.From(e, null));
+            }
+        }
+
+        Topology BuildTopology()
+        {
+            Topology t = TopologyPath != null ? Topology.Load(ResolveFileOrThrow(TopologyPath)) : new Topology();
+            var bound = MyInvocation.BoundParameters;
+            if (bound.ContainsKey(nameof(Product)) || TopologyPath == null)
+                t.Product = Product;
+            if (Fqdn != null)
+                t.Fqdn = Fqdn.StartsWith("dns=", StringComparison.OrdinalIgnoreCase) ? Fqdn.Substring(4) : Fqdn;
+            if (PoolFqdn != null)
+                t.PoolFqdn = PoolFqdn;
+            if (SipDomain != null)
+                t.SetValues(Fact.SipDomain, SipDomain);
+            if (SimpleUrl != null)
+                t.SetValues(Fact.SimpleUrl, SimpleUrl);
+            if (WebServicesFqdn != null)
+                t.WebServicesFqdn = WebServicesFqdn;
+            if (AccessEdgeFqdn != null)
+                t.AccessEdgeFqdn = AccessEdgeFqdn;
+            if (WebConferencingEdgeFqdn != null)
+                t.WebConferencingEdgeFqdn = WebConferencingEdgeFqdn;
+            if (XmppDomain != null)
+                t.XmppDomain = XmppDomain;
+            // The library validates and normalises the facts; a bad one fails here, once.
+            return t.Normalize();
+        }
+
+        void AddCertificates(object[]? items, string parameter, Action<CertificateInput> add)
+        {
+            if (items == null)
+                return;
+            foreach (object item in items)
+            {
+                foreach (CertificateInput input in ReadConfigurationInputs(item, parameter, null))
+                {
+                    configurationInputs.Add(input);
+                    add(input);
+                }
+            }
+        }
+
+        /// <summary>The inputs of one item of a configuration parameter: an X509Certificate2, a
+        /// FileInfo or a path (wildcards allowed). The caller owns (disposes) them.</summary>
+        private protected List<CertificateInput> ReadConfigurationInputs(object item, string parameter, SecureString? password)
+        {
+            object value = item is PSObject ps ? ps.BaseObject : item;
+            var inputs = new List<CertificateInput>();
+            switch (value)
+            {
+                case X509Certificate2 certificate:
+                    inputs.Add(CertificateInput.FromCertificate(certificate));
+                    break;
+                case FileInfo file:
+                    inputs.Add(CertificateInput.FromFile(file.FullName, password));
+                    break;
+                case string path:
+                    foreach (string file in ResolveConfiguration(path, parameter))
+                        inputs.Add(CertificateInput.FromFile(file, password));
+                    break;
+                default:
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("-" + parameter + " takes file paths or X509Certificate2 objects, not " + (value?.GetType().FullName ?? "null") + "."),
+                        "UcPolicy.InvalidCertificateArgument", ErrorCategory.InvalidArgument, value));
+                    break;
+            }
+            return inputs;
+        }
+
+        /// <summary>Expands a path of a configuration parameter (-TrustAnchor, -Chain, -PublicRoot,
+        /// -Crl; wildcards allowed) to files. Nothing can be checked without them, so every problem
+        /// is a terminating error.</summary>
+        List<string> ResolveConfiguration(string path, string parameter)
+        {
+            var files = new List<string>();
+            try
+            {
+                foreach (string file in GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider))
+                {
+                    if (provider.Name != "FileSystem")
+                        ThrowTerminatingError(NotFileSystem(provider, path));
+                    if (!Directory.Exists(file))
+                        files.Add(file);
+                }
+            }
+            catch (ItemNotFoundException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+            if (files.Count == 0)
+                ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + path + "' (-" + parameter + ")."),
+                                                      "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
+            return files;
+        }
+
+        string ResolveFileOrThrow(string path)
+        {
+            string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
+            if (provider.Name != "FileSystem")
+                ThrowTerminatingError(NotFileSystem(provider, path));
+            return file;
+        }
+
+        private protected static ErrorRecord NotFileSystem(ProviderInfo provider, string path) =>
+            new ErrorRecord(new ArgumentException("'" + path + "' is in the " + provider.Name +
+                                                  " provider; certificate files must be file system paths (pipe Cert:\\ items as objects)."),
+                            "UcPolicy.NotFileSystemPath", ErrorCategory.InvalidArgument, path);
+
+        /// <summary>Frees what a derived command holds besides the checker.</summary>
+        protected virtual void DisposeInputs()
+        {
+        }
+
+        /// <summary>Frees the native checker and the trust inputs.</summary>
+        public void Dispose()
+        {
+            DisposeInputs();
+            checker?.Dispose();
+            foreach (CertificateInput input in configurationInputs)
+                input.Dispose();
+            configurationInputs.Clear();
+        }
+    }
+}
