@@ -515,12 +515,14 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         if ($null -ne $Case.password) { $params.Password = Secure $Case.password }
         # Optional fields (FIXTURES.md): CRLs, online revocation with a limit, the pool's other files.
         # The top-level exemptions list is for other faces and ignored here.
-        if ($Case.crls) { $params.Crl = @($Case.crls | ForEach-Object { Join-Path $root $_ }) }
-        if ($Case.online) {
+        # Strict mode: an absent optional field is read through PSObject.Properties, not as a property.
+        $optional = $Case.PSObject.Properties
+        if ($optional['crls'] -and $Case.crls) { $params.Crl = @($Case.crls | ForEach-Object { Join-Path $root $_ }) }
+        if ($optional['online'] -and $Case.online) {
             $params.Online = $true
-            if ($null -ne $Case.timeoutMs) { $params.TimeoutSec = [Math]::Max(1, [int][Math]::Ceiling($Case.timeoutMs / 1000.0)) }
+            if ($optional['timeoutMs'] -and $null -ne $Case.timeoutMs) { $params.TimeoutSec = [Math]::Max(1, [int][Math]::Ceiling($Case.timeoutMs / 1000.0)) }
         }
-        if ($null -ne $Case.pool) { $params.SameCertificate = @($Case.pool | ForEach-Object { Join-Path $root $_ }) }
+        if ($optional['pool'] -and $null -ne $Case.pool) { $params.SameCertificate = @($Case.pool | ForEach-Object { Join-Path $root $_ }) }
         if ($Case.topology) {
             $topology = Join-Path $Out ("topology-{0}.json" -f [guid]::NewGuid())
             $Case.topology | ConvertTo-Json -Depth 5 | Set-Content -LiteralPath $topology
@@ -530,7 +532,7 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         if ($Case.expect.result) { $r.Result.ToString().ToLowerInvariant() | Should -Be $Case.expect.result }
         foreach ($p in @($Case.expect.present)) {
             if ($p) { @($r.Findings | Where-Object { $_.Code -eq $p.code -and $_.Severity.ToString() -eq $p.severity }).Count | Should -BeGreaterThan 0 -Because "$($p.severity) $($p.code) is expected" }
-            if ($p -and $p.remediationContains) {
+            if ($p -and $p.PSObject.Properties['remediationContains'] -and $p.remediationContains) {
                 @($r.Findings | Where-Object { $_.Code -eq $p.code -and $_.Remediation.Contains($p.remediationContains) }).Count | Should -BeGreaterThan 0
             }
         }

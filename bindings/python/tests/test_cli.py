@@ -113,6 +113,17 @@ CASES: List[Tuple[str, List[str], Dict[str, str]]] = [
                             "--format", "json", "--compact", "{good}"], {}),
     ("check-several-text", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
                             "{good}", "{wild}", "{expiring}"], {}),
+    # --jobs: the same output as a serial run, in the order of the FILEs
+    ("check-jobs-text", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT, "-j", "3",
+                         "{good}", "{wild}", "{expiring}", "{missing}", "{good}"], {}),
+    ("check-jobs-json", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
+                         "--jobs=2", "--format", "json", "{good}", "{missing}", "{wild}", "{garbage}"], {}),
+    ("check-jobs-all-cpus", ["check", "-r", "UM", "--trust", "{root}", *AT, "--jobs", "0", "--format", "json",
+                             "--compact", "{wild}", "{good}"], {}),
+    ("check-jobs-bad", ["check", "-r", "UM", "--jobs", "257", "{good}"], {}),
+    ("check-jobs-not-number", ["check", "-r", "UM", "-j", "two", "{good}"], {}),
+    ("check-jobs-empty", ["check", "-r", "UM", "--jobs=", "{good}"], {}),
+    ("check-jobs-missing", ["check", "-r", "UM", "{good}", "--jobs"], {}),
     ("check-several-json", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
                             "--format", "json", "{good}", "{missing}", "{wild}", "{garbage}"], {}),
     ("check-several-json-compact", ["check", "-r", "UM", "--fqdn", "exch01.contoso.com", "--trust", "{root}", *AT,
@@ -277,7 +288,8 @@ EXIT_STATUS = {
     "check-at-forms": 0, "check-same-certificate": 0, "check-same-certificate-mismatch": 2,
     "check-same-certificate-json": 2, "check-same-certificate-compact": 2, "check-same-certificate-oauth": 2,
     "check-same-certificate-one-file": 3, "check-same-certificate-unreadable": 3, "check-same-certificate-quiet": 2,
-    "check-same-abbreviated": 1, "probe-help": 0, "probe-refused": 3, "probe-refused-json": 3,
+    "check-same-abbreviated": 1, "check-jobs-text": 3, "check-jobs-json": 3, "check-jobs-all-cpus": 2,
+    "check-jobs-bad": 3, "check-jobs-not-number": 3, "check-jobs-empty": 3, "check-jobs-missing": 3, "probe-help": 0, "probe-refused": 3, "probe-refused-json": 3,
     "probe-client-pfx-wrong-password": 3, "probe-bad-bracket": 3,
 }
 OUTPUT_HAS = {

@@ -103,6 +103,11 @@ Pools (Edge pool interfaces, A/V Authentication, OAuth):
                            pool (e.g. the PFX exported on each): the first FILE's report
                            also compares every FILE with it (same certificate, same key);
                            each other FILE is then checked on its own
+
+Batches:
+  -j, --jobs N             check N FILEs at a time (default 1; 0: one per CPU), sharing
+                           trust, intermediates and verified signatures; the output is
+                           the same as with one, in the order of the FILEs
 """
 
 USAGE_PROBE = """\
@@ -387,7 +392,7 @@ _COMMON_OPTS = [_LongOpt(n, a, k) for n, a, k in [
 ]]
 # In the C command's order: the shared options, then each command's own (getopt_long lists the
 # possibilities of an ambiguous abbreviation in table order).
-_CHECK_OPTS = [*_COMMON_OPTS, _LongOpt("same-certificate", False, "same-certificate")]
+_CHECK_OPTS = [*_COMMON_OPTS, _LongOpt("same-certificate", False, "same-certificate"), _LongOpt("jobs", True, "j")]
 _PROBE_OPTS = [*_COMMON_OPTS, *(_LongOpt(n, a, k) for n, a, k in [
     ("protocol", True, "protocol"), ("sni", True, "sni"), ("no-sni", False, "no-sni"),
     ("client-cert", True, "client-cert"), ("client-key", True, "client-key"),
@@ -602,13 +607,19 @@ class _Common:
 def _cmd_check(out: _Out, args: Sequence[str]) -> int:
     o = _Common("check")
     same_certificate = False
+    jobs = 1
     files: List[str] = []
     try:
-        for key, value in _getopt_long("check", args, "r:vqh", _CHECK_OPTS, out, files):
+        for key, value in _getopt_long("check", args, "r:vqhj:", _CHECK_OPTS, out, files):
             if o.take(out, key, value):
                 continue
             if key == "same-certificate":
                 same_certificate = True
+            elif key == "j":
+                parsed = _strtol(value or "")
+                if parsed is None or parsed[1] or not value or not 0 <= parsed[0] <= 256:
+                    _die_usage(out, f"--jobs: '{value}' is not a number of files between 0 (one per CPU) and 256")
+                jobs = parsed[0] or min(os.cpu_count() or 1, 256)
             elif key == "h":
                 out.out(USAGE_CHECK)
                 return EXIT_PASS
@@ -628,7 +639,7 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
         if status or checker is None:
             return status
         try:
-            return _run_checks(out, o, files, same_certificate, topology, checker)
+            return _run_checks(out, o, files, same_certificate, topology, checker, jobs)
         finally:
             checker.close()
             _lib.ucp_topology_free(topology)
@@ -637,12 +648,46 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
 
 
 def _run_checks(out: _Out, o: _Common, files: Sequence[str], same_certificate: bool, topology: Any,
-                checker: Checker) -> int:
+                checker: Checker, jobs: int = 1) -> int:
     role = o.role
     password = o.password_bytes()
     several = len(files) > 1
     status = EXIT_PASS
     pool: List[Any] = []
+
+    def check_one(i: int) -> Tuple[Optional[Report], Optional[Error]]:
+        try:
+            with checker._using() as c_checker:
+                if pool:
+                    return Report(_lib.ucp_checker_check_pool(c_checker, pool, role, topology) if i == 0
+                                  else _lib.ucp_checker_check(c_checker, pool[i], role, topology)), None
+                c_input = _lib.ucp_input_from_file(files[i], password)
+                try:
+                    return Report(_lib.ucp_checker_check(c_checker, c_input, role, topology)), None
+                finally:
+                    _lib.ucp_input_free(c_input)
+        except Error as e:
+            return None, e
+
+    def results() -> Iterator[Tuple[Optional[Report], Optional[Error]]]:
+        threads = min(jobs, len(files)) if not pool else 1
+        if threads <= 1:
+            yield from (check_one(i) for i in range(len(files)))
+            return
+        # As the C command: the bindings release the GIL around parsing and checking, so N
+        # threads check N files at once; workers run at most a window ahead of the output.
+        from collections import deque
+        from concurrent.futures import Future, ThreadPoolExecutor
+        window = threads * 32
+        with ThreadPoolExecutor(max_workers=threads) as executor:
+            pending: "deque[Future[Tuple[Optional[Report], Optional[Error]]]]" = deque()
+            submitted = 0
+            while submitted < len(files) or pending:
+                while submitted < len(files) and len(pending) < window:
+                    pending.append(executor.submit(check_one, submitted))
+                    submitted += 1
+                yield pending.popleft().result()
+
     try:
         # A pool check needs every file: read them all first (a file that cannot be read stops it).
         if same_certificate:
@@ -654,23 +699,14 @@ def _run_checks(out: _Out, o: _Common, files: Sequence[str], same_certificate: b
                     return EXIT_USAGE
         if o.json and several and not o.quiet:
             out.out("[" if o.compact else "[\n")
-        for i, path in enumerate(files):
+        for i, (report, error) in enumerate(results()):
+            path = files[i]
             last = i == len(files) - 1
-            try:
-                with checker._using() as c_checker:
-                    if pool:
-                        report = Report(_lib.ucp_checker_check_pool(c_checker, pool, role, topology) if i == 0
-                                        else _lib.ucp_checker_check(c_checker, pool[i], role, topology))
-                    else:
-                        c_input = _lib.ucp_input_from_file(path, password)
-                        try:
-                            report = Report(_lib.ucp_checker_check(c_checker, c_input, role, topology))
-                        finally:
-                            _lib.ucp_input_free(c_input)
-            except Error as e:
-                out.err(f"{PROG}: {e.message}\n")
+            if error is not None or report is None:
+                assert error is not None
+                out.err(f"{PROG}: {error.message}\n")
                 if o.json and not o.quiet:
-                    _json_input_error(out, path, e, not several or last, not o.compact)
+                    _json_input_error(out, path, error, not several or last, not o.compact)
                     if not (o.compact and several):
                         out.out("\n")
                 status = max(status, EXIT_USAGE)
