@@ -76,19 +76,29 @@ static int run_path(const char *path)
     }
     char **names = NULL;
     size_t n = 0;
+    int rc = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        names = realloc(names, (n + 1) * sizeof *names);
+        char **grown = realloc(names, (n + 1) * sizeof *names);
         size_t len = strlen(path) + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        snprintf(names[n], len, "%s/%s", path, e->d_name);
-        n++;
+        char *name = grown ? malloc(len) : NULL;
+        if (!name) {
+            fprintf(stderr, "%s: out of memory\n", path);
+            names = grown ? grown : names;
+            rc = 1;
+            break;
+        }
+        names = grown;
+        snprintf(name, len, "%s/%s", path, e->d_name);
+        names[n++] = name;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp);
-    int rc = 0;
+    /* qsort() with a null array is undefined even for zero elements (UBSan says so): a
+     * directory holding only .keep gives none. */
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp);
     size_t step = strstr(path, "/seeds/") ? sample_step : 1;
     for (size_t i = 0; i < n; i++) {
         if (i % step == 0)
