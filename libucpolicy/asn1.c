@@ -221,21 +221,7 @@ char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why)
             cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
             i += 2;
         }
-        if (cp < 0x80) {
-            buf[o++] = (uint8_t)cp;
-        } else if (cp < 0x800) {
-            buf[o++] = (uint8_t)(0xc0 | (cp >> 6));
-            buf[o++] = (uint8_t)(0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            buf[o++] = (uint8_t)(0xe0 | (cp >> 12));
-            buf[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-            buf[o++] = (uint8_t)(0x80 | (cp & 0x3f));
-        } else {
-            buf[o++] = (uint8_t)(0xf0 | (cp >> 18));
-            buf[o++] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-            buf[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-            buf[o++] = (uint8_t)(0x80 | (cp & 0x3f));
-        }
+        o += ucp_utf8_put(buf + o, cp);
     }
     char *s = ucp_display_bytes(buf, o);
     free(buf);

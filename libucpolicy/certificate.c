@@ -136,21 +136,7 @@ static bool ucs_to_utf8(const uint8_t *p, size_t len, size_t width, struct ucp_b
             cp = (cp << 8) | p[i + k];
         if ((cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
             cp = 0xfffd;
-        if (cp < 0x80) {
-            buf[o++] = (uint8_t)cp;
-        } else if (cp < 0x800) {
-            buf[o++] = (uint8_t)(0xc0 | (cp >> 6));
-            buf[o++] = (uint8_t)(0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            buf[o++] = (uint8_t)(0xe0 | (cp >> 12));
-            buf[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-            buf[o++] = (uint8_t)(0x80 | (cp & 0x3f));
-        } else {
-            buf[o++] = (uint8_t)(0xf0 | (cp >> 18));
-            buf[o++] = (uint8_t)(0x80 | ((cp >> 12) & 0x3f));
-            buf[o++] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
-            buf[o++] = (uint8_t)(0x80 | (cp & 0x3f));
-        }
+        o += ucp_utf8_put(buf + o, cp);
     }
     out->data = buf;
     out->len = o;
@@ -1518,11 +1504,7 @@ UCP_EXPORT bool ucp_certificate_eku_critical(const ucp_certificate *c) { return 
 UCP_EXPORT bool ucp_certificate_has_key_usage(const ucp_certificate *c) { return c && c->has_ku; }
 UCP_EXPORT bool ucp_certificate_key_usage_critical(const ucp_certificate *c) { return c && c->has_ku && c->ku_critical; }
 
-static const struct {
-    unsigned gnutls;
-    ucp_key_usage ours;
-    const char *name;
-} key_usages[] = {
+const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES] = {
     {GNUTLS_KEY_DIGITAL_SIGNATURE, UCP_KU_DIGITAL_SIGNATURE, "digitalSignature"},
     {GNUTLS_KEY_NON_REPUDIATION, UCP_KU_NON_REPUDIATION, "nonRepudiation"},
     {GNUTLS_KEY_KEY_ENCIPHERMENT, UCP_KU_KEY_ENCIPHERMENT, "keyEncipherment"},
@@ -1537,17 +1519,17 @@ static const struct {
 UCP_EXPORT unsigned ucp_certificate_key_usage(const ucp_certificate *c)
 {
     unsigned out = 0;
-    for (size_t i = 0; c && c->has_ku && i < UCP_ARRAY_SIZE(key_usages); i++)
-        if (c->ku & key_usages[i].gnutls)
-            out |= (unsigned)key_usages[i].ours;
+    for (size_t i = 0; c && c->has_ku && i < UCP_KEY_USAGE_NAMES; i++)
+        if (c->ku & ucp_key_usage_names[i].gnutls)
+            out |= (unsigned)ucp_key_usage_names[i].ours;
     return out;
 }
 
 UCP_EXPORT const char *ucp_key_usage_name(ucp_key_usage usage)
 {
-    for (size_t i = 0; i < UCP_ARRAY_SIZE(key_usages); i++)
-        if (key_usages[i].ours == usage)
-            return key_usages[i].name;
+    for (size_t i = 0; i < UCP_KEY_USAGE_NAMES; i++)
+        if (ucp_key_usage_names[i].ours == usage)
+            return ucp_key_usage_names[i].name;
     return "";
 }
 UCP_EXPORT const char *ucp_certificate_eku_at(const ucp_certificate *c, size_t i)

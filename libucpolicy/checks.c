@@ -637,23 +637,13 @@ static void check_eku(struct ctx *c)
 
 static char *ku_text(unsigned ku)
 {
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } bits[] = {
-        {GNUTLS_KEY_DIGITAL_SIGNATURE, "digitalSignature"}, {GNUTLS_KEY_NON_REPUDIATION, "nonRepudiation"},
-        {GNUTLS_KEY_KEY_ENCIPHERMENT, "keyEncipherment"},   {GNUTLS_KEY_DATA_ENCIPHERMENT, "dataEncipherment"},
-        {GNUTLS_KEY_KEY_AGREEMENT, "keyAgreement"},         {GNUTLS_KEY_KEY_CERT_SIGN, "keyCertSign"},
-        {GNUTLS_KEY_CRL_SIGN, "cRLSign"},                   {GNUTLS_KEY_ENCIPHER_ONLY, "encipherOnly"},
-        {GNUTLS_KEY_DECIPHER_ONLY, "decipherOnly"},
-    };
     struct ucp_strbuf sb;
     ucp_sb_init(&sb);
     ucp_sb_appendn(&sb, "", 0);
     size_t n = 0;
-    for (size_t i = 0; i < UCP_ARRAY_SIZE(bits); i++)
-        if (ku & bits[i].bit)
-            ucp_sb_printf(&sb, "%s%s", n++ ? ", " : "", bits[i].name);
+    for (size_t i = 0; i < UCP_KEY_USAGE_NAMES; i++)
+        if (ku & ucp_key_usage_names[i].gnutls)
+            ucp_sb_printf(&sb, "%s%s", n++ ? ", " : "", ucp_key_usage_names[i].name);
     if (!n)
         ucp_sb_append(&sb, "no usage");
     return ucp_sb_finish(&sb);

@@ -1094,8 +1094,10 @@ static void sip_options(struct run *r)
         }
         free(c->response);
         c->response = shown(line, len);
+        /* Status-Line = "SIP/2.0" SP Status-Code SP Reason-Phrase; a bare "SIP/2.0 200" (no
+         * space, no reason) is tolerated as well. */
         int code = -1;
-        if (len >= 12 && memcmp(line, "SIP/2.0 ", 8) == 0 && line[8] >= '1' && line[8] <= '6' && line[9] >= '0' &&
+        if (len >= 11 && memcmp(line, "SIP/2.0 ", 8) == 0 && line[8] >= '1' && line[8] <= '6' && line[9] >= '0' &&
             line[9] <= '9' && line[10] >= '0' && line[10] <= '9' && (len == 11 || line[11] == ' '))
             code = (line[8] - '0') * 100 + (line[9] - '0') * 10 + (line[10] - '0');
         if (code < 0) {
@@ -1605,19 +1607,6 @@ UCP_EXPORT const char *ucp_report_connection_detail(const ucp_report *r) { retur
 
 /* ---- rendering ---------------------------------------------------------------------------- */
 
-static json_t *jstr_or_null(const char *s)
-{
-    if (!s)
-        return json_null();
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    char *esc = ucp_display_bytes((const uint8_t *)s, strlen(s));
-    j = json_string(esc ? esc : "");
-    free(esc);
-    return j;
-}
-
 json_t *ucp_connection_json(const struct ucp_connection *c)
 {
     json_t *o = json_object();
@@ -1627,22 +1616,22 @@ json_t *ucp_connection_json(const struct ucp_connection *c)
         json_decref(client);
         return NULL;
     }
-    json_object_set_new(o, "host", jstr_or_null(c->host));
+    json_object_set_new(o, "host", ucp_json_string(c->host));
     json_object_set_new(o, "port", json_integer(c->port));
-    json_object_set_new(o, "address", jstr_or_null(c->address));
-    json_object_set_new(o, "serverName", jstr_or_null(c->server_name));
+    json_object_set_new(o, "address", ucp_json_string(c->address));
+    json_object_set_new(o, "serverName", ucp_json_string(c->server_name));
     json_object_set_new(o, "protocol", json_string(ucp_probe_protocol_name(c->protocol)));
-    json_object_set_new(o, "tlsVersion", jstr_or_null(c->tls_version));
-    json_object_set_new(o, "cipherSuite", jstr_or_null(c->cipher_suite));
+    json_object_set_new(o, "tlsVersion", ucp_json_string(c->tls_version));
+    json_object_set_new(o, "cipherSuite", ucp_json_string(c->cipher_suite));
     json_object_set_new(client, "requested", json_boolean(c->requested));
     json_object_set_new(client, "sent", json_boolean(c->sent));
-    json_object_set_new(client, "subject", jstr_or_null(c->client_subject));
+    json_object_set_new(client, "subject", ucp_json_string(c->client_subject));
     json_object_set_new(client, "verdict", json_string(ucp_client_auth_name(c->verdict)));
     json_object_set_new(o, "clientCertificate", client);
-    json_object_set_new(o, "alert", jstr_or_null(c->alert));
-    json_object_set_new(o, "response", jstr_or_null(c->response));
-    json_object_set_new(o, "msDiagnostics", jstr_or_null(c->diagnostics));
-    json_object_set_new(o, "detail", jstr_or_null(c->detail));
+    json_object_set_new(o, "alert", ucp_json_string(c->alert));
+    json_object_set_new(o, "response", ucp_json_string(c->response));
+    json_object_set_new(o, "msDiagnostics", ucp_json_string(c->diagnostics));
+    json_object_set_new(o, "detail", ucp_json_string(c->detail));
     return o;
 }
 

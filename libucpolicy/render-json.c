@@ -14,8 +14,7 @@
 #include "keys-private.h"
 #include "ucpolicy-private.h"
 
-/* jansson returns NULL for invalid UTF-8: fall back to an escaped copy so no value is lost. */
-static json_t *jstr(const char *s)
+json_t *ucp_json_string(const char *s)
 {
     if (!s)
         return json_null();
@@ -39,7 +38,7 @@ static json_t *str_array(char *const *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(a, jstr(v[i]));
+        json_array_append_new(a, ucp_json_string(v[i]));
     return a;
 }
 
@@ -47,21 +46,11 @@ static json_t *key_usage_json(const ucp_certificate *c)
 {
     if (!c->has_ku)
         return json_null();
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } bits[] = {
-        {GNUTLS_KEY_DIGITAL_SIGNATURE, "digitalSignature"}, {GNUTLS_KEY_NON_REPUDIATION, "nonRepudiation"},
-        {GNUTLS_KEY_KEY_ENCIPHERMENT, "keyEncipherment"},   {GNUTLS_KEY_DATA_ENCIPHERMENT, "dataEncipherment"},
-        {GNUTLS_KEY_KEY_AGREEMENT, "keyAgreement"},         {GNUTLS_KEY_KEY_CERT_SIGN, "keyCertSign"},
-        {GNUTLS_KEY_CRL_SIGN, "cRLSign"},                   {GNUTLS_KEY_ENCIPHER_ONLY, "encipherOnly"},
-        {GNUTLS_KEY_DECIPHER_ONLY, "decipherOnly"},
-    };
     json_t *o = json_object();
     json_t *a = json_array();
-    for (size_t i = 0; i < UCP_ARRAY_SIZE(bits); i++)
-        if (c->ku & bits[i].bit)
-            json_array_append_new(a, json_string(bits[i].name));
+    for (size_t i = 0; i < UCP_KEY_USAGE_NAMES; i++)
+        if (c->ku & ucp_key_usage_names[i].gnutls)
+            json_array_append_new(a, json_string(ucp_key_usage_names[i].name));
     json_object_set_new(o, "usages", a);
     json_object_set_new(o, "critical", json_boolean(c->ku_critical));
     return o;
@@ -73,8 +62,8 @@ static json_t *template_json(const ucp_certificate *c)
     if (!c->template_name && !c->template_oid)
         return json_null();
     json_t *o = json_object();
-    json_object_set_new(o, "name", jstr(c->template_name));
-    json_object_set_new(o, "oid", jstr(c->template_oid));
+    json_object_set_new(o, "name", ucp_json_string(c->template_name));
+    json_object_set_new(o, "oid", ucp_json_string(c->template_oid));
     json_object_set_new(o, "majorVersion",
                         c->template_oid && c->template_major >= 0 ? json_integer(c->template_major) : json_null());
     json_object_set_new(o, "minorVersion",
@@ -88,11 +77,11 @@ static json_t *private_key_json(const ucp_report *r)
     json_t *o = json_object();
     json_object_set_new(o, "present", json_boolean(ucp_report_has_private_key(r)));
     json_object_set_new(o, "matchesCertificate", json_string(ucp_key_match_name(ucp_report_key_match(r))));
-    json_object_set_new(o, "provider", jstr(ucp_report_key_provider(r)));
+    json_object_set_new(o, "provider", ucp_json_string(ucp_report_key_provider(r)));
     json_object_set_new(o, "providerState",
                         json_string(ucp_key_provider_state_name(ucp_report_key_provider_state(r))));
     json_object_set_new(o, "storage", json_string(ucp_key_storage_name(ucp_report_key_storage(r))));
-    json_object_set_new(o, "friendlyName", jstr(ucp_report_friendly_name(r)));
+    json_object_set_new(o, "friendlyName", ucp_json_string(ucp_report_friendly_name(r)));
     return o;
 }
 
@@ -105,10 +94,10 @@ static json_t *pool_json(const ucp_report *r)
     for (size_t i = 0; i < r->pool->n; i++) {
         const struct ucp_pool_member *m = &r->pool->members[i];
         json_t *e = json_object();
-        json_object_set_new(e, "name", jstr(m->name));
+        json_object_set_new(e, "name", ucp_json_string(m->name));
         json_object_set_new(e, "state", json_string(ucp_pool_state_name(m->state)));
-        json_object_set_new(e, "subject", jstr(m->cert->subject));
-        json_object_set_new(e, "sha1", jstr(m->cert->sha1));
+        json_object_set_new(e, "subject", ucp_json_string(m->cert->subject));
+        json_object_set_new(e, "sha1", ucp_json_string(m->cert->sha1));
         json_array_append_new(a, e);
     }
     return a;
@@ -119,15 +108,15 @@ static json_t *certificate_json(const ucp_certificate *c)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_object_set_new(o, "subject", jstr(c->subject));
-    json_object_set_new(o, "issuer", jstr(c->issuer));
-    json_object_set_new(o, "commonName", c->ncns ? jstr(c->cns[0]) : json_null());
-    json_object_set_new(o, "serial", jstr(c->serial));
+    json_object_set_new(o, "subject", ucp_json_string(c->subject));
+    json_object_set_new(o, "issuer", ucp_json_string(c->issuer));
+    json_object_set_new(o, "commonName", c->ncns ? ucp_json_string(c->cns[0]) : json_null());
+    json_object_set_new(o, "serial", ucp_json_string(c->serial));
     json_t *san = json_array();
     for (size_t i = 0; i < c->nsans; i++) {
         json_t *e = json_object();
         json_object_set_new(e, "type", json_string(ucp_san_type_name(c->sans[i].type)));
-        json_object_set_new(e, "value", jstr(c->sans[i].display));
+        json_object_set_new(e, "value", ucp_json_string(c->sans[i].display));
         json_array_append_new(san, e);
     }
     json_object_set_new(o, "san", san);
@@ -136,8 +125,8 @@ static json_t *certificate_json(const ucp_certificate *c)
         json_t *list = json_array();
         for (size_t i = 0; i < c->nekus; i++) {
             json_t *e = json_object();
-            json_object_set_new(e, "oid", jstr(c->ekus[i]));
-            json_object_set_new(e, "name", jstr(ucp_eku_name(c->ekus[i])));
+            json_object_set_new(e, "oid", ucp_json_string(c->ekus[i]));
+            json_object_set_new(e, "name", ucp_json_string(ucp_eku_name(c->ekus[i])));
             json_array_append_new(list, e);
         }
         json_object_set_new(eku, "usages", list);
@@ -148,15 +137,15 @@ static json_t *certificate_json(const ucp_certificate *c)
     }
     json_object_set_new(o, "keyUsage", key_usage_json(c));
     json_t *key = json_object();
-    json_object_set_new(key, "algorithm", jstr(c->key_algorithm));
+    json_object_set_new(key, "algorithm", ucp_json_string(c->key_algorithm));
     json_object_set_new(key, "bits", json_integer(c->bits));
-    json_object_set_new(key, "curve", c->curve ? jstr(c->curve) : json_null());
+    json_object_set_new(key, "curve", c->curve ? ucp_json_string(c->curve) : json_null());
     json_object_set_new(o, "key", key);
-    json_object_set_new(o, "signatureAlgorithm", jstr(c->signature_name));
+    json_object_set_new(o, "signatureAlgorithm", ucp_json_string(c->signature_name));
     json_object_set_new(o, "notBefore", jtime(c->not_before));
     json_object_set_new(o, "notAfter", jtime(c->not_after));
-    json_object_set_new(o, "sha1", jstr(c->sha1));
-    json_object_set_new(o, "sha256", jstr(c->sha256));
+    json_object_set_new(o, "sha1", ucp_json_string(c->sha1));
+    json_object_set_new(o, "sha256", ucp_json_string(c->sha256));
     json_object_set_new(o, "isCa", json_boolean(c->bc_ca));
     json_object_set_new(o, "selfSigned", json_boolean(c->self_signed));
     json_object_set_new(o, "crlDistributionPoints", str_array(c->crl_urls, c->ncrl_urls));
@@ -175,23 +164,23 @@ static json_t *finding_json(const struct ucp_finding *f)
     json_object_set_new(o, "severity", json_string(ucp_severity_name(f->severity)));
     json_object_set_new(o, "field", json_string(ucp_field_name(f->rule->field)));
     json_object_set_new(o, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
-    json_object_set_new(o, "message", jstr(f->message));
-    json_object_set_new(o, "expected", jstr(f->expected));
-    json_object_set_new(o, "actual", jstr(f->actual));
-    json_object_set_new(o, "remediation", jstr(f->remediation));
+    json_object_set_new(o, "message", ucp_json_string(f->message));
+    json_object_set_new(o, "expected", ucp_json_string(f->expected));
+    json_object_set_new(o, "actual", ucp_json_string(f->actual));
+    json_object_set_new(o, "remediation", ucp_json_string(f->remediation));
     json_t *refs = json_array();
     for (size_t i = 0; i < f->role_rule->nrefs; i++) {
         const struct ucp_reference *r = f->role_rule->refs[i];
         json_t *e = json_object();
         json_object_set_new(e, "key", json_string(r->key));
-        json_object_set_new(e, "title", jstr(r->title));
+        json_object_set_new(e, "title", ucp_json_string(r->title));
         json_object_set_new(e, "url", json_string(r->url));
         json_array_append_new(refs, e);
     }
     json_object_set_new(o, "references", refs);
     json_t *args = json_object();
     for (size_t i = 0; i < f->nargs; i++)
-        json_object_set_new(args, f->rule->args[i], jstr(f->arg_values[i]));
+        json_object_set_new(args, f->rule->args[i], ucp_json_string(f->arg_values[i]));
     json_object_set_new(o, "args", args);
     return o;
 }
@@ -209,12 +198,12 @@ json_t *ucp_report_json(const ucp_report *r)
     json_object_set_new(tool, "gnutls", json_string(ucp_gnutls_version()));
     json_object_set_new(o, "tool", tool);
     json_t *input = json_object();
-    json_object_set_new(input, "name", jstr(r->input_name));
+    json_object_set_new(input, "name", ucp_json_string(r->input_name));
     json_object_set_new(input, "format", json_string(ucp_format_name(r->format)));
     json_object_set_new(o, "input", input);
     json_t *role = json_object();
     json_object_set_new(role, "id", json_string(r->role->id));
-    json_object_set_new(role, "title", jstr(r->role->title));
+    json_object_set_new(role, "title", ucp_json_string(r->role->title));
     json_object_set_new(o, "role", role);
     json_object_set_new(o, "product", json_string(ucp_product_name(r->product)));
     json_object_set_new(o, "validationTime", jtime(r->time));
@@ -237,15 +226,15 @@ json_t *ucp_report_json(const ucp_report *r)
         json_t *e = json_object();
         json_object_set_new(e, "index", json_integer((json_int_t)i));
         json_object_set_new(e, "source", json_string(ucp_cert_source_name(r->chain_sources[i])));
-        json_object_set_new(e, "subject", jstr(c->subject));
-        json_object_set_new(e, "issuer", jstr(c->issuer));
-        json_object_set_new(e, "sha256", jstr(c->sha256));
+        json_object_set_new(e, "subject", ucp_json_string(c->subject));
+        json_object_set_new(e, "issuer", ucp_json_string(c->issuer));
+        json_object_set_new(e, "sha256", ucp_json_string(c->sha256));
         json_object_set_new(e, "notBefore", jtime(c->not_before));
         json_object_set_new(e, "notAfter", jtime(c->not_after));
-        json_object_set_new(e, "signatureAlgorithm", jstr(c->signature_name));
+        json_object_set_new(e, "signatureAlgorithm", ucp_json_string(c->signature_name));
         json_object_set_new(e, "selfSigned", json_boolean(c->self_signed));
         json_object_set_new(e, "revocation", json_string(ucp_revocation_name(r->revocation[i])));
-        json_object_set_new(e, "revocationSource", r->revocation_source[i] ? jstr(r->revocation_source[i]) : json_null());
+        json_object_set_new(e, "revocationSource", r->revocation_source[i] ? ucp_json_string(r->revocation_source[i]) : json_null());
         json_array_append_new(certs, e);
     }
     json_object_set_new(chain, "certificates", certs);
@@ -256,8 +245,8 @@ json_t *ucp_report_json(const ucp_report *r)
         json_t *list = json_array();
         for (size_t k = 0; k < p->n; k++) {
             json_t *c = json_object();
-            json_object_set_new(c, "subject", jstr(p->certs[k]->subject));
-            json_object_set_new(c, "sha256", jstr(p->certs[k]->sha256));
+            json_object_set_new(c, "subject", ucp_json_string(p->certs[k]->subject));
+            json_object_set_new(c, "sha256", ucp_json_string(p->certs[k]->sha256));
             json_object_set_new(c, "source", json_string(ucp_cert_source_name(p->sources[k])));
             json_array_append_new(list, c);
         }
@@ -269,12 +258,12 @@ json_t *ucp_report_json(const ucp_report *r)
             char *m = ucp_problem_message(&p->problems[k]);
             json_object_set_new(pr, "code", json_string(ucp_rules[p->problems[k].rule].code));
             json_object_set_new(pr, "certificateIndex", json_integer(p->problems[k].cert_index));
-            json_object_set_new(pr, "message", jstr(m ? m : ""));
+            json_object_set_new(pr, "message", ucp_json_string(m ? m : ""));
             free(m);
             json_array_append_new(problems, pr);
         }
         json_object_set_new(e, "problems", problems);
-        json_object_set_new(e, "summary", jstr(r->rejected_summary[i]));
+        json_object_set_new(e, "summary", ucp_json_string(r->rejected_summary[i]));
         json_array_append_new(rejected, e);
     }
     json_object_set_new(chain, "rejected", rejected);

@@ -80,6 +80,9 @@ char *ucp_asprintf(const char *fmt, ...) UCP_PRINTF(1, 2);
 int ucp_strcasecmp(const char *a, const char *b);   /* ASCII only, locale-independent */
 bool ucp_strcaseeq_n(const char *a, size_t alen, const char *b, size_t blen);
 char ucp_tolower(char c);
+/* Write code point @cp (at most U+10FFFF, not a surrogate) as UTF-8 to @out, which has room
+ * for 4 bytes; returns the number of bytes written (1-4). */
+size_t ucp_utf8_put(uint8_t *out, uint32_t cp);
 /* Length of the valid UTF-8 sequence at @p (1-4; C1 controls, overlong forms and surrogates are
  * invalid), or 0. */
 size_t ucp_utf8_seq(const uint8_t *p, size_t left);
@@ -132,6 +135,15 @@ bool ucp_is_public_suffix(const char *domain);
 char *ucp_normalize_fqdn(const char *in, const char **why);
 
 /* ---- certificates (certificate.c) --------------------------------------------------------- */
+/* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
+ * JSON and public API all name them from this one table). */
+#define UCP_KEY_USAGE_NAMES 9
+struct ucp_ku_name {
+    unsigned gnutls;
+    ucp_key_usage ours;
+    const char *name;
+};
+extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
 struct ucp_bytes {
     uint8_t *data;
     size_t len;
@@ -508,6 +520,9 @@ const char *ucp_connection_diagnostics(const struct ucp_connection *c);
 struct json_t;
 /* The report / topology as a jansson object (new reference), or NULL when out of memory. */
 struct json_t *ucp_report_json(const ucp_report *report);
+/* A JSON string of @s, null for NULL; jansson refuses invalid UTF-8, so such text becomes its
+ * escaped display form (ucp_display_bytes) rather than being lost. */
+struct json_t *ucp_json_string(const char *s);
 struct json_t *ucp_topology_json(const ucp_topology *topology);
 /* Serialise into a buffer allocated with our malloc (a host may have replaced jansson's). */
 ucp_status ucp_json_to_buffer(struct json_t *json, unsigned flags, ucp_buffer *out);

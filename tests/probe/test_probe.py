@@ -568,6 +568,8 @@ class ProbeTest(unittest.TestCase):
             "sip-longline": ("unknown", None, "longer than 4096 bytes", 1),
             # 100 Trying with a body, then 200 OK
             "sip-provisional": ("accepted", "SIP/2.0 200 OK", "with 200", 0),
+            # a status line of code alone, without the reason phrase
+            "sip-bare-status": ("accepted", "SIP/2.0 200", "with 200", 0),
             # not SIP at all (control bytes escaped)
             "sip-garbage": ("unknown", "HELLO \\x01\\x02 WORLD", "not a SIP response", 1),
         }

@@ -15,7 +15,8 @@
  *
  * Hostile kinds (for the bounds of the client): plain (not TLS at all), silent (accepts TCP, says
  * nothing), sip-flood (endless header lines), sip-longline (a status line without end),
- * sip-provisional (100 Trying with a body before 200 OK), sip-garbage (not SIP), sip-random
+ * sip-provisional (100 Trying with a body before 200 OK), sip-bare-status (a "SIP/2.0 200"
+ * status line without reason phrase), sip-garbage (not SIP), sip-random
  * (pieces of SIP answers and random bytes, seeded by the connection number),
  * smtp-nostarttls, smtp-inject (bytes after the STARTTLS answer).
  *
@@ -157,6 +158,11 @@ static void sip(gnutls_session_t s, int fd)
         for (int i = 0; i < 1024; i++) /* 1 MiB without a line end */
             if (gnutls_record_send(s, a, sizeof a) < 0)
                 return;
+        return;
+    }
+    if (!strcmp(hostile, "sip-bare-status")) {
+        snprintf(resp, sizeof resp, "SIP/2.0 200\r\n%sContent-Length: 0\r\n\r\n", common);
+        send_all(s, fd, resp, strlen(resp));
         return;
     }
     if (!strcmp(hostile, "sip-garbage")) {
