@@ -401,9 +401,8 @@ static const uint8_t *ext_value(const ucp_certificate *c, const uint8_t *oid, si
     return c->der.data + e->val_off;
 }
 
-/* One DER TLV at *p (within *left): class, tag, value; *p moves past it. */
-static bool der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
-                    long *vlen)
+bool ucp_der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
+                  long *vlen)
 {
     int taglen, lenlen;
     if (*left <= 0 || asn1_get_tag_der(*p, (int)*left, cls, &taglen, tag) != ASN1_SUCCESS)
@@ -453,24 +452,24 @@ static ucp_status extract_cns(ucp_certificate *c, const char *source)
     unsigned long tag;
     if (left == 0)
         return UCP_OK;
-    if (!der_next(&p, &left, &cls, &tag, &v, &vlen) || left != 0 || tag != ASN1_TAG_SEQUENCE)
+    if (!ucp_der_next(&p, &left, &cls, &tag, &v, &vlen) || left != 0 || tag != ASN1_TAG_SEQUENCE)
         return ucp_fail(UCP_E_CORRUPT, source, "cannot read the subject common name: the subject is malformed");
     const uint8_t *rdn = v;
     long rleft = vlen;
     while (rleft > 0) {
         const uint8_t *set, *atv, *oid, *val;
         long slen, alen, olen, vl;
-        if (!der_next(&rdn, &rleft, &cls, &tag, &set, &slen) || tag != ASN1_TAG_SET)
+        if (!ucp_der_next(&rdn, &rleft, &cls, &tag, &set, &slen) || tag != ASN1_TAG_SET)
             return ucp_fail(UCP_E_CORRUPT, source, "cannot read the subject common name: the subject is malformed");
         while (slen > 0) {
-            if (!der_next(&set, &slen, &cls, &tag, &atv, &alen) || tag != ASN1_TAG_SEQUENCE ||
-                !der_next(&atv, &alen, &cls, &tag, &oid, &olen) || tag != ASN1_TAG_OBJECT_ID)
+            if (!ucp_der_next(&set, &slen, &cls, &tag, &atv, &alen) || tag != ASN1_TAG_SEQUENCE ||
+                !ucp_der_next(&atv, &alen, &cls, &tag, &oid, &olen) || tag != ASN1_TAG_OBJECT_ID)
                 return ucp_fail(UCP_E_CORRUPT, source,
                                 "cannot read the subject common name: the subject is malformed");
             if (olen != (long)sizeof oid_cn || memcmp(oid, oid_cn, sizeof oid_cn) != 0)
                 continue;
             const uint8_t *start = atv;
-            if (!der_next(&atv, &alen, &cls, &tag, &val, &vl) || alen != 0)
+            if (!ucp_der_next(&atv, &alen, &cls, &tag, &val, &vl) || alen != 0)
                 return ucp_fail(UCP_E_CORRUPT, source, "the subject common name is not a valid string");
             ucp_status st = push_cn(c, start, (size_t)(atv - start), source);
             if (st != UCP_OK)

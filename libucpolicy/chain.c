@@ -199,23 +199,6 @@ static int rdn_spans(const struct ucp_bytes *dn, const uint8_t **start, size_t *
     return left == 0 ? n : -1;
 }
 
-/* One TLV at *p (within *left): its tag, class, value. Advances past it. */
-static bool next_tlv(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
-                     long *vlen)
-{
-    int taglen, lenlen;
-    if (*left <= 0 || asn1_get_tag_der(*p, (int)*left, cls, &taglen, tag) != ASN1_SUCCESS)
-        return false;
-    long l = asn1_get_length_der(*p + taglen, (int)*left - taglen, &lenlen);
-    if (l < 0 || taglen + lenlen + l > *left)
-        return false;
-    *v = *p + taglen + lenlen;
-    *vlen = l;
-    *p += taglen + lenlen + l;
-    *left -= taglen + lenlen + l;
-    return true;
-}
-
 /* A directory string reduced for comparison (RFC 5280 7.1, simplified RFC 4518): string types
  * are ignored, leading/trailing spaces dropped, inner runs of spaces collapsed, ASCII folded to
  * lower case. BMPString (UCS-2) keeps its ASCII characters as such. */
@@ -253,7 +236,7 @@ static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
     long la = (long)alen, lb = (long)blen, na, nb;
     unsigned char ca, cb;
     unsigned long ta, tb;
-    if (!next_tlv(&pa, &la, &ca, &ta, &va, &na) || !next_tlv(&pb, &lb, &cb, &tb, &vb, &nb))
+    if (!ucp_der_next(&pa, &la, &ca, &ta, &va, &na) || !ucp_der_next(&pb, &lb, &cb, &tb, &vb, &nb))
         return false;
     /* Walk both SETs attribute by attribute (DER sorts SET members, so the order is stable). */
     pa = va, la = na, pb = vb, lb = nb;
@@ -262,15 +245,15 @@ static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
         long sla, slb, ola, olb, xla, xlb;
         unsigned char c1, c2, c3, c4;
         unsigned long t1, t2, t3, t4;
-        if (!next_tlv(&pa, &la, &c1, &t1, &sa, &sla) || !next_tlv(&pb, &lb, &c2, &t2, &sb, &slb))
+        if (!ucp_der_next(&pa, &la, &c1, &t1, &sa, &sla) || !ucp_der_next(&pb, &lb, &c2, &t2, &sb, &slb))
             return false;
         long ra = sla, rb = slb;
-        if (!next_tlv(&sa, &ra, &c3, &t3, &oa, &ola) || !next_tlv(&sb, &rb, &c4, &t4, &ob, &olb))
+        if (!ucp_der_next(&sa, &ra, &c3, &t3, &oa, &ola) || !ucp_der_next(&sb, &rb, &c4, &t4, &ob, &olb))
             return false;
         if (ola != olb || memcmp(oa, ob, (size_t)ola) != 0)
             return false; /* different attribute types */
         const uint8_t *vsa = sa, *vsb = sb;
-        if (!next_tlv(&sa, &ra, &c3, &t3, &xa, &xla) || !next_tlv(&sb, &rb, &c4, &t4, &xb, &xlb))
+        if (!ucp_der_next(&sa, &ra, &c3, &t3, &xa, &xla) || !ucp_der_next(&sb, &rb, &c4, &t4, &xb, &xlb))
             return false;
         if (is_string_tag(c3, t3) && is_string_tag(c4, t4)) {
             char fa[256], fb[256];

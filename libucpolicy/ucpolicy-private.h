@@ -135,6 +135,10 @@ bool ucp_is_public_suffix(const char *domain);
 char *ucp_normalize_fqdn(const char *in, const char **why);
 
 /* ---- certificates (certificate.c) --------------------------------------------------------- */
+/* One DER TLV at *@p (within *@left): its class, tag and value; *@p and *@left move past it.
+ * False when no complete TLV is there. */
+bool ucp_der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
+                  long *vlen);
 /* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
  * JSON and public API all name them from this one table). */
 #define UCP_KEY_USAGE_NAMES 9
