@@ -22,6 +22,8 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -601,6 +603,110 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
     return n;
 }
 
+/* ---- name resolution within the deadline ---------------------------------------------------
+ * getaddrinfo() cannot be interrupted and the system resolver's own time (resolv.conf timeout x
+ * attempts x servers) may exceed --timeout, so a host name is resolved on a helper thread that
+ * this one waits for until the deadline. A late helper finishes on its own: the request is
+ * reference-counted (this thread and the helper) and freed by whichever lets go last. */
+struct resolve {
+    atomic_int refs;
+    pthread_mutex_t lock;
+    pthread_cond_t done_cv;
+    bool done;
+    int gai;
+    struct addrinfo hints;
+    struct addrinfo *res;
+    char port[8];
+    char host[];
+};
+
+static void resolve_release(struct resolve *q)
+{
+    if (atomic_fetch_sub(&q->refs, 1) != 1)
+        return;
+    if (q->res)
+        freeaddrinfo(q->res);
+    pthread_cond_destroy(&q->done_cv);
+    pthread_mutex_destroy(&q->lock);
+    free(q);
+}
+
+static void *resolve_thread(void *arg)
+{
+    struct resolve *q = arg;
+    struct addrinfo *res = NULL;
+    int gai = getaddrinfo(q->host, q->port, &q->hints, &res);
+    pthread_mutex_lock(&q->lock);
+    q->gai = gai;
+    q->res = res;
+    q->done = true;
+    pthread_cond_signal(&q->done_cv);
+    pthread_mutex_unlock(&q->lock);
+    resolve_release(q);
+    return NULL;
+}
+
+/* getaddrinfo() of @host, given up at @deadline (CLOCK_MONOTONIC ms): 0 and *res, a getaddrinfo
+ * error, or EAI_AGAIN with *timed_out set. Numeric hosts never block and are resolved here. */
+static int resolve_within(const char *host, const char *port, const struct addrinfo *hints, int64_t deadline,
+                          struct addrinfo **res, bool *timed_out)
+{
+    *res = NULL;
+    *timed_out = false;
+    size_t hlen = strlen(host);
+    struct resolve *q = (hints->ai_flags & AI_NUMERICHOST) ? NULL : calloc(1, sizeof *q + hlen + 1);
+    if (!q)
+        return getaddrinfo(host, port, hints, res);
+    memcpy(q->host, host, hlen + 1);
+    snprintf(q->port, sizeof q->port, "%s", port);
+    q->hints = *hints;
+    atomic_init(&q->refs, 2);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&q->done_cv, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&q->lock, NULL);
+    pthread_attr_t ta;
+    pthread_t tid;
+    pthread_attr_init(&ta);
+    pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+    /* The resolver needs little stack, but glibc's NSS modules are not ours to size: default. */
+    int rc = pthread_create(&tid, &ta, resolve_thread, q);
+    pthread_attr_destroy(&ta);
+    if (rc != 0) {
+        atomic_store(&q->refs, 1);
+        resolve_release(q);
+        return getaddrinfo(host, port, hints, res); /* no thread to spare: wait for the resolver */
+    }
+    int gai = EAI_AGAIN;
+    pthread_mutex_lock(&q->lock);
+    while (!q->done) {
+        int64_t left = deadline - now_ms();
+        if (left <= 0)
+            break;
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += (time_t)(left / 1000);
+        until.tv_nsec += (long)(left % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&q->done_cv, &q->lock, &until);
+    }
+    if (q->done) {
+        gai = q->gai;
+        *res = q->res;
+        q->res = NULL; /* ours now */
+    } else {
+        *timed_out = true;
+    }
+    pthread_mutex_unlock(&q->lock);
+    resolve_release(q);
+    return gai;
+}
+
 static ucp_status connect_tcp(struct run *r)
 {
     const ucp_probe *p = r->probe;
@@ -612,7 +718,11 @@ static ucp_status connect_tcp(struct run *r)
     hints.ai_socktype = SOCK_STREAM;
     /* No AI_ADDRCONFIG: on a host with loopback addresses only it would hide "localhost". */
     hints.ai_flags = AI_NUMERICSERV | (p->host_is_ip ? AI_NUMERICHOST : 0);
-    int gai = getaddrinfo(p->host, port, &hints, &res);
+    bool resolve_timed_out;
+    int gai = resolve_within(p->host, port, &hints, r->deadline, &res, &resolve_timed_out);
+    if (resolve_timed_out)
+        return ucp_fail(UCP_E_TIMEOUT, p->target, "cannot resolve the host name: no answer from the resolver within %u ms",
+                        p->timeout_ms);
     if (gai != 0)
         return ucp_fail(UCP_E_NETWORK, p->target, "cannot resolve the host name: %s", gai_strerror(gai));
     int last_errno = 0;

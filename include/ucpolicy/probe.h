@@ -21,10 +21,11 @@
  * `ucp_report_connection_*` getters (reports of ucp_checker_check() have none) and appear as a
  * `connection` object in the JSON report and as lines of the text report.
  *
- * Every step is bounded: one time limit (ucp_probe_set_timeout()) covers the TCP connection, the
- * protocol exchange before TLS, the handshake and the exchange after it; every line and message
- * read from the server has a size limit. Host names are resolved with getaddrinfo(), which the
- * time limit does not cover; IP literals are never looked up.
+ * Every step is bounded: one time limit (ucp_probe_set_timeout()) covers name resolution, the
+ * TCP connection, the protocol exchange before TLS, the handshake and the exchange after it;
+ * every line and message read from the server has a size limit. A host name is resolved with
+ * getaddrinfo() on a short-lived helper thread, waited for only until the time limit (a late
+ * answer is dropped by the helper itself); IP literals are never looked up.
  *
  * Thread safety: configure a probe, then run it any number of times, from one thread at a time.
  * Different probes may run concurrently (they may share a checker, see ucpolicy/checker.h).
@@ -111,8 +112,8 @@ UCP_EXPORT ucp_status ucp_probe_set_protocol(ucp_probe *probe, ucp_probe_protoco
 UCP_EXPORT ucp_status ucp_probe_set_server_name(ucp_probe *probe, const char *name);
 
 /**
- * Set the time limit of a run: TCP connection, protocol exchange, TLS handshake and the
- * exchange after it, together (default ::UCP_PROBE_DEFAULT_TIMEOUT_MS).
+ * Set the time limit of a run: name resolution, TCP connection, protocol exchange, TLS handshake
+ * and the exchange after it, together (default ::UCP_PROBE_DEFAULT_TIMEOUT_MS).
  * @param[in] probe The probe.
  * @param[in] milliseconds 1 to 600000.
  * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.

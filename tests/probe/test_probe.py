@@ -13,6 +13,7 @@ findings. The PKI is made here with certtool; nothing is committed. The servers 
 127.0.0.1 only and stop by themselves after a fixed number of connections or 60 s.
 
 Usage: test_probe.py UCPOLICY PROBE_DUMP PROBE_SERVER TEST_PROBE_API ANY_CERT.pem CONNECTION_SCHEMA
+                     SLOW_RESOLVER.so
 With UCP_VALGRIND set (e.g. "valgrind --error-exitcode=99 ..."), every C program runs under it.
 """
 import json
@@ -28,8 +29,8 @@ import unittest
 
 import jsonschema
 
-UCPOLICY, DUMP, SERVER, API_TEST, ANY_CERT, CONNECTION_SCHEMA = sys.argv[1:7]
-del sys.argv[1:7]
+UCPOLICY, DUMP, SERVER, API_TEST, ANY_CERT, CONNECTION_SCHEMA, SLOW_RESOLVER = sys.argv[1:8]
+del sys.argv[1:8]
 with open(CONNECTION_SCHEMA) as f:
     _schema = json.load(f)
 jsonschema.Draft202012Validator.check_schema(_schema)
@@ -520,6 +521,27 @@ class ProbeTest(unittest.TestCase):
         a = self.api(s.port, ["tls-server", "--timeout", "500"])
         self.assertTrue(a.stdout.startswith("error UCP_E_TIMEOUT "), a.stdout)
         s.close()
+
+    def test_slow_resolver(self):
+        """--timeout bounds name resolution too: a resolver that answers after 5 s (the
+        slow-resolver LD_PRELOAD shim, for names ending in .slow.test) is given up on at the
+        deadline, with an error that says so."""
+        env = dict(os.environ, LD_PRELOAD=SLOW_RESOLVER, UCP_SLOW_RESOLVER_SECONDS="5",
+                   ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+        start = time.monotonic()
+        r = subprocess.run([*WRAP, UCPOLICY, "probe", "--role", "tls-server", "--timeout", "1",
+                            "fe01.slow.test:5061"], capture_output=True, text=True, timeout=60 * SLOW, env=env)
+        elapsed = time.monotonic() - start
+        self.assertNotEqual(r.returncode, 99, "valgrind found errors:\n" + r.stderr)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertIn("fe01.slow.test:5061: cannot resolve the host name: no answer from the resolver within 1000 ms",
+                      r.stderr)
+        self.assertGreaterEqual(elapsed, 0.9)
+        self.assertLess(elapsed, 1 + 2 * SLOW, "the 5 s resolver was waited for")
+        a = subprocess.run([*WRAP, DUMP, "tls-server", "fe01.slow.test", "5061", "--timeout", "500"],
+                           capture_output=True, text=True, timeout=60 * SLOW, env=env)
+        self.assertNotEqual(a.returncode, 99, "valgrind found errors:\n" + a.stderr)
+        self.assertTrue(a.stdout.startswith("error UCP_E_TIMEOUT "), a.stdout)
 
     def test_peer_that_does_not_speak_tls(self):
         s = self.server("--hostile", "plain", connections=2)
