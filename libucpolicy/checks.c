@@ -875,7 +875,7 @@ static void check_private_key(struct ctx *c)
     emit(c, UCP_RULE_PRIVATE_KEY_EXPORTABLE_UNKNOWN, 0, NULL);
     const struct ucp_key_facts *k = c->input->key_facts;
     if (!k || !k->present)
-        return; /* a PEM key block: not compared, no provider */
+        return; /* a PKCS#12 key bag that could not be examined */
     if (k->match == UCP_KEY_MATCH_NO)
         emit(c, UCP_RULE_PRIVATE_KEY_MISMATCH, 0, "certificate", c->leaf->subject, "thumbprint",
              c->leaf->sha1, NULL);

@@ -456,9 +456,76 @@ static const uint8_t *find(const uint8_t *hay, size_t hlen, const char *needle)
     return memmem(hay, hlen, needle, nlen);
 }
 
-static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint8_t *data, size_t len)
+/* The key facts of a PEM file's private key blocks (PKCS#8, encrypted PKCS#8, PKCS#1 RSA, SEC1
+ * EC, OpenSSL-encrypted forms), compared with the leaf @leaf as a PKCS#12 file's keys are: the
+ * match is "yes" when one of them is the leaf's key, "no" when the first is readable and is
+ * not, "unknown" when it cannot be read (encrypted and no or a wrong password, or a kind GnuTLS
+ * does not read). PEM records no Windows provider. The key derivation of encrypted PKCS#8 is
+ * bounded as in PKCS#12 files before anything is decrypted. */
+struct pem_key {
+    size_t start, end; /* the block, BEGIN to END line */
+    bool encrypted_pkcs8;
+};
+
+static ucp_status pem_key_facts(struct ucp_input *in, const ucp_certificate *leaf, const uint8_t *data,
+                                const struct pem_key *keys, size_t nkeys, const char *password)
 {
     const char *source = in->name;
+    struct ucp_key_facts *k = calloc(1, sizeof *k);
+    if (!k)
+        return ucp_fail_nomem();
+    k->present = true;
+    k->nkeys = nkeys;
+    k->match = UCP_KEY_MATCH_UNKNOWN;
+    k->provider_state = UCP_KEY_PROVIDER_NOT_APPLICABLE;
+    k->storage = UCP_KEY_STORAGE_UNKNOWN;
+    for (size_t i = 0; i < nkeys && k->match != UCP_KEY_MATCH_YES; i++) {
+        gnutls_datum_t block = {(unsigned char *)data + keys[i].start, (unsigned)(keys[i].end - keys[i].start)};
+        if (keys[i].encrypted_pkcs8) {
+            gnutls_datum_t der = {NULL, 0};
+            unsigned schema = 0, cipher = 0, iter = 0;
+            if (gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &block, &der) >= 0 &&
+                gnutls_pkcs8_info(&der, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL) >= 0 &&
+                iter > UCP_MAX_PKCS12_ITERATIONS) {
+                gnutls_free(der.data);
+                ucp_key_facts_free(k);
+                return ucp_fail(UCP_E_LIMIT, source,
+                                "a private key of the file asks for %u key-derivation iterations; the limit "
+                                "is %d (a hostile file could otherwise hold the check for minutes)",
+                                iter, UCP_MAX_PKCS12_ITERATIONS);
+            }
+            gnutls_free(der.data);
+        }
+        gnutls_x509_privkey_t key;
+        if (gnutls_x509_privkey_init(&key) < 0) {
+            ucp_key_facts_free(k);
+            return ucp_fail_nomem();
+        }
+        uint8_t id[32];
+        size_t size = sizeof id;
+        int ret = gnutls_x509_privkey_import2(key, &block, GNUTLS_X509_FMT_PEM, password, 0);
+        if (ret >= 0)
+            ret = gnutls_x509_privkey_get_key_id(key, GNUTLS_KEYID_USE_SHA256, id, &size);
+        gnutls_x509_privkey_deinit(key);
+        if (ret < 0 || size != sizeof id)
+            continue; /* unreadable: the match stays unknown unless another key is the leaf's */
+        bool mine = memcmp(id, ucp_certificate_key_id(leaf), sizeof id) == 0;
+        if (mine || !k->key_id_set) {
+            k->key_id_set = true;
+            memcpy(k->key_id, id, sizeof id);
+            k->match = mine ? UCP_KEY_MATCH_YES : UCP_KEY_MATCH_NO;
+        }
+    }
+    in->key_facts = k;
+    return UCP_OK;
+}
+
+static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint8_t *data, size_t len,
+                            const char *password)
+{
+    const char *source = in->name;
+    struct pem_key keys[UCP_MAX_PKCS12_KEYS];
+    size_t nkeys = 0;
     size_t off = 0;
     size_t blocks = 0, pkcs7_blocks = 0;
     char other[64] = "";
@@ -492,6 +559,14 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         bool is_p7 = strcmp(label, "PKCS7") == 0 || strcmp(label, "CERTIFICATE CHAIN") == 0;
         if (strstr(label, "PRIVATE KEY")) {
             in->has_key = true;
+            if (nkeys == UCP_MAX_PKCS12_KEYS)
+                return ucp_fail(UCP_E_LIMIT, source,
+                                "the file holds more than %d private keys (each may cost a key derivation "
+                                "to read)", UCP_MAX_PKCS12_KEYS);
+            keys[nkeys].start = bstart;
+            keys[nkeys].end = bend;
+            keys[nkeys].encrypted_pkcs8 = strcmp(label, "ENCRYPTED PRIVATE KEY") == 0;
+            nkeys++;
             continue;
         }
         if (!is_cert && !is_p7) {
@@ -529,7 +604,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         return ucp_fail(UCP_E_NO_CERTIFICATE, source, "no PEM block found");
     }
     in->format = pkcs7_blocks && pkcs7_blocks == blocks ? UCP_FORMAT_PKCS7 : UCP_FORMAT_PEM;
-    return UCP_OK;
+    return nkeys ? pem_key_facts(in, l->v[0], data, keys, nkeys, password) : UCP_OK;
 }
 
 static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const uint8_t *data,
@@ -627,7 +702,7 @@ static ucp_status parse(ucp_input **out, const uint8_t *data, size_t len, const 
         st = ucp_fail(UCP_E_TOO_LARGE, in->name, "input is %zu bytes; the limit is %u bytes (%u MiB)",
                       len, UCP_MAX_INPUT_SIZE, UCP_MAX_INPUT_SIZE / (1024 * 1024));
     else if (looks_pem(data, len))
-        st = parse_pem(in, &l, data, len);
+        st = parse_pem(in, &l, data, len, password);
     else
         st = parse_binary(in, &l, data, len, password);
     if (st != UCP_OK) {

@@ -113,12 +113,14 @@ static char *key_pair_text(const ucp_report *r)
     if (!k || !k->present)
         return ucp_strdup(r->format == UCP_FORMAT_PKCS12
                               ? "a private key whose bag could not be examined (not compared, no provider)"
-                              : "a PEM private key block (not compared with the certificate; no provider recorded)");
+                              : "a PEM private key block that could not be examined");
     struct ucp_strbuf sb;
     ucp_sb_init(&sb);
     ucp_sb_append(&sb, k->match == UCP_KEY_MATCH_YES  ? "private key of this certificate"
                        : k->match == UCP_KEY_MATCH_NO ? "a private key that is NOT this certificate's"
-                                                      : "a private key that cannot be read");
+                       : r->format == UCP_FORMAT_PKCS12 ? "a private key that cannot be read"
+                                                        : "a private key that cannot be read (an encrypted key needs its "
+                                                          "password)");
     switch (k->provider_state) {
     case UCP_KEY_PROVIDER_RECORDED:
         ucp_sb_printf(&sb, "; provider '%s' (%s)", k->provider,
@@ -128,7 +130,10 @@ static char *key_pair_text(const ucp_report *r)
         break;
     case UCP_KEY_PROVIDER_NOT_RECORDED: ucp_sb_append(&sb, "; no provider recorded"); break;
     case UCP_KEY_PROVIDER_NOT_VISIBLE: ucp_sb_append(&sb, "; provider not visible (encrypted bag)"); break;
-    case UCP_KEY_PROVIDER_NOT_APPLICABLE: break;
+    case UCP_KEY_PROVIDER_NOT_APPLICABLE:
+        if (r->format != UCP_FORMAT_PKCS12)
+            ucp_sb_append(&sb, "; a PEM key block (PEM records no provider)");
+        break;
     }
     if (k->friendly_name)
         ucp_sb_printf(&sb, "; friendly name '%s'", k->friendly_name);

@@ -62,7 +62,7 @@ typedef enum ucp_key_usage {
  * @since 1.0
  */
 typedef enum ucp_key_match {
-    UCP_KEY_MATCH_UNKNOWN = 0, /**< "unknown": no private key in the input, or one that cannot be read or compared (PEM key blocks are not compared). @since 1.0 */
+    UCP_KEY_MATCH_UNKNOWN = 0, /**< "unknown": no private key in the input, or one that cannot be read (an encrypted key without its password, a kind GnuTLS does not read). @since 1.0 */
     UCP_KEY_MATCH_YES = 1,     /**< "yes": the private key is the key of the leaf certificate. @since 1.0 */
     UCP_KEY_MATCH_NO = 2       /**< "no": the input holds a private key, but not the leaf certificate's: the pair cannot work. @since 1.0 */
 } ucp_key_match;
@@ -168,9 +168,9 @@ UCP_EXPORT const ucp_certificate *ucp_input_certificate_at(const ucp_input *inpu
 UCP_EXPORT bool ucp_input_has_private_key(const ucp_input *input);
 /**
  * Whether the input's private key belongs to its leaf certificate (index 0). Every key bag of a
- * PKCS#12 file is decrypted and compared with the leaf's public key.
- * @returns ::UCP_KEY_MATCH_UNKNOWN when the input holds no key, or a key that is not compared
- *          (PEM key blocks) or cannot be read.
+ * PKCS#12 file is decrypted and compared with the leaf's public key; so is every private key
+ * block of a PEM file (PKCS#8, encrypted PKCS#8 with the input's password, PKCS#1, SEC1).
+ * @returns ::UCP_KEY_MATCH_UNKNOWN when the input holds no key, or none that can be read.
  * @since 1.0
  */
 UCP_EXPORT ucp_key_match ucp_input_key_match(const ucp_input *input);

@@ -347,6 +347,10 @@ def main():
     write("huge-bag-iterations-2e9.pfx", pfx([good, ca], leaf_key, bag_iter=2000000000))
     write("huge-key-iterations.pfx", pfx([good, ca], leaf_key, key_iter=5000000))
     write("contentinfos-100000.pfx", pfx([good, ca], leaf_key, ncontents=100000))
+    # PEM: an encrypted PKCS#8 key block asking for 5,000,000 iterations; nine key blocks.
+    alg, ct = pbes2(PASSWORD, leaf_key.pkcs8, 5000000)
+    write("huge-key-iterations.pem", pem(good) + pem(seq(alg, octets(ct)), "ENCRYPTED PRIVATE KEY"))
+    write("keys-9.pem", pem(good) + pem(leaf_key.pkcs8, "PRIVATE KEY") * 9)
     with open(os.path.join(out, "password.txt"), "w") as f:
         f.write(PASSWORD + "\n")
     # Topology documents.

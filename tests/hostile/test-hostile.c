@@ -532,6 +532,8 @@ static void pkcs12(const char *pw)
         {"huge-bag-iterations.pfx", UCP_E_LIMIT, "encrypted bag asks for 5000000 key-derivation iterations"},
         {"huge-key-iterations.pfx", UCP_E_LIMIT, "private key of the PKCS#12 file asks for 5000000"},
         {"contentinfos-100000.pfx", UCP_E_LIMIT, "more than 64 ContentInfos"},
+        {"huge-key-iterations.pem", UCP_E_LIMIT, "private key of the file asks for 5000000 key-derivation iterations"},
+        {"keys-9.pem", UCP_E_LIMIT, "more than 8 private keys"},
     };
     for (size_t i = 0; i < UCP_ARRAY_SIZE_T(iters); i++) {
         expect_load_error(iters[i].file, pw, iters[i].want, iters[i].says);

@@ -938,6 +938,29 @@ int keys_fixtures_write(const char *dir, int64_t now)
         put(&both, b.p, b.n);
         write_file("um-with-key.pem", &both);
         free(both.p);
+        /* The certificate with another key (the wrong key file appended), with the other key
+         * first and then its own (two keys, one of them the certificate's), and with its own key
+         * encrypted (PKCS#8, PBES2 AES-256) under KEYS_PASSWORD. */
+        gnutls_datum_t ok;
+        check_gnutls(gnutls_x509_privkey_export2(other_key, GNUTLS_X509_FMT_PEM, &ok), "privkey_export2 other");
+        struct blob other = {NULL, 0};
+        check_gnutls(gnutls_x509_crt_export2(um, GNUTLS_X509_FMT_PEM, &c), "crt_export2 pem");
+        put(&other, c.data, c.size);
+        put(&other, ok.data, ok.size);
+        write_file("um-with-other-key.pem", &other);
+        put(&other, b.p, b.n);
+        write_file("um-with-two-keys.pem", &other);
+        free(other.p);
+        gnutls_free(ok.data);
+        gnutls_datum_t ek;
+        check_gnutls(gnutls_x509_privkey_export2_pkcs8(um_key, GNUTLS_X509_FMT_PEM, KEYS_PASSWORD,
+                                                       GNUTLS_PKCS_PBES2_AES_256, &ek), "export2_pkcs8 pem");
+        struct blob enc = copy(c.data, c.size);
+        put(&enc, ek.data, ek.size);
+        write_file("um-with-encrypted-key.pem", &enc);
+        free(enc.p);
+        gnutls_free(ek.data);
+        gnutls_free(c.data);
         free(b.p);
     }
 

@@ -333,27 +333,80 @@ static void test_pem(void)
     ucp_input_free(in);
 }
 
-/* A PEM key block: present, but not compared and without a provider; the exportable note only. */
+/* PEM key blocks: compared with the leaf as PKCS#12 keys are; PEM records no provider, so no
+ * provider finding, only the exportable note where the role needs one. */
 static void test_pem_with_key(void)
 {
     ucp_input *in = load("um-with-key.pem");
     if (!in)
         return;
-    ok(ucp_input_has_private_key(in) && ucp_input_key_match(in) == UCP_KEY_MATCH_UNKNOWN &&
-           ucp_input_key_provider_state(in) == UCP_KEY_PROVIDER_NOT_APPLICABLE,
-       "um-with-key.pem: a key, not compared, no provider facts");
+    ok(ucp_input_has_private_key(in) && ucp_input_key_match(in) == UCP_KEY_MATCH_YES &&
+           ucp_input_key_provider_state(in) == UCP_KEY_PROVIDER_NOT_APPLICABLE &&
+           ucp_input_key_storage(in) == UCP_KEY_STORAGE_UNKNOWN && !ucp_input_key_provider(in),
+       "um-with-key.pem: the certificate's own key (got %s), no provider facts",
+       ucp_key_match_name(ucp_input_key_match(in)));
     ucp_report *r = check(in, "exchange-um", UCP_PRODUCT_LYNC2013, um_facts);
+    expect_no_finding(r, "private-key.mismatch", "um-with-key.pem as exchange-um");
     expect_no_finding(r, "private-key.provider-unknown", "um-with-key.pem as exchange-um");
     expect_no_finding(r, "private-key.cng-provider", "um-with-key.pem as exchange-um");
     ucp_buffer text = {NULL, 0};
-    ok(r && ucp_report_to_text(r, 0, &text) == UCP_OK && unwrap(text.data) && strstr(text.data, "a PEM private key block"),
-       "um-with-key.pem: the text report says it is a PEM key block");
+    ok(r && ucp_report_to_text(r, 0, &text) == UCP_OK && unwrap(text.data) &&
+           strstr(text.data, "private key of this certificate; a PEM key block"),
+       "um-with-key.pem: the text report says the PEM key block is the certificate's");
     ucp_buffer_dispose(&text);
     ucp_report_free(r);
     r = check(in, "edge-av-auth", UCP_PRODUCT_SFB2019, NULL);
     expect_finding(r, "private-key.exportable-unknown", UCP_SEVERITY_INFO, "um-with-key.pem as edge-av-auth");
     ucp_report_free(r);
     ucp_input_free(in);
+
+    /* The wrong key file appended: the pair cannot work. */
+    in = load("um-with-other-key.pem");
+    if (in) {
+        ok(ucp_input_key_match(in) == UCP_KEY_MATCH_NO, "um-with-other-key.pem: not the certificate's key (got %s)",
+           ucp_key_match_name(ucp_input_key_match(in)));
+        r = check(in, "exchange-um", UCP_PRODUCT_SFB2019, um_facts);
+        expect_result(r, UCP_RESULT_FAIL, "um-with-other-key.pem");
+        expect_finding(r, "private-key.mismatch", UCP_SEVERITY_ERROR, "um-with-other-key.pem");
+        ucp_report_free(r);
+        ucp_input_free(in);
+    }
+    /* Another key first, then the certificate's: one of them is its key. */
+    in = load("um-with-two-keys.pem");
+    if (in) {
+        ok(ucp_input_key_match(in) == UCP_KEY_MATCH_YES, "um-with-two-keys.pem: the second key is the certificate's");
+        r = check(in, "exchange-um", UCP_PRODUCT_SFB2019, um_facts);
+        expect_no_finding(r, "private-key.mismatch", "um-with-two-keys.pem");
+        ucp_buffer t2 = {NULL, 0};
+        ok(r && ucp_report_to_text(r, 0, &t2) == UCP_OK && unwrap(t2.data) && strstr(t2.data, "2 private keys in the file"),
+           "um-with-two-keys.pem: the text report counts the keys");
+        ucp_buffer_dispose(&t2);
+        ucp_report_free(r);
+        ucp_input_free(in);
+    }
+    /* An encrypted PKCS#8 key: read with the password (load() gives it), unknown without. */
+    in = load("um-with-encrypted-key.pem");
+    if (in) {
+        ok(ucp_input_key_match(in) == UCP_KEY_MATCH_YES, "um-with-encrypted-key.pem with its password: the certificate's key");
+        ucp_input_free(in);
+    }
+    static const char *const wrong[] = {NULL, "wrong"};
+    for (size_t k = 0; k < 2; k++) {
+        in = NULL;
+        ucp_status st = ucp_input_from_file(&in, path("um-with-encrypted-key.pem"), wrong[k]);
+        ok(st == UCP_OK && ucp_input_has_private_key(in) && ucp_input_key_match(in) == UCP_KEY_MATCH_UNKNOWN,
+           "um-with-encrypted-key.pem with %s password: loads, the key cannot be read (unknown)",
+           wrong[k] ? "a wrong" : "no");
+        r = st == UCP_OK ? check(in, "exchange-um", UCP_PRODUCT_SFB2019, um_facts) : NULL;
+        expect_no_finding(r, "private-key.mismatch", "um-with-encrypted-key.pem without its password");
+        ucp_buffer t3 = {NULL, 0};
+        ok(r && ucp_report_to_text(r, 0, &t3) == UCP_OK && unwrap(t3.data) &&
+               strstr(t3.data, "cannot be read (an encrypted key needs its password)"),
+           "um-with-encrypted-key.pem without its password: the text report says why the key is not compared");
+        ucp_buffer_dispose(&t3);
+        ucp_report_free(r);
+        ucp_input_free(in);
+    }
 }
 
 /* Malformed or hostile files are refused with a message naming the file and the problem. */

@@ -108,6 +108,17 @@ with tempfile.TemporaryDirectory(prefix="ucpolicy-keys-cli-") as d:
     ok(rc == 2 and r["privateKey"]["matchesCertificate"] == "no" and ("private-key.mismatch", "error") in codes(r),
        "um-mismatch.pfx: private-key.mismatch error", f"exit {rc}\n{out}\n{err}")
 
+    # The same with a PEM file: the certificate and the wrong key block appended, or its own key
+    # encrypted (read with --password-env).
+    rc, out, err = check("exchange-um", "um-with-other-key.pem", extra=um)
+    r = json.loads(out) if out else {}
+    ok(rc == 2 and r["privateKey"]["matchesCertificate"] == "no" and ("private-key.mismatch", "error") in codes(r),
+       "um-with-other-key.pem: private-key.mismatch error", f"exit {rc}\n{out}\n{err}")
+    rc, out, err = check("exchange-um", "um-with-encrypted-key.pem", extra=um)
+    r = json.loads(out) if out else {}
+    ok(rc == 0 and r["privateKey"]["matchesCertificate"] == "yes" and r["privateKey"]["providerState"] == "not-applicable",
+       "um-with-encrypted-key.pem with its password: the certificate's key", f"exit {rc}\n{out}\n{err}")
+
     # A certificate file has no key facts: no private-key finding, and the report says so.
     rc, out, err = check("edge-av-auth", "um.pem")
     r = json.loads(out) if out else {}

@@ -188,7 +188,7 @@ namespace UcPolicy
     /// <summary>Whether the private key of an input belongs to its leaf certificate (ucp_key_match).</summary>
     public enum KeyMatch
     {
-        /// <summary>No private key, or one that cannot be compared (PEM key blocks are not compared).</summary>
+        /// <summary>No private key, or none that can be read (an encrypted key without its password).</summary>
         Unknown = 0,
         /// <summary>The private key is the leaf certificate's.</summary>
         Yes = 1,

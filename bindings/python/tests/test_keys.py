@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 import certfactory as cf
 
@@ -103,15 +104,30 @@ def test_pkcs12_key_facts_match_the_json(checker, um):
 
 
 def test_pem_with_a_key_block(checker, um):
-    """A PEM key block is a private key too, but not compared and without provider facts."""
+    """A PEM key block is compared with the certificate as a PKCS#12 key is; PEM records no
+    provider. An encrypted block is read with the password, and is "unknown" without it."""
     from cryptography.hazmat.primitives import serialization
     key_pem = um.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                    serialization.NoEncryption())
     report = checker.check(um.pem_bundle() + key_pem, "exchange-um", **UM)
     key = report.private_key
-    assert (key.matches_certificate, key.provider_state, key.storage, key.friendly_name) == (
-        KeyMatch.UNKNOWN, KeyProviderState.NOT_APPLICABLE, KeyStorage.UNKNOWN, None)
-    assert report.to_dict()["privateKey"]["present"] is key.present
+    assert (key.present, key.matches_certificate, key.provider_state, key.storage, key.friendly_name) == (
+        True, KeyMatch.YES, KeyProviderState.NOT_APPLICABLE, KeyStorage.UNKNOWN, None)
+    assert report.to_dict()["privateKey"]["matchesCertificate"] == "yes"
+    assert "private-key.mismatch" not in {f.code for f in report.findings}
+
+    other = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+    report = checker.check(um.pem_bundle() + other, "exchange-um", **UM)
+    assert report.private_key.matches_certificate is KeyMatch.NO
+    assert "private-key.mismatch" in {f.code for f in report.findings}
+
+    encrypted = um.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                     serialization.BestAvailableEncryption(b"s3cret"))
+    assert checker.check(um.pem_bundle() + encrypted, "exchange-um", password="s3cret",
+                         **UM).private_key.matches_certificate is KeyMatch.YES
+    assert checker.check(um.pem_bundle() + encrypted, "exchange-um",
+                         **UM).private_key.matches_certificate is KeyMatch.UNKNOWN
 
 
 @pytest.mark.parametrize("provider,storage", [

@@ -235,7 +235,7 @@ class KeyMatch(_StrEnum):
     """Whether the private key of an input belongs to its leaf certificate (ucp_key_match)."""
 
     UNKNOWN = "unknown"
-    """No private key, or one that cannot be compared (PEM key blocks are not compared)."""
+    """No private key, or none that can be read (an encrypted key without its password)."""
     YES = "yes"
     """The private key is the leaf certificate's."""
     NO = "no"
