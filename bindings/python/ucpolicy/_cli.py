@@ -276,6 +276,15 @@ def _strtol(text: str) -> Optional[Tuple[int, str]]:
     return value, s[k:]
 
 
+def _long_between(text: str, lo: int, hi: int) -> Optional[int]:
+    """The C command's number options: strtol() to the end of @text, within [lo, hi]; None if not.
+    As in C, text without digits parses as 0 with the text left over (refused); "" is 0."""
+    parsed = _strtol(text)
+    if parsed is None or parsed[1] or not lo <= parsed[0] <= hi:
+        return None
+    return parsed[0]
+
+
 def _days_from_civil(y: int, m: int, d: int) -> int:
     """Days since 1970-01-01 of a proleptic Gregorian date (any day number, as timegm)."""
     y -= m <= 2
@@ -505,19 +514,19 @@ class _Common:
                 die(f"--at: '{value}' is not an ISO 8601 date or time (e.g. 2026-05-01 or 2026-05-01T12:00:00Z)")
             self.at = parsed
         elif key == "expiry-warning":
-            days = _strtol(v)
-            if days is None or days[1] or not 0 <= days[0] <= 3650:
+            days = _long_between(v, 0, 3650)
+            if days is None:
                 die(f"--expiry-warning: '{value}' is not a number of days between 0 and 3650")
-            self.expiry = days[0]
+            self.expiry = days
         elif key == "crl":
             self.crls.append(v)
         elif key == "online":
             self.online = True
         elif key == "timeout":
-            seconds = _strtol(v)
-            if seconds is None or seconds[1] or not 1 <= seconds[0] <= 600:
+            seconds = _long_between(v, 1, 600)
+            if seconds is None:
                 die(f"--timeout: '{value}' is not a number of seconds between 1 and 600")
-            self.timeout = seconds[0]
+            self.timeout = seconds
         elif key == "password-file":
             self.wipe()
             self.password = _read_password_file(out, v)
@@ -616,10 +625,10 @@ def _cmd_check(out: _Out, args: Sequence[str]) -> int:
             if key == "same-certificate":
                 same_certificate = True
             elif key == "j":
-                parsed = _strtol(value or "")
-                if parsed is None or parsed[1] or not value or not 0 <= parsed[0] <= 256:
+                n = _long_between(value, 0, 256) if value else None  # C refuses "" (end == optarg)
+                if n is None:
                     _die_usage(out, f"--jobs: '{value}' is not a number of files between 0 (one per CPU) and 256")
-                jobs = parsed[0] or min(os.cpu_count() or 1, 256)
+                jobs = n or min(os.cpu_count() or 1, 256)
             elif key == "h":
                 out.out(USAGE_CHECK)
                 return EXIT_PASS
@@ -755,10 +764,10 @@ def _parse_target(out: _Out, arg: str, default_port: int) -> Tuple[str, int]:
         _die_usage(out, f"probe: '{arg}' is not HOST[:PORT]", "probe")
     port = default_port
     if port_text is not None:
-        parsed = _strtol(port_text)
-        if parsed is None or parsed[1] or not 1 <= parsed[0] <= 65535:  # no digits: the rest is the text
+        number = _long_between(port_text, 1, 65535)
+        if number is None:
             _die_usage(out, f"probe: the port in '{arg}' is not a number between 1 and 65535", "probe")
-        port = parsed[0]
+        port = number
     return host, port
 
 
