@@ -276,16 +276,6 @@ out:
     return st;
 }
 
-static ucp_status check_iterations(unsigned iter, const char *what, const char *source)
-{
-    if (iter > UCP_MAX_PKCS12_ITERATIONS)
-        return ucp_fail(UCP_E_LIMIT, source,
-                        "the PKCS#12 %s asks for %u key-derivation iterations; the limit is %d "
-                        "(a hostile file could otherwise hold the check for minutes)",
-                        what, iter, UCP_MAX_PKCS12_ITERATIONS);
-    return UCP_OK;
-}
-
 static ucp_status add_scanned_cert(const uint8_t *der, size_t len, void *list)
 {
     struct certlist *l = list;
@@ -311,80 +301,10 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, struct ucp_key
                              "not a valid PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
         goto out;
     }
-    /* Bound the number of ContentInfos first: every gnutls_pkcs12_get_bag() below decodes the
-     * whole AuthenticatedSafe, so walking 100,000 of them took minutes. */
-    if ((st = ucp_pkcs12_check_contents(data, len, source)) != UCP_OK)
+    /* Bounds, the MAC and the password (pkcs12.c, shared with the probe's client certificate). */
+    const char *pw = NULL;
+    if ((st = ucp_pkcs12_unlock(p12, data, len, password, source, &pw)) != UCP_OK)
         goto out;
-    /* Bound the key-derivation work before any of it runs. */
-    unsigned mac = 0, iter = 0, salt_size = 64;
-    unsigned char salt[64];
-    bool has_mac = false;
-    /* GnuTLS 3.7 leaks the algorithm OID when it does not know it, unless the caller takes it;
-     * the salt is not needed here (a salt over 64 bytes made the call fail, and the MAC go
-     * unchecked). */
-    char *mac_oid = NULL;
-    ret = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, &mac_oid);
-    if (ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM) {
-        char *shown = mac_oid ? ucp_display_bytes((const uint8_t *)mac_oid, strlen(mac_oid)) : NULL;
-        st = ucp_fail_origin(UCP_E_UNSUPPORTED, UCP_ORIGIN_GNUTLS, ret, source,
-                             "the PKCS#12 MAC uses a digest algorithm that is not supported (%s)",
-                             shown ? shown : "unknown OID");
-        free(shown);
-        gnutls_free(mac_oid);
-        goto out;
-    }
-    gnutls_free(mac_oid);
-    if (ret >= 0) {
-        has_mac = true;
-        if ((st = check_iterations(iter, "MAC", source)) != UCP_OK)
-            goto out;
-    }
-    for (int i = 0;; i++) {
-        gnutls_pkcs12_bag_t bag;
-        if (gnutls_pkcs12_bag_init(&bag) < 0) {
-            st = ucp_fail_nomem();
-            goto out;
-        }
-        ret = gnutls_pkcs12_get_bag(p12, i, bag);
-        if (ret < 0) {
-            gnutls_pkcs12_bag_deinit(bag);
-            break;
-        }
-        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
-            unsigned schema = 0, cipher = 0, bag_iter = 0;
-            salt_size = sizeof salt;
-            if (gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &bag_iter, NULL) >= 0)
-                st = check_iterations(bag_iter, "encrypted bag", source);
-        }
-        gnutls_pkcs12_bag_deinit(bag);
-        if (st != UCP_OK)
-            goto out;
-    }
-    /* Windows writes an empty password as "" (and some tools as no password at all). */
-    const char *candidates[2] = {password, NULL};
-    size_t ncand = 1;
-    if (!password || !*password) {
-        candidates[0] = "";
-        candidates[1] = NULL;
-        ncand = 2;
-    }
-    const char *pw = candidates[0];
-    if (has_mac) {
-        bool ok = false;
-        for (size_t k = 0; k < ncand && !ok; k++) {
-            if (gnutls_pkcs12_verify_mac(p12, candidates[k]) >= 0) {
-                pw = candidates[k];
-                ok = true;
-            }
-        }
-        if (!ok) {
-            st = ucp_fail(UCP_E_PASSWORD, source,
-                          password && *password
-                              ? "wrong password for the PKCS#12 file (MAC verification failed)"
-                              : "the PKCS#12 file is protected by a password and none was given");
-            goto out;
-        }
-    }
     /* Key bags and their attributes (pkcs12.c); bounds the work before GnuTLS decrypts keys. */
     if ((st = ucp_pkcs12_scan(&scan, p12, data, len, pw, source)) != UCP_OK)
         goto out;
@@ -483,18 +403,14 @@ static ucp_status pem_key_facts(struct ucp_input *in, const ucp_certificate *lea
         gnutls_datum_t block = {(unsigned char *)data + keys[i].start, (unsigned)(keys[i].end - keys[i].start)};
         if (keys[i].encrypted_pkcs8) {
             gnutls_datum_t der = {NULL, 0};
-            unsigned schema = 0, cipher = 0, iter = 0;
-            if (gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &block, &der) >= 0 &&
-                gnutls_pkcs8_info(&der, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL) >= 0 &&
-                iter > UCP_MAX_PKCS12_ITERATIONS) {
-                gnutls_free(der.data);
-                ucp_key_facts_free(k);
-                return ucp_fail(UCP_E_LIMIT, source,
-                                "a private key of the file asks for %u key-derivation iterations; the limit "
-                                "is %d (a hostile file could otherwise hold the check for minutes)",
-                                iter, UCP_MAX_PKCS12_ITERATIONS);
-            }
+            ucp_status st = UCP_OK;
+            if (gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &block, &der) >= 0)
+                st = ucp_check_pkcs8_iterations(der.data, der.size, "a private key of the file", source);
             gnutls_free(der.data);
+            if (st != UCP_OK) {
+                ucp_key_facts_free(k);
+                return st;
+            }
         }
         gnutls_x509_privkey_t key;
         if (gnutls_x509_privkey_init(&key) < 0) {

@@ -75,6 +75,20 @@ struct ucp_p12_scan {
 ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *scan, gnutls_pkcs12_t p12, const uint8_t *data,
                            size_t len, const char *password, const char *source);
 void ucp_pkcs12_scan_dispose(struct ucp_p12_scan *scan);
+/* The checks every PFX goes through after gnutls_pkcs12_import() and before any key is
+ * decrypted (checked files and the probe's client certificate alike): the ContentInfos are
+ * counted, the MAC's and encrypted bags' key-derivation iterations bounded, an unknown MAC
+ * digest refused, and the MAC verified with @password (an empty or absent one as "" and then as
+ * none, as Windows and other tools write them). *@pw is the password that opened it (NULL: none),
+ * for the decryption that follows. Errors name @source and the problem. */
+ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t len, const char *password,
+                             const char *source, const char **pw);
+/* UCP_E_LIMIT naming @source when @iter key-derivation iterations (PBKDF2 / PKCS#12 KDF) pass
+ * UCP_MAX_PKCS12_ITERATIONS; @what says whose ("the PKCS#12 MAC", "a private key of ..."). */
+ucp_status ucp_check_kdf_iterations(unsigned iter, const char *what, const char *source);
+/* The same for an EncryptedPrivateKeyInfo (PKCS#8, DER) before it is decrypted; a structure
+ * GnuTLS cannot read passes (it stays unreadable). */
+ucp_status ucp_check_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source);
 /* Count the ContentInfos of the PFX's AuthenticatedSafe (at most UCP_MAX_PKCS12_CONTENTS) before
  * GnuTLS walks them: each of its bag look-ups decodes the whole AuthenticatedSafe again. */
 ucp_status ucp_pkcs12_check_contents(const uint8_t *data, size_t len, const char *source);

@@ -108,19 +108,29 @@ static ucp_status push_bag(struct scan *s, struct ucp_p12_bag *b)
     return UCP_OK;
 }
 
-/* A shrouded key's key derivation is bounded like the file's MAC and encrypted bags. */
-static ucp_status check_key_iterations(const struct scan *s, const struct ucp_bytes *value)
+ucp_status ucp_check_kdf_iterations(unsigned iter, const char *what, const char *source)
 {
-    gnutls_datum_t d = {value->data, (unsigned)value->len};
+    if (iter > UCP_MAX_PKCS12_ITERATIONS)
+        return ucp_fail(UCP_E_LIMIT, source,
+                        "%s asks for %u key-derivation iterations; the limit is %d (a hostile file could "
+                        "otherwise hold the check for minutes)",
+                        what, iter, UCP_MAX_PKCS12_ITERATIONS);
+    return UCP_OK;
+}
+
+ucp_status ucp_check_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source)
+{
+    gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
     unsigned schema = 0, cipher = 0, iter = 0;
     if (gnutls_pkcs8_info(&d, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL) < 0)
         return UCP_OK; /* GnuTLS cannot decrypt it either: the key stays unreadable */
-    if (iter > UCP_MAX_PKCS12_ITERATIONS)
-        return ucp_fail(UCP_E_LIMIT, s->source,
-                        "a private key of the PKCS#12 file asks for %u key-derivation iterations; "
-                        "the limit is %d (a hostile file could otherwise hold the check for minutes)",
-                        iter, UCP_MAX_PKCS12_ITERATIONS);
-    return UCP_OK;
+    return ucp_check_kdf_iterations(iter, what, source);
+}
+
+/* A shrouded key's key derivation is bounded like the file's MAC and encrypted bags. */
+static ucp_status check_key_iterations(const struct scan *s, const struct ucp_bytes *value)
+{
+    return ucp_check_pkcs8_iterations(value->data, value->len, "a private key of the PKCS#12 file", s->source);
 }
 
 /* The single value of a text attribute (BMPString), as display text. */
@@ -572,6 +582,75 @@ ucp_status ucp_pkcs12_each_certificate(const struct ucp_p12_scan *scan,
             return st;
     }
     return UCP_OK;
+}
+
+/* ---- opening a PFX ---------------------------------------------------------------------------- */
+
+ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t len, const char *password,
+                             const char *source, const char **pw)
+{
+    /* Bound the number of ContentInfos first: every gnutls_pkcs12_get_bag() below decodes the
+     * whole AuthenticatedSafe, so walking 100,000 of them took minutes. */
+    ucp_status st = ucp_pkcs12_check_contents(data, len, source);
+    if (st != UCP_OK)
+        return st;
+    /* Bound the key-derivation work before any of it runs. GnuTLS 3.7 leaks the algorithm OID
+     * when it does not know it, unless the caller takes it; the salt is not needed here (a salt
+     * over 64 bytes made the call fail, and the MAC go unchecked). */
+    unsigned mac = 0, iter = 0;
+    char *mac_oid = NULL;
+    int ret = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, &mac_oid);
+    if (ret == GNUTLS_E_UNKNOWN_HASH_ALGORITHM) {
+        char *shown = mac_oid ? ucp_display_bytes((const uint8_t *)mac_oid, strlen(mac_oid)) : NULL;
+        st = ucp_fail_origin(UCP_E_UNSUPPORTED, UCP_ORIGIN_GNUTLS, ret, source,
+                             "the PKCS#12 MAC uses a digest algorithm that is not supported (%s)",
+                             shown ? shown : "unknown OID");
+        free(shown);
+        gnutls_free(mac_oid);
+        return st;
+    }
+    gnutls_free(mac_oid);
+    bool has_mac = ret >= 0;
+    if (has_mac && (st = ucp_check_kdf_iterations(iter, "the PKCS#12 MAC", source)) != UCP_OK)
+        return st;
+    for (int i = 0;; i++) {
+        gnutls_pkcs12_bag_t bag;
+        if (gnutls_pkcs12_bag_init(&bag) < 0)
+            return ucp_fail_nomem();
+        if (gnutls_pkcs12_get_bag(p12, i, bag) < 0) {
+            gnutls_pkcs12_bag_deinit(bag);
+            break;
+        }
+        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
+            unsigned schema = 0, cipher = 0, bag_iter = 0, salt_size;
+            unsigned char salt[64];
+            salt_size = sizeof salt;
+            if (gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &bag_iter, NULL) >= 0)
+                st = ucp_check_kdf_iterations(bag_iter, "the PKCS#12 encrypted bag", source);
+        }
+        gnutls_pkcs12_bag_deinit(bag);
+        if (st != UCP_OK)
+            return st;
+    }
+    /* Windows writes an empty password as "" (and some tools as no password at all). */
+    const char *candidates[2] = {password, NULL};
+    size_t ncand = 1;
+    if (!password || !*password) {
+        candidates[0] = "";
+        ncand = 2;
+    }
+    *pw = candidates[0];
+    if (!has_mac)
+        return UCP_OK;
+    for (size_t k = 0; k < ncand; k++) {
+        if (gnutls_pkcs12_verify_mac(p12, candidates[k]) >= 0) {
+            *pw = candidates[k];
+            return UCP_OK;
+        }
+    }
+    return ucp_fail(UCP_E_PASSWORD, source,
+                    password && *password ? "wrong password for the PKCS#12 file (MAC verification failed)"
+                                          : "the PKCS#12 file is protected by a password and none was given");
 }
 
 /* ---- key facts ------------------------------------------------------------------------------- */

@@ -298,15 +298,6 @@ static bool has_pem(const uint8_t *data, size_t len, const char *label_part)
     return false;
 }
 
-static ucp_status pkcs12_iterations(unsigned iter, const char *what, const char *source)
-{
-    if (iter > UCP_MAX_PKCS12_ITERATIONS)
-        return ucp_fail(UCP_E_LIMIT, source,
-                        "the PKCS#12 %s asks for %u key-derivation iterations; the limit is %d",
-                        what, iter, UCP_MAX_PKCS12_ITERATIONS);
-    return UCP_OK;
-}
-
 static ucp_status load_pkcs12(struct loaded *out, const uint8_t *data, size_t len, const char *source,
                               const char *password)
 {
@@ -325,48 +316,10 @@ static ucp_status load_pkcs12(struct loaded *out, const uint8_t *data, size_t le
                              "neither a PEM certificate nor a PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
         goto out;
     }
-    /* Bound the ContentInfos before GnuTLS walks them (each look-up decodes them all again). */
-    if ((st = ucp_pkcs12_check_contents(data, len, source)) != UCP_OK)
+    /* Bounds, the MAC and the password, as for checked files (pkcs12.c). */
+    const char *pw = NULL;
+    if ((st = ucp_pkcs12_unlock(p12, data, len, password, source, &pw)) != UCP_OK)
         goto out;
-    /* Bound the key-derivation work before any of it runs (as for checked files). */
-    unsigned mac = 0, iter = 0, salt_size = 64, schema = 0, cipher = 0;
-    unsigned char salt[64];
-    char *mac_oid = NULL; /* taken, or GnuTLS 3.7 leaks it when the algorithm is unknown */
-    bool has_mac = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, &mac_oid) >= 0;
-    gnutls_free(mac_oid);
-    if (has_mac && (st = pkcs12_iterations(iter, "MAC", source)) != UCP_OK)
-        goto out;
-    for (int i = 0; i < 64; i++) {
-        gnutls_pkcs12_bag_t bag;
-        if (gnutls_pkcs12_bag_init(&bag) < 0) {
-            st = ucp_fail_nomem();
-            goto out;
-        }
-        if (gnutls_pkcs12_get_bag(p12, i, bag) < 0) {
-            gnutls_pkcs12_bag_deinit(bag);
-            break;
-        }
-        salt_size = sizeof salt;
-        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED &&
-            gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &iter, NULL) >= 0)
-            st = pkcs12_iterations(iter, "encrypted bag", source);
-        gnutls_pkcs12_bag_deinit(bag);
-        if (st != UCP_OK)
-            goto out;
-    }
-    /* Windows writes an empty password as "" and some tools as none at all. */
-    const char *pw = password ? password : "";
-    if (has_mac) {
-        if (gnutls_pkcs12_verify_mac(p12, pw) < 0) {
-            if (*pw || gnutls_pkcs12_verify_mac(p12, NULL) < 0) {
-                st = ucp_fail(UCP_E_PASSWORD, source,
-                              *pw ? "wrong password for the PKCS#12 file (MAC verification failed)"
-                                  : "the PKCS#12 file is protected by a password and none was given");
-                goto out;
-            }
-            pw = NULL;
-        }
-    }
     /* The iterations of each shrouded key too, before GnuTLS decrypts it (the SafeBag walk of
      * checked files, pkcs12.c). */
     struct ucp_p12_scan scan;

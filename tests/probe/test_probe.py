@@ -645,7 +645,10 @@ class ProbeTest(unittest.TestCase):
     # ---- the C API without a server -----------------------------------------------------------
 
     def test_c_api(self):
-        r = subprocess.run([*WRAP, API_TEST, ANY_CERT], capture_output=True, text=True, timeout=120 * SLOW)
+        unknown_mac = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "regressions", "input",
+                                   "pkcs12-unknown-mac-oid-leak.pfx")
+        r = subprocess.run([*WRAP, API_TEST, ANY_CERT, unknown_mac], capture_output=True, text=True,
+                           timeout=120 * SLOW)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertRegex(r.stdout, r"\b[1-9][0-9]+ checks, 0 failed")
 
