@@ -19,36 +19,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from der import integer, oid, tlv  # noqa: E402  (tests/der.py)
+
 MAX_SEED = 256 * 1024
 TARGETS = ["input", "check", "names", "topology", "probe", "pkcs12", "templates", "crl"]
-
-
-def der(tag, body):
-    n = len(body)
-    if n < 0x80:
-        head = bytes([n])
-    else:
-        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
-        head = bytes([0x80 | len(b)]) + b
-    return bytes([tag]) + head + body
-
-
-def der_oid(dotted):
-    parts = [int(x) for x in dotted.split(".")]
-    out = bytes([parts[0] * 40 + parts[1]])
-    for p in parts[2:]:
-        enc = [p & 0x7F]
-        p >>= 7
-        while p:
-            enc.insert(0, 0x80 | (p & 0x7F))
-            p >>= 7
-        out += bytes(enc)
-    return der(0x06, out)
-
-
-def der_int(v):
-    b = v.to_bytes(max(1, (v.bit_length() + 8) // 8), "big", signed=True)
-    return der(0x02, b)
 
 
 class Seeds:
@@ -175,14 +150,14 @@ def probe(seeds):
 
 
 def templates(seeds):
-    tmpl = der(0x30, der_oid("1.3.6.1.4.1.311.21.8.1.2.3.4") + der_int(100) + der_int(5))
+    tmpl = tlv(0x30, oid("1.3.6.1.4.1.311.21.8.1.2.3.4") + integer(100) + integer(5))
     seeds.add("templates", tmpl, "template")
-    seeds.add("templates", der(0x30, der_oid("1.3.6.1.4.1.311.21.8.9")), "template")
-    seeds.add("templates", der(0x30, der_oid("1.3.6.1.4.1.311.21.8.9") + der_int(-1)), "template")
-    seeds.add("templates", der(0x1E, "WebServer".encode("utf-16-be")), "name")
-    seeds.add("templates", der(0x1E, "Web\u0000Server\u0000".encode("utf-16-be")), "name")
-    seeds.add("templates", der(0x0C, "WebServer".encode()), "name")
-    seeds.add("templates", der(0x1E, b"\xd8\x00"), "name")
+    seeds.add("templates", tlv(0x30, oid("1.3.6.1.4.1.311.21.8.9")), "template")
+    seeds.add("templates", tlv(0x30, oid("1.3.6.1.4.1.311.21.8.9") + integer(-1)), "template")
+    seeds.add("templates", tlv(0x1E, "WebServer".encode("utf-16-be")), "name")
+    seeds.add("templates", tlv(0x1E, "Web\u0000Server\u0000".encode("utf-16-be")), "name")
+    seeds.add("templates", tlv(0x0C, "WebServer".encode()), "name")
+    seeds.add("templates", tlv(0x1E, b"\xd8\x00"), "name")
 
 
 def main():
