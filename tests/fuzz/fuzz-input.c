@@ -60,7 +60,9 @@ static void load(const uint8_t *data, size_t size, const char *password)
         /* Every failure names the input. */
         FUZZ_ASSERT(strstr(ucp_error_message(e), "fuzz.bin") != NULL ||
                     (ucp_error_source(e) && strstr(ucp_error_source(e), "fuzz.bin")));
-        if (password && *password)
+        /* The password never shows up in a message - unless the input itself holds its text,
+         * which a message may quote (a PEM label, regressions/input/pem-label-quotes-password-text.pem). */
+        if (password && *password && !memmem(data, size, password, strlen(password)))
             FUZZ_ASSERT(strstr(ucp_error_message(e), password) == NULL);
         return;
     }
