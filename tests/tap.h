@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A few TAP helpers shared by the C tests (STYLE.md rule 35: TAP for multi-case programs, 99 for
+ * A few TAP helpers shared by the C tests (TAP for multi-case programs, 99 for
  * a setup error). Every check is one test point that names what it checks; a failing point
  * prints where it is and what it saw.
  */

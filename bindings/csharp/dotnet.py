@@ -11,7 +11,7 @@ ucpolicy-certgen (tests/FIXTURES.md) when that program has been built.
 
 The environment is made quiet and stateless: no telemetry or first-run banner, no MSBuild node
 reuse and no compiler server, so nothing outlives a build or a test (CI waits for its children).
-Exit status: that of the dotnet command; 99 for a setup error (STYLE.md rule 35).
+Exit status: that of the dotnet command; 99 for a setup error (the meson test convention).
 """
 
 import argparse

@@ -4,7 +4,7 @@
  *
  * Everything generated here is internal to the UcPolicy assembly (namespace UcPolicy.Interop);
  * the public API is the hand-written facade next to this file. The generated layer differs from
- * SWIG's C# defaults in four deliberate ways (ECOSYSTEM.md 2.5, STYLE.md I):
+ * SWIG's C# defaults in four deliberate ways:
  *
  *  1. Strings are UTF-8 both ways. `const char *` arguments are passed as NUL-terminated UTF-8
  *     byte arrays, results are decoded from UTF-8 (SWIG's default goes through the ANSI code

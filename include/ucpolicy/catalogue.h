@@ -183,7 +183,7 @@ UCP_EXPORT size_t ucp_reference_count(void);
 UCP_EXPORT const ucp_reference *ucp_reference_at(size_t index);
 /** Find a source by its key (e.g. "L13-WILD"); NULL if unknown. @since 1.0 */
 UCP_EXPORT const ucp_reference *ucp_reference_find(const char *key);
-/** The source key of UC-ROLES.md, e.g. "L13-WILD". @since 1.0 */
+/** The catalogue's key of a source, e.g. "L13-WILD". @since 1.0 */
 UCP_EXPORT const char *ucp_reference_key(const ucp_reference *reference);
 /** The document's title. @since 1.0 */
 UCP_EXPORT const char *ucp_reference_title(const ucp_reference *reference);

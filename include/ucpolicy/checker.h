@@ -67,7 +67,7 @@ UCP_EXPORT ucp_status ucp_checker_add_intermediates(ucp_checker *checker, const 
 
 /**
  * Declare the roots that count as "public" for roles that need a publicly trusted CA
- * (decision 12 of UC-ROLES.md: Edge external, reverse proxy, Teams Direct Routing). By default
+ * (a documented decision, source UC-ROLES-D: Edge external, reverse proxy, Teams Direct Routing). By default
  * the system trust store is the public store; once this is called, only the roots added here
  * are (for offline use, e.g. a copy of the Microsoft Trusted Root Program list).
  * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT or ::UCP_E_NO_MEMORY.
@@ -189,7 +189,7 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *checker, const ucp_input *i
 /**
  * Check the certificate deployed on every server of a pool: the same certificate with the same
  * private key on each Edge Server of an Edge pool (external, A/V Authentication, internal
- * interfaces) and, for OAuthTokenIssuer, on every Front End (UC-ROLES.md G16).
+ * interfaces) and, for OAuthTokenIssuer, on every Front End (catalogue source G16).
  *
  * The report is that of ucp_checker_check() on @p inputs[0], the reference, plus the
  * comparison of every other input with it (ucp_report_pool_count() and the `ucp_report_pool_*`

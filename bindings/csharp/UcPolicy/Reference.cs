@@ -5,7 +5,7 @@ using UcPolicy.Interop;
 namespace UcPolicy
 {
     /// <summary>A documentary source of a requirement (a Microsoft document, an RFC, a blog post
-    /// recording an incident), keyed as in UC-ROLES.md, e.g. "L13-WILD".</summary>
+    /// recording an incident), keyed as in the catalogue's sources (docs/rules), e.g. "L13-WILD".</summary>
     public sealed class Reference
     {
         internal Reference(string key, string title, string url)

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The reference incident (UC-ROLES.md section 14): a wildcard certificate on Exchange UM.
+"""The reference incident (README.md, "Why"): a wildcard certificate on Exchange UM.
 
 Exchange UM ran with CN=*.contoso.com. Lync refused UM's SIP/TLS connections with "The peer is
 not a configured server on this network interface": Message Waiting Indicator and play-on-phone

@@ -70,7 +70,7 @@ class Reference:
     """A documentary source of a rule (ucp_reference)."""
 
     key: str
-    """The source key of UC-ROLES.md, e.g. "L13-WILD"."""
+    """The catalogue's source key (docs/rules), e.g. "L13-WILD"."""
     title: str
     """The document's title."""
     url: str

@@ -8,7 +8,7 @@ using System.Text;
 namespace UcPolicy.Interop
 {
     /// <summary>
-    /// Finds and loads the native libraries before the first P/Invoke (ECOSYSTEM.md 2.4): the SWIG
+    /// Finds and loads the native libraries before the first P/Invoke: the SWIG
     /// wrapper (ucpolicy_csharp) and, next to it, libucpolicy itself. The assembly does this itself
     /// rather than trusting a host's probing (PowerShell 7's has had several bugs), in this order:
     /// <list type="number">
