@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: MIT
-"""The JSON report schema (libucpolicy/schema/report-v1.schema.json) as a validator.
+"""The JSON report schema (libucpolicy/report/schema/report-v1.schema.json) as a validator.
 
 The report schema refers to the connection object's schema (connection-v1.schema.json, next to
 it) by its $id; this registers that file so that the reference resolves locally, with the

@@ -22,9 +22,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "keys-private.h"
 #include "tap.h"
-#include "ucpolicy-private.h"
+#include "input/input-private.h"
 
 #define GT(x)                                                                                      \
     do {                                                                                           \

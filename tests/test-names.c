@@ -5,7 +5,7 @@
  */
 #include "config.h"
 
-#include "ucpolicy-private.h"
+#include "x509/x509-private.h"
 #include "tap.h"
 
 static const char *problem_name(enum ucp_name_problem p)

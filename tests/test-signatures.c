@@ -5,7 +5,7 @@
  * not: they are the rule chain.name-constraints; checked here too): for every ordered pair of a set of certificates made here with GnuTLS
  * (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1 and SHA-256; a look-alike issuer with the same
  * name; a tampered signature; a mismatched key type), ucp_certificate_check_signature() and
- * ucp_checker_verify_signature() (cold, then cached, then from two threads) give exactly the
+ * ucp_trust_verify_signature() (cold, then cached, then from two threads) give exactly the
  * reference's answer. Linked with the static twin of the library (internals).
  */
 #include "config.h"
@@ -22,7 +22,7 @@
 #include <gnutls/x509-ext.h>
 
 #include "tap.h"
-#include "ucpolicy-private.h"
+#include "check/check-private.h"
 
 #define GT(x)                                                                                   \
     do {                                                                                           \
@@ -110,7 +110,7 @@ static void *hammer(void *arg)
     for (int round = 0; round < 20; round++)
         for (size_t i = 0; i < ncerts; i++)
             for (size_t j = 0; j < ncerts; j++)
-                if (i != j && ucp_checker_verify_signature(h->checker, certs[i], certs[j]) != h->expected[i * ncerts + j])
+                if (i != j && ucp_trust_verify_signature(&h->checker->trust, certs[i], certs[j]) != h->expected[i * ncerts + j])
                     h->mismatches++;
     return NULL;
 }
@@ -246,13 +246,13 @@ int main(void)
     for (size_t i = 0; i < ncerts; i++)
         for (size_t j = 0; j < ncerts; j++)
             if (i != j)
-                cached += ucp_checker_verify_signature(checker, certs[i], certs[j]) == expected[i * ncerts + j];
+                cached += ucp_trust_verify_signature(&checker->trust, certs[i], certs[j]) == expected[i * ncerts + j];
     for (size_t i = 0; i < ncerts; i++)
         for (size_t j = 0; j < ncerts; j++)
             if (i != j)
-                warm += ucp_checker_verify_signature(checker, certs[i], certs[j]) == expected[i * ncerts + j];
+                warm += ucp_trust_verify_signature(&checker->trust, certs[i], certs[j]) == expected[i * ncerts + j];
     uint64_t hits = 0, misses = 0;
-    ucp_sigcache_stats(checker->sigcache, &hits, &misses);
+    ucp_sigcache_stats(checker->trust.sigcache, &hits, &misses);
     CHECK(cached == pairs && warm == pairs, "through the cache, cold and warm: the reference's answers");
     CHECK(misses == pairs && hits == pairs, "each pair verified once, then answered by the cache (%llu hits, %llu misses)",
        (unsigned long long)hits, (unsigned long long)misses);
@@ -267,7 +267,7 @@ int main(void)
         pthread_join(th[k], NULL);
     CHECK(h[0].mismatches == 0 && h[1].mismatches == 0, "two threads through an evicting cache: no wrong answer");
     CHECK(ucp_checker_set_signature_cache_size(checker, UCP_SIGCACHE_MAX_ENTRIES + 1u) == UCP_E_INVALID_ARGUMENT &&
-           ucp_checker_set_signature_cache_size(checker, 0) == UCP_OK && checker->sigcache == NULL &&
+           ucp_checker_set_signature_cache_size(checker, 0) == UCP_OK && checker->trust.sigcache == NULL &&
            ucp_checker_set_signature_cache_size(NULL, 8) == UCP_E_INVALID_ARGUMENT,
        "cache size: too large refused, 0 turns it off, NULL checker refused");
 

@@ -51,7 +51,7 @@
  * allocate, hence run the garbage collector, hence run finalizers that call into libucpolicy on
  * this thread (ucp_report_free...), and the last error is only promised until the next call.
  * The exception object is built by ucpolicy._errors._from_native (generated from
- * libucpolicy/status.yaml), so the class table lives in one place.
+ * libucpolicy/core/status.yaml), so the class table lives in one place.
  */
 static void ucp_py_raise(ucp_status status)
 {

@@ -51,7 +51,7 @@ typedef enum ucp_revocation {
 /**
  * How a file of a pool check (ucp_checker_check_pool()) compares with the pool's reference, the
  * first file: every server of an Edge pool, and every Front End for OAuth, needs the same
- * certificate with the same private key (UC-ROLES.md G16).
+ * certificate with the same private key (catalogue source G16).
  * @since 1.0
  */
 typedef enum ucp_pool_state {
@@ -70,7 +70,7 @@ typedef enum ucp_render_flags {
 } ucp_render_flags;
 
 /**
- * Version of the JSON report schema (libucpolicy/schema/report-v1.schema.json). Fields are added
+ * Version of the JSON report schema (libucpolicy/report/schema/report-v1.schema.json). Fields are added
  * only with a new minor version, and a rename or removal is a new major version; everything that
  * ships with libucpolicy 1.0 (the `connection` object of probe reports included) is version 1.0.
  * @since 1.0

@@ -8,7 +8,7 @@
  *   ucpolicy rules [--role ROLE]        list the rules (of a role)
  *   ucpolicy version
  *
- * Exit status (Nagios convention, ECOSYSTEM.md 4.4): 0 pass, 1 warnings only, 2 any error
+ * Exit status (the Nagios plugin convention): 0 pass, 1 warnings only, 2 any error
  * finding, 3 usage or input error (the message on stderr names the file and the problem).
  * probe: the same, 3 also when no certificate could be obtained from the server; a client
  * certificate the server rejected counts as an error finding (2), one whose fate the server's

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ucpolicy-private.h"
+#include "check/check-private.h"
 
 #define LOOKUPS 2000000
 
@@ -33,7 +33,7 @@ static void *run(void *arg)
 {
     struct job *j = arg;
     for (size_t i = 0; i < LOOKUPS; i++)
-        j->bad += !ucp_checker_verify_signature(checker, j->cert, j->issuer);
+        j->bad += !ucp_trust_verify_signature(&checker->trust, j->cert, j->issuer);
     return NULL;
 }
 
@@ -76,7 +76,7 @@ int main(int argc, char **argv)
             if (different)
                 jobs[0] = (struct job){leaf[0], inter, 0};
             for (int t = 0; t < threads; t++) /* warm: verified once, then cached */
-                ucp_checker_verify_signature(checker, jobs[t].cert, jobs[t].issuer);
+                ucp_trust_verify_signature(&checker->trust, jobs[t].cert, jobs[t].issuer);
             pthread_t tid[2];
             double c0 = now_s(CLOCK_PROCESS_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
             for (int t = 0; t < threads; t++)
@@ -93,7 +93,7 @@ int main(int argc, char **argv)
         }
     }
     uint64_t hits, misses;
-    ucp_sigcache_stats(checker->sigcache, &hits, &misses);
+    ucp_sigcache_stats(checker->trust.sigcache, &hits, &misses);
     printf("STATS hits %llu misses %llu\n", (unsigned long long)hits, (unsigned long long)misses);
     ucp_checker_free(checker);
     for (int i = 0; i < 2; i++)

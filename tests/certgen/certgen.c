@@ -50,7 +50,7 @@
 #include <gnutls/x509.h>
 
 #include "fixtures.h" /* tests/keys: the PKCS#12 writer (keys_write_pfx) */
-#include "ucpolicy-private.h"
+#include "trust/trust-private.h"
 
 #define DAY 86400
 #define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"

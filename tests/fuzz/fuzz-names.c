@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ucpolicy-private.h"
+#include "x509/x509-private.h"
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "keys-private.h"
+#include "input/input-private.h"
 #include "fuzz.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "ucpolicy-private.h"
+#include "probe/probe-private.h"
 #include "fuzz.h"
 
 #include <jansson.h>

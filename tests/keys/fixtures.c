@@ -5,7 +5,7 @@
  * PKCS#12 files are written in two ways:
  *  - gnutls-api.pfx and gnutls-encrypted.pfx with the GnuTLS PKCS#12 API (its bag encryption
  *    and MAC, 600000 KDF iterations in GnuTLS 3.7.9): what GnuTLS itself writes;
- *  - every other .pfx with libtasn1 and libucpolicy's ASN.1 module (asn1/ucpolicy.asn), because
+ *  - every other .pfx with libtasn1 and libucpolicy's ASN.1 module (x509/ucpolicy.asn), because
  *    GnuTLS cannot write the Microsoft CSP name attribute (1.3.6.1.4.1.311.17.1), malformed
  *    attributes or small iteration counts. Encryption is PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC)
  *    through GnuTLS's primitives, the MAC the PKCS#12 KDF of RFC 7292 appendix B with SHA-256:

@@ -39,7 +39,7 @@ from ._checker import CertificateInput, Checker, When, check, probe
 from ._enums import (ChainStatus, ClientAuth, Fact, Field, Format, KeyMatch, KeyProviderState, KeyStorage, KeyUsage,
                      PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity, SystemTrust)
 from . import _errors
-# One class per status code of libucpolicy/status.yaml (generated at build time), all derived
+# One class per status code of libucpolicy/core/status.yaml (generated at build time), all derived
 # from Error: a new code in the registry is exported without an edit here.
 from ._errors import *  # noqa: F401,F403
 from ._models import (Certificate, CertificateTemplate, Chain, ChainEntry, Connection, Finding, FrozenMap, PoolMember,

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UCPOLICY_CORE_PRIVATE_H
+#define UCPOLICY_CORE_PRIVATE_H
+
+/*
+ * core/: what every other part of the library stands on, and which calls nothing above it: the
+ * status registry and the thread's last error, strings, UTF-8, time formatting and file reading.
+ * Nothing here is exported: the version script (libucpolicy.map) is the only list of public
+ * symbols, and visibility is hidden.
+ */
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ucpolicy.h"
+
+#if defined(__GNUC__)
+#  define UCP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#  define UCP_UNUSED __attribute__((unused))
+#else
+#  define UCP_PRINTF(f, a)
+#  define UCP_UNUSED
+#endif
+
+#define UCP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct ucp_bytes {
+    uint8_t *data;
+    size_t len;
+};
+
+/* ---- status registry (generated: status-table.c) ----------------------------------------- */
+struct ucp_status_entry {
+    ucp_status code;
+    const char *name;
+    const char *message;
+};
+extern const struct ucp_status_entry ucp_status_table[];
+extern const size_t ucp_status_table_len;
+
+/* ---- errors (error.c) --------------------------------------------------------------------- */
+/* Record the calling thread's last error and return @code. @source may be NULL. */
+ucp_status ucp_fail(ucp_status code, const char *source, const char *fmt, ...) UCP_PRINTF(3, 4);
+/* As ucp_fail(), also recording a component's own error code. */
+ucp_status ucp_fail_origin(ucp_status code, ucp_error_origin origin, int origin_code,
+                           const char *source, const char *fmt, ...) UCP_PRINTF(5, 6);
+/* Out of memory: records the error without allocating. */
+ucp_status ucp_fail_nomem(void);
+
+/* ---- strings (util.c) --------------------------------------------------------------------- */
+struct ucp_strbuf {
+    char *data;
+    size_t len;
+    size_t cap;
+    bool failed; /* an allocation failed: the content is incomplete */
+};
+void ucp_sb_init(struct ucp_strbuf *sb);
+void ucp_sb_append(struct ucp_strbuf *sb, const char *s);
+void ucp_sb_appendn(struct ucp_strbuf *sb, const char *s, size_t n);
+void ucp_sb_appendc(struct ucp_strbuf *sb, char c);
+void ucp_sb_printf(struct ucp_strbuf *sb, const char *fmt, ...) UCP_PRINTF(2, 3);
+/* The string (malloc'd), or NULL if an allocation failed; the buffer is reset either way. */
+char *ucp_sb_finish(struct ucp_strbuf *sb);
+void ucp_sb_dispose(struct ucp_strbuf *sb);
+
+char *ucp_strdup(const char *s);
+char *ucp_strndup(const char *s, size_t n);
+char *ucp_asprintf(const char *fmt, ...) UCP_PRINTF(1, 2);
+int ucp_strcasecmp(const char *a, const char *b);   /* ASCII only, locale-independent */
+bool ucp_strcaseeq_n(const char *a, size_t alen, const char *b, size_t blen);
+char ucp_tolower(char c);
+/* Write code point @cp (at most U+10FFFF, not a surrogate) as UTF-8 to @out, which has room
+ * for 4 bytes; returns the number of bytes written (1-4). */
+size_t ucp_utf8_put(uint8_t *out, uint32_t cp);
+/* Length of the valid UTF-8 sequence at @p (1-4; C1 controls, overlong forms and surrogates are
+ * invalid), or 0. */
+size_t ucp_utf8_seq(const uint8_t *p, size_t left);
+/* Text for display: valid UTF-8 without control characters is kept, anything else (NUL,
+ * invalid UTF-8, controls) becomes \xHH. Never NULL unless out of memory. */
+char *ucp_display_bytes(const uint8_t *data, size_t len);
+/* "2026-11-24T10:00:00Z" into @buf (at least 32 bytes). */
+void ucp_format_time(int64_t t, char *buf, size_t size);
+/* "2026-11-24" into @buf (at least 32 bytes). */
+void ucp_format_date(int64_t t, char *buf, size_t size);
+void ucp_wipe(void *p, size_t n);
+/* Read a whole file (at most @limit bytes). */
+ucp_status ucp_read_file(const char *path, size_t limit, uint8_t **data, size_t *len);
+/* Render a template, replacing {name} by the matching value. */
+char *ucp_render_template(const char *tmpl, const char *const *names, const char *const *values,
+                          size_t n);
+
+/* ---- JSON (json.c) ---------------------------------------------------------------------------- */
+struct json_t;
+/* A JSON string of @s, null for NULL; jansson refuses invalid UTF-8, so such text becomes its
+ * escaped display form (ucp_display_bytes) rather than being lost. */
+struct json_t *ucp_json_string(const char *s);
+/* Serialise into a buffer allocated with our malloc (a host may have replaced jansson's). */
+ucp_status ucp_json_to_buffer(struct json_t *json, unsigned flags, ucp_buffer *out);
+
+#endif /* UCPOLICY_CORE_PRIVATE_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UCPOLICY_INPUT_PRIVATE_H
+#define UCPOLICY_INPUT_PRIVATE_H
+
+/*
+ * input/: what a file holds. PEM, DER, PKCS#7 and PKCS#12 into an input (its certificates and
+ * the facts of its private keys). Calls x509/ and core/.
+ */
+
+#include <gnutls/pkcs12.h>
+
+#include "x509/x509-private.h"
+
+/* ---- limits (documented in README.md, "Limits") ---- */
+#define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
+#define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count */
+#define UCP_MAX_PKCS12_CONTENTS 64   /* ContentInfos in the AuthenticatedSafe */
+#define UCP_MAX_PKCS12_BAGS 256      /* SafeBags in the whole file */
+#define UCP_MAX_PKCS12_KEYS 8        /* private key bags (each may cost a key derivation) */
+#define UCP_MAX_BAG_ATTRIBUTES 32    /* attributes of one SafeBag */
+#define UCP_MAX_ATTRIBUTE_VALUES 16  /* values of one attribute */
+
+/* ---- inputs (input.c) --------------------------------------------------------------------- */
+struct ucp_input {
+    char *name;
+    ucp_format format;
+    ucp_certificate **certs;
+    size_t ncerts;
+    bool has_key;
+    struct ucp_key_facts *key_facts; /* PKCS#12 key facts (pkcs12.c), NULL for other formats */
+};
+/* An input from DER certificates in the order given (a server's presented chain), format "der". */
+ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const struct ucp_bytes *ders, size_t n);
+
+/* ---- PKCS#12 key facts (pkcs12.c) ---------------------------------------------------------- */
+struct ucp_key_facts {
+    bool present;                          /* the file holds a private key */
+    ucp_key_match match;
+    ucp_key_provider_state provider_state;
+    char *provider;                        /* display text; NULL unless recorded */
+    ucp_key_storage storage;
+    char *friendly_name;                   /* of the leaf's certificate bag; NULL if none */
+    bool key_id_set;
+    uint8_t key_id[32];                    /* SHA-256 of the private key's public key (SPKI) */
+    size_t nkeys;                          /* private key bags in the file */
+};
+
+struct ucp_p12_bag;
+struct ucp_p12_scan {
+    struct ucp_p12_bag *bags;
+    size_t n;
+    size_t nkeys;
+};
+
+/* Walk the PFX (already imported as @p12 and MAC-verified with @password) with libtasn1 and the
+ * module: every SafeBag, its attributes, and the bags of encrypted ContentInfos through GnuTLS.
+ * Bounds the work (counts, sizes, key-derivation iterations of shrouded keys) before any key is
+ * decrypted. Errors name @source and the problem. */
+ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *scan, gnutls_pkcs12_t p12, const uint8_t *data,
+                           size_t len, const char *password, const char *source);
+void ucp_pkcs12_scan_dispose(struct ucp_p12_scan *scan);
+/* The checks every PFX goes through after gnutls_pkcs12_import() and before any key is
+ * decrypted (checked files and the probe's client certificate alike): the ContentInfos are
+ * counted, the MAC's and encrypted bags' key-derivation iterations bounded, an unknown MAC
+ * digest refused, and the MAC verified with @password (an empty or absent one as "" and then as
+ * none, as Windows and other tools write them). *@pw is the password that opened it (NULL: none),
+ * for the decryption that follows. Errors name @source and the problem. */
+ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t len, const char *password,
+                             const char *source, const char **pw);
+/* UCP_E_LIMIT naming @source when @iter key-derivation iterations (PBKDF2 / PKCS#12 KDF) pass
+ * UCP_MAX_PKCS12_ITERATIONS; @what says whose ("the PKCS#12 MAC", "a private key of ..."). */
+ucp_status ucp_check_kdf_iterations(unsigned iter, const char *what, const char *source);
+/* The same for an EncryptedPrivateKeyInfo (PKCS#8, DER) before it is decrypted; a structure
+ * GnuTLS cannot read passes (it stays unreadable). */
+ucp_status ucp_check_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source);
+/* Count the ContentInfos of the PFX's AuthenticatedSafe (at most UCP_MAX_PKCS12_CONTENTS) before
+ * GnuTLS walks them: each of its bag look-ups decodes the whole AuthenticatedSafe again. */
+ucp_status ucp_pkcs12_check_contents(const uint8_t *data, size_t len, const char *source);
+/* Call @add for every certificate bag (file order); used when GnuTLS finds no key/certificate
+ * pair (a key that belongs to none of the certificates). */
+ucp_status ucp_pkcs12_each_certificate(const struct ucp_p12_scan *scan,
+                                       ucp_status (*add)(const uint8_t *der, size_t len, void *data),
+                                       void *data);
+/* The key facts for @leaf (NULL: no certificate). The caller frees them with
+ * ucp_key_facts_free(). */
+ucp_status ucp_pkcs12_key_facts(struct ucp_key_facts **out, const struct ucp_p12_scan *scan,
+                                const ucp_certificate *leaf, const char *password, const char *source);
+struct ucp_key_facts *ucp_key_facts_copy(const struct ucp_key_facts *k); /* NULL: no memory */
+void ucp_key_facts_free(struct ucp_key_facts *k);
+
+#endif /* UCPOLICY_INPUT_PRIVATE_H */

@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/* Deployment facts: a builder with validation, and its JSON form (read and written with jansson). */
+#include "config.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy-private.h"
+
+static const struct {
+    const char *name;
+    const char *json;
+    const char *title;
+    bool list;
+} facts[UCP_FACT_COUNT] = {
+    [UCP_FACT_FQDN] = {"fqdn", "fqdn", "server FQDN", false},
+    [UCP_FACT_POOL] = {"pool", "pool", "pool FQDN", false},
+    [UCP_FACT_SIP_DOMAIN] = {"sip-domain", "sipDomains", "SIP domain", true},
+    [UCP_FACT_SIMPLE_URL] = {"simple-url", "simpleUrls", "simple URL", true},
+    [UCP_FACT_WEB_FQDN] = {"web-fqdn", "webFqdn", "web services FQDN", false},
+    [UCP_FACT_ACCESS_EDGE] = {"access-edge", "accessEdge", "Access Edge FQDN", false},
+    [UCP_FACT_WEBCONF_EDGE] = {"webconf-edge", "webConfEdge", "Web Conferencing Edge FQDN", false},
+    [UCP_FACT_XMPP_DOMAIN] = {"xmpp-domain", "xmppDomain", "XMPP domain", false},
+};
+
+static bool fact_valid(ucp_fact f)
+{
+    return (unsigned)f < UCP_FACT_COUNT;
+}
+
+UCP_EXPORT const char *ucp_fact_name(ucp_fact f) { return fact_valid(f) ? facts[f].name : ""; }
+UCP_EXPORT const char *ucp_fact_json_key(ucp_fact f) { return fact_valid(f) ? facts[f].json : ""; }
+UCP_EXPORT bool ucp_fact_is_list(ucp_fact f) { return fact_valid(f) && facts[f].list; }
+
+UCP_EXPORT ucp_status ucp_fact_from_name(ucp_fact *out, const char *name)
+{
+    for (unsigned i = 0; name && i < UCP_FACT_COUNT; i++) {
+        if (ucp_strcasecmp(name, facts[i].name) == 0 || ucp_strcasecmp(name, facts[i].json) == 0) {
+            if (out)
+                *out = (ucp_fact)i;
+            return UCP_OK;
+        }
+    }
+    return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "unknown deployment fact '%s'", name ? name : "(null)");
+}
+
+UCP_EXPORT ucp_status ucp_topology_new(ucp_topology **out)
+{
+    if (!out)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_new: out is NULL");
+    *out = calloc(1, sizeof **out);
+    if (!*out)
+        return ucp_fail_nomem();
+    (*out)->product = UCP_PRODUCT_SFB2019;
+    return UCP_OK;
+}
+
+static void clear_fact(ucp_topology *t, unsigned f)
+{
+    for (size_t i = 0; i < t->counts[f]; i++)
+        free(t->values[f][i]);
+    free(t->values[f]);
+    t->values[f] = NULL;
+    t->counts[f] = 0;
+}
+
+UCP_EXPORT void ucp_topology_free(ucp_topology *t)
+{
+    if (!t)
+        return;
+    for (unsigned f = 0; f < UCP_FACT_COUNT; f++)
+        clear_fact(t, f);
+    free(t);
+}
+
+/* The host of a simple URL given as "https://meet.contoso.com/path" or as a host name. */
+static char *simple_url_host(const char *value)
+{
+    const char *p = value;
+    const char *scheme = strstr(p, "://");
+    if (scheme)
+        p = scheme + 3;
+    size_t n = strcspn(p, "/:?#");
+    return ucp_strndup(p, n);
+}
+
+static ucp_status normalize(ucp_fact f, const char *value, const char *source, char **out)
+{
+    *out = NULL;
+    char *host = f == UCP_FACT_SIMPLE_URL ? simple_url_host(value) : ucp_strdup(value);
+    if (!host)
+        return ucp_fail_nomem();
+    const char *why = NULL;
+    char *norm = ucp_normalize_fqdn(host, &why);
+    free(host);
+    if (!norm) {
+        char *shown = ucp_display_bytes((const uint8_t *)value, strlen(value));
+        ucp_status st = ucp_fail(UCP_E_TOPOLOGY, source, "%s '%s' is not acceptable: %s",
+                                 facts[f].title, shown ? shown : "", why ? why : "invalid");
+        free(shown);
+        return st;
+    }
+    *out = norm;
+    return UCP_OK;
+}
+
+static ucp_status add_value(ucp_topology *t, ucp_fact f, const char *value, const char *source)
+{
+    char *norm;
+    ucp_status st = normalize(f, value, source, &norm);
+    if (st != UCP_OK)
+        return st;
+    for (size_t i = 0; i < t->counts[f]; i++) {
+        if (strcmp(t->values[f][i], norm) == 0) {
+            free(norm);
+            return UCP_OK;
+        }
+    }
+    /* Each value is compared with the others here and with every SAN entry by the checks: a
+     * list of 50,000 SIP domains took 7 s to load. */
+    if (t->counts[f] >= UCP_MAX_FACT_VALUES) {
+        free(norm);
+        return ucp_fail(UCP_E_TOPOLOGY, source, "more than %d values for the %s (the limit)", UCP_MAX_FACT_VALUES,
+                        facts[f].title);
+    }
+    char **v = realloc(t->values[f], (t->counts[f] + 1) * sizeof *v);
+    if (!v) {
+        free(norm);
+        return ucp_fail_nomem();
+    }
+    t->values[f] = v;
+    v[t->counts[f]++] = norm;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_topology_set(ucp_topology *t, ucp_fact f, const char *value)
+{
+    if (!t || !fact_valid(f))
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_set: invalid topology or fact");
+    if (!value || !*value) {
+        clear_fact(t, f);
+        return UCP_OK;
+    }
+    char *norm;
+    ucp_status st = normalize(f, value, NULL, &norm);
+    if (st != UCP_OK)
+        return st;
+    char **v = malloc(sizeof *v);
+    if (!v) {
+        free(norm);
+        return ucp_fail_nomem();
+    }
+    clear_fact(t, f);
+    v[0] = norm;
+    t->values[f] = v;
+    t->counts[f] = 1;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_topology_add(ucp_topology *t, ucp_fact f, const char *value)
+{
+    if (!t || !fact_valid(f))
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_add: invalid topology or fact");
+    if (!facts[f].list)
+        return ucp_topology_set(t, f, value);
+    if (!value || !*value)
+        return ucp_fail(UCP_E_TOPOLOGY, NULL, "empty %s", facts[f].title);
+    return add_value(t, f, value, NULL);
+}
+
+UCP_EXPORT size_t ucp_topology_count(const ucp_topology *t, ucp_fact f)
+{
+    return t && fact_valid(f) ? t->counts[f] : 0;
+}
+
+UCP_EXPORT const char *ucp_topology_get(const ucp_topology *t, ucp_fact f, size_t i)
+{
+    return t && fact_valid(f) && i < t->counts[f] ? t->values[f][i] : NULL;
+}
+
+UCP_EXPORT ucp_status ucp_topology_set_product(ucp_topology *t, ucp_product p)
+{
+    if (!t || (unsigned)p >= UCP_PRODUCT_COUNT)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_set_product: invalid product");
+    t->product = p;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_product ucp_topology_product(const ucp_topology *t)
+{
+    return t ? t->product : UCP_PRODUCT_SFB2019;
+}
+
+ucp_status ucp_topology_copy(ucp_topology **out, const ucp_topology *src)
+{
+    ucp_status st = ucp_topology_new(out);
+    if (st != UCP_OK || !src)
+        return st;
+    (*out)->product = src->product;
+    for (unsigned f = 0; f < UCP_FACT_COUNT; f++) {
+        for (size_t i = 0; i < src->counts[f]; i++) {
+            char **v = realloc((*out)->values[f], ((*out)->counts[f] + 1) * sizeof *v);
+            char *s = ucp_strdup(src->values[f][i]);
+            if (v)
+                (*out)->values[f] = v;
+            if (!v || !s) {
+                free(s);
+                ucp_topology_free(*out);
+                *out = NULL;
+                return ucp_fail_nomem();
+            }
+            v[(*out)->counts[f]++] = s;
+        }
+    }
+    return UCP_OK;
+}
+
+static const char *json_type_name(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "an object";
+    case JSON_ARRAY: return "an array";
+    case JSON_STRING: return "a string";
+    case JSON_INTEGER: return "an integer";
+    case JSON_REAL: return "a number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "a boolean";
+    case JSON_NULL: return "null";
+    }
+    return "a value";
+}
+
+UCP_EXPORT ucp_status ucp_topology_load_data(ucp_topology *t, const uint8_t *data, size_t length,
+                                             const char *name)
+{
+    const char *source = name ? name : "<topology>";
+    if (!t || (!data && length))
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, name, "ucp_topology_load_data: invalid argument");
+    if (length > UCP_MAX_TOPOLOGY_SIZE)
+        return ucp_fail(UCP_E_TOO_LARGE, source, "the topology document is %zu bytes; the limit is %u",
+                        length, UCP_MAX_TOPOLOGY_SIZE);
+    json_error_t err;
+    json_t *root = json_loadb((const char *)data, length, JSON_REJECT_DUPLICATES, &err);
+    if (!root)
+        return ucp_fail_origin(UCP_E_TOPOLOGY, UCP_ORIGIN_JSON, 0, source,
+                               "invalid JSON at line %d, column %d: %s", err.line, err.column, err.text);
+    ucp_status st = UCP_OK;
+    ucp_topology *tmp = NULL;
+    if (!json_is_object(root)) {
+        st = ucp_fail(UCP_E_TOPOLOGY, source, "the topology must be a JSON object, not %s",
+                      json_type_name(root));
+        goto out;
+    }
+    if ((st = ucp_topology_copy(&tmp, t)) != UCP_OK)
+        goto out;
+    const char *key;
+    json_t *value;
+    json_object_foreach(root, key, value) {
+        if (strcmp(key, "$schema") == 0 || strcmp(key, "comment") == 0)
+            continue;
+        if (strcmp(key, "product") == 0) {
+            ucp_product p;
+            if (!json_is_string(value)) {
+                st = ucp_fail(UCP_E_TOPOLOGY, source, "'product' must be a string, not %s",
+                              json_type_name(value));
+                goto out;
+            }
+            if (ucp_product_from_name(&p, json_string_value(value)) != UCP_OK) {
+                st = ucp_fail(UCP_E_TOPOLOGY, source,
+                              "'product': unknown product '%s' (use lync2010, lync2013, sfb2015 or sfb2019)",
+                              json_string_value(value));
+                goto out;
+            }
+            tmp->product = p;
+            continue;
+        }
+        ucp_fact f = UCP_FACT_COUNT;
+        for (unsigned i = 0; i < UCP_FACT_COUNT; i++)
+            if (strcmp(key, facts[i].json) == 0)
+                f = (ucp_fact)i;
+        if (f == UCP_FACT_COUNT) {
+            struct ucp_strbuf known;
+            ucp_sb_init(&known);
+            for (unsigned i = 0; i < UCP_FACT_COUNT; i++)
+                ucp_sb_printf(&known, "%s, ", facts[i].json);
+            ucp_sb_append(&known, "product");
+            char *k = ucp_sb_finish(&known);
+            char *shown = ucp_display_bytes((const uint8_t *)key, strlen(key));
+            st = ucp_fail(UCP_E_TOPOLOGY, source, "unknown key '%s' (known keys: %s)", shown ? shown : "",
+                          k ? k : "");
+            free(shown);
+            free(k);
+            goto out;
+        }
+        clear_fact(tmp, f);
+        if (json_is_null(value))
+            continue;
+        if (json_is_string(value)) {
+            if ((st = add_value(tmp, f, json_string_value(value), source)) != UCP_OK)
+                goto out;
+            continue;
+        }
+        if (facts[f].list && json_is_array(value)) {
+            size_t i;
+            json_t *item;
+            json_array_foreach(value, i, item) {
+                if (!json_is_string(item)) {
+                    st = ucp_fail(UCP_E_TOPOLOGY, source, "'%s'[%zu] must be a string, not %s", key, i,
+                                  json_type_name(item));
+                    goto out;
+                }
+                if ((st = add_value(tmp, f, json_string_value(item), source)) != UCP_OK)
+                    goto out;
+            }
+            continue;
+        }
+        st = ucp_fail(UCP_E_TOPOLOGY, source, "'%s' must be %s, not %s", key,
+                      facts[f].list ? "an array of strings" : "a string", json_type_name(value));
+        goto out;
+    }
+    /* Commit: swap the validated copy in. */
+    for (unsigned f = 0; f < UCP_FACT_COUNT; f++) {
+        clear_fact(t, f);
+        t->values[f] = tmp->values[f];
+        t->counts[f] = tmp->counts[f];
+        tmp->values[f] = NULL;
+        tmp->counts[f] = 0;
+    }
+    t->product = tmp->product;
+out:
+    ucp_topology_free(tmp);
+    json_decref(root);
+    return st;
+}
+
+UCP_EXPORT ucp_status ucp_topology_load_file(ucp_topology *t, const char *path)
+{
+    if (!t || !path)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, path, "ucp_topology_load_file: invalid argument");
+    uint8_t *data;
+    size_t len;
+    ucp_status st = ucp_read_file(path, UCP_MAX_TOPOLOGY_SIZE, &data, &len);
+    if (st != UCP_OK)
+        return st;
+    st = ucp_topology_load_data(t, data, len, path);
+    free(data);
+    return st;
+}
+
+json_t *ucp_topology_json(const ucp_topology *t)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "product", json_string(ucp_product_name(t ? t->product : UCP_PRODUCT_SFB2019)));
+    for (unsigned f = 0; t && f < UCP_FACT_COUNT; f++) {
+        if (!t->counts[f])
+            continue;
+        if (facts[f].list) {
+            json_t *a = json_array();
+            for (size_t i = 0; i < t->counts[f]; i++)
+                json_array_append_new(a, json_string(t->values[f][i]));
+            json_object_set_new(o, facts[f].json, a);
+        } else {
+            json_object_set_new(o, facts[f].json, json_string(t->values[f][0]));
+        }
+    }
+    return o;
+}
+
+UCP_EXPORT ucp_status ucp_topology_to_json(const ucp_topology *t, ucp_buffer *out)
+{
+    if (!t || !out)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_to_json: invalid argument");
+    out->data = NULL;
+    out->size = 0;
+    json_t *o = ucp_topology_json(t);
+    if (!o)
+        return ucp_fail_nomem();
+    ucp_status st = ucp_json_to_buffer(o, UCP_RENDER_PRETTY, out);
+    json_decref(o);
+    return st;
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTP GET and POST for revocation data (CRLs from distribution points, OCSP requests), through
+ * libcurl (the GnuTLS flavour): no hand-written HTTP. Every transfer is bounded: a total timeout,
+ * a connect timeout, a size limit enforced while receiving, at most three redirects, and only
+ * http:// and https:// (never file://, ldap:// or anything else a certificate might name).
+ */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trust/trust-private.h"
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_status;
+
+static void init_curl(void)
+{
+    /* curl_global_init is not thread-safe in every libcurl release: run it exactly once. */
+    curl_init_status = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+struct sink {
+    struct ucp_bytes *body;
+    size_t cap;
+    size_t limit;
+    bool too_large;
+    bool nomem;
+};
+
+static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
+{
+    struct sink *s = user;
+    size_t n = size * nmemb;
+    if (s->body->len + n > s->limit) {
+        s->too_large = true;
+        return 0; /* abort the transfer */
+    }
+    if (s->body->len + n > s->cap) {
+        size_t cap = s->cap ? s->cap : 16384;
+        while (cap < s->body->len + n)
+            cap *= 2;
+        uint8_t *p = realloc(s->body->data, cap);
+        if (!p) {
+            s->nomem = true;
+            return 0;
+        }
+        s->body->data = p;
+        s->cap = cap;
+    }
+    memcpy(s->body->data + s->body->len, ptr, n);
+    s->body->len += n;
+    return n;
+}
+
+ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
+                          unsigned timeout_ms, size_t limit, struct ucp_bytes *body, char **error)
+{
+    body->data = NULL;
+    body->len = 0;
+    *error = NULL;
+    if (!(strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0)) {
+        *error = ucp_strdup("not an http:// or https:// URL");
+        return UCP_E_UNSUPPORTED;
+    }
+    pthread_once(&curl_once, init_curl);
+    if (curl_init_status != CURLE_OK) {
+        *error = ucp_asprintf("libcurl cannot start: %s", curl_easy_strerror(curl_init_status));
+        return UCP_E_NETWORK;
+    }
+    CURL *h = curl_easy_init();
+    if (!h) {
+        *error = ucp_strdup("libcurl cannot start");
+        return UCP_E_NO_MEMORY;
+    }
+    struct sink s = {body, 0, limit, false, false};
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct curl_slist *headers = NULL;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* thread-safe timeouts */
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "libucpolicy/" UCP_VERSION);
+    if (post) {
+        char ct[128];
+        snprintf(ct, sizeof ct, "Content-Type: %s", content_type);
+        headers = curl_slist_append(headers, ct);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)post);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
+    }
+    CURLcode rc = curl_easy_perform(h);
+    long http = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
+    ucp_status st = UCP_OK;
+    if (s.nomem) {
+        st = UCP_E_NO_MEMORY;
+        *error = ucp_strdup("out of memory");
+    } else if (s.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
+        st = UCP_E_TOO_LARGE;
+        *error = ucp_asprintf("the response exceeds the limit of %zu bytes", limit);
+    } else if (rc == CURLE_OPERATION_TIMEDOUT) {
+        st = UCP_E_TIMEOUT;
+        *error = ucp_asprintf("no answer within %u ms", timeout_ms);
+    } else if (rc != CURLE_OK) {
+        st = UCP_E_NETWORK;
+        *error = ucp_strdup(errbuf[0] ? errbuf : curl_easy_strerror(rc));
+    } else if (http < 200 || http > 299) {
+        st = UCP_E_NETWORK;
+        *error = ucp_asprintf("HTTP status %ld", http);
+    }
+    if (st != UCP_OK) {
+        free(body->data);
+        body->data = NULL;
+        body->len = 0;
+    }
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(h);
+    return st;
+}

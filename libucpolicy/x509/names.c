@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DNS names as they appear in certificates: syntax (RFC 1123 letters-digits-hyphen), wildcard
+ * validity (RFC 6125 6.4.3 / RFC 2818 3.1: the whole left-most label, one label, never over a
+ * public suffix) and matching. Every function takes the bytes with their length, so a name
+ * with an embedded NUL ("exch01.contoso.com\0.evil.com") is seen as such and never matches.
+ */
+#include "config.h"
+
+#include <libpsl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "x509/x509-private.h"
+
+static bool is_ldh(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+}
+
+static enum ucp_name_problem check_labels(const uint8_t *name, size_t len, unsigned char *bad)
+{
+    if (len == 0)
+        return UCP_NAME_EMPTY;
+    if (len > 253)
+        return UCP_NAME_TOO_LONG;
+    if (name[len - 1] == '.')
+        return UCP_NAME_TRAILING_DOT;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i == len || name[i] == '.') {
+            size_t llen = i - start;
+            if (llen == 0)
+                return UCP_NAME_EMPTY_LABEL;
+            if (llen > 63)
+                return UCP_NAME_LABEL_TOO_LONG;
+            if (name[start] == '-' || name[i - 1] == '-')
+                return UCP_NAME_HYPHEN_EDGE;
+            start = i + 1;
+            continue;
+        }
+        if (name[i] == '_')
+            return UCP_NAME_UNDERSCORE;
+        if (!is_ldh(name[i])) {
+            if (bad)
+                *bad = name[i];
+            return UCP_NAME_BAD_CHAR;
+        }
+    }
+    return UCP_NAME_OK;
+}
+
+enum ucp_name_problem ucp_name_check(const uint8_t *name, size_t len, bool allow_wildcard,
+                                     unsigned char *bad_char)
+{
+    if (len == 0)
+        return UCP_NAME_EMPTY;
+    if (memchr(name, '\0', len))
+        return UCP_NAME_NUL;
+    size_t stars = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (name[i] >= 0x80)
+            return UCP_NAME_NON_ASCII;
+        if (name[i] == '*')
+            stars++;
+    }
+    if (stars == 0)
+        return check_labels(name, len, bad_char);
+    if (!allow_wildcard) {
+        if (bad_char)
+            *bad_char = '*';
+        return UCP_NAME_BAD_CHAR;
+    }
+    if (stars > 1)
+        return UCP_NAME_WILDCARD_MULTIPLE;
+    if (len == 1)
+        return UCP_NAME_WILDCARD_BARE;
+    if (len < 3 || name[0] != '*' || name[1] != '.')
+        return UCP_NAME_WILDCARD_PARTIAL;
+    enum ucp_name_problem p = check_labels(name + 2, len - 2, bad_char);
+    if (p != UCP_NAME_OK)
+        return p;
+    char rest[256];
+    memcpy(rest, name + 2, len - 2);
+    rest[len - 2] = '\0';
+    if (!memchr(rest, '.', len - 2) || ucp_is_public_suffix(rest))
+        return UCP_NAME_WILDCARD_SUFFIX;
+    return UCP_NAME_OK;
+}
+
+const char *ucp_name_problem_text(enum ucp_name_problem p)
+{
+    switch (p) {
+    case UCP_NAME_OK: return "valid";
+    case UCP_NAME_EMPTY: return "it is empty";
+    case UCP_NAME_NUL: return "it contains a NUL byte, which can make a name look like another one";
+    case UCP_NAME_NON_ASCII: return "it contains non-ASCII bytes (Unicode names must be encoded as IDN A-labels)";
+    case UCP_NAME_UNDERSCORE: return "it contains an underscore";
+    case UCP_NAME_BAD_CHAR: return "it contains a character other than letters, digits, hyphens and dots";
+    case UCP_NAME_EMPTY_LABEL: return "it has an empty label (two dots in a row, or a leading dot)";
+    case UCP_NAME_TRAILING_DOT: return "it ends with a dot";
+    case UCP_NAME_LABEL_TOO_LONG: return "a label is longer than 63 characters";
+    case UCP_NAME_TOO_LONG: return "it is longer than 253 characters";
+    case UCP_NAME_HYPHEN_EDGE: return "a label starts or ends with a hyphen";
+    case UCP_NAME_WILDCARD_PARTIAL: return "the wildcard must be the entire left-most label ('*.contoso.com'), not part of a label or a label further right";
+    case UCP_NAME_WILDCARD_MULTIPLE: return "only one wildcard label is allowed";
+    case UCP_NAME_WILDCARD_BARE: return "a bare '*' would match any name";
+    case UCP_NAME_WILDCARD_SUFFIX: return "the wildcard spans a top-level domain or public suffix";
+    }
+    return "invalid";
+}
+
+bool ucp_name_is_wildcard(const char *name)
+{
+    return name && strchr(name, '*') != NULL;
+}
+
+bool ucp_name_is_idn(const char *name)
+{
+    /* An A-label starts with "xn--" (any case). */
+    for (const char *p = name; p && *p;) {
+        if (ucp_strcaseeq_n(p, strlen(p) < 4 ? strlen(p) : 4, "xn--", 4))
+            return true;
+        p = strchr(p, '.');
+        if (p)
+            p++;
+    }
+    return false;
+}
+
+bool ucp_name_is_single_label(const char *name)
+{
+    return name && *name && !strchr(name, '.');
+}
+
+bool ucp_name_matches(const char *presented, const char *host)
+{
+    if (!presented || !host)
+        return false;
+    size_t plen = strlen(presented), hlen = strlen(host);
+    if (ucp_name_check((const uint8_t *)host, hlen, false, NULL) != UCP_NAME_OK)
+        return false;
+    if (ucp_name_check((const uint8_t *)presented, plen, true, NULL) != UCP_NAME_OK)
+        return false;
+    if (presented[0] != '*')
+        return ucp_strcaseeq_n(presented, plen, host, hlen);
+    /* "*.rest" matches "label.rest" with exactly one non-empty left-most label. */
+    const char *dot = strchr(host, '.');
+    if (!dot || dot == host)
+        return false;
+    return ucp_strcaseeq_n(presented + 1, plen - 1, dot, strlen(dot));
+}
+
+static const psl_ctx_t *psl;
+static pthread_once_t psl_once = PTHREAD_ONCE_INIT;
+
+static void psl_load(void)
+{
+    /* The distribution's list (publicsuffix package) when present, else libpsl's built-in one. */
+    psl = psl_latest(NULL);
+    if (!psl)
+        psl = psl_builtin();
+}
+
+bool ucp_is_public_suffix(const char *domain)
+{
+    pthread_once(&psl_once, psl_load);
+    if (!psl)
+        return false;
+    char lower[256];
+    size_t n = strlen(domain);
+    if (n >= sizeof lower)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = ucp_tolower(domain[i]);
+    return psl_is_public_suffix2(psl, lower, PSL_TYPE_ICANN) != 0;
+}
+
+char *ucp_normalize_fqdn(const char *in, const char **why)
+{
+    *why = NULL;
+    if (!in) {
+        *why = "it is empty";
+        return NULL;
+    }
+    size_t n = strlen(in);
+    while (n > 0 && (in[n - 1] == ' ' || in[n - 1] == '\t'))
+        n--;
+    while (n > 0 && (*in == ' ' || *in == '\t')) {
+        in++;
+        n--;
+    }
+    if (n > 1 && in[n - 1] == '.')
+        n--;
+    enum ucp_name_problem p = ucp_name_check((const uint8_t *)in, n, false, NULL);
+    if (p != UCP_NAME_OK) {
+        *why = ucp_name_problem_text(p);
+        return NULL;
+    }
+    if (!memchr(in, '.', n)) {
+        *why = "it is a single-label name, not a fully qualified domain name";
+        return NULL;
+    }
+    char *out = ucp_strndup(in, n);
+    if (!out) {
+        *why = "out of memory";
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        out[i] = ucp_tolower(out[i]);
+    return out;
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UCPOLICY_X509_PRIVATE_H
+#define UCPOLICY_X509_PRIVATE_H
+
+/*
+ * x509/: reading certificates. The DER reader, the in-tree ASN.1 module, the certificate object
+ * and its facts, DNS names, and the Microsoft certificate template extensions. Calls core/ only.
+ */
+
+#include <libtasn1.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+
+#include "core/core-private.h"
+
+/* ---- limits (documented in README.md, "Limits") ---- */
+#define UCP_MAX_SAN_ENTRIES 20000      /* subjectAltName entries of one certificate */
+#define UCP_MAX_ATTRIBUTE_TEXT 4096  /* bytes of a friendly name, provider or template name */
+
+/* ---- DNS names (names.c) ------------------------------------------------------------------ */
+enum ucp_name_problem {
+    UCP_NAME_OK = 0,
+    UCP_NAME_EMPTY,
+    UCP_NAME_NUL,
+    UCP_NAME_NON_ASCII,
+    UCP_NAME_UNDERSCORE,
+    UCP_NAME_BAD_CHAR,
+    UCP_NAME_EMPTY_LABEL,
+    UCP_NAME_TRAILING_DOT,
+    UCP_NAME_LABEL_TOO_LONG,
+    UCP_NAME_TOO_LONG,
+    UCP_NAME_HYPHEN_EDGE,
+    UCP_NAME_WILDCARD_PARTIAL,  /* '*' not the whole left-most label */
+    UCP_NAME_WILDCARD_MULTIPLE, /* more than one '*' */
+    UCP_NAME_WILDCARD_BARE,     /* just "*" */
+    UCP_NAME_WILDCARD_SUFFIX    /* '*.<public suffix>' or '*.<TLD>' */
+};
+/* Syntax of a DNS name (wildcard allowed as the whole left-most label); @bad_char receives the
+ * offending byte for UCP_NAME_BAD_CHAR. */
+enum ucp_name_problem ucp_name_check(const uint8_t *name, size_t len, bool allow_wildcard,
+                                     unsigned char *bad_char);
+const char *ucp_name_problem_text(enum ucp_name_problem p);
+bool ucp_name_is_wildcard(const char *name);
+bool ucp_name_is_idn(const char *name);
+bool ucp_name_is_single_label(const char *name);
+/* RFC 6125 match of a presented identifier (exact or wildcard of one left-most label) against
+ * a reference host name; both case-insensitive, both must be clean (no NUL). */
+bool ucp_name_matches(const char *presented, const char *host);
+/* Is @domain a public suffix (ICANN section)? */
+bool ucp_is_public_suffix(const char *domain);
+/* Validate and normalise (lower case, no trailing dot) a host name given by the user. */
+char *ucp_normalize_fqdn(const char *in, const char **why);
+
+/* ---- certificates (certificate.c) --------------------------------------------------------- */
+/* One DER TLV at *@p (within *@left): its class, tag and value; *@p and *@left move past it.
+ * False when no complete TLV is there. */
+bool ucp_der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
+                  long *vlen);
+/* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
+ * JSON and public API all name them from this one table). */
+#define UCP_KEY_USAGE_NAMES 9
+struct ucp_ku_name {
+    unsigned gnutls;
+    ucp_key_usage ours;
+    const char *name;
+};
+extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
+
+struct ucp_san {
+    ucp_san_type type;
+    char *display;       /* escaped text */
+    struct ucp_bytes raw; /* the value bytes (DNS: the name as encoded) */
+    bool clean;          /* DNS: printable ASCII without NUL: safe to compare */
+};
+
+struct ucp_certificate {
+    atomic_int refs;
+    /* GnuTLS's decoded certificate: ~29 KiB of libtasn1 nodes. Parsing reads every fact from it,
+     * then frees it (when the DER index was built); whoever needs it later (name constraints,
+     * revocation, the reference signature check) gets it with ucp_certificate_crt(), never from
+     * this field. */
+    _Atomic(gnutls_x509_crt_t) tree; /* not "crt": direct uses would find it freed */
+    struct ucp_bytes der;
+    char *subject;
+    char *issuer;
+    char *serial;
+    char *sha1;
+    char *sha256;
+    uint8_t sha256_raw[32]; /* SHA-256 of the DER: the certificate's identity in caches */
+    struct ucp_bytes *cn_raw; /* subject CN values as encoded */
+    char **cns;               /* subject CN values for display */
+    size_t ncns;
+    struct ucp_san *sans;
+    size_t nsans;
+    bool has_san_ext;
+    bool has_eku;
+    bool eku_critical;
+    char **ekus;
+    size_t nekus;
+    bool has_ku;
+    bool ku_critical;
+    unsigned ku;
+    bool has_bc;
+    bool bc_ca;
+    int pathlen; /* -1: no constraint */
+    int version;
+    int pk_algo;              /* gnutls_pk_algorithm_t */
+    unsigned bits;
+    const char *key_algorithm; /* static */
+    const char *curve;         /* static or NULL */
+    struct ucp_bytes rsa_e;
+    int sign_algo;             /* gnutls_sign_algorithm_t */
+    int sign_hash;             /* gnutls_digest_algorithm_t */
+    bool sign_pss;
+    char *signature_name;
+    int64_t not_before;
+    int64_t not_after;
+    char **crl_urls;
+    size_t ncrl_urls;
+    char **ocsp_urls;
+    size_t nocsp_urls;
+    char **ca_issuers_urls;
+    size_t nca_issuers_urls;
+    struct ucp_bytes raw_subject;
+    struct ucp_bytes raw_issuer;
+    struct ucp_bytes ski;
+    struct ucp_bytes aki;
+    uint8_t key_id[32]; /* SHA-256 of the SubjectPublicKeyInfo: read with ucp_certificate_key_id() */
+    /* Where the signed part and the signature value lie in der (0 lengths: not found), and the
+     * public key, imported the first time this certificate verifies another (signature fast
+     * path; see ucp_certificate_check_signature). */
+    size_t tbs_off, tbs_len, sig_off, sig_len;
+    _Atomic(void *) pubkey; /* gnutls_pubkey_t, or NULL */
+    /* The TBSCertificate walked once at parse time (index_tbs): where the subject and the
+     * public key lie and each extension's OID, criticality and value, as offsets into der.
+     * indexed is false when the walk met anything unexpected: every reader then asks GnuTLS. */
+    bool indexed;
+    size_t spki_off, spki_len;
+    struct ucp_ext_ref {
+        uint32_t oid_off, oid_len, val_off, val_len;
+        bool critical;
+    } *exts;
+    size_t nexts;
+    /* key_id is computed on first use (ucp_certificate_key_id): 0 not yet, 1 being computed, 2 set */
+    _Atomic int key_id_state;
+    bool self_issued;   /* subject == issuer */
+    bool self_signed;   /* self-issued and verified with its own key */
+    /* Microsoft certificate template extensions (templates.c) */
+    char *template_name;    /* 1.3.6.1.4.1.311.20.2, NULL if absent */
+    char *template_oid;     /* 1.3.6.1.4.1.311.21.7, NULL if absent */
+    int64_t template_major; /* -1: absent */
+    int64_t template_minor; /* -1: absent */
+    char *template_problem; /* why an extension is malformed, NULL if none */
+};
+
+/* Parse one DER certificate; @source names the input for messages. */
+ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
+                                    const char *source, size_t index);
+/* As ucp_certificate_from_der(), reading every fact through GnuTLS's getters rather than the
+ * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
+ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
+                                              const char *source, size_t index);
+/* gnutls_x509_crt_get_extension_by_oid2() from the certificate's index (the same answer). */
+int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
+                                  gnutls_datum_t *out, unsigned *critical);
+/* Does @c carry an extension @oid? 1 yes, 0 no, -1 unknown (no index: ask GnuTLS). */
+int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid);
+/* GnuTLS's decoded certificate, decoded again from der if parsing freed it (published with a
+ * compare-and-swap; kept until the certificate is freed). NULL when out of memory. */
+gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *c);
+/* SHA-256 of the public key as GnuTLS computes it (GNUTLS_KEYID_USE_SHA256; zeros if it cannot),
+ * computed on first use: most leaves never need it. Thread-safe. */
+const uint8_t *ucp_certificate_key_id(const ucp_certificate *c);
+ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
+bool ucp_certificate_same(const ucp_certificate *a, const ucp_certificate *b);
+/* Same subject and public key (the anchor test of path building). */
+bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate *b);
+/* Does @cert name @issuer as its issuer (DN, and key identifiers when both present)? */
+bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificate *issuer);
+/* Verify the signature of @cert with the key of @issuer (no other check) with
+ * gnutls_x509_crt_verify: the reference. */
+bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
+/* The same answer, faster: the signed bytes and the signature verified with the issuer's public
+ * key imported once (gnutls_pubkey_verify_data2), for RSA PKCS#1 v1.5, ECDSA and EdDSA signatures
+ * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
+ * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
+bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
+
+/* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) ------------------------------------------ */
+/* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
+ * DER (extensions); without it BER lengths are accepted, as GnuTLS accepts them in PKCS#12.
+ * On failure returns false and writes why into @why (at least ASN1_MAX_ERROR_DESCRIPTION_SIZE
+ * + 64 bytes). */
+bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool strict, asn1_node *out,
+                     char *why, size_t why_size);
+/* Read the value of element @name (any type) into a new buffer; false when absent or on error. */
+bool ucp_asn1_read(asn1_node node, const char *name, struct ucp_bytes *out);
+/* Read an OBJECT IDENTIFIER element as dotted text; false when absent or malformed. */
+bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size);
+/* The elements of the constructed TLV at @p, which must span exactly @len bytes (BER indefinite
+ * lengths accepted): their spans go to @spans (NULL: count only), at most @max of them. False,
+ * with @why, when malformed or when there are more than @max. */
+struct ucp_ber_span {
+    const uint8_t *p;
+    size_t len;
+};
+bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
+                      size_t *count, const char **why);
+/* UTF-16BE (BMPString) to display text: valid UTF-8, NUL and controls escaped as \xHH, one
+ * trailing U+0000 dropped. NULL with @why on malformed input (odd length, lone surrogate), or
+ * with *why NULL when out of memory. */
+char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
+
+/* ---- certificate template extensions (templates.c) ---------------------------------------- */
+/* Record why template extension @oid is malformed in c->template_problem (the first problem
+ * wins); the certificate still loads. False when out of memory. */
+bool ucp_template_problem(ucp_certificate *c, const char *oid, const char *what, const char *why);
+void ucp_certificate_templates_dispose(ucp_certificate *c);
+/* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
+ * template_* fields, as ucp_certificate_decode_templates() does for the certificate's own
+ * (tests and fuzzing; other OIDs are ignored). */
+ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len);
+
+#endif /* UCPOLICY_X509_PRIVATE_H */
