@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The probe's client credentials: a certificate (chain) and its private key read from files and
- * turned into GnuTLS's form, to present when a server asks. A PEM file holds the certificate and
- * the key, or the key is in a file of its own (PEM or DER); a file without PEM is a PKCS#12
- * (PFX), opened as checked files are (input/: ucp_pkcs12_unlock, ucp_pkcs12_scan) before GnuTLS
- * decrypts its key. The key must belong to the certificate. The files may hold keys: their bytes
- * are wiped once read.
+ * turned into GnuTLS's form, to present when a server asks. The certificate file is PEM or DER,
+ * its key in the same PEM file or in a key file of its own; a certificate file without PEM and
+ * without a key file is a PKCS#12 (PFX), opened as checked files are (input/: ucp_pkcs12_unlock,
+ * ucp_pkcs12_scan) before GnuTLS decrypts its key. The key must belong to the certificate. The
+ * files may hold keys: their bytes are wiped once read.
  */
 #include "config.h"
 
@@ -43,8 +43,8 @@ static bool has_pem(const uint8_t *data, size_t len, const char *label_part)
     return false;
 }
 
-static ucp_status load_pkcs12(struct ucp_probe_credentials *out, const uint8_t *data, size_t len, const char *source,
-                              const char *password)
+static ucp_status load_pkcs12(struct ucp_probe_credentials *out, const uint8_t *data, size_t len,
+                              const char *source, const char *password)
 {
     gnutls_pkcs12_t p12 = NULL;
     gnutls_x509_privkey_t xkey = NULL;
@@ -121,8 +121,9 @@ out:
     return st;
 }
 
-static ucp_status load_cert_and_key(struct ucp_probe_credentials *out, const uint8_t *cdata, size_t clen, const char *cname,
-                                    const uint8_t *kdata, size_t klen, const char *kname, const char *password)
+static ucp_status load_cert_and_key(struct ucp_probe_credentials *out, const uint8_t *cdata, size_t clen,
+                                    const char *cname, const uint8_t *kdata, size_t klen, const char *kname,
+                                    const char *password)
 {
     bool pem = has_pem(cdata, clen, NULL);
     if (pem && !has_pem(cdata, clen, "CERTIFICATE"))

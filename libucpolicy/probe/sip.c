@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The probe's SIP over TLS: after the handshake, an OPTIONS request; the final answer's status
- * says whether the server accepts the client, its ms-diagnostics header (kept) often why not.
- * Keep-alive CRLFs and at most MAX_SIP_RESPONSES provisional answers (their bodies up to
- * MAX_SIP_BODY bytes) are skipped; at most UCP_NET_MAX_LINES header lines of an answer are read.
+ * says whether the server accepts the client, and its ms-diagnostics header, when it has one, is
+ * kept for the report. Keep-alive CRLFs and at most MAX_SIP_RESPONSES provisional answers (their
+ * bodies up to MAX_SIP_BODY bytes) are skipped; at most UCP_NET_MAX_LINES header lines of an
+ * answer are read.
  */
 #include "config.h"
 
@@ -75,7 +76,8 @@ void ucp_sip_options(struct ucp_probe_run *r)
         "Accept: application/sdp\r\n"
         "User-Agent: ucpolicy/%s\r\n"
         "Content-Length: 0\r\n\r\n",
-        r->net.local_addr, r->net.local_port, branch, r->net.local_addr, tag, p->server_name ? p->server_name : p->host, callid,
+        r->net.local_addr, r->net.local_port, branch, r->net.local_addr, tag,
+        p->server_name ? p->server_name : p->host, callid,
         r->net.local_addr, r->net.local_port, UCP_VERSION);
     if (!req || !rest) {
         free(req);

@@ -295,7 +295,8 @@ void ucp_tls_verdict_from_read(struct ucp_probe_run *r, enum ucp_rd e, const cha
     if (r->tls_error == GNUTLS_E_FATAL_ALERT_RECEIVED) {
         c->verdict = UCP_CLIENT_AUTH_REJECTED;
         c->detail = ucp_asprintf("the server ended the TLS session with an alert %s", when);
-    } else if (e == UCP_RD_EOF || r->tls_error == GNUTLS_E_PREMATURE_TERMINATION || r->tls_error == GNUTLS_E_PULL_ERROR) {
+    } else if (e == UCP_RD_EOF || r->tls_error == GNUTLS_E_PREMATURE_TERMINATION ||
+               r->tls_error == GNUTLS_E_PULL_ERROR) {
         c->verdict = UCP_CLIENT_AUTH_REJECTED;
         c->detail = ucp_asprintf("the server closed the connection %s without answering", when);
     } else {
