@@ -16,9 +16,9 @@
 /* @j (stolen) on one line, as jansson writes it without indentation; false when out of memory. */
 static bool one_line(struct ucp_strbuf *sb, json_t *j)
 {
-    size_t n = j ? json_dumpb(j, NULL, 0, 0) : 0;
+    size_t n = j ? json_dumpb(j, NULL, 0, JSON_ENCODE_ANY) : 0;
     char *buf = n ? malloc(n) : NULL;
-    bool ok = buf && json_dumpb(j, buf, n, 0) == n;
+    bool ok = buf && json_dumpb(j, buf, n, JSON_ENCODE_ANY) == n;
     if (ok)
         ucp_sb_appendn(sb, buf, n);
     free(buf);

@@ -176,12 +176,18 @@ static ucp_status html_add_report(struct ucp_renderer *r, const ucp_report *repo
         ucp_sb_append(sb, "<p>No findings.</p>\n</section>\n");
         return UCP_OK;
     }
-    ucp_sb_append(sb, "<table class=\"findings\">\n<thead><tr><th>Severity</th><th>Finding</th><th>Expected</th>"
+    ucp_sb_append(sb, "<table class=\"findings\">\n<colgroup><col class=\"c-sev\"><col class=\"c-finding\">"
+                      "<col class=\"c-value\"><col class=\"c-value\"><col class=\"c-fix\"><col class=\"c-src\">"
+                      "</colgroup>\n<thead><tr><th>Severity</th><th>Finding</th><th>Expected</th>"
                       "<th>Actual</th><th>Fix</th><th>Sources</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < report->nfindings; i++) {
         const struct ucp_finding *f = &report->findings[i];
+        char sev[16];
+        snprintf(sev, sizeof sev, "%s", ucp_severity_name(f->severity));
+        for (char *p = sev; *p; p++)
+            *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
         ucp_sb_printf(sb, "<tr><td><span class=\"sev %s\">%s</span></td><td><code>", ucp_severity_name(f->severity),
-                      ucp_severity_name(f->severity));
+                      sev);
         esc(sb, f->rule->code);
         ucp_sb_printf(sb, "</code> [%s", ucp_field_name(f->rule->field));
         if (f->cert_index > 0)
@@ -233,8 +239,12 @@ static const char style[] =
     "body{font-family:\"Segoe UI\",Helvetica,Arial,sans-serif;margin:1.5em;color:#1f2328;line-height:1.4}\n"
     "h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.15em;margin:1.6em 0 .4em;word-break:break-all}\n"
     "table{border-collapse:collapse;margin:.4em 0 1em;width:100%}\n"
-    "th,td{border:1px solid #c8ccd1;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}\n"
+    "th,td{border:1px solid #c8ccd1;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:break-word}\n"
     "thead th{background:#eef1f4}table.facts th{background:#f6f8fa;width:14em;font-weight:600}\n"
+    "table.summary td:first-child{word-break:break-all}table.summary td:nth-child(2),table.summary td:nth-child(3)"
+    "{white-space:nowrap}\n"
+    "table.findings{table-layout:fixed}col.c-sev{width:6.5em}col.c-finding{width:27%}col.c-value{width:13%}"
+    "col.c-fix{width:31%}col.c-src{width:9%}\n"
     "td.num{text-align:right;white-space:nowrap}code{font-family:Consolas,\"DejaVu Sans Mono\",monospace}\n"
     ".badge{display:inline-block;min-width:5.5em;padding:.1em .5em;border-radius:.3em;color:#fff;"
     "font-weight:700;text-align:center;-webkit-print-color-adjust:exact;print-color-adjust:exact}\n"

@@ -287,6 +287,10 @@ static json_t *result_json(const ucp_report *report, const struct ucp_finding *f
     json_object_set_new(o, "message", text_message(f->message));
     json_t *loc = json_object(), *phys = json_object();
     json_object_set_new(phys, "artifactLocation", artifact_location(report->input_name, artifact));
+    /* The certificate is the whole file; dashboards want a line to anchor the alert on. */
+    json_t *region = json_object();
+    json_object_set_new(region, "startLine", json_integer(1));
+    json_object_set_new(phys, "region", region);
     json_object_set_new(loc, "physicalLocation", phys);
     if (cert) {
         json_t *logical = json_object();

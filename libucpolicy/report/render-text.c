@@ -193,9 +193,13 @@ void ucp_text_report(struct ucp_strbuf *dst, const ucp_report *r, unsigned flags
         for (int p = 1; p < UCP_PRODUCT_COUNT; p++)
             if (r->role->rules[i].severity[p] != r->role->rules[i].severity[0])
                 product_matters = true;
-    ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s)%s%s\n", r->input_name, col(&o, result_color(r->result)), result,
+    /* The input's name is the caller's (a file name in any encoding): shown as error messages
+     * show it, control characters and bytes that are not UTF-8 as \xHH. */
+    char *shown = ucp_render_clean(r->input_name);
+    ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s)%s%s\n", shown ? shown : "", col(&o, result_color(r->result)), result,
                   col(&o, "\033[0m"), r->role->id, r->role->title, product_matters ? ", " : "",
                   product_matters ? ucp_product_title(r->product) : "");
+    free(shown);
     if (r->connection) {
         const char *labels[8];
         char *values[8];
@@ -259,10 +263,12 @@ void ucp_text_report(struct ucp_strbuf *dst, const ucp_report *r, unsigned flags
     }
     for (size_t i = 0; r->pool && i < r->pool->n; i++) {
         const struct ucp_pool_member *m = &r->pool->members[i];
+        char *name = ucp_render_clean(m->name);
         char *line = m->state == UCP_POOL_REFERENCE || m->state == UCP_POOL_IDENTICAL
-                         ? ucp_asprintf("%s: %s", m->name, ucp_pool_state_name(m->state))
-                         : ucp_asprintf("%s: %s (SHA-1 %s)", m->name, ucp_pool_state_name(m->state),
+                         ? ucp_asprintf("%s: %s", name ? name : "", ucp_pool_state_name(m->state))
+                         : ucp_asprintf("%s: %s (SHA-1 %s)", name ? name : "", ucp_pool_state_name(m->state),
                                         m->cert->sha1);
+        free(name);
         field(&o, i ? "" : "Pool:", line);
         free(line);
     }
