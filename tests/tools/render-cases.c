@@ -111,7 +111,7 @@ int main(int argc, char **argv)
                 continue;
             }
         } else {
-            char *eq = strchr(argv[i], '=');
+            char *eq = strrchr(argv[i], '=');
             if (eq)
                 *eq = '\0';
             report = eq ? rc_check(eq + 1, argv[i]) : rc_check(argv[i], NULL);
