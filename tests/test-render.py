@@ -3,13 +3,14 @@
 """The documents of ucpolicy/render.h read by their own readers, and compared with the command's
 output, with TAP output.
 
-    test-render.py RENDER_CASES UCPOLICY SARIF_SCHEMA     (fixtures in $UCPOLICY_FIXTURES)
+    test-render.py RENDER_CASES UCPOLICY SARIF_SCHEMA REPORT_SCHEMA    (fixtures in $UCPOLICY_FIXTURES)
 
 RENDER_CASES is tests/tools/render-cases. SARIF_SCHEMA is sarif-2.1.0.json of the npm package
 @microsoft/sarif-multitool (.ci/install-deps puts it in the cache; meson finds it there): the
 SARIF logs are validated against it (JSON Schema draft 2020-12, python3-jsonschema), and by the
 package's own `Sarif.Multitool validate` when it is there (no error-level result allowed). JUnit
-XML is parsed with xml.etree and its counts checked; CSV is read back with the csv module. The
+XML is parsed with xml.etree and its counts checked; CSV is read back with the csv module; JSON
+batches are validated against the report schema (REPORT_SCHEMA). The
 catalogue listings, the JSON of batches (pretty and compact, with an unreadable file) and the
 exit status are compared byte for byte with `ucpolicy roles|rules|check` as it is today.
 """
@@ -23,7 +24,10 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-RENDER, UCPOLICY, SARIF_SCHEMA = sys.argv[1], sys.argv[2], sys.argv[3]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import reportschema  # noqa: E402  (tests/reportschema.py)
+
+RENDER, UCPOLICY, SARIF_SCHEMA, REPORT_SCHEMA = sys.argv[1:5]
 FIXTURES = os.environ["UCPOLICY_FIXTURES"]
 
 points = 0
@@ -182,6 +186,25 @@ check_sarif(out, "an empty batch")
 code, out, err = render("sarif", "relative dir/um.pem=" + FAIL)
 uris = {a["location"]["uri"] for a in json.loads(out)["runs"][0]["artifacts"]}
 point(uris == {"relative%20dir/um.pem"}, "sarif: a relative path stays relative, percent-encoded", [uris])
+
+# ---- JSON -----------------------------------------------------------------------------------------
+
+report_validator = reportschema.validator(REPORT_SCHEMA)
+for flags in (["--pretty"], [], ["--pretty", "--flat"]):
+    code, out, err = render("json", *flags, *BATCH, f"{HOSTILE}.pem={FAIL}", "file:" + HOSTILE + ".pem")
+    diag = []
+    try:
+        doc = json.loads(out.decode("utf-8"))
+        diag += [f"{list(e.path)}: {e.message[:300]}" for e in report_validator.iter_errors(doc)][:10]
+        results = [e["result"] for e in doc]
+        if results != ["pass", "warning", "fail", "error", "fail", "error"]:
+            diag.append(f"results {results}")
+        if doc[4]["input"]["name"] != HOSTILE + ".pem" or doc[5]["input"]["name"] != HOSTILE + ".pem":
+            diag.append(f"hostile names read back as {doc[4]['input']['name']!r}, {doc[5]['input']['name']!r}")
+    except (ValueError, KeyError, IndexError) as x:
+        diag.append(f"not the array expected: {x}")
+    point(not diag, f"json {' '.join(flags)}: an array valid against the report schema, one entry per input, "
+          "hostile names intact", diag)
 
 # ---- JUnit ----------------------------------------------------------------------------------------
 

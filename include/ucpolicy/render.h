@@ -163,7 +163,10 @@ typedef struct ucp_renderer ucp_renderer;
  *
  * Text, JSON and CSV write each entry as it is added; SARIF writes its tool description and
  * each finding as it is added and the artifacts and invocation at the end; HTML, JUnit and
- * Nagios write the whole document at the end (it starts with the totals).
+ * Nagios write the whole document at the end (it starts with the totals). JSON of a batch is
+ * always an array: `ucpolicy check` with a single FILE writes the bare object, which
+ * ucp_report_render() and ucp_input_error_render() give. JSON and SARIF end without a newline,
+ * as ucp_report_to_json() does; the other formats end with one.
  * @param[out] out The new renderer; free it with ucp_renderer_free().
  * @param[in] format The format.
  * @param[in] flags As for ucp_report_list_render().
