@@ -8,9 +8,9 @@
  * (ucp_renderer_set_fail_on(), default warning as the command): <failure type="fail"> when
  * ucp_report_exit_code() is 2 (an error finding, or a client certificate the server rejected),
  * <failure type="warning"> when it is 1 (warnings; information findings with fail-on info), and
- * no failure when it is 0. Every finding is in the test case's <system-out> either way, so
- * warnings that do not fail the run are still shown. An input that could not be read is an
- * <error>. The suite's counts are those of its test cases.
+ * no failure when it is 0: then its findings (warnings that do not fail the run, information)
+ * are in the test case's <system-out>, so they are still shown. An input that could not be read
+ * is an <error>. The suite's counts are those of its test cases.
  *
  * The counts come first, so the document is written at the end; the renderer keeps each test
  * case as text.
@@ -95,8 +95,13 @@ static ucp_status junit_add_report(struct ucp_renderer *r, const ucp_report *rep
     struct ucp_strbuf *sb = &s->cases;
     ucp_sb_append(sb, "    <testcase name=\"");
     ucp_render_xml(sb, report->input_name, true);
-    ucp_sb_printf(sb, "\" classname=\"ucpolicy.%s\">\n", report->role->id);
+    ucp_sb_printf(sb, "\" classname=\"ucpolicy.%s\"", report->role->id);
     int code = ucp_report_exit_code(report, r->fail_on);
+    if (!code && !report->nfindings && !report->connection) {
+        ucp_sb_append(sb, "/>\n");
+        return sb->failed ? ucp_fail_nomem() : UCP_OK;
+    }
+    ucp_sb_append(sb, ">\n");
     if (code) {
         const struct ucp_finding *first = ucp_render_first_finding(report);
         bool rejected = report->connection && report->connection->verdict == UCP_CLIENT_AUTH_REJECTED;
@@ -114,8 +119,7 @@ static ucp_status junit_add_report(struct ucp_renderer *r, const ucp_report *rep
         findings_text(sb, report);
         ucp_sb_append(sb, "</failure>\n");
         s->failures++;
-    }
-    if (report->nfindings || report->connection) {
+    } else {
         ucp_sb_append(sb, "      <system-out>");
         char *summary = ucp_asprintf("%s: %s, %s (%s)\n", report->input_name, ucp_result_name(report->result),
                                      report->role->id, ucp_product_name(report->product));

@@ -275,14 +275,11 @@ UCP_EXPORT ucp_status ucp_report_render(const ucp_report *report, ucp_output_for
         ucp_text_report(&sb, report, flags);
         return deliver(&sb, out);
     case UCP_OUTPUT_JSON: {
+        /* Straight into the caller's buffer, as ucp_report_to_json() always did. */
         struct json_t *j = ucp_report_json(report);
-        bool ok = ucp_render_json_at(&sb, j, flags, 0);
+        ucp_status st = j ? ucp_json_to_buffer(j, flags, out) : ucp_fail_nomem();
         json_decref(j);
-        if (!ok) {
-            ucp_sb_dispose(&sb);
-            return ucp_fail_nomem();
-        }
-        return deliver(&sb, out);
+        return st;
     }
     default:
         return render_batch(&report, 1, NULL, UCP_OK, NULL, format, flags, out, "ucp_report_render");
