@@ -17,6 +17,7 @@
 #include "ucpolicy/topology.h"
 #include "ucpolicy/certificate.h"
 #include "ucpolicy/report.h"
+#include "ucpolicy/render.h"
 #include "ucpolicy/checker.h"
 #include "ucpolicy/probe.h"
 

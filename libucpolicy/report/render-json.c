@@ -293,39 +293,71 @@ json_t *ucp_report_json(const ucp_report *r)
     return o;
 }
 
-UCP_EXPORT ucp_status ucp_report_to_json(const ucp_report *report, unsigned flags, ucp_buffer *out)
+/* ---- batches: a JSON array, written entry by entry -------------------------------------------- */
+
+/* The array of ucp_report_list_to_json(): jansson's layout, each entry one level in ("[\n  {"
+ * ... "\n]"; "[]" when empty); with UCP_RENDER_FLAT, each entry as it is alone ("[\n{" ...
+ * "\n]"), the layout `ucpolicy check --format json FILE...` has written since 1.0. */
+static void open_entry(const struct ucp_renderer *r, struct ucp_strbuf *out)
 {
-    if (!report || !out)
-        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_report_to_json: invalid argument");
-    out->data = NULL;
-    out->size = 0;
-    json_t *j = ucp_report_json(report);
-    if (!j)
-        return ucp_fail_nomem();
-    ucp_status st = ucp_json_to_buffer(j, flags, out);
-    json_decref(j);
-    return st;
+    ucp_sb_appendc(out, r->entries ? ',' : '[');
+    ucp_render_newline(out, r->flags, r->flags & UCP_RENDER_FLAT ? 0 : 1);
 }
 
-UCP_EXPORT ucp_status ucp_report_list_to_json(const ucp_report *const *reports, size_t count,
-                                              unsigned flags, ucp_buffer *out)
+static ucp_status json_add_report(struct ucp_renderer *r, const ucp_report *report, struct ucp_strbuf *out)
 {
-    if (!out || (!reports && count))
-        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_report_list_to_json: invalid argument");
-    out->data = NULL;
-    out->size = 0;
-    json_t *a = json_array();
-    if (!a)
-        return ucp_fail_nomem();
-    for (size_t i = 0; i < count; i++) {
-        json_t *j = reports[i] ? ucp_report_json(reports[i]) : NULL;
-        if (!j || json_array_append_new(a, j) != 0) {
-            json_decref(a);
-            return reports[i] ? ucp_fail_nomem()
-                              : ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "report %zu is NULL", i);
-        }
-    }
-    ucp_status st = ucp_json_to_buffer(a, flags, out);
-    json_decref(a);
-    return st;
+    json_t *j = ucp_report_json(report);
+    open_entry(r, out);
+    bool ok = ucp_render_json_at(out, j, r->flags, r->flags & UCP_RENDER_FLAT ? 0 : 1);
+    json_decref(j);
+    return ok ? UCP_OK : ucp_fail_nomem();
 }
+
+void ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,
+                          bool pretty)
+{
+    const char *nl = pretty ? "\n" : "", *ind = pretty ? "  " : "";
+    ucp_sb_printf(sb, "{%s%s\"schema\": \"ucpolicy-report\",%s%s\"schemaVersion\": \"%s\",%s%s\"input\": {\"name\": ",
+                  nl, ind, nl, ind, UCP_REPORT_SCHEMA_VERSION, nl, ind);
+    ucp_render_json_quote(sb, name);
+    ucp_sb_printf(sb, "},%s%s\"result\": \"error\",%s%s\"error\": {\"code\": \"%s\", \"message\": ", nl, ind, nl,
+                  ind, ucp_strerror_name(code));
+    ucp_render_json_quote(sb, message);
+    ucp_sb_printf(sb, "}%s}", nl);
+}
+
+static ucp_status json_add_error(struct ucp_renderer *r, const char *name, ucp_status code, const char *message,
+                                 struct ucp_strbuf *out)
+{
+    open_entry(r, out);
+    bool pretty = r->flags & UCP_RENDER_PRETTY;
+    if (!pretty || (r->flags & UCP_RENDER_FLAT)) {
+        ucp_json_input_error(out, name, code, message, pretty);
+        return UCP_OK;
+    }
+    /* One level in, as every entry of the array. */
+    struct ucp_strbuf entry;
+    ucp_sb_init(&entry);
+    ucp_json_input_error(&entry, name, code, message, true);
+    for (size_t i = 0; !entry.failed && i < entry.len; i++) {
+        ucp_sb_appendc(out, entry.data[i]);
+        if (entry.data[i] == '\n')
+            ucp_sb_append(out, "  ");
+    }
+    bool failed = entry.failed;
+    ucp_sb_dispose(&entry);
+    return failed ? ucp_fail_nomem() : UCP_OK;
+}
+
+static ucp_status json_finish(struct ucp_renderer *r, struct ucp_strbuf *out)
+{
+    if (!r->entries) {
+        ucp_sb_append(out, "[]");
+        return UCP_OK;
+    }
+    ucp_render_newline(out, r->flags, 0);
+    ucp_sb_appendc(out, ']');
+    return UCP_OK;
+}
+
+const struct ucp_format_ops ucp_json_ops = {json_add_report, json_add_error, json_finish, NULL};

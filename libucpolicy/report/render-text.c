@@ -177,14 +177,10 @@ size_t ucp_connection_lines(const struct ucp_connection *c, const char **labels,
     return n;
 }
 
-UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, ucp_buffer *buffer)
+void ucp_text_report(struct ucp_strbuf *dst, const ucp_report *r, unsigned flags)
 {
-    if (!r || !buffer)
-        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_report_to_text: invalid argument");
-    buffer->data = NULL;
-    buffer->size = 0;
     struct out o;
-    ucp_sb_init(&o.sb);
+    o.sb = *dst;
     o.color = flags & UCP_RENDER_COLOR;
     const bool verbose = flags & UCP_RENDER_VERBOSE;
     const ucp_certificate *c = r->nchain ? r->chain[0] : NULL;
@@ -197,9 +193,13 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
         for (int p = 1; p < UCP_PRODUCT_COUNT; p++)
             if (r->role->rules[i].severity[p] != r->role->rules[i].severity[0])
                 product_matters = true;
-    ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s)%s%s\n", r->input_name, col(&o, result_color(r->result)), result,
+    /* The input's name is the caller's (a file name in any encoding): shown as error messages
+     * show it, control characters and bytes that are not UTF-8 as \xHH. */
+    char *shown = ucp_render_clean(r->input_name);
+    ucp_sb_printf(&o.sb, "%s: %s%s%s  %s (%s)%s%s\n", shown ? shown : "", col(&o, result_color(r->result)), result,
                   col(&o, "\033[0m"), r->role->id, r->role->title, product_matters ? ", " : "",
                   product_matters ? ucp_product_title(r->product) : "");
+    free(shown);
     if (r->connection) {
         const char *labels[8];
         char *values[8];
@@ -263,10 +263,12 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
     }
     for (size_t i = 0; r->pool && i < r->pool->n; i++) {
         const struct ucp_pool_member *m = &r->pool->members[i];
+        char *name = ucp_render_clean(m->name);
         char *line = m->state == UCP_POOL_REFERENCE || m->state == UCP_POOL_IDENTICAL
-                         ? ucp_asprintf("%s: %s", m->name, ucp_pool_state_name(m->state))
-                         : ucp_asprintf("%s: %s (SHA-1 %s)", m->name, ucp_pool_state_name(m->state),
+                         ? ucp_asprintf("%s: %s", name ? name : "", ucp_pool_state_name(m->state))
+                         : ucp_asprintf("%s: %s (SHA-1 %s)", name ? name : "", ucp_pool_state_name(m->state),
                                         m->cert->sha1);
+        free(name);
         field(&o, i ? "" : "Pool:", line);
         free(line);
     }
@@ -354,10 +356,43 @@ UCP_EXPORT ucp_status ucp_report_to_text(const ucp_report *r, unsigned flags, uc
         wrap(&o, refs ? refs : "", 21, 21);
         free(refs);
     }
-    char *text = ucp_sb_finish(&o.sb);
-    if (!text)
-        return ucp_fail_nomem();
-    buffer->data = text;
-    buffer->size = strlen(text);
+    *dst = o.sb;
+}
+
+/* ---- batches: the reports one after another, an empty line between two ---------------------- */
+
+static ucp_status text_add_report(struct ucp_renderer *r, const ucp_report *report, struct ucp_strbuf *out)
+{
+    if (r->entries)
+        ucp_sb_appendc(out, '\n');
+    ucp_text_report(out, report, r->flags);
     return UCP_OK;
 }
+
+/* A file that could not be read: its name, ERROR, and why (the text is cleaned as the error
+ * messages are: control characters and bytes that are not UTF-8 as \xHH). */
+static ucp_status text_add_error(struct ucp_renderer *r, const char *name, ucp_status code, const char *message,
+                                 struct ucp_strbuf *sb)
+{
+    struct out o;
+    o.sb = *sb;
+    o.color = r->flags & UCP_RENDER_COLOR;
+    char *shown = ucp_render_clean(name), *why = ucp_render_clean(message);
+    if (r->entries)
+        ucp_sb_appendc(&o.sb, '\n');
+    ucp_sb_printf(&o.sb, "%s: %sERROR%s  could not be read\n", shown ? shown : "", col(&o, "\033[1;31m"),
+                  col(&o, "\033[0m"));
+    field(&o, "Error:", why);
+    field(&o, "Status:", ucp_strerror_name(code));
+    free(shown);
+    free(why);
+    *sb = o.sb;
+    return UCP_OK;
+}
+
+static ucp_status text_finish(struct ucp_renderer *r, struct ucp_strbuf *out)
+{
+    return UCP_OK;
+}
+
+const struct ucp_format_ops ucp_text_ops = {text_add_report, text_add_error, text_finish, NULL};

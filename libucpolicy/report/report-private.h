@@ -97,17 +97,78 @@ void ucp_finding_dispose(struct ucp_finding *f);
  * failed half way); everyone else calls ucp_report_free(). */
 void ucp_report_destroy(ucp_report *r);
 
-/* ---- rendering (render-json.c, render-text.c) ---------------------------------------------- */
+/* ---- rendering ------------------------------------------------------------------------------- *
+ * render.c is the public face (ucpolicy/render.h and the 1.0 renderers of report.h): it
+ * dispatches to one file per format, each of which calls render-common.c only (and the report's
+ * getters); render-common.c calls nothing of this folder but report.c. */
 struct json_t;
-/* The report / topology as a jansson object (new reference), or NULL when out of memory. */
+
+/* A batch being rendered (ucpolicy/render.h). render.c keeps the counters; each format keeps
+ * its own state in @state and writes through the calls below. */
+struct ucp_renderer {
+    ucp_output_format format;
+    unsigned flags;
+    ucp_fail_on fail_on;
+    size_t entries;     /* inputs added so far (reports and errors): the index of the next one */
+    size_t counts[3];   /* reports by ucp_result */
+    size_t errors;      /* inputs that could not be read */
+    int worst[4];       /* the worst ucp_report_exit_code() of the reports, by ucp_fail_on */
+    bool finished;
+    void *state;        /* the format's; freed by its _free */
+};
+
+/* One format's streaming calls: each appends the bytes to write now to @out. An entry's index
+ * is r->entries (the counters do not include it yet); finish sees the final counters. */
+struct ucp_format_ops {
+    ucp_status (*add_report)(struct ucp_renderer *r, const ucp_report *report, struct ucp_strbuf *out);
+    ucp_status (*add_error)(struct ucp_renderer *r, const char *name, ucp_status code, const char *message,
+                            struct ucp_strbuf *out);
+    ucp_status (*finish)(struct ucp_renderer *r, struct ucp_strbuf *out);
+    void (*free_state)(struct ucp_renderer *r);
+};
+extern const struct ucp_format_ops ucp_text_ops, ucp_json_ops, ucp_sarif_ops, ucp_csv_ops, ucp_html_ops,
+    ucp_junit_ops, ucp_nagios_ops;
+
+/* render-common.c: what every renderer shares. */
+/* Text as error messages show it: valid UTF-8 kept, control characters and bytes that are not
+ * UTF-8 as the text \xHH (backslashes stay single). malloc'd; NULL when out of memory. */
+char *ucp_render_clean(const char *s);
+/* A JSON string of @s as `ucpolicy check` wrote the entry of an unreadable file since 1.0:
+ * quotes and backslashes escaped, control characters \u00hh, bytes that are not UTF-8 as the
+ * text \xHH, everything else as is. */
+void ucp_render_json_quote(struct ucp_strbuf *sb, const char *s);
+/* @s cleaned and escaped for XML and HTML text and attribute values (&amp; &lt; &gt; &quot;
+ * &#39;; a newline as &#10; when @attribute). */
+void ucp_render_xml(struct ucp_strbuf *sb, const char *s, bool attribute);
+/* A jansson value serialised as ucp_json_to_buffer() would (::UCP_RENDER_PRETTY: two-space
+ * indentation), each line after the first indented by @depth more levels; false when out of
+ * memory. */
+bool ucp_render_json_at(struct ucp_strbuf *sb, const struct json_t *j, unsigned flags, unsigned depth);
+/* A newline and the indentation of @depth levels when pretty; nothing when compact. */
+void ucp_render_newline(struct ucp_strbuf *sb, unsigned flags, unsigned depth);
+/* The first finding of the report (the most serious: findings are sorted), or NULL. */
+const struct ucp_finding *ucp_render_first_finding(const ucp_report *r);
+/* Days left of the leaf at the validation time, and whether the report has a leaf. */
+bool ucp_render_days_left(const ucp_report *r, int64_t *days);
+
+/* The 1.0 renderers (render-json.c, render-text.c), kept as they were. */
+/* The report as a jansson object (new reference), or NULL when out of memory. */
+struct json_t *ucp_report_json(const ucp_report *report);
 /* The connection facts as a jansson object (new reference), or NULL when out of memory. */
 struct json_t *ucp_connection_json(const struct ucp_connection *c);
 /* The connection facts as labelled lines of the text report: up to @max (label, value) pairs,
  * values malloc'd (the caller frees them); returns their number. */
 size_t ucp_connection_lines(const struct ucp_connection *c, const char **labels, char **values, size_t max);
-struct json_t *ucp_report_json(const ucp_report *report);
+/* The text report (ucp_report_to_text()) appended to @sb. */
+void ucp_text_report(struct ucp_strbuf *sb, const ucp_report *r, unsigned flags);
+/* The JSON entry of an input that could not be read, as `ucpolicy check` wrote it since 1.0
+ * (pretty: on six lines, with the inner objects on one line; compact: no newline). */
+void ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,
+                          bool pretty);
 
-
-
+/* render-catalogue.c is called by render.c only. */
+ucp_status ucp_catalogue_roles(struct ucp_strbuf *sb, ucp_output_format format);
+ucp_status ucp_catalogue_rules(struct ucp_strbuf *sb, const char *role, ucp_product product,
+                               ucp_output_format format);
 
 #endif /* UCPOLICY_REPORT_PRIVATE_H */
