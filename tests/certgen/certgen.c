@@ -4,7 +4,8 @@
  *
  *   ucpolicy-certgen --out DIR
  *
- * Everything is generated with the GnuTLS C API at run time, valid around the moment it runs:
+ * Everything is generated with the GnuTLS C API at run time, valid around the moment it runs
+ * (or around UCPOLICY_CERTGEN_TIME, seconds since 1970, to compare two builds of the generator):
  * a small test PKI, then, driven by the policy catalogue (roles, their rule bindings and the
  * products they apply to):
  *   - for every role and every product the role exists in, a "pass" case: the role's correct
@@ -2970,6 +2971,32 @@ static void input_errors(void)
 
 /* ---- main --------------------------------------------------------------------------------- */
 
+/* The earliest and latest fixed times: every certificate's validity (up to 900 days before and
+ * 3,650 days after) stays between 1970 and 9999. */
+#define TIME_MIN (1000LL * DAY)
+#define TIME_MAX (253402300799LL - 3700LL * DAY)
+
+/* The validation time: now, or UCPOLICY_CERTGEN_TIME (seconds since 1970-01-01 UTC), which only
+ * serves to compare the output of two builds of the generator; the tests never set it. */
+static int64_t validation_time(void)
+{
+    const char *v = getenv("UCPOLICY_CERTGEN_TIME");
+    if (!v)
+        return (int64_t)time(NULL);
+    long long t = 0;
+    bool digits = *v && strlen(v) <= 12;
+    for (const char *p = v; digits && *p; p++) {
+        if (*p < '0' || *p > '9')
+            digits = false;
+        else
+            t = t * 10 + (*p - '0');
+    }
+    if (!digits || t < TIME_MIN || t > TIME_MAX)
+        die("UCPOLICY_CERTGEN_TIME: '%s' is not a time: give the seconds since 1970-01-01 UTC, from %lld to %lld", v,
+            TIME_MIN, TIME_MAX);
+    return (int64_t)t;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3 || strcmp(argv[1], "--out") != 0) {
@@ -2977,8 +3004,8 @@ int main(int argc, char **argv)
         return 2;
     }
     outdir = argv[2];
+    vt = validation_time();
     mkdirs(outdir);
-    vt = (int64_t)time(NULL);
 
     make_keys();
     make_pki();
