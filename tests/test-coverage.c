@@ -9,8 +9,8 @@
  * release without it is itself a warning (input.role-product); for those the fail case must run
  * on such a release and expect input.role-product as well. They are listed as diagnostics.
  *
- * A binding no static case can break may instead be in the manifest's `exemptions` (one table
- * in tests/certgen/certgen.c; tests/FIXTURES.md, "Exemptions"). An exemption is accepted only
+ * A binding no static case can break may instead be in the manifest's `exemptions` (rows of a
+ * table in tests/certgen/mutations.c; tests/FIXTURES.md, "Exemptions"). An exemption is accepted only
  * when the binding exists, it has no fail case (no redundant exemption), it gives a reason, its
  * `coveredBy` is a suite directory of the source tree that meson registered here as a covering
  * suite, and running that suite's trigger mode shows the rule firing for the role with the

@@ -1,0 +1,565 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The test PKI: keys, certificates made from a spec and signed, the CAs (ca_rows[]) and their
+ * CRLs, and the files they go into (PEM, PKCS#7, PKCS#12).
+ */
+#include "certgen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gnutls/pkcs7.h>
+
+#include "fixtures.h" /* tests/keys: the PKCS#12 writer (keys_write_pfx) */
+
+int64_t vt;
+
+/* ---- keys --------------------------------------------------------------------------------- */
+
+struct key k_root, k_root2, k_issuing, k_misc, k_leaf;
+static struct key k_rsa1024, k_rsa512, k_ec256, k_ec192, k_ed25519;
+static gnutls_pubkey_t pub_e3, pub_even; /* the leaf modulus with exponents 3 and 65536 */
+
+static void key_generate(struct key *k, gnutls_pk_algorithm_t algo, unsigned bits)
+{
+    GT(gnutls_x509_privkey_init(&k->x));
+    GT(gnutls_x509_privkey_generate(k->x, algo, bits, 0));
+    GT(gnutls_privkey_init(&k->priv));
+    GT(gnutls_privkey_import_x509(k->priv, k->x, 0));
+    GT(gnutls_pubkey_init(&k->pub));
+    GT(gnutls_pubkey_import_privkey(k->pub, k->priv, 0, 0));
+}
+
+static void key_free(struct key *k)
+{
+    if (k->pub)
+        gnutls_pubkey_deinit(k->pub);
+    if (k->priv)
+        gnutls_privkey_deinit(k->priv);
+    if (k->x)
+        gnutls_x509_privkey_deinit(k->x);
+}
+
+gnutls_pubkey_t keykind_pub(enum keykind k)
+{
+    switch (k) {
+    case KEY_RSA2048: return k_leaf.pub;
+    case KEY_RSA1024: return k_rsa1024.pub;
+    case KEY_RSA512: return k_rsa512.pub;
+    case KEY_RSA_E3: return pub_e3;
+    case KEY_RSA_EVEN: return pub_even;
+    case KEY_EC256: return k_ec256.pub;
+    case KEY_EC192: return k_ec192.pub;
+    case KEY_ED25519: return k_ed25519.pub;
+    case KEY_RSA_OTHER: return k_misc.pub;
+    }
+    die("unknown key kind %d", (int)k);
+}
+
+void make_keys(void)
+{
+    key_generate(&k_root, GNUTLS_PK_RSA, 2048);
+    key_generate(&k_root2, GNUTLS_PK_RSA, 2048);
+    key_generate(&k_issuing, GNUTLS_PK_RSA, 2048);
+    key_generate(&k_misc, GNUTLS_PK_RSA, 2048);
+    key_generate(&k_leaf, GNUTLS_PK_RSA, 2048);
+    key_generate(&k_rsa1024, GNUTLS_PK_RSA, 1024);
+    key_generate(&k_rsa512, GNUTLS_PK_RSA, 512);
+    key_generate(&k_ec256, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1));
+    key_generate(&k_ec192, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP192R1));
+    key_generate(&k_ed25519, GNUTLS_PK_EDDSA_ED25519, 256);
+
+    /* Public keys whose private half we do not need: the leaf's modulus with a small (3) and an
+     * even (65536) public exponent. Only the CA signs, so any public key can go in a certificate. */
+    gnutls_datum_t m = {NULL, 0}, e = {NULL, 0};
+    GT(gnutls_x509_privkey_export_rsa_raw(k_leaf.x, &m, &e, NULL, NULL, NULL, NULL));
+    static unsigned char three[] = {3}, even[] = {1, 0, 0};
+    gnutls_datum_t e3 = {three, sizeof three}, eeven = {even, sizeof even};
+    GT(gnutls_pubkey_init(&pub_e3));
+    GT(gnutls_pubkey_import_rsa_raw(pub_e3, &m, &e3));
+    GT(gnutls_pubkey_init(&pub_even));
+    GT(gnutls_pubkey_import_rsa_raw(pub_even, &m, &eeven));
+    gnutls_free(m.data);
+    gnutls_free(e.data);
+}
+
+void free_keys(void)
+{
+    struct key *all[] = {&k_root, &k_root2, &k_issuing, &k_misc, &k_leaf, &k_rsa1024, &k_rsa512, &k_ec256, &k_ec192,
+                         &k_ed25519};
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(all); i++)
+        key_free(all[i]);
+    gnutls_pubkey_deinit(pub_e3);
+    gnutls_pubkey_deinit(pub_even);
+}
+
+/* ---- certificates ------------------------------------------------------------------------- */
+
+static unsigned serial_counter;
+
+void spec_init(struct spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->hash = GNUTLS_DIG_SHA256;
+    s->pathlen = -1;
+}
+
+void spec_add_name(struct spec *s, unsigned char tag, const void *v, size_t len)
+{
+    if (s->nsan == MAXSPECSAN)
+        die("too many SAN entries");
+    s->san[s->nsan].v = v;
+    s->san[s->nsan].len = len;
+    s->san[s->nsan].tag = tag;
+    s->nsan++;
+}
+
+void spec_add_ext(struct spec *s, const char *oid, const unsigned char *value, size_t len, bool critical)
+{
+    if (s->next == (int)UCP_ARRAY_SIZE(s->ext))
+        die("too many extensions");
+    s->ext[s->next].oid = oid;
+    s->ext[s->next].value = value;
+    s->ext[s->next].len = len;
+    s->ext[s->next].critical = critical;
+    s->next++;
+}
+
+/* The subject key identifier of @crt. */
+static size_t key_id_of(gnutls_x509_crt_t crt, unsigned char id[64])
+{
+    size_t idlen = 64;
+    unsigned critical = 0;
+    GT(gnutls_x509_crt_get_subject_key_id(crt, id, &idlen, &critical));
+    return idlen;
+}
+
+gnutls_x509_crt_t make_cert(const struct spec *s)
+{
+    gnutls_x509_crt_t crt;
+    GT(gnutls_x509_crt_init(&crt));
+    GT(gnutls_x509_crt_set_version(crt, 3));
+    unsigned char serial[9] = {0x01, 'U', 'C', 'P', 0, 0, 0, 0, 0};
+    unsigned n = ++serial_counter;
+    for (int i = 0; i < 4; i++)
+        serial[8 - i] = (unsigned char)(n >> (8 * i));
+    GT(gnutls_x509_crt_set_serial(crt, serial, sizeof serial));
+    GT(gnutls_x509_crt_set_activation_time(crt, (time_t)s->nb));
+    GT(gnutls_x509_crt_set_expiration_time(crt, (time_t)s->na));
+    if (!s->no_subject) {
+        if (s->org)
+            GT(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, s->org,
+                                             (unsigned)strlen(s->org)));
+        for (int i = 0; i < s->ncn; i++)
+            GT(gnutls_x509_crt_set_dn_by_oid(crt, GNUTLS_OID_X520_COMMON_NAME, 0, s->cn[i],
+                                             (unsigned)(s->cnlen[i] ? s->cnlen[i] : strlen(s->cn[i]))));
+    }
+    GT(gnutls_x509_crt_set_pubkey(crt, s->pub));
+    if (s->nsan) {
+        /* Encoded here rather than with gnutls_x509_crt_set_subject_alt_name(), which stops a
+         * name at a NUL byte: the names go in exactly as given. */
+        struct buf names = {NULL, 0}, ext = {NULL, 0};
+        for (int i = 0; i < s->nsan; i++)
+            der_tlv(&names, s->san[i].tag ? s->san[i].tag : 0x82, s->san[i].v, s->san[i].len); /* [2] dNSName */
+        der_tlv(&ext, 0x30, names.data, names.len);
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", ext.data, ext.len, 0));
+        free(names.data);
+        free(ext.data);
+    }
+    for (int i = 0; s->use.has_eku && i < s->use.neku; i++)
+        GT(gnutls_x509_crt_set_key_purpose_oid(crt, s->use.eku[i], s->use.eku_critical));
+    if (s->use.has_eku && s->use.neku == 0)
+        die("an EKU extension needs at least one purpose here");
+    if (s->use.has_ku)
+        GT(gnutls_x509_crt_set_key_usage(crt, s->use.ku));
+    if (s->has_bc)
+        GT(gnutls_x509_crt_set_basic_constraints(crt, s->bc_ca, s->pathlen));
+    if (s->cdp)
+        GT(gnutls_x509_crt_set_crl_dist_points(crt, GNUTLS_SAN_URI, s->cdp, 0));
+    if (s->aia) {
+        gnutls_datum_t d = {(unsigned char *)s->aia, (unsigned)strlen(s->aia)};
+        GT(gnutls_x509_crt_set_authority_info_access(crt, GNUTLS_IA_CAISSUERS_URI, &d));
+    }
+    for (int i = 0; i < s->next; i++)
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, s->ext[i].oid, s->ext[i].value, s->ext[i].len,
+                                                s->ext[i].critical));
+    unsigned char id[64];
+    size_t idlen = sizeof id;
+    GT(gnutls_pubkey_get_key_id(s->pub, GNUTLS_KEYID_USE_SHA1, id, &idlen));
+    GT(gnutls_x509_crt_set_subject_key_id(crt, id, idlen));
+    if (s->issuer)
+        idlen = key_id_of(s->issuer->crt, id);
+    GT(gnutls_x509_crt_set_authority_key_id(crt, id, idlen));
+    gnutls_privkey_t signer = s->issuer ? s->issuer->key->priv : s->self_key;
+    GT(gnutls_x509_crt_privkey_sign(crt, s->issuer ? s->issuer->crt : crt, signer, s->hash,
+                                    s->pss ? GNUTLS_PRIVKEY_SIGN_FLAG_RSA_PSS : 0));
+    if (s->corrupt_signature) {
+        /* Flip a bit of the signature value (the last byte of the DER). */
+        gnutls_datum_t der = {NULL, 0};
+        GT(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der));
+        der.data[der.size - 1] ^= 0x01;
+        gnutls_x509_crt_deinit(crt);
+        GT(gnutls_x509_crt_init(&crt));
+        GT(gnutls_x509_crt_import(crt, &der, GNUTLS_X509_FMT_DER));
+        gnutls_free(der.data);
+    }
+    return crt;
+}
+
+gnutls_datum_t export_crt(gnutls_x509_crt_t crt, gnutls_x509_crt_fmt_t f)
+{
+    gnutls_datum_t d = {NULL, 0};
+    GT(gnutls_x509_crt_export2(crt, f, &d));
+    return d;
+}
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+void buf_pem(struct buf *b, gnutls_x509_crt_t crt)
+{
+    gnutls_datum_t d = export_crt(crt, GNUTLS_X509_FMT_PEM);
+    buf_add(b, d.data, d.size);
+    gnutls_free(d.data);
+}
+
+void write_pem(const char *rel, const gnutls_x509_crt_t *crts, size_t n)
+{
+    struct buf b = {NULL, 0};
+    for (size_t i = 0; i < n; i++)
+        buf_pem(&b, crts[i]);
+    write_file(rel, b.data, b.len);
+    free(b.data);
+}
+
+void write_spec(const char *rel, const struct spec *s)
+{
+    gnutls_x509_crt_t crt = make_cert(s);
+    write_pem(rel, &crt, 1);
+    gnutls_x509_crt_deinit(crt);
+}
+
+gnutls_datum_t pkcs7_export(const gnutls_x509_crt_t *crts, size_t n, gnutls_x509_crt_fmt_t f)
+{
+    gnutls_pkcs7_t p7;
+    GT(gnutls_pkcs7_init(&p7));
+    for (size_t i = 0; i < n; i++)
+        GT(gnutls_pkcs7_set_crt(p7, crts[i]));
+    gnutls_datum_t out = {NULL, 0};
+    GT(gnutls_pkcs7_export2(p7, f, &out));
+    gnutls_pkcs7_deinit(p7);
+    return out;
+}
+
+void write_pkcs7(const char *rel, const gnutls_x509_crt_t *crts, size_t n, gnutls_x509_crt_fmt_t f)
+{
+    gnutls_datum_t out = pkcs7_export(crts, n, f);
+    write_file(rel, out.data, out.size);
+    gnutls_free(out.data);
+}
+
+/*
+ * PKCS#12 files are written by tests/keys (keys_write_pfx, libtasn1 and the in-tree ASN.1 module)
+ * as OpenSSL 3 and current Windows write them: the key in a pkcs8ShroudedKeyBag of a data
+ * ContentInfo (where the Microsoft CSP name attribute stays readable), the certificates in a
+ * PBES2-encrypted one (PBKDF2-HMAC-SHA256, AES-256-CBC), a SHA-256 MAC, each with its own iteration
+ * count. GnuTLS's writer has no iteration parameter and uses 600,000, which makes every read take
+ * seconds under valgrind; and a file with a hostile count is needed to test the library's limit.
+ */
+void write_pkcs12(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t leaf, const struct key *key,
+                  const char *csp, const char *password, unsigned iter, unsigned mac_iter)
+{
+    char path[4096];
+    out_path(rel, path);
+    struct keys_pfx spec = {
+        .password = password,
+        .key = key ? key->x : NULL,
+        .csp = csp,
+        .friendly = key ? "UCPolicy test certificate" : NULL,
+        .certs = crts,
+        .ncerts = n,
+        .leaf = leaf,
+        .iterations = iter,
+        .mac_iterations = mac_iter,
+    };
+    keys_write_pfx(path, &spec);
+}
+
+void write_pfx(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t leaf, const struct key *key,
+               const char *csp)
+{
+    write_pkcs12(rel, crts, n, leaf, key, csp, PFX_PASSWORD, PFX_ITERATIONS, PFX_ITERATIONS);
+}
+
+/* ---- the test PKI ------------------------------------------------------------------------- */
+
+#define NLA1 8 /* look-alike issuers, two levels: 8 x 9 candidate paths > UCP_MAX_PATHS */
+#define NLA2 9
+
+struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_issuing_local;
+static struct ca ca_notca, ca_nocertsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn, ca_nc_ip,
+    ca_deep[NDEEP], ca_la1[NLA1], ca_la2[NLA2];
+static const char *deep_chain_files[NDEEP];
+static const char *lookalike_file = "certs/lookalike-cas.pem";
+
+/* A CA certificate. */
+struct ca_row {
+    struct ca *ca;
+    const char *file; /* NULL: none of its own */
+    const char *cn;   /* O=UCPolicy Tests */
+    struct key *key;
+    const struct ca *issuer; /* NULL: self-signed */
+    int from, to;            /* validity, in days around the validation time */
+    bool not_ca;             /* basic constraints CA:FALSE */
+    bool pathlen0;           /* pathLenConstraint 0 (otherwise none) */
+    unsigned ku;             /* 0: keyCertSign and cRLSign */
+    const char *eku;         /* the only extended key usage, or NULL: no extension */
+    const char *cdp;         /* NULL: the root's usual distribution point (for an intermediate) */
+    bool nc_excluded;        /* the name constraints are excluded subtrees, not permitted ones */
+    const char *nc[3];       /* name constraints: "dns:NAME", "dn:RFC4514" or "ip:A.B.C.D/MASKBITS" */
+};
+
+/* The fields every row gives: the CA, its file, CN, key, issuer, and validity in days. */
+#define CA(c, f, name, k, i, a, b)                                                                 \
+    .ca = (c), .file = (f), .cn = (name), .key = (k), .issuer = (i), .from = (a), .to = (b)
+
+/* The CAs, each after its issuer (the order is the order of their serial numbers). */
+static const struct ca_row ca_rows[] = {
+    {CA(&ca_root, "certs/root.pem", "UCPolicy Test Root CA", &k_root, NULL, -365, 3650)},
+    {CA(&ca_root2, "certs/root2.pem", "UCPolicy Test Root CA 2", &k_root2, NULL, -365, 3650)},
+    {CA(&ca_issuing, "certs/issuing-ca.pem", "UCPolicy Test Issuing CA", &k_issuing, &ca_root, -300, 1825)},
+    /* The same issuing CA (subject and key) cross-certified by the second root... */
+    {CA(&ca_issuing_cross, "certs/issuing-ca-cross.pem", "UCPolicy Test Issuing CA", &k_issuing, &ca_root2, -300,
+        1825)},
+    /* ...and an expired earlier certificate of it, renewed since. */
+    {CA(&ca_issuing_old, "certs/issuing-ca-expired.pem", "UCPolicy Test Issuing CA", &k_issuing, &ca_root, -900,
+        -100)},
+    {CA(&ca_notca, "certs/notca.pem", "UCPolicy Test Not-a-CA", &k_misc, &ca_root, -300, 1825), .not_ca = true,
+     .ku = GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_CERT_SIGN},
+    {CA(&ca_nocertsign, "certs/no-certsign-ca.pem", "UCPolicy Test No-keyCertSign CA", &k_misc, &ca_root, -300,
+        1825),
+     .ku = GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_CRL_SIGN},
+    {CA(&ca_pl0, "certs/pathlen0-ca.pem", "UCPolicy Test PathLen0 CA", &k_misc, &ca_root, -300, 1825),
+     .pathlen0 = true},
+    {CA(&ca_sub, "certs/pathlen0-sub-ca.pem", "UCPolicy Test Sub CA below PathLen0", &k_misc, &ca_pl0, -300, 1825)},
+    {CA(&ca_eku, "certs/email-eku-ca.pem", "UCPolicy Test Email-only CA", &k_misc, &ca_root, -300, 1825),
+     .eku = OID_EMAIL},
+    {CA(&ca_expired, "certs/expired-ca.pem", "UCPolicy Test Expired CA", &k_misc, &ca_root, -800, -30)},
+    /* The issuing CA again (same name and key) with its distribution point on 127.0.0.1: the
+     * intermediate of the online cases, so that no URL of their path leaves the machine. */
+    {CA(&ca_issuing_local, "certs/issuing-ca-local-cdp.pem", "UCPolicy Test Issuing CA", &k_issuing, &ca_root, -300,
+        1825),
+     .cdp = LOCAL_URL "/crl/ucpolicy-root.crl"},
+    /* Name-constrained intermediates: one that permits only Fabrikam names (DNS and directory
+     * name), one that permits Contoso's, one whose DNS constraint permits Contoso but whose
+     * directory-name constraint does not (checked by libucpolicy itself, not GnuTLS), and one
+     * that excludes 10.0.0.0/8. */
+    {CA(&ca_nc, "certs/constrained-ca-fabrikam.pem", "UCPolicy Test Fabrikam-only CA", &k_misc, &ca_root, -300,
+        1825),
+     .nc = {"dns:fabrikam.com", "dn:O=Fabrikam Ltd"}},
+    {CA(&ca_nc_ok, "certs/constrained-ca-contoso.pem", "UCPolicy Test Contoso-only CA", &k_misc, &ca_root, -300,
+        1825),
+     .nc = {"dns:contoso.com", "dn:O=Contoso Ltd"}},
+    {CA(&ca_nc_dn, "certs/constrained-ca-dn.pem", "UCPolicy Test Fabrikam-DN CA", &k_misc, &ca_root, -300, 1825),
+     .nc = {"dns:contoso.com", "dn:O=Fabrikam Ltd"}},
+    {CA(&ca_nc_ip, "certs/constrained-ca-ip.pem", "UCPolicy Test No-10/8 CA", &k_misc, &ca_root, -300, 1825),
+     .nc_excluded = true, .nc = {"ip:10.0.0.0/8"}},
+};
+
+/* The DER of a NameConstraints extension (RFC 5280 4.2.1.10) with the permitted (or, with
+ * @excluded, excluded) subtrees of @list, up to @n of them (a NULL ends it). Encoded here: GnuTLS
+ * cannot write a directoryName constraint. */
+static struct buf name_constraints(bool excluded, const char *const *list, size_t n)
+{
+    struct buf subtrees = {NULL, 0};
+    for (size_t i = 0; i < n && list[i]; i++) {
+        const char *c = list[i];
+        struct buf base = {NULL, 0}, subtree = {NULL, 0};
+        if (strncmp(c, "dns:", 4) == 0) {
+            der_tlv(&base, 0x82, c + 4, strlen(c + 4)); /* [2] dNSName */
+        } else if (strncmp(c, "dn:", 3) == 0) {
+            gnutls_x509_dn_t x;
+            const char *err = NULL;
+            gnutls_datum_t d = {NULL, 0};
+            GT(gnutls_x509_dn_init(&x));
+            if (gnutls_x509_dn_set_str(x, c + 3, &err) < 0)
+                die("name constraint %s: bad DN near '%s'", c, err ? err : "?");
+            GT(gnutls_x509_dn_export2(x, GNUTLS_X509_FMT_DER, &d));
+            gnutls_x509_dn_deinit(x);
+            der_tlv(&base, 0xa4, d.data, d.size); /* [4] directoryName, explicit (Name is a CHOICE) */
+            gnutls_free(d.data);
+        } else if (strncmp(c, "ip:", 3) == 0) {
+            unsigned v[4], bits;
+            if (sscanf(c + 3, "%u.%u.%u.%u/%u", &v[0], &v[1], &v[2], &v[3], &bits) != 5 || bits > 32)
+                die("name constraint %s: not ip:A.B.C.D/BITS", c);
+            unsigned char ip[8];
+            uint32_t mask = bits ? 0xffffffffu << (32 - bits) : 0;
+            for (int k = 0; k < 4; k++) {
+                ip[4 + k] = (unsigned char)(mask >> (24 - 8 * k));
+                ip[k] = (unsigned char)(v[k] & ip[4 + k]);
+            }
+            der_tlv(&base, 0x87, ip, sizeof ip); /* [7] iPAddress: address and mask */
+        } else {
+            die("name constraint %s: unknown kind", c);
+        }
+        der_tlv(&subtree, 0x30, base.data, base.len);
+        buf_add(&subtrees, subtree.data, subtree.len);
+        free(base.data);
+        free(subtree.data);
+    }
+    struct buf tagged = {NULL, 0}, ext = {NULL, 0};
+    der_tlv(&tagged, excluded ? 0xa1 : 0xa0, subtrees.data, subtrees.len);
+    der_tlv(&ext, 0x30, tagged.data, tagged.len);
+    free(subtrees.data);
+    free(tagged.data);
+    return ext;
+}
+
+/* Make the CA of @r, its notBefore @older seconds earlier than the row says; write its PEM. */
+static void make_ca(const struct ca_row *r, int older)
+{
+    struct spec s;
+    spec_init(&s);
+    s.org = "UCPolicy Tests";
+    s.cn[s.ncn++] = r->cn;
+    s.pub = r->key->pub;
+    s.issuer = r->issuer;
+    s.self_key = r->key->priv;
+    s.has_bc = true;
+    s.bc_ca = !r->not_ca;
+    s.pathlen = r->pathlen0 ? 0 : -1;
+    s.use.has_ku = true;
+    s.use.ku = r->ku ? r->ku : GNUTLS_KEY_KEY_CERT_SIGN | GNUTLS_KEY_CRL_SIGN;
+    if (r->eku) {
+        s.use.has_eku = true;
+        s.use.eku[s.use.neku++] = r->eku;
+    }
+    if (r->issuer)
+        s.cdp = r->cdp ? r->cdp : "http://pki.contoso.com/crl/ucpolicy-root.crl";
+    struct buf nc = {NULL, 0};
+    if (r->nc[0]) {
+        nc = name_constraints(r->nc_excluded, r->nc, UCP_ARRAY_SIZE(r->nc));
+        spec_add_ext(&s, "2.5.29.30", nc.data, nc.len, true);
+    }
+    s.nb = vt + (int64_t)r->from * DAY - older;
+    s.na = vt + (int64_t)r->to * DAY;
+    r->ca->crt = make_cert(&s);
+    r->ca->key = r->key;
+    r->ca->file = r->file;
+    if (r->file)
+        write_pem(r->file, &r->ca->crt, 1);
+    free(nc.data);
+}
+
+void make_pki(void)
+{
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(ca_rows); i++)
+        make_ca(&ca_rows[i], 0);
+    for (int i = 0; i < NDEEP; i++) {
+        deep_chain_files[i] = fmt("certs/deep-ca-%02d.pem", i + 1);
+        struct ca_row r = {CA(&ca_deep[i], deep_chain_files[i], fmt("UCPolicy Test Deep CA %02d", i + 1), &k_misc,
+                              i ? &ca_deep[i - 1] : &ca_root, -300, 1825)};
+        make_ca(&r, 0);
+    }
+    /* Look-alike issuers: many certificates with the same subject (each a second older than the
+     * one before), so that path building has 8 x 9 candidate paths to explore (more than its limit
+     * of complete paths). */
+    gnutls_x509_crt_t all[NLA1 + NLA2];
+    for (int i = 0; i < NLA2; i++) {
+        struct ca_row r = {CA(&ca_la2[i], NULL, "UCPolicy Look-alike CA 2", &k_misc, &ca_root, -300, 1825)};
+        make_ca(&r, i);
+        all[i] = ca_la2[i].crt;
+    }
+    for (int i = 0; i < NLA1; i++) {
+        struct ca_row r = {CA(&ca_la1[i], NULL, "UCPolicy Look-alike CA 1", &k_misc, &ca_la2[0], -300, 1825)};
+        make_ca(&r, i);
+        all[NLA2 + i] = ca_la1[i].crt;
+    }
+    write_pem(lookalike_file, all, NLA1 + NLA2);
+}
+
+void free_pki(void)
+{
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(ca_rows); i++)
+        gnutls_x509_crt_deinit(ca_rows[i].ca->crt);
+    for (int i = 0; i < NDEEP; i++)
+        gnutls_x509_crt_deinit(ca_deep[i].crt);
+    for (int i = 0; i < NLA1; i++)
+        gnutls_x509_crt_deinit(ca_la1[i].crt);
+    for (int i = 0; i < NLA2; i++)
+        gnutls_x509_crt_deinit(ca_la2[i].crt);
+}
+
+static struct issuer issued_by(const struct ca *ca, const struct ca *a, const struct ca *b)
+{
+    struct issuer is = {ca, {a->file, b ? b->file : NULL}, b ? 2 : 1};
+    return is;
+}
+
+struct issuer issuer_of(enum issuer_kind kind)
+{
+    struct issuer is = {NULL, {NULL}, -1};
+    switch (kind) {
+    case ISS_ISSUING: return issued_by(&ca_issuing, &ca_issuing, NULL);
+    case ISS_SELF: return is;
+    case ISS_NOTCA: return issued_by(&ca_notca, &ca_notca, NULL);
+    case ISS_NOCERTSIGN: return issued_by(&ca_nocertsign, &ca_nocertsign, NULL);
+    case ISS_PATHLEN: return issued_by(&ca_sub, &ca_sub, &ca_pl0);
+    case ISS_EXPIRED: return issued_by(&ca_expired, &ca_expired, NULL);
+    case ISS_EKU: return issued_by(&ca_eku, &ca_eku, NULL);
+    case ISS_DEEP:
+        is.ca = &ca_deep[NDEEP - 1];
+        for (is.nchain = 0; is.nchain < NDEEP; is.nchain++)
+            is.chain[is.nchain] = deep_chain_files[is.nchain];
+        return is;
+    case ISS_LOOKALIKE:
+        is.ca = &ca_la1[0];
+        is.chain[0] = lookalike_file;
+        is.nchain = 1;
+        return is;
+    case ISS_CONSTRAINED: return issued_by(&ca_nc, &ca_nc, NULL);
+    case ISS_CONSTRAINED_OK: return issued_by(&ca_nc_ok, &ca_nc_ok, NULL);
+    case ISS_CONSTRAINED_DN: return issued_by(&ca_nc_dn, &ca_nc_dn, NULL);
+    case ISS_CONSTRAINED_IP: return issued_by(&ca_nc_ip, &ca_nc_ip, NULL);
+    }
+    die("unknown issuer kind %d", (int)kind);
+}
+
+/* ---- certificate revocation lists -------------------------------------------------------- */
+
+void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,
+               int64_t next_update, const gnutls_x509_crt_t *revoked, size_t nrevoked, bool other_serial,
+               unsigned number, bool pem)
+{
+    gnutls_x509_crl_t crl;
+    GT(gnutls_x509_crl_init(&crl));
+    GT(gnutls_x509_crl_set_version(crl, 2));
+    GT(gnutls_x509_crl_set_this_update(crl, (time_t)this_update));
+    GT(gnutls_x509_crl_set_next_update(crl, (time_t)next_update));
+    for (size_t i = 0; i < nrevoked; i++)
+        GT(gnutls_x509_crl_set_crt(crl, revoked[i], (time_t)(vt - 3600)));
+    if (other_serial) {
+        static const unsigned char serial[] = {0x01, 'U', 'C', 'P', 0x7f, 0xff, 0xff, 0xff, 0xff};
+        GT(gnutls_x509_crl_set_crt_serial(crl, serial, sizeof serial, (time_t)(vt - 10 * DAY)));
+    }
+    unsigned char id[64];
+    size_t idlen = key_id_of(issuer->crt, id);
+    GT(gnutls_x509_crl_set_authority_key_id(crl, id, idlen));
+    unsigned char num[4] = {(unsigned char)(number >> 24), (unsigned char)(number >> 16), (unsigned char)(number >> 8),
+                            (unsigned char)number};
+    GT(gnutls_x509_crl_set_number(crl, num, sizeof num));
+    GT(gnutls_x509_crl_privkey_sign(crl, issuer->crt, signer, GNUTLS_DIG_SHA256, 0));
+    gnutls_datum_t out = {NULL, 0};
+    GT(gnutls_x509_crl_export2(crl, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, &out));
+    write_file(rel, out.data, out.size);
+    gnutls_free(out.data);
+    gnutls_x509_crl_deinit(crl);
+}
+
+void make_crls(void)
+{
+    write_crl(CRL_ROOT, &ca_root, k_root.priv, vt - DAY, vt + 7 * DAY, NULL, 0, false, 1, false);
+    write_crl(CRL_ISSUING, &ca_issuing, k_issuing.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, true);
+    write_crl(CRL_ISSUING_EXPIRED, &ca_issuing, k_issuing.priv, vt - 30 * DAY, vt - 2 * DAY, NULL, 0, true, 9, true);
+    write_crl(CRL_ISSUING_BAD_SIGNATURE, &ca_issuing, k_misc.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, false);
+}
