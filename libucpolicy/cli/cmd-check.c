@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ucpolicy check [OPTIONS] FILE...: each FILE against a role. The files are checked by the
+ * library's batch (ucp_checker_check_files: --jobs threads, results in file order);
+ * --same-certificate reads every file first and compares them (one thread). Prints each result
+ * as it comes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli-private.h"
+
+static void usage_check(FILE *f)
+{
+    fprintf(f,
+            "Usage: ucpolicy check --role ROLE [OPTIONS] FILE...\n"
+            "\n"
+            "Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.\n"
+            "\n");
+    cli_usage_common(f, false);
+    fprintf(f,
+            "\n"
+            "Pools (Edge pool interfaces, A/V Authentication, OAuth):\n"
+            "      --same-certificate   the FILEs are the certificate and key of each server of one\n"
+            "                           pool (e.g. the PFX exported on each): the first FILE's report\n"
+            "                           also compares every FILE with it (same certificate, same key);\n"
+            "                           each other FILE is then checked on its own\n"
+            "\n"
+            "Batches:\n"
+            "  -j, --jobs N             check N FILEs at a time (default 1; 0: one per CPU), sharing\n"
+            "                           trust, intermediates and verified signatures; the output is\n"
+            "                           the same as with one, in the order of the FILEs\n");
+}
+
+/* One run of the command: the options, and what the output needs as results come. */
+struct check_run {
+    const struct common_opts *o;
+    char **files;
+    size_t n;
+    size_t base; /* the index in files of the running batch's first file */
+    bool color, json;
+    int status;
+    size_t delivered;
+};
+
+/* Print the result of FILE number @k (in order): the report, or the error (@code, @message) of a
+ * file that could not be read or checked. The output is what the serial loop always printed. */
+static void deliver(struct check_run *run, size_t k, const ucp_report *report, ucp_status code,
+                    const char *message)
+{
+    const struct common_opts *o = run->o;
+    bool several = run->n > 1, last = k == run->n - 1;
+    if (!report) {
+        fprintf(stderr, "ucpolicy: %s\n", message);
+        if (run->json && !o->quiet &&
+            json_input_error_of(stdout, run->files[k], code, message, !several || last, !o->compact) &&
+            !(o->compact && several))
+            fputc('\n', stdout);
+        run->status = worst(run->status, EXIT_USAGE);
+    } else {
+        run->status = worst(run->status, exit_for(report, o->fail_on));
+        ucp_buffer buf = {NULL, 0};
+        if (o->quiet) {
+            /* nothing printed */
+        } else if (!render_report(o, run->color, report, &buf)) {
+            cli_print_error();
+            run->status = worst(run->status, EXIT_USAGE);
+        } else {
+            fwrite(buf.data, 1, buf.size, stdout);
+            if (run->json && several && !last)
+                fputc(',', stdout);
+            /* --compact keeps a JSON array of several reports on one line. */
+            if (run->json ? !(o->compact && several) : !last)
+                fputc('\n', stdout);
+        }
+        ucp_buffer_dispose(&buf);
+    }
+    run->delivered = k + 1;
+}
+
+/* The same for the calling thread's last error. */
+static void deliver_last_error(struct check_run *run, size_t k)
+{
+    const ucp_error *e = ucp_error_last();
+    deliver(run, k, NULL, e ? ucp_error_code(e) : UCP_E_INTERNAL, e ? ucp_error_message(e) : "unknown error");
+}
+
+static void on_file(size_t index, const char *path, ucp_report *report, const ucp_error *error, void *payload)
+{
+    struct check_run *run = payload;
+    deliver(run, run->base + index, report, error ? ucp_error_code(error) : UCP_OK,
+            error ? ucp_error_message(error) : NULL);
+}
+
+/* Check FILEs @base to @base + @count - 1 with the library's batch. */
+static void check_batch(struct check_run *run, ucp_checker *checker, const ucp_topology *topo, size_t base,
+                        size_t count, unsigned jobs)
+{
+    run->base = base;
+    if (ucp_checker_check_files(checker, (const char *const *)run->files + base, count, run->o->role, topo,
+                                cli_password(), jobs, on_file, run) != UCP_OK) {
+        cli_print_error();
+        run->status = worst(run->status, EXIT_USAGE);
+    }
+}
+
+/* --same-certificate: every FILE read first (a file that cannot be read stops the command), the
+ * first one checked with the comparison, each other on its own, in order. */
+static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_topology *topo)
+{
+    ucp_input **pool = calloc(run->n, sizeof *pool);
+    if (!pool) {
+        run->status = cli_out_of_memory();
+        return;
+    }
+    size_t k = 0;
+    for (; k < run->n; k++) {
+        if (ucp_input_from_file(&pool[k], run->files[k], cli_password()) != UCP_OK) {
+            cli_print_error();
+            run->status = EXIT_USAGE;
+            break;
+        }
+    }
+    if (k == run->n) {
+        bool several = run->n > 1;
+        if (run->json && several && !run->o->quiet)
+            fputs(run->o->compact ? "[" : "[\n", stdout);
+        for (k = 0; k < run->n; k++) {
+            ucp_report *report = NULL;
+            ucp_status st = k == 0 ? ucp_checker_check_pool(checker, (const ucp_input *const *)pool, run->n,
+                                                            run->o->role, topo, &report)
+                                   : ucp_checker_check(checker, pool[k], run->o->role, topo, &report);
+            if (st != UCP_OK)
+                deliver_last_error(run, k);
+            else
+                deliver(run, k, report, UCP_OK, NULL);
+            ucp_report_free(report);
+        }
+    }
+    for (size_t i = 0; i < run->n; i++)
+        ucp_input_free(pool[i]);
+    free(pool);
+}
+
+int cmd_check(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        COMMON_OPTIONS,
+        {"same-certificate", no_argument, NULL, OPT_SAME},
+        {"jobs", required_argument, NULL, 'j'},
+        {NULL, 0, NULL, 0},
+    };
+    bool same_certificate = false;
+    long jobs = 1;
+    struct common_opts o;
+    common_init(&o);
+    cli_command = "check";
+    optind = 0; /* a fresh getopt state for each run (ucp_cli_main may run many times) */
+    int c, st = 0;
+    while (st == 0 && (c = getopt_long(argc, argv, "r:vqhj:", opts, NULL)) != -1) {
+        st = common_option(&o, c, optarg);
+        if (st >= 0)
+            continue;
+        st = 0;
+        if (c == OPT_SAME) {
+            same_certificate = true;
+        } else if (c == 'j') {
+            char *end;
+            errno = 0;
+            jobs = strtol(optarg, &end, 10);
+            if (errno || *end || end == optarg || jobs < 0 || jobs > 256)
+                st = cli_usage_error("--jobs: '%s' is not a number of files between 0 (one per CPU) and 256", optarg);
+        } else if (c == 'h') {
+            usage_check(stdout);
+            common_dispose(&o);
+            return EXIT_PASS;
+        } else {
+            fprintf(stderr, "Try 'ucpolicy check --help'.\n");
+            st = EXIT_USAGE;
+        }
+    }
+    size_t n = st == 0 && optind < argc ? (size_t)(argc - optind) : 0;
+    if (st == 0 && !o.role)
+        st = cli_usage_error("check: --role is required (see 'ucpolicy roles')");
+    else if (st == 0 && n == 0)
+        st = cli_usage_error("check: no certificate file given");
+    else if (st == 0 && same_certificate && n < 2)
+        st = cli_usage_error("check: --same-certificate compares two or more FILEs, one per server of the pool");
+    if (st != 0) {
+        common_dispose(&o);
+        return st;
+    }
+    ucp_topology *topo = NULL;
+    ucp_checker *checker = NULL;
+    int status = check_role(&o);
+    if (status == EXIT_PASS)
+        status = common_setup(&o, &topo, &checker);
+    if (status != EXIT_PASS) {
+        common_dispose(&o);
+        return finish(status);
+    }
+    struct check_run run = {
+        .o = &o, .files = argv + optind, .n = n, .color = use_color(&o), .json = strcmp(o.format, "json") == 0,
+        .status = status,
+    };
+    bool several = n > 1;
+    if (same_certificate) {
+        check_pool(&run, checker, topo);
+    } else {
+        if (run.json && several && !o.quiet)
+            fputs(o.compact ? "[" : "[\n", stdout);
+        check_batch(&run, checker, topo, 0, n, (unsigned)jobs);
+    }
+    if (run.delivered == n && run.json && several && !o.quiet)
+        fputs("]\n", stdout);
+    ucp_checker_free(checker);
+    ucp_topology_free(topo);
+    common_dispose(&o);
+    return finish(run.status);
+}
