@@ -11,7 +11,8 @@ map to options: `crls` to --crl, `online` to --online, `timeoutMs` to --timeout 
 up), `pool` to `check --same-certificate FILE POOL...` (a JSON array: the case's report first,
 then each pool file checked on its own; the exit status covers them all). For every inputError:
 exit status 3, the message on stderr naming the file, and a JSON entry with "result": "error".
-Then --fail-on, several files in one run, usage errors, and `ucpolicy roles|rules`.
+Then --fail-on, several files in one run, standard input ('-' as a FILE and --topology -), usage
+errors, and `ucpolicy roles|rules`.
 
 With UCPOLICY_TEST_MEMCHECK set (the valgrind test setup, where every ucpolicy run is traced),
 a subset runs: the pass cases, the format cases, one fail case per rule, and everything else.
@@ -53,12 +54,14 @@ def fx(rel):
     return os.path.join(FIXTURES, rel)
 
 
-def run(args, env_extra=None):
+def run(args, env_extra=None, stdin=None):
+    """Exit status, stdout and stderr of `ucpolicy ARGS`; @stdin: bytes, or an open file (else none)."""
     env = dict(os.environ)
     env.pop(PASSWORD_VAR, None)
     if env_extra:
         env.update(env_extra)
-    p = subprocess.run([UCPOLICY] + args, capture_output=True, env=env, timeout=600)
+    extra = {"input": stdin} if isinstance(stdin, bytes) else {"stdin": stdin if stdin is not None else subprocess.DEVNULL}
+    p = subprocess.run([UCPOLICY] + args, capture_output=True, env=env, timeout=600, **extra)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -321,6 +324,115 @@ point(not diag and code == 3 and missing in err,
 code, out, err = run(args + [files[0], files[1]], env)
 point(code == 2 and out.count("PASS") >= 1 and out.count("FAIL") >= 1 and files[0] in out and files[1] in out,
       "two files as text: both reports, exit 2", [f"exit {code}", out[:300]])
+
+# ---- standard input: FILE '-' and --topology - ---------------------------------------------
+# Its report and messages name the input '-', the argument as given (as sha256sum and cat do),
+# so that a JSON entry maps back to the command line like every other FILE's.
+def read(rel):
+    with open(fx(rel), "rb") as f:
+        return f.read()
+
+
+def named(report, name):
+    """The report with its input name replaced (to compare a file's report with stdin's)."""
+    return dict(report, input=dict(report["input"], name=name))
+
+
+code, out, err = run(args + ["--format", "json", files[1]], env)
+file_report = json.loads(out)
+for what, extra in (("", []), (" --jobs 2", ["--jobs", "2"])):
+    scode, sout, serr = run(args + ["--format", "json"] + extra + ["-"], env, stdin=read(multi[1]["file"]))
+    diag = []
+    try:
+        rep = json.loads(sout)
+        if named(rep, files[1]) != file_report or rep["input"]["name"] != "-":
+            diag.append(f"input {rep['input']}, result {rep.get('result')}")
+        diag += [f"schema: {x}" for x in schema_errors(rep)]
+    except (ValueError, KeyError) as x:
+        diag.append(f"does not parse: {x}: {sout[:300]!r}")
+    point(not diag and scode == code == 2, f"check{what} -: the report of the file given on standard input, named '-'",
+          diag + [f"exit {scode}, stderr {serr.strip()}"])
+
+code, out, err = run(args + ["--format", "json", files[0], files[1], files[2], missing], env)
+by_file = json.loads(out)
+for jobs in ("1", "3"):
+    scode, sout, serr = run(args + ["--format", "json", "--jobs", jobs, files[0], "-", files[2], missing], env,
+                            stdin=read(multi[1]["file"]))
+    diag = []
+    try:
+        arr = json.loads(sout)
+        names = [a["input"]["name"] for a in arr]
+        if names != [files[0], "-", files[2], missing]:
+            diag.append(f"names {names}")
+        if [arr[0], named(arr[1], files[1]), arr[2], arr[3]] != by_file:
+            diag.append(f"results {[a['result'] for a in arr]}, not {[a['result'] for a in by_file]}")
+    except (ValueError, KeyError, TypeError) as x:
+        diag.append(f"does not parse: {x}: {sout[:300]!r}")
+    point(not diag and scode == code == 3,
+          f"FILE - among others (--jobs {jobs}): in its place in the array, what the files give by name",
+          diag + [f"exit {scode}, stderr {serr.strip()}"])
+
+code, out, err = run(args + ["--format", "json", "-"], env, stdin=b"not a certificate\n")
+try:
+    entry = json.loads(out)
+    ok = entry["result"] == "error" and entry["input"]["name"] == "-" and entry["error"]["code"] == "UCP_E_FORMAT"
+except (ValueError, KeyError) as x:
+    ok, entry = False, x
+point(ok and code == 3 and err.startswith("ucpolicy: -: "),
+      "garbage on standard input: exit 3, the message and the JSON entry name '-'", [f"exit {code}: {err}", entry])
+code, out, err = run(args + ["-"], env, stdin=b"")
+point(code == 3 and "ucpolicy: -: " in err and not out, "empty standard input: exit 3, named '-'", [f"exit {code}: {err}"])
+directory = os.open(FIXTURES, os.O_RDONLY)
+code, out, err = run(args + ["--format", "json", "-"], env, stdin=directory)
+os.close(directory)
+point(code == 3 and "-: cannot read standard input" in err and '"UCP_E_IO"' in out,
+      "a directory on standard input: exit 3, UCP_E_IO naming '-'", [f"exit {code}: {err}", out[:300]])
+
+pfx_case = first(lambda c: c.get("password") and c["file"].endswith(".pfx") and c["expect"]["result"] in EXIT,
+                 "PKCS#12 case")
+pargs, penv = case_args(pfx_case, "stdin-pfx")
+code, out, err = run(pargs + ["--format", "json", fx(pfx_case["file"])], penv)
+pcode, pout, perr = run(pargs + ["--format", "json", "-"], penv, stdin=read(pfx_case["file"]))
+try:
+    same = named(json.loads(pout), fx(pfx_case["file"])) == json.loads(out)
+except (ValueError, KeyError) as x:
+    same = False
+point(same and pcode == code == EXIT[pfx_case["expect"]["result"]],
+      f"a PKCS#12 file on standard input, with --password-env: the file's report ({pfx_case['id']})",
+      [f"exit {pcode} / {code}: {perr}"])
+
+pool_case = first(lambda c: c.get("pool") and c.get("password") and c["expect"]["result"] in EXIT, "pool case")
+pargs, penv = case_args(pool_case, "stdin-pool")
+pool_files = [fx(pool_case["file"])] + [fx(p) for p in pool_case["pool"]]
+code, out, err = run(pargs + ["--format", "json"] + pool_files, penv)
+scode, sout, serr = run(pargs + ["--format", "json"] + pool_files[:-1] + ["-"], penv, stdin=read(pool_case["pool"][-1]))
+try:
+    want, got = json.loads(out), json.loads(sout)
+    names = [m["name"] for m in got[0]["pool"]]
+    ok = names == pool_files[:-1] + ["-"] and got[-1]["input"]["name"] == "-" and [
+        r["result"] for r in got] == [r["result"] for r in want] and named(got[-1], pool_files[-1]) == want[-1]
+except (ValueError, KeyError, TypeError, IndexError) as x:
+    ok, names = False, x
+point(ok and scode == code, f"--same-certificate with the last server's file on standard input ({pool_case['id']})",
+      [f"exit {scode} / {code}: {serr}", names])
+
+topo_args = [a for a in args]
+i = topo_args.index("--topology")
+topo_file = topo_args[i + 1]
+topo_args[i + 1] = "-"
+with open(topo_file, "rb") as f:
+    topo_json = f.read()
+code, out, err = run(args + ["--format", "json", files[1]], env)
+tcode, tout, terr = run(topo_args + ["--format", "json", files[1]], env, stdin=topo_json)
+point(tcode == code and tout == out and out, "--topology -: the facts read from standard input, the same report",
+      [f"exit {tcode} / {code}: {terr}"])
+tcode, tout, terr = run(topo_args + [files[1]], env, stdin=b'{"fqdn": 1}')
+point(tcode == 3 and "ucpolicy: -: " in terr and not tout, "--topology - with a bad document: exit 3, named '-'",
+      [f"exit {tcode}: {terr}"])
+for argv, what in ((args + ["-", files[0], "-"], "two FILEs '-'"), (topo_args + ["-"], "--topology - and FILE -")):
+    code, out, err = run(argv, env, stdin=read(multi[1]["file"]))
+    point(code == 3 and "standard input ('-')" in err and "Try 'ucpolicy check --help'." in err and not out,
+          f"{what}: a usage error (standard input is read once)", [f"exit {code}: {err}"])
 
 # ---- usage errors -------------------------------------------------------------------------
 for argv, what in [

@@ -9,13 +9,13 @@
  *
  * Files, each calling only the ones below it:
  *   main.c           ucp_cli_main: the commands, the main usage, version; one run at a time
- *   cmd-check.c      check: batches (ucp_checker_check_files), --same-certificate
+ *   cmd-check.c      check: batches (ucp_checker_check_files), standard input, --same-certificate
  *   cmd-probe.c      probe: the target, the connection options, the probe's exit status
  *   cmd-catalogue.c  roles, rules: the catalogue listings
  *   output.c         printing reports and error entries, exit statuses
  *   options.c        usage errors, the options check and probe share (facts, trust, time,
  *                    revocation, password, output) and the checker they configure, ISO 8601
- *                    times, the password
+ *                    times, the password, standard input
  *
  * Exit status (the Nagios plugin convention): 0 pass, 1 warnings only, 2 any error finding,
  * 3 usage or input error (the message on stderr names the file and the problem).
@@ -30,7 +30,8 @@
 
 /*
  * Run the command with @argv (argv[0] is the program's name, unused: messages say "ucpolicy")
- * and return its exit status. Writes to stdout and stderr (flushed before returning). Never exits the process and leaves nothing
+ * and return its exit status. Writes to stdout and stderr (flushed before returning); reads
+ * stdin for a FILE or --topology given as '-'. Never exits the process and leaves nothing
  * allocated, the password wiped. getopt's state is process-wide, so concurrent calls are
  * serialised. Not public API: not in libucpolicy.map.
  */
@@ -57,6 +58,13 @@ void cli_usage_common(FILE *f, bool probe);
  * in one buffer, wiped by cli_wipe_password() (at the latest when ucp_cli_main returns). */
 const char *cli_password(void);
 void cli_wipe_password(void);
+
+/* Read all of standard input (FILE or --topology '-'): true with the bytes (free() them), or
+ * false with the error: @code and @message, naming '-' and the problem (valid until the next
+ * call). */
+bool cli_read_stdin(uint8_t **data, size_t *length, ucp_status *code, const char **message);
+/* The name of standard input in reports and messages: "-", as it was given. */
+#define CLI_STDIN_NAME "-"
 
 enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARNING, FAIL_ON_INFO, FAIL_ON_NEVER };
 
@@ -130,7 +138,7 @@ int common_option(struct common_opts *o, int c, const char *arg);
 /* The role must be given and known: EXIT_PASS, or EXIT_USAGE with the message printed. */
 int check_role(const struct common_opts *o);
 /* The topology and the checker the options describe: EXIT_PASS, or EXIT_USAGE (message printed,
- * nothing allocated). */
+ * nothing allocated). --topology '-' reads standard input. */
 int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_checker **checker_out);
 /* Append to a list: false when out of memory. */
 bool file_list_push(struct file_list *l, const char *s);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ucpolicy check [OPTIONS] FILE...: each FILE against a role. The files are checked by the
- * library's batch (ucp_checker_check_files: --jobs threads, results in file order);
- * --same-certificate reads every file first and compares them (one thread). Prints each result
- * as it comes.
+ * library's batch (ucp_checker_check_files: --jobs threads, results in file order); '-' reads
+ * standard input; --same-certificate reads every file first and compares them (one thread).
+ * Prints each result as it comes.
  */
 #include "config.h"
 
@@ -21,6 +21,7 @@ static void usage_check(FILE *f)
             "Usage: ucpolicy check --role ROLE [OPTIONS] FILE...\n"
             "\n"
             "Check each FILE (PEM, DER, PKCS#7 or PKCS#12; leaf first, then its chain) against ROLE.\n"
+            "A FILE - reads standard input; its report names the input '-'.\n"
             "\n");
     cli_usage_common(f, false);
     fprintf(f,
@@ -109,6 +110,48 @@ static void check_batch(struct check_run *run, ucp_checker *checker, const ucp_t
     }
 }
 
+/* Read FILE '-' from standard input: NULL with the error delivered as FILE @k's. */
+static ucp_input *read_stdin_input(struct check_run *run, size_t k, bool deliver_errors)
+{
+    uint8_t *data;
+    size_t length;
+    ucp_status code;
+    const char *message;
+    if (!cli_read_stdin(&data, &length, &code, &message)) {
+        if (deliver_errors)
+            deliver(run, k, NULL, code, message);
+        else
+            fprintf(stderr, "ucpolicy: %s\n", message);
+        return NULL;
+    }
+    ucp_input *in = NULL;
+    ucp_status st = ucp_input_from_data(&in, data, length, CLI_STDIN_NAME, cli_password());
+    free(data);
+    if (st != UCP_OK) {
+        if (deliver_errors)
+            deliver_last_error(run, k);
+        else
+            cli_print_error();
+        return NULL;
+    }
+    return in;
+}
+
+/* Check FILE '-' (number @k) on its own. */
+static void check_stdin(struct check_run *run, ucp_checker *checker, const ucp_topology *topo, size_t k)
+{
+    ucp_input *in = read_stdin_input(run, k, true);
+    if (!in)
+        return;
+    ucp_report *report = NULL;
+    if (ucp_checker_check(checker, in, run->o->role, topo, &report) != UCP_OK)
+        deliver_last_error(run, k);
+    else
+        deliver(run, k, report, UCP_OK, NULL);
+    ucp_report_free(report);
+    ucp_input_free(in);
+}
+
 /* --same-certificate: every FILE read first (a file that cannot be read stops the command), the
  * first one checked with the comparison, each other on its own, in order. */
 static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_topology *topo)
@@ -120,8 +163,11 @@ static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_to
     }
     size_t k = 0;
     for (; k < run->n; k++) {
-        if (ucp_input_from_file(&pool[k], run->files[k], cli_password()) != UCP_OK) {
+        pool[k] = strcmp(run->files[k], CLI_STDIN_NAME) == 0 ? read_stdin_input(run, k, false) : NULL;
+        if (!pool[k] && strcmp(run->files[k], CLI_STDIN_NAME) != 0 &&
+            ucp_input_from_file(&pool[k], run->files[k], cli_password()) != UCP_OK)
             cli_print_error();
+        if (!pool[k]) {
             run->status = EXIT_USAGE;
             break;
         }
@@ -184,13 +230,22 @@ int cmd_check(int argc, char **argv)
             st = EXIT_USAGE;
         }
     }
-    size_t n = st == 0 && optind < argc ? (size_t)(argc - optind) : 0;
+    size_t n = st == 0 && optind < argc ? (size_t)(argc - optind) : 0, from_stdin = 0, stdin_at = n;
+    for (size_t k = 0; k < n; k++) {
+        if (strcmp(argv[optind + k], CLI_STDIN_NAME) == 0) {
+            from_stdin++;
+            stdin_at = stdin_at < n ? stdin_at : k;
+        }
+    }
     if (st == 0 && !o.role)
         st = cli_usage_error("check: --role is required (see 'ucpolicy roles')");
     else if (st == 0 && n == 0)
         st = cli_usage_error("check: no certificate file given");
     else if (st == 0 && same_certificate && n < 2)
         st = cli_usage_error("check: --same-certificate compares two or more FILEs, one per server of the pool");
+    else if (st == 0 && from_stdin + (o.topology_file && strcmp(o.topology_file, CLI_STDIN_NAME) == 0) > 1)
+        st = cli_usage_error("check: standard input ('-') is given %s; it can be read once",
+                             from_stdin > 1 ? "as more than one FILE" : "as a FILE and as --topology");
     if (st != 0) {
         common_dispose(&o);
         return st;
@@ -214,7 +269,13 @@ int cmd_check(int argc, char **argv)
     } else {
         if (run.json && several && !o.quiet)
             fputs(o.compact ? "[" : "[\n", stdout);
-        check_batch(&run, checker, topo, 0, n, (unsigned)jobs);
+        /* The files before and after '-' in batches, '-' on its own (standard input is read once). */
+        if (stdin_at > 0)
+            check_batch(&run, checker, topo, 0, stdin_at, (unsigned)jobs);
+        if (stdin_at < n)
+            check_stdin(&run, checker, topo, stdin_at);
+        if (stdin_at + 1 < n)
+            check_batch(&run, checker, topo, stdin_at + 1, n - stdin_at - 1, (unsigned)jobs);
     }
     if (run.delivered == n && run.json && several && !o.quiet)
         fputs("]\n", stdout);

@@ -2,7 +2,7 @@
 /*
  * The options `check` and `probe` share, and what parsing them needs: usage errors, ISO 8601
  * times, the password (read from a file or the environment, never from the command line, and
- * wiped), and the topology and checker the options describe.
+ * wiped), standard input for '-', and the topology and checker the options describe.
  */
 #include "config.h"
 
@@ -56,7 +56,8 @@ void cli_usage_common(FILE *f, bool probe)
             "      --webconf-edge FQDN  the Web Conferencing Edge external FQDN\n"
             "      --xmpp-domain DOMAIN the XMPP federation domain\n"
             "      --product PRODUCT    lync2010, lync2013, sfb2015 or sfb2019 (default sfb2019)\n"
-            "      --topology FILE      a JSON file with the same facts (options given win)\n"
+            "      --topology FILE      a JSON file with the same facts (options given win;\n"
+            "                           - reads it from standard input)\n"
             "\n"
             "Trust and time:\n"
             "      --chain FILE         untrusted intermediate certificates (repeatable, any order)\n"
@@ -224,6 +225,54 @@ static int read_password_file(const char *path)
     return ok ? 0 : cli_out_of_memory();
 }
 
+/* ---- standard input --------------------------------------------------------------------- */
+
+/* More than any input the library takes (32 MiB), so the library's own limit speaks first; the
+ * cap only keeps an endless stream from filling memory. */
+#define STDIN_MAX (64u << 20)
+
+bool cli_read_stdin(uint8_t **data, size_t *length, ucp_status *code, const char **message)
+{
+    size_t cap = 64 * 1024, n = 0;
+    uint8_t *buf = malloc(cap);
+    *data = NULL;
+    *length = 0;
+    *code = UCP_E_NO_MEMORY;
+    *message = CLI_STDIN_NAME ": out of memory";
+    while (buf) {
+        if (n == cap) {
+            if (cap > STDIN_MAX) {
+                *code = UCP_E_TOO_LARGE;
+                *message = CLI_STDIN_NAME ": standard input holds more than 64 MiB";
+                break;
+            }
+            uint8_t *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                break;
+            buf = bigger;
+            cap *= 2;
+        }
+        ssize_t r = read(STDIN_FILENO, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            static char text[256]; /* one run at a time (ucp_cli_main) */
+            snprintf(text, sizeof text, CLI_STDIN_NAME ": cannot read standard input: %s", strerror(errno));
+            *code = UCP_E_IO;
+            *message = text;
+            break;
+        }
+        if (r == 0) {
+            *data = buf;
+            *length = n;
+            return true;
+        }
+        n += (size_t)r;
+    }
+    free(buf);
+    return false;
+}
+
 /* ---- the shared options ----------------------------------------------------------------- */
 
 bool file_list_push(struct file_list *l, const char *s)
@@ -360,6 +409,31 @@ static bool add_inputs(ucp_checker *checker, const struct file_list *files,
     return true;
 }
 
+/* --topology FILE, or '-' for standard input. */
+static int load_topology(ucp_topology *topo, const char *file)
+{
+    if (strcmp(file, CLI_STDIN_NAME) != 0) {
+        if (ucp_topology_load_file(topo, file) == UCP_OK)
+            return EXIT_PASS;
+        cli_print_error();
+        return EXIT_USAGE;
+    }
+    uint8_t *data;
+    size_t length;
+    ucp_status code;
+    const char *message;
+    if (!cli_read_stdin(&data, &length, &code, &message)) {
+        fprintf(stderr, "ucpolicy: %s\n", message);
+        return EXIT_USAGE;
+    }
+    ucp_status st = ucp_topology_load_data(topo, data, length, CLI_STDIN_NAME);
+    free(data);
+    if (st == UCP_OK)
+        return EXIT_PASS;
+    cli_print_error();
+    return EXIT_USAGE;
+}
+
 int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_checker **checker_out)
 {
     ucp_topology *topo = NULL;
@@ -368,8 +442,8 @@ int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_check
     *checker_out = NULL;
     if (ucp_topology_new(&topo) != UCP_OK || ucp_checker_new(&checker) != UCP_OK)
         goto usage_error;
-    if (o->topology_file && ucp_topology_load_file(topo, o->topology_file) != UCP_OK)
-        goto usage_error;
+    if (o->topology_file && load_topology(topo, o->topology_file) != EXIT_PASS)
+        goto fail;
     /* Options given on the command line replace the topology file's values of the same fact. */
     bool seen[UCP_FACT_COUNT] = {false};
     for (size_t i = 0; i < o->nfacts; i++) {
