@@ -4,8 +4,10 @@
 
 /*
  * cli/: the `ucpolicy` command, built on the public API only, as the internal static library
- * ucpolicy-cli (never installed, nothing exported) with one entry point, ucp_cli_main(), which
- * the `ucpolicy` program calls (ucpolicy.c) and other faces can link.
+ * ucpolicy-cli (never installed, nothing exported) with one entry point, ucp_cli_main(). Two
+ * programs link it: `ucpolicy` (ucpolicy.c: main() calls ucp_cli_main) and the Python extension
+ * (`python3 -m ucpolicy` calls it through ucpolicy._ucpolicy.ucp_py_cli_main), so both faces run
+ * this code and no other.
  *
  * Files, each calling only the ones below it:
  *   main.c           ucp_cli_main: the commands, the main usage, version; one run at a time
