@@ -11,18 +11,24 @@ map to options: `crls` to --crl, `online` to --online, `timeoutMs` to --timeout 
 up), `pool` to `check --same-certificate FILE POOL...` (a JSON array: the case's report first,
 then each pool file checked on its own; the exit status covers them all). For every inputError:
 exit status 3, the message on stderr naming the file, and a JSON entry with "result": "error".
-Then --fail-on, several files in one run, standard input ('-' as a FILE and --topology -), usage
-errors, and `ucpolicy roles|rules`.
+Then --fail-on, several files in one run, standard input ('-' as a FILE and --topology -), the
+progress line (on a pseudo-terminal, and --progress in a pipe) and the closing summary of a batch,
+usage errors, and `ucpolicy roles|rules`.
 
 With UCPOLICY_TEST_MEMCHECK set (the valgrind test setup, where every ucpolicy run is traced),
 a subset runs: the pass cases, the format cases, one fail case per rule, and everything else.
 """
 import concurrent.futures
+import fcntl
 import json
 import os
+import pty
+import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reportschema  # noqa: E402  (tests/reportschema.py)
@@ -433,6 +439,112 @@ for argv, what in ((args + ["-", files[0], "-"], "two FILEs '-'"), (topo_args + 
     code, out, err = run(argv, env, stdin=read(multi[1]["file"]))
     point(code == 3 and "standard input ('-')" in err and "Try 'ucpolicy check --help'." in err and not out,
           f"{what}: a usage error (standard input is read once)", [f"exit {code}: {err}"])
+
+# ---- the progress line and the summary of a batch -------------------------------------------
+def run_on_terminal(argv, columns=100):
+    """`ucpolicy ARGV` with stderr on a pseudo-terminal of @columns (stdout a pipe): exit status,
+    stdout, and the bytes the terminal received."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    environment = dict(os.environ)
+    environment.pop(PASSWORD_VAR, None)
+    p = subprocess.Popen([UCPOLICY] + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                         env=environment)
+    os.close(slave)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(master)
+    out = p.stdout.read()
+    p.stdout.close()
+    return p.wait(timeout=600), out.decode("utf-8", "replace"), received
+
+
+def screen(received):
+    """What a terminal shows after @received: '\r' returns to the start of the line, which later
+    characters overwrite; the lines without trailing blanks."""
+    lines, col = [[]], 0
+    for ch in received.decode("utf-8", "replace"):
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            lines.append([])
+            col = 0
+        else:
+            line = lines[-1]
+            line.extend(" " * (col - len(line) + 1) if col >= len(line) else "")
+            line[col] = ch
+            col += 1
+    return ["".join(line).rstrip() for line in lines if "".join(line).strip()]
+
+
+def updates(received):
+    """The successive states of the progress line: the texts between '\r's that show one."""
+    return [part.decode("utf-8", "replace").rstrip() for part in received.split(b"\r") if b" done" in part]
+
+
+batch = [files[0], files[1], files[2], missing]
+results = [r["result"] for r in by_file]  # the same files, checked above
+summary = (f"ucpolicy: checked 4: {results.count('pass')} pass, {results.count('warning')} warning, "
+           f"{results.count('fail')} fail, 1 could not be read")
+_, piped_out, _ = run(args + batch, env)
+code, out, received = run_on_terminal(args + batch, columns=300)
+shown = updates(received)
+final = screen(received)
+point(code == 3 and shown and shown[0] == f"ucpolicy: 0/4 done, checking {files[0]}" and
+      "ucpolicy: 4/4 done" in shown and all("/4 done" in u for u in shown),
+      "stderr a terminal: a progress line, done/total and the file being checked, updated in place",
+      [f"exit {code}"] + shown[:8])
+point(final and final[-1] == summary and not any(" done" in line for line in final) and
+      f"ucpolicy: {missing}: cannot open: No such file or directory" in final,
+      "the line is cleared at the end: the terminal shows the messages and the summary only", final)
+point(out == piped_out, "the reports go to stdout as without the line", [out[:300]])
+
+code, out, received = run_on_terminal(args + batch, columns=40)
+point(updates(received) and all(len(u) < 40 for u in updates(received)) and
+      any(u.endswith(".pem") and "..." in u for u in updates(received)),
+      "on a 40-column terminal each state fits one line, a long file name shortened to its end",
+      updates(received)[:4])
+
+odd = os.path.join(tmp.name, "evil\x1b[2J\nname.pem")
+shutil.copyfile(files[0], odd)
+code, out, received = run_on_terminal(args + [odd, files[1]])
+point(b"\x1b" not in received and any("evil?[2J?name.pem" in u for u in updates(received)),
+      "control characters of a file name are shown as '?' on the line", updates(received)[:3])
+
+for extra, what in ((["--quiet"], "--quiet"), (["--no-progress"], "--no-progress")):
+    code, out, received = run_on_terminal(args + extra + batch)
+    point(b"\r" not in received.replace(b"\r\n", b"\n") and b" done" not in received,
+          f"{what}: no progress line on the terminal", [received[:300]])
+code, out, received = run_on_terminal(args + [files[0]])
+point(b" done" not in received and not screen(received), "one FILE: no line and no summary", [received[:300]])
+
+code, out, err = run(args + batch, env)
+point(b"\r" not in err.encode() and err.rstrip().split("\n")[-1] == summary,
+      "stderr a pipe: no progress line; the summary closes stderr", [err])
+code, out, err = run(args + ["--progress"] + batch, env)
+parts = [p for p in err.split("\r") if " done" in p]
+point(parts and parts[0].startswith("ucpolicy: 0/4 done, checking ") and any("4/4 done" in p for p in parts) and
+      screen(err.encode())[-1] == summary,
+      "--progress in a pipe: the line all the same, cleared before the summary", [err[:400]])
+code, out, err = run(args + ["--quiet"] + batch, env)
+point(err.count("\n") == 1 and summary not in err, "--quiet: no summary (only the unreadable file's message)", [err])
+code, out, err = run(args + ["--same-certificate", "--format", "json", files[0], files[0], files[1]], env)
+try:
+    results = [r["result"] for r in json.loads(out)]
+except (ValueError, TypeError, KeyError) as x:
+    results = [str(x)]
+point(len(results) == 3 and err.rstrip().split("\n")[-1] == f"ucpolicy: checked 3: {results.count('pass')} pass, "
+      f"{results.count('warning')} warning, {results.count('fail')} fail",
+      "--same-certificate: the summary counts every report", [err, results])
+code, out, err = run(args + ["--jobs", "2"] + batch, env)
+point(err.rstrip().split("\n")[-1] == summary, "--jobs 2: the same summary", [err])
 
 # ---- usage errors -------------------------------------------------------------------------
 for argv, what in [

@@ -14,7 +14,8 @@
  *   cmd-check.c      check: batches (ucp_checker_check_files), standard input, --same-certificate
  *   cmd-probe.c      probe: the target, the connection options, the probe's exit status
  *   cmd-catalogue.c  roles, rules: the catalogue listings
- *   output.c         printing reports and error entries, exit statuses
+ *   output.c         printing reports and error entries, exit statuses, the progress line and the
+ *                    closing summary of a batch
  *   options.c        usage errors, the options check and probe share (facts, trust, time,
  *                    revocation, password, output) and the checker they configure, ISO 8601
  *                    times, the password, standard input
@@ -83,7 +84,7 @@ enum {
     /* probe only */
     OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
     /* check only */
-    OPT_SAME, OPT_JOBS,
+    OPT_SAME, OPT_JOBS, OPT_PROGRESS, OPT_NO_PROGRESS,
 };
 
 #define COMMON_OPTIONS                                                                             \
@@ -170,6 +171,31 @@ bool json_input_error_of(FILE *out, const char *name, ucp_status code, const cha
 bool json_input_error(FILE *out, const char *name, bool last, bool pretty);
 /* Wipe the password and flush stdout: a report that could not be written is a usage error. */
 int finish(int status);
+
+/* The closing line of a batch on stderr, "ucpolicy: checked 300: 280 pass, 15 warning, 5 fail"
+ * (", 2 could not be read" when some could not). A stand-in: once the report renderer offers
+ * ucp_renderer_summary() and its counters, this function and batch_counts go, and cmd-check.c
+ * prints the renderer's line. */
+struct batch_counts {
+    size_t files, results[3], unreadable; /* results: by ucp_result */
+};
+void print_summary(FILE *f, const struct batch_counts *counts);
+
+/* The progress line of a batch on stderr: "ucpolicy: 12/300 done, checking FILE", redrawn in
+ * place with '\r' and cleared at the end. */
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+struct progress_line {
+    bool on;
+    size_t total, done, drawn; /* drawn: the columns on screen, 0 when cleared */
+    const char *current;      /* the file shown, or NULL */
+};
+/* On with --progress; with neither --progress nor --no-progress, for batches of more than one
+ * file when stderr is a terminal and not --quiet. */
+void progress_init(struct progress_line *p, enum progress_mode mode, bool quiet, size_t total);
+/* Show @done of the total, and @current (or nothing) as the file being checked. */
+void progress_update(struct progress_line *p, size_t done, const char *current);
+/* Blank the line (before other output goes to the terminal, and at the end). */
+void progress_clear(struct progress_line *p);
 
 /* ---- commands (cmd-*.c) ------------------------------------------------------------------- */
 

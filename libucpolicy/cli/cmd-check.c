@@ -3,7 +3,8 @@
  * ucpolicy check [OPTIONS] FILE...: each FILE against a role. The files are checked by the
  * library's batch (ucp_checker_check_files: --jobs threads, results in file order); '-' reads
  * standard input; --same-certificate reads every file first and compares them (one thread).
- * Prints each result as it comes.
+ * Prints each result as it comes, a progress line on a terminal, and a closing summary for
+ * several files.
  */
 #include "config.h"
 
@@ -35,7 +36,11 @@ static void usage_check(FILE *f)
             "Batches:\n"
             "  -j, --jobs N             check N FILEs at a time (default 1; 0: one per CPU), sharing\n"
             "                           trust, intermediates and verified signatures; the output is\n"
-            "                           the same as with one, in the order of the FILEs\n");
+            "                           the same as with one, in the order of the FILEs\n"
+            "      --progress           show a progress line on stderr (default: for several FILEs when\n"
+            "                           stderr is a terminal, unless --quiet)\n"
+            "      --no-progress        never show it\n"
+            "  Several FILEs end with a summary on stderr: checked N: P pass, W warning, F fail.\n");
 }
 
 /* One run of the command: the options, and what the output needs as results come. */
@@ -47,7 +52,16 @@ struct check_run {
     bool color, json;
     int status;
     size_t delivered;
+    struct batch_counts counts;
+    struct progress_line progress;
 };
+
+/* The progress line: @done files of the run, and the file after them as the one being checked
+ * (on one thread, exactly that file; on several, one of those being checked). */
+static void show_progress(struct check_run *run, size_t done)
+{
+    progress_update(&run->progress, done, done < run->n ? run->files[done] : NULL);
+}
 
 /* Print the result of FILE number @k (in order): the report, or the error (@code, @message) of a
  * file that could not be read or checked. The output is what the serial loop always printed. */
@@ -56,6 +70,8 @@ static void deliver(struct check_run *run, size_t k, const ucp_report *report, u
 {
     const struct common_opts *o = run->o;
     bool several = run->n > 1, last = k == run->n - 1;
+    if (!report || !o->quiet)
+        progress_clear(&run->progress); /* before what is printed below */
     if (!report) {
         fprintf(stderr, "ucpolicy: %s\n", message);
         if (run->json && !o->quiet &&
@@ -63,8 +79,12 @@ static void deliver(struct check_run *run, size_t k, const ucp_report *report, u
             !(o->compact && several))
             fputc('\n', stdout);
         run->status = worst(run->status, EXIT_USAGE);
+        run->counts.unreadable++;
     } else {
         run->status = worst(run->status, exit_for(report, o->fail_on));
+        ucp_result result = ucp_report_result(report);
+        if ((unsigned)result < 3)
+            run->counts.results[result]++;
         ucp_buffer buf = {NULL, 0};
         if (o->quiet) {
             /* nothing printed */
@@ -82,6 +102,12 @@ static void deliver(struct check_run *run, size_t k, const ucp_report *report, u
         ucp_buffer_dispose(&buf);
     }
     run->delivered = k + 1;
+    if (run->progress.done < k + 1)
+        run->progress.done = k + 1; /* a batch's progress callback has counted it already */
+    if (run->progress.on) {
+        fflush(stdout); /* the reports on a terminal before the line that follows them */
+        show_progress(run, run->progress.done);
+    }
 }
 
 /* The same for the calling thread's last error. */
@@ -98,13 +124,22 @@ static void on_file(size_t index, const char *path, ucp_report *report, const uc
             error ? ucp_error_message(error) : NULL);
 }
 
+static bool on_progress(size_t done, size_t total, void *payload)
+{
+    struct check_run *run = payload;
+    show_progress(run, run->base + done);
+    return true;
+}
+
 /* Check FILEs @base to @base + @count - 1 with the library's batch. */
 static void check_batch(struct check_run *run, ucp_checker *checker, const ucp_topology *topo, size_t base,
                         size_t count, unsigned jobs)
 {
     run->base = base;
+    ucp_checker_set_progress(checker, run->progress.on ? on_progress : NULL, run);
     if (ucp_checker_check_files(checker, (const char *const *)run->files + base, count, run->o->role, topo,
                                 cli_password(), jobs, on_file, run) != UCP_OK) {
+        progress_clear(&run->progress);
         cli_print_error();
         run->status = worst(run->status, EXIT_USAGE);
     }
@@ -176,6 +211,7 @@ static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_to
         bool several = run->n > 1;
         if (run->json && several && !run->o->quiet)
             fputs(run->o->compact ? "[" : "[\n", stdout);
+        show_progress(run, 0);
         for (k = 0; k < run->n; k++) {
             ucp_report *report = NULL;
             ucp_status st = k == 0 ? ucp_checker_check_pool(checker, (const ucp_input *const *)pool, run->n,
@@ -199,10 +235,13 @@ int cmd_check(int argc, char **argv)
         COMMON_OPTIONS,
         {"same-certificate", no_argument, NULL, OPT_SAME},
         {"jobs", required_argument, NULL, 'j'},
+        {"progress", no_argument, NULL, OPT_PROGRESS},
+        {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {NULL, 0, NULL, 0},
     };
     bool same_certificate = false;
     long jobs = 1;
+    enum progress_mode progress = PROGRESS_AUTO;
     struct common_opts o;
     common_init(&o);
     cli_command = "check";
@@ -215,6 +254,8 @@ int cmd_check(int argc, char **argv)
         st = 0;
         if (c == OPT_SAME) {
             same_certificate = true;
+        } else if (c == OPT_PROGRESS || c == OPT_NO_PROGRESS) {
+            progress = c == OPT_PROGRESS ? PROGRESS_ALWAYS : PROGRESS_NEVER;
         } else if (c == 'j') {
             char *end;
             errno = 0;
@@ -261,8 +302,9 @@ int cmd_check(int argc, char **argv)
     }
     struct check_run run = {
         .o = &o, .files = argv + optind, .n = n, .color = use_color(&o), .json = strcmp(o.format, "json") == 0,
-        .status = status,
+        .status = status, .counts = {.files = n},
     };
+    progress_init(&run.progress, progress, o.quiet, n);
     bool several = n > 1;
     if (same_certificate) {
         check_pool(&run, checker, topo);
@@ -270,6 +312,7 @@ int cmd_check(int argc, char **argv)
         if (run.json && several && !o.quiet)
             fputs(o.compact ? "[" : "[\n", stdout);
         /* The files before and after '-' in batches, '-' on its own (standard input is read once). */
+        show_progress(&run, 0);
         if (stdin_at > 0)
             check_batch(&run, checker, topo, 0, stdin_at, (unsigned)jobs);
         if (stdin_at < n)
@@ -277,8 +320,13 @@ int cmd_check(int argc, char **argv)
         if (stdin_at + 1 < n)
             check_batch(&run, checker, topo, stdin_at + 1, n - stdin_at - 1, (unsigned)jobs);
     }
-    if (run.delivered == n && run.json && several && !o.quiet)
-        fputs("]\n", stdout);
+    progress_clear(&run.progress);
+    if (run.delivered == n) {
+        if (run.json && several && !o.quiet)
+            fputs("]\n", stdout);
+        if (several && !o.quiet)
+            print_summary(stderr, &run.counts);
+    }
     ucp_checker_free(checker);
     ucp_topology_free(topo);
     common_dispose(&o);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What the command writes: reports (rendered by the library), the JSON entry of a file that
- * could not be read, exit statuses.
+ * could not be read, exit statuses, and for batches the progress line and the closing summary
+ * on stderr.
  */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "cli-private.h"
@@ -132,4 +134,110 @@ int finish(int status)
         status = EXIT_USAGE;
     }
     return status;
+}
+
+/* ---- the end of a batch --------------------------------------------------------------------- */
+
+/* A stand-in for the report renderer's ucp_renderer_summary() (cli-private.h). */
+void print_summary(FILE *f, const struct batch_counts *c)
+{
+    fprintf(f, "ucpolicy: checked %zu: %zu pass, %zu warning, %zu fail", c->files, c->results[UCP_RESULT_PASS],
+            c->results[UCP_RESULT_WARNING], c->results[UCP_RESULT_FAIL]);
+    if (c->unreadable)
+        fprintf(f, ", %zu could not be read", c->unreadable);
+    fputc('\n', f);
+}
+
+/* ---- the progress line ---------------------------------------------------------------------- */
+
+void progress_init(struct progress_line *p, enum progress_mode mode, bool quiet, size_t total)
+{
+    memset(p, 0, sizeof *p);
+    p->total = total;
+    p->on = mode == PROGRESS_ALWAYS ||
+            (mode == PROGRESS_AUTO && total > 1 && !quiet && isatty(STDERR_FILENO));
+}
+
+/* The terminal's width, 80 when stderr is not a terminal. */
+static size_t columns(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 80;
+}
+
+/* Append @name to @out (room for strlen(name) + 4 bytes) as one column per character, control
+ * characters and bytes that are not UTF-8 as '?', at most @max columns: a longer name keeps its
+ * end, after "...". Returns the columns written. */
+static size_t append_name(char *out, const char *name, size_t max)
+{
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; chars++) {
+        size_t len = utf8_len(p);
+        p += len ? len : 1;
+    }
+    size_t skip = 0;
+    if (chars > max) {
+        if (max < 4)
+            return 0;
+        skip = chars - (max - 3);
+        memcpy(out, "...", 3);
+        out += 3;
+    }
+    size_t i = 0;
+    for (const unsigned char *p = (const unsigned char *)name; *p; i++) {
+        size_t len = utf8_len(p);
+        bool shown = len > 0 && *p >= 0x20 && *p != 0x7f;
+        if (i >= skip) {
+            if (shown)
+                memcpy(out, p, len);
+            else
+                *out = '?';
+            out += shown ? len : 1;
+        }
+        p += len ? len : 1;
+    }
+    *out = '\0';
+    return chars > max ? max : chars;
+}
+
+void progress_update(struct progress_line *p, size_t done, const char *current)
+{
+    if (!p->on)
+        return;
+    p->done = done;
+    p->current = current;
+    char head[96];
+    int n = snprintf(head, sizeof head, "ucpolicy: %zu/%zu done%s", done, p->total, current ? ", checking " : "");
+    size_t width = columns() - 1, used = (size_t)n;
+    char *line = malloc(used + (current ? strlen(current) : 0) + 8);
+    if (!line)
+        return; /* no line this time */
+    memcpy(line, head, used + 1);
+    if (used > width) { /* a very narrow terminal: the line must not wrap (ASCII so far) */
+        used = width;
+        line[used] = '\0';
+    } else if (current) {
+        used += append_name(line + used, current, width - used);
+    }
+    fputc('\r', stderr);
+    fputs(line, stderr);
+    for (size_t i = used; i < p->drawn; i++) /* blank the end of a longer line */
+        fputc(' ', stderr);
+    p->drawn = used;
+    fflush(stderr);
+    free(line);
+}
+
+void progress_clear(struct progress_line *p)
+{
+    if (!p->on || !p->drawn)
+        return;
+    fputc('\r', stderr);
+    for (size_t i = 0; i < p->drawn; i++)
+        fputc(' ', stderr);
+    fputc('\r', stderr);
+    p->drawn = 0;
+    fflush(stderr);
 }
