@@ -61,7 +61,7 @@ def fx(rel):
 
 
 def run(args, env_extra=None, stdin=None):
-    """Exit status, stdout and stderr of `ucpolicy ARGS`; @stdin: bytes, or an open file (else none)."""
+    """Exit status, stdout and stderr of `ucpolicy ARGS`; @stdin: bytes, a file descriptor, or none."""
     env = dict(os.environ)
     env.pop(PASSWORD_VAR, None)
     if env_extra:
@@ -332,7 +332,7 @@ point(code == 2 and out.count("PASS") >= 1 and out.count("FAIL") >= 1 and files[
       "two files as text: both reports, exit 2", [f"exit {code}", out[:300]])
 
 # ---- standard input: FILE '-' and --topology - ---------------------------------------------
-# Its report and messages name the input '-', the argument as given (as sha256sum and cat do),
+# Its report and messages name the input '-', the argument as given (as sha256sum does),
 # so that a JSON entry maps back to the command line like every other FILE's.
 def read(rel):
     with open(fx(rel), "rb") as f:

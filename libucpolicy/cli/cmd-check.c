@@ -198,9 +198,9 @@ static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_to
     }
     size_t k = 0;
     for (; k < run->n; k++) {
-        pool[k] = strcmp(run->files[k], CLI_STDIN_NAME) == 0 ? read_stdin_input(run, k, false) : NULL;
-        if (!pool[k] && strcmp(run->files[k], CLI_STDIN_NAME) != 0 &&
-            ucp_input_from_file(&pool[k], run->files[k], cli_password()) != UCP_OK)
+        if (strcmp(run->files[k], CLI_STDIN_NAME) == 0)
+            pool[k] = read_stdin_input(run, k, false); /* its error printed */
+        else if (ucp_input_from_file(&pool[k], run->files[k], cli_password()) != UCP_OK)
             cli_print_error();
         if (!pool[k]) {
             run->status = EXIT_USAGE;
