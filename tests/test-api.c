@@ -522,6 +522,7 @@ static void statuses(void)
         {UCP_E_TIMEOUT, "UCP_E_TIMEOUT"},
         {UCP_E_TLS, "UCP_E_TLS"},
         {UCP_E_LIMIT, "UCP_E_LIMIT"},
+        {UCP_E_CANCELLED, "UCP_E_CANCELLED"},
         {UCP_E_INTERNAL, "UCP_E_INTERNAL"},
     };
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {

@@ -11,17 +11,24 @@ map to options: `crls` to --crl, `online` to --online, `timeoutMs` to --timeout 
 up), `pool` to `check --same-certificate FILE POOL...` (a JSON array: the case's report first,
 then each pool file checked on its own; the exit status covers them all). For every inputError:
 exit status 3, the message on stderr naming the file, and a JSON entry with "result": "error".
-Then --fail-on, several files in one run, usage errors, and `ucpolicy roles|rules`.
+Then --fail-on, several files in one run, standard input ('-' as a FILE and --topology -), the
+progress line (on a pseudo-terminal, and --progress in a pipe) and the closing summary of a batch,
+usage errors, and `ucpolicy roles|rules`.
 
 With UCPOLICY_TEST_MEMCHECK set (the valgrind test setup, where every ucpolicy run is traced),
 a subset runs: the pass cases, the format cases, one fail case per rule, and everything else.
 """
 import concurrent.futures
+import fcntl
 import json
 import os
+import pty
+import shutil
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reportschema  # noqa: E402  (tests/reportschema.py)
@@ -53,12 +60,14 @@ def fx(rel):
     return os.path.join(FIXTURES, rel)
 
 
-def run(args, env_extra=None):
+def run(args, env_extra=None, stdin=None):
+    """Exit status, stdout and stderr of `ucpolicy ARGS`; @stdin: bytes, a file descriptor, or none."""
     env = dict(os.environ)
     env.pop(PASSWORD_VAR, None)
     if env_extra:
         env.update(env_extra)
-    p = subprocess.run([UCPOLICY] + args, capture_output=True, env=env, timeout=600)
+    extra = {"input": stdin} if isinstance(stdin, bytes) else {"stdin": stdin if stdin is not None else subprocess.DEVNULL}
+    p = subprocess.run([UCPOLICY] + args, capture_output=True, env=env, timeout=600, **extra)
     return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
 
 
@@ -321,6 +330,221 @@ point(not diag and code == 3 and missing in err,
 code, out, err = run(args + [files[0], files[1]], env)
 point(code == 2 and out.count("PASS") >= 1 and out.count("FAIL") >= 1 and files[0] in out and files[1] in out,
       "two files as text: both reports, exit 2", [f"exit {code}", out[:300]])
+
+# ---- standard input: FILE '-' and --topology - ---------------------------------------------
+# Its report and messages name the input '-', the argument as given (as sha256sum does),
+# so that a JSON entry maps back to the command line like every other FILE's.
+def read(rel):
+    with open(fx(rel), "rb") as f:
+        return f.read()
+
+
+def named(report, name):
+    """The report with its input name replaced (to compare a file's report with stdin's)."""
+    return dict(report, input=dict(report["input"], name=name))
+
+
+code, out, err = run(args + ["--format", "json", files[1]], env)
+file_report = json.loads(out)
+for what, extra in (("", []), (" --jobs 2", ["--jobs", "2"])):
+    scode, sout, serr = run(args + ["--format", "json"] + extra + ["-"], env, stdin=read(multi[1]["file"]))
+    diag = []
+    try:
+        rep = json.loads(sout)
+        if named(rep, files[1]) != file_report or rep["input"]["name"] != "-":
+            diag.append(f"input {rep['input']}, result {rep.get('result')}")
+        diag += [f"schema: {x}" for x in schema_errors(rep)]
+    except (ValueError, KeyError) as x:
+        diag.append(f"does not parse: {x}: {sout[:300]!r}")
+    point(not diag and scode == code == 2, f"check{what} -: the report of the file given on standard input, named '-'",
+          diag + [f"exit {scode}, stderr {serr.strip()}"])
+
+code, out, err = run(args + ["--format", "json", files[0], files[1], files[2], missing], env)
+by_file = json.loads(out)
+for jobs in ("1", "3"):
+    scode, sout, serr = run(args + ["--format", "json", "--jobs", jobs, files[0], "-", files[2], missing], env,
+                            stdin=read(multi[1]["file"]))
+    diag = []
+    try:
+        arr = json.loads(sout)
+        names = [a["input"]["name"] for a in arr]
+        if names != [files[0], "-", files[2], missing]:
+            diag.append(f"names {names}")
+        if [arr[0], named(arr[1], files[1]), arr[2], arr[3]] != by_file:
+            diag.append(f"results {[a['result'] for a in arr]}, not {[a['result'] for a in by_file]}")
+    except (ValueError, KeyError, TypeError) as x:
+        diag.append(f"does not parse: {x}: {sout[:300]!r}")
+    point(not diag and scode == code == 3,
+          f"FILE - among others (--jobs {jobs}): in its place in the array, what the files give by name",
+          diag + [f"exit {scode}, stderr {serr.strip()}"])
+
+code, out, err = run(args + ["--format", "json", "-"], env, stdin=b"not a certificate\n")
+try:
+    entry = json.loads(out)
+    ok = entry["result"] == "error" and entry["input"]["name"] == "-" and entry["error"]["code"] == "UCP_E_FORMAT"
+except (ValueError, KeyError) as x:
+    ok, entry = False, x
+point(ok and code == 3 and err.startswith("ucpolicy: -: "),
+      "garbage on standard input: exit 3, the message and the JSON entry name '-'", [f"exit {code}: {err}", entry])
+code, out, err = run(args + ["-"], env, stdin=b"")
+point(code == 3 and "ucpolicy: -: " in err and not out, "empty standard input: exit 3, named '-'", [f"exit {code}: {err}"])
+directory = os.open(FIXTURES, os.O_RDONLY)
+code, out, err = run(args + ["--format", "json", "-"], env, stdin=directory)
+os.close(directory)
+point(code == 3 and "-: cannot read standard input" in err and '"UCP_E_IO"' in out,
+      "a directory on standard input: exit 3, UCP_E_IO naming '-'", [f"exit {code}: {err}", out[:300]])
+
+pfx_case = first(lambda c: c.get("password") and c["file"].endswith(".pfx") and c["expect"]["result"] in EXIT,
+                 "PKCS#12 case")
+pargs, penv = case_args(pfx_case, "stdin-pfx")
+code, out, err = run(pargs + ["--format", "json", fx(pfx_case["file"])], penv)
+pcode, pout, perr = run(pargs + ["--format", "json", "-"], penv, stdin=read(pfx_case["file"]))
+try:
+    same = named(json.loads(pout), fx(pfx_case["file"])) == json.loads(out)
+except (ValueError, KeyError) as x:
+    same = False
+point(same and pcode == code == EXIT[pfx_case["expect"]["result"]],
+      f"a PKCS#12 file on standard input, with --password-env: the file's report ({pfx_case['id']})",
+      [f"exit {pcode} / {code}: {perr}"])
+
+pool_case = first(lambda c: c.get("pool") and c.get("password") and c["expect"]["result"] in EXIT, "pool case")
+pargs, penv = case_args(pool_case, "stdin-pool")
+pool_files = [fx(pool_case["file"])] + [fx(p) for p in pool_case["pool"]]
+code, out, err = run(pargs + ["--format", "json"] + pool_files, penv)
+scode, sout, serr = run(pargs + ["--format", "json"] + pool_files[:-1] + ["-"], penv, stdin=read(pool_case["pool"][-1]))
+try:
+    want, got = json.loads(out), json.loads(sout)
+    names = [m["name"] for m in got[0]["pool"]]
+    ok = names == pool_files[:-1] + ["-"] and got[-1]["input"]["name"] == "-" and [
+        r["result"] for r in got] == [r["result"] for r in want] and named(got[-1], pool_files[-1]) == want[-1]
+except (ValueError, KeyError, TypeError, IndexError) as x:
+    ok, names = False, x
+point(ok and scode == code, f"--same-certificate with the last server's file on standard input ({pool_case['id']})",
+      [f"exit {scode} / {code}: {serr}", names])
+
+topo_args = [a for a in args]
+i = topo_args.index("--topology")
+topo_file = topo_args[i + 1]
+topo_args[i + 1] = "-"
+with open(topo_file, "rb") as f:
+    topo_json = f.read()
+code, out, err = run(args + ["--format", "json", files[1]], env)
+tcode, tout, terr = run(topo_args + ["--format", "json", files[1]], env, stdin=topo_json)
+point(tcode == code and tout == out and out, "--topology -: the facts read from standard input, the same report",
+      [f"exit {tcode} / {code}: {terr}"])
+tcode, tout, terr = run(topo_args + [files[1]], env, stdin=b'{"fqdn": 1}')
+point(tcode == 3 and "ucpolicy: -: " in terr and not tout, "--topology - with a bad document: exit 3, named '-'",
+      [f"exit {tcode}: {terr}"])
+for argv, what in ((args + ["-", files[0], "-"], "two FILEs '-'"), (topo_args + ["-"], "--topology - and FILE -")):
+    code, out, err = run(argv, env, stdin=read(multi[1]["file"]))
+    point(code == 3 and "standard input ('-')" in err and "Try 'ucpolicy check --help'." in err and not out,
+          f"{what}: a usage error (standard input is read once)", [f"exit {code}: {err}"])
+
+# ---- the progress line and the summary of a batch -------------------------------------------
+def run_on_terminal(argv, columns=100):
+    """`ucpolicy ARGV` with stderr on a pseudo-terminal of @columns (stdout a pipe): exit status,
+    stdout, and the bytes the terminal received."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    environment = dict(os.environ)
+    environment.pop(PASSWORD_VAR, None)
+    p = subprocess.Popen([UCPOLICY] + argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave,
+                         env=environment)
+    os.close(slave)
+    received = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the last writer closed the terminal
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(master)
+    out = p.stdout.read()
+    p.stdout.close()
+    return p.wait(timeout=600), out.decode("utf-8", "replace"), received
+
+
+def screen(received):
+    """What a terminal shows after @received: '\r' returns to the start of the line, which later
+    characters overwrite; the lines without trailing blanks."""
+    lines, col = [[]], 0
+    for ch in received.decode("utf-8", "replace"):
+        if ch == "\r":
+            col = 0
+        elif ch == "\n":
+            lines.append([])
+            col = 0
+        else:
+            line = lines[-1]
+            line.extend(" " * (col - len(line) + 1) if col >= len(line) else "")
+            line[col] = ch
+            col += 1
+    return ["".join(line).rstrip() for line in lines if "".join(line).strip()]
+
+
+def updates(received):
+    """The successive states of the progress line: the texts between '\r's that show one."""
+    return [part.decode("utf-8", "replace").rstrip() for part in received.split(b"\r") if b" done" in part]
+
+
+batch = [files[0], files[1], files[2], missing]
+results = [r["result"] for r in by_file]  # the same files, checked above
+summary = (f"ucpolicy: checked 4: {results.count('pass')} pass, {results.count('warning')} warning, "
+           f"{results.count('fail')} fail, 1 could not be read")
+_, piped_out, _ = run(args + batch, env)
+code, out, received = run_on_terminal(args + batch, columns=300)
+shown = updates(received)
+final = screen(received)
+point(code == 3 and shown and shown[0] == f"ucpolicy: 0/4 done, checking {files[0]}" and
+      "ucpolicy: 4/4 done" in shown and all("/4 done" in u for u in shown),
+      "stderr a terminal: a progress line, done/total and the file being checked, updated in place",
+      [f"exit {code}"] + shown[:8])
+point(final and final[-1] == summary and not any(" done" in line for line in final) and
+      f"ucpolicy: {missing}: cannot open: No such file or directory" in final,
+      "the line is cleared at the end: the terminal shows the messages and the summary only", final)
+point(out == piped_out, "the reports go to stdout as without the line", [out[:300]])
+
+code, out, received = run_on_terminal(args + batch, columns=40)
+point(updates(received) and all(len(u) < 40 for u in updates(received)) and
+      any(u.endswith(".pem") and "..." in u for u in updates(received)),
+      "on a 40-column terminal each state fits one line, a long file name shortened to its end",
+      updates(received)[:4])
+
+odd = os.path.join(tmp.name, "evil\x1b[2J\nname.pem")
+shutil.copyfile(files[0], odd)
+code, out, received = run_on_terminal(args + [odd, files[1]])
+point(b"\x1b" not in received and any("evil?[2J?name.pem" in u for u in updates(received)),
+      "control characters of a file name are shown as '?' on the line", updates(received)[:3])
+
+for extra, what in ((["--quiet"], "--quiet"), (["--no-progress"], "--no-progress")):
+    code, out, received = run_on_terminal(args + extra + batch)
+    point(b"\r" not in received.replace(b"\r\n", b"\n") and b" done" not in received,
+          f"{what}: no progress line on the terminal", [received[:300]])
+code, out, received = run_on_terminal(args + [files[0]])
+point(b" done" not in received and not screen(received), "one FILE: no line and no summary", [received[:300]])
+
+code, out, err = run(args + batch, env)
+point(b"\r" not in err.encode() and err.rstrip().split("\n")[-1] == summary,
+      "stderr a pipe: no progress line; the summary closes stderr", [err])
+code, out, err = run(args + ["--progress"] + batch, env)
+parts = [p for p in err.split("\r") if " done" in p]
+point(parts and parts[0].startswith("ucpolicy: 0/4 done, checking ") and any("4/4 done" in p for p in parts) and
+      screen(err.encode())[-1] == summary,
+      "--progress in a pipe: the line all the same, cleared before the summary", [err[:400]])
+code, out, err = run(args + ["--quiet"] + batch, env)
+point(err.count("\n") == 1 and summary not in err, "--quiet: no summary (only the unreadable file's message)", [err])
+code, out, err = run(args + ["--same-certificate", "--format", "json", files[0], files[0], files[1]], env)
+try:
+    results = [r["result"] for r in json.loads(out)]
+except (ValueError, TypeError, KeyError) as x:
+    results = [str(x)]
+point(len(results) == 3 and err.rstrip().split("\n")[-1] == f"ucpolicy: checked 3: {results.count('pass')} pass, "
+      f"{results.count('warning')} warning, {results.count('fail')} fail",
+      "--same-certificate: the summary counts every report", [err, results])
+code, out, err = run(args + ["--jobs", "2"] + batch, env)
+point(err.rstrip().split("\n")[-1] == summary, "--jobs 2: the same summary", [err])
 
 # ---- usage errors -------------------------------------------------------------------------
 for argv, what in [

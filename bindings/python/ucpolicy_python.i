@@ -43,6 +43,7 @@
 #include <stdlib.h>
 
 #include "ucpolicy.h"
+#include "cli-private.h" /* ucp_cli_main: the ucpolicy command (libucpolicy/cli/) */
 
 /*
  * Raise the Python exception for a failed call, from the calling thread's last error.
@@ -346,5 +347,59 @@ static PyObject *ucp_py_certificate_der(const ucp_certificate *cert)
         return NULL;
     }
     return PyBytes_FromStringAndSize((const char *)der, (Py_ssize_t)length);
+}
+%}
+
+/* ---- the ucpolicy command ---------------------------------------------------------------------- */
+
+%inline %{
+/*
+ * python3 -m ucpolicy: run the ucpolicy command, the same C code as the program (ucp_cli_main),
+ * with @args (a sequence of str, bytes or os.PathLike: argv[1:]; argv[0] is "ucpolicy") and return
+ * its exit status. sys.stdout and sys.stderr are flushed first, as the command writes to file
+ * descriptors 1 and 2 itself; the GIL is released while it runs (a check of many files, a
+ * probe); runs are serialised (getopt's state is process-wide).
+ */
+static PyObject *ucp_py_cli_main(PyObject *args)
+{
+    PyObject *seq = PySequence_Fast(args, "args must be a sequence of str, bytes or os.PathLike");
+    if (!seq)
+        return NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **held = calloc((size_t)n + 1, sizeof *held);
+    char **argv = calloc((size_t)n + 2, sizeof *argv);
+    PyObject *result = NULL;
+    if (!held || !argv) {
+        PyErr_NoMemory();
+        goto out;
+    }
+    static char program[] = "ucpolicy";
+    argv[0] = program;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        /* As os.fsencode(): surrogate-escaped bytes of a command line come back as they were. */
+        if (!PyUnicode_FSConverter(PySequence_Fast_GET_ITEM(seq, i), &held[i]))
+            goto out;
+        argv[i + 1] = PyBytes_AS_STRING(held[i]);
+    }
+    static const char *const streams[] = {"stdout", "stderr"};
+    for (int k = 0; k < 2; k++) {
+        PyObject *stream = PySys_GetObject(streams[k]); /* borrowed; None under pythonw */
+        PyObject *flushed = stream && stream != Py_None ? PyObject_CallMethod(stream, "flush", NULL) : NULL;
+        if (!flushed)
+            PyErr_Clear(); /* a closed stream: the command writes to the descriptor all the same */
+        Py_XDECREF(flushed);
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = ucp_cli_main((int)n + 1, argv);
+    Py_END_ALLOW_THREADS
+    result = PyLong_FromLong(status);
+out:
+    for (Py_ssize_t i = 0; held && i < n; i++)
+        Py_XDECREF(held[i]);
+    free(held);
+    free(argv);
+    Py_DECREF(seq);
+    return result;
 }
 %}

@@ -6,12 +6,13 @@
  * @file ucpolicy/checker.h
  * @brief The checker: trust, intermediates, validation time and thresholds shared by checks.
  *
- * Configure a checker once, then run any number of checks with ucp_checker_check().
+ * Configure a checker once, then run any number of checks with ucp_checker_check(), or
+ * batches of files with ucp_checker_check_files().
  *
  * Thread safety: the `ucp_checker_set_*` / `ucp_checker_add_*` calls must not run while another
- * thread uses the same checker. Once configured, ucp_checker_check() may be called from any
- * number of threads at the same time on one checker. ucp_checker_free() must not race with
- * checks; the reports it produced outlive it.
+ * thread uses the same checker. Once configured, ucp_checker_check() (and the other checks,
+ * batches included) may be called from any number of threads at the same time on one checker.
+ * ucp_checker_free() must not race with checks; the reports it produced outlive it.
  *
  * No call touches process-global state: the validation time is applied by libucpolicy itself to
  * every certificate of the path, never through GnuTLS's global time hook.
@@ -212,6 +213,104 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *checker, const ucp_input *i
 UCP_EXPORT ucp_status ucp_checker_check_pool(ucp_checker *checker, const ucp_input *const *inputs,
                                              size_t count, const char *role,
                                              const ucp_topology *topology, ucp_report **out);
+
+/* ---- batches ---------------------------------------------------------------------------- */
+
+/**
+ * Receives the result of one file of a batch (ucp_checker_check_files()).
+ *
+ * Called once per file that was started, in the order of the files (index 0, 1, 2...) whatever
+ * the order in which they completed; never two calls at once (nor at once with the progress
+ * callback), but from whichever thread of the batch completed the file, the calling thread or
+ * a helper thread.
+ *
+ * @param[in] index The file's position in the batch's array of paths.
+ * @param[in] path The file, as given.
+ * @param[in] report The report, or NULL when the file could not be read or checked. Borrowed:
+ *            valid during the call only; take a reference with ucp_report_ref() to keep it.
+ * @param[in] error NULL when @p report is not; otherwise why the file could not be read or
+ *            checked: ucp_error_code(), ucp_error_message() (naming the file and the problem),
+ *            ucp_error_source()... Valid during the call only, whatever libucpolicy calls the
+ *            callback makes meanwhile (it is not the thread's last error).
+ * @param[in] payload The payload given to ucp_checker_check_files().
+ * @since 1.1
+ */
+typedef void (*ucp_batch_fn)(size_t index, const char *path, ucp_report *report, const ucp_error *error,
+                             void *payload);
+
+/**
+ * Hears about the progress of a batch, and may cancel it.
+ *
+ * Called once per file of a batch as it completes (read and checked, or failed), with the
+ * number of files completed so far (1, 2, 3... up to @p total), before the results that became
+ * deliverable are passed to the batch callback; serialised with the batch callback, from
+ * whichever thread completed the file.
+ *
+ * @param[in] done Files completed, 1 to @p total.
+ * @param[in] total Files in the batch.
+ * @param[in] payload The payload given to ucp_checker_set_progress().
+ * @returns true to go on; false to cancel the batch: no file starts after this call returns,
+ *          the files already started (the first ones of the array) finish and are delivered, and
+ *          ucp_checker_check_files() returns ::UCP_E_CANCELLED. No progress call follows a
+ *          cancellation.
+ * @since 1.1
+ */
+typedef bool (*ucp_progress_fn)(size_t done, size_t total, void *payload);
+
+/**
+ * Set (or with NULL remove) the progress callback of the checker's batches
+ * (ucp_checker_check_files()). A setter: must not race with checks on the checker; a batch uses
+ * the callback set when it starts.
+ * @param[in] checker The checker.
+ * @param[in] fn The callback, or NULL for none.
+ * @param[in] payload Passed to @p fn.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (@p checker is NULL).
+ * @since 1.1
+ */
+UCP_EXPORT ucp_status ucp_checker_set_progress(ucp_checker *checker, ucp_progress_fn fn, void *payload);
+
+/**
+ * Check a batch of files against a role, several at a time, delivering the results in the
+ * order of the files.
+ *
+ * Each file is read as ucp_input_from_file() reads it (with @p password) and checked as
+ * ucp_checker_check() checks it; @p fn receives each file's report, or the error that kept it
+ * from being read or checked (an unreadable file does not stop the batch). The checker's trust,
+ * intermediates and signature cache are shared by the threads, so a batch of certificates under
+ * the same CA verifies the CA's signatures once.
+ *
+ * Memory stays bounded whatever the number of files: the threads run at most 32 files per
+ * thread ahead of the oldest file not yet delivered, so a slow file holds the others back
+ * rather than letting results pile up. Reports are freed after @p fn returns (unless it took a
+ * reference).
+ *
+ * The checker's progress callback (ucp_checker_set_progress()), if any, hears of each completed
+ * file and may cancel the batch. Several batches may run at once on one checker, from different
+ * threads, as checks may.
+ *
+ * @param[in] checker The checker.
+ * @param[in] paths An array of @p count file names (none NULL); borrowed for the call.
+ * @param[in] count Their number; 0 does nothing and returns ::UCP_OK.
+ * @param[in] role A role id or alias.
+ * @param[in] topology Deployment facts, or NULL; shared by the threads (read only).
+ * @param[in] password The PKCS#12 password of the files, or NULL; no copy is kept after the call.
+ * @param[in] jobs Files checked at a time: 1 checks them one after the other on the calling
+ *            thread; N (at most 256) uses the calling thread and N - 1 helper threads (fewer
+ *            when there are fewer files, or when the system refuses a thread); 0 means one per
+ *            online CPU.
+ * @param[in] fn Receives each file's result (see ::ucp_batch_fn).
+ * @param[in] payload Passed to @p fn.
+ * @returns ::UCP_OK when every file was delivered to @p fn (whatever their results);
+ *          ::UCP_E_CANCELLED when the progress callback cancelled the batch;
+ *          ::UCP_E_INVALID_ARGUMENT (a NULL argument or path, @p jobs above 256) or
+ *          ::UCP_E_UNKNOWN_ROLE (the message lists the roles), before any file is read;
+ *          ::UCP_E_NO_MEMORY.
+ * @since 1.1
+ */
+UCP_EXPORT ucp_status ucp_checker_check_files(ucp_checker *checker, const char *const *paths, size_t count,
+                                              const char *role, const ucp_topology *topology,
+                                              const char *password, unsigned jobs, ucp_batch_fn fn,
+                                              void *payload);
 
 UCP_END_DECLS
 

@@ -52,6 +52,8 @@ typedef enum ucp_status {
     UCP_E_TLS = -17,
     /** A work limit was reached. @since 1.0 */
     UCP_E_LIMIT = -18,
+    /** The operation was cancelled. @since 1.1 */
+    UCP_E_CANCELLED = -19,
     /** Internal error. @since 1.0 */
     UCP_E_INTERNAL = -99,
 } ucp_status;

@@ -149,6 +149,24 @@ UCP_EXPORT ucp_status ucp_checker_set_signature_cache_size(ucp_checker *c, size_
     return ucp_trust_set_sigcache_size(&c->trust, entries);
 }
 
+ucp_status ucp_checker_find_role(const char *name, const ucp_role **out)
+{
+    *out = name ? ucp_role_find(name) : NULL;
+    if (*out)
+        return UCP_OK;
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    for (size_t i = 0; i < ucp_role_total; i++)
+        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_roles[i].id);
+    char *list = ucp_sb_finish(&sb);
+    char *shown = name ? ucp_display_bytes((const uint8_t *)name, strlen(name)) : NULL;
+    ucp_status st = ucp_fail(UCP_E_UNKNOWN_ROLE, NULL, "unknown role '%s'; the roles are: %s",
+                             shown ? shown : "(none)", list ? list : "");
+    free(shown);
+    free(list);
+    return st;
+}
+
 UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *c, const ucp_input *input, const char *role,
                                         const ucp_topology *topology, ucp_report **out)
 {
@@ -157,19 +175,9 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *c, const ucp_input *input, 
     *out = NULL;
     if (!c || !input || !role)
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_check: checker, input or role is NULL");
-    const ucp_role *r = ucp_role_find(role);
-    if (!r) {
-        struct ucp_strbuf sb;
-        ucp_sb_init(&sb);
-        for (size_t i = 0; i < ucp_role_total; i++)
-            ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_roles[i].id);
-        char *list = ucp_sb_finish(&sb);
-        char *shown = role ? ucp_display_bytes((const uint8_t *)role, strlen(role)) : NULL;
-        ucp_status st = ucp_fail(UCP_E_UNKNOWN_ROLE, NULL, "unknown role '%s'; the roles are: %s",
-                                 shown ? shown : "(none)", list ? list : "");
-        free(shown);
-        free(list);
+    const ucp_role *r;
+    ucp_status st = ucp_checker_find_role(role, &r);
+    if (st != UCP_OK)
         return st;
-    }
     return ucp_evaluate(c, input, r, topology, out);
 }

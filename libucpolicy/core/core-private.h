@@ -49,6 +49,12 @@ ucp_status ucp_fail_origin(ucp_status code, ucp_error_origin origin, int origin_
                            const char *source, const char *fmt, ...) UCP_PRINTF(5, 6);
 /* Out of memory: records the error without allocating. */
 ucp_status ucp_fail_nomem(void);
+/* A copy of the calling thread's last error that outlives the thread's next call, for handing it
+ * to another thread (check/batch.c); free() it. An "internal error" when none was recorded; NULL
+ * when out of memory (then use ucp_error_nomem()). */
+ucp_error *ucp_error_copy_last(void);
+/* A static "out of memory" error object, valid forever (no allocation). */
+const ucp_error *ucp_error_nomem(void);
 
 /* ---- strings (util.c) --------------------------------------------------------------------- */
 struct ucp_strbuf {

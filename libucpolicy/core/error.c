@@ -112,6 +112,27 @@ ucp_status ucp_fail_nomem(void)
     return ucp_fail(UCP_E_NO_MEMORY, NULL, "out of memory");
 }
 
+ucp_error *ucp_error_copy_last(void)
+{
+    struct ucp_error *copy = malloc(sizeof *copy);
+    if (!copy)
+        return NULL;
+    if (has_last_error) {
+        memcpy(copy, &last_error, sizeof *copy);
+    } else {
+        memset(copy, 0, sizeof *copy);
+        copy->code = UCP_E_INTERNAL;
+        snprintf(copy->message, sizeof copy->message, "no error was recorded");
+    }
+    return copy;
+}
+
+const ucp_error *ucp_error_nomem(void)
+{
+    static const struct ucp_error nomem = {.code = UCP_E_NO_MEMORY, .message = "out of memory"};
+    return &nomem;
+}
+
 UCP_EXPORT const ucp_error *ucp_error_last(void)
 {
     return has_last_error ? &last_error : NULL;

@@ -7,6 +7,10 @@
  * JSON must be byte for byte the one the same check gave on a single thread. The threads also
  * render, reference and release reports made by the main thread, which are immutable.
  *
+ * Then batches (ucp_checker_check_files) on 8 threads: 320 files, every result compared with the
+ * single-threaded one, in file order; and a batch cancelled from its progress callback while the
+ * threads are busy, which must deliver the files it started, in order, and skip the rest.
+ *
  *   test-threads HOSTILE_DIR [SECONDS]     (default 5 s; UCP_THREAD_SECONDS overrides)
  *
  * Run under ThreadSanitizer too (tests/threads/README in tests/hostile/README.md).
@@ -92,6 +96,72 @@ static void *worker(void *arg)
     return NULL;
 }
 
+/* ---- batches ------------------------------------------------------------------------------- */
+
+#define BATCH_FILES 320
+#define BATCH_ROLE 1 /* roles[1], tls-server */
+
+static char batch_paths[NFILES][4096];
+static const char *batch_list[BATCH_FILES];
+
+struct batch_record {
+    size_t calls, wrong_order, mismatches, progress_calls, cancel_at;
+    atomic_int inside;
+    bool overlap;
+};
+
+static void on_batch_file(size_t index, const char *path, ucp_report *report, const ucp_error *error, void *payload)
+{
+    struct batch_record *rec = payload;
+    if (atomic_fetch_add(&rec->inside, 1) != 0)
+        rec->overlap = true;
+    if (index != rec->calls++)
+        rec->wrong_order++;
+    char *json = report ? render(report) : NULL;
+    if (!json || error || path != batch_list[index] || strcmp(json, expected[index % NFILES][BATCH_ROLE]) != 0)
+        rec->mismatches++;
+    free(json);
+    atomic_fetch_sub(&rec->inside, 1);
+}
+
+static bool on_batch_progress(size_t done, size_t total, void *payload)
+{
+    struct batch_record *rec = payload;
+    if (atomic_fetch_add(&rec->inside, 1) != 0)
+        rec->overlap = true;
+    rec->progress_calls++;
+    atomic_fetch_sub(&rec->inside, 1);
+    return rec->cancel_at == 0 || done < rec->cancel_at;
+}
+
+static void batches(void)
+{
+    for (size_t i = 0; i < BATCH_FILES; i++)
+        batch_list[i] = batch_paths[i % NFILES];
+    struct batch_record rec;
+    memset(&rec, 0, sizeof rec);
+    ucp_checker_set_progress(checker, on_batch_progress, &rec);
+    ucp_status st = ucp_checker_check_files(checker, batch_list, BATCH_FILES, roles[BATCH_ROLE], topo,
+                                            "Hostile-P@ss w0rd", NTHREADS, on_batch_file, &rec);
+    CHECK(st == UCP_OK && rec.calls == BATCH_FILES && rec.wrong_order == 0,
+          "a batch of %d files on %d threads: every file delivered once, in file order (%zu)", BATCH_FILES, NTHREADS,
+          rec.calls);
+    CHECK(rec.mismatches == 0, "every batch report's JSON equals the single-threaded one (%zu differ)",
+          rec.mismatches);
+    CHECK(rec.progress_calls == BATCH_FILES && !rec.overlap,
+          "one progress call per file (%zu), never at once with another callback", rec.progress_calls);
+
+    memset(&rec, 0, sizeof rec);
+    rec.cancel_at = 30;
+    st = ucp_checker_check_files(checker, batch_list, BATCH_FILES, roles[BATCH_ROLE], topo, "Hostile-P@ss w0rd",
+                                 NTHREADS, on_batch_file, &rec);
+    CHECK(st == UCP_E_CANCELLED && rec.progress_calls == 30,
+          "a batch cancelled at 30 of %d: UCP_E_CANCELLED, no progress call after (the window: at most 29 + 32 x 8 files started)", BATCH_FILES);
+    CHECK(rec.calls >= 30 && rec.calls < BATCH_FILES && rec.wrong_order == 0 && rec.mismatches == 0 && !rec.overlap,
+          "it delivered the files it started (%zu), in file order, with the single-threaded results", rec.calls);
+    ucp_checker_set_progress(checker, NULL, NULL);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -125,6 +195,7 @@ int main(int argc, char **argv)
     ucp_topology_set(topo, UCP_FACT_ACCESS_EDGE, "sip.contoso.com");
     for (size_t f = 0; f < NFILES; f++) {
         snprintf(path, sizeof path, "%s/%s", argv[1], files[f]);
+        snprintf(batch_paths[f], sizeof batch_paths[f], "%s", path);
         if (ucp_input_from_file(&inputs[f], path, "Hostile-P@ss w0rd") != UCP_OK) {
             printf("Bail out! %s\n", ucp_error_message(ucp_error_last()));
             return TAP_SETUP_FAILURE;
@@ -162,6 +233,7 @@ int main(int argc, char **argv)
     CHECK(atomic_load(&failures) == 0, "no check failed (%ld)", atomic_load(&failures));
     CHECK(atomic_load(&mismatches) == 0, "every report's JSON equals the single-threaded one (%ld differ)",
           atomic_load(&mismatches));
+    batches();
     for (size_t f = 0; f < NFILES; f++) {
         for (size_t r = 0; r < NROLES; r++) {
             ucp_report_free(shared[f][r]);

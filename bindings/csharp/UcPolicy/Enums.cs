@@ -313,6 +313,8 @@ namespace UcPolicy
         Tls = -17,
         /// <summary>UCP_E_LIMIT: a work limit was reached.</summary>
         Limit = -18,
+        /// <summary>UCP_E_CANCELLED: the operation was cancelled (a batch stopped by its progress callback).</summary>
+        Cancelled = -19,
         /// <summary>UCP_E_INTERNAL</summary>
         Internal = -99,
     }

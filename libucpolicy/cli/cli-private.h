@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef UCPOLICY_CLI_PRIVATE_H
+#define UCPOLICY_CLI_PRIVATE_H
+
+/*
+ * cli/: the `ucpolicy` command, built on the public API only, as the internal static library
+ * ucpolicy-cli (never installed, nothing exported) with one entry point, ucp_cli_main(). Two
+ * programs link it: `ucpolicy` (ucpolicy.c: main() calls ucp_cli_main) and the Python extension
+ * (`python3 -m ucpolicy` calls it through ucpolicy._ucpolicy.ucp_py_cli_main), so both faces run
+ * this code and no other.
+ *
+ * Files, each calling only the ones below it:
+ *   main.c           ucp_cli_main: the commands, the main usage, version; one run at a time
+ *   cmd-check.c      check: batches (ucp_checker_check_files), standard input, --same-certificate
+ *   cmd-probe.c      probe: the target, the connection options, the probe's exit status
+ *   cmd-catalogue.c  roles, rules: the catalogue listings
+ *   output.c         printing reports and error entries, exit statuses, the progress line and the
+ *                    closing summary of a batch
+ *   options.c        usage errors, the options check and probe share (facts, trust, time,
+ *                    revocation, password, output) and the checker they configure, ISO 8601
+ *                    times, the password, standard input
+ *
+ * Exit status (the Nagios plugin convention): 0 pass, 1 warnings only, 2 any error finding,
+ * 3 usage or input error (the message on stderr names the file and the problem).
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ucpolicy.h"
+
+/*
+ * Run the command with @argv (argv[0] is the program's name, unused: messages say "ucpolicy")
+ * and return its exit status. Writes to stdout and stderr (flushed before returning); reads
+ * stdin for a FILE or --topology given as '-'. Never exits the process and leaves nothing
+ * allocated, the password wiped. getopt's state is process-wide, so concurrent calls are
+ * serialised. Not public API: not in libucpolicy.map.
+ */
+int ucp_cli_main(int argc, char **argv);
+
+enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_USAGE = 3 };
+
+/* ---- options.c ------------------------------------------------------------------------------ */
+
+/* The command running, for "Try 'ucpolicy COMMAND --help'." ("check" unless set). */
+extern const char *cli_command;
+
+/* "ucpolicy: MESSAGE" and the --help hint on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "ucpolicy: " and the calling thread's last libucpolicy error on stderr. */
+void cli_print_error(void);
+/* "ucpolicy: out of memory" on stderr; returns EXIT_USAGE. */
+int cli_out_of_memory(void);
+
+/* The help text of the options check and probe share. */
+void cli_usage_common(FILE *f, bool probe);
+
+/* The PKCS#12 (or client key) password of --password-file / --password-env, or NULL. It lives
+ * in one buffer, wiped by cli_wipe_password() (at the latest when ucp_cli_main returns). */
+const char *cli_password(void);
+void cli_wipe_password(void);
+
+/* Read all of standard input (FILE or --topology '-'): true with the bytes (free() them), or
+ * false with the error: @code and @message, naming '-' and the problem (valid until the next
+ * call). */
+bool cli_read_stdin(uint8_t **data, size_t *length, ucp_status *code, const char **message);
+/* The name of standard input in reports and messages: "-", as it was given. */
+#define CLI_STDIN_NAME "-"
+
+enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARNING, FAIL_ON_INFO, FAIL_ON_NEVER };
+
+struct file_list {
+    const char **v;
+    size_t n;
+};
+
+/* The long options check and probe share; the short ones are "r:vqh". */
+enum {
+    OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
+    OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
+    OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
+    /* probe only */
+    OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
+    /* check only */
+    OPT_SAME, OPT_JOBS, OPT_PROGRESS, OPT_NO_PROGRESS,
+};
+
+#define COMMON_OPTIONS                                                                             \
+    {"role", required_argument, NULL, 'r'},                                                        \
+    {"fqdn", required_argument, NULL, OPT_FQDN},                                                   \
+    {"pool", required_argument, NULL, OPT_POOL},                                                   \
+    {"sip-domain", required_argument, NULL, OPT_SIP},                                              \
+    {"simple-url", required_argument, NULL, OPT_URL},                                              \
+    {"web-fqdn", required_argument, NULL, OPT_WEB},                                                \
+    {"access-edge", required_argument, NULL, OPT_ACCESS},                                          \
+    {"webconf-edge", required_argument, NULL, OPT_WEBCONF},                                        \
+    {"xmpp-domain", required_argument, NULL, OPT_XMPP},                                            \
+    {"product", required_argument, NULL, OPT_PRODUCT},                                             \
+    {"topology", required_argument, NULL, OPT_TOPOLOGY},                                           \
+    {"chain", required_argument, NULL, OPT_CHAIN},                                                 \
+    {"trust", required_argument, NULL, OPT_TRUST},                                                 \
+    {"public-roots", required_argument, NULL, OPT_PUBLIC},                                         \
+    {"at", required_argument, NULL, OPT_AT},                                                       \
+    {"expiry-warning", required_argument, NULL, OPT_EXPIRY},                                       \
+    {"crl", required_argument, NULL, OPT_CRL},                                                     \
+    {"online", no_argument, NULL, OPT_ONLINE},                                                     \
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},                                             \
+    {"password-file", required_argument, NULL, OPT_PWFILE},                                        \
+    {"password-env", required_argument, NULL, OPT_PWENV},                                          \
+    {"format", required_argument, NULL, OPT_FORMAT},                                               \
+    {"compact", no_argument, NULL, OPT_COMPACT},                                                   \
+    {"fail-on", required_argument, NULL, OPT_FAILON},                                              \
+    {"color", required_argument, NULL, OPT_COLOR},                                                 \
+    {"verbose", no_argument, NULL, 'v'},                                                           \
+    {"quiet", no_argument, NULL, 'q'},                                                             \
+    {"help", no_argument, NULL, 'h'}
+
+struct common_opts {
+    const char *role, *topology_file, *format, *color, *product;
+    struct file_list chain, trust, public_roots, crls;
+    bool online;
+    long timeout; /* seconds, -1: default */
+    struct {
+        ucp_fact fact;
+        const char *value;
+    } facts[64];
+    size_t nfacts;
+    int64_t at;
+    long expiry;
+    bool compact, verbose, quiet;
+    enum fail_on fail_on;
+};
+
+void common_init(struct common_opts *o);
+void common_dispose(struct common_opts *o);
+/* Take option @c (getopt_long's value) of the shared set: 0 when taken, EXIT_USAGE (message
+ * printed) when its argument is wrong, -1 when @c is not one of them. */
+int common_option(struct common_opts *o, int c, const char *arg);
+/* The role must be given and known: EXIT_PASS, or EXIT_USAGE with the message printed. */
+int check_role(const struct common_opts *o);
+/* The topology and the checker the options describe: EXIT_PASS, or EXIT_USAGE (message printed,
+ * nothing allocated). --topology '-' reads standard input. */
+int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_checker **checker_out);
+/* Append to a list: false when out of memory. */
+bool file_list_push(struct file_list *l, const char *s);
+
+/* ---- output.c ------------------------------------------------------------------------------- */
+
+static inline int worst(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+/* The exit status of one report under --fail-on. */
+int exit_for(const ucp_report *r, enum fail_on fail_on);
+/* Whether text output is coloured (--color, NO_COLOR, TERM=dumb, stdout a terminal). */
+bool use_color(const struct common_opts *o);
+/* Render one report as the options say into @buf; false when it cannot be (the calling thread's
+ * error says why). @color: use_color(o), decided once. */
+bool render_report(const struct common_opts *o, bool color, const ucp_report *report, ucp_buffer *buf);
+/* Print one report to stdout as the options say; false when it could not be rendered (message
+ * printed). */
+bool print_report(const struct common_opts *o, const ucp_report *report);
+/* The JSON entry of an input that could not be read, so that a JSON array keeps one entry per
+ * FILE: @code and @message are the error's. false when out of memory (message printed). */
+bool json_input_error_of(FILE *out, const char *name, ucp_status code, const char *message, bool last,
+                         bool pretty);
+/* The same for the calling thread's last error. */
+bool json_input_error(FILE *out, const char *name, bool last, bool pretty);
+/* Wipe the password and flush stdout: a report that could not be written is a usage error. */
+int finish(int status);
+
+/* The closing line of a batch on stderr, "ucpolicy: checked 300: 280 pass, 15 warning, 5 fail"
+ * (", 2 could not be read" when some could not). A stand-in: once the report renderer offers
+ * ucp_renderer_summary() and its counters, this function and batch_counts go, and cmd-check.c
+ * prints the renderer's line. */
+struct batch_counts {
+    size_t files, results[3], unreadable; /* results: by ucp_result */
+};
+void print_summary(FILE *f, const struct batch_counts *counts);
+
+/* The progress line of a batch on stderr: "ucpolicy: 12/300 done, checking FILE", redrawn in
+ * place with '\r' and cleared at the end. */
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+struct progress_line {
+    bool on;
+    size_t total, done, drawn; /* drawn: the columns on screen, 0 when cleared */
+    const char *current;      /* the file shown, or NULL */
+};
+/* On with --progress; with neither --progress nor --no-progress, for batches of more than one
+ * file when stderr is a terminal and not --quiet. */
+void progress_init(struct progress_line *p, enum progress_mode mode, bool quiet, size_t total);
+/* Show @done of the total, and @current (or nothing) as the file being checked. */
+void progress_update(struct progress_line *p, size_t done, const char *current);
+/* Blank the line (before other output goes to the terminal, and at the end). */
+void progress_clear(struct progress_line *p);
+
+/* ---- commands (cmd-*.c) ------------------------------------------------------------------- */
+
+int cmd_check(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
+int cmd_roles(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+
+#endif /* UCPOLICY_CLI_PRIVATE_H */
