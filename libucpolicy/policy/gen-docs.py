@@ -166,8 +166,11 @@ def role_page(cat, role, refs):
     rules = cat.rules
     order = {code: i for i, code in enumerate(cat.rules)}
     applied = sorted((b for b in role.bindings if b.applies()), key=lambda b: order[b.code])
-    own = [b for b in applied if not b.baseline]
-    base = [b for b in applied if b.baseline]
+    # Baseline rules are described on the tls-server page, except those that apply to no release
+    # there (input.facts-missing, input.role-product): those are described where they apply.
+    on_baseline_page = {b.code for b in cat.roles[0].bindings if b.applies()}
+    base = [b for b in applied if b.baseline and b.code in on_baseline_page]
+    own = [b for b in applied if b not in base]
     out = [HEADER, "", f"# `{role.id}`: {md(role.title)}", "", L.text(role.description), ""]
     out += ["| | |", "|---|---|"]
     out.append(f"| Names | `{role.id}`" + "".join(f", `{a}`" for a in role.aliases) +
@@ -179,8 +182,9 @@ def role_page(cat, role, refs):
         out.append(f"| Rules | {len(applied)}: the baseline every role runs "
                    f"({L.decision(13, 'decision 13')}) |")
     else:
-        out.append(f"| Rules | {len(applied)}: {len(own)} bound by the role (itself or through its groups) "
-                   f"and {len(base)} of the baseline, {L.role('tls-server')} |")
+        n_base = sum(1 for b in applied if b.baseline)
+        out.append(f"| Rules | {len(applied)}: {len(applied) - n_base} bound by the role (itself or through its "
+                   f"groups) and {n_base} of the baseline, {L.role('tls-server')} |")
     out += ["", "Check a certificate, list the rules for one release:", "", "```sh"]
     facts = " ".join(f"--{f} {FACT_INFO[f][3]}" for f in role.required)
     out.append(f"ucpolicy check --role {role.id}{' ' + facts if facts else ''} CERTIFICATE")
@@ -199,7 +203,7 @@ def role_page(cat, role, refs):
             "|---|" + "---|" * len(PRODUCTS) + "---|"]
     for b in applied:
         origin = "baseline" if b.baseline else f"group `{b.origin}`" if b.group else "this role"
-        target = f"tls-server.md#{anchor(b.code)}" if b.baseline else f"#{anchor(b.code)}"
+        target = f"tls-server.md#{anchor(b.code)}" if b in base else f"#{anchor(b.code)}"
         out.append(f"| [`{b.code}`]({target}) | " +
                    " | ".join(SEVERITY_NAMES[s] for s in b.severity) + f" | {origin} |")
     missing = [p for p in PRODUCTS if p not in role.products]
@@ -240,8 +244,8 @@ def role_page(cat, role, refs):
             out += detail(b)
     else:
         out += ["## Rules of this role", "",
-                "The rules the role binds itself or through its groups: these replace the baseline's binding "
-                "of the same code.", ""]
+                "The rules the role binds itself or through its groups (these replace the baseline's binding "
+                "of the same code), and the baseline's input rules that apply in this role.", ""]
         for b in own:
             out += detail(b)
         out += ["## Baseline rules", "",
