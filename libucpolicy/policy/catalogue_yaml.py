@@ -5,9 +5,9 @@ Markdown pages of docs/rules/ and docs/sources.md.
 load(CATALOGUE_DIR) returns a Catalogue or raises CatalogueError with a message naming the file
 and the entry:
   * every key of every entry is known, every severity/field/fact/flag/product value is valid;
-  * every source has a title and a URL, or a `where` when it has no URL: a path in this
-    repository (which must exist) or "repo OWNER/NAME PATH" for a file of another public
-    repository;
+  * every source has a title and a whole http(s) URL, or a `where` when it has no URL: a path
+    in this repository (which must exist) or "repo OWNER/NAME PATH" for a file of another
+    public repository;
   * every source key a rule or a binding cites exists in sources.yaml;
   * every {placeholder} of a template is an argument the rule declares;
   * every role binding names an existing rule; every included group exists;
@@ -148,7 +148,11 @@ def _check_source_entries(sources, root):
         if not isinstance(s, dict) or set(s) - SOURCE_KEYS or "title" not in s or "url" not in s:
             fail(f"sources.yaml: {key}: needs title and url (and optional where)")
         where = s.get("where")
-        if not s["url"] and not where:
+        url = s["url"]
+        if url and (not re.match(r"https?://[^\s]+$", url) or url.count("(") != url.count(")")):
+            fail(f"sources.yaml: {key}: url '{url}' is not a whole http(s) URL (unbalanced parentheses "
+                 "are a truncated one)")
+        if not url and not where:
             fail(f"sources.yaml: {key}: a source without a URL needs a 'where'")
         if where and not where.startswith("repo "):
             path = Path(where)
