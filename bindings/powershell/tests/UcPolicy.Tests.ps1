@@ -110,6 +110,62 @@ Describe 'Help' {
     }
 }
 
+Describe 'about_UcPolicy' {
+    BeforeAll {
+        $script:AboutFile = Join-Path $ModuleRoot 'en-US/about_UcPolicy.help.txt'
+        $script:About = Get-Help -Name about_UcPolicy | Out-String
+    }
+
+    It 'is shipped in the module''s en-US folder' {
+        $AboutFile | Should -Exist
+    }
+
+    It 'is what Get-Help about_UcPolicy shows, in the about-topic format' {
+        $help = Get-Help -Name about_UcPolicy
+        $help | Should -BeOfType [string]
+        $help.Trim() | Should -Be (Get-Content -LiteralPath $AboutFile -Raw).Trim()
+        foreach ($section in 'TOPIC', 'SHORT DESCRIPTION', 'LONG DESCRIPTION', 'EXAMPLES', 'SEE ALSO') {
+            $About | Should -Match "(?m)^$section\r?$" -Because "the topic needs its $section section"
+        }
+        $About | Should -Match '(?m)^TOPIC\r?\n    about_UcPolicy\r?$'
+        (Get-Help -Name about_Uc* | Where-Object Name -eq 'about_UcPolicy').Category | Should -Be 'HelpFile'
+    }
+
+    It 'covers every cmdlet of the module and every role' {
+        foreach ($cmdlet in (Get-Module UcPolicy).ExportedCmdlets.Keys) {
+            $About | Should -Match "\b$cmdlet\b" -Because "$cmdlet is a cmdlet of the module"
+        }
+        foreach ($role in Get-UcRole) {
+            $About | Should -Match "(?<![\w-])$([regex]::Escape($role.Id))(?![\w-])" -Because "$($role.Id) is a role"
+        }
+    }
+
+    It 'tells the incident, the output formats and the exit codes for scripts' {
+        $flat = $About -replace '\s+', ' '
+        $flat | Should -BeLike "*$Symptom*"
+        $flat | Should -BeLike '*subject.cn-wildcard*'
+        foreach ($format in 'Json', 'Csv', 'Html') { $About | Should -Match "(?m)^\s+$format\s" }
+        $flat | Should -BeLike "*GetExitCode('Warning')*"
+        $flat | Should -BeLike '*-Quiet*'
+    }
+
+    It 'fits an 80-column console' {
+        $long = @(Get-Content -LiteralPath $AboutFile | Where-Object Length -gt 80)
+        $long | Should -BeNullOrEmpty
+    }
+
+    It 'gives scripts the exit codes of ucpolicy, as its scheduled-check example computes them' {
+        $reports = Test-UcCertificate -Path $GoodPath, $BadPath @Common
+        $code = ($reports | ForEach-Object { $_.GetExitCode('Warning') } | Measure-Object -Maximum).Maximum
+        $code | Should -Be 2
+        ($reports | Where-Object Result -eq Pass).GetExitCode('Warning') | Should -Be 0
+        ($reports | Where-Object Result -eq Fail).GetExitCode('Error') | Should -Be 2
+        ($reports | Where-Object Result -eq Fail).GetExitCode($null) | Should -Be 0
+        Test-UcCertificate -Path $BadPath @Common -Quiet | Should -BeFalse
+        Test-UcCertificate -Path $GoodPath @Common -Quiet | Should -BeTrue
+    }
+}
+
 Describe 'Test-UcCertificate' {
     Context 'The Exchange UM wildcard incident' {
         It 'fails the wildcard CN with the error and the symptom admins see' {
