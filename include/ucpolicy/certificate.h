@@ -69,7 +69,7 @@ typedef enum ucp_key_match {
 
 /**
  * The kind of Windows key store a private key's provider is. Lync Server 2010/2013 and Exchange
- * UM support only legacy CryptoAPI providers (catalogue source G11).
+ * UM support only legacy CryptoAPI providers (general rule G11, docs/general-rules.md).
  * @since 1.0
  */
 typedef enum ucp_key_storage {

@@ -190,7 +190,7 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *checker, const ucp_input *i
 /**
  * Check the certificate deployed on every server of a pool: the same certificate with the same
  * private key on each Edge Server of an Edge pool (external, A/V Authentication, internal
- * interfaces) and, for OAuthTokenIssuer, on every Front End (catalogue source G16).
+ * interfaces) and, for OAuthTokenIssuer, on every Front End (general rule G16, docs/general-rules.md).
  *
  * The report is that of ucp_checker_check() on @p inputs[0], the reference, plus the
  * comparison of every other input with it (ucp_report_pool_count() and the `ucp_report_pool_*`

@@ -51,7 +51,7 @@ typedef enum ucp_revocation {
 /**
  * How a file of a pool check (ucp_checker_check_pool()) compares with the pool's reference, the
  * first file: every server of an Edge pool, and every Front End for OAuth, needs the same
- * certificate with the same private key (catalogue source G16).
+ * certificate with the same private key (general rule G16, docs/general-rules.md).
  * @since 1.0
  */
 typedef enum ucp_pool_state {

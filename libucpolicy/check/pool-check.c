@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Pool consistency (catalogue source G16): the files exported from (or meant for) each server of an
+ * Pool consistency (general rule G16, docs/general-rules.md): the files exported from (or meant for) each server of an
  * Edge pool, or each Front End for OAuth, must hold the same certificate with the same private
  * key. Each file is compared with the first (the reference) by its leaf certificate and by the
  * public key of its private key (or of its leaf, for a file without a key); the role check of the

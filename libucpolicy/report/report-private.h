@@ -85,7 +85,7 @@ struct ucp_report {
     struct ucp_path rejected[UCP_MAX_REJECTED];
     char *rejected_summary[UCP_MAX_REJECTED];
     size_t nrejected;
-    struct ucp_connection *connection; /* probe.c: what happened on the wire; NULL for file checks */
+    struct ucp_connection *connection; /* probe/: what happened on the wire; NULL for file checks */
     bool has_key;
     struct ucp_key_facts *key_facts;  /* a copy of the input's, NULL if none (input/input-private.h) */
     struct ucp_pool_compare *pool;    /* ucp_checker_check_pool() only */

@@ -34,8 +34,8 @@ def main():
 
     expect = [
         ("docs/ucpolicy.1", os.path.join(prefix, mandir, "man1", "ucpolicy.1"), None),
-        ("completions/ucpolicy.bash", None, "/bash-completion/completions/ucpolicy"),
-        ("completions/_ucpolicy", os.path.join(prefix, datadir, "zsh", "site-functions", "_ucpolicy"), None),
+        ("cli/completions/ucpolicy.bash", None, "/bash-completion/completions/ucpolicy"),
+        ("cli/completions/_ucpolicy", os.path.join(prefix, datadir, "zsh", "site-functions", "_ucpolicy"), None),
     ]
     for src, exact, suffix in expect:
         dest = dest_of(src)

@@ -119,7 +119,7 @@ _ucpolicy()
 
     local options
     case $command in
-        check) options="$_ucpolicy_common_options --same-certificate -j --jobs" ;;
+        check) options="$_ucpolicy_common_options --same-certificate -j --jobs --progress --no-progress" ;;
         probe) options="$_ucpolicy_common_options --protocol --sni --no-sni --client-cert --client-key" ;;
         roles) options='--format -h --help' ;;
         rules) options='-r --role --product --format -h --help' ;;
