@@ -331,6 +331,55 @@ code, out, err = run(args + [files[0], files[1]], env)
 point(code == 2 and out.count("PASS") >= 1 and out.count("FAIL") >= 1 and files[0] in out and files[1] in out,
       "two files as text: both reports, exit 2", [f"exit {code}", out[:300]])
 
+# ---- the other formats: the library's documents, written by the command -------------------
+# (tests/test-render.py reads each against its schema or reader; here: the command gives them,
+# with the exit status of the batch.)
+import csv as _csv
+import io as _io
+import xml.etree.ElementTree as _et
+code, out, err = run(args + ["--format", "sarif", files[0], missing, files[1]], env)
+diag = []
+try:
+    log = json.loads(out)
+    run0 = log["runs"][0]
+    if log.get("version") != "2.1.0":
+        diag.append(f"version {log.get('version')}")
+    if not any(r.get("ruleId") == "subject.cn-wildcard" for r in run0.get("results", [])):
+        diag.append(f"no subject.cn-wildcard result: {[r.get('ruleId') for r in run0.get('results', [])]}")
+    if len(run0.get("artifacts", [])) != 3:
+        diag.append(f"{len(run0.get('artifacts', []))} artifacts, not 3")
+except (ValueError, KeyError, IndexError) as x:
+    diag.append(f"does not parse: {x}: {out[:200]!r}")
+point(not diag and code == 3 and out.endswith("}\n"),
+      "--format sarif: one SARIF 2.1.0 log for three inputs (one unreadable), exit 3", diag + [f"exit {code}"])
+code, out, err = run(args + ["--format", "csv"] + files, env)
+rows = list(_csv.reader(_io.StringIO(out)))
+point(code == 2 and len(rows) >= 4 and {r[0] for r in rows[1:]} >= set(files),
+      "--format csv: a header and rows for every file, exit 2", [f"exit {code}", out[:300]])
+code, out, err = run(args + ["--format", "junit", "--fail-on", "error"] + files, env)
+diag = []
+try:
+    cases = _et.fromstring(out).findall(".//testcase")
+    failed = [c.get("name") for c in cases if c.find("failure") is not None]
+    if len(cases) != 3 or failed != [files[1]]:
+        diag.append(f"{len(cases)} test cases, failing: {failed}")
+except _et.ParseError as x:
+    diag.append(f"not XML: {x}")
+point(not diag and code == 2, "--format junit: one test case per file, the one with errors failing, exit 2",
+      diag + [f"exit {code}"])
+code, out, err = run(args + ["--format", "nagios", files[0]], env)
+point(code == 0 and out.startswith("UCPOLICY OK - "),
+      "--format nagios, a passing file: an OK status line, exit 0", [f"exit {code}", out[:200]])
+code, out, err = run(args + ["--format", "nagios"] + files, env)
+point(code == 2 and out.startswith("UCPOLICY CRITICAL - "), "--format nagios, failing files: CRITICAL, exit 2",
+      [f"exit {code}", out[:200]])
+code, out, err = run(args + ["--format", "html"] + files, env)
+point(code == 2 and out.lstrip().lower().startswith("<!doctype html") and all(f in out for f in files),
+      "--format html: one page naming every file, exit 2", [f"exit {code}", out[:200]])
+code, out, err = run(args + ["--format", "yaml", files[0]], env)
+point(code == 3 and "sarif" in err and not out, "--format yaml: a usage error listing the formats",
+      [f"exit {code}", err])
+
 # ---- standard input: FILE '-' and --topology - ---------------------------------------------
 # Its report and messages name the input '-', the argument as given (as sha256sum does),
 # so that a JSON entry maps back to the command line like every other FILE's.

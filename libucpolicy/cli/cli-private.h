@@ -14,8 +14,8 @@
  *   cmd-check.c      check: batches (ucp_checker_check_files), standard input, --same-certificate
  *   cmd-probe.c      probe: the target, the connection options, the probe's exit status
  *   cmd-catalogue.c  roles, rules: the catalogue listings
- *   output.c         printing reports and error entries, exit statuses, the progress line and the
- *                    closing summary of a batch
+ *   output.c         the run's output through the library's renderers, the exit status, the
+ *                    progress line and the closing summary of a batch
  *   options.c        usage errors, the options check and probe share (facts, trust, time,
  *                    revocation, password, output) and the checker they configure, ISO 8601
  *                    times, the password, standard input
@@ -69,8 +69,6 @@ bool cli_read_stdin(uint8_t **data, size_t *length, ucp_status *code, const char
 /* The name of standard input in reports and messages: "-", as it was given. */
 #define CLI_STDIN_NAME "-"
 
-enum fail_on { FAIL_ON_ERROR, FAIL_ON_WARNING, FAIL_ON_INFO, FAIL_ON_NEVER };
-
 struct file_list {
     const char **v;
     size_t n;
@@ -118,7 +116,8 @@ enum {
     {"help", no_argument, NULL, 'h'}
 
 struct common_opts {
-    const char *role, *topology_file, *format, *color, *product;
+    const char *role, *topology_file, *color, *product;
+    ucp_output_format format;
     struct file_list chain, trust, public_roots, crls;
     bool online;
     long timeout; /* seconds, -1: default */
@@ -130,7 +129,7 @@ struct common_opts {
     int64_t at;
     long expiry;
     bool compact, verbose, quiet;
-    enum fail_on fail_on;
+    ucp_fail_on fail_on;
 };
 
 void common_init(struct common_opts *o);
@@ -153,33 +152,38 @@ static inline int worst(int a, int b)
     return a > b ? a : b;
 }
 
-/* The exit status of one report under --fail-on. */
-int exit_for(const ucp_report *r, enum fail_on fail_on);
-/* Whether text output is coloured (--color, NO_COLOR, TERM=dumb, stdout a terminal). */
+/* Whether text output is coloured (--format text, --color, NO_COLOR, TERM=dumb, stdout a
+ * terminal). */
 bool use_color(const struct common_opts *o);
-/* Render one report as the options say into @buf; false when it cannot be (the calling thread's
- * error says why). @color: use_color(o), decided once. */
-bool render_report(const struct common_opts *o, bool color, const ucp_report *report, ucp_buffer *buf);
-/* Print one report to stdout as the options say; false when it could not be rendered (message
- * printed). */
-bool print_report(const struct common_opts *o, const ucp_report *report);
-/* The JSON entry of an input that could not be read, so that a JSON array keeps one entry per
- * FILE: @code and @message are the error's. false when out of memory (message printed). */
-bool json_input_error_of(FILE *out, const char *name, ucp_status code, const char *message, bool last,
-                         bool pretty);
-/* The same for the calling thread's last error. */
-bool json_input_error(FILE *out, const char *name, bool last, bool pretty);
+
+/* The output of one run: every input's report or error entry, rendered by the library in the
+ * --format asked and written to stdout as it comes; the exit status; the closing summary. With
+ * one input and --format json the entry is the bare object (ucp_report_render,
+ * ucp_input_error_render), else a ucp_renderer makes one document (a JSON array, one SARIF
+ * log, ...). With --quiet nothing is rendered. */
+struct output {
+    const struct common_opts *o;
+    ucp_renderer *renderer; /* NULL: --quiet, or one JSON object */
+    unsigned flags;
+    size_t inputs, errors;
+    int status; /* the worst exit status so far (ucp_report_exit_code; 3 for an input error) */
+};
+/* false (message printed, status EXIT_USAGE) when the renderer cannot be made. */
+bool output_begin(struct output *out, const struct common_opts *o, size_t inputs);
+/* A report: its entry, and its exit status under --fail-on. false when it could not be
+ * rendered (message printed). */
+bool output_report(struct output *out, const ucp_report *report);
+/* An input that could not be read or checked: "ucpolicy: MESSAGE" on stderr and its entry
+ * (not for a single input in text: the message says it all). */
+bool output_error(struct output *out, const char *name, ucp_status code, const char *message);
+/* The same with the calling thread's last error. */
+bool output_last_error(struct output *out, const char *name);
+/* The end of the document; with @summary, the renderer's summary line on stderr
+ * ("ucpolicy: checked 300: 280 pass, 15 warning, 5 fail"). */
+void output_end(struct output *out, bool summary);
+void output_dispose(struct output *out);
 /* Wipe the password and flush stdout: a report that could not be written is a usage error. */
 int finish(int status);
-
-/* The closing line of a batch on stderr, "ucpolicy: checked 300: 280 pass, 15 warning, 5 fail"
- * (", 2 could not be read" when some could not). A stand-in: once the report renderer offers
- * ucp_renderer_summary() and its counters, this function and batch_counts go, and cmd-check.c
- * prints the renderer's line. */
-struct batch_counts {
-    size_t files, results[3], unreadable; /* results: by ucp_result */
-};
-void print_summary(FILE *f, const struct batch_counts *counts);
 
 /* The progress line of a batch on stderr: "ucpolicy: 12/300 done, checking FILE", redrawn in
  * place with '\r' and cleared at the end. */

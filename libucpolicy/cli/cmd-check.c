@@ -3,8 +3,8 @@
  * ucpolicy check [OPTIONS] FILE...: each FILE against a role. The files are checked by the
  * library's batch (ucp_checker_check_files: --jobs threads, results in file order); '-' reads
  * standard input; --same-certificate reads every file first and compares them (one thread).
- * Prints each result as it comes, a progress line on a terminal, and a closing summary for
- * several files.
+ * Prints each result as it comes (output.c: the library's renderer of --format), a progress
+ * line on a terminal, and a closing summary for several files.
  */
 #include "config.h"
 
@@ -49,10 +49,8 @@ struct check_run {
     char **files;
     size_t n;
     size_t base; /* the index in files of the running batch's first file */
-    bool color, json;
-    int status;
     size_t delivered;
-    struct batch_counts counts;
+    struct output out;
     struct progress_line progress;
 };
 
@@ -68,39 +66,12 @@ static void show_progress(struct check_run *run, size_t done)
 static void deliver(struct check_run *run, size_t k, const ucp_report *report, ucp_status code,
                     const char *message)
 {
-    const struct common_opts *o = run->o;
-    bool several = run->n > 1, last = k == run->n - 1;
-    if (!report || !o->quiet)
+    if (!report || !run->o->quiet)
         progress_clear(&run->progress); /* before what is printed below */
-    if (!report) {
-        fprintf(stderr, "ucpolicy: %s\n", message);
-        if (run->json && !o->quiet &&
-            json_input_error_of(stdout, run->files[k], code, message, !several || last, !o->compact) &&
-            !(o->compact && several))
-            fputc('\n', stdout);
-        run->status = worst(run->status, EXIT_USAGE);
-        run->counts.unreadable++;
-    } else {
-        run->status = worst(run->status, exit_for(report, o->fail_on));
-        ucp_result result = ucp_report_result(report);
-        if ((unsigned)result < 3)
-            run->counts.results[result]++;
-        ucp_buffer buf = {NULL, 0};
-        if (o->quiet) {
-            /* nothing printed */
-        } else if (!render_report(o, run->color, report, &buf)) {
-            cli_print_error();
-            run->status = worst(run->status, EXIT_USAGE);
-        } else {
-            fwrite(buf.data, 1, buf.size, stdout);
-            if (run->json && several && !last)
-                fputc(',', stdout);
-            /* --compact keeps a JSON array of several reports on one line. */
-            if (run->json ? !(o->compact && several) : !last)
-                fputc('\n', stdout);
-        }
-        ucp_buffer_dispose(&buf);
-    }
+    if (report)
+        output_report(&run->out, report);
+    else
+        output_error(&run->out, run->files[k], code, message);
     run->delivered = k + 1;
     if (run->progress.done < k + 1)
         run->progress.done = k + 1; /* a batch's progress callback has counted it already */
@@ -141,7 +112,7 @@ static void check_batch(struct check_run *run, ucp_checker *checker, const ucp_t
                                 cli_password(), jobs, on_file, run) != UCP_OK) {
         progress_clear(&run->progress);
         cli_print_error();
-        run->status = worst(run->status, EXIT_USAGE);
+        run->out.status = EXIT_USAGE;
     }
 }
 
@@ -193,7 +164,7 @@ static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_to
 {
     ucp_input **pool = calloc(run->n, sizeof *pool);
     if (!pool) {
-        run->status = cli_out_of_memory();
+        run->out.status = cli_out_of_memory();
         return;
     }
     size_t k = 0;
@@ -203,14 +174,11 @@ static void check_pool(struct check_run *run, ucp_checker *checker, const ucp_to
         else if (ucp_input_from_file(&pool[k], run->files[k], cli_password()) != UCP_OK)
             cli_print_error();
         if (!pool[k]) {
-            run->status = EXIT_USAGE;
+            run->out.status = EXIT_USAGE;
             break;
         }
     }
     if (k == run->n) {
-        bool several = run->n > 1;
-        if (run->json && several && !run->o->quiet)
-            fputs(run->o->compact ? "[" : "[\n", stdout);
         show_progress(run, 0);
         for (k = 0; k < run->n; k++) {
             ucp_report *report = NULL;
@@ -300,35 +268,29 @@ int cmd_check(int argc, char **argv)
         common_dispose(&o);
         return finish(status);
     }
-    struct check_run run = {
-        .o = &o, .files = argv + optind, .n = n, .color = use_color(&o), .json = strcmp(o.format, "json") == 0,
-        .status = status, .counts = {.files = n},
-    };
+    struct check_run run = {.o = &o, .files = argv + optind, .n = n};
     progress_init(&run.progress, progress, o.quiet, n);
-    bool several = n > 1;
-    if (same_certificate) {
-        check_pool(&run, checker, topo);
-    } else {
-        if (run.json && several && !o.quiet)
-            fputs(o.compact ? "[" : "[\n", stdout);
-        /* The files before and after '-' in batches, '-' on its own (standard input is read once). */
-        show_progress(&run, 0);
-        if (stdin_at > 0)
-            check_batch(&run, checker, topo, 0, stdin_at, (unsigned)jobs);
-        if (stdin_at < n)
-            check_stdin(&run, checker, topo, stdin_at);
-        if (stdin_at + 1 < n)
-            check_batch(&run, checker, topo, stdin_at + 1, n - stdin_at - 1, (unsigned)jobs);
+    if (output_begin(&run.out, &o, n)) {
+        if (same_certificate) {
+            check_pool(&run, checker, topo);
+        } else {
+            /* The files before and after '-' in batches, '-' on its own (standard input is read
+             * once). */
+            show_progress(&run, 0);
+            if (stdin_at > 0)
+                check_batch(&run, checker, topo, 0, stdin_at, (unsigned)jobs);
+            if (stdin_at < n)
+                check_stdin(&run, checker, topo, stdin_at);
+            if (stdin_at + 1 < n)
+                check_batch(&run, checker, topo, stdin_at + 1, n - stdin_at - 1, (unsigned)jobs);
+        }
+        progress_clear(&run.progress);
+        if (run.delivered == n)
+            output_end(&run.out, n > 1);
     }
-    progress_clear(&run.progress);
-    if (run.delivered == n) {
-        if (run.json && several && !o.quiet)
-            fputs("]\n", stdout);
-        if (several && !o.quiet)
-            print_summary(stderr, &run.counts);
-    }
+    output_dispose(&run.out);
     ucp_checker_free(checker);
     ucp_topology_free(topo);
     common_dispose(&o);
-    return finish(run.status);
+    return finish(run.out.status);
 }

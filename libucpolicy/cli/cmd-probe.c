@@ -83,21 +83,6 @@ static int parse_target(const char *arg, unsigned default_port, char *host, size
     return EXIT_PASS;
 }
 
-/* The probe's exit status: the findings as for check, and the server's verdict on the client
- * certificate: rejected is an error (the failure of the incident), unknown a warning. */
-static int probe_exit(const ucp_report *r, enum fail_on fail_on)
-{
-    int status = exit_for(r, fail_on);
-    if (fail_on == FAIL_ON_NEVER)
-        return status;
-    ucp_client_auth v = ucp_report_connection_client_auth(r);
-    if (v == UCP_CLIENT_AUTH_REJECTED)
-        return EXIT_FAIL;
-    if (v == UCP_CLIENT_AUTH_UNKNOWN && ucp_report_connection_client_cert_sent(r) && fail_on != FAIL_ON_ERROR)
-        return worst(status, EXIT_WARN);
-    return status;
-}
-
 int cmd_probe(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -178,23 +163,24 @@ int cmd_probe(int argc, char **argv)
         status = EXIT_USAGE;
     }
     cli_wipe_password(); /* loaded into the probe: the command needs it no more */
-    if (status == EXIT_PASS) {
-        if (ucp_probe_run(probe, checker, o.role, topo, &report) != UCP_OK) {
-            /* No certificate from the server: nothing to judge, a usage/connection error. */
-            cli_print_error();
-            if (strcmp(o.format, "json") == 0 && !o.quiet && json_input_error(stdout, target, true, !o.compact))
-                fputc('\n', stdout);
-            status = EXIT_USAGE;
-        } else {
-            status = probe_exit(report, o.fail_on);
-            if (!o.quiet) {
-                if (!print_report(&o, report))
-                    status = EXIT_USAGE;
-                else
-                    fputc('\n', stdout);
-            }
-        }
+    struct output out = {0};
+    if (status == EXIT_PASS && output_begin(&out, &o, 1)) {
+        /* The findings as for check, and the server's verdict on the client certificate:
+         * rejected is an error (the failure of the incident), unknown a warning
+         * (ucp_report_exit_code). No certificate from the server: nothing to judge, an input
+         * error. */
+        if (ucp_probe_run(probe, checker, o.role, topo, &report) != UCP_OK)
+            output_last_error(&out, target);
+        else
+            output_report(&out, report);
+        output_end(&out, false);
+        /* The text report of a probe has always ended with an empty line. */
+        if (!o.quiet && o.format == UCP_OUTPUT_TEXT && report)
+            fputc('\n', stdout);
     }
+    if (status == EXIT_PASS)
+        status = out.status;
+    output_dispose(&out);
     ucp_report_free(report);
     ucp_probe_free(probe);
     ucp_checker_free(checker);

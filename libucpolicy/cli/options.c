@@ -76,8 +76,9 @@ void cli_usage_common(FILE *f, bool probe)
             "      --password-env VAR   read it from the environment variable VAR\n"
             "\n"
             "Output:\n"
-            "      --format FORMAT      text (default) or json%s\n"
-            "      --compact            one-line JSON\n"
+            "      --format FORMAT      text (default), json, sarif (SARIF 2.1.0), csv, html,\n"
+            "                           junit (JUnit XML) or nagios (a plugin's status line)%s\n"
+            "      --compact            one-line JSON and SARIF\n"
             "      --fail-on LEVEL      lowest severity that fails: error, warning (default), info, never\n"
             "      --color WHEN         auto (default), always or never\n"
             "  -v, --verbose            text: source URLs, the role's wording and SHA-256\n"
@@ -85,7 +86,7 @@ void cli_usage_common(FILE *f, bool probe)
             "  -h, --help               this help\n",
             probe ? "" : "      --timeout SECONDS    time limit of each network transfer (default 5)\n",
             probe ? "Client certificate (PKCS#12 or encrypted key)" : "PKCS#12",
-            probe ? "" : "; several FILEs give a JSON array");
+            probe ? "" : ";\n                           several FILEs give one document (a JSON array, one SARIF log)");
 }
 
 /* ---- time ------------------------------------------------------------------------------- */
@@ -288,12 +289,12 @@ bool file_list_push(struct file_list *l, const char *s)
 void common_init(struct common_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->format = "text";
+    o->format = UCP_OUTPUT_TEXT;
     o->color = "auto";
     o->timeout = -1;
     o->at = UCP_TIME_NOW;
     o->expiry = -1;
-    o->fail_on = FAIL_ON_WARNING;
+    o->fail_on = UCP_FAIL_ON_WARNING;
 }
 
 void common_dispose(struct common_opts *o)
@@ -356,21 +357,12 @@ int common_option(struct common_opts *o, int c, const char *arg)
         return set_password(v, strlen(v)) ? 0 : cli_out_of_memory();
     }
     case OPT_FORMAT:
-        if (strcmp(arg, "text") != 0 && strcmp(arg, "json") != 0)
-            return cli_usage_error("--format: '%s' is not text or json", arg);
-        o->format = arg;
+        if (ucp_output_format_from_name(&o->format, arg) != UCP_OK)
+            return cli_usage_error("--format: '%s' is not text, json, sarif, csv, html, junit or nagios", arg);
         return 0;
     case OPT_COMPACT: o->compact = true; return 0;
     case OPT_FAILON:
-        if (strcmp(arg, "error") == 0)
-            o->fail_on = FAIL_ON_ERROR;
-        else if (strcmp(arg, "warning") == 0)
-            o->fail_on = FAIL_ON_WARNING;
-        else if (strcmp(arg, "info") == 0)
-            o->fail_on = FAIL_ON_INFO;
-        else if (strcmp(arg, "never") == 0)
-            o->fail_on = FAIL_ON_NEVER;
-        else
+        if (ucp_fail_on_from_name(&o->fail_on, arg) != UCP_OK)
             return cli_usage_error("--fail-on: '%s' is not error, warning, info or never", arg);
         return 0;
     case OPT_COLOR:

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the command writes: reports (rendered by the library), the JSON entry of a file that
- * could not be read, exit statuses, and for batches the progress line and the closing summary
- * on stderr.
+ * What the command writes: reports and the entries of inputs that could not be read, rendered
+ * by the library in the --format asked (one ucp_renderer per run), the exit status (the
+ * library's ucp_report_exit_code), and for batches the progress line and the renderer's closing
+ * summary on stderr.
  */
 #include "config.h"
 
@@ -15,47 +16,127 @@
 
 #include "cli-private.h"
 
-int exit_for(const ucp_report *r, enum fail_on fail_on)
-{
-    if (fail_on == FAIL_ON_NEVER)
-        return EXIT_PASS;
-    if (ucp_report_count(r, UCP_SEVERITY_ERROR))
-        return EXIT_FAIL;
-    if (ucp_report_count(r, UCP_SEVERITY_WARNING))
-        return fail_on == FAIL_ON_ERROR ? EXIT_PASS : EXIT_WARN;
-    if (ucp_report_count(r, UCP_SEVERITY_INFO) && fail_on == FAIL_ON_INFO)
-        return EXIT_WARN;
-    return EXIT_PASS;
-}
-
 bool use_color(const struct common_opts *o)
 {
-    return strcmp(o->color, "always") == 0 ||
-           (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-            !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0));
+    return o->format == UCP_OUTPUT_TEXT &&
+           (strcmp(o->color, "always") == 0 ||
+            (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
+             !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0)));
 }
 
-bool render_report(const struct common_opts *o, bool color, const ucp_report *report, ucp_buffer *buf)
+/* Write @chunk to stdout and dispose of it. */
+static void put(ucp_buffer *chunk)
 {
-    bool json = strcmp(o->format, "json") == 0;
-    ucp_status st = json ? ucp_report_to_json(report, o->compact ? UCP_RENDER_DEFAULT : UCP_RENDER_PRETTY, buf)
-                         : ucp_report_to_text(report,
-                                              (color ? UCP_RENDER_COLOR : 0) | (o->verbose ? UCP_RENDER_VERBOSE : 0),
-                                              buf);
-    return st == UCP_OK;
+    if (chunk->size)
+        fwrite(chunk->data, 1, chunk->size, stdout);
+    ucp_buffer_dispose(chunk);
 }
 
-bool print_report(const struct common_opts *o, const ucp_report *report)
+/* JSON and SARIF documents end without a newline (as the library renders them); the command
+ * ends its output with one. */
+static bool needs_newline(ucp_output_format format)
 {
-    ucp_buffer buf = {NULL, 0};
-    if (!render_report(o, use_color(o), report, &buf)) {
+    return format == UCP_OUTPUT_JSON || format == UCP_OUTPUT_SARIF;
+}
+
+bool output_begin(struct output *out, const struct common_opts *o, size_t inputs)
+{
+    memset(out, 0, sizeof *out);
+    out->o = o;
+    out->inputs = inputs;
+    out->flags = (o->compact ? 0 : UCP_RENDER_PRETTY) | (use_color(o) ? UCP_RENDER_COLOR : 0) |
+                 (o->verbose ? UCP_RENDER_VERBOSE : 0) | UCP_RENDER_FLAT;
+    if (o->quiet || (inputs == 1 && o->format == UCP_OUTPUT_JSON))
+        return true; /* nothing to render, or the bare object of ucp_report_render() */
+    if (ucp_renderer_new(&out->renderer, o->format, out->flags) != UCP_OK ||
+        ucp_renderer_set_fail_on(out->renderer, o->fail_on) != UCP_OK) {
+        cli_print_error();
+        ucp_renderer_free(out->renderer);
+        out->renderer = NULL;
+        out->status = EXIT_USAGE;
+        return false;
+    }
+    return true;
+}
+
+bool output_report(struct output *out, const ucp_report *report)
+{
+    out->status = worst(out->status, ucp_report_exit_code(report, out->o->fail_on));
+    ucp_buffer chunk = {NULL, 0};
+    ucp_status st = UCP_OK;
+    if (out->renderer)
+        st = ucp_renderer_add_report(out->renderer, report, &chunk);
+    else if (!out->o->quiet)
+        st = ucp_report_render(report, UCP_OUTPUT_JSON, out->flags, &chunk);
+    if (st != UCP_OK) {
+        cli_print_error();
+        out->status = EXIT_USAGE;
+        return false;
+    }
+    put(&chunk);
+    return true;
+}
+
+bool output_error(struct output *out, const char *name, ucp_status code, const char *message)
+{
+    fprintf(stderr, "ucpolicy: %s\n", message);
+    out->status = EXIT_USAGE;
+    out->errors++;
+    ucp_buffer chunk = {NULL, 0};
+    ucp_status st = UCP_OK;
+    if (out->renderer && !(out->inputs == 1 && out->o->format == UCP_OUTPUT_TEXT))
+        st = ucp_renderer_add_error(out->renderer, name, code, message, &chunk);
+    else if (!out->renderer && !out->o->quiet)
+        st = ucp_input_error_render(name, code, message, UCP_OUTPUT_JSON, out->flags, &chunk);
+    if (st != UCP_OK) {
         cli_print_error();
         return false;
     }
-    fwrite(buf.data, 1, buf.size, stdout);
-    ucp_buffer_dispose(&buf);
+    put(&chunk);
     return true;
 }
+
+bool output_last_error(struct output *out, const char *name)
+{
+    const ucp_error *e = ucp_error_last();
+    return output_error(out, name, e ? ucp_error_code(e) : UCP_E_INTERNAL, e ? ucp_error_message(e) : "unknown error");
+}
+
+void output_end(struct output *out, bool summary)
+{
+    ucp_buffer chunk = {NULL, 0};
+    if (out->renderer) {
+        if (ucp_renderer_finish(out->renderer, &chunk) != UCP_OK) {
+            cli_print_error();
+            out->status = EXIT_USAGE;
+        }
+        put(&chunk);
+    }
+    if (!out->o->quiet && needs_newline(out->o->format))
+        fputc('\n', stdout);
+    if (summary && out->renderer && ucp_renderer_summary(out->renderer, &chunk) == UCP_OK) {
+        fprintf(stderr, "ucpolicy: %.*s\n", (int)chunk.size, chunk.data ? chunk.data : "");
+        ucp_buffer_dispose(&chunk);
+    }
+}
+
+void output_dispose(struct output *out)
+{
+    ucp_renderer_free(out->renderer);
+    out->renderer = NULL;
+}
+
+int finish(int status)
+{
+    cli_wipe_password();
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "ucpolicy: cannot write the report: %s\n", strerror(errno));
+        status = EXIT_USAGE;
+    }
+    return status;
+}
+
+/* ---- the progress line ---------------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at @p (1-4), 0 when the bytes are not UTF-8. */
 static size_t utf8_len(const unsigned char *p)
@@ -72,83 +153,6 @@ static size_t utf8_len(const unsigned char *p)
         return 0;
     return n;
 }
-
-bool json_input_error_of(FILE *out, const char *name, ucp_status code, const char *message, bool last,
-                         bool pretty)
-{
-    /* The message is UTF-8 (the library escapes what is not); the file name comes from the
-     * command line and may be in another encoding: bytes that are not UTF-8 are written \xHH,
-     * as in reports. JSON-escape quotes, backslashes and control characters. */
-    const char *fields[2] = {name, message};
-    char *esc[2] = {NULL, NULL};
-    for (int k = 0; k < 2; k++) {
-        size_t n = strlen(fields[k]);
-        esc[k] = malloc(n * 6 + 1);
-        if (!esc[k]) {
-            free(esc[0]);
-            cli_out_of_memory();
-            return false;
-        }
-        char *o = esc[k];
-        for (const unsigned char *p = (const unsigned char *)fields[k]; *p;) {
-            size_t len = utf8_len(p);
-            if (*p == '"' || *p == '\\') {
-                *o++ = '\\';
-                *o++ = (char)*p++;
-            } else if (*p < 0x20) {
-                o += sprintf(o, "\\u%04x", *p++);
-            } else if (len == 0) {
-                o += sprintf(o, "\\\\x%02X", *p++);
-            } else {
-                memcpy(o, p, len);
-                o += len;
-                p += len;
-            }
-        }
-        *o = '\0';
-    }
-    const char *nl = pretty ? "\n" : "";
-    const char *ind = pretty ? "  " : "";
-    fprintf(out,
-            "{%s%s\"schema\": \"ucpolicy-report\",%s%s\"schemaVersion\": \"%s\",%s%s\"input\": {\"name\": \"%s\"},%s"
-            "%s\"result\": \"error\",%s%s\"error\": {\"code\": \"%s\", \"message\": \"%s\"}%s}%s",
-            nl, ind, nl, ind, UCP_REPORT_SCHEMA_VERSION, nl, ind, esc[0], nl, ind, nl, ind,
-            ucp_strerror_name(code), esc[1], nl, last ? "" : ",");
-    free(esc[0]);
-    free(esc[1]);
-    return true;
-}
-
-bool json_input_error(FILE *out, const char *name, bool last, bool pretty)
-{
-    const ucp_error *e = ucp_error_last();
-    return json_input_error_of(out, name, e ? ucp_error_code(e) : UCP_E_INTERNAL, e ? ucp_error_message(e) : "",
-                               last, pretty);
-}
-
-int finish(int status)
-{
-    cli_wipe_password();
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "ucpolicy: cannot write the report: %s\n", strerror(errno));
-        status = EXIT_USAGE;
-    }
-    return status;
-}
-
-/* ---- the end of a batch --------------------------------------------------------------------- */
-
-/* A stand-in for the report renderer's ucp_renderer_summary() (cli-private.h). */
-void print_summary(FILE *f, const struct batch_counts *c)
-{
-    fprintf(f, "ucpolicy: checked %zu: %zu pass, %zu warning, %zu fail", c->files, c->results[UCP_RESULT_PASS],
-            c->results[UCP_RESULT_WARNING], c->results[UCP_RESULT_FAIL]);
-    if (c->unreadable)
-        fprintf(f, ", %zu could not be read", c->unreadable);
-    fputc('\n', f);
-}
-
-/* ---- the progress line ---------------------------------------------------------------------- */
 
 void progress_init(struct progress_line *p, enum progress_mode mode, bool quiet, size_t total)
 {

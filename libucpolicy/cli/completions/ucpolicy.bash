@@ -89,7 +89,11 @@ _ucpolicy()
             COMPREPLY=($(compgen -W 'lync2010 lync2013 sfb2015 sfb2019' -- "$cur"))
             return ;;
         --format)
-            COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            if [[ $command == check || $command == probe ]]; then
+                COMPREPLY=($(compgen -W 'text json sarif csv html junit nagios' -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W 'text json' -- "$cur"))
+            fi
             return ;;
         --fail-on)
             COMPREPLY=($(compgen -W 'error warning info never' -- "$cur"))
