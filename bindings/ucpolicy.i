@@ -11,7 +11,7 @@
  *                                           (one typemap, thread-safe: the last error is
  *                                           thread-local), void otherwise
  *   ucp_T **out  (first parameter)          -> the new object is the return value
- *   ucp_buffer *out                         -> the text is the return value (then disposed)
+ *   ucp_buffer *out, ucp_buffer *chunk      -> the text is the return value (then disposed)
  *   const uint8_t *data, size_t length      -> bytes / byte[]
  *   const char *                            -> str / string, UTF-8 both ways
  *   const ucp_input *const *inputs,         -> a list / array of inputs, borrowed for the call
@@ -30,8 +30,10 @@
 
 %include <stdint.i>
 
-/* Not bindable as is: an array of pointers; the facades serialise report by report. */
+/* Not bindable as is: arrays of pointers. The facades render lists with a ucp_renderer (the
+ * same bytes, ucpolicy/render.h), report by report. */
 %ignore ucp_report_list_to_json;
+%ignore ucp_report_list_render;
 /* ucp_checker_check_pool takes (const ucp_input *const *inputs, size_t count): every language
  * file maps that pair (see the list above); the inputs are borrowed for the call only. */
 /* Batches take C callbacks that run on the library's threads: not bound yet (a facade would
@@ -58,3 +60,4 @@
 %include "ucpolicy/report.h"
 %include "ucpolicy/checker.h"
 %include "ucpolicy/probe.h"
+%include "ucpolicy/render.h"

@@ -209,6 +209,8 @@ UCP_ENUM_OUT(ucp_severity)
 UCP_ENUM_OUT(ucp_product)
 UCP_ENUM_OUT(ucp_fact)
 UCP_ENUM_OUT(ucp_probe_protocol)
+UCP_ENUM_OUT(ucp_output_format)
+UCP_ENUM_OUT(ucp_fail_on)
 
 /* ---- 3. handles ------------------------------------------------------------------------ */
 /* Owned: a SafeHandle class of the facade (UcPolicy.Interop.*Handle). `T **out` becomes
@@ -231,6 +233,7 @@ UCP_OWNED_HANDLE(ucp_input, InputHandle)
 UCP_OWNED_HANDLE(ucp_topology, TopologyHandle)
 UCP_OWNED_HANDLE(ucp_report, ReportHandle)
 UCP_OWNED_HANDLE(ucp_probe, ProbeHandle)
+UCP_OWNED_HANDLE(ucp_renderer, RendererHandle)
 
 /* The _free functions take the raw pointer: a SafeHandle's ReleaseHandle cannot pass itself.
  * ucp_report_ref is not needed (the facade copies a report and frees it). */
@@ -239,6 +242,7 @@ UCP_OWNED_HANDLE(ucp_probe, ProbeHandle)
 %ignore ucp_topology_free;
 %ignore ucp_report_free;
 %ignore ucp_probe_free;
+%ignore ucp_renderer_free;
 %ignore ucp_report_ref;
 /* A borrowed topology would need a second, non-owning handle type: the report's deployment facts
  * are read through the ucp_csharp_report_fact_* wrappers below instead. */
@@ -297,6 +301,7 @@ static void ucp_csharp_input_release(void *handle) { ucp_input_free((ucp_input *
 static void ucp_csharp_topology_release(void *handle) { ucp_topology_free((ucp_topology *)handle); }
 static void ucp_csharp_report_release(void *handle) { ucp_report_free((ucp_report *)handle); }
 static void ucp_csharp_probe_release(void *handle) { ucp_probe_free((ucp_probe *)handle); }
+static void ucp_csharp_renderer_release(void *handle) { ucp_renderer_free((ucp_renderer *)handle); }
 
 static ucp_status ucp_csharp_check_pool(ucp_checker *checker, void **inputs, size_t count,
                                         const char *role, const ucp_topology *topology,

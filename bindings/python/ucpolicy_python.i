@@ -148,6 +148,7 @@ UCP_PY_OUT_OBJECT(ucp_topology)
 UCP_PY_OUT_OBJECT(ucp_checker)
 UCP_PY_OUT_OBJECT(ucp_report)
 UCP_PY_OUT_OBJECT(ucp_probe)
+UCP_PY_OUT_OBJECT(ucp_renderer)
 
 /* Enum out-parameters of the name parsers (ucp_severity_from_name...): the value is returned. */
 %define UCP_PY_OUT_ENUM(TYPE)
@@ -160,6 +161,8 @@ UCP_PY_OUT_ENUM(ucp_severity)
 UCP_PY_OUT_ENUM(ucp_product)
 UCP_PY_OUT_ENUM(ucp_fact)
 UCP_PY_OUT_ENUM(ucp_probe_protocol)
+UCP_PY_OUT_ENUM(ucp_output_format)
+UCP_PY_OUT_ENUM(ucp_fail_on)
 
 /* ---- ucp_buffer *out: the text is the return value (then disposed) ---------------------- */
 
@@ -174,6 +177,8 @@ UCP_PY_OUT_ENUM(ucp_probe_protocol)
     $result = SWIG_Python_AppendOutput($result, text);
 }
 %typemap(freearg) ucp_buffer *out "ucp_buffer_dispose($1);";
+/* The renderer's chunks: the same. */
+%apply ucp_buffer *out { ucp_buffer *chunk };
 
 /* ---- (const uint8_t *data, size_t length): any bytes-like object ------------------------ */
 

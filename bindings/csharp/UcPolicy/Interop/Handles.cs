@@ -75,6 +75,16 @@ namespace UcPolicy.Interop
     }
 
     /// <summary>A ucp_probe (the client key it holds is wiped when it is freed).</summary>
+    /// <summary>A ucp_renderer (ucpolicy/render.h): one batch being rendered.</summary>
+    internal sealed class RendererHandle : UcpHandle
+    {
+        protected override bool ReleaseHandle()
+        {
+            Native.UcpCsharpRendererRelease(handle);
+            return true;
+        }
+    }
+
     internal sealed class ProbeHandle : UcpHandle
     {
         static long released;
