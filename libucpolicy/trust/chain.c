@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <libtasn1.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,28 +123,18 @@ static char *eku_list(const ucp_certificate *c)
 /* The RDN elements of a raw DER Name (SEQUENCE OF RelativeDistinguishedName), or -1. */
 static int rdn_spans(const struct ucp_bytes *dn, const uint8_t **start, size_t *len, int max)
 {
-    unsigned char cls;
-    int taglen, lenlen;
-    unsigned long tag;
-    if (dn->len < 2 || asn1_get_tag_der(dn->data, (int)dn->len, &cls, &taglen, &tag) != ASN1_SUCCESS)
+    struct ucp_tlv name, rdn;
+    if (!ucp_der_read(dn->data, dn->len, UCP_DER_BER, &name))
         return -1;
-    long l = asn1_get_length_der(dn->data + taglen, (int)dn->len - taglen, &lenlen);
-    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > dn->len)
-        return -1;
-    const uint8_t *p = dn->data + taglen + lenlen;
-    long left = l;
+    const uint8_t *p = name.value;
+    size_t left = name.len;
     int n = 0;
     while (left > 0 && n < max) {
-        if (asn1_get_tag_der(p, (int)left, &cls, &taglen, &tag) != ASN1_SUCCESS)
-            return -1;
-        long rl = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
-        if (rl < 0 || taglen + lenlen + rl > left)
-            return -1;
         start[n] = p;
-        len[n] = (size_t)(taglen + lenlen + rl);
+        if (!ucp_der_next(&p, &left, UCP_DER_BER, &rdn))
+            return -1;
+        len[n] = rdn.total;
         n++;
-        p += taglen + lenlen + rl;
-        left -= taglen + lenlen + rl;
     }
     return left == 0 ? n : -1;
 }
@@ -153,12 +142,12 @@ static int rdn_spans(const struct ucp_bytes *dn, const uint8_t **start, size_t *
 /* A directory string reduced for comparison (RFC 5280 7.1, simplified RFC 4518): string types
  * are ignored, leading/trailing spaces dropped, inner runs of spaces collapsed, ASCII folded to
  * lower case. BMPString (UCS-2) keeps its ASCII characters as such. */
-static size_t fold_string(unsigned long tag, const uint8_t *v, long n, char *out, size_t cap)
+static size_t fold_string(unsigned long tag, const uint8_t *v, size_t n, char *out, size_t cap)
 {
     size_t o = 0;
     bool space = false;
     size_t step = tag == 30 ? 2 : 1;
-    for (long i = 0; i + (long)step <= n && o + 1 < cap; i += (long)step) {
+    for (size_t i = 0; i + step <= n && o + 1 < cap; i += step) {
         unsigned c = step == 2 ? (unsigned)(v[i] << 8 | v[i + 1]) : v[i];
         if (c == ' ') {
             space = o > 0;
@@ -173,9 +162,10 @@ static size_t fold_string(unsigned long tag, const uint8_t *v, long n, char *out
     return o;
 }
 
-static bool is_string_tag(unsigned char cls, unsigned long tag)
+static bool is_string(const struct ucp_tlv *t)
 {
-    return cls == ASN1_CLASS_UNIVERSAL && (tag == 12 || tag == 19 || tag == 22 || tag == 20 || tag == 30);
+    return t->cls == ASN1_CLASS_UNIVERSAL &&
+           (t->tag == 12 || t->tag == 19 || t->tag == 22 || t->tag == 20 || t->tag == 30);
 }
 
 /* Are two RelativeDistinguishedName TLVs (SET OF AttributeTypeAndValue) the same name? */
@@ -183,36 +173,31 @@ static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
 {
     if (alen == blen && memcmp(a, b, alen) == 0)
         return true;
-    const uint8_t *pa = a, *pb = b, *va, *vb;
-    long la = (long)alen, lb = (long)blen, na, nb;
-    unsigned char ca, cb;
-    unsigned long ta, tb;
-    if (!ucp_der_next(&pa, &la, &ca, &ta, &va, &na) || !ucp_der_next(&pb, &lb, &cb, &tb, &vb, &nb))
+    struct ucp_tlv sa, sb;
+    if (!ucp_der_read(a, alen, UCP_DER_BER, &sa) || !ucp_der_read(b, blen, UCP_DER_BER, &sb))
         return false;
     /* Walk both SETs attribute by attribute (DER sorts SET members, so the order is stable). */
-    pa = va, la = na, pb = vb, lb = nb;
+    const uint8_t *pa = sa.value, *pb = sb.value;
+    size_t la = sa.len, lb = sb.len;
     while (la > 0 || lb > 0) {
-        const uint8_t *sa, *sb, *oa, *ob, *xa, *xb;
-        long sla, slb, ola, olb, xla, xlb;
-        unsigned char c1, c2, c3, c4;
-        unsigned long t1, t2, t3, t4;
-        if (!ucp_der_next(&pa, &la, &c1, &t1, &sa, &sla) || !ucp_der_next(&pb, &lb, &c2, &t2, &sb, &slb))
+        struct ucp_tlv atva, atvb, oa, ob, xa, xb;
+        if (!ucp_der_next(&pa, &la, UCP_DER_BER, &atva) || !ucp_der_next(&pb, &lb, UCP_DER_BER, &atvb))
             return false;
-        long ra = sla, rb = slb;
-        if (!ucp_der_next(&sa, &ra, &c3, &t3, &oa, &ola) || !ucp_der_next(&sb, &rb, &c4, &t4, &ob, &olb))
+        if (!ucp_der_read(atva.value, atva.len, UCP_DER_BER, &oa) ||
+            !ucp_der_read(atvb.value, atvb.len, UCP_DER_BER, &ob))
             return false;
-        if (ola != olb || memcmp(oa, ob, (size_t)ola) != 0)
+        if (oa.len != ob.len || memcmp(oa.value, ob.value, oa.len) != 0)
             return false; /* different attribute types */
-        const uint8_t *vsa = sa, *vsb = sb;
-        if (!ucp_der_next(&sa, &ra, &c3, &t3, &xa, &xla) || !ucp_der_next(&sb, &rb, &c4, &t4, &xb, &xlb))
+        if (!ucp_der_read(atva.value + oa.total, atva.len - oa.total, UCP_DER_BER, &xa) ||
+            !ucp_der_read(atvb.value + ob.total, atvb.len - ob.total, UCP_DER_BER, &xb))
             return false;
-        if (is_string_tag(c3, t3) && is_string_tag(c4, t4)) {
+        if (is_string(&xa) && is_string(&xb)) {
             char fa[256], fb[256];
-            fold_string(t3, xa, xla, fa, sizeof fa);
-            fold_string(t4, xb, xlb, fb, sizeof fb);
+            fold_string(xa.tag, xa.value, xa.len, fa, sizeof fa);
+            fold_string(xb.tag, xb.value, xb.len, fb, sizeof fb);
             if (strcmp(fa, fb) != 0)
                 return false;
-        } else if ((sa - vsa) != (sb - vsb) || memcmp(vsa, vsb, (size_t)(sa - vsa)) != 0) {
+        } else if (xa.total != xb.total || memcmp(atva.value + oa.total, atvb.value + ob.total, xa.total) != 0) {
             return false;
         }
     }

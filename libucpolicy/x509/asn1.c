@@ -150,46 +150,6 @@ static bool tlv(const uint8_t *p, size_t left, int *hdr, size_t *total, bool *co
     return true;
 }
 
-bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
-                      size_t *count, const char **why)
-{
-    int hdr;
-    size_t total;
-    bool constructed, indefinite;
-    *count = 0;
-    if (!tlv(p, len, &hdr, &total, &constructed, &indefinite) || total != len) {
-        *why = "a malformed or truncated length";
-        return false;
-    }
-    if (!constructed) {
-        *why = "a primitive value where a SEQUENCE or SET is expected";
-        return false;
-    }
-    const uint8_t *q = p + hdr;
-    size_t left = len - (size_t)hdr - (indefinite ? 2 : 0);
-    while (left > 0) {
-        int h;
-        size_t t;
-        bool c, ind;
-        if (!tlv(q, left, &h, &t, &c, &ind)) {
-            *why = "an element with a malformed or truncated length";
-            return false;
-        }
-        if (*count >= max) {
-            *why = "too many elements";
-            return false;
-        }
-        if (spans) {
-            spans[*count].p = q;
-            spans[*count].len = t;
-        }
-        ++*count;
-        q += t;
-        left -= t;
-    }
-    return true;
-}
-
 char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why)
 {
     *why = NULL;

@@ -145,21 +145,14 @@ static bool ucs_to_utf8(const uint8_t *p, size_t len, size_t width, struct ucp_b
 /* Decode one DER-encoded DirectoryString (as returned with raw_flag=1) into its bytes. */
 static bool decode_directory_string(const uint8_t *der, size_t len, struct ucp_bytes *out)
 {
-    unsigned char cls;
-    int taglen;
-    unsigned long tag;
-    if (asn1_get_tag_der(der, (int)len, &cls, &taglen, &tag) != ASN1_SUCCESS)
+    struct ucp_tlv t;
+    if (!ucp_der_read_exact(der, len, UCP_DER_BER, &t))
         return false;
-    int lenlen;
-    long vlen = asn1_get_length_der(der + taglen, (int)len - taglen, &lenlen);
-    if (vlen < 0 || (size_t)taglen + (size_t)lenlen + (size_t)vlen != len)
-        return false;
-    const uint8_t *v = der + taglen + lenlen;
-    if (cls == ASN1_CLASS_UNIVERSAL && tag == 30)
-        return ucs_to_utf8(v, (size_t)vlen, 2, out);
-    if (cls == ASN1_CLASS_UNIVERSAL && tag == 28)
-        return ucs_to_utf8(v, (size_t)vlen, 4, out);
-    return bytes_set(out, v, (size_t)vlen);
+    if (ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, 30))
+        return ucs_to_utf8(t.value, t.len, 2, out);
+    if (ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, 28))
+        return ucs_to_utf8(t.value, t.len, 4, out);
+    return bytes_set(out, t.value, t.len);
 }
 
 /* ---- reading the DER directly -------------------------------------------------------------
@@ -400,22 +393,6 @@ static const uint8_t *ext_value(const ucp_certificate *c, const uint8_t *oid, si
     return c->der.data + e->val_off;
 }
 
-bool ucp_der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
-                  long *vlen)
-{
-    int taglen, lenlen;
-    if (*left <= 0 || asn1_get_tag_der(*p, (int)*left, cls, &taglen, tag) != ASN1_SUCCESS)
-        return false;
-    long l = asn1_get_length_der(*p + taglen, (int)*left - taglen, &lenlen);
-    if (l < 0 || taglen + lenlen + l > *left)
-        return false;
-    *v = *p + taglen + lenlen;
-    *vlen = l;
-    *p += taglen + lenlen + l;
-    *left -= taglen + lenlen + l;
-    return true;
-}
-
 static ucp_status push_cn(ucp_certificate *c, const uint8_t *der, size_t len, const char *source)
 {
     struct ucp_bytes value = {0};
@@ -445,32 +422,31 @@ static ucp_status push_cn(ucp_certificate *c, const uint8_t *der, size_t len, co
 static ucp_status extract_cns(ucp_certificate *c, const char *source)
 {
     static const uint8_t oid_cn[] = {0x55, 0x04, 0x03};
-    const uint8_t *p = c->raw_subject.data, *v;
-    long left = (long)c->raw_subject.len, vlen;
-    unsigned char cls;
-    unsigned long tag;
-    if (left == 0)
+    static const char malformed[] = "cannot read the subject common name: the subject is malformed";
+    /* GnuTLS accepted the subject: its DER may have lengths in a long form (UCP_DER_BER). */
+    struct ucp_tlv name, rdn, atv, oid, val;
+    if (c->raw_subject.len == 0)
         return UCP_OK;
-    if (!ucp_der_next(&p, &left, &cls, &tag, &v, &vlen) || left != 0 || tag != ASN1_TAG_SEQUENCE)
-        return ucp_fail(UCP_E_CORRUPT, source, "cannot read the subject common name: the subject is malformed");
-    const uint8_t *rdn = v;
-    long rleft = vlen;
-    while (rleft > 0) {
-        const uint8_t *set, *atv, *oid, *val;
-        long slen, alen, olen, vl;
-        if (!ucp_der_next(&rdn, &rleft, &cls, &tag, &set, &slen) || tag != ASN1_TAG_SET)
-            return ucp_fail(UCP_E_CORRUPT, source, "cannot read the subject common name: the subject is malformed");
-        while (slen > 0) {
-            if (!ucp_der_next(&set, &slen, &cls, &tag, &atv, &alen) || tag != ASN1_TAG_SEQUENCE ||
-                !ucp_der_next(&atv, &alen, &cls, &tag, &oid, &olen) || tag != ASN1_TAG_OBJECT_ID)
-                return ucp_fail(UCP_E_CORRUPT, source,
-                                "cannot read the subject common name: the subject is malformed");
-            if (olen != (long)sizeof oid_cn || memcmp(oid, oid_cn, sizeof oid_cn) != 0)
+    if (!ucp_der_read_exact(c->raw_subject.data, c->raw_subject.len, UCP_DER_BER, &name) ||
+        name.tag != ASN1_TAG_SEQUENCE)
+        return ucp_fail(UCP_E_CORRUPT, source, "%s", malformed);
+    const uint8_t *p = name.value;
+    size_t left = name.len;
+    while (left > 0) {
+        if (!ucp_der_next(&p, &left, UCP_DER_BER, &rdn) || rdn.tag != ASN1_TAG_SET)
+            return ucp_fail(UCP_E_CORRUPT, source, "%s", malformed);
+        const uint8_t *set = rdn.value;
+        size_t sleft = rdn.len;
+        while (sleft > 0) {
+            if (!ucp_der_next(&set, &sleft, UCP_DER_BER, &atv) || atv.tag != ASN1_TAG_SEQUENCE ||
+                !ucp_der_read(atv.value, atv.len, UCP_DER_BER, &oid) || oid.tag != ASN1_TAG_OBJECT_ID)
+                return ucp_fail(UCP_E_CORRUPT, source, "%s", malformed);
+            if (oid.len != sizeof oid_cn || memcmp(oid.value, oid_cn, sizeof oid_cn) != 0)
                 continue;
-            const uint8_t *start = atv;
-            if (!ucp_der_next(&atv, &alen, &cls, &tag, &val, &vl) || alen != 0)
+            const uint8_t *start = atv.value + oid.total;
+            if (!ucp_der_read_exact(start, atv.len - oid.total, UCP_DER_BER, &val))
                 return ucp_fail(UCP_E_CORRUPT, source, "the subject common name is not a valid string");
-            ucp_status st = push_cn(c, start, (size_t)(atv - start), source);
+            ucp_status st = push_cn(c, start, val.total, source);
             if (st != UCP_OK)
                 return st;
         }

@@ -18,6 +18,54 @@
 #define UCP_MAX_SAN_ENTRIES 20000      /* subjectAltName entries of one certificate */
 #define UCP_MAX_ATTRIBUTE_TEXT 4096  /* bytes of a friendly name, provider or template name */
 
+/* ---- the DER reader (der.c) ------------------------------------------------------------------ */
+/* What a read accepts besides DER (der.c says more). */
+enum ucp_der_mode {
+    UCP_DER_STRICT,        /* DER: identifiers and definite lengths in their one distinguished form */
+    UCP_DER_BER,           /* also the other definite-length and tag-number forms libtasn1 reads */
+    UCP_DER_BER_INDEFINITE /* also indefinite lengths of constructed values */
+};
+#define UCP_DER_MAX_DEPTH 64 /* indefinite-length values open inside one another */
+#define UCP_DER_UNIV_CONS (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED)
+#define UCP_DER_CTX_CONS (ASN1_CLASS_CONTEXT_SPECIFIC | ASN1_CLASS_STRUCTURED)
+/* One TLV as read. */
+struct ucp_tlv {
+    unsigned char cls;    /* ASN1_CLASS_* bits of the identifier, ASN1_CLASS_STRUCTURED included */
+    unsigned long tag;    /* the tag number */
+    const uint8_t *value; /* the contents octets */
+    size_t hdr;           /* identifier and length octets */
+    size_t len;           /* contents octets (indefinite length: the end-of-contents octets excluded) */
+    size_t total;         /* the whole TLV: hdr + len, and the 2 end-of-contents octets when indefinite */
+    bool indefinite;
+};
+/* The TLV at @p, which must lie within @left bytes (more may follow it). False when there is no
+ * complete TLV there in @mode's encoding. */
+bool ucp_der_read(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* One TLV spanning exactly @len bytes: false when it is malformed, truncated or followed by
+ * anything. */
+bool ucp_der_read_exact(const uint8_t *p, size_t len, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* The TLV at *@p (within *@left bytes); *@p and *@left move past it. */
+bool ucp_der_next(const uint8_t **p, size_t *left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* The identifier octets alone (cls, tag, and their number in hdr; value NULL, lengths 0), for
+ * telling a wrong tag from a wrong length; at least one octet must follow them. */
+bool ucp_der_identifier(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* Is @t of class @cls (ASN1_CLASS_STRUCTURED included) and tag number @tag? */
+bool ucp_der_is(const struct ucp_tlv *t, unsigned char cls, unsigned long tag);
+/* The elements of the constructed TLV at @p, which must span exactly @len bytes (BER
+ * indefinite lengths accepted): their spans go to @spans (NULL: count only), at most @max of
+ * them. False, with @why, when malformed or when there are more than @max. */
+struct ucp_ber_span {
+    const uint8_t *p;
+    size_t len;
+};
+bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
+                      size_t *count, const char **why);
+/* A well-formed OBJECT IDENTIFIER contents (what a strict decoder accepts). */
+bool ucp_der_oid_valid(const uint8_t *v, size_t n);
+/* Dotted text to OBJECT IDENTIFIER contents (for look-ups); false when it does not fit @cap
+ * bytes or is not an OID. */
+bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *len);
+
 /* ---- DNS names (names.c) ------------------------------------------------------------------ */
 enum ucp_name_problem {
     UCP_NAME_OK = 0,
@@ -53,10 +101,6 @@ bool ucp_is_public_suffix(const char *domain);
 char *ucp_normalize_fqdn(const char *in, const char **why);
 
 /* ---- certificates (certificate.c) --------------------------------------------------------- */
-/* One DER TLV at *@p (within *@left): its class, tag and value; *@p and *@left move past it.
- * False when no complete TLV is there. */
-bool ucp_der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
-                  long *vlen);
 /* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
  * JSON and public API all name them from this one table). */
 #define UCP_KEY_USAGE_NAMES 9
@@ -198,15 +242,6 @@ bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool stri
 bool ucp_asn1_read(asn1_node node, const char *name, struct ucp_bytes *out);
 /* Read an OBJECT IDENTIFIER element as dotted text; false when absent or malformed. */
 bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size);
-/* The elements of the constructed TLV at @p, which must span exactly @len bytes (BER indefinite
- * lengths accepted): their spans go to @spans (NULL: count only), at most @max of them. False,
- * with @why, when malformed or when there are more than @max. */
-struct ucp_ber_span {
-    const uint8_t *p;
-    size_t len;
-};
-bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
-                      size_t *count, const char **why);
 /* UTF-16BE (BMPString) to display text: valid UTF-8, NUL and controls escaped as \xHH, one
  * trailing U+0000 dropped. NULL with @why on malformed input (odd length, lone surrogate), or
  * with *why NULL when out of memory. */
