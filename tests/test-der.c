@@ -4,7 +4,7 @@
  * in each mode, truncation anywhere, long-form lengths, indefinite lengths and their nesting
  * limit, trailing bytes, walking a sequence, the elements of a constructed value, OBJECT
  * IDENTIFIER contents; then what its readers make of certificates whose DER GnuTLS accepts in
- * a BER form.
+ * a BER form, and of subjectAltName values at the edge.
  */
 #include "config.h"
 
@@ -427,6 +427,38 @@ static void ber_certificates(void)
     gnutls_free(der.data);
 }
 
+/* subjectAltName values at the edge: what loads, and how a malformed one is refused. */
+static void san_values(void)
+{
+    /* The SAN is read in BER, as GnuTLS (which checks it on import) reads it. */
+    static const struct {
+        const char *what, *value;
+        bool loads; /* with the one DNS name "abc" */
+    } cases[] = {
+        {"a DNS name with the long-form length 81 03", "30 06 82 81 03 61 62 63", true},
+        {"a DNS name in the high tag number form", "30 06 9f 02 03 61 62 63", true},
+        /* libtasn1's primitives read these two as an empty name (the length octets "82 00" cut
+         * after one; a tag with no length octet); the reader does not. */
+        {"a DNS name whose long-form length is cut", "30 03 82 82 00", false},
+        {"a DNS name in the high tag form with no length", "30 02 9f 02", false},
+    };
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(cases); i++) {
+        gnutls_datum_t der = {NULL, 0};
+        make_cert(&der, "CN=san.contoso.com", "2.5.29.17", cases[i].value, NULL);
+        ucp_certificate *c = NULL;
+        ucp_status st = ucp_certificate_from_der(&c, der.data, der.size, "san.der", 0);
+        if (cases[i].loads)
+            CHECK(st == UCP_OK && c->nsans == 1 && c->sans[0].type == UCP_SAN_DNS &&
+                      strcmp(c->sans[0].display, "abc") == 0,
+                  "SAN %s: loads, DNS name abc", cases[i].what);
+        else
+            CHECK_CONTAINS(st == UCP_E_CORRUPT ? ucp_error_message(ucp_error_last()) : NULL, "san.der: ",
+                           "SAN %s: refused, UCP_E_CORRUPT naming the input", cases[i].what);
+        ucp_certificate_unref(c);
+        gnutls_free(der.data);
+    }
+}
+
 int main(void)
 {
     short_and_long_forms();
@@ -440,6 +472,7 @@ int main(void)
     GT(gnutls_x509_privkey_init(&key));
     GT(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, 256, 0));
     ber_certificates();
+    san_values();
     gnutls_x509_privkey_deinit(key);
     gnutls_global_deinit();
     return tap_done();

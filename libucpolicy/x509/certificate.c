@@ -3,9 +3,8 @@
  * One parsed certificate: every fact the rules need, extracted once at load time so that checks
  * (and many checks of the same certificate from several threads) only read.
  *
- * GnuTLS decodes the certificate. The subjectAltName extension is walked here with libtasn1's
- * DER primitives (asn1_get_tag_der / asn1_get_length_der) instead of
- * gnutls_x509_crt_get_subject_alt_name(): that call re-decodes the extension and looks the n-th
+ * GnuTLS decodes the certificate. The subjectAltName extension is walked here with the DER
+ * reader (der.c) instead of gnutls_x509_crt_get_subject_alt_name(): that call re-decodes the extension and looks the n-th
  * name up by index each time, which is quadratic in the number of names (curl #3635), and it
  * refuses names with embedded NUL bytes instead of letting us report them.
  */
@@ -165,153 +164,67 @@ static bool decode_directory_string(const uint8_t *der, size_t len, struct ucp_b
  * bytes, only the alternatives listed); anything else is read through GnuTLS, so the facts are
  * those of the GnuTLS getters (tests/test-extensions.c compares both on every certificate). */
 
-struct der_tlv {
-    unsigned char cls; /* ASN1_CLASS_* bits, ASN1_CLASS_STRUCTURED included */
-    unsigned long tag;
-    size_t hdr, len;   /* header and value lengths */
-};
-
-/* One TLV at @p, within @left bytes, in DER: definite, minimal length. */
-static bool der_tlv(const uint8_t *p, size_t left, struct der_tlv *t)
-{
-    if (left < 2 || left > INT32_MAX)
-        return false;
-    int taglen, lenlen;
-    if (asn1_get_tag_der(p, (int)left, &t->cls, &taglen, &t->tag) != ASN1_SUCCESS)
-        return false;
-    long l = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
-    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > left)
-        return false;
-    /* Minimal length encoding: short form below 128, no leading zero octet in the long form. */
-    if (lenlen > 1 && (l < 128 || p[taglen + 1] == 0))
-        return false;
-    t->hdr = (size_t)taglen + (size_t)lenlen;
-    t->len = (size_t)l;
-    return true;
-}
-
-#define UNIV_CONS (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED)
-#define CTX_CONS (ASN1_CLASS_CONTEXT_SPECIFIC | ASN1_CLASS_STRUCTURED)
-
-static bool is(const struct der_tlv *t, unsigned char cls, unsigned long tag)
-{
-    return t->cls == cls && t->tag == tag;
-}
-
-/* A well-formed OBJECT IDENTIFIER value (what a strict decoder accepts). */
-static bool oid_ok(const uint8_t *v, size_t n)
-{
-    if (n == 0 || (v[n - 1] & 0x80))
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (v[i] == 0x80 && (i == 0 || !(v[i - 1] & 0x80)))
-            return false; /* a sub-identifier with a leading 0x80 octet */
-    return true;
-}
-
-/* Dotted text to DER content (for lookups); false when it does not fit or is not an OID. */
-static bool oid_der(const char *dotted, uint8_t *out, size_t cap, size_t *len)
-{
-    unsigned long arcs[64];
-    size_t n = 0;
-    const char *p = dotted;
-    while (*p && n < 64) {
-        char *end;
-        arcs[n++] = strtoul(p, &end, 10);
-        if (end == p || (*end && *end != '.'))
-            return false;
-        p = *end ? end + 1 : end;
-    }
-    if (n < 2 || arcs[0] > 2)
-        return false;
-    size_t o = 0;
-    for (size_t i = 1; i < n; i++) {
-        unsigned long v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
-        uint8_t tmp[10];
-        size_t k = 0;
-        do {
-            tmp[k++] = (uint8_t)(v & 0x7f);
-            v >>= 7;
-        } while (v && k < sizeof tmp);
-        if (v || o + k > cap)
-            return false;
-        for (size_t j = k; j > 0; j--)
-            out[o++] = (uint8_t)(tmp[j - 1] | (j > 1 ? 0x80 : 0));
-    }
-    *len = o;
-    return true;
-}
-
 /* Walk TBSCertificate: the public key span and the extension list. */
 static void index_tbs(ucp_certificate *c)
 {
     if (!c->tbs_len)
         return;
     const uint8_t *base = c->der.data;
-    struct der_tlv t;
-    size_t off = c->tbs_off, end = c->tbs_off + c->tbs_len;
-    if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE))
+    struct ucp_tlv tbs, t;
+    if (!ucp_der_read(base + c->tbs_off, c->tbs_len, UCP_DER_STRICT, &tbs) ||
+        !ucp_der_is(&tbs, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
         return;
-    off += t.hdr;
-    /* version [0] EXPLICIT (optional), serialNumber, signature, issuer, validity, subject */
-    if (!der_tlv(base + off, end - off, &t))
+    const uint8_t *p = tbs.value;
+    size_t left = tbs.len;
+    /* version [0] EXPLICIT (optional), serialNumber, signature, issuer, validity, subject,
+     * subjectPublicKeyInfo */
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &t) ||
+        (ucp_der_is(&t, UCP_DER_CTX_CONS, 0) && !ucp_der_next(&p, &left, UCP_DER_STRICT, &t)) ||
+        !ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER))
         return;
-    if (is(&t, CTX_CONS, 0)) {
-        off += t.hdr + t.len;
-        if (!der_tlv(base + off, end - off, &t))
+    for (int i = 0; i < 5; i++)
+        if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &t) || !ucp_der_is(&t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
             return;
-    }
-    if (!is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER))
-        return;
-    off += t.hdr + t.len;
-    for (int i = 0; i < 4; i++) { /* signature, issuer, validity, subject */
-        if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE))
-            return;
-        off += t.hdr + t.len;
-    }
-    if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE))
-        return;
-    size_t spki_off = off, spki_len = t.hdr + t.len;
-    off += spki_len;
+    size_t spki_off = (size_t)(p - base) - t.total, spki_len = t.total;
     struct ucp_ext_ref *exts = NULL;
     size_t n = 0, cap = 0;
-    while (off < end) {
-        if (!der_tlv(base + off, end - off, &t))
+    while (left > 0) {
+        if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &t))
             goto bad;
-        if ((t.cls & ASN1_CLASS_CONTEXT_SPECIFIC) && (t.tag == 1 || t.tag == 2)) {
-            off += t.hdr + t.len; /* issuerUniqueID, subjectUniqueID */
-            continue;
-        }
-        if (!is(&t, CTX_CONS, 3) || off + t.hdr + t.len != end)
+        if ((t.cls & ASN1_CLASS_CONTEXT_SPECIFIC) && (t.tag == 1 || t.tag == 2))
+            continue; /* issuerUniqueID, subjectUniqueID */
+        /* extensions [3] EXPLICIT SEQUENCE OF Extension, the last field */
+        struct ucp_tlv list;
+        if (!ucp_der_is(&t, UCP_DER_CTX_CONS, 3) || left != 0 ||
+            !ucp_der_read_exact(t.value, t.len, UCP_DER_STRICT, &list) ||
+            !ucp_der_is(&list, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
             goto bad;
-        off += t.hdr;
-        if (!der_tlv(base + off, end - off, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) ||
-            off + t.hdr + t.len != end)
-            goto bad;
-        off += t.hdr;
-        while (off < end) {
-            struct der_tlv e, f;
-            if (!der_tlv(base + off, end - off, &e) || !is(&e, UNIV_CONS, ASN1_TAG_SEQUENCE))
+        const uint8_t *q = list.value;
+        size_t qleft = list.len;
+        while (qleft > 0) {
+            /* Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue } */
+            struct ucp_tlv ext, f;
+            if (!ucp_der_next(&q, &qleft, UCP_DER_STRICT, &ext) ||
+                !ucp_der_is(&ext, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
                 goto bad;
-            size_t p = off + e.hdr, eend = off + e.hdr + e.len;
-            if (!der_tlv(base + p, eend - p, &f) || !is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
-                !oid_ok(base + p + f.hdr, f.len))
+            const uint8_t *e = ext.value;
+            size_t eleft = ext.len;
+            if (!ucp_der_next(&e, &eleft, UCP_DER_STRICT, &f) ||
+                !ucp_der_is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) || !ucp_der_oid_valid(f.value, f.len))
                 goto bad;
-            struct ucp_ext_ref r = {(uint32_t)(p + f.hdr), (uint32_t)f.len, 0, 0, false};
-            p += f.hdr + f.len;
-            if (!der_tlv(base + p, eend - p, &f))
+            struct ucp_ext_ref r = {(uint32_t)(f.value - base), (uint32_t)f.len, 0, 0, false};
+            if (!ucp_der_next(&e, &eleft, UCP_DER_STRICT, &f))
                 goto bad;
-            if (is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BOOLEAN)) {
+            if (ucp_der_is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BOOLEAN)) {
                 if (f.len != 1)
                     goto bad;
-                r.critical = base[p + f.hdr] != 0;
-                p += f.hdr + f.len;
-                if (!der_tlv(base + p, eend - p, &f))
+                r.critical = f.value[0] != 0;
+                if (!ucp_der_next(&e, &eleft, UCP_DER_STRICT, &f))
                     goto bad;
             }
-            if (!is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) || p + f.hdr + f.len != eend)
+            if (!ucp_der_is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) || eleft != 0)
                 goto bad;
-            r.val_off = (uint32_t)(p + f.hdr);
+            r.val_off = (uint32_t)(f.value - base);
             r.val_len = (uint32_t)f.len;
             if (n == cap) {
                 cap = cap ? cap * 2 : 12;
@@ -321,11 +234,8 @@ static void index_tbs(ucp_certificate *c)
                 exts = v;
             }
             exts[n++] = r;
-            off = eend;
         }
     }
-    if (off != end)
-        goto bad;
     c->spki_off = spki_off;
     c->spki_len = spki_len;
     c->exts = exts;
@@ -352,7 +262,7 @@ int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, uns
 {
     uint8_t der[64];
     size_t len;
-    if (!c->indexed || !oid_der(oid, der, sizeof der, &len))
+    if (!c->indexed || !ucp_der_oid_encode(oid, der, sizeof der, &len))
         return gnutls_x509_crt_get_extension_by_oid2(ucp_certificate_crt(c), oid, nth, out, critical);
     const struct ucp_ext_ref *e = find_ext(c, der, len, nth);
     if (!e)
@@ -371,7 +281,7 @@ int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid)
 {
     uint8_t der[64];
     size_t len;
-    if (!c->indexed || !oid_der(oid, der, sizeof der, &len))
+    if (!c->indexed || !ucp_der_oid_encode(oid, der, sizeof der, &len))
         return -1;
     return find_ext(c, der, len, 0) != NULL;
 }
@@ -391,6 +301,25 @@ static const uint8_t *ext_value(const ucp_certificate *c, const uint8_t *oid, si
     *len = e->val_len;
     *critical = e->critical;
     return c->der.data + e->val_off;
+}
+
+/* For the direct readers: the first extension @oid when its value is one non-empty DER
+ * SEQUENCE (@seq). 1: so; 0: the certificate has no such extension; -1: read it through GnuTLS
+ * (no index, or another shape). */
+static int ext_sequence(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, struct ucp_tlv *seq,
+                        bool *critical)
+{
+    size_t len = 0;
+    bool ambiguous;
+    const uint8_t *v = ext_value(c, oid, oidlen, &len, critical, &ambiguous);
+    if (ambiguous)
+        return -1;
+    if (!v)
+        return 0;
+    return ucp_der_read_exact(v, len, UCP_DER_STRICT, seq) && ucp_der_is(seq, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) &&
+                   seq->len > 0
+               ? 1
+               : -1;
 }
 
 static ucp_status push_cn(ucp_certificate *c, const uint8_t *der, size_t len, const char *source)
@@ -483,37 +412,33 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
                                "cannot read the subjectAltName extension: %s", gnutls_strerror(ret));
     c->has_san_ext = true;
     ucp_status st = UCP_OK;
-    const uint8_t *p = ext.data;
-    int left = (int)ext.size;
-    unsigned char cls;
-    int taglen, lenlen;
-    unsigned long tag;
-    if (asn1_get_tag_der(p, left, &cls, &taglen, &tag) != ASN1_SUCCESS ||
-        cls != (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED) || tag != ASN1_TAG_SEQUENCE) {
+    /* GeneralNames ::= SEQUENCE OF GeneralName, any definite length form. */
+    struct ucp_tlv seq, gn;
+    if (!ucp_der_identifier(ext.data, ext.size, UCP_DER_BER, &seq) ||
+        !ucp_der_is(&seq, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE)) {
         st = ucp_fail(UCP_E_CORRUPT, source, "the subjectAltName extension is not a SEQUENCE");
         goto out;
     }
-    long seqlen = asn1_get_length_der(p + taglen, left - taglen, &lenlen);
-    if (seqlen < 0 || (long)taglen + lenlen + seqlen != left) {
+    if (!ucp_der_read_exact(ext.data, ext.size, UCP_DER_BER, &seq)) {
         st = ucp_fail(UCP_E_CORRUPT, source,
                       "the subjectAltName extension has a wrong length (truncated or trailing data)");
         goto out;
     }
-    p += taglen + lenlen;
-    left = (int)seqlen;
-    size_t cap = 0;
+    const uint8_t *p = seq.value;
+    size_t left = seq.len, cap = 0;
     while (left > 0) {
-        if (asn1_get_tag_der(p, left, &cls, &taglen, &tag) != ASN1_SUCCESS) {
+        if (!ucp_der_identifier(p, left, UCP_DER_BER, &gn)) {
             st = ucp_fail(UCP_E_CORRUPT, source, "a subjectAltName entry has an invalid tag");
             goto out;
         }
-        long vlen = asn1_get_length_der(p + taglen, left - taglen, &lenlen);
-        if (vlen < 0 || (long)taglen + lenlen + vlen > left) {
+        if (!ucp_der_next(&p, &left, UCP_DER_BER, &gn)) {
             st = ucp_fail(UCP_E_CORRUPT, source, "a subjectAltName entry is truncated");
             goto out;
         }
-        const uint8_t *v = p + taglen + lenlen;
-        if (!(cls & ASN1_CLASS_CONTEXT_SPECIFIC)) {
+        const uint8_t *v = gn.value;
+        size_t vlen = gn.len;
+        unsigned long tag = gn.tag;
+        if (!(gn.cls & ASN1_CLASS_CONTEXT_SPECIFIC)) {
             st = ucp_fail(UCP_E_CORRUPT, source, "a subjectAltName entry is not a GeneralName");
             goto out;
         }
@@ -532,7 +457,7 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
         }
         struct ucp_san *san = &c->sans[c->nsans];
         memset(san, 0, sizeof *san);
-        bool primitive = !(cls & ASN1_CLASS_STRUCTURED);
+        bool primitive = !(gn.cls & ASN1_CLASS_STRUCTURED);
         switch (tag) {
         case 2: san->type = UCP_SAN_DNS; break;
         case 1: san->type = UCP_SAN_EMAIL; break;
@@ -544,20 +469,20 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
             st = ucp_fail(UCP_E_CORRUPT, source, "a subjectAltName string entry is constructed");
             goto out;
         }
-        if (!bytes_set(&san->raw, v, (size_t)vlen)) {
+        if (!bytes_set(&san->raw, v, vlen)) {
             st = ucp_fail_nomem();
             goto out;
         }
         if (san->type == UCP_SAN_IP) {
-            san->display = ip_text(v, (size_t)vlen);
+            san->display = ip_text(v, vlen);
         } else if (san->type == UCP_SAN_OTHER) {
-            char *hex = hex_upper(v, (size_t)(vlen > 32 ? 32 : vlen));
+            char *hex = hex_upper(v, vlen > 32 ? 32 : vlen);
             san->display = hex ? ucp_asprintf("[%lu]:%s%s", tag, hex, vlen > 32 ? "..." : "") : NULL;
             free(hex);
         } else {
-            san->display = ucp_display_bytes(v, (size_t)vlen);
+            san->display = ucp_display_bytes(v, vlen);
             san->clean = true;
-            for (long i = 0; i < vlen; i++)
+            for (size_t i = 0; i < vlen; i++)
                 if (v[i] < 0x20 || v[i] >= 0x7f)
                     san->clean = false;
         }
@@ -567,8 +492,6 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
             goto out;
         }
         c->nsans++;
-        p += taglen + lenlen + vlen;
-        left -= taglen + lenlen + (int)vlen;
     }
 out:
     gnutls_free(ext.data);
@@ -631,48 +554,40 @@ out:
 static bool crl_urls_direct(ucp_certificate *c, ucp_status *st)
 {
     static const uint8_t oid[] = {0x55, 0x1d, 0x1f};
-    size_t len = 0;
-    bool critical, ambiguous;
-    const uint8_t *v = ext_value(c, oid, sizeof oid, &len, &critical, &ambiguous);
+    struct ucp_tlv list, dp, name, full, gn;
+    bool critical;
     *st = UCP_OK;
-    if (ambiguous)
-        return false;
-    if (!v)
-        return true;
-    struct der_tlv t, dp, dpn, full, gn;
-    if (!der_tlv(v, len, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != len || t.len == 0)
-        return false;
+    int found = ext_sequence(c, oid, sizeof oid, &list, &critical);
+    if (found <= 0)
+        return found == 0;
     for (int pass = 0; pass < 2; pass++) {
-        size_t off = t.hdr, n = 0;
-        while (off < len) {
-            if (!der_tlv(v + off, len - off, &dp) || !is(&dp, UNIV_CONS, ASN1_TAG_SEQUENCE))
+        const uint8_t *p = list.value;
+        size_t left = list.len, n = 0;
+        while (left > 0) {
+            if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &dp) || !ucp_der_is(&dp, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
                 return false;
-            size_t q = off + dp.hdr, dend = off + dp.hdr + dp.len;
-            if (!der_tlv(v + q, dend - q, &dpn) || !is(&dpn, CTX_CONS, 0))
+            const uint8_t *q = dp.value;
+            size_t qleft = dp.len;
+            if (!ucp_der_next(&q, &qleft, UCP_DER_STRICT, &name) || !ucp_der_is(&name, UCP_DER_CTX_CONS, 0) ||
+                !ucp_der_read_exact(name.value, name.len, UCP_DER_STRICT, &full) ||
+                !ucp_der_is(&full, UCP_DER_CTX_CONS, 0) || full.len == 0)
                 return false;
-            size_t r = q + dpn.hdr, nend = q + dpn.hdr + dpn.len;
-            if (!der_tlv(v + r, nend - r, &full) || !is(&full, CTX_CONS, 0) || r + full.hdr + full.len != nend ||
-                full.len == 0)
-                return false;
-            size_t g = r + full.hdr;
-            while (g < nend) {
-                if (!der_tlv(v + g, nend - g, &gn) || !is(&gn, ASN1_CLASS_CONTEXT_SPECIFIC, 6))
+            const uint8_t *g = full.value;
+            size_t gleft = full.len;
+            while (gleft > 0) {
+                if (!ucp_der_next(&g, &gleft, UCP_DER_STRICT, &gn) || !ucp_der_is(&gn, ASN1_CLASS_CONTEXT_SPECIFIC, 6))
                     return false;
                 if (pass == 1 && n < 64 &&
-                    !push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes(v + g + gn.hdr, gn.len))) {
+                    !push_str(&c->crl_urls, &c->ncrl_urls, ucp_display_bytes(gn.value, gn.len))) {
                     *st = ucp_fail_nomem();
                     return true;
                 }
                 n++;
-                g += gn.hdr + gn.len;
             }
-            q = nend;
-            if (q < dend) { /* reasons [1] ReasonFlags: a non-empty BIT STRING */
-                if (!der_tlv(v + q, dend - q, &gn) || !is(&gn, ASN1_CLASS_CONTEXT_SPECIFIC, 1) || gn.len == 0 ||
-                    q + gn.hdr + gn.len != dend)
-                    return false;
-            }
-            off = dend;
+            /* reasons [1] ReasonFlags: a non-empty BIT STRING */
+            if (qleft > 0 && (!ucp_der_read_exact(q, qleft, UCP_DER_STRICT, &gn) ||
+                              !ucp_der_is(&gn, ASN1_CLASS_CONTEXT_SPECIFIC, 1) || gn.len == 0))
+                return false;
         }
     }
     return true;
@@ -755,49 +670,41 @@ static bool aia_direct(ucp_certificate *c, ucp_status *st)
     static const uint8_t oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};
     static const uint8_t ocsp[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01};
     static const uint8_t ca_issuers[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x02};
-    size_t len = 0;
-    bool critical = false, ambiguous;
-    const uint8_t *v = ext_value(c, oid, sizeof oid, &len, &critical, &ambiguous);
+    struct ucp_tlv list, ad, m, loc;
+    bool critical = false;
     *st = UCP_OK;
-    if (ambiguous)
-        return false;
-    if (!v)
-        return true;
+    int found = ext_sequence(c, oid, sizeof oid, &list, &critical);
+    if (found <= 0)
+        return found == 0;
     if (critical)
         return false;
-    struct der_tlv t, ad, m, loc;
-    if (!der_tlv(v, len, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != len || t.len == 0)
-        return false;
     for (int pass = 0; pass < 2; pass++) {
-        size_t off = t.hdr, pos = 0;
-        for (; off < len; pos++) {
-            if (!der_tlv(v + off, len - off, &ad) || !is(&ad, UNIV_CONS, ASN1_TAG_SEQUENCE))
+        const uint8_t *p = list.value;
+        size_t left = list.len;
+        for (size_t pos = 0; left > 0; pos++) {
+            if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &ad) || !ucp_der_is(&ad, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
                 return false;
-            size_t q = off + ad.hdr, aend = off + ad.hdr + ad.len;
-            if (!der_tlv(v + q, aend - q, &m) || !is(&m, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
-                !oid_ok(v + q + m.hdr, m.len))
-                return false;
-            const uint8_t *method = v + q + m.hdr;
-            size_t mlen = m.len;
-            q += m.hdr + m.len;
-            if (!der_tlv(v + q, aend - q, &loc) || !is(&loc, ASN1_CLASS_CONTEXT_SPECIFIC, 6) ||
-                q + loc.hdr + loc.len != aend)
+            const uint8_t *q = ad.value;
+            size_t qleft = ad.len;
+            if (!ucp_der_next(&q, &qleft, UCP_DER_STRICT, &m) ||
+                !ucp_der_is(&m, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) || !ucp_der_oid_valid(m.value, m.len) ||
+                !ucp_der_read_exact(q, qleft, UCP_DER_STRICT, &loc) ||
+                !ucp_der_is(&loc, ASN1_CLASS_CONTEXT_SPECIFIC, 6))
                 return false;
             char ***urls = NULL;
             size_t *n = NULL;
-            if (mlen == sizeof ocsp && memcmp(method, ocsp, mlen) == 0) {
+            if (m.len == sizeof ocsp && memcmp(m.value, ocsp, m.len) == 0) {
                 urls = &c->ocsp_urls;
                 n = &c->nocsp_urls;
-            } else if (mlen == sizeof ca_issuers && memcmp(method, ca_issuers, mlen) == 0) {
+            } else if (m.len == sizeof ca_issuers && memcmp(m.value, ca_issuers, m.len) == 0) {
                 urls = &c->ca_issuers_urls;
                 n = &c->nca_issuers_urls;
             }
             /* The per-position reader looked at the first 64 positions. */
-            if (pass == 1 && urls && pos < 64 && !push_str(urls, n, ucp_display_bytes(v + q + loc.hdr, loc.len))) {
+            if (pass == 1 && urls && pos < 64 && !push_str(urls, n, ucp_display_bytes(loc.value, loc.len))) {
                 *st = ucp_fail_nomem();
                 return true;
             }
-            off = aend;
         }
     }
     return true;
@@ -890,34 +797,29 @@ static bool rsa_exponent_direct(ucp_certificate *c)
 {
     if (!c->indexed)
         return false;
-    const uint8_t *p = c->der.data + c->spki_off;
-    size_t left = c->spki_len;
-    struct der_tlv t, alg, bits, seq, n, e;
-    if (!der_tlv(p, left, &t) || !is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) || t.hdr + t.len != left)
+    struct ucp_tlv spki, alg, bits, key, n, e;
+    if (!ucp_der_read_exact(c->der.data + c->spki_off, c->spki_len, UCP_DER_STRICT, &spki) ||
+        !ucp_der_is(&spki, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
         return false;
-    size_t off = t.hdr;
-    if (!der_tlv(p + off, left - off, &alg) || !is(&alg, UNIV_CONS, ASN1_TAG_SEQUENCE))
+    const uint8_t *p = spki.value;
+    size_t left = spki.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &alg) || !ucp_der_is(&alg, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) ||
+        !ucp_der_read_exact(p, left, UCP_DER_STRICT, &bits) ||
+        !ucp_der_is(&bits, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) || bits.len < 2 || bits.value[0] != 0)
         return false;
-    off += alg.hdr + alg.len;
-    if (!der_tlv(p + off, left - off, &bits) || !is(&bits, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) ||
-        off + bits.hdr + bits.len != left || bits.len < 2 || p[off + bits.hdr] != 0)
+    if (!ucp_der_read_exact(bits.value + 1, bits.len - 1, UCP_DER_STRICT, &key) ||
+        !ucp_der_is(&key, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
         return false;
-    p += off + bits.hdr + 1;
-    left = bits.len - 1;
-    if (!der_tlv(p, left, &seq) || !is(&seq, UNIV_CONS, ASN1_TAG_SEQUENCE) || seq.hdr + seq.len != left)
+    p = key.value;
+    left = key.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &n) || !ucp_der_is(&n, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
+        !ucp_der_read_exact(p, left, UCP_DER_STRICT, &e) || !ucp_der_is(&e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
+        e.len == 0 || (e.value[0] & 0x80))
         return false;
-    off = seq.hdr;
-    if (!der_tlv(p + off, left - off, &n) || !is(&n, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER))
-        return false;
-    off += n.hdr + n.len;
-    if (!der_tlv(p + off, left - off, &e) || !is(&e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
-        off + e.hdr + e.len != left || e.len == 0 || (p[off + e.hdr] & 0x80))
-        return false;
-    const uint8_t *v = p + off + e.hdr;
-    size_t vl = e.len, skip = 0;
-    while (skip + 1 < vl && v[skip] == 0)
+    size_t skip = 0;
+    while (skip + 1 < e.len && e.value[skip] == 0)
         skip++;
-    return bytes_set(&c->rsa_e, v + skip, vl - skip);
+    return bytes_set(&c->rsa_e, e.value + skip, e.len - skip);
 }
 
 static void extract_key(ucp_certificate *c)
@@ -1017,48 +919,26 @@ static char *dn_text(gnutls_x509_crt_t crt, bool issuer)
     return s;
 }
 
-/* One DER TLV at @p (@left bytes): its header and value lengths; false when malformed. */
-static bool tlv(const uint8_t *p, size_t left, unsigned char *cls, unsigned long *tag, size_t *hdr, size_t *vlen)
-{
-    int taglen, lenlen;
-    if (left > INT32_MAX || asn1_get_tag_der(p, (int)left, cls, &taglen, tag) != ASN1_SUCCESS)
-        return false;
-    long l = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
-    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > left)
-        return false;
-    *hdr = (size_t)taglen + (size_t)lenlen;
-    *vlen = (size_t)l;
-    return true;
-}
-
 /* Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }:
  * where the signed bytes and the signature lie in the DER GnuTLS accepted (the same bytes
- * GnuTLS's own verification reads). Left at 0 when anything is unexpected (the fast path is then
- * not taken). */
+ * GnuTLS's own verification reads; in any definite-length form it accepts). Left at 0 when
+ * anything is unexpected (the fast path is then not taken). */
 static void find_spans(ucp_certificate *c)
 {
-    const uint8_t *der = c->der.data;
-    size_t len = c->der.len, hdr, vlen, off;
-    unsigned char cls;
-    unsigned long tag;
-    if (!tlv(der, len, &cls, &tag, &hdr, &vlen) || tag != ASN1_TAG_SEQUENCE || hdr + vlen != len)
+    struct ucp_tlv cert, tbs, alg, sig;
+    if (!ucp_der_read_exact(c->der.data, c->der.len, UCP_DER_BER, &cert) || cert.tag != ASN1_TAG_SEQUENCE)
         return;
-    off = hdr;
-    size_t tbs_off = off;
-    if (!tlv(der + off, len - off, &cls, &tag, &hdr, &vlen) || tag != ASN1_TAG_SEQUENCE)
-        return;
-    size_t tbs_len = hdr + vlen;
-    off += tbs_len;
-    if (!tlv(der + off, len - off, &cls, &tag, &hdr, &vlen) || tag != ASN1_TAG_SEQUENCE)
-        return;
-    off += hdr + vlen;
-    if (!tlv(der + off, len - off, &cls, &tag, &hdr, &vlen) || cls != ASN1_CLASS_UNIVERSAL ||
-        tag != ASN1_TAG_BIT_STRING || vlen < 2 || der[off + hdr] != 0 || off + hdr + vlen != len)
+    const uint8_t *p = cert.value, *tbs_start = p;
+    size_t left = cert.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_BER, &tbs) || tbs.tag != ASN1_TAG_SEQUENCE ||
+        !ucp_der_next(&p, &left, UCP_DER_BER, &alg) || alg.tag != ASN1_TAG_SEQUENCE ||
+        !ucp_der_read_exact(p, left, UCP_DER_BER, &sig) ||
+        !ucp_der_is(&sig, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) || sig.len < 2 || sig.value[0] != 0)
         return; /* a signature whose bit string has unused bits goes to the reference */
-    c->tbs_off = tbs_off;
-    c->tbs_len = tbs_len;
-    c->sig_off = off + hdr + 1;
-    c->sig_len = vlen - 1;
+    c->tbs_off = (size_t)(tbs_start - c->der.data);
+    c->tbs_len = tbs.total;
+    c->sig_off = (size_t)(sig.value + 1 - c->der.data);
+    c->sig_len = sig.len - 1;
 }
 
 /* The subject and authority key identifiers, as gnutls_x509_crt_get_subject_key_id and
@@ -1071,11 +951,11 @@ static bool key_ids(ucp_certificate *c)
     unsigned char buf[64];
     size_t size, len = 0;
     bool critical, ambiguous;
-    struct der_tlv t, k;
+    struct ucp_tlv t, k;
     const uint8_t *v = ext_value(c, ski_oid, sizeof ski_oid, &len, &critical, &ambiguous);
-    if (!ambiguous && (!v || (der_tlv(v, len, &t) && is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) &&
-                              t.hdr + t.len == len && t.len > 0))) {
-        if (v && t.len <= sizeof buf && !bytes_set(&c->ski, v + t.hdr, t.len))
+    if (!ambiguous && (!v || (ucp_der_read_exact(v, len, UCP_DER_STRICT, &t) &&
+                              ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) && t.len > 0))) {
+        if (v && t.len <= sizeof buf && !bytes_set(&c->ski, t.value, t.len))
             return false;
     } else {
         unsigned crit = 0;
@@ -1087,10 +967,11 @@ static bool key_ids(ucp_certificate *c)
     bool direct = !ambiguous;
     if (direct && v) {
         /* AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING OPTIONAL, ... } */
-        direct = der_tlv(v, len, &t) && is(&t, UNIV_CONS, ASN1_TAG_SEQUENCE) && t.hdr + t.len == len &&
-                 (t.len == 0 || (der_tlv(v + t.hdr, t.len, &k) && is(&k, ASN1_CLASS_CONTEXT_SPECIFIC, 0) &&
-                                 k.hdr + k.len == t.len));
-        if (direct && t.len && k.len && k.len <= sizeof buf && !bytes_set(&c->aki, v + t.hdr + k.hdr, k.len))
+        direct = ucp_der_read_exact(v, len, UCP_DER_STRICT, &t) &&
+                 ucp_der_is(&t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) &&
+                 (t.len == 0 || (ucp_der_read_exact(t.value, t.len, UCP_DER_STRICT, &k) &&
+                                 ucp_der_is(&k, ASN1_CLASS_CONTEXT_SPECIFIC, 0)));
+        if (direct && t.len && k.len && k.len <= sizeof buf && !bytes_set(&c->aki, k.value, k.len))
             return false;
     }
     if (!direct) {
@@ -1158,7 +1039,7 @@ static ucp_status check_duplicate_extensions(ucp_certificate *c, const char *sou
         for (size_t k = 0; k < UCP_ARRAY_SIZE(once); k++) {
             uint8_t der[16];
             size_t len;
-            if (oid_der(once[k], der, sizeof der, &len) && find_ext(c, der, len, 1))
+            if (ucp_der_oid_encode(once[k], der, sizeof der, &len) && find_ext(c, der, len, 1))
                 return ucp_fail(UCP_E_CORRUPT, source, "the certificate has the extension %s twice", once[k]);
         }
         return UCP_OK;
