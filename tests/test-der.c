@@ -4,7 +4,7 @@
  * in each mode, truncation anywhere, long-form lengths, indefinite lengths and their nesting
  * limit, trailing bytes, walking a sequence, the elements of a constructed value, OBJECT
  * IDENTIFIER contents; then what its readers make of certificates whose DER GnuTLS accepts in
- * a BER form, and of subjectAltName values at the edge.
+ * a BER form, of subjectAltName values at the edge, and of files (input detection).
  */
 #include "config.h"
 
@@ -17,7 +17,7 @@
 #include <gnutls/x509.h>
 
 #include "tap.h"
-#include "x509/x509-private.h"
+#include "input/input-private.h"
 
 #define GT(x)                                                                                      \
     do {                                                                                           \
@@ -459,6 +459,83 @@ static void san_values(void)
     }
 }
 
+/* What a file holds, told from its outer DER (input.c). */
+static void inputs(void)
+{
+    gnutls_datum_t der = {NULL, 0};
+    make_cert(&der, "CN=input.contoso.com", NULL);
+    ucp_input *in = NULL;
+    ucp_status st;
+
+    /* Cut: the outer SEQUENCE declares more than there is. */
+    st = ucp_input_from_data(&in, der.data, der.size - 1, "cut.der", NULL);
+    char want[128];
+    snprintf(want, sizeof want, "cut.der: truncated DER: the structure declares %u bytes but only %u are present",
+             der.size, der.size - 1);
+    CHECK_STR(st == UCP_E_CORRUPT ? ucp_error_message(ucp_error_last()) : NULL, want,
+              "a DER certificate one byte short: UCP_E_CORRUPT, how many bytes it declares and has");
+    st = ucp_input_from_data(&in, der.data, 3, "three.der", NULL);
+    CHECK_STR(st == UCP_E_CORRUPT ? ucp_error_message(ucp_error_last()) : NULL,
+              "three.der: truncated or malformed DER: the outer length cannot be read",
+              "its first three bytes: the outer length cannot be read");
+
+    /* Trailing bytes: padding is accepted, anything else is not. */
+    uint8_t *more = malloc(der.size + 4);
+    memcpy(more, der.data, der.size);
+    memcpy(more + der.size, "\0\r\n ", 4);
+    st = ucp_input_from_data(&in, more, der.size + 4, "padded.der", NULL);
+    CHECK(st == UCP_OK && ucp_input_format(in) == UCP_FORMAT_DER && ucp_input_certificate_count(in) == 1,
+          "a DER certificate followed by a NUL, CR, LF and space: loads");
+    ucp_input_free(in);
+    in = NULL;
+    memcpy(more + der.size, "\x05\x00\x05\x00", 4);
+    st = ucp_input_from_data(&in, more, der.size + 4, "trailing.der", NULL);
+    CHECK_CONTAINS(st == UCP_E_CORRUPT ? ucp_error_message(ucp_error_last()) : NULL,
+                   "trailing.der: 4 bytes of trailing data after the DER structure",
+                   "a DER certificate followed by two NULLs: 4 bytes of trailing data");
+    free(more);
+
+    /* The outer length in a long form GnuTLS reads: the certificate loads. */
+    static const int outer[] = {-1};
+    size_t len;
+    uint8_t *ber = lengthen(der.data, der.size, outer, &len);
+    st = ucp_input_from_data(&in, ber, len, "long-length.der", NULL);
+    CHECK(st == UCP_OK && ucp_input_format(in) == UCP_FORMAT_DER &&
+              strcmp(ucp_certificate_common_name(ucp_input_certificate_at(in, 0)), "input.contoso.com") == 0,
+          "a DER certificate whose outer length is 82 00 LL: loads");
+    ucp_input_free(in);
+    in = NULL;
+    free(ber);
+
+    /* An indefinite outer length: detected as a certificate, refused as not DER. */
+    struct ucp_tlv t;
+    if (!ucp_der_read(der.data, der.size, UCP_DER_STRICT, &t))
+        exit(TAP_SETUP_FAILURE);
+    uint8_t *indef = malloc(2 + t.len + 2);
+    memcpy(indef, "\x30\x80", 2);
+    memcpy(indef + 2, t.value, t.len);
+    memcpy(indef + 2 + t.len, "\0\0", 2);
+    st = ucp_input_from_data(&in, indef, t.len + 4, "indefinite.der", NULL);
+    CHECK_CONTAINS(st == UCP_E_CORRUPT ? ucp_error_message(ucp_error_last()) : NULL,
+                   "indefinite.der: the certificate uses BER indefinite-length encoding",
+                   "a certificate in an indefinite-length SEQUENCE: refused, certificates must be DER");
+    free(indef);
+
+    /* Not DER at all, nothing inside, and a DER structure that merely contains "-----BEGIN ". */
+    st = ucp_input_from_data(&in, (const uint8_t *)"\x02\x01\x05", 3, "integer.der", NULL);
+    CHECK_CONTAINS(st == UCP_E_FORMAT ? ucp_error_message(ucp_error_last()) : NULL,
+                   "does not start with a DER SEQUENCE", "an INTEGER: not a DER SEQUENCE (UCP_E_FORMAT)");
+    st = ucp_input_from_data(&in, (const uint8_t *)"\x30\x00", 2, "empty.der", NULL);
+    CHECK_STR(st == UCP_E_CORRUPT ? ucp_error_message(ucp_error_last()) : NULL,
+              "empty.der: truncated DER: nothing inside the outer SEQUENCE", "an empty SEQUENCE: nothing inside");
+    static const char text[] = "\x30\x0d\x04\x0b-----BEGIN ";
+    st = ucp_input_from_data(&in, (const uint8_t *)text, sizeof text - 1, "text.der", NULL);
+    CHECK_CONTAINS(st == UCP_E_FORMAT ? ucp_error_message(ucp_error_last()) : NULL,
+                   "neither a certificate, a PKCS#7 bag nor a PKCS#12 file",
+                   "a DER SEQUENCE holding the text '-----BEGIN ': read as DER, not PEM");
+    gnutls_free(der.data);
+}
+
 int main(void)
 {
     short_and_long_forms();
@@ -473,6 +550,7 @@ int main(void)
     GT(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, 256, 0));
     ber_certificates();
     san_values();
+    inputs();
     gnutls_x509_privkey_deinit(key);
     gnutls_global_deinit();
     return tap_done();

@@ -162,6 +162,14 @@ bool ucp_der_identifier(const uint8_t *p, size_t left, enum ucp_der_mode mode, s
     return true;
 }
 
+bool ucp_der_header(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t)
+{
+    if (!p || !read_header(p, left, mode, t) || t->len > SIZE_MAX - t->hdr)
+        return false;
+    t->total = t->indefinite ? 0 : t->hdr + t->len;
+    return true;
+}
+
 bool ucp_der_read(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t)
 {
     if (!p || !read_header(p, left, mode, t))

@@ -46,6 +46,10 @@ bool ucp_der_read(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct 
 bool ucp_der_read_exact(const uint8_t *p, size_t len, enum ucp_der_mode mode, struct ucp_tlv *t);
 /* The TLV at *@p (within *@left bytes); *@p and *@left move past it. */
 bool ucp_der_next(const uint8_t **p, size_t *left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* The identifier and length octets at @p, for saying how a TLV is truncated: for a definite
+ * length, len and total as declared, which may pass @left; for an indefinite one (@mode
+ * permitting), indefinite set and len and total 0 (its end is not looked for). */
+bool ucp_der_header(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
 /* The identifier octets alone (cls, tag, and their number in hdr; value NULL, lengths 0), for
  * telling a wrong tag from a wrong length; at least one octet must follow them. */
 bool ucp_der_identifier(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
