@@ -6,7 +6,8 @@
  *   1.3.6.1.4.1.311.20.2  szOID_ENROLL_CERTTYPE_EXTENSION  the template name (version 1 templates)
  * [MS-WCCE] says both MUST be DER: they are decoded strictly. A malformed extension does not stop
  * the certificate from loading (peers other than Windows CAs ignore it); it is recorded, and the
- * checks report it for the leaf (input.template-malformed).
+ * checks report it for the leaf (input.template-malformed). Both are found through the
+ * certificate's extension index (index.c); a second copy of either is a problem too.
  */
 #include "config.h"
 
@@ -144,6 +145,48 @@ ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, co
     if (strcmp(oid, OID_TEMPLATE_NAME) == 0)
         return decode_template_name(c, &ext);
     return UCP_OK;
+}
+
+/* The extension's value if present once; a second copy is a problem (RFC 5280 4.2). */
+static ucp_status find_template_extension(ucp_certificate *c, const char *oid, const char *what,
+                                 gnutls_datum_t *ext, bool *found)
+{
+    *found = false;
+    unsigned critical = 0;
+    int ret = ucp_certificate_get_extension(c, oid, 0, ext, &critical);
+    if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+        return UCP_OK;
+    if (ret < 0)
+        return ucp_template_problem(c, oid, what, gnutls_strerror(ret)) ? UCP_OK : ucp_fail_nomem();
+    gnutls_datum_t second = {NULL, 0};
+    if (ucp_certificate_get_extension(c, oid, 1, &second, &critical) >= 0) {
+        gnutls_free(second.data);
+        gnutls_free(ext->data);
+        ext->data = NULL;
+        return ucp_template_problem(c, oid, what, "it appears twice in the certificate") ? UCP_OK
+                                                                                    : ucp_fail_nomem();
+    }
+    *found = true;
+    return UCP_OK;
+}
+
+ucp_status ucp_certificate_read_templates(ucp_certificate *c)
+{
+    c->template_major = c->template_minor = -1;
+    gnutls_datum_t ext = {NULL, 0};
+    bool found;
+    ucp_status st = find_template_extension(c, OID_TEMPLATE, "certificate template", &ext, &found);
+    if (st == UCP_OK && found)
+        st = ucp_template_decode_extension(c, OID_TEMPLATE, ext.data, ext.size);
+    gnutls_free(ext.data);
+    ext.data = NULL;
+    if (st != UCP_OK)
+        return st;
+    st = find_template_extension(c, OID_TEMPLATE_NAME, "certificate template name", &ext, &found);
+    if (st == UCP_OK && found)
+        st = ucp_template_decode_extension(c, OID_TEMPLATE_NAME, ext.data, ext.size);
+    gnutls_free(ext.data);
+    return st;
 }
 
 UCP_EXPORT const char *ucp_certificate_template_name(const ucp_certificate *c)

@@ -3,8 +3,19 @@
 #define UCPOLICY_X509_PRIVATE_H
 
 /*
- * x509/: reading certificates. The DER reader, the in-tree ASN.1 module, the certificate object
- * and its facts, DNS names, and the Microsoft certificate template extensions. Calls core/ only.
+ * x509/: reading certificates. Calls core/ only. Its files, each calling only those listed before
+ * it (no two call each other):
+ *   der.c          the DER reader: every TLV the library reads, DER or BER
+ *   util.c         byte buffers, string lists, hex text
+ *   names.c        DNS names: syntax, wildcards, matching, public suffixes
+ *   asn1.c         the in-tree ASN.1 module (PKCS#12, template extensions); BMPString text
+ *   index.c        where a certificate's parts lie in its DER; extensions by OID; GnuTLS's tree
+ *   dn.c           distinguished names: text, common names
+ *   facts.c        SAN, EKU, URLs, key identifiers, constraints, key and signature algorithm
+ *   templates.c    the Microsoft certificate template extensions
+ *   verify.c       identity, issuer matching and signature verification
+ *   getters.c      the public getters and the name tables
+ *   certificate.c  the certificate object: parsing in order, lifetime
  */
 
 #include <libtasn1.h>
@@ -70,6 +81,17 @@ bool ucp_der_oid_valid(const uint8_t *v, size_t n);
  * bytes or is not an OID. */
 bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *len);
 
+/* ---- small helpers (util.c) ------------------------------------------------------------------ */
+void ucp_bytes_free(struct ucp_bytes *b);
+/* A copy of @len bytes (a 1-byte allocation for none); false when out of memory. */
+bool ucp_bytes_set(struct ucp_bytes *b, const void *data, size_t len);
+void ucp_strv_free(char **v, size_t n);
+/* Append @s (taken; NULL: out of memory) to the list *@v of *@n strings; false when out of
+ * memory (@s is freed). */
+bool ucp_strv_push(char ***v, size_t *n, char *s);
+/* @n bytes as upper-case hex digits; NULL when out of memory. */
+char *ucp_hex_upper(const unsigned char *p, size_t n);
+
 /* ---- DNS names (names.c) ------------------------------------------------------------------ */
 enum ucp_name_problem {
     UCP_NAME_OK = 0,
@@ -104,17 +126,7 @@ bool ucp_is_public_suffix(const char *domain);
 /* Validate and normalise (lower case, no trailing dot) a host name given by the user. */
 char *ucp_normalize_fqdn(const char *in, const char **why);
 
-/* ---- certificates (certificate.c) --------------------------------------------------------- */
-/* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
- * JSON and public API all name them from this one table). */
-#define UCP_KEY_USAGE_NAMES 9
-struct ucp_ku_name {
-    unsigned gnutls;
-    ucp_key_usage ours;
-    const char *name;
-};
-extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
-
+/* ---- the certificate object (certificate.c) ---------------------------------------------- */
 struct ucp_san {
     ucp_san_type type;
     char *display;       /* escaped text */
@@ -209,18 +221,46 @@ ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, s
  * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
 ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
                                               const char *source, size_t index);
+ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
+
+/* ---- where a certificate's parts lie (index.c) ------------------------------------------- */
+/* Find the signed bytes and the signature value in the DER (tbs_* and sig_*; 0 when the shape is
+ * unexpected) and, with @tbs, index the TBSCertificate (spki_*, exts; indexed). */
+void ucp_certificate_index(ucp_certificate *c, bool tbs);
 /* gnutls_x509_crt_get_extension_by_oid2() from the certificate's index (the same answer). */
 int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
                                   gnutls_datum_t *out, unsigned *critical);
 /* Does @c carry an extension @oid? 1 yes, 0 no, -1 unknown (no index: ask GnuTLS). */
 int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid);
+/* The value of the first extension @oid (OBJECT IDENTIFIER contents @oidlen bytes long), as
+ * gnutls_x509_crt_get_extension_by_oid2(crt, oid, 0) gives it, for the direct readers: NULL
+ * when absent; *@ambiguous when there is no index (read it through GnuTLS). */
+const uint8_t *ucp_certificate_ext_value(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, size_t *len,
+                                         bool *critical, bool *ambiguous);
+/* UCP_E_CORRUPT naming @source when an extension a certificate may carry only once (RFC 5280
+ * 4.2) appears twice: two parsers could see two different certificates. */
+ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const char *source);
 /* GnuTLS's decoded certificate, decoded again from der if parsing freed it (published with a
  * compare-and-swap; kept until the certificate is freed). NULL when out of memory. */
 gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *c);
+
+/* ---- distinguished names (dn.c) ---------------------------------------------------------- */
+/* The subject and issuer as text and as DER, from GnuTLS's tree; false when out of memory. */
+bool ucp_certificate_read_dns(ucp_certificate *c);
+/* The subject's common names, in DN order (cn_raw, cns); errors name @source. */
+ucp_status ucp_certificate_read_cns(ucp_certificate *c, const char *source);
+
+/* ---- the other facts (facts.c) ----------------------------------------------------------- */
+/* The subject and authority key identifiers (ski, aki); false when out of memory. */
+bool ucp_certificate_read_key_ids(ucp_certificate *c);
+/* SAN, EKU, CRL and AIA URLs, signature algorithm, key usage, basic constraints and the public
+ * key, in that order; errors name @source. */
+ucp_status ucp_certificate_read_facts(ucp_certificate *c, const char *source);
+
+/* ---- identity, issuers and signatures (verify.c) ----------------------------------------- */
 /* SHA-256 of the public key as GnuTLS computes it (GNUTLS_KEYID_USE_SHA256; zeros if it cannot),
  * computed on first use: most leaves never need it. Thread-safe. */
 const uint8_t *ucp_certificate_key_id(const ucp_certificate *c);
-ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
 bool ucp_certificate_same(const ucp_certificate *a, const ucp_certificate *b);
 /* Same subject and public key (the anchor test of path building). */
 bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate *b);
@@ -234,6 +274,17 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
  * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
+
+/* ---- getters and name tables (getters.c) ------------------------------------------------- */
+/* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
+ * JSON and public API all name them from this one table). */
+#define UCP_KEY_USAGE_NAMES 9
+struct ucp_ku_name {
+    unsigned gnutls;
+    ucp_key_usage ours;
+    const char *name;
+};
+extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
 
 /* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) ------------------------------------------ */
 /* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
@@ -252,6 +303,9 @@ bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size)
 char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
 
 /* ---- certificate template extensions (templates.c) ---------------------------------------- */
+/* The certificate's template extensions (template_*; -1 versions when absent), each found
+ * once through the index: a malformed or repeated one is recorded in template_problem. */
+ucp_status ucp_certificate_read_templates(ucp_certificate *c);
 /* Record why template extension @oid is malformed in c->template_problem (the first problem
  * wins); the certificate still loads. False when out of memory. */
 bool ucp_template_problem(ucp_certificate *c, const char *oid, const char *what, const char *why);
