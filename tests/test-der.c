@@ -3,8 +3,9 @@
  * The DER reader (x509/der.c, through the internal twin of the library): identifiers and lengths
  * in each mode, truncation anywhere, long-form lengths, indefinite lengths and their nesting
  * limit, trailing bytes, walking a sequence, the elements of a constructed value, OBJECT
- * IDENTIFIER contents; then what its readers make of certificates whose DER GnuTLS accepts in
- * a BER form, of subjectAltName values at the edge, and of files (input detection).
+ * IDENTIFIER contents; the comparison of DNs with name-constraint subtrees; then what the
+ * readers make of certificates whose DER GnuTLS accepts in a BER form, of subjectAltName values
+ * at the edge, and of files (input detection).
  */
 #include "config.h"
 
@@ -303,6 +304,78 @@ static void oids(void)
     CHECK(!ucp_der_oid_valid(buf, 0), "an empty OID: invalid");
 }
 
+/* ---- distinguished names within a name constraint's subtree (dn.c) ------------------------- */
+
+/* A Name: SEQUENCE (short-form length) of the RDNs given as hex, NULL-terminated. */
+static size_t dn_of(uint8_t *out, size_t cap, ...)
+{
+    uint8_t body[512];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, cap);
+    const char *rdn;
+    while ((rdn = va_arg(ap, const char *)))
+        n += unhex(rdn, body + n, sizeof body - n);
+    va_end(ap);
+    if (n > 127 || n + 2 > cap)
+        exit(TAP_SETUP_FAILURE);
+    out[0] = 0x30;
+    out[1] = (uint8_t)n;
+    memcpy(out + 2, body, n);
+    return n + 2;
+}
+
+#define RDN_C_US "31 0b 30 09 06 03 55 04 06 13 02 55 53"
+#define RDN_O_CONTOSO "31 10 30 0e 06 03 55 04 0a 0c 07 43 6f 6e 74 6f 73 6f"
+#define RDN_O_CONTOSO_LOWER_PRINTABLE "31 10 30 0e 06 03 55 04 0a 13 07 63 6f 6e 74 6f 73 6f"
+#define RDN_O_CONTOSO_SPACES "31 13 30 11 06 03 55 04 0a 13 0a 20 43 6f 6e 74 6f 73 6f 20 20"
+#define RDN_O_CONTOSO_BMP "31 17 30 15 06 03 55 04 0a 1e 0e 00 43 00 6f 00 6e 00 74 00 6f 00 73 00 6f"
+#define RDN_O_FABRIKAM "31 11 30 0f 06 03 55 04 0a 0c 08 46 61 62 72 69 6b 61 6d"
+#define RDN_CN_EXCH01 "31 0f 30 0d 06 03 55 04 03 0c 06 65 78 63 68 30 31"
+
+static void dn_comparison(void)
+{
+    uint8_t subj[256], base[256];
+    struct ucp_bytes subject = {subj, dn_of(subj, sizeof subj, RDN_C_US, RDN_O_CONTOSO, RDN_CN_EXCH01, NULL)};
+    static const struct {
+        const char *what;
+        const char *rdns[4];
+        bool within;
+    } cases[] = {
+        {"C=US, O=Contoso (the same bytes)", {RDN_C_US, RDN_O_CONTOSO}, true},
+        {"C=US, O=contoso as a PrintableString", {RDN_C_US, RDN_O_CONTOSO_LOWER_PRINTABLE}, true},
+        {"C=US, O=' Contoso  '", {RDN_C_US, RDN_O_CONTOSO_SPACES}, true},
+        {"C=US, O=Contoso as a BMPString", {RDN_C_US, RDN_O_CONTOSO_BMP}, true},
+        {"C=US", {RDN_C_US}, true},
+        {"C=US, O=Fabrikam", {RDN_C_US, RDN_O_FABRIKAM}, false},
+        {"O=Contoso (not a prefix)", {RDN_O_CONTOSO}, false},
+        {"C=US, O=Contoso, CN=exch01, O=Fabrikam (longer)", {RDN_C_US, RDN_O_CONTOSO, RDN_CN_EXCH01, RDN_O_FABRIKAM},
+         false},
+    };
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(cases); i++) {
+        size_t n = dn_of(base, sizeof base, cases[i].rdns[0], cases[i].rdns[1], cases[i].rdns[2], cases[i].rdns[3],
+                         NULL);
+        gnutls_datum_t b = {base, (unsigned)n};
+        CHECK(ucp_dn_within(&subject, &b) == cases[i].within, "C=US, O=Contoso, CN=exch01 %s the subtree %s",
+              cases[i].within ? "is within" : "is not within", cases[i].what);
+    }
+    gnutls_datum_t text = {(unsigned char *)"O=Contoso,C=US", 14};
+    CHECK(ucp_dn_within(&subject, &text), "... is within the subtree given as RFC 4514 text 'O=Contoso,C=US'");
+    gnutls_datum_t other = {(unsigned char *)"O=Fabrikam,C=US", 15};
+    CHECK(!ucp_dn_within(&subject, &other), "... is not within 'O=Fabrikam,C=US'");
+    gnutls_datum_t empty = {base, 0};
+    CHECK(!ucp_dn_within(&subject, &empty), "... is not within an empty subtree");
+    size_t n = unhex("30 05 31 03 30 01", base, sizeof base);
+    gnutls_datum_t bad = {base, (unsigned)n};
+    CHECK(!ucp_dn_within(&subject, &bad), "... is not within a malformed subtree");
+    /* A subject whose DER uses long-form lengths (GnuTLS accepts them in a certificate). */
+    n = unhex("30 81 31 " RDN_C_US " 31 81 10 30 0e 06 03 55 04 0a 0c 07 43 6f 6e 74 6f 73 6f " RDN_CN_EXCH01, subj,
+              sizeof subj);
+    struct ucp_bytes ber = {subj, n};
+    gnutls_datum_t b = {base, (unsigned)dn_of(base, sizeof base, RDN_C_US, RDN_O_CONTOSO, NULL)};
+    CHECK(ucp_dn_within(&ber, &b), "a subject with long-form lengths is within C=US, O=Contoso");
+}
+
 /* ---- certificates GnuTLS accepts in a BER form ------------------------------------------------ */
 
 static gnutls_x509_privkey_t key;
@@ -544,6 +617,7 @@ int main(void)
     exact_and_walk();
     elements();
     oids();
+    dn_comparison();
 
     GT(gnutls_global_init());
     GT(gnutls_x509_privkey_init(&key));

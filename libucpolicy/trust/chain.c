@@ -120,130 +120,6 @@ static char *eku_list(const ucp_certificate *c)
     return ucp_sb_finish(&sb);
 }
 
-/* The RDN elements of a raw DER Name (SEQUENCE OF RelativeDistinguishedName), or -1. */
-static int rdn_spans(const struct ucp_bytes *dn, const uint8_t **start, size_t *len, int max)
-{
-    struct ucp_tlv name, rdn;
-    if (!ucp_der_read(dn->data, dn->len, UCP_DER_BER, &name))
-        return -1;
-    const uint8_t *p = name.value;
-    size_t left = name.len;
-    int n = 0;
-    while (left > 0 && n < max) {
-        start[n] = p;
-        if (!ucp_der_next(&p, &left, UCP_DER_BER, &rdn))
-            return -1;
-        len[n] = rdn.total;
-        n++;
-    }
-    return left == 0 ? n : -1;
-}
-
-/* A directory string reduced for comparison (RFC 5280 7.1, simplified RFC 4518): string types
- * are ignored, leading/trailing spaces dropped, inner runs of spaces collapsed, ASCII folded to
- * lower case. BMPString (UCS-2) keeps its ASCII characters as such. */
-static size_t fold_string(unsigned long tag, const uint8_t *v, size_t n, char *out, size_t cap)
-{
-    size_t o = 0;
-    bool space = false;
-    size_t step = tag == 30 ? 2 : 1;
-    for (size_t i = 0; i + step <= n && o + 1 < cap; i += step) {
-        unsigned c = step == 2 ? (unsigned)(v[i] << 8 | v[i + 1]) : v[i];
-        if (c == ' ') {
-            space = o > 0;
-            continue;
-        }
-        if (space && o + 2 < cap)
-            out[o++] = ' ';
-        space = false;
-        out[o++] = (c < 0x80) ? ucp_tolower((char)c) : (step == 2 ? '?' : (char)c);
-    }
-    out[o] = '\0';
-    return o;
-}
-
-static bool is_string(const struct ucp_tlv *t)
-{
-    return t->cls == ASN1_CLASS_UNIVERSAL &&
-           (t->tag == 12 || t->tag == 19 || t->tag == 22 || t->tag == 20 || t->tag == 30);
-}
-
-/* Are two RelativeDistinguishedName TLVs (SET OF AttributeTypeAndValue) the same name? */
-static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-    if (alen == blen && memcmp(a, b, alen) == 0)
-        return true;
-    struct ucp_tlv sa, sb;
-    if (!ucp_der_read(a, alen, UCP_DER_BER, &sa) || !ucp_der_read(b, blen, UCP_DER_BER, &sb))
-        return false;
-    /* Walk both SETs attribute by attribute (DER sorts SET members, so the order is stable). */
-    const uint8_t *pa = sa.value, *pb = sb.value;
-    size_t la = sa.len, lb = sb.len;
-    while (la > 0 || lb > 0) {
-        struct ucp_tlv atva, atvb, oa, ob, xa, xb;
-        if (!ucp_der_next(&pa, &la, UCP_DER_BER, &atva) || !ucp_der_next(&pb, &lb, UCP_DER_BER, &atvb))
-            return false;
-        if (!ucp_der_read(atva.value, atva.len, UCP_DER_BER, &oa) ||
-            !ucp_der_read(atvb.value, atvb.len, UCP_DER_BER, &ob))
-            return false;
-        if (oa.len != ob.len || memcmp(oa.value, ob.value, oa.len) != 0)
-            return false; /* different attribute types */
-        if (!ucp_der_read(atva.value + oa.total, atva.len - oa.total, UCP_DER_BER, &xa) ||
-            !ucp_der_read(atvb.value + ob.total, atvb.len - ob.total, UCP_DER_BER, &xb))
-            return false;
-        if (is_string(&xa) && is_string(&xb)) {
-            char fa[256], fb[256];
-            fold_string(xa.tag, xa.value, xa.len, fa, sizeof fa);
-            fold_string(xb.tag, xb.value, xb.len, fb, sizeof fb);
-            if (strcmp(fa, fb) != 0)
-                return false;
-        } else if (xa.total != xb.total || memcmp(atva.value + oa.total, atvb.value + ob.total, xa.total) != 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Is the DN @subject within the subtree @base (its RDNs a prefix of the subject's)? GnuTLS gives
- * directoryName constraints as RFC 4514 text: it is encoded back to DER through GnuTLS's DN API
- * (string types may differ from the subject's; rdn_equal() compares them as RFC 5280 7.1 says). */
-static bool dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base)
-{
-    gnutls_datum_t der = {NULL, 0};
-    gnutls_x509_dn_t dn = NULL;
-    const char *err = NULL;
-    char text[1024];
-    if (base->size == 0 || base->size >= sizeof text)
-        return false;
-    if (base->data[0] == 0x30) {
-        der.data = gnutls_malloc(base->size);
-        if (!der.data)
-            return false;
-        memcpy(der.data, base->data, base->size);
-        der.size = base->size;
-    } else {
-        memcpy(text, base->data, base->size);
-        text[base->size] = '\0';
-        if (gnutls_x509_dn_init(&dn) < 0)
-            return false;
-        int ret = gnutls_x509_dn_set_str(dn, text, &err);
-        if (ret >= 0)
-            ret = gnutls_x509_dn_export2(dn, GNUTLS_X509_FMT_DER, &der);
-        gnutls_x509_dn_deinit(dn);
-        if (ret < 0)
-            return false;
-    }
-    const uint8_t *s[64], *b[64];
-    size_t sl[64], bl[64];
-    struct ucp_bytes bb = {der.data, der.size};
-    int ns = rdn_spans(subject, s, sl, 64), nb = rdn_spans(&bb, b, bl, 64);
-    bool within = ns >= 0 && nb >= 0 && nb <= ns;
-    for (int i = 0; within && i < nb; i++)
-        within = rdn_equal(s[i], sl[i], b[i], bl[i]);
-    gnutls_free(der.data);
-    return within;
-}
-
 /* Check @cert against the name constraints of @ca (RFC 5280 4.2.1.10): DNS names, e-mail
  * addresses and IP addresses with GnuTLS, directory names here. Returns a description of the
  * violation (malloc'd) or NULL. */
@@ -284,7 +160,7 @@ static char *name_constraint_violation(const ucp_certificate *ca, const ucp_cert
                 break;
             if (type == GNUTLS_SAN_DN) {
                 any_permitted = true;
-                permitted |= dn_within(&cert->raw_subject, &name);
+                permitted |= ucp_dn_within(&cert->raw_subject, &name);
             }
         }
         if (any_permitted && !permitted) {
@@ -296,7 +172,7 @@ static char *name_constraint_violation(const ucp_certificate *ca, const ucp_cert
             gnutls_datum_t name = {NULL, 0};
             if (gnutls_x509_name_constraints_get_excluded(nc, i, &type, &name) < 0)
                 break;
-            if (type == GNUTLS_SAN_DN && dn_within(&cert->raw_subject, &name)) {
+            if (type == GNUTLS_SAN_DN && ucp_dn_within(&cert->raw_subject, &name)) {
                 why = ucp_strdup("its subject is inside an excluded directory name");
                 goto out;
             }

@@ -10,7 +10,7 @@
  *   names.c        DNS names: syntax, wildcards, matching, public suffixes
  *   asn1.c         the in-tree ASN.1 module (PKCS#12, template extensions); BMPString text
  *   index.c        where a certificate's parts lie in its DER; extensions by OID; GnuTLS's tree
- *   dn.c           distinguished names: text, common names
+ *   dn.c           distinguished names: text, common names, name-constraint comparison
  *   facts.c        SAN, EKU, URLs, key identifiers, constraints, key and signature algorithm
  *   templates.c    the Microsoft certificate template extensions
  *   verify.c       identity, issuer matching and signature verification
@@ -249,6 +249,10 @@ gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *c);
 bool ucp_certificate_read_dns(ucp_certificate *c);
 /* The subject's common names, in DN order (cn_raw, cns); errors name @source. */
 ucp_status ucp_certificate_read_cns(ucp_certificate *c, const char *source);
+/* Is the DER DN @subject within the directoryName subtree @base of a name constraint (RFC 4514
+ * text as GnuTLS gives it, or DER): are base's RDNs a prefix of the subject's, strings compared
+ * as RFC 5280 7.1 says? */
+bool ucp_dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base);
 
 /* ---- the other facts (facts.c) ----------------------------------------------------------- */
 /* The subject and authority key identifiers (ski, aki); false when out of memory. */
