@@ -5,7 +5,7 @@
  * limit, trailing bytes, walking a sequence, the elements of a constructed value, OBJECT
  * IDENTIFIER contents; the comparison of DNs with name-constraint subtrees; then what the
  * readers make of certificates whose DER GnuTLS accepts in a BER form, of subjectAltName values
- * at the edge, and of files (input detection).
+ * at the edge, of extended key usages, and of files (input detection).
  */
 #include "config.h"
 
@@ -532,6 +532,53 @@ static void san_values(void)
     }
 }
 
+/* The extended key usages as path validation and the checks ask for them (getters.c). */
+static void eku_questions(void)
+{
+    static const struct {
+        const char *value, *names;
+        bool server, any;
+    } cases[] = {
+        /* codeSigning, emailProtection */
+        {"30 14 06 08 2b 06 01 05 05 07 03 03 06 08 2b 06 01 05 05 07 03 04", "codeSigning, emailProtection", false,
+         false},
+        /* serverAuth, 1.2.3.4 */
+        {"30 0f 06 08 2b 06 01 05 05 07 03 01 06 03 2a 03 04", "serverAuth, 1.2.3.4", true, false},
+        /* anyExtendedKeyUsage */
+        {"30 06 06 04 55 1d 25 00", "anyExtendedKeyUsage", false, true},
+    };
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(cases); i++) {
+        gnutls_datum_t der = {NULL, 0};
+        make_cert(&der, "CN=eku.contoso.com", "2.5.29.37", cases[i].value, NULL);
+        ucp_certificate *c = NULL;
+        if (ucp_certificate_from_der(&c, der.data, der.size, "eku.der", 0) != UCP_OK)
+            exit(TAP_SETUP_FAILURE);
+        char *names = ucp_certificate_eku_names(c, "(none)");
+        if (!CHECK(names && strcmp(names, cases[i].names) == 0, "EKU %s: named in order", cases[i].names))
+            printf("#   got \"%s\"\n", names ? names : "(null)");
+        CHECK(ucp_certificate_has_eku_oid(c, "1.3.6.1.5.5.7.3.1") == cases[i].server &&
+                  ucp_certificate_has_eku_oid(c, "2.5.29.37.0") == cases[i].any &&
+                  !ucp_certificate_has_eku_oid(c, "1.3.6.1.5.5.7.3"),
+              "EKU %s: serverAuth %s, anyExtendedKeyUsage %s, no prefix match", cases[i].names,
+              cases[i].server ? "listed" : "not listed", cases[i].any ? "listed" : "not listed");
+        free(names);
+        ucp_certificate_unref(c);
+        gnutls_free(der.data);
+    }
+    gnutls_datum_t der = {NULL, 0};
+    make_cert(&der, "CN=eku.contoso.com", NULL);
+    ucp_certificate *c = NULL;
+    if (ucp_certificate_from_der(&c, der.data, der.size, "no-eku.der", 0) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    char *names = ucp_certificate_eku_names(c, "nothing");
+    CHECK(!c->has_eku && !ucp_certificate_has_eku_oid(c, "1.3.6.1.5.5.7.3.1") && names &&
+              strcmp(names, "nothing") == 0,
+          "no EKU extension: no usage listed, named as the text given for none");
+    free(names);
+    ucp_certificate_unref(c);
+    gnutls_free(der.data);
+}
+
 /* What a file holds, told from its outer DER (input.c). */
 static void inputs(void)
 {
@@ -624,6 +671,7 @@ int main(void)
     GT(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, 256, 0));
     ber_certificates();
     san_values();
+    eku_questions();
     inputs();
     gnutls_x509_privkey_deinit(key);
     gnutls_global_deinit();

@@ -100,29 +100,9 @@ static bool is_anchor_entity(struct builder *b, const ucp_certificate *cert, enu
     return false;
 }
 
-static bool has_eku(const ucp_certificate *c, const char *oid)
-{
-    for (size_t i = 0; i < c->nekus; i++)
-        if (strcmp(c->ekus[i], oid) == 0)
-            return true;
-    return false;
-}
-
-static char *eku_list(const ucp_certificate *c)
-{
-    struct ucp_strbuf sb;
-    ucp_sb_init(&sb);
-    ucp_sb_appendn(&sb, "", 0);
-    for (size_t i = 0; i < c->nekus; i++)
-        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_eku_name(c->ekus[i]));
-    if (!c->nekus)
-        ucp_sb_append(&sb, "(none)");
-    return ucp_sb_finish(&sb);
-}
-
 /* Check @cert against the name constraints of @ca (RFC 5280 4.2.1.10): DNS names, e-mail
- * addresses and IP addresses with GnuTLS, directory names here. Returns a description of the
- * violation (malloc'd) or NULL. */
+ * addresses and IP addresses with GnuTLS, directory names with ucp_dn_within (x509/dn.c).
+ * Returns a description of the violation (malloc'd) or NULL. */
 static char *name_constraint_violation(const ucp_certificate *ca, const ucp_certificate *cert)
 {
     /* Most CAs have no name constraints: the certificate's index says so without GnuTLS. */
@@ -258,8 +238,9 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
                 free(why);
             }
         }
-        if (ca->has_eku && !has_eku(ca, OID_SERVER_AUTH) && !has_eku(ca, OID_ANY_EKU)) {
-            char *ekus = eku_list(ca);
+        if (ca->has_eku && !ucp_certificate_has_eku_oid(ca, OID_SERVER_AUTH) &&
+            !ucp_certificate_has_eku_oid(ca, OID_ANY_EKU)) {
+            char *ekus = ucp_certificate_eku_names(ca, "(none)");
             add_problem(&p, UCP_RULE_CHAIN_INTERMEDIATE_EKU, (int)i, "subject", ca->subject, "ekus",
                         ekus ? ekus : "", NULL);
             free(ekus);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The public getters of a certificate (include/ucpolicy/certificate.h) and the name tables they
- * and the reports share: key usages, extended key usages, input formats and SAN types.
+ * The public getters of a certificate (include/ucpolicy/certificate.h), the name tables they
+ * and the reports share (key usages, extended key usages, input formats and SAN types), and the
+ * questions path validation and the checks ask of the same facts.
  */
 #include "config.h"
 
@@ -83,6 +84,26 @@ UCP_EXPORT const char *ucp_eku_name(const char *oid)
         if (strcmp(names[i].oid, oid) == 0)
             return names[i].name;
     return oid;
+}
+
+bool ucp_certificate_has_eku_oid(const ucp_certificate *c, const char *oid)
+{
+    for (size_t i = 0; i < c->nekus; i++)
+        if (strcmp(c->ekus[i], oid) == 0)
+            return true;
+    return false;
+}
+
+char *ucp_certificate_eku_names(const ucp_certificate *c, const char *none)
+{
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    ucp_sb_appendn(&sb, "", 0);
+    for (size_t i = 0; i < c->nekus; i++)
+        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_eku_name(c->ekus[i]));
+    if (!c->nekus)
+        ucp_sb_append(&sb, none);
+    return ucp_sb_finish(&sb);
 }
 
 UCP_EXPORT const char *ucp_certificate_key_algorithm(const ucp_certificate *c)

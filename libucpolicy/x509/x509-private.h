@@ -289,6 +289,12 @@ struct ucp_ku_name {
     const char *name;
 };
 extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
+/* Does @c's extended key usage extension list @oid (dotted)? Whether it has the extension at all
+ * is c->has_eku. */
+bool ucp_certificate_has_eku_oid(const ucp_certificate *c, const char *oid);
+/* @c's extended key usages by name (ucp_eku_name), comma-separated, or @none when it lists
+ * none; NULL when out of memory. */
+char *ucp_certificate_eku_names(const ucp_certificate *c, const char *none);
 
 /* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) ------------------------------------------ */
 /* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
