@@ -559,17 +559,38 @@ static void input_free(struct ucp_input *in)
     free(in);
 }
 
+/* An empty input named @name; NULL when out of memory. */
+static struct ucp_input *input_new(const char *name)
+{
+    struct ucp_input *in = calloc(1, sizeof *in);
+    if (in && !(in->name = ucp_strdup(name))) {
+        free(in);
+        in = NULL;
+    }
+    return in;
+}
+
+/* After reading: on success (@st) @in takes the certificates of @l and is *@out; otherwise both
+ * are freed. Returns @st. */
+static ucp_status input_finish(struct ucp_input *in, struct certlist *l, ucp_status st, ucp_input **out)
+{
+    if (st != UCP_OK) {
+        certlist_dispose(l);
+        input_free(in);
+        return st;
+    }
+    in->certs = l->v;
+    in->ncerts = l->n;
+    *out = in;
+    return UCP_OK;
+}
+
 static ucp_status parse(ucp_input **out, const uint8_t *data, size_t len, const char *name,
                         const char *password)
 {
-    struct ucp_input *in = calloc(1, sizeof *in);
+    struct ucp_input *in = input_new(name ? name : "<memory>");
     if (!in)
         return ucp_fail_nomem();
-    in->name = ucp_strdup(name ? name : "<memory>");
-    if (!in->name) {
-        free(in);
-        return ucp_fail_nomem();
-    }
     struct certlist l = {0};
     ucp_status st;
     if (len == 0)
@@ -581,15 +602,7 @@ static ucp_status parse(ucp_input **out, const uint8_t *data, size_t len, const 
         st = parse_pem(in, &l, data, len, password);
     else
         st = parse_binary(in, &l, data, len, password);
-    if (st != UCP_OK) {
-        certlist_dispose(&l);
-        input_free(in);
-        return st;
-    }
-    in->certs = l.v;
-    in->ncerts = l.n;
-    *out = in;
-    return UCP_OK;
+    return input_finish(in, &l, st, out);
 }
 
 UCP_EXPORT ucp_status ucp_input_from_data(ucp_input **out, const uint8_t *data, size_t length,
@@ -629,27 +642,18 @@ ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const stru
     *out = NULL;
     if (n == 0)
         return ucp_fail(UCP_E_NO_CERTIFICATE, name, "no certificate was presented");
-    struct ucp_input *in = calloc(1, sizeof *in);
-    if (!in || !(in->name = ucp_strdup(name))) {
-        free(in);
+    struct ucp_input *in = input_new(name);
+    if (!in)
         return ucp_fail_nomem();
-    }
     in->format = UCP_FORMAT_DER;
     struct certlist l = {0};
-    for (size_t i = 0; i < n; i++) {
+    ucp_status st = UCP_OK;
+    for (size_t i = 0; i < n && st == UCP_OK; i++) {
         char where[600];
         snprintf(where, sizeof where, "%s (certificate %zu presented)", name, i + 1);
-        ucp_status st = add_der_cert(&l, ders[i].data, ders[i].len, where, false);
-        if (st != UCP_OK) {
-            certlist_dispose(&l);
-            input_free(in);
-            return st;
-        }
+        st = add_der_cert(&l, ders[i].data, ders[i].len, where, false);
     }
-    in->certs = l.v;
-    in->ncerts = l.n;
-    *out = in;
-    return UCP_OK;
+    return input_finish(in, &l, st, out);
 }
 
 UCP_EXPORT void ucp_input_free(ucp_input *input)

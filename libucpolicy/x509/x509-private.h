@@ -316,9 +316,6 @@ char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
 /* The certificate's template extensions (template_*; -1 versions when absent), each found
  * once through the index: a malformed or repeated one is recorded in template_problem. */
 ucp_status ucp_certificate_read_templates(ucp_certificate *c);
-/* Record why template extension @oid is malformed in c->template_problem (the first problem
- * wins); the certificate still loads. False when out of memory. */
-bool ucp_template_problem(ucp_certificate *c, const char *oid, const char *what, const char *why);
 void ucp_certificate_templates_dispose(ucp_certificate *c);
 /* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
  * template_* fields, as ucp_certificate_decode_templates() does for the certificate's own
