@@ -28,6 +28,7 @@
 /* ---- limits (documented in README.md, "Limits") ---- */
 #define UCP_MAX_SAN_ENTRIES 20000      /* subjectAltName entries of one certificate */
 #define UCP_MAX_ATTRIBUTE_TEXT 4096  /* bytes of a friendly name, provider or template name */
+#define UCP_DER_MAX_DEPTH 64         /* BER indefinite-length values open inside one another */
 
 /* ---- the DER reader (der.c) ------------------------------------------------------------------ */
 /* What a read accepts besides DER (der.c says more). */
@@ -36,7 +37,6 @@ enum ucp_der_mode {
     UCP_DER_BER,           /* also the other definite-length and tag-number forms libtasn1 reads */
     UCP_DER_BER_INDEFINITE /* also indefinite lengths of constructed values */
 };
-#define UCP_DER_MAX_DEPTH 64 /* indefinite-length values open inside one another */
 #define UCP_DER_UNIV_CONS (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED)
 #define UCP_DER_CTX_CONS (ASN1_CLASS_CONTEXT_SPECIFIC | ASN1_CLASS_STRUCTURED)
 /* One TLV as read. */
@@ -92,7 +92,7 @@ bool ucp_strv_push(char ***v, size_t *n, char *s);
 /* @n bytes as upper-case hex digits; NULL when out of memory. */
 char *ucp_hex_upper(const unsigned char *p, size_t n);
 
-/* ---- DNS names (names.c) ------------------------------------------------------------------ */
+/* ---- DNS names (names.c) --------------------------------------------------------------------- */
 enum ucp_name_problem {
     UCP_NAME_OK = 0,
     UCP_NAME_EMPTY,
@@ -126,7 +126,23 @@ bool ucp_is_public_suffix(const char *domain);
 /* Validate and normalise (lower case, no trailing dot) a host name given by the user. */
 char *ucp_normalize_fqdn(const char *in, const char **why);
 
-/* ---- the certificate object (certificate.c) ---------------------------------------------- */
+/* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) -------------------------------------------- */
+/* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
+ * DER (extensions); without it BER lengths are accepted, as GnuTLS accepts them in PKCS#12.
+ * On failure returns false and writes why into @why (at least ASN1_MAX_ERROR_DESCRIPTION_SIZE
+ * + 64 bytes). */
+bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool strict, asn1_node *out,
+                     char *why, size_t why_size);
+/* Read the value of element @name (any type) into a new buffer; false when absent or on error. */
+bool ucp_asn1_read(asn1_node node, const char *name, struct ucp_bytes *out);
+/* Read an OBJECT IDENTIFIER element as dotted text; false when absent or malformed. */
+bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size);
+/* UTF-16BE (BMPString) to display text: valid UTF-8, NUL and controls escaped as \xHH, one
+ * trailing U+0000 dropped. NULL with @why on malformed input (odd length, lone surrogate), or
+ * with *why NULL when out of memory. */
+char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
+
+/* ---- the certificate object (parsed by certificate.c) ---------------------------------------- */
 struct ucp_san {
     ucp_san_type type;
     char *display;       /* escaped text */
@@ -214,16 +230,7 @@ struct ucp_certificate {
     char *template_problem; /* why an extension is malformed, NULL if none */
 };
 
-/* Parse one DER certificate; @source names the input for messages. */
-ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
-                                    const char *source, size_t index);
-/* As ucp_certificate_from_der(), reading every fact through GnuTLS's getters rather than the
- * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
-ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
-                                              const char *source, size_t index);
-ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
-
-/* ---- where a certificate's parts lie (index.c) ------------------------------------------- */
+/* ---- where a certificate's parts lie (index.c) ----------------------------------------------- */
 /* Find the signed bytes and the signature value in the DER (tbs_* and sig_*; 0 when the shape is
  * unexpected) and, with @tbs, index the TBSCertificate (spki_*, exts; indexed). */
 void ucp_certificate_index(ucp_certificate *c, bool tbs);
@@ -244,7 +251,7 @@ ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const cha
  * compare-and-swap; kept until the certificate is freed). NULL when out of memory. */
 gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *c);
 
-/* ---- distinguished names (dn.c) ---------------------------------------------------------- */
+/* ---- distinguished names (dn.c) -------------------------------------------------------------- */
 /* The subject and issuer as text and as DER, from GnuTLS's tree; false when out of memory. */
 bool ucp_certificate_read_dns(ucp_certificate *c);
 /* The subject's common names, in DN order (cn_raw, cns); errors name @source. */
@@ -254,14 +261,24 @@ ucp_status ucp_certificate_read_cns(ucp_certificate *c, const char *source);
  * as RFC 5280 7.1 says? */
 bool ucp_dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base);
 
-/* ---- the other facts (facts.c) ----------------------------------------------------------- */
+/* ---- the other facts (facts.c) --------------------------------------------------------------- */
 /* The subject and authority key identifiers (ski, aki); false when out of memory. */
 bool ucp_certificate_read_key_ids(ucp_certificate *c);
 /* SAN, EKU, CRL and AIA URLs, signature algorithm, key usage, basic constraints and the public
  * key, in that order; errors name @source. */
 ucp_status ucp_certificate_read_facts(ucp_certificate *c, const char *source);
 
-/* ---- identity, issuers and signatures (verify.c) ----------------------------------------- */
+/* ---- certificate template extensions (templates.c) ------------------------------------------- */
+/* The certificate's template extensions (template_*; -1 versions when absent), each found
+ * once through the index: a malformed or repeated one is recorded in template_problem. */
+ucp_status ucp_certificate_read_templates(ucp_certificate *c);
+void ucp_certificate_templates_dispose(ucp_certificate *c);
+/* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
+ * template_* fields, as ucp_certificate_read_templates() does for the certificate's own
+ * (tests and fuzzing; other OIDs are ignored). */
+ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len);
+
+/* ---- identity, issuers and signatures (verify.c) --------------------------------------------- */
 /* SHA-256 of the public key as GnuTLS computes it (GNUTLS_KEYID_USE_SHA256; zeros if it cannot),
  * computed on first use: most leaves never need it. Thread-safe. */
 const uint8_t *ucp_certificate_key_id(const ucp_certificate *c);
@@ -279,7 +296,7 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
 
-/* ---- getters and name tables (getters.c) ------------------------------------------------- */
+/* ---- getters and name tables (getters.c) ----------------------------------------------------- */
 /* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
  * JSON and public API all name them from this one table). */
 #define UCP_KEY_USAGE_NAMES 9
@@ -296,30 +313,14 @@ bool ucp_certificate_has_eku_oid(const ucp_certificate *c, const char *oid);
  * none; NULL when out of memory. */
 char *ucp_certificate_eku_names(const ucp_certificate *c, const char *none);
 
-/* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) ------------------------------------------ */
-/* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
- * DER (extensions); without it BER lengths are accepted, as GnuTLS accepts them in PKCS#12.
- * On failure returns false and writes why into @why (at least ASN1_MAX_ERROR_DESCRIPTION_SIZE
- * + 64 bytes). */
-bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool strict, asn1_node *out,
-                     char *why, size_t why_size);
-/* Read the value of element @name (any type) into a new buffer; false when absent or on error. */
-bool ucp_asn1_read(asn1_node node, const char *name, struct ucp_bytes *out);
-/* Read an OBJECT IDENTIFIER element as dotted text; false when absent or malformed. */
-bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size);
-/* UTF-16BE (BMPString) to display text: valid UTF-8, NUL and controls escaped as \xHH, one
- * trailing U+0000 dropped. NULL with @why on malformed input (odd length, lone surrogate), or
- * with *why NULL when out of memory. */
-char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
-
-/* ---- certificate template extensions (templates.c) ---------------------------------------- */
-/* The certificate's template extensions (template_*; -1 versions when absent), each found
- * once through the index: a malformed or repeated one is recorded in template_problem. */
-ucp_status ucp_certificate_read_templates(ucp_certificate *c);
-void ucp_certificate_templates_dispose(ucp_certificate *c);
-/* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
- * template_* fields, as ucp_certificate_decode_templates() does for the certificate's own
- * (tests and fuzzing; other OIDs are ignored). */
-ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len);
+/* ---- parsing and lifetime (certificate.c) ---------------------------------------------------- */
+/* Parse one DER certificate; @source names the input for messages. */
+ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
+                                    const char *source, size_t index);
+/* As ucp_certificate_from_der(), reading every fact through GnuTLS's getters rather than the
+ * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
+ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
+                                              const char *source, size_t index);
+ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
 
 #endif /* UCPOLICY_X509_PRIVATE_H */
