@@ -120,7 +120,8 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
             goto fail;
         }
     }
-    if ((st = ucp_certificate_read_cns(c, where)) != UCP_OK || (st = ucp_certificate_read_facts(c, where)) != UCP_OK ||
+    if ((st = ucp_certificate_read_cns(c, where)) != UCP_OK ||
+        (st = ucp_certificate_read_facts(c, where)) != UCP_OK ||
         (st = ucp_certificate_read_templates(c)) != UCP_OK)
         goto fail;
     {
