@@ -587,14 +587,6 @@ static void check_san_required(struct ctx *c)
 
 /* ---- usage, constraints, key, signature ------------------------------------------------- */
 
-static bool has_oid(const ucp_certificate *cert, const char *oid)
-{
-    for (size_t i = 0; i < cert->nekus; i++)
-        if (strcmp(cert->ekus[i], oid) == 0)
-            return true;
-    return false;
-}
-
 static void check_eku(struct ctx *c)
 {
     const ucp_certificate *cert = c->leaf;
@@ -604,20 +596,17 @@ static void check_eku(struct ctx *c)
             if (!(ucp_role_rule_flags(sa) & UCP_RF_ABSENT_OK))
                 emit(c, UCP_RULE_EKU_SERVER_AUTH_MISSING, 0, "actual",
                      "the certificate has no extended key usage extension", NULL);
-        } else if (!has_oid(cert, OID_SERVER_AUTH) && !has_oid(cert, OID_ANY_EKU)) {
-            struct ucp_strbuf sb;
-            ucp_sb_init(&sb);
-            ucp_sb_append(&sb, "the extension lists ");
-            for (size_t i = 0; i < cert->nekus; i++)
-                ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_eku_name(cert->ekus[i]));
-            if (!cert->nekus)
-                ucp_sb_append(&sb, "nothing");
-            char *s = ucp_sb_finish(&sb);
+        } else if (!ucp_certificate_has_eku_oid(cert, OID_SERVER_AUTH) &&
+                   !ucp_certificate_has_eku_oid(cert, OID_ANY_EKU)) {
+            char *ekus = ucp_certificate_eku_names(cert, "nothing");
+            char *s = ekus ? ucp_asprintf("the extension lists %s", ekus) : NULL;
             emit(c, UCP_RULE_EKU_SERVER_AUTH_MISSING, 0, "actual", s ? s : "", NULL);
             free(s);
+            free(ekus);
         }
     }
-    if (cert->has_eku && !has_oid(cert, OID_CLIENT_AUTH) && !has_oid(cert, OID_ANY_EKU))
+    if (cert->has_eku && !ucp_certificate_has_eku_oid(cert, OID_CLIENT_AUTH) &&
+        !ucp_certificate_has_eku_oid(cert, OID_ANY_EKU))
         emit(c, UCP_RULE_EKU_CLIENT_AUTH_MISSING, 0, NULL);
     if (cert->has_eku && cert->eku_critical)
         emit(c, UCP_RULE_EKU_CRITICAL, 0, NULL);

@@ -2,13 +2,12 @@
 /*
  * Reading certificate containers. The format is detected from the content, never from the file
  * name: a "-----BEGIN " line means PEM (certificates, PKCS#7 blocks, keys); otherwise the outer
- * DER SEQUENCE is inspected with libtasn1's primitives: an INTEGER first (the PFX version) means
- * PKCS#12, an OBJECT IDENTIFIER (ContentInfo) means PKCS#7, a SEQUENCE (tbsCertificate) means a
- * certificate. GnuTLS decodes each container; base64 is GnuTLS's decoder.
+ * DER SEQUENCE is inspected with the DER reader (x509/der.c): an INTEGER first (the PFX version)
+ * means PKCS#12, an OBJECT IDENTIFIER (ContentInfo) means PKCS#7, a SEQUENCE (tbsCertificate)
+ * means a certificate. GnuTLS decodes each container; base64 is GnuTLS's decoder.
  */
 #include "config.h"
 
-#include <libtasn1.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,34 +72,26 @@ static size_t line_of(struct line_counter *lc, const uint8_t *data, size_t off)
     return lc->line;
 }
 
-/* Outer DER TLV: total encoded length, or a status with a message. */
-static ucp_status der_outer(const uint8_t *data, size_t len, const char *source, size_t *total,
-                            bool *indefinite)
+/* The outer DER TLV (@t: its identifier and length) and its total encoded length: all of @len
+ * for an indefinite length, which GnuTLS reads where it allows BER. Or a status with a message. */
+static ucp_status der_outer(const uint8_t *data, size_t len, const char *source, struct ucp_tlv *t, size_t *total)
 {
-    unsigned char cls;
-    int taglen, lenlen;
-    unsigned long tag;
-    *indefinite = false;
-    if (len < 2 || asn1_get_tag_der(data, (int)(len > INT32_MAX ? INT32_MAX : len), &cls, &taglen, &tag) != ASN1_SUCCESS ||
-        cls != (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED) || tag != ASN1_TAG_SEQUENCE)
+    if (!ucp_der_identifier(data, len, UCP_DER_BER, t) || !ucp_der_is(t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
         return ucp_fail(UCP_E_FORMAT, source,
                         "not a certificate: no PEM '-----BEGIN' line, and the data does not start "
                         "with a DER SEQUENCE");
-    long l = asn1_get_length_der(data + taglen, (int)(len - (size_t)taglen > INT32_MAX ? INT32_MAX : len - (size_t)taglen), &lenlen);
-    if (l == -1 && (size_t)taglen < len && data[taglen] == 0x80) {
-        *indefinite = true;
+    if (!ucp_der_header(data, len, UCP_DER_BER_INDEFINITE, t))
+        return ucp_fail(UCP_E_CORRUPT, source,
+                        "truncated or malformed DER: the outer length cannot be read");
+    if (t->indefinite) {
         *total = len;
         return UCP_OK;
     }
-    if (l < 0)
-        return ucp_fail(UCP_E_CORRUPT, source,
-                        "truncated or malformed DER: the outer length cannot be read");
-    size_t need = (size_t)taglen + (size_t)lenlen + (size_t)l;
-    if (need > len)
+    if (t->total > len)
         return ucp_fail(UCP_E_CORRUPT, source,
                         "truncated DER: the structure declares %zu bytes but only %zu are present",
-                        need, len);
-    *total = need;
+                        t->total, len);
+    *total = t->total;
     return UCP_OK;
 }
 
@@ -115,12 +106,12 @@ static bool only_padding(const uint8_t *p, size_t n)
 static ucp_status add_der_cert(struct certlist *l, const uint8_t *der, size_t len, const char *source,
                                bool allow_trailing)
 {
+    struct ucp_tlv outer;
     size_t total;
-    bool indefinite;
-    ucp_status st = der_outer(der, len, source, &total, &indefinite);
+    ucp_status st = der_outer(der, len, source, &outer, &total);
     if (st != UCP_OK)
         return st;
-    if (indefinite)
+    if (outer.indefinite)
         return ucp_fail(UCP_E_CORRUPT, source,
                         "the certificate uses BER indefinite-length encoding; certificates must be DER");
     if (total < len && !allow_trailing && !only_padding(der + total, len - total))
@@ -171,43 +162,25 @@ static void order_leaf_first(struct certlist *l)
     }
 }
 
-/* The next DER TLV of *p (single-byte tag, definite length): its tag and value; *p moves past it.
- * False when there is none or it is not DER. */
-static bool der_next(const uint8_t **p, size_t *left, unsigned char *tag, const uint8_t **value, size_t *vlen)
-{
-    if (*left < 2 || ((*p)[0] & 0x1f) == 0x1f)
-        return false;
-    int lenlen;
-    long l = asn1_get_length_der(*p + 1, *left - 1 > INT32_MAX ? INT32_MAX : (int)(*left - 1), &lenlen);
-    if (l < 0 || 1 + (size_t)lenlen + (size_t)l > *left)
-        return false;
-    *tag = (*p)[0];
-    *value = *p + 1 + lenlen;
-    *vlen = (size_t)l;
-    *p += 1 + (size_t)lenlen + (size_t)l;
-    *left -= 1 + (size_t)lenlen + (size_t)l;
-    return true;
-}
-
 /* The certificates [0] SET of a DER SignedData ContentInfo: ContentInfo { OID, [0] SignedData
  * { version, digestAlgorithms, encapContentInfo, certificates [0] IMPLICIT SET OF ... } }. */
 static bool pkcs7_certificate_set(const uint8_t *data, size_t len, const uint8_t **set, size_t *setlen)
 {
     static const unsigned char path[] = {0x30, 0, 0x06, 0xa0, 0, 0x30, 0, 0x02, 0x31, 0x30, 0xa0};
-    const uint8_t *p = data, *v = NULL;
-    size_t left = len, vl = 0;
-    unsigned char tag;
+    const uint8_t *p = data;
+    size_t left = len;
+    struct ucp_tlv t = {0};
     for (size_t i = 0; i < sizeof path; i++) {
         if (path[i] == 0) { /* enter the value of the previous TLV */
-            p = v;
-            left = vl;
+            p = t.value;
+            left = t.len;
             continue;
         }
-        if (!der_next(&p, &left, &tag, &v, &vl) || tag != path[i])
+        if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &t) || !ucp_der_is(&t, path[i] & 0xe0, path[i] & 0x1f))
             return false;
     }
-    *set = v;
-    *setlen = vl;
+    *set = t.value;
+    *setlen = t.len;
     return true;
 }
 
@@ -236,15 +209,15 @@ static ucp_status parse_pkcs7(struct certlist *l, const uint8_t *data, size_t le
     const uint8_t *set = NULL;
     size_t setlen = 0;
     if (pkcs7_certificate_set(data, len, &set, &setlen)) {
-        const uint8_t *p = set, *v;
-        size_t left = setlen, vl, found = 0;
-        unsigned char tag;
+        const uint8_t *p = set;
+        size_t left = setlen, found = 0;
         size_t first = l->n;
+        struct ucp_tlv t;
         while (left > 0) {
             const uint8_t *start = p;
-            if (!der_next(&p, &left, &tag, &v, &vl) || tag != 0x30)
+            if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &t) || !ucp_der_is(&t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
                 break;
-            if ((st = add_der_cert(l, start, (size_t)(p - start), source, false)) != UCP_OK)
+            if ((st = add_der_cert(l, start, t.total, source, false)) != UCP_OK)
                 goto out;
             found++;
         }
@@ -526,24 +499,20 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
                                size_t len, const char *password)
 {
     const char *source = in->name;
+    struct ucp_tlv outer, inner;
     size_t total;
-    bool indefinite;
-    ucp_status st = der_outer(data, len, source, &total, &indefinite);
+    ucp_status st = der_outer(data, len, source, &outer, &total);
     if (st != UCP_OK)
         return st;
-    if (!indefinite && total < len && !only_padding(data + total, len - total))
+    if (!outer.indefinite && total < len && !only_padding(data + total, len - total))
         return ucp_fail(UCP_E_CORRUPT, source, "%zu bytes of trailing data after the DER structure",
                         len - total);
     /* The first element inside the outer SEQUENCE tells the container apart. */
-    unsigned char cls;
-    int taglen, lenlen = 1;
-    unsigned long tag;
-    asn1_get_tag_der(data, (int)len, &cls, &taglen, &tag);
-    if (!indefinite)
-        asn1_get_length_der(data + taglen, (int)(len - (size_t)taglen), &lenlen);
-    size_t hdr = (size_t)taglen + (size_t)lenlen;
-    if (hdr >= len || asn1_get_tag_der(data + hdr, (int)(len - hdr), &cls, &taglen, &tag) != ASN1_SUCCESS)
+    size_t hdr = outer.hdr;
+    if (!ucp_der_identifier(data + hdr, len - hdr, UCP_DER_BER, &inner))
         return ucp_fail(UCP_E_CORRUPT, source, "truncated DER: nothing inside the outer SEQUENCE");
+    unsigned char cls = inner.cls;
+    unsigned long tag = inner.tag;
     if (cls == ASN1_CLASS_UNIVERSAL && tag == ASN1_TAG_INTEGER) {
         in->format = UCP_FORMAT_PKCS12;
         return parse_pkcs12(l, &in->has_key, &in->key_facts, data, total, source, password);
@@ -558,7 +527,7 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
     }
     if (cls == (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED) && tag == ASN1_TAG_SEQUENCE) {
         in->format = UCP_FORMAT_DER;
-        if (indefinite)
+        if (outer.indefinite)
             return ucp_fail(UCP_E_CORRUPT, source,
                             "the certificate uses BER indefinite-length encoding; certificates must be DER");
         return add_der_cert(l, data, total, source, false);
@@ -571,18 +540,10 @@ static ucp_status parse_binary(struct ucp_input *in, struct certlist *l, const u
  * bytes happen to hold that text (a subject naming it, say), so it is tried first. */
 static bool looks_pem(const uint8_t *data, size_t len)
 {
-    if (len >= 2 && data[0] == 0x30) {
-        unsigned char cls;
-        int taglen, lenlen;
-        unsigned long tag;
-        int n = len > INT32_MAX ? INT32_MAX : (int)len;
-        if (asn1_get_tag_der(data, n, &cls, &taglen, &tag) == ASN1_SUCCESS) {
-            long l = asn1_get_length_der(data + taglen, n - taglen, &lenlen);
-            if (l >= 0 && (size_t)taglen + (size_t)lenlen + (size_t)l <= len &&
-                only_padding(data + taglen + lenlen + l, len - (size_t)taglen - (size_t)lenlen - (size_t)l))
-                return false;
-        }
-    }
+    struct ucp_tlv t;
+    if (len >= 2 && data[0] == 0x30 && ucp_der_read(data, len, UCP_DER_BER, &t) &&
+        only_padding(data + t.total, len - t.total))
+        return false;
     return find(data, len, "-----BEGIN ") != NULL;
 }
 
@@ -598,17 +559,38 @@ static void input_free(struct ucp_input *in)
     free(in);
 }
 
+/* An empty input named @name; NULL when out of memory. */
+static struct ucp_input *input_new(const char *name)
+{
+    struct ucp_input *in = calloc(1, sizeof *in);
+    if (in && !(in->name = ucp_strdup(name))) {
+        free(in);
+        in = NULL;
+    }
+    return in;
+}
+
+/* After reading: on success (@st) @in takes the certificates of @l and is *@out; otherwise both
+ * are freed. Returns @st. */
+static ucp_status input_finish(struct ucp_input *in, struct certlist *l, ucp_status st, ucp_input **out)
+{
+    if (st != UCP_OK) {
+        certlist_dispose(l);
+        input_free(in);
+        return st;
+    }
+    in->certs = l->v;
+    in->ncerts = l->n;
+    *out = in;
+    return UCP_OK;
+}
+
 static ucp_status parse(ucp_input **out, const uint8_t *data, size_t len, const char *name,
                         const char *password)
 {
-    struct ucp_input *in = calloc(1, sizeof *in);
+    struct ucp_input *in = input_new(name ? name : "<memory>");
     if (!in)
         return ucp_fail_nomem();
-    in->name = ucp_strdup(name ? name : "<memory>");
-    if (!in->name) {
-        free(in);
-        return ucp_fail_nomem();
-    }
     struct certlist l = {0};
     ucp_status st;
     if (len == 0)
@@ -620,15 +602,7 @@ static ucp_status parse(ucp_input **out, const uint8_t *data, size_t len, const 
         st = parse_pem(in, &l, data, len, password);
     else
         st = parse_binary(in, &l, data, len, password);
-    if (st != UCP_OK) {
-        certlist_dispose(&l);
-        input_free(in);
-        return st;
-    }
-    in->certs = l.v;
-    in->ncerts = l.n;
-    *out = in;
-    return UCP_OK;
+    return input_finish(in, &l, st, out);
 }
 
 UCP_EXPORT ucp_status ucp_input_from_data(ucp_input **out, const uint8_t *data, size_t length,
@@ -668,27 +642,18 @@ ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const stru
     *out = NULL;
     if (n == 0)
         return ucp_fail(UCP_E_NO_CERTIFICATE, name, "no certificate was presented");
-    struct ucp_input *in = calloc(1, sizeof *in);
-    if (!in || !(in->name = ucp_strdup(name))) {
-        free(in);
+    struct ucp_input *in = input_new(name);
+    if (!in)
         return ucp_fail_nomem();
-    }
     in->format = UCP_FORMAT_DER;
     struct certlist l = {0};
-    for (size_t i = 0; i < n; i++) {
+    ucp_status st = UCP_OK;
+    for (size_t i = 0; i < n && st == UCP_OK; i++) {
         char where[600];
         snprintf(where, sizeof where, "%s (certificate %zu presented)", name, i + 1);
-        ucp_status st = add_der_cert(&l, ders[i].data, ders[i].len, where, false);
-        if (st != UCP_OK) {
-            certlist_dispose(&l);
-            input_free(in);
-            return st;
-        }
+        st = add_der_cert(&l, ders[i].data, ders[i].len, where, false);
     }
-    in->certs = l.v;
-    in->ncerts = l.n;
-    *out = in;
-    return UCP_OK;
+    return input_finish(in, &l, st, out);
 }
 
 UCP_EXPORT void ucp_input_free(ucp_input *input)

@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <libtasn1.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,167 +100,9 @@ static bool is_anchor_entity(struct builder *b, const ucp_certificate *cert, enu
     return false;
 }
 
-static bool has_eku(const ucp_certificate *c, const char *oid)
-{
-    for (size_t i = 0; i < c->nekus; i++)
-        if (strcmp(c->ekus[i], oid) == 0)
-            return true;
-    return false;
-}
-
-static char *eku_list(const ucp_certificate *c)
-{
-    struct ucp_strbuf sb;
-    ucp_sb_init(&sb);
-    ucp_sb_appendn(&sb, "", 0);
-    for (size_t i = 0; i < c->nekus; i++)
-        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_eku_name(c->ekus[i]));
-    if (!c->nekus)
-        ucp_sb_append(&sb, "(none)");
-    return ucp_sb_finish(&sb);
-}
-
-/* The RDN elements of a raw DER Name (SEQUENCE OF RelativeDistinguishedName), or -1. */
-static int rdn_spans(const struct ucp_bytes *dn, const uint8_t **start, size_t *len, int max)
-{
-    unsigned char cls;
-    int taglen, lenlen;
-    unsigned long tag;
-    if (dn->len < 2 || asn1_get_tag_der(dn->data, (int)dn->len, &cls, &taglen, &tag) != ASN1_SUCCESS)
-        return -1;
-    long l = asn1_get_length_der(dn->data + taglen, (int)dn->len - taglen, &lenlen);
-    if (l < 0 || (size_t)taglen + (size_t)lenlen + (size_t)l > dn->len)
-        return -1;
-    const uint8_t *p = dn->data + taglen + lenlen;
-    long left = l;
-    int n = 0;
-    while (left > 0 && n < max) {
-        if (asn1_get_tag_der(p, (int)left, &cls, &taglen, &tag) != ASN1_SUCCESS)
-            return -1;
-        long rl = asn1_get_length_der(p + taglen, (int)left - taglen, &lenlen);
-        if (rl < 0 || taglen + lenlen + rl > left)
-            return -1;
-        start[n] = p;
-        len[n] = (size_t)(taglen + lenlen + rl);
-        n++;
-        p += taglen + lenlen + rl;
-        left -= taglen + lenlen + rl;
-    }
-    return left == 0 ? n : -1;
-}
-
-/* A directory string reduced for comparison (RFC 5280 7.1, simplified RFC 4518): string types
- * are ignored, leading/trailing spaces dropped, inner runs of spaces collapsed, ASCII folded to
- * lower case. BMPString (UCS-2) keeps its ASCII characters as such. */
-static size_t fold_string(unsigned long tag, const uint8_t *v, long n, char *out, size_t cap)
-{
-    size_t o = 0;
-    bool space = false;
-    size_t step = tag == 30 ? 2 : 1;
-    for (long i = 0; i + (long)step <= n && o + 1 < cap; i += (long)step) {
-        unsigned c = step == 2 ? (unsigned)(v[i] << 8 | v[i + 1]) : v[i];
-        if (c == ' ') {
-            space = o > 0;
-            continue;
-        }
-        if (space && o + 2 < cap)
-            out[o++] = ' ';
-        space = false;
-        out[o++] = (c < 0x80) ? ucp_tolower((char)c) : (step == 2 ? '?' : (char)c);
-    }
-    out[o] = '\0';
-    return o;
-}
-
-static bool is_string_tag(unsigned char cls, unsigned long tag)
-{
-    return cls == ASN1_CLASS_UNIVERSAL && (tag == 12 || tag == 19 || tag == 22 || tag == 20 || tag == 30);
-}
-
-/* Are two RelativeDistinguishedName TLVs (SET OF AttributeTypeAndValue) the same name? */
-static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-    if (alen == blen && memcmp(a, b, alen) == 0)
-        return true;
-    const uint8_t *pa = a, *pb = b, *va, *vb;
-    long la = (long)alen, lb = (long)blen, na, nb;
-    unsigned char ca, cb;
-    unsigned long ta, tb;
-    if (!ucp_der_next(&pa, &la, &ca, &ta, &va, &na) || !ucp_der_next(&pb, &lb, &cb, &tb, &vb, &nb))
-        return false;
-    /* Walk both SETs attribute by attribute (DER sorts SET members, so the order is stable). */
-    pa = va, la = na, pb = vb, lb = nb;
-    while (la > 0 || lb > 0) {
-        const uint8_t *sa, *sb, *oa, *ob, *xa, *xb;
-        long sla, slb, ola, olb, xla, xlb;
-        unsigned char c1, c2, c3, c4;
-        unsigned long t1, t2, t3, t4;
-        if (!ucp_der_next(&pa, &la, &c1, &t1, &sa, &sla) || !ucp_der_next(&pb, &lb, &c2, &t2, &sb, &slb))
-            return false;
-        long ra = sla, rb = slb;
-        if (!ucp_der_next(&sa, &ra, &c3, &t3, &oa, &ola) || !ucp_der_next(&sb, &rb, &c4, &t4, &ob, &olb))
-            return false;
-        if (ola != olb || memcmp(oa, ob, (size_t)ola) != 0)
-            return false; /* different attribute types */
-        const uint8_t *vsa = sa, *vsb = sb;
-        if (!ucp_der_next(&sa, &ra, &c3, &t3, &xa, &xla) || !ucp_der_next(&sb, &rb, &c4, &t4, &xb, &xlb))
-            return false;
-        if (is_string_tag(c3, t3) && is_string_tag(c4, t4)) {
-            char fa[256], fb[256];
-            fold_string(t3, xa, xla, fa, sizeof fa);
-            fold_string(t4, xb, xlb, fb, sizeof fb);
-            if (strcmp(fa, fb) != 0)
-                return false;
-        } else if ((sa - vsa) != (sb - vsb) || memcmp(vsa, vsb, (size_t)(sa - vsa)) != 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Is the DN @subject within the subtree @base (its RDNs a prefix of the subject's)? GnuTLS gives
- * directoryName constraints as RFC 4514 text: it is encoded back to DER through GnuTLS's DN API
- * (string types may differ from the subject's; rdn_equal() compares them as RFC 5280 7.1 says). */
-static bool dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base)
-{
-    gnutls_datum_t der = {NULL, 0};
-    gnutls_x509_dn_t dn = NULL;
-    const char *err = NULL;
-    char text[1024];
-    if (base->size == 0 || base->size >= sizeof text)
-        return false;
-    if (base->data[0] == 0x30) {
-        der.data = gnutls_malloc(base->size);
-        if (!der.data)
-            return false;
-        memcpy(der.data, base->data, base->size);
-        der.size = base->size;
-    } else {
-        memcpy(text, base->data, base->size);
-        text[base->size] = '\0';
-        if (gnutls_x509_dn_init(&dn) < 0)
-            return false;
-        int ret = gnutls_x509_dn_set_str(dn, text, &err);
-        if (ret >= 0)
-            ret = gnutls_x509_dn_export2(dn, GNUTLS_X509_FMT_DER, &der);
-        gnutls_x509_dn_deinit(dn);
-        if (ret < 0)
-            return false;
-    }
-    const uint8_t *s[64], *b[64];
-    size_t sl[64], bl[64];
-    struct ucp_bytes bb = {der.data, der.size};
-    int ns = rdn_spans(subject, s, sl, 64), nb = rdn_spans(&bb, b, bl, 64);
-    bool within = ns >= 0 && nb >= 0 && nb <= ns;
-    for (int i = 0; within && i < nb; i++)
-        within = rdn_equal(s[i], sl[i], b[i], bl[i]);
-    gnutls_free(der.data);
-    return within;
-}
-
 /* Check @cert against the name constraints of @ca (RFC 5280 4.2.1.10): DNS names, e-mail
- * addresses and IP addresses with GnuTLS, directory names here. Returns a description of the
- * violation (malloc'd) or NULL. */
+ * addresses and IP addresses with GnuTLS, directory names with ucp_dn_within (x509/dn.c).
+ * Returns a description of the violation (malloc'd) or NULL. */
 static char *name_constraint_violation(const ucp_certificate *ca, const ucp_certificate *cert)
 {
     /* Most CAs have no name constraints: the certificate's index says so without GnuTLS. */
@@ -299,7 +140,7 @@ static char *name_constraint_violation(const ucp_certificate *ca, const ucp_cert
                 break;
             if (type == GNUTLS_SAN_DN) {
                 any_permitted = true;
-                permitted |= dn_within(&cert->raw_subject, &name);
+                permitted |= ucp_dn_within(&cert->raw_subject, &name);
             }
         }
         if (any_permitted && !permitted) {
@@ -311,7 +152,7 @@ static char *name_constraint_violation(const ucp_certificate *ca, const ucp_cert
             gnutls_datum_t name = {NULL, 0};
             if (gnutls_x509_name_constraints_get_excluded(nc, i, &type, &name) < 0)
                 break;
-            if (type == GNUTLS_SAN_DN && dn_within(&cert->raw_subject, &name)) {
+            if (type == GNUTLS_SAN_DN && ucp_dn_within(&cert->raw_subject, &name)) {
                 why = ucp_strdup("its subject is inside an excluded directory name");
                 goto out;
             }
@@ -397,8 +238,9 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
                 free(why);
             }
         }
-        if (ca->has_eku && !has_eku(ca, OID_SERVER_AUTH) && !has_eku(ca, OID_ANY_EKU)) {
-            char *ekus = eku_list(ca);
+        if (ca->has_eku && !ucp_certificate_has_eku_oid(ca, OID_SERVER_AUTH) &&
+            !ucp_certificate_has_eku_oid(ca, OID_ANY_EKU)) {
+            char *ekus = ucp_certificate_eku_names(ca, "(none)");
             add_problem(&p, UCP_RULE_CHAIN_INTERMEDIATE_EKU, (int)i, "subject", ca->subject, "ekus",
                         ekus ? ekus : "", NULL);
             free(ekus);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The in-tree ASN.1 module (x509/ucpolicy.asn), compiled by asn1Parser at build time and loaded
- * into a libtasn1 definitions tree once per process, plus the small DER helpers its users share.
+ * into a libtasn1 definitions tree once per process, and the BMPString text its users share.
  * Decoding copies the definitions (asn1_create_element), so concurrent checks share the tree
  * read-only.
  */
@@ -17,9 +17,6 @@
 /* The generated table includes config.h under HAVE_CONFIG_H; ours is already included. */
 #define HAVE_CONFIG_H 0
 #include "asn1-tab.h"
-
-static bool tlv(const uint8_t *p, size_t left, int *hdr, size_t *total, bool *constructed,
-                bool *indefinite_out);
 
 static pthread_once_t definitions_once = PTHREAD_ONCE_INIT;
 static asn1_node definitions;
@@ -53,15 +50,13 @@ bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool stri
         return false;
     }
     /* Say "truncated" and "trailing data" plainly; libtasn1 reports both as a DER error. */
-    int hdr;
-    size_t total;
-    bool constructed, indefinite;
-    if (!tlv(der, len, &hdr, &total, &constructed, &indefinite)) {
+    struct ucp_tlv t;
+    if (!ucp_der_read(der, len, UCP_DER_BER_INDEFINITE, &t)) {
         snprintf(why, why_size, "not a valid %s (a truncated or malformed length)", type);
         return false;
     }
-    if (total < len) {
-        snprintf(why, why_size, "%zu bytes of trailing data after the %s", len - total, type);
+    if (t.total < len) {
+        snprintf(why, why_size, "%zu bytes of trailing data after the %s", len - t.total, type);
         return false;
     }
     char name[96];
@@ -121,73 +116,6 @@ bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size)
     buf[size - 1] = '\0';
     /* libtasn1 returns "" for an OID it cannot render. */
     return buf[0] >= '0' && buf[0] <= '2';
-}
-
-/* One TLV at @p: header length and total length (BER indefinite lengths included). */
-static bool tlv(const uint8_t *p, size_t left, int *hdr, size_t *total, bool *constructed,
-                bool *indefinite_out)
-{
-    unsigned char cls;
-    int taglen, lenlen;
-    unsigned long tag;
-    int n = left > INT32_MAX ? INT32_MAX : (int)left;
-    if (asn1_get_tag_der(p, n, &cls, &taglen, &tag) != ASN1_SUCCESS || taglen >= n)
-        return false;
-    *constructed = (cls & ASN1_CLASS_STRUCTURED) != 0;
-    bool indefinite = p[taglen] == 0x80;
-    if (indefinite && !*constructed)
-        return false;
-    long l = indefinite ? asn1_get_length_ber(p + taglen, n - taglen, &lenlen)
-                        : asn1_get_length_der(p + taglen, n - taglen, &lenlen);
-    if (l < 0)
-        return false;
-    size_t t = (size_t)taglen + (size_t)lenlen + (size_t)l + (indefinite ? 2 : 0);
-    if (t > left)
-        return false;
-    *hdr = taglen + lenlen;
-    *total = t;
-    *indefinite_out = indefinite;
-    return true;
-}
-
-bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
-                      size_t *count, const char **why)
-{
-    int hdr;
-    size_t total;
-    bool constructed, indefinite;
-    *count = 0;
-    if (!tlv(p, len, &hdr, &total, &constructed, &indefinite) || total != len) {
-        *why = "a malformed or truncated length";
-        return false;
-    }
-    if (!constructed) {
-        *why = "a primitive value where a SEQUENCE or SET is expected";
-        return false;
-    }
-    const uint8_t *q = p + hdr;
-    size_t left = len - (size_t)hdr - (indefinite ? 2 : 0);
-    while (left > 0) {
-        int h;
-        size_t t;
-        bool c, ind;
-        if (!tlv(q, left, &h, &t, &c, &ind)) {
-            *why = "an element with a malformed or truncated length";
-            return false;
-        }
-        if (*count >= max) {
-            *why = "too many elements";
-            return false;
-        }
-        if (spans) {
-            spans[*count].p = q;
-            spans[*count].len = t;
-        }
-        ++*count;
-        q += t;
-        left -= t;
-    }
-    return true;
 }
 
 char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why)

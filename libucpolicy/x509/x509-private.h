@@ -3,8 +3,19 @@
 #define UCPOLICY_X509_PRIVATE_H
 
 /*
- * x509/: reading certificates. The DER reader, the in-tree ASN.1 module, the certificate object
- * and its facts, DNS names, and the Microsoft certificate template extensions. Calls core/ only.
+ * x509/: reading certificates. Calls core/ only. Its files, each calling only those listed before
+ * it (no two call each other):
+ *   der.c          the DER reader: every TLV the library reads, DER or BER
+ *   util.c         byte buffers, string lists, hex text
+ *   names.c        DNS names: syntax, wildcards, matching, public suffixes
+ *   asn1.c         the in-tree ASN.1 module (PKCS#12, template extensions); BMPString text
+ *   index.c        where a certificate's parts lie in its DER; extensions by OID; GnuTLS's tree
+ *   dn.c           distinguished names: text, common names, name-constraint comparison
+ *   facts.c        SAN, EKU, URLs, key identifiers, constraints, key and signature algorithm
+ *   templates.c    the Microsoft certificate template extensions
+ *   verify.c       identity, issuer matching and signature verification
+ *   getters.c      the public getters and the name tables
+ *   certificate.c  the certificate object: parsing in order, lifetime
  */
 
 #include <libtasn1.h>
@@ -17,8 +28,71 @@
 /* ---- limits (documented in README.md, "Limits") ---- */
 #define UCP_MAX_SAN_ENTRIES 20000      /* subjectAltName entries of one certificate */
 #define UCP_MAX_ATTRIBUTE_TEXT 4096  /* bytes of a friendly name, provider or template name */
+#define UCP_DER_MAX_DEPTH 64         /* BER indefinite-length values open inside one another */
 
-/* ---- DNS names (names.c) ------------------------------------------------------------------ */
+/* ---- the DER reader (der.c) ------------------------------------------------------------------ */
+/* What a read accepts besides DER (der.c says more). */
+enum ucp_der_mode {
+    UCP_DER_STRICT,        /* DER: identifiers and definite lengths in their one distinguished form */
+    UCP_DER_BER,           /* also the other definite-length and tag-number forms libtasn1 reads */
+    UCP_DER_BER_INDEFINITE /* also indefinite lengths of constructed values */
+};
+#define UCP_DER_UNIV_CONS (ASN1_CLASS_UNIVERSAL | ASN1_CLASS_STRUCTURED)
+#define UCP_DER_CTX_CONS (ASN1_CLASS_CONTEXT_SPECIFIC | ASN1_CLASS_STRUCTURED)
+/* One TLV as read. */
+struct ucp_tlv {
+    unsigned char cls;    /* ASN1_CLASS_* bits of the identifier, ASN1_CLASS_STRUCTURED included */
+    unsigned long tag;    /* the tag number */
+    const uint8_t *value; /* the contents octets */
+    size_t hdr;           /* identifier and length octets */
+    size_t len;           /* contents octets (indefinite length: the end-of-contents octets excluded) */
+    size_t total;         /* the whole TLV: hdr + len, and the 2 end-of-contents octets when indefinite */
+    bool indefinite;
+};
+/* The TLV at @p, which must lie within @left bytes (more may follow it). False when there is no
+ * complete TLV there in @mode's encoding. */
+bool ucp_der_read(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* One TLV spanning exactly @len bytes: false when it is malformed, truncated or followed by
+ * anything. */
+bool ucp_der_read_exact(const uint8_t *p, size_t len, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* The TLV at *@p (within *@left bytes); *@p and *@left move past it. */
+bool ucp_der_next(const uint8_t **p, size_t *left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* The identifier and length octets at @p, for saying how a TLV is truncated: for a definite
+ * length, len and total as declared, which may pass @left; for an indefinite one (@mode
+ * permitting), indefinite set and len and total 0 (its end is not looked for). */
+bool ucp_der_header(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* The identifier octets alone (cls, tag, and their number in hdr; value NULL, lengths 0), for
+ * telling a wrong tag from a wrong length; at least one octet must follow them. */
+bool ucp_der_identifier(const uint8_t *p, size_t left, enum ucp_der_mode mode, struct ucp_tlv *t);
+/* Is @t of class @cls (ASN1_CLASS_STRUCTURED included) and tag number @tag? */
+bool ucp_der_is(const struct ucp_tlv *t, unsigned char cls, unsigned long tag);
+/* The elements of the constructed TLV at @p, which must span exactly @len bytes (BER
+ * indefinite lengths accepted): their spans go to @spans (NULL: count only), at most @max of
+ * them. False, with @why, when malformed or when there are more than @max. */
+struct ucp_ber_span {
+    const uint8_t *p;
+    size_t len;
+};
+bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
+                      size_t *count, const char **why);
+/* A well-formed OBJECT IDENTIFIER contents (what a strict decoder accepts). */
+bool ucp_der_oid_valid(const uint8_t *v, size_t n);
+/* Dotted text to OBJECT IDENTIFIER contents (for look-ups); false when it does not fit @cap
+ * bytes or is not an OID. */
+bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *len);
+
+/* ---- small helpers (util.c) ------------------------------------------------------------------ */
+void ucp_bytes_free(struct ucp_bytes *b);
+/* A copy of @len bytes (a 1-byte allocation for none); false when out of memory. */
+bool ucp_bytes_set(struct ucp_bytes *b, const void *data, size_t len);
+void ucp_strv_free(char **v, size_t n);
+/* Append @s (taken; NULL: out of memory) to the list *@v of *@n strings; false when out of
+ * memory (@s is freed). */
+bool ucp_strv_push(char ***v, size_t *n, char *s);
+/* @n bytes as upper-case hex digits; NULL when out of memory. */
+char *ucp_hex_upper(const unsigned char *p, size_t n);
+
+/* ---- DNS names (names.c) --------------------------------------------------------------------- */
 enum ucp_name_problem {
     UCP_NAME_OK = 0,
     UCP_NAME_EMPTY,
@@ -52,21 +126,23 @@ bool ucp_is_public_suffix(const char *domain);
 /* Validate and normalise (lower case, no trailing dot) a host name given by the user. */
 char *ucp_normalize_fqdn(const char *in, const char **why);
 
-/* ---- certificates (certificate.c) --------------------------------------------------------- */
-/* One DER TLV at *@p (within *@left): its class, tag and value; *@p and *@left move past it.
- * False when no complete TLV is there. */
-bool ucp_der_next(const uint8_t **p, long *left, unsigned char *cls, unsigned long *tag, const uint8_t **v,
-                  long *vlen);
-/* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
- * JSON and public API all name them from this one table). */
-#define UCP_KEY_USAGE_NAMES 9
-struct ucp_ku_name {
-    unsigned gnutls;
-    ucp_key_usage ours;
-    const char *name;
-};
-extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
+/* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) -------------------------------------------- */
+/* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
+ * DER (extensions); without it BER lengths are accepted, as GnuTLS accepts them in PKCS#12.
+ * On failure returns false and writes why into @why (at least ASN1_MAX_ERROR_DESCRIPTION_SIZE
+ * + 64 bytes). */
+bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool strict, asn1_node *out,
+                     char *why, size_t why_size);
+/* Read the value of element @name (any type) into a new buffer; false when absent or on error. */
+bool ucp_asn1_read(asn1_node node, const char *name, struct ucp_bytes *out);
+/* Read an OBJECT IDENTIFIER element as dotted text; false when absent or malformed. */
+bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size);
+/* UTF-16BE (BMPString) to display text: valid UTF-8, NUL and controls escaped as \xHH, one
+ * trailing U+0000 dropped. NULL with @why on malformed input (odd length, lone surrogate), or
+ * with *why NULL when out of memory. */
+char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
 
+/* ---- the certificate object (parsed by certificate.c) ---------------------------------------- */
 struct ucp_san {
     ucp_san_type type;
     char *display;       /* escaped text */
@@ -154,25 +230,58 @@ struct ucp_certificate {
     char *template_problem; /* why an extension is malformed, NULL if none */
 };
 
-/* Parse one DER certificate; @source names the input for messages. */
-ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
-                                    const char *source, size_t index);
-/* As ucp_certificate_from_der(), reading every fact through GnuTLS's getters rather than the
- * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
-ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
-                                              const char *source, size_t index);
+/* ---- where a certificate's parts lie (index.c) ----------------------------------------------- */
+/* Find the signed bytes and the signature value in the DER (tbs_* and sig_*; 0 when the shape is
+ * unexpected) and, with @tbs, index the TBSCertificate (spki_*, exts; indexed). */
+void ucp_certificate_index(ucp_certificate *c, bool tbs);
 /* gnutls_x509_crt_get_extension_by_oid2() from the certificate's index (the same answer). */
 int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
                                   gnutls_datum_t *out, unsigned *critical);
 /* Does @c carry an extension @oid? 1 yes, 0 no, -1 unknown (no index: ask GnuTLS). */
 int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid);
+/* The value of the first extension @oid (OBJECT IDENTIFIER contents @oidlen bytes long), as
+ * gnutls_x509_crt_get_extension_by_oid2(crt, oid, 0) gives it, for the direct readers: NULL
+ * when absent; *@ambiguous when there is no index (read it through GnuTLS). */
+const uint8_t *ucp_certificate_ext_value(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, size_t *len,
+                                         bool *critical, bool *ambiguous);
+/* UCP_E_CORRUPT naming @source when an extension a certificate may carry only once (RFC 5280
+ * 4.2) appears twice: two parsers could see two different certificates. */
+ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const char *source);
 /* GnuTLS's decoded certificate, decoded again from der if parsing freed it (published with a
  * compare-and-swap; kept until the certificate is freed). NULL when out of memory. */
 gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *c);
+
+/* ---- distinguished names (dn.c) -------------------------------------------------------------- */
+/* The subject and issuer as text and as DER, from GnuTLS's tree; false when out of memory. */
+bool ucp_certificate_read_dns(ucp_certificate *c);
+/* The subject's common names, in DN order (cn_raw, cns); errors name @source. */
+ucp_status ucp_certificate_read_cns(ucp_certificate *c, const char *source);
+/* Is the DER DN @subject within the directoryName subtree @base of a name constraint (RFC 4514
+ * text as GnuTLS gives it, or DER): are base's RDNs a prefix of the subject's, strings compared
+ * as RFC 5280 7.1 says? */
+bool ucp_dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base);
+
+/* ---- the other facts (facts.c) --------------------------------------------------------------- */
+/* The subject and authority key identifiers (ski, aki); false when out of memory. */
+bool ucp_certificate_read_key_ids(ucp_certificate *c);
+/* SAN, EKU, CRL and AIA URLs, signature algorithm, key usage, basic constraints and the public
+ * key, in that order; errors name @source. */
+ucp_status ucp_certificate_read_facts(ucp_certificate *c, const char *source);
+
+/* ---- certificate template extensions (templates.c) ------------------------------------------- */
+/* The certificate's template extensions (template_*; -1 versions when absent), each found
+ * once through the index: a malformed or repeated one is recorded in template_problem. */
+ucp_status ucp_certificate_read_templates(ucp_certificate *c);
+void ucp_certificate_templates_dispose(ucp_certificate *c);
+/* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
+ * template_* fields, as ucp_certificate_read_templates() does for the certificate's own
+ * (tests and fuzzing; other OIDs are ignored). */
+ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len);
+
+/* ---- identity, issuers and signatures (verify.c) --------------------------------------------- */
 /* SHA-256 of the public key as GnuTLS computes it (GNUTLS_KEYID_USE_SHA256; zeros if it cannot),
  * computed on first use: most leaves never need it. Thread-safe. */
 const uint8_t *ucp_certificate_key_id(const ucp_certificate *c);
-ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
 bool ucp_certificate_same(const ucp_certificate *a, const ucp_certificate *b);
 /* Same subject and public key (the anchor test of path building). */
 bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate *b);
@@ -187,39 +296,31 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
 
-/* ---- the ASN.1 module (asn1.c, x509/ucpolicy.asn) ------------------------------------------ */
-/* Decode exactly @len bytes as the module's type @type ("PFX", "SafeBag", ...). @strict demands
- * DER (extensions); without it BER lengths are accepted, as GnuTLS accepts them in PKCS#12.
- * On failure returns false and writes why into @why (at least ASN1_MAX_ERROR_DESCRIPTION_SIZE
- * + 64 bytes). */
-bool ucp_asn1_decode(const char *type, const uint8_t *der, size_t len, bool strict, asn1_node *out,
-                     char *why, size_t why_size);
-/* Read the value of element @name (any type) into a new buffer; false when absent or on error. */
-bool ucp_asn1_read(asn1_node node, const char *name, struct ucp_bytes *out);
-/* Read an OBJECT IDENTIFIER element as dotted text; false when absent or malformed. */
-bool ucp_asn1_read_oid(asn1_node node, const char *name, char *buf, size_t size);
-/* The elements of the constructed TLV at @p, which must span exactly @len bytes (BER indefinite
- * lengths accepted): their spans go to @spans (NULL: count only), at most @max of them. False,
- * with @why, when malformed or when there are more than @max. */
-struct ucp_ber_span {
-    const uint8_t *p;
-    size_t len;
+/* ---- getters and name tables (getters.c) ----------------------------------------------------- */
+/* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
+ * JSON and public API all name them from this one table). */
+#define UCP_KEY_USAGE_NAMES 9
+struct ucp_ku_name {
+    unsigned gnutls;
+    ucp_key_usage ours;
+    const char *name;
 };
-bool ucp_ber_elements(const uint8_t *p, size_t len, struct ucp_ber_span *spans, size_t max,
-                      size_t *count, const char **why);
-/* UTF-16BE (BMPString) to display text: valid UTF-8, NUL and controls escaped as \xHH, one
- * trailing U+0000 dropped. NULL with @why on malformed input (odd length, lone surrogate), or
- * with *why NULL when out of memory. */
-char *ucp_bmp_to_display(const uint8_t *p, size_t len, const char **why);
+extern const struct ucp_ku_name ucp_key_usage_names[UCP_KEY_USAGE_NAMES];
+/* Does @c's extended key usage extension list @oid (dotted)? Whether it has the extension at all
+ * is c->has_eku. */
+bool ucp_certificate_has_eku_oid(const ucp_certificate *c, const char *oid);
+/* @c's extended key usages by name (ucp_eku_name), comma-separated, or @none when it lists
+ * none; NULL when out of memory. */
+char *ucp_certificate_eku_names(const ucp_certificate *c, const char *none);
 
-/* ---- certificate template extensions (templates.c) ---------------------------------------- */
-/* Record why template extension @oid is malformed in c->template_problem (the first problem
- * wins); the certificate still loads. False when out of memory. */
-bool ucp_template_problem(ucp_certificate *c, const char *oid, const char *what, const char *why);
-void ucp_certificate_templates_dispose(ucp_certificate *c);
-/* Decode one template extension value (DER) of OID 1.3.6.1.4.1.311.21.7 or .20.2 into @c's
- * template_* fields, as ucp_certificate_decode_templates() does for the certificate's own
- * (tests and fuzzing; other OIDs are ignored). */
-ucp_status ucp_template_decode_extension(ucp_certificate *c, const char *oid, const uint8_t *der, size_t len);
+/* ---- parsing and lifetime (certificate.c) ---------------------------------------------------- */
+/* Parse one DER certificate; @source names the input for messages. */
+ucp_status ucp_certificate_from_der(ucp_certificate **out, const uint8_t *der, size_t len,
+                                    const char *source, size_t index);
+/* As ucp_certificate_from_der(), reading every fact through GnuTLS's getters rather than the
+ * index of the DER (the reference the fast readers are tested against: tests/test-extensions.c). */
+ucp_status ucp_certificate_from_der_reference(ucp_certificate **out, const uint8_t *der, size_t len,
+                                              const char *source, size_t index);
+ucp_certificate *ucp_certificate_mut_ref(ucp_certificate *cert);
 
 #endif /* UCPOLICY_X509_PRIVATE_H */

@@ -42,6 +42,8 @@ def options_of(cmd):
 
 
 ROLES = set()
+# The formats of check and probe: those the library renders (--format's usage error lists them).
+FORMATS = {"text", "json", "sarif", "csv", "html", "junit", "nagios"}
 for role in json.loads(cli("roles", "--format", "json")):
     ROLES |= {role["id"], *role["aliases"]}
 # Every command also takes --help, which roles and rules accept without listing it.
@@ -69,7 +71,9 @@ def bash_cases(workdir):
         ("ucpolicy rules --role UM --product sfb<TAB>",
          ["ucpolicy", "rules", "--role", "UM", "--product", "sfb"], None, {"sfb2015", "sfb2019"}, both),
         ("ucpolicy check --format <TAB> gives the formats",
-         ["ucpolicy", "check", "--format", ""], None, {"text", "json"}, both),
+         ["ucpolicy", "check", "--format", ""], None, FORMATS, both),
+        ("ucpolicy roles --format <TAB> gives text and json",
+         ["ucpolicy", "roles", "--format", ""], None, {"text", "json"}, ("bash-completion", "plain")),
         ("ucpolicy check --fail-on <TAB> gives the levels",
          ["ucpolicy", "check", "--fail-on", ""], None, {"error", "warning", "info", "never"}, both),
         ("ucpolicy probe --protocol <TAB> gives the protocols",
@@ -178,7 +182,7 @@ def main():
             ("ucpolicy check --role=U", {r for r in ROLES if r.startswith("U")}),
             ("ucpolicy rules --role Exch", {r for r in ROLES if r.startswith("Exch")}),
             ("ucpolicy check --product ", PRODUCTS),
-            ("ucpolicy check --format ", {"text", "json"}),
+            ("ucpolicy check --format ", FORMATS),
             ("ucpolicy probe --protocol ", {"tls", "smtp", "sip"}),
             ("ucpolicy check --role UM ", {"um.pem", "topology.json", "certs"}),
             ("ucpolicy check --topology ", {"topology.json", "certs"}),

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from der import integer, oid, tlv  # noqa: E402  (tests/der.py)
 
 MAX_SEED = 256 * 1024
-TARGETS = ["input", "check", "names", "topology", "probe", "pkcs12", "templates", "crl"]
+TARGETS = ["input", "check", "names", "topology", "probe", "pkcs12", "templates", "crl", "der"]
 
 
 class Seeds:
@@ -55,13 +55,15 @@ def classify(path, data):
     low = path.lower()
     kinds = set()
     if low.endswith((".pfx", ".p12")):
-        kinds |= {"input", "check", "pkcs12"}
+        kinds |= {"input", "check", "pkcs12", "der"}
     elif low.endswith(".crl") or b"BEGIN X509 CRL" in data:
         kinds |= {"crl"}
     elif low.endswith(".json"):
         kinds |= {"topology"}
     elif low.endswith((".pem", ".der", ".cer", ".crt", ".p7b", ".p7c", ".bin")):
         kinds |= {"input", "check"}
+    if data[:1] == b"\x30" and not low.endswith(".pem"):
+        kinds |= {"der"}
     return kinds
 
 
@@ -160,6 +162,16 @@ def templates(seeds):
     seeds.add("templates", tlv(0x1E, b"\xd8\x00"), "name")
 
 
+def der(seeds):
+    """The DER reader: BER forms the certificate and PKCS#12 seeds do not have, and OID text."""
+    seeds.add("der", b"\x30\x80" + integer(5) + b"\x30\x80\x04\x01\xaa\x00\x00\x00\x00", "indefinite")
+    seeds.add("der", b"\x30\x80" * 8 + b"\x05\x00" + b"\x00\x00" * 8, "nested")
+    seeds.add("der", b"\x30\x84\x00\x00\x00\x05" + integer(300), "long-length")
+    seeds.add("der", b"\xbf\x81\x48\x03\x9f\x05\x00", "high-tag")
+    seeds.add("der", tlv(0x30, oid("1.2.840.113549.1.1.11") + tlv(0x24, tlv(0x04, b"ab") + tlv(0x04, b"c"))), "mixed")
+    seeds.add("der", b"1.2.840.113549.1.1.11", "oid-text")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -187,6 +199,7 @@ def main():
     topologies(seeds)
     probe(seeds)
     templates(seeds)
+    der(seeds)
     # Every PEM/DER certificate file is also a CRL seed's neighbour: DER CRLs are rare in the
     # fixtures, so the certificate seeds give the CRL parser structure to mutate.
     if seeds.count["crl"] < 4:

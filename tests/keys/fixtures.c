@@ -477,8 +477,35 @@ static void pkcs12_mac_key(const char *password, const struct blob *salt, unsign
 
 /* The DER of a PFX of @contents, MAC'd with @password (@mac_iter iterations); encrypted
  * ContentInfos use PBES2 with @enc_iter iterations. */
+static struct blob indefinite(uint8_t tag, struct blob content)
+{
+    uint8_t hdr[2] = {tag, 0x80};
+    struct blob b = cat(copy(hdr, 2), content);
+    put(&b, "\0\0", 2);
+    return b;
+}
+
+/* The PFX @der again in BER, as some writers produce it: indefinite lengths for the PFX, its
+ * authSafe ContentInfo and [0], and the AuthenticatedSafe @auth as a constructed OCTET STRING in
+ * 1,000-byte pieces. The MAC covers the octets, not their encoding: it stays valid. */
+static struct blob pfx_ber(const struct blob *auth, const struct blob *der)
+{
+    asn1_node pfx = NULL;
+    int start = 0, end = 0;
+    check_asn1(asn1_create_element(defs, "UCPOLICY.PFX", &pfx), "PFX");
+    check_asn1(asn1_der_decoding(&pfx, der->p, (int)der->n, NULL), "PFX decoding");
+    check_asn1(asn1_der_decoding_startEnd(pfx, der->p, (int)der->n, "macData", &start, &end), "macData");
+    asn1_delete_structure(&pfx);
+    struct blob pieces = {NULL, 0};
+    for (size_t o = 0; o < auth->n; o += 1000)
+        pieces = cat(pieces, tlv(0x04, copy(auth->p + o, auth->n - o < 1000 ? auth->n - o : 1000)));
+    struct blob content = indefinite(0xa0, indefinite(0x24, pieces));
+    struct blob ci = indefinite(0x30, cat(hex("06092A864886F70D010701"), content));
+    return indefinite(0x30, cat(cat(hex("020103"), ci), copy(der->p + start, (size_t)(end - start + 1))));
+}
+
 static struct blob pfx_der(const char *password, const struct content *contents, size_t n, unsigned long enc_iter,
-                           unsigned long mac_iter)
+                           unsigned long mac_iter, bool ber)
 {
     asn1_node as = NULL;
     check_asn1(asn1_create_element(defs, "UCPOLICY.AuthenticatedSafe", &as), "AuthenticatedSafe");
@@ -513,7 +540,7 @@ static struct blob pfx_der(const char *password, const struct content *contents,
     check_asn1(asn1_create_element(defs, "UCPOLICY.PFX", &pfx), "PFX");
     check_asn1(asn1_write_value(pfx, "version", "3", 0), "version");
     check_asn1(asn1_write_value(pfx, "authSafe.contentType", OID_DATA, 1), "authSafe.contentType");
-    struct blob oct = tlv(0x04, auth);
+    struct blob oct = tlv(0x04, copy(auth.p, auth.n));
     check_asn1(asn1_write_value(pfx, "authSafe.content", oct.p, (int)oct.n), "authSafe.content");
     free(oct.p);
     check_asn1(asn1_write_value(pfx, "macData.mac.digestAlgorithm.algorithm", OID_SHA256, 1), "mac alg");
@@ -525,6 +552,12 @@ static struct blob pfx_der(const char *password, const struct content *contents,
     check_asn1(asn1_write_value(pfx, "macData.iterations", iter, 0), "mac iterations");
     struct blob d = der_of(pfx, "PFX");
     asn1_delete_structure(&pfx);
+    if (ber) {
+        struct blob b = pfx_ber(&auth, &d);
+        free(d.p);
+        d = b;
+    }
+    free(auth.p);
     free(salt.p);
     return d;
 }
@@ -532,7 +565,7 @@ static struct blob pfx_der(const char *password, const struct content *contents,
 /* A PFX of @contents in the output directory, MAC'd with @password. */
 static void write_pfx(const char *name, const char *password, const struct content *contents, size_t n)
 {
-    struct blob d = pfx_der(password, contents, n, LOW_ITER, LOW_ITER);
+    struct blob d = pfx_der(password, contents, n, LOW_ITER, LOW_ITER, false);
     write_file(name, &d);
     free(d.p);
 }
@@ -734,7 +767,7 @@ void keys_write_pfx(const char *path, const struct keys_pfx *spec)
         c[n].bags[c[n].nbags++] = cb;
     }
     n++;
-    struct blob d = pfx_der(spec->password, c, n, spec->iterations, spec->mac_iterations);
+    struct blob d = pfx_der(spec->password, c, n, spec->iterations, spec->mac_iterations, false);
     write_path(path, &d);
     free(d.p);
     free_contents(c, 2);
@@ -767,6 +800,18 @@ int keys_fixtures_write(const char *dir, int64_t now)
     simple_pfx("um-none.pfx", um_key, um, ca, NULL, true);
     simple_pfx("um-unknown-provider.pfx", um_key, um, ca, "Contoso HSM Provider", false);
     simple_pfx("um-tpm.pfx", um_key, um, ca, "Microsoft Platform Crypto Provider", false);
+    {
+        /* um-ksp.pfx in BER (pfx_ber). */
+        struct content *c = contents(2);
+        c[0].bags[c[0].nbags++] = key_bag(um_key, KSP_SOFTWARE);
+        c[1].encrypted = true;
+        c[1].bags[c[1].nbags++] = cert_bag(um, true);
+        c[1].bags[c[1].nbags++] = cert_bag(ca, false);
+        struct blob d = pfx_der(KEYS_PASSWORD, c, 2, LOW_ITER, LOW_ITER, true);
+        write_file("um-ksp-ber.pfx", &d);
+        free(d.p);
+        free_contents(c, 2);
+    }
     {
         /* Windows' layout: a shrouded key with its attributes in a data ContentInfo, the
          * certificates in an encrypted one. */

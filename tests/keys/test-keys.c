@@ -720,6 +720,8 @@ int main(void)
     const char *ksp = "Microsoft Software Key Storage Provider", *csp = "Microsoft RSA SChannel Cryptographic Provider";
     test_provider("um-ksp.pfx", ksp, UCP_KEY_PROVIDER_RECORDED, UCP_KEY_STORAGE_KSP, "Exchange UM");
     test_provider("um-ksp-shrouded.pfx", ksp, UCP_KEY_PROVIDER_RECORDED, UCP_KEY_STORAGE_KSP, "Exchange UM");
+    /* BER: indefinite lengths, the AuthenticatedSafe in pieces. */
+    test_provider("um-ksp-ber.pfx", ksp, UCP_KEY_PROVIDER_RECORDED, UCP_KEY_STORAGE_KSP, "Exchange UM");
     test_provider("um-csp.pfx", csp, UCP_KEY_PROVIDER_RECORDED, UCP_KEY_STORAGE_CSP, "Exchange UM");
     test_provider("um-tpm.pfx", "Microsoft Platform Crypto Provider", UCP_KEY_PROVIDER_RECORDED, UCP_KEY_STORAGE_KSP,
                   "Exchange UM");

@@ -67,7 +67,8 @@ with tempfile.TemporaryDirectory(prefix="ucpolicy-keys-cli-") as d:
     um = ["--fqdn", FQDN]
 
     # The "Done when": a PFX whose key bag names a CNG provider fails exchange-um.
-    for f in ("um-ksp.pfx", "um-ksp-shrouded.pfx"):
+    # um-ksp-ber.pfx: the same file in BER (indefinite lengths).
+    for f in ("um-ksp.pfx", "um-ksp-shrouded.pfx", "um-ksp-ber.pfx"):
         rc, out, err = check("exchange-um", f, extra=um)
         r = json.loads(out) if out else {}
         ok(rc == 2, f"{f}: exchange-um fails (exit 2)", f"exit {rc}\n{err}")

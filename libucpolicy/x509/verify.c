@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Identity and issuance: when two certificates are the same or the same entity (subject and
+ * public key, with the key's identifier computed on first use), whether one names another as its
+ * issuer, and the primitives of path validation that verify a certificate's signature with its
+ * issuer's key - GnuTLS's verification (the reference) and the fast path that verifies the signed
+ * bytes with the issuer's public key, imported once.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <gnutls/abstract.h>
+
+#include "x509/x509-private.h"
+
+const uint8_t *ucp_certificate_key_id(const ucp_certificate *cert)
+{
+    ucp_certificate *c = (ucp_certificate *)cert;
+    int state = atomic_load_explicit(&c->key_id_state, memory_order_acquire);
+    if (state == 2)
+        return c->key_id;
+    int expected = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->key_id_state, &expected, 1, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        size_t size = sizeof c->key_id;
+        gnutls_x509_crt_t crt = ucp_certificate_crt(c);
+        if (!crt || gnutls_x509_crt_get_key_id(crt, GNUTLS_KEYID_USE_SHA256, c->key_id, &size) < 0)
+            memset(c->key_id, 0, sizeof c->key_id);
+        atomic_store_explicit(&c->key_id_state, 2, memory_order_release);
+        return c->key_id;
+    }
+    /* Another thread is computing it (a few microseconds). */
+    while (atomic_load_explicit(&c->key_id_state, memory_order_acquire) != 2)
+        ;
+    return c->key_id;
+}
+
+bool ucp_certificate_same(const ucp_certificate *a, const ucp_certificate *b)
+{
+    return a == b || (a->der.len == b->der.len && memcmp(a->der.data, b->der.data, a->der.len) == 0);
+}
+
+bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate *b)
+{
+    return a->raw_subject.len == b->raw_subject.len &&
+           memcmp(a->raw_subject.data, b->raw_subject.data, a->raw_subject.len) == 0 &&
+           (a == b || memcmp(ucp_certificate_key_id(a), ucp_certificate_key_id(b), 32) == 0);
+}
+
+bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    if (cert->raw_issuer.len != issuer->raw_subject.len ||
+        memcmp(cert->raw_issuer.data, issuer->raw_subject.data, cert->raw_issuer.len) != 0)
+        return false;
+    /* When both key identifiers are present they must agree (RFC 5280 4.2.1.1). */
+    if (cert->aki.len && issuer->ski.len &&
+        (cert->aki.len != issuer->ski.len || memcmp(cert->aki.data, issuer->ski.data, cert->aki.len) != 0))
+        return false;
+    return true;
+}
+
+/* Does @cert break the name constraints of @issuer, as GnuTLS's verification checks them? */
+static bool violates_name_constraints(const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    gnutls_x509_name_constraints_t nc = NULL;
+    if (gnutls_x509_name_constraints_init(&nc) < 0)
+        return false;
+    bool violated = false;
+    gnutls_x509_crt_t ca = ucp_certificate_crt(issuer), crt = ucp_certificate_crt(cert);
+    if (ca && crt && gnutls_x509_crt_get_name_constraints(ca, nc, 0, NULL) >= 0) {
+        static const gnutls_x509_subject_alt_name_t types[] = {GNUTLS_SAN_DNSNAME, GNUTLS_SAN_RFC822NAME,
+                                                               GNUTLS_SAN_DN, GNUTLS_SAN_URI,
+                                                               GNUTLS_SAN_IPADDRESS};
+        for (size_t i = 0; i < UCP_ARRAY_SIZE(types) && !violated; i++)
+            violated = !gnutls_x509_name_constraints_check_crt(nc, types[i], crt);
+    }
+    gnutls_x509_name_constraints_deinit(nc);
+    return violated;
+}
+
+bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    /* Signature only: CA rights, time and algorithm strength are checked by the rules, so that
+     * each problem gets its own finding. */
+    const unsigned flags = GNUTLS_VERIFY_DISABLE_CA_SIGN | GNUTLS_VERIFY_DISABLE_TIME_CHECKS |
+                           GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS | GNUTLS_VERIFY_ALLOW_BROKEN |
+                           GNUTLS_VERIFY_ALLOW_ANY_X509_V1_CA_CRT;
+    unsigned status = 0;
+    gnutls_x509_crt_t ca = ucp_certificate_crt(issuer), crt = ucp_certificate_crt(cert);
+    if (!ca || !crt)
+        return false;
+    int ret = gnutls_x509_crt_verify(crt, &ca, 1, flags, &status);
+    /* GnuTLS also applies the issuer's name constraints here, with no flag to skip them, and
+     * reports a violation with the bit it uses for a key that cannot have made the signature
+     * (which it then does not verify). Name constraints are a rule of their own
+     * (chain.name-constraints, chain.c): when they explain the bit and the issuer's key type can
+     * make this signature, the signature itself verified (a failing one sets its own bit). */
+    if (ret == 0 && status == (GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE) &&
+        gnutls_sign_supports_pk_algorithm((gnutls_sign_algorithm_t)gnutls_x509_crt_get_signature_algorithm(crt),
+                                          (gnutls_pk_algorithm_t)gnutls_x509_crt_get_pk_algorithm(ca, NULL)) &&
+        violates_name_constraints(cert, issuer))
+        status = 0;
+    return ret == 0 && status == 0;
+}
+
+/* The certificate's public key as a gnutls_pubkey_t, imported on first use and kept (a check
+ * may run on several threads: the first import published wins, the others are dropped). */
+static gnutls_pubkey_t cert_pubkey(const ucp_certificate *c)
+{
+    ucp_certificate *m = (ucp_certificate *)c;
+    gnutls_pubkey_t pk = atomic_load_explicit(&m->pubkey, memory_order_acquire);
+    if (pk)
+        return pk;
+    if (gnutls_pubkey_init(&pk) < 0)
+        return NULL;
+    gnutls_x509_crt_t crt = ucp_certificate_crt(c);
+    if (!crt || gnutls_pubkey_import_x509(pk, crt, 0) < 0) {
+        gnutls_pubkey_deinit(pk);
+        return NULL;
+    }
+    void *expected = NULL;
+    if (!atomic_compare_exchange_strong_explicit(&m->pubkey, &expected, pk, memory_order_acq_rel,
+                                                 memory_order_acquire)) {
+        gnutls_pubkey_deinit(pk);
+        pk = expected;
+    }
+    return pk;
+}
+
+bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    /* Only where gnutls_x509_crt_verify (with the flags of the reference) checks the signature
+     * the same way: an issuer the certificate names (its issuer test), a distinct certificate (it
+     * trusts a certificate equal to the CA without a signature check), no RSA-PSS parameters,
+     * a signature algorithm of the issuer's key type. One difference is deliberate: the
+     * reference also applies the issuer's name constraints and reports a violation as a failed
+     * verification (GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE); here they are not looked at, since
+     * they are a rule of their own (chain.name-constraints, chain.c) and a certificate outside
+     * them is not badly signed. */
+    gnutls_pk_algorithm_t spk = cert->sign_algo > 0 ? gnutls_sign_get_pk_algorithm(cert->sign_algo)
+                                                    : GNUTLS_PK_UNKNOWN;
+    bool fast = cert->tbs_len && cert->sig_len && !cert->sign_pss && cert != issuer &&
+                ((spk == GNUTLS_PK_RSA && issuer->pk_algo == GNUTLS_PK_RSA) ||
+                 (spk == GNUTLS_PK_ECDSA && issuer->pk_algo == GNUTLS_PK_ECDSA) ||
+                 (spk == GNUTLS_PK_EDDSA_ED25519 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED25519) ||
+                 (spk == GNUTLS_PK_EDDSA_ED448 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED448)) &&
+                ucp_certificate_issued_by(cert, issuer) && !ucp_certificate_same(cert, issuer);
+    if (fast) {
+        gnutls_pubkey_t pk = cert_pubkey(issuer);
+        if (pk) {
+            const gnutls_datum_t tbs = {cert->der.data + cert->tbs_off, (unsigned)cert->tbs_len};
+            const gnutls_datum_t sig = {cert->der.data + cert->sig_off, (unsigned)cert->sig_len};
+            int ret = gnutls_pubkey_verify_data2(pk, (gnutls_sign_algorithm_t)cert->sign_algo,
+                                                 GNUTLS_VERIFY_ALLOW_BROKEN, &tbs, &sig);
+            if (ret >= 0)
+                return true;
+            if (ret == GNUTLS_E_PK_SIG_VERIFY_FAILED)
+                return false;
+            /* Anything else (an algorithm policy, a key GnuTLS cannot use this way): ask the
+             * reference. */
+        }
+    }
+    return ucp_certificate_verify_signature(cert, issuer);
+}
