@@ -73,15 +73,13 @@ UCP_EXPORT ucp_status ucp_checker_check_pool(ucp_checker *checker, const ucp_inp
         if (!inputs[i])
             return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_check_pool: input %zu is NULL", i);
     /* Resolve the role as ucp_checker_check() does, with the same error. */
-    if (!role || !ucp_role_find(role)) {
-        ucp_report *probe = NULL;
-        ucp_status st = ucp_checker_check(checker, inputs[0], role, topology, &probe);
-        ucp_report_free(probe);
-        return st != UCP_OK ? st : ucp_fail(UCP_E_INTERNAL, NULL, "role lookup disagrees");
-    }
-    struct ucp_pool_compare *pool = NULL;
-    ucp_status st = ucp_pool_compare_build(&pool, inputs, count);
+    const ucp_role *rl;
+    ucp_status st = ucp_checker_find_role(role, &rl);
     if (st != UCP_OK)
         return st;
-    return ucp_evaluate_pool(checker, inputs[0], ucp_role_find(role), topology, pool, out);
+    struct ucp_pool_compare *pool = NULL;
+    st = ucp_pool_compare_build(&pool, inputs, count);
+    if (st != UCP_OK)
+        return st;
+    return ucp_evaluate_pool(checker, inputs[0], rl, topology, pool, out);
 }

@@ -67,6 +67,24 @@ void ucp_pkcs12_scan_dispose(struct ucp_p12_scan *scan);
  * for the decryption that follows. Errors name @source and the problem. */
 ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t len, const char *password,
                              const char *source, const char **pw);
+/* A PFX opened: imported, unlocked, scanned and parsed by GnuTLS (ucp_pkcs12_open). */
+struct ucp_p12_opened {
+    gnutls_pkcs12_t p12;
+    bool imported;            /* false: the bytes are no PKCS#12 structure at all */
+    const char *pw;           /* the password that opened it (NULL: none) */
+    struct ucp_p12_scan scan; /* every bag, bounded */
+    gnutls_x509_privkey_t key;
+    gnutls_x509_crt_t *chain, *extra;
+    unsigned nchain, nextra;
+    int parse_ret;            /* gnutls_pkcs12_simple_parse(): 0 or a GnuTLS error the caller judges */
+};
+/* The one opener of PKCS#12 files (checked files and the probe's client certificate): import,
+ * ucp_pkcs12_unlock, ucp_pkcs12_scan, then gnutls_pkcs12_simple_parse with @parse_flags. A
+ * wrong password is UCP_E_PASSWORD; other parse errors are left in parse_ret. Errors name
+ * @source. Always release with ucp_pkcs12_close (also after an error). */
+ucp_status ucp_pkcs12_open(struct ucp_p12_opened *o, const uint8_t *data, size_t len, const char *source,
+                           const char *password, unsigned parse_flags);
+void ucp_pkcs12_close(struct ucp_p12_opened *o);
 /* UCP_E_LIMIT naming @source when @iter key-derivation iterations (PBKDF2 / PKCS#12 KDF) pass
  * UCP_MAX_PKCS12_ITERATIONS; @what says whose ("the PKCS#12 MAC", "a private key of ..."). */
 ucp_status ucp_check_kdf_iterations(unsigned iter, const char *what, const char *source);

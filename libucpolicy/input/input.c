@@ -257,47 +257,26 @@ static ucp_status add_scanned_cert(const uint8_t *der, size_t len, void *list)
 static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, struct ucp_key_facts **facts,
                                const uint8_t *data, size_t len, const char *source, const char *password)
 {
-    struct ucp_p12_scan scan = {NULL, 0, 0};
-    gnutls_pkcs12_t p12;
-    int ret = gnutls_pkcs12_init(&p12);
-    if (ret < 0)
-        return ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, source, "%s", gnutls_strerror(ret));
-    ucp_status st = UCP_OK;
-    gnutls_x509_privkey_t key = NULL;
-    gnutls_x509_crt_t *chain = NULL, *extra = NULL;
-    unsigned nchain = 0, nextra = 0;
-    gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
-    ret = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0);
-    if (ret < 0) {
-        st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
-                             "not a valid PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
+    struct ucp_p12_opened o;
+    ucp_status st = ucp_pkcs12_open(&o, data, len, source, password, GNUTLS_PKCS12_SP_INCLUDE_SELF_SIGNED);
+    int ret = o.parse_ret;
+    if (st != UCP_OK)
         goto out;
-    }
-    /* Bounds, the MAC and the password (pkcs12.c, shared with the probe's client certificate). */
-    const char *pw = NULL;
-    if ((st = ucp_pkcs12_unlock(p12, data, len, password, source, &pw)) != UCP_OK)
-        goto out;
-    /* Key bags and their attributes (pkcs12.c); bounds the work before GnuTLS decrypts keys. */
-    if ((st = ucp_pkcs12_scan(&scan, p12, data, len, pw, source)) != UCP_OK)
-        goto out;
-    ret = gnutls_pkcs12_simple_parse(p12, pw, &key, &chain, &nchain, &extra, &nextra, NULL,
-                                     GNUTLS_PKCS12_SP_INCLUDE_SELF_SIGNED);
-    if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_MAC_VERIFY_FAILED) {
-        st = ucp_fail_origin(UCP_E_PASSWORD, UCP_ORIGIN_GNUTLS, ret, source,
-                             "the PKCS#12 file cannot be decrypted with the %s password",
-                             password && *password ? "given" : "empty");
-        goto out;
-    }
     if (ret < 0 && ret != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE) {
         st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
                              "the PKCS#12 file cannot be read: %s", gnutls_strerror(ret));
         goto out;
     }
-    *has_key = key != NULL || scan.nkeys > 0;
+    const char *pw = o.pw;
+    gnutls_x509_privkey_t key = o.key;
+    gnutls_x509_crt_t *chain = o.chain, *extra = o.extra;
+    unsigned nchain = o.nchain, nextra = o.nextra;
+    struct ucp_p12_scan *scan = &o.scan;
+    *has_key = key != NULL || scan->nkeys > 0;
     /* GnuTLS returns nothing when no key belongs to a certificate: take the certificate bags. */
     if (nchain == 0 && nextra == 0) {
         l->source = source;
-        if ((st = ucp_pkcs12_each_certificate(&scan, add_scanned_cert, l)) != UCP_OK)
+        if ((st = ucp_pkcs12_each_certificate(scan, add_scanned_cert, l)) != UCP_OK)
             goto out;
     }
     for (int pass = 0; pass < 2; pass++) {
@@ -325,18 +304,9 @@ static ucp_status parse_pkcs12(struct certlist *l, bool *has_key, struct ucp_key
     /* Without a key, the leaf is not known from the file: order the bag as PKCS#7. */
     if (!key)
         order_leaf_first(l);
-    st = ucp_pkcs12_key_facts(facts, &scan, l->v[0], pw, source);
+    st = ucp_pkcs12_key_facts(facts, scan, l->v[0], pw, source);
 out:
-    ucp_pkcs12_scan_dispose(&scan);
-    if (key)
-        gnutls_x509_privkey_deinit(key);
-    for (unsigned i = 0; i < nchain; i++)
-        gnutls_x509_crt_deinit(chain[i]);
-    gnutls_free(chain);
-    for (unsigned i = 0; i < nextra; i++)
-        gnutls_x509_crt_deinit(extra[i]);
-    gnutls_free(extra);
-    gnutls_pkcs12_deinit(p12);
+    ucp_pkcs12_close(&o);
     return st;
 }
 

@@ -902,3 +902,53 @@ UCP_EXPORT const char *ucp_input_friendly_name(const ucp_input *in)
     const struct ucp_key_facts *k = input_facts(in);
     return k ? k->friendly_name : NULL;
 }
+
+/* ---- the one opener ------------------------------------------------------------------------ */
+
+ucp_status ucp_pkcs12_open(struct ucp_p12_opened *o, const uint8_t *data, size_t len, const char *source,
+                           const char *password, unsigned parse_flags)
+{
+    memset(o, 0, sizeof *o);
+    int ret = gnutls_pkcs12_init(&o->p12);
+    if (ret < 0) {
+        o->p12 = NULL;
+        return ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, source, "%s", gnutls_strerror(ret));
+    }
+    gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
+    ret = gnutls_pkcs12_import(o->p12, &d, GNUTLS_X509_FMT_DER, 0);
+    if (ret < 0)
+        return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source, "not a valid PKCS#12 (PFX) file: %s",
+                               gnutls_strerror(ret));
+    o->imported = true;
+    /* Bounds, the MAC and the password; then the bags, which bounds the work before GnuTLS
+     * decrypts any key. */
+    ucp_status st = ucp_pkcs12_unlock(o->p12, data, len, password, source, &o->pw);
+    if (st == UCP_OK)
+        st = ucp_pkcs12_scan(&o->scan, o->p12, data, len, o->pw, source);
+    if (st != UCP_OK)
+        return st;
+    ret = gnutls_pkcs12_simple_parse(o->p12, o->pw, &o->key, &o->chain, &o->nchain, &o->extra, &o->nextra, NULL,
+                                     parse_flags);
+    if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_MAC_VERIFY_FAILED)
+        return ucp_fail_origin(UCP_E_PASSWORD, UCP_ORIGIN_GNUTLS, ret, source,
+                               "the PKCS#12 file cannot be decrypted with the %s password",
+                               password && *password ? "given" : "empty");
+    o->parse_ret = ret < 0 ? ret : 0;
+    return UCP_OK;
+}
+
+void ucp_pkcs12_close(struct ucp_p12_opened *o)
+{
+    ucp_pkcs12_scan_dispose(&o->scan);
+    if (o->key)
+        gnutls_x509_privkey_deinit(o->key);
+    for (unsigned i = 0; i < o->nchain; i++)
+        gnutls_x509_crt_deinit(o->chain[i]);
+    gnutls_free(o->chain);
+    for (unsigned i = 0; i < o->nextra; i++)
+        gnutls_x509_crt_deinit(o->extra[i]);
+    gnutls_free(o->extra);
+    if (o->p12)
+        gnutls_pkcs12_deinit(o->p12);
+    memset(o, 0, sizeof *o);
+}

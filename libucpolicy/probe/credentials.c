@@ -46,39 +46,16 @@ static bool has_pem(const uint8_t *data, size_t len, const char *label_part)
 static ucp_status load_pkcs12(struct ucp_probe_credentials *out, const uint8_t *data, size_t len,
                               const char *source, const char *password)
 {
-    gnutls_pkcs12_t p12 = NULL;
-    gnutls_x509_privkey_t xkey = NULL;
-    gnutls_x509_crt_t *chain = NULL, *extra = NULL;
-    unsigned nchain = 0, nextra = 0;
-    ucp_status st = UCP_OK;
-    int ret = gnutls_pkcs12_init(&p12);
-    if (ret < 0)
-        return ucp_fail_nomem();
-    gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
-    ret = gnutls_pkcs12_import(p12, &d, GNUTLS_X509_FMT_DER, 0);
-    if (ret < 0) {
-        st = ucp_fail_origin(UCP_E_FORMAT, UCP_ORIGIN_GNUTLS, ret, source,
-                             "neither a PEM certificate nor a PKCS#12 (PFX) file: %s", gnutls_strerror(ret));
+    struct ucp_p12_opened o;
+    ucp_status st = ucp_pkcs12_open(&o, data, len, source, password, 0);
+    if (st != UCP_OK && !o.imported) /* PEM was looked for first */
+        st = ucp_fail(UCP_E_FORMAT, source, "neither a PEM certificate nor a PKCS#12 (PFX) file");
+    if (st != UCP_OK)
         goto out;
-    }
-    /* Bounds, the MAC and the password, as for checked files (pkcs12.c). */
-    const char *pw = NULL;
-    if ((st = ucp_pkcs12_unlock(p12, data, len, password, source, &pw)) != UCP_OK)
-        goto out;
-    /* The iterations of each shrouded key too, before GnuTLS decrypts it (the SafeBag walk of
-     * checked files, pkcs12.c). */
-    struct ucp_p12_scan scan;
-    if ((st = ucp_pkcs12_scan(&scan, p12, data, len, pw ? pw : "", source)) != UCP_OK)
-        goto out;
-    ucp_pkcs12_scan_dispose(&scan);
-    ret = gnutls_pkcs12_simple_parse(p12, pw, &xkey, &chain, &nchain, &extra, &nextra, NULL, 0);
-    if (ret == GNUTLS_E_DECRYPTION_FAILED || ret == GNUTLS_E_MAC_VERIFY_FAILED) {
-        st = ucp_fail_origin(UCP_E_PASSWORD, UCP_ORIGIN_GNUTLS, ret, source,
-                             "the PKCS#12 file cannot be decrypted with the %s password",
-                             pw && *pw ? "given" : "empty");
-        goto out;
-    }
-    if (ret < 0 || !xkey || nchain == 0) {
+    int ret = o.parse_ret;
+    unsigned nchain = o.nchain;
+    gnutls_x509_crt_t *chain = o.chain;
+    if (ret < 0 || !o.key || nchain == 0) {
         st = ucp_fail_origin(ret < 0 && ret != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE ? UCP_E_CORRUPT
                                                                                         : UCP_E_NO_CERTIFICATE,
                              UCP_ORIGIN_GNUTLS, ret < 0 ? ret : 0, source,
@@ -102,22 +79,14 @@ static ucp_status load_pkcs12(struct ucp_probe_credentials *out, const uint8_t *
     }
     out->npcerts = n;
     if ((ret = gnutls_privkey_init(&out->key)) < 0 ||
-        (ret = gnutls_privkey_import_x509(out->key, xkey, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE)) < 0) {
+        (ret = gnutls_privkey_import_x509(out->key, o.key, GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE)) < 0) {
         st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source, "the private key cannot be used: %s",
                              gnutls_strerror(ret));
         goto out;
     }
-    xkey = NULL; /* owned by out->key now */
+    o.key = NULL; /* owned by out->key now */
 out:
-    if (xkey)
-        gnutls_x509_privkey_deinit(xkey);
-    for (unsigned i = 0; i < nchain; i++)
-        gnutls_x509_crt_deinit(chain[i]);
-    gnutls_free(chain);
-    for (unsigned i = 0; i < nextra; i++)
-        gnutls_x509_crt_deinit(extra[i]);
-    gnutls_free(extra);
-    gnutls_pkcs12_deinit(p12);
+    ucp_pkcs12_close(&o);
     return st;
 }
 

@@ -163,21 +163,6 @@ UCP_EXPORT ucp_status ucp_probe_set_client_credentials(ucp_probe *p, const char 
 
 /* ---- the run ------------------------------------------------------------------------------ */
 
-static ucp_status unknown_role(const char *role)
-{
-    struct ucp_strbuf sb;
-    ucp_sb_init(&sb);
-    for (size_t i = 0; i < ucp_role_total; i++)
-        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", ucp_roles[i].id);
-    char *list = ucp_sb_finish(&sb);
-    char *name = ucp_display_bytes((const uint8_t *)role, strlen(role));
-    ucp_status st = ucp_fail(UCP_E_UNKNOWN_ROLE, NULL, "unknown role '%s'; the roles are: %s", name ? name : "",
-                             list ? list : "");
-    free(name);
-    free(list);
-    return st;
-}
-
 UCP_EXPORT ucp_status ucp_probe_run(ucp_probe *p, ucp_checker *checker, const char *role,
                                     const ucp_topology *topology, ucp_report **out)
 {
@@ -186,9 +171,10 @@ UCP_EXPORT ucp_status ucp_probe_run(ucp_probe *p, ucp_checker *checker, const ch
     *out = NULL;
     if (!p || !checker || !role)
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_probe_run: probe, checker or role is NULL");
-    const struct ucp_role *rl = ucp_role_find(role);
-    if (!rl)
-        return unknown_role(role);
+    const struct ucp_role *rl;
+    ucp_status rst = ucp_checker_find_role(role, &rl); /* the one resolver, the one message */
+    if (rst != UCP_OK)
+        return rst;
 
     struct ucp_probe_run *r;
     ucp_status st = ucp_probe_run_new(&r, p);
