@@ -183,7 +183,7 @@ bool output_last_error(struct output *out, const char *name);
 void output_end(struct output *out, bool summary);
 void output_dispose(struct output *out);
 /* Wipe the password and flush stdout: a report that could not be written is a usage error. */
-int finish(int status);
+int cli_finish(int status);
 
 /* The progress line of a batch on stderr: "ucpolicy: 12/300 done, checking FILE", redrawn in
  * place with '\r' and cleared at the end. */

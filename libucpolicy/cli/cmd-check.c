@@ -266,7 +266,7 @@ int cmd_check(int argc, char **argv)
         status = common_setup(&o, &topo, &checker);
     if (status != EXIT_PASS) {
         common_dispose(&o);
-        return finish(status);
+        return cli_finish(status);
     }
     struct check_run run = {.o = &o, .files = argv + optind, .n = n};
     progress_init(&run.progress, progress, o.quiet, n);
@@ -292,5 +292,5 @@ int cmd_check(int argc, char **argv)
     ucp_checker_free(checker);
     ucp_topology_free(topo);
     common_dispose(&o);
-    return finish(run.out.status);
+    return cli_finish(run.out.status);
 }

@@ -186,5 +186,5 @@ int cmd_probe(int argc, char **argv)
     ucp_checker_free(checker);
     ucp_topology_free(topo);
     common_dispose(&o);
-    return finish(status);
+    return cli_finish(status);
 }

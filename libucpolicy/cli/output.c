@@ -126,7 +126,7 @@ void output_dispose(struct output *out)
     out->renderer = NULL;
 }
 
-int finish(int status)
+int cli_finish(int status)
 {
     cli_wipe_password();
     if (fflush(stdout) != 0) {
