@@ -31,6 +31,13 @@
 %thread ucp_topology_load_data;
 %thread ucp_report_to_json;
 %thread ucp_report_to_text;
+%thread ucp_report_render;
+%thread ucp_input_error_render;
+%thread ucp_renderer_add_report;
+%thread ucp_renderer_add_error;
+%thread ucp_renderer_finish;
+%thread ucp_catalogue_render_roles;
+%thread ucp_catalogue_render_rules;
 
 %begin %{
 /* Python's limited API is not used (SWIG 4.1 needs the full API); define PY_SSIZE_T_CLEAN so

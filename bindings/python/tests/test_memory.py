@@ -2,7 +2,7 @@
 """The binding under valgrind: no invalid read or write, no use of freed memory, nothing lost.
 
 A workload that crosses every path of the typemaps (each input form, every failure with its
-exception, buffers rendered and disposed, topologies, CRLs, checkers closed and collected in
+exception, buffers rendered and disposed, renderers freed in every way, topologies, CRLs, checkers closed and collected in
 different orders) runs in a child interpreter under memcheck (PYTHONMALLOC=malloc, so Python's
 own allocations are visible too). Certificates are made beforehand, outside valgrind.
 """
@@ -38,8 +38,32 @@ WORKLOAD = textwrap.dedent("""
                 checker.check(cert, kwargs.pop("role", "UM"), **kwargs)
             except ucpolicy.Error as e:
                 str(e); e.source
+                failed = e
             else:
                 raise SystemExit("no exception")
+        # renderings: every format, one report and batches (renderers finished, closed, or
+        # dropped unfinished for the garbage collector), and their failures
+        for fmt in ("text", "json", "sarif", "csv", "html", "junit", "nagios"):
+            reports[0].render(fmt, verbose=True); reports[-1].render(fmt, fail_on="error")
+            done = ucpolicy.render_reports(reports, fmt, fail_on="info", errors=[(f"{d}/missing.pem", failed)])
+            done.summary; done.exit_code
+            renderer = ucpolicy.Renderer(fmt, pretty=False)
+            renderer.add(reports[1]); renderer.add_error("bad-\\udcff.pem", failed)
+            if fmt != "html":
+                renderer.finish()
+            if fmt in ("json", "csv"):
+                renderer.close()
+            del renderer
+        for bad in (lambda: ucpolicy.Renderer("yaml"), lambda: reports[0].render("junit", fail_on="sometimes"),
+                    lambda: ucpolicy.render_reports(reports, "csv", errors=[("x", RuntimeError())]),
+                    lambda: ucpolicy.render_rules("nope", format="json"), lambda: ucpolicy.render_roles("sarif")):
+            try:
+                bad()
+            except (ucpolicy.Error, TypeError) as e:
+                str(e)
+            else:
+                raise SystemExit("no exception")
+        ucpolicy.render_roles("json"); ucpolicy.render_rules(); ucpolicy.render_rules("UM", product="lync2013")
         try:
             ucpolicy.Checker(crls=[f"{d}/leaf.pem"])
         except ucpolicy.Error:

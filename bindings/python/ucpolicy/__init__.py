@@ -21,7 +21,11 @@ symptom it causes and how to fix it::
   and key deployed on every server of a pool;
 - :func:`probe` checks what a live server presents (TLS, SMTP STARTTLS, SIP) and whether it
   accepts a client certificate (:attr:`Report.connection`);
-- :func:`roles`, :func:`role` and :func:`rules` read the built-in catalogue;
+- :meth:`Report.render` writes a report in every output format (:class:`OutputFormat`: text,
+  json, sarif, csv, html, junit, nagios), :func:`render_reports` / :class:`Renderer` several as
+  one document with the batch's exit code and summary, as ``ucpolicy check FILE...`` does;
+- :func:`roles`, :func:`role` and :func:`rules` read the built-in catalogue
+  (:func:`render_roles` / :func:`render_rules`: as ``ucpolicy roles`` / ``rules`` list it);
 - errors of input (unreadable file, wrong PKCS#12 password, unknown role...) raise
   :class:`Error` subclasses, which also derive from the matching builtin exception
   (``OSError``, ``ValueError``, ``PermissionError``, ``KeyError``); policy violations are
@@ -34,16 +38,18 @@ codes). The package wraps libucpolicy, a C library, through a private SWIG modul
 from __future__ import annotations
 
 from . import _ucpolicy as _lib
-from ._catalogue import Role, RoleRule, Rule, role, roles, rules
+from ._catalogue import Role, RoleRule, Rule, render_roles, render_rules, role, roles, rules
 from ._checker import CertificateInput, Checker, When, check, probe
-from ._enums import (ChainStatus, ClientAuth, Fact, Field, Format, KeyMatch, KeyProviderState, KeyStorage, KeyUsage,
-                     PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity, SystemTrust)
+from ._enums import (ChainStatus, ClientAuth, Fact, FailOn, Field, Format, KeyMatch, KeyProviderState, KeyStorage,
+                     KeyUsage, OutputFormat, PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity,
+                     SystemTrust)
 from . import _errors
 # One class per status code of libucpolicy/core/status.yaml (generated at build time), all derived
 # from Error: a new code in the registry is exported without an edit here.
 from ._errors import *  # noqa: F401,F403
 from ._models import (Certificate, CertificateTemplate, Chain, ChainEntry, Connection, Finding, FrozenMap, PoolMember,
                       PrivateKeyInfo, Reference, SubjectAltName, Topology)
+from ._render import Renderer, Rendering, render_reports
 from ._report import Report
 
 __version__: str = _lib.UCP_VERSION
@@ -69,8 +75,10 @@ __all__ = [
     # report contents
     "Finding", "Certificate", "SubjectAltName", "CertificateTemplate", "Chain", "ChainEntry", "Reference",
     "FrozenMap", "PrivateKeyInfo", "PoolMember", "Topology", "Connection",
+    # renderings of several reports
+    "render_reports", "Renderer", "Rendering", "OutputFormat", "FailOn",
     # catalogue
-    "roles", "role", "rules", "Role", "Rule", "RoleRule",
+    "roles", "role", "rules", "Role", "Rule", "RoleRule", "render_roles", "render_rules",
     # enums
     "Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
     "SystemTrust", "KeyUsage", "KeyMatch", "KeyStorage", "KeyProviderState", "PoolState", "ProbeProtocol",

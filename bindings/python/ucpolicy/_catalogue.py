@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Tuple, Union, overload
 
 from . import _ucpolicy as _lib
-from ._enums import Fact, Field, Product, Severity, _field_from_c, _fact_to_c, _product_to_c
+from ._enums import (Fact, Field, OutputFormat, Product, Severity, _field_from_c, _fact_to_c, _output_format_to_c,
+                     _product_to_c)
 from ._errors import UnknownRoleError
 from ._models import Reference, _reference_from_c
 
-__all__ = ["Role", "Rule", "RoleRule", "roles", "role", "rules"]
+__all__ = ["Role", "Rule", "RoleRule", "roles", "role", "rules", "render_roles", "render_rules"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +189,35 @@ def rules(role: Union[str, Role, None] = None, *,
     # Parsed by the library, so an unknown product raises its UnknownProductError.
     parsed = Product(_lib.ucp_product_name(_lib.ucp_product_from_name(str(product))))
     return _role_rules(role_id, parsed)
+
+
+def render_roles(format: Union[OutputFormat, str] = OutputFormat.TEXT) -> str:
+    """The roles as ``ucpolicy roles [--format json]`` lists them, rendered by the library
+    (ucp_catalogue_render_roles): "text" or "json" (an array, one role a line).
+
+    Raises:
+        InvalidArgumentError: (also a ValueError) an unknown format name.
+        UnsupportedError: a format the listing has not ("sarif"...).
+    """
+    return str(_lib.ucp_catalogue_render_roles(_output_format_to_c(format), 0))
+
+
+def render_rules(role: Union[str, Role, None] = None, *, product: Union[Product, str] = Product.SFB2019,
+                 format: Union[OutputFormat, str] = OutputFormat.TEXT) -> str:
+    """The rules as ``ucpolicy rules [--role ROLE --product PRODUCT] [--format json]`` lists
+    them, rendered by the library (ucp_catalogue_render_rules): every rule, or those of a role
+    for a product release with their severities, the role's wording and the sources.
+
+    Raises:
+        UnknownRoleError: no such role.
+        UnknownProductError: no such product.
+        InvalidArgumentError, UnsupportedError: as for :func:`render_roles`.
+    """
+    c_format = _output_format_to_c(format)
+    if isinstance(role, Role):
+        role = role.id
+    elif role is not None and not isinstance(role, str):
+        raise TypeError(f"role: expected a role id or a Role, not {type(role).__name__}")
+    # Parsed by the library, so an unknown product raises its UnknownProductError.
+    c_product = _lib.ucp_product_from_name(str(product))
+    return str(_lib.ucp_catalogue_render_rules(role, c_product, c_format, 0))

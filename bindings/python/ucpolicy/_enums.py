@@ -17,7 +17,7 @@ from . import _ucpolicy as _lib
 
 __all__ = ["Severity", "Result", "Field", "Product", "Fact", "Format", "ChainStatus", "Revocation", "SanType",
            "SystemTrust", "KeyUsage", "KeyMatch", "KeyStorage", "KeyProviderState", "PoolState", "ProbeProtocol",
-           "ClientAuth"]
+           "ClientAuth", "OutputFormat"]
 
 
 class _StrEnum(str, enum.Enum):
@@ -313,6 +313,30 @@ class ClientAuth(_StrEnum):
     """A TLS alert, SIP 401/403/407, or the connection closed without an answer."""
 
 
+class OutputFormat(_StrEnum):
+    """An output format of reports and batches (ucp_output_format): :meth:`Report.render`,
+    :func:`ucpolicy.render_reports`, :class:`ucpolicy.Renderer`, ``ucpolicy check --format``.
+
+    Names given as str are parsed by the library (case-insensitively); an unknown name raises
+    :class:`ucpolicy.InvalidArgumentError` (also a ValueError) listing the formats.
+    """
+
+    TEXT = "text"
+    """The report for people (:meth:`Report.to_text`)."""
+    JSON = "json"
+    """The report schema (:meth:`Report.to_json`); several reports are an array."""
+    SARIF = "sarif"
+    """A SARIF 2.1.0 log for code-scanning dashboards: one run, one result per finding."""
+    CSV = "csv"
+    """RFC 4180: a header row, one row per finding (one for a report without findings)."""
+    HTML = "html"
+    """One self-contained page: a summary table, then each report."""
+    JUNIT = "junit"
+    """JUnit XML for CI dashboards: one test case per input."""
+    NAGIOS = "nagios"
+    """A Nagios plugin's status line with performance data, then one line per failing input."""
+
+
 # ---- C values ------------------------------------------------------------------------------
 # C -> Python by the library's name functions, Python -> C by its name parsers or the constants
 # SWIG exports, so no table of C values is kept here (test_enums.py checks both directions).
@@ -403,3 +427,38 @@ def _probe_protocol_to_c(protocol: ProbeProtocol) -> int:
 
 def _client_auth_from_c(value: int) -> ClientAuth:
     return _by_name(ClientAuth, _lib.ucp_client_auth_name, value)  # type: ignore[no-any-return]
+
+
+def _output_format_to_c(value: Union[OutputFormat, str]) -> int:
+    """The C value of a format or a format name; the library parses names, and its
+    InvalidArgumentError (a ValueError) lists the formats."""
+    if isinstance(value, OutputFormat):
+        value = value.value
+    elif not isinstance(value, str):
+        raise TypeError(f"format: expected an OutputFormat or a format name, not {type(value).__name__}")
+    return int(_lib.ucp_output_format_from_name(value))
+
+
+def _output_format_from_c(value: int) -> OutputFormat:
+    return _by_name(OutputFormat, _lib.ucp_output_format_name, value)  # type: ignore[no-any-return]
+
+
+FailOn = Union[Severity, str, int, None]
+"""The lowest severity that fails a check (``ucpolicy --fail-on``): "error", "warning",
+"info", "never" (or None: never fail), or a :class:`Severity`."""
+
+
+def _fail_on_to_c(value: FailOn) -> int:
+    """The C ucp_fail_on of a fail-on level: names are parsed by the library (its
+    InvalidArgumentError, a ValueError, lists the levels); a Severity (or its int value) is the
+    level of that name."""
+    if value is None:
+        return int(_lib.UCP_FAIL_ON_NEVER)
+    if isinstance(value, bool):
+        raise TypeError("fail_on: expected a severity name, a Severity, \"never\" or None, not bool")
+    if isinstance(value, int):
+        value = str(Severity.parse(value))
+    elif not isinstance(value, str):
+        raise TypeError(f"fail_on: expected a severity name, a Severity, \"never\" or None, "
+                        f"not {type(value).__name__}")
+    return int(_lib.ucp_fail_on_from_name(value))

@@ -9,22 +9,19 @@ import weakref
 from typing import Any, Dict, Optional, Tuple, Union
 
 from . import _ucpolicy as _lib
-from ._enums import (ClientAuth, Format, Product, Result, Severity, _chain_status_from_c, _format_from_c,
-                     _product_from_c, _result_from_c, _revocation_from_c)
+from ._enums import (FailOn, Format, OutputFormat, Product, Result, Severity, _chain_status_from_c, _fail_on_to_c,
+                     _format_from_c, _output_format_to_c, _product_from_c, _result_from_c, _revocation_from_c)
 from ._models import (Certificate, Chain, ChainEntry, Connection, Finding, PoolMember, PrivateKeyInfo, Topology,
                       _certificate_from_c, _connection_from_c, _finding_from_c, _pool_from_c, _private_key_from_c,
                       _topology_from_c, _utc)
 
 __all__ = ["Report"]
 
-FailOn = Union[Severity, str, None]
 
-
-def _fail_on(value: FailOn) -> Optional[Severity]:
-    """None for "never", else the lowest severity that fails."""
-    if value is None or (isinstance(value, str) and value.lower() == "never"):
-        return None
-    return Severity.parse(value)
+def _render_flags(*, pretty: bool, verbose: bool, color: bool) -> int:
+    """The ucp_render flags of the keyword arguments of the renderings."""
+    return int((_lib.UCP_RENDER_PRETTY if pretty else 0) | (_lib.UCP_RENDER_VERBOSE if verbose else 0)
+               | (_lib.UCP_RENDER_COLOR if color else 0))
 
 
 class Report:
@@ -32,7 +29,8 @@ class Report:
 
     Everything is copied out of the library when the report is made, except the library's own
     report, which is kept (reference-counted, holding its certificates) only to render
-    :meth:`to_json` and :meth:`to_text` exactly as the ``ucpolicy`` command does. A report
+    it (:meth:`render`, :meth:`to_json`, :meth:`to_text`) and judge it (:meth:`exit_code`)
+    exactly as the ``ucpolicy`` command does. A report
     outlives the :class:`Checker` that made it; it can be read from several threads at once.
     """
 
@@ -121,30 +119,18 @@ class Report:
 
     def exit_code(self, fail_on: FailOn = Severity.WARNING) -> int:
         """The ``ucpolicy check`` (or ``ucpolicy probe``) exit status for this report (Nagios
-        convention).
+        convention), computed by the library (ucp_report_exit_code), as the command does.
 
         0 pass, 1 warning, 2 error. ``fail_on`` is the lowest severity that fails ("error",
-        "warning" (the default), "info", or "never"/None for always 0), as ``--fail-on``.
-        For a probe, a client certificate the server rejected is an error (2), and one sent
-        whose fate the server's answer does not tell is a warning (1), as for the command.
+        "warning" (the default), "info", a :class:`Severity`, or "never"/None for always 0),
+        as ``--fail-on``. For a probe, a client certificate the server rejected is an error
+        (2), and one sent whose fate the server's answer does not tell is a warning (1) unless
+        ``fail_on`` is "error".
+
+        Raises:
+            InvalidArgumentError: (also a ValueError) an unknown level; the message lists them.
         """
-        threshold = _fail_on(fail_on)
-        if threshold is None:
-            return 0
-        status = 0
-        if self._counts[Severity.ERROR]:
-            status = 2
-        elif self._counts[Severity.WARNING]:
-            status = 0 if threshold is Severity.ERROR else 1
-        elif self._counts[Severity.INFO] and threshold is Severity.INFO:
-            status = 1
-        c = self._connection
-        if c is not None:
-            if c.client_auth is ClientAuth.REJECTED:
-                return 2
-            if c.client_auth is ClientAuth.UNKNOWN and c.client_cert_sent and threshold is not Severity.ERROR:
-                return max(status, 1)
-        return status
+        return int(_lib.ucp_report_exit_code(self._ptr, _fail_on_to_c(fail_on)))
 
     # ---- what was checked ------------------------------------------------------------------
 
@@ -228,6 +214,43 @@ class Report:
         remediation, the role's wording and sources; ``color``: ANSI colours)."""
         flags = (_lib.UCP_RENDER_VERBOSE if verbose else 0) | (_lib.UCP_RENDER_COLOR if color else 0)
         return str(_lib.ucp_report_to_text(self._ptr, flags))
+
+    def render(self, format: Union[OutputFormat, str] = OutputFormat.TEXT, *, pretty: bool = True,
+               verbose: bool = False, color: bool = False, fail_on: FailOn = Severity.WARNING) -> str:
+        """The report in an output format, rendered by the library (ucp_report_render).
+
+        "text" is :meth:`to_text` and "json" :meth:`to_json` (the bare object ``ucpolicy check
+        --format json FILE`` prints); "sarif", "csv", "html", "junit" and "nagios" are the
+        document of a batch of this one report, as ``ucpolicy check --format FORMAT FILE``
+        prints it (JSON and SARIF without the final newline the command adds). To render several
+        reports as one document use :func:`ucpolicy.render_reports` or :class:`ucpolicy.Renderer`.
+
+        Args:
+            format: an :class:`OutputFormat` or its name, case-insensitively.
+            pretty: indented JSON and SARIF (``pretty=False``: as ``--compact``).
+            verbose: text with remediation, the role's wording and sources (``--verbose``).
+            color: text with ANSI colours.
+            fail_on: for the formats that judge (JUnit: whether the test case fails; Nagios:
+                the state; SARIF: the invocation's exit code), the lowest severity that fails,
+                as :meth:`exit_code` takes it (``--fail-on``).
+
+        Raises:
+            InvalidArgumentError: (also a ValueError) an unknown format or fail-on level; the
+                message lists the valid ones.
+        """
+        c_format = _output_format_to_c(format)
+        c_fail_on = _fail_on_to_c(fail_on)
+        flags = _render_flags(pretty=pretty, verbose=verbose, color=color)
+        if c_fail_on == _lib.UCP_FAIL_ON_WARNING or c_format in (_lib.UCP_OUTPUT_TEXT, _lib.UCP_OUTPUT_JSON):
+            return str(_lib.ucp_report_render(self._ptr, c_format, flags))
+        # Another fail-on level: the documents that judge take it from a renderer (the same
+        # bytes as ucp_report_render() otherwise).
+        renderer = _lib.ucp_renderer_new(c_format, flags)
+        try:
+            _lib.ucp_renderer_set_fail_on(renderer, c_fail_on)
+            return str(_lib.ucp_renderer_add_report(renderer, self._ptr)) + str(_lib.ucp_renderer_finish(renderer))
+        finally:
+            _lib.ucp_renderer_free(renderer)
 
     def __str__(self) -> str:
         return self.to_text()
