@@ -79,6 +79,13 @@ static void misuse(void)
     CHECK_FAILS(ucp_checker_set_system_trust(c, (ucp_system_trust)9), UCP_E_INVALID_ARGUMENT,
                 "ucp_checker_set_system_trust(bad mode)");
     CHECK_FAILS(ucp_checker_set_time(NULL, 0), UCP_E_INVALID_ARGUMENT, "ucp_checker_set_time(NULL)");
+    CHECK_FAILS(ucp_checker_set_time(c, 253402300800), UCP_E_INVALID_ARGUMENT,
+                "ucp_checker_set_time(after 9999-12-31T23:59:59Z)");
+    CHECK_FAILS(ucp_checker_set_time(c, -62167219201), UCP_E_INVALID_ARGUMENT,
+                "ucp_checker_set_time(before 0000-01-01)");
+    CHECK(ucp_checker_set_time(c, 253402300799) == UCP_OK && ucp_checker_set_time(c, -62167219200) == UCP_OK &&
+              ucp_checker_set_time(c, UCP_TIME_NOW) == UCP_OK,
+          "ucp_checker_set_time: the years 0000 to 9999 and UCP_TIME_NOW are taken");
     CHECK_FAILS(ucp_checker_set_expiry_warning_days(NULL, 30), UCP_E_INVALID_ARGUMENT,
                 "ucp_checker_set_expiry_warning_days(NULL)");
     CHECK_FAILS(ucp_checker_set_expiry_warning_days(c, 3651), UCP_E_INVALID_ARGUMENT,

@@ -601,6 +601,10 @@ for argv, what in [
         (["check", fx("certs/root.pem")], "no --role"),
         (["check", "--role", "tls-server"], "no file"),
         (["check", "--role", "tls-server", "--at", "2026-02-30", fx("certs/root.pem")], "an impossible date"),
+        # INT64_MIN is the library's "now": it must not be reachable as a time given.
+        (["check", "--role", "tls-server", "--at", "@-9223372036854775808", fx("certs/root.pem")],
+         "--at @INT64_MIN"),
+        (["check", "--role", "tls-server", "--at", "@253402300800", fx("certs/root.pem")], "--at after 9999"),
         (["check", "--role", "tls-server", "--format", "xml", fx("certs/root.pem")], "an unknown format"),
         (["check", "--role", "tls-server", "--fail-on", "sometimes", fx("certs/root.pem")], "a bad --fail-on"),
         (["check", "--role", "tls-server", "--fqdn", "bad_name.contoso.com", fx("certs/root.pem")], "an invalid --fqdn"),

@@ -86,8 +86,10 @@ UCP_EXPORT ucp_status ucp_checker_set_system_trust(ucp_checker *checker, ucp_sys
 /**
  * Set the validation time.
  * @param[in] checker The checker.
- * @param[in] unix_time Seconds since the Unix epoch (UTC), or ::UCP_TIME_NOW.
- * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
+ * @param[in] unix_time Seconds since the Unix epoch (UTC), in the years 0000 to 9999
+ *            (-62167219200 to 253402300799), or ::UCP_TIME_NOW.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (NULL checker, or a time outside those years;
+ *          since 1.1, before which such a time was taken as is).
  * @since 1.0
  */
 UCP_EXPORT ucp_status ucp_checker_set_time(ucp_checker *checker, int64_t unix_time);

@@ -79,6 +79,10 @@ UCP_EXPORT ucp_status ucp_checker_set_time(ucp_checker *c, int64_t t)
 {
     if (!c)
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_time: checker is NULL");
+    /* Years 0000 to 9999 (what certificate times can express), or the current time. */
+    if (t != UCP_TIME_NOW && (t < -62167219200LL || t > 253402300799LL))
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL,
+                        "ucp_checker_set_time: %lld is outside the years 0000 to 9999", (long long)t);
     c->time = t;
     return UCP_OK;
 }

@@ -111,7 +111,8 @@ static bool parse_time(const char *s, int64_t *out)
         char *end;
         errno = 0;
         long long v = strtoll(s + 1, &end, 10);
-        if (errno || end == s + 1 || *end)
+        /* Years 0000 to 9999, what a certificate can say; INT64_MIN would be UCP_TIME_NOW. */
+        if (errno || end == s + 1 || *end || v < -62167219200LL || v > 253402300799LL)
             return false;
         *out = v;
         return true;

@@ -142,6 +142,13 @@ def test_wrong_types_raise_type_error(call, needle, checker, um):
     assert type(e) is TypeError and needle in str(e)
 
 
+@pytest.mark.parametrize("at", [-2**63, -62167219201, 253402300800])
+def test_times_outside_years_0_to_9999_raise_value_error(at):
+    # -2**63 is the library's "now" (UCP_TIME_NOW): it must not silently validate at the current time.
+    e = raised(lambda: ucpolicy.Checker(at=at))
+    assert isinstance(e, ValueError) and "0000 to 9999" in str(e)
+
+
 @pytest.mark.parametrize("call", [
     lambda c, data: c.check(data, "exchange-um\0x"),
     lambda c, data: c.check(data, "exchange-um", fqdn="exch01\0.contoso.com"),

@@ -115,6 +115,9 @@ def _unix_time(at: When) -> int:
     if isinstance(at, bool):
         raise TypeError("at: expected a datetime, a date or Unix seconds, not bool")
     if isinstance(at, int):
+        # Years 0000 to 9999; -2**63 would be the library's "now" sentinel (UCP_TIME_NOW).
+        if not -62167219200 <= at <= 253402300799:
+            raise ValueError(f"at: {at} Unix seconds is outside the years 0000 to 9999")
         return at
     if isinstance(at, _dt.datetime):
         if at.tzinfo is None or at.tzinfo.utcoffset(at) is None:
