@@ -40,7 +40,7 @@ namespace UcPolicy
     /// <summary>
     /// The result of checking one certificate against one role: a managed copy of the C report,
     /// immutable. It also holds the (immutable) native report, which the library renders
-    /// (<see cref="Render"/>, <see cref="ReportFormatter"/>) and judges (<see cref="GetExitCode(Severity?)"/>);
+    /// (<see cref="Render(OutputFormat, RenderOptions)"/>, <see cref="ReportFormatter"/>) and judges (<see cref="GetExitCode(Severity?)"/>);
     /// the runtime frees it with the object: nothing needs disposing.
     /// </summary>
     public sealed class Report
@@ -156,13 +156,18 @@ namespace UcPolicy
         /// document, see <see cref="ReportFormatter"/> and <see cref="ReportRenderer"/>.
         /// </summary>
         /// <param name="format">The format.</param>
-        /// <param name="options"><see cref="RenderOptions.Pretty"/> (JSON, SARIF; the default),
+        /// <param name="options"><see cref="RenderOptions.Pretty"/> (JSON, SARIF),
         /// <see cref="RenderOptions.Color"/> and <see cref="RenderOptions.Verbose"/> (text).</param>
         /// <exception cref="UcPolicyException"><paramref name="format"/> is not a format
         /// (<see cref="UcPolicyErrorCode.InvalidArgument"/>).</exception>
         /// <remarks>Since 1.1.</remarks>
-        public string Render(OutputFormat format, RenderOptions options = RenderOptions.Pretty) =>
+        public string Render(OutputFormat format, RenderOptions options) =>
             Buffers.Take((ref UcpBuffer b) => Native.UcpReportRender(native, (ucp_output_format)format, (uint)options, ref b));
+
+        /// <summary>The report in <paramref name="format"/> with <see cref="RenderOptions.Pretty"/>
+        /// (indented JSON and SARIF, plain text): see <see cref="Render(OutputFormat, RenderOptions)"/>.</summary>
+        /// <remarks>Since 1.1.</remarks>
+        public string Render(OutputFormat format) => Render(format, RenderOptions.Pretty);
 
         /// <summary>The native report: kept (immutable, reference-counted) so that the library can
         /// render it and judge its exit code at any time; the runtime frees it with this object.</summary>

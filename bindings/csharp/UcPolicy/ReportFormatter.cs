@@ -66,7 +66,7 @@ namespace UcPolicy
         /// and <see cref="RenderOptions.Flat"/> (and <see cref="RenderOptions.Verbose"/> with -v).</param>
         /// <param name="failOn">For JUnit, Nagios and SARIF: the lowest severity that fails (null: never).</param>
         /// <remarks>Since 1.1.</remarks>
-        public static string Format(IEnumerable<Report> reports, OutputFormat format, RenderOptions options, Severity? failOn = Severity.Warning)
+        public static string Format(IEnumerable<Report> reports, OutputFormat format, RenderOptions options, Severity? failOn)
         {
             if (reports == null)
                 throw new ArgumentNullException(nameof(reports));
@@ -93,11 +93,17 @@ namespace UcPolicy
         /// <param name="reports">The reports; null entries are skipped.</param>
         /// <param name="failOn">The lowest severity that fails (null: never).</param>
         /// <remarks>Since 1.1.</remarks>
-        public static int GetExitCode(IEnumerable<Report> reports, Severity? failOn = Severity.Warning)
+        public static int GetExitCode(IEnumerable<Report> reports, Severity? failOn)
         {
             using (ReportRenderer renderer = Tally(reports))
                 return renderer.GetExitCode(failOn);
         }
+
+        /// <summary>The exit status `ucpolicy check FILE...` gives these reports with its default,
+        /// <c>--fail-on warning</c>. (An overload, not an optional argument: PowerShell cannot omit
+        /// an optional Nullable&lt;enum&gt; argument.)</summary>
+        /// <remarks>Since 1.1.</remarks>
+        public static int GetExitCode(IEnumerable<Report> reports) => GetExitCode(reports, Severity.Warning);
 
         /// <summary>The summary line `ucpolicy check FILE...` writes for these reports, e.g.
         /// "checked 300: 280 pass, 15 warning, 5 fail" (ucp_renderer_summary).</summary>
@@ -151,7 +157,7 @@ namespace UcPolicy
         {
             if (reports == null)
                 throw new ArgumentNullException(nameof(reports));
-            var renderer = new ReportRenderer(OutputFormat.Csv, RenderOptions.None);
+            var renderer = new ReportRenderer(OutputFormat.Csv, RenderOptions.None, Severity.Warning);
             try
             {
                 foreach (Report report in reports)

@@ -29,17 +29,36 @@ namespace UcPolicy
         readonly object gate = new object();
         bool finished;
 
+        /// <summary>Starts a batch rendered as the command renders it (<see cref="RenderOptions.Pretty"/>
+        /// and <see cref="RenderOptions.Flat"/>), judged with <c>--fail-on warning</c>.</summary>
+        /// <param name="format">The format.</param>
+        public ReportRenderer(OutputFormat format)
+            : this(format, RenderOptions.Pretty | RenderOptions.Flat, Severity.Warning)
+        {
+        }
+
+        /// <summary>Starts a batch judged with <c>--fail-on warning</c>.</summary>
+        /// <param name="format">The format.</param>
+        /// <param name="options">How to render.</param>
+        public ReportRenderer(OutputFormat format, RenderOptions options)
+            : this(format, options, Severity.Warning)
+        {
+        }
+
+        // No optional arguments here: PowerShell cannot omit an optional Nullable<enum> argument
+        // ("Expression of type 'System.Int32' cannot be used for parameter of type
+        // 'System.Nullable`1[UcPolicy.Severity]'"), so the shorter forms are overloads.
+
         /// <summary>Starts a batch.</summary>
         /// <param name="format">The format.</param>
         /// <param name="options">How to render; the command's: <see cref="RenderOptions.Pretty"/> and
-        /// <see cref="RenderOptions.Flat"/> (the default).</param>
+        /// <see cref="RenderOptions.Flat"/>.</param>
         /// <param name="failOn">For the documents that judge (JUnit: which test cases fail; Nagios: the
         /// state of the status line; SARIF: the exit code of the invocation), the lowest severity
-        /// that fails (null: never); default Warning, the command's.</param>
+        /// that fails (null: never); the command's default is Warning.</param>
         /// <exception cref="UcPolicyException"><paramref name="format"/> is not a format (<see cref="UcPolicyErrorCode.InvalidArgument"/>).</exception>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="failOn"/> is not a severity.</exception>
-        public ReportRenderer(OutputFormat format, RenderOptions options = RenderOptions.Pretty | RenderOptions.Flat,
-                              Severity? failOn = Severity.Warning)
+        public ReportRenderer(OutputFormat format, RenderOptions options, Severity? failOn)
         {
             ucp_fail_on level = Util.FailOn(failOn, nameof(failOn));
             NativeLibraryLoader.EnsureLoaded();
@@ -165,15 +184,14 @@ namespace UcPolicy
         /// <see cref="Report.GetExitCode(Severity?)"/> of its reports, and 3 when an input could not
         /// be read (whatever <paramref name="failOn"/>); 0 for an empty batch.</summary>
         /// <param name="failOn">The lowest severity that fails (null: never).</param>
-        public int GetExitCode(Severity? failOn = Severity.Warning)
+        public int GetExitCode(Severity? failOn)
         {
             ucp_fail_on level = Util.FailOn(failOn, nameof(failOn));
             lock (gate)
                 return Native.UcpRendererExitCode(handle, level);
         }
 
-        /// <summary>The exit status with the command's default, <c>--fail-on warning</c> (for callers
-        /// that cannot omit an optional argument, such as PowerShell).</summary>
+        /// <summary>The exit status with the command's default, <c>--fail-on warning</c>.</summary>
         public int GetExitCode() => GetExitCode(Severity.Warning);
 
         /// <summary>Frees the native renderer (finished or not). Any later call but Dispose throws
