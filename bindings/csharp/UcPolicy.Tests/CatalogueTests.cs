@@ -78,6 +78,13 @@ namespace UcPolicy.Tests
             AssertSame(typeof(RevocationStatus), typeof(Interop.ucp_revocation));
             AssertSame(typeof(ErrorOrigin), typeof(Interop.ucp_error_origin));
             AssertSame(typeof(UcPolicyErrorCode), typeof(Interop.ucp_status));
+            AssertSame(typeof(OutputFormat), typeof(Interop.ucp_output_format));
+            foreach (OutputFormat format in Enum.GetValues(typeof(OutputFormat)))
+                Assert.Equal(format.ToString().ToLowerInvariant(), Interop.Native.UcpOutputFormatName((Interop.ucp_output_format)format));
+            Assert.Equal((int)Interop.ucp_render_flags.UCP_RENDER_PRETTY, (int)RenderOptions.Pretty);
+            Assert.Equal((int)Interop.ucp_render_flags.UCP_RENDER_COLOR, (int)RenderOptions.Color);
+            Assert.Equal((int)Interop.ucp_render_flags.UCP_RENDER_VERBOSE, (int)RenderOptions.Verbose);
+            Assert.Equal((int)Interop.Native.UCP_RENDER_FLAT, (int)RenderOptions.Flat);
             Assert.Equal(Interop.Native.UCP_FACT_COUNT, Enum.GetValues(typeof(Fact)).Length);
             // Names too, where they are one-to-one: the C name of each value.
             foreach (Product p in Enum.GetValues(typeof(Product)))

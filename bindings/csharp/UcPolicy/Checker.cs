@@ -217,8 +217,7 @@ namespace UcPolicy
                 {
                     gate.ExitReadLock();
                 }
-                using (report)
-                    return Report.FromNative(report);
+                return Report.FromNative(report); // the report keeps the handle
             }
         }
 
@@ -296,8 +295,7 @@ namespace UcPolicy
                     {
                         gate.ExitReadLock();
                     }
-                    using (report)
-                        return Report.FromNative(report);
+                    return Report.FromNative(report); // the report keeps the handle
                 }
             }
             finally
@@ -343,8 +341,7 @@ namespace UcPolicy
                 {
                     gate.ExitReadLock();
                 }
-                using (report)
-                    return Report.FromNative(report);
+                return Report.FromNative(report); // the report keeps the handle
             }
         }
 

@@ -256,6 +256,47 @@ namespace UcPolicy
         Rejected = 2,
     }
 
+    /// <summary>An output format of reports (ucp_output_format): what `ucpolicy check --format`
+    /// writes, rendered by the library for every face alike.</summary>
+    public enum OutputFormat
+    {
+        /// <summary>"text": the report for people, as <see cref="Report.ToText(bool)"/>.</summary>
+        Text = 0,
+        /// <summary>"json": the report schema (<see cref="Report.ToJson(bool)"/>); several reports are an array.</summary>
+        Json = 1,
+        /// <summary>"sarif": a SARIF 2.1.0 log for code-scanning dashboards: one run, one result per finding.</summary>
+        Sarif = 2,
+        /// <summary>"csv": RFC 4180, a header row (<see cref="ReportFormatter.CsvColumns"/>), one row per
+        /// finding (one for a report without findings).</summary>
+        Csv = 3,
+        /// <summary>"html": one self-contained page (no script, no external resource): a summary table,
+        /// then each report.</summary>
+        Html = 4,
+        /// <summary>"junit": JUnit XML for CI dashboards: one test case per input.</summary>
+        JUnit = 5,
+        /// <summary>"nagios": a Nagios plugin's status line with performance data, then one line per
+        /// failing input.</summary>
+        Nagios = 6,
+    }
+
+    /// <summary>How the library renders (ucp_render_flags, and UCP_RENDER_FLAT of ucpolicy/render.h).</summary>
+    [Flags]
+    public enum RenderOptions
+    {
+        /// <summary>Compact JSON and SARIF; plain text.</summary>
+        None = 0,
+        /// <summary>JSON and SARIF indented by two spaces.</summary>
+        Pretty = 1,
+        /// <summary>Text with ANSI colours (for terminals).</summary>
+        Color = 2,
+        /// <summary>Text with the remediation and sources of every finding.</summary>
+        Verbose = 4,
+        /// <summary>With <see cref="Pretty"/>, JSON of several reports writes each entry of the array
+        /// exactly as it is alone, as `ucpolicy check --format json FILE...` does (not indented one
+        /// level inside the array). Compact JSON and the other formats are the same either way.</summary>
+        Flat = 8,
+    }
+
     /// <summary>The component an error came from (ucp_error_origin).</summary>
     public enum ErrorOrigin
     {

@@ -23,6 +23,16 @@ namespace UcPolicy
             return Epoch.AddSeconds(seconds);
         }
 
+        /// <summary>The lowest severity that fails, as the library's fail-on level: null is never.</summary>
+        public static Interop.ucp_fail_on FailOn(Severity? failOn, string parameter) => failOn switch
+        {
+            null => Interop.ucp_fail_on.UCP_FAIL_ON_NEVER,
+            Severity.Error => Interop.ucp_fail_on.UCP_FAIL_ON_ERROR,
+            Severity.Warning => Interop.ucp_fail_on.UCP_FAIL_ON_WARNING,
+            Severity.Info => Interop.ucp_fail_on.UCP_FAIL_ON_INFO,
+            _ => throw new ArgumentOutOfRangeException(parameter, failOn, "Not a severity: give Error, Warning, Info or null (never)."),
+        };
+
         public static long ToUnixSeconds(DateTimeOffset time) => time.ToUnixTimeSeconds();
 
         /// <summary>Reads count/at pairs into a read-only list.</summary>

@@ -39,7 +39,9 @@ namespace UcPolicy
 
     /// <summary>
     /// The result of checking one certificate against one role: a managed copy of the C report,
-    /// immutable and free of native resources (nothing needs disposing).
+    /// immutable. It also holds the (immutable) native report, which the library renders
+    /// (<see cref="Render(OutputFormat, RenderOptions)"/>, <see cref="ReportFormatter"/>) and judges (<see cref="GetExitCode(Severity?)"/>);
+    /// the runtime frees it with the object: nothing needs disposing.
     /// </summary>
     public sealed class Report
     {
@@ -127,33 +129,51 @@ namespace UcPolicy
         public ConnectionInfo? Connection { get; private set; }
 
         /// <summary>
-        /// The exit status `ucpolicy check` (or `ucpolicy probe`) gives this report (Nagios: 0 pass,
-        /// 1 warning, 2 error). <paramref name="failOn"/> is the lowest severity that fails (null:
-        /// never). For a probe, a client certificate the server rejected is an error, and one sent
-        /// whose fate the server's answer does not tell is a warning.
+        /// The exit status `ucpolicy check` (or `ucpolicy probe`) gives this report (the Nagios plugin
+        /// convention: 0 pass, 1 warning, 2 error), computed by the library (ucp_report_exit_code).
+        /// <paramref name="failOn"/> is the lowest severity that fails, as the command's --fail-on:
+        /// Warning (the default), Error (warnings give 0), Info (information findings give 1), or
+        /// null (never: always 0). For a probe, a client certificate the server rejected gives 2,
+        /// and one sent whose fate the server's answer does not tell gives at least 1 unless
+        /// <paramref name="failOn"/> is Error.
         /// </summary>
-        public int GetExitCode(Severity? failOn = Severity.Warning)
-        {
-            if (failOn == null)
-                return 0;
-            int status = 0;
-            if (ErrorCount > 0)
-                status = 2;
-            else if (WarningCount > 0)
-                status = failOn == Severity.Error ? 0 : 1;
-            else if (InfoCount > 0 && failOn == Severity.Info)
-                status = 1;
-            if (Connection != null)
-            {
-                if (Connection.ClientAuthentication == ClientAuthentication.Rejected)
-                    return 2;
-                if (Connection.ClientAuthentication == ClientAuthentication.Unknown && Connection.ClientCertificateSent &&
-                    failOn != Severity.Error)
-                    return Math.Max(status, 1);
-            }
-            return status;
-        }
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="failOn"/> is not a severity.</exception>
+        public int GetExitCode(Severity? failOn = Severity.Warning) =>
+            Native.UcpReportExitCode(native, Util.FailOn(failOn, nameof(failOn)));
 
+        /// <summary>The exit status with the command's default, <c>--fail-on warning</c>: the same as
+        /// <c>GetExitCode(Severity.Warning)</c>, for callers that cannot omit an optional argument
+        /// (PowerShell: <c>$report.GetExitCode()</c>).</summary>
+        /// <remarks>Since 1.1.</remarks>
+        public int GetExitCode() => GetExitCode(Severity.Warning);
+
+        /// <summary>
+        /// The report in <paramref name="format"/>, rendered by the library (ucp_report_render):
+        /// text and JSON are <see cref="ToText(bool)"/> and <see cref="ToJson(bool)"/>; the
+        /// document formats (SARIF, CSV, HTML, JUnit, Nagios) are the document of a batch of this
+        /// one report, judged with the command's default fail-on level (warning). JSON and SARIF
+        /// end without a newline, the other formats with one. For several reports in one
+        /// document, see <see cref="ReportFormatter"/> and <see cref="ReportRenderer"/>.
+        /// </summary>
+        /// <param name="format">The format.</param>
+        /// <param name="options"><see cref="RenderOptions.Pretty"/> (JSON, SARIF),
+        /// <see cref="RenderOptions.Color"/> and <see cref="RenderOptions.Verbose"/> (text).</param>
+        /// <exception cref="UcPolicyException"><paramref name="format"/> is not a format
+        /// (<see cref="UcPolicyErrorCode.InvalidArgument"/>).</exception>
+        /// <remarks>Since 1.1.</remarks>
+        public string Render(OutputFormat format, RenderOptions options) =>
+            Buffers.Take((ref UcpBuffer b) => Native.UcpReportRender(native, (ucp_output_format)format, (uint)options, ref b));
+
+        /// <summary>The report in <paramref name="format"/> with <see cref="RenderOptions.Pretty"/>
+        /// (indented JSON and SARIF, plain text): see <see cref="Render(OutputFormat, RenderOptions)"/>.</summary>
+        /// <remarks>Since 1.1.</remarks>
+        public string Render(OutputFormat format) => Render(format, RenderOptions.Pretty);
+
+        /// <summary>The native report: kept (immutable, reference-counted) so that the library can
+        /// render it and judge its exit code at any time; the runtime frees it with this object.</summary>
+        internal ReportHandle Handle => native;
+
+        ReportHandle native = null!;
         Topology topology = new Topology();
         string json = "";
         string compactJson = "";
@@ -171,7 +191,24 @@ namespace UcPolicy
         /// <summary>Whether a finding with this code is present.</summary>
         public bool HasFinding(string code) => Findings.Any(f => f.Code == code);
 
+        /// <summary>Copies a native report; the new Report owns <paramref name="report"/> (it is
+        /// disposed here if the copy fails).</summary>
         internal static Report FromNative(ReportHandle report)
+        {
+            try
+            {
+                Report copy = Copy(report);
+                copy.native = report;
+                return copy;
+            }
+            catch
+            {
+                report.Dispose();
+                throw;
+            }
+        }
+
+        static Report Copy(ReportHandle report)
         {
             IntPtr leaf = Native.UcpReportCertificate(report);
             var result = new Report

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: MIT
 using System;
 using System.Collections.Generic;
-using System.Globalization;
-using System.Linq;
-using System.Net;
 using System.Text;
 
 namespace UcPolicy
 {
-    /// <summary>A file format for several reports.</summary>
+    /// <summary>A file format for several reports (the formats of 1.0; <see cref="OutputFormat"/> has them all).</summary>
     public enum ReportFormat
     {
         /// <summary>A JSON array of reports in the library's schema (as `ucpolicy check --format json` with several files).</summary>
@@ -19,10 +16,15 @@ namespace UcPolicy
         Html,
     }
 
-    /// <summary>Renders several reports as one document (Export-UcPolicyReport uses it).</summary>
+    /// <summary>
+    /// Renders several reports as one document, as `ucpolicy check --format FORMAT FILE...` prints
+    /// them: every format is the library's (one <see cref="ReportRenderer"/> per document), so the
+    /// command, the Python binding, this assembly and the PowerShell module write the same bytes.
+    /// Export-UcPolicyReport and ConvertTo-UcPolicyReport use it. Null reports are skipped.
+    /// </summary>
     public static class ReportFormatter
     {
-        /// <summary>The CSV columns, in order.</summary>
+        /// <summary>The CSV columns, in order (the header row the library writes).</summary>
         public static IReadOnlyList<string> CsvColumns { get; } = Array.AsReadOnly(new[]
         {
             "InputName", "Role", "Product", "Result", "Thumbprint", "Subject", "Issuer", "NotAfter",
@@ -30,175 +32,147 @@ namespace UcPolicy
             "Remediation",
         });
 
-        /// <summary>Renders <paramref name="reports"/> in <paramref name="format"/>.</summary>
+        /// <summary>The title of the HTML page the library writes.</summary>
+        const string HtmlTitle = "UC certificate policy report";
+
+        /// <summary>Renders <paramref name="reports"/> in <paramref name="format"/> (Json, Csv or Html),
+        /// as <see cref="Format(IEnumerable{Report}, OutputFormat)"/> does.</summary>
         public static string Format(IEnumerable<Report> reports, ReportFormat format) => format switch
         {
-            ReportFormat.Json => ToJson(reports),
-            ReportFormat.Csv => ToCsv(reports),
-            ReportFormat.Html => ToHtml(reports),
+            ReportFormat.Json => Format(reports, OutputFormat.Json),
+            ReportFormat.Csv => Format(reports, OutputFormat.Csv),
+            ReportFormat.Html => Format(reports, OutputFormat.Html),
             _ => throw new ArgumentOutOfRangeException(nameof(format)),
         };
 
-        /// <summary>A JSON array of the reports, each in the library's own JSON schema.</summary>
-        public static string ToJson(IEnumerable<Report> reports)
-        {
-            List<Report> list = Materialise(reports);
-            if (list.Count == 0)
-                return "[]\n";
-            var json = new StringBuilder("[\n");
-            for (int i = 0; i < list.Count; i++)
-            {
-                string[] lines = list[i].ToJson(indented: true).TrimEnd('\n', '\r').Split('\n');
-                for (int j = 0; j < lines.Length; j++)
-                {
-                    json.Append("  ").Append(lines[j].TrimEnd('\r'));
-                    if (j < lines.Length - 1)
-                        json.Append('\n');
-                }
-                json.Append(i < list.Count - 1 ? ",\n" : "\n");
-            }
-            return json.Append("]\n").ToString();
-        }
+        /// <summary>
+        /// Renders <paramref name="reports"/> as one document in <paramref name="format"/>, byte for
+        /// byte what `ucpolicy check --format FORMAT` prints for the same reports (JSON: an array
+        /// whose entries are laid out as <see cref="Report.ToJson(bool)"/>, even for one report;
+        /// JUnit, Nagios and SARIF judged with <c>--fail-on warning</c>). The text ends with a newline.
+        /// </summary>
+        /// <remarks>Since 1.1.</remarks>
+        public static string Format(IEnumerable<Report> reports, OutputFormat format) =>
+            Format(reports, format, RenderOptions.Pretty | RenderOptions.Flat, Severity.Warning);
 
         /// <summary>
-        /// RFC 4180 CSV with a header row, every field quoted, lines ending in CRLF. Text that a
-        /// spreadsheet would run as a formula (starting with =, +, -, @) is prefixed with an
-        /// apostrophe: subjects and names come from certificates, which anyone can write.
+        /// Renders <paramref name="reports"/> as one document in <paramref name="format"/> through a
+        /// <see cref="ReportRenderer"/>. The text ends with a newline (the library's JSON and SARIF
+        /// end without one; the command, and this method, add it).
         /// </summary>
-        public static string ToCsv(IEnumerable<Report> reports)
-        {
-            var csv = new StringBuilder();
-            AppendRow(csv, CsvColumns);
-            foreach (Report report in Materialise(reports))
-            {
-                var common = new[]
-                {
-                    Text(report.InputName), report.Role, report.Product.ToString(), report.Result.ToString(),
-                    report.Thumbprint, Text(report.Subject), Text(report.Certificate.Issuer),
-                    report.NotAfter.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                    report.DaysRemaining.ToString(CultureInfo.InvariantCulture), report.ChainStatus.ToString(),
-                };
-                if (report.Findings.Count == 0)
-                {
-                    AppendRow(csv, common.Concat(new[] { "", "", "", "", "", "", "" }));
-                    continue;
-                }
-                foreach (Finding f in report.Findings)
-                {
-                    AppendRow(csv, common.Concat(new[]
-                    {
-                        f.Severity.ToString(), f.Code, f.Field.ToString(), Text(f.Message), Text(f.Expected),
-                        Text(f.Actual), Text(f.Remediation),
-                    }));
-                }
-            }
-            return csv.ToString();
-        }
-
-        /// <summary>A self-contained HTML page (UTF-8, no scripts, no external resources).</summary>
-        /// <param name="reports">The reports.</param>
-        /// <param name="title">The page title.</param>
-        /// <param name="generated">The time to print as the generation time (default: now).</param>
-        public static string ToHtml(IEnumerable<Report> reports, string title = "UC certificate policy report", DateTimeOffset? generated = null)
-        {
-            List<Report> list = Materialise(reports);
-            DateTimeOffset when = generated ?? DateTimeOffset.UtcNow;
-            var html = new StringBuilder();
-            html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-                .Append(E(title)).Append("</title>\n<style>\n")
-                .Append("body{font-family:Segoe UI,Helvetica,Arial,sans-serif;margin:1.5em;color:#222}\n")
-                .Append("table{border-collapse:collapse;margin:0.5em 0 1.5em}\n")
-                .Append("th,td{border:1px solid #bbb;padding:0.25em 0.5em;text-align:left;vertical-align:top}\n")
-                .Append("th{background:#eee}\n.fail,.error{color:#a00;font-weight:bold}\n")
-                .Append(".warning{color:#a60;font-weight:bold}\n.pass{color:#070;font-weight:bold}\n.info{color:#555}\n")
-                .Append("code{font-family:Consolas,monospace}\n")
-                .Append("</style>\n</head>\n<body>\n<h1>").Append(E(title)).Append("</h1>\n<p>")
-                .Append(list.Count.ToString(CultureInfo.InvariantCulture)).Append(" report(s): ")
-                .Append(list.Count(r => r.Result == Result.Fail).ToString(CultureInfo.InvariantCulture)).Append(" fail, ")
-                .Append(list.Count(r => r.Result == Result.Warning).ToString(CultureInfo.InvariantCulture)).Append(" warning, ")
-                .Append(list.Count(r => r.Result == Result.Pass).ToString(CultureInfo.InvariantCulture)).Append(" pass. Generated ")
-                .Append(E(when.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture)))
-                .Append(".</p>\n");
-
-            html.Append("<table class=\"summary\">\n<thead><tr><th>Result</th><th>Role</th><th>Thumbprint</th>")
-                .Append("<th>Days remaining</th><th>Subject</th><th>Input</th></tr></thead>\n<tbody>\n");
-            for (int i = 0; i < list.Count; i++)
-            {
-                Report r = list[i];
-                html.Append("<tr><td class=\"").Append(Css(r.Result)).Append("\"><a href=\"#report-")
-                    .Append(i.ToString(CultureInfo.InvariantCulture)).Append("\">").Append(E(r.Result.ToString()))
-                    .Append("</a></td><td>").Append(E(r.Role)).Append("</td><td><code>").Append(E(r.Thumbprint))
-                    .Append("</code></td><td>").Append(r.DaysRemaining.ToString(CultureInfo.InvariantCulture))
-                    .Append("</td><td>").Append(E(r.Subject)).Append("</td><td>").Append(E(r.InputName)).Append("</td></tr>\n");
-            }
-            html.Append("</tbody>\n</table>\n");
-
-            for (int i = 0; i < list.Count; i++)
-            {
-                Report r = list[i];
-                html.Append("<section id=\"report-").Append(i.ToString(CultureInfo.InvariantCulture)).Append("\">\n<h2><span class=\"")
-                    .Append(Css(r.Result)).Append("\">").Append(E(r.Result.ToString())).Append("</span> ")
-                    .Append(E(r.Role)).Append(": ").Append(E(r.Subject)).Append("</h2>\n<table class=\"facts\">\n");
-                Row(html, "Input", r.InputName + " (" + r.InputFormat.ToString().ToUpperInvariant() + ")");
-                Row(html, "Product", r.Product.ToString());
-                Row(html, "Issuer", r.Certificate.Issuer);
-                Row(html, "Thumbprint", r.Thumbprint);
-                Row(html, "Subject alternative names", string.Join(", ", r.Certificate.SubjectAlternativeNames.Select(s => s.Value)));
-                Row(html, "Valid", r.Certificate.NotBefore.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " to " +
-                                   r.NotAfter.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + " (" +
-                                   r.DaysRemaining.ToString(CultureInfo.InvariantCulture) + " days remaining)");
-                Row(html, "Chain", r.ChainStatus.ToString() + (r.ChainTrusted ? ", trusted" : ", not trusted"));
-                Row(html, "Validated at", r.ValidationTime.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture));
-                html.Append("</table>\n");
-                if (r.Findings.Count == 0)
-                {
-                    html.Append("<p>No findings.</p>\n</section>\n");
-                    continue;
-                }
-                html.Append("<table class=\"findings\">\n<thead><tr><th>Severity</th><th>Code</th><th>Message</th>")
-                    .Append("<th>Expected</th><th>Actual</th><th>Remediation</th></tr></thead>\n<tbody>\n");
-                foreach (Finding f in r.Findings)
-                {
-                    html.Append("<tr><td class=\"").Append(f.Severity.ToString().ToLowerInvariant()).Append("\">")
-                        .Append(E(f.Severity.ToString())).Append("</td><td><code>").Append(E(f.Code)).Append("</code></td><td>")
-                        .Append(E(f.Message)).Append("</td><td>").Append(E(f.Expected)).Append("</td><td>")
-                        .Append(E(f.Actual)).Append("</td><td>").Append(E(f.Remediation)).Append("</td></tr>\n");
-                }
-                html.Append("</tbody>\n</table>\n</section>\n");
-            }
-            html.Append("<p>libucpolicy ").Append(E(Library.Version)).Append(", report schema ")
-                .Append(E(Library.ReportSchemaVersion)).Append(".</p>\n</body>\n</html>\n");
-            return html.ToString();
-        }
-
-        static List<Report> Materialise(IEnumerable<Report> reports)
+        /// <param name="reports">The reports; null entries are skipped.</param>
+        /// <param name="format">The format.</param>
+        /// <param name="options">How to render; the command's are <see cref="RenderOptions.Pretty"/>
+        /// and <see cref="RenderOptions.Flat"/> (and <see cref="RenderOptions.Verbose"/> with -v).</param>
+        /// <param name="failOn">For JUnit, Nagios and SARIF: the lowest severity that fails (null: never).</param>
+        /// <remarks>Since 1.1.</remarks>
+        public static string Format(IEnumerable<Report> reports, OutputFormat format, RenderOptions options, Severity? failOn)
         {
             if (reports == null)
                 throw new ArgumentNullException(nameof(reports));
-            return reports.Where(r => r != null).ToList();
+            using (var renderer = new ReportRenderer(format, options, failOn))
+            {
+                var text = new StringBuilder();
+                foreach (Report report in reports)
+                {
+                    if (report != null)
+                        text.Append(renderer.Add(report));
+                }
+                text.Append(renderer.Finish());
+                if (format == OutputFormat.Json || format == OutputFormat.Sarif)
+                    text.Append('\n');
+                return text.ToString();
+            }
         }
 
-        static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
-
-        static string Css(Result result) => result.ToString().ToLowerInvariant();
-
-        static void Row(StringBuilder html, string name, string value) =>
-            html.Append("<tr><th>").Append(E(name)).Append("</th><td>").Append(E(value)).Append("</td></tr>\n");
-
-        static string Text(string value) =>
-            value.Length > 0 && "=+-@\t\r".IndexOf(value[0]) >= 0 ? "'" + value : value;
-
-        static void AppendRow(StringBuilder csv, IEnumerable<string> fields)
+        /// <summary>
+        /// The exit status `ucpolicy check FILE...` gives these reports: the worst
+        /// <see cref="Report.GetExitCode(Severity?)"/> of them (0 for none), computed by the library
+        /// (ucp_renderer_exit_code).
+        /// </summary>
+        /// <param name="reports">The reports; null entries are skipped.</param>
+        /// <param name="failOn">The lowest severity that fails (null: never).</param>
+        /// <remarks>Since 1.1.</remarks>
+        public static int GetExitCode(IEnumerable<Report> reports, Severity? failOn)
         {
-            bool first = true;
-            foreach (string field in fields)
+            using (ReportRenderer renderer = Tally(reports))
+                return renderer.GetExitCode(failOn);
+        }
+
+        /// <summary>The exit status `ucpolicy check FILE...` gives these reports with its default,
+        /// <c>--fail-on warning</c>. (An overload, not an optional argument: PowerShell cannot omit
+        /// an optional Nullable&lt;enum&gt; argument.)</summary>
+        /// <remarks>Since 1.1.</remarks>
+        public static int GetExitCode(IEnumerable<Report> reports) => GetExitCode(reports, Severity.Warning);
+
+        /// <summary>The summary line `ucpolicy check FILE...` writes for these reports, e.g.
+        /// "checked 300: 280 pass, 15 warning, 5 fail" (ucp_renderer_summary).</summary>
+        /// <param name="reports">The reports; null entries are skipped.</param>
+        /// <remarks>Since 1.1.</remarks>
+        public static string GetSummary(IEnumerable<Report> reports)
+        {
+            using (ReportRenderer renderer = Tally(reports))
+                return renderer.Summary;
+        }
+
+        /// <summary>A JSON array of the reports, each in the library's own JSON schema, as
+        /// `ucpolicy check --format json FILE...` prints it (ending with a newline).</summary>
+        public static string ToJson(IEnumerable<Report> reports) => Format(reports, OutputFormat.Json);
+
+        /// <summary>
+        /// RFC 4180 CSV with a header row (<see cref="CsvColumns"/>), every field quoted, lines
+        /// ending in CRLF, one row per finding (one for a report without findings). Text that a
+        /// spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return)
+        /// is prefixed with an apostrophe: subjects and names come from certificates, which anyone
+        /// can write.
+        /// </summary>
+        public static string ToCsv(IEnumerable<Report> reports) => Format(reports, OutputFormat.Csv);
+
+        /// <summary>A self-contained HTML page (UTF-8, no scripts, no external resources), the
+        /// library's: the totals, a summary table, then each report.</summary>
+        /// <param name="reports">The reports.</param>
+        /// <param name="title">The page title (the library's default: "UC certificate policy report").</param>
+        /// <param name="generated">Not used since 1.1: the page is the library's, which prints no
+        /// generation time, so that the same reports always give the same page.</param>
+        public static string ToHtml(IEnumerable<Report> reports, string title = HtmlTitle, DateTimeOffset? generated = null)
+        {
+            string html = Format(reports, OutputFormat.Html);
+            if (title == null || title == HtmlTitle)
+                return html;
+            // The title appears twice, in the head and as the heading, before any text of a report
+            // (whose markup characters the library escapes, so neither element can come from one).
+            string encoded = System.Net.WebUtility.HtmlEncode(title);
+            html = ReplaceFirst(html, "<title>" + HtmlTitle + "</title>", "<title>" + encoded + "</title>");
+            return ReplaceFirst(html, "<h1>" + HtmlTitle + "</h1>", "<h1>" + encoded + "</h1>");
+        }
+
+        static string ReplaceFirst(string text, string what, string with)
+        {
+            int at = text.IndexOf(what, StringComparison.Ordinal);
+            return at < 0 ? text : text.Substring(0, at) + with + text.Substring(at + what.Length);
+        }
+
+        /// <summary>A finished renderer fed the reports (the cheapest format: CSV), for its counts.</summary>
+        static ReportRenderer Tally(IEnumerable<Report> reports)
+        {
+            if (reports == null)
+                throw new ArgumentNullException(nameof(reports));
+            var renderer = new ReportRenderer(OutputFormat.Csv, RenderOptions.None, Severity.Warning);
+            try
             {
-                if (!first)
-                    csv.Append(',');
-                first = false;
-                csv.Append('"').Append((field ?? "").Replace("\"", "\"\"")).Append('"');
+                foreach (Report report in reports)
+                {
+                    if (report != null)
+                        renderer.Add(report);
+                }
+                renderer.Finish();
+                return renderer;
             }
-            csv.Append("\r\n");
+            catch
+            {
+                renderer.Dispose();
+                throw;
+            }
         }
     }
 }

@@ -18,7 +18,10 @@ namespace UcPolicy.PowerShell
     /// Routing roles. It writes one UcPolicy.Report per certificate and role: Result, Role,
     /// Thumbprint, Subject, NotAfter, DaysRemaining and the Findings, each with what to do about
     /// it. Policy failures are data, not errors; an unreadable input writes a non-terminating
-    /// error and the pipeline goes on.</para>
+    /// error and the pipeline goes on. Over several inputs it shows its progress (Write-Progress,
+    /// activity "Checking certificates"; the percentage when the inputs are given as parameters,
+    /// whose number is known). To render the reports as text, JSON, SARIF, CSV, HTML, JUnit or
+    /// Nagios, pipe them to ConvertTo-UcPolicyReport or Export-UcPolicyReport.</para>
     /// </summary>
     /// <example>
     /// <code>
@@ -124,30 +127,87 @@ namespace UcPolicy.PowerShell
             }
         }
 
-        /// <summary>Checks each input of the pipeline.</summary>
+        /// <summary>The progress activity of this command.</summary>
+        internal const string ProgressActivity = "Checking certificates";
+
+        static int lastActivityId;
+        readonly int activityId = System.Threading.Interlocked.Increment(ref lastActivityId);
+        int progressed;
+
+        /// <summary>One input of a record: something to check, or the error that stops it.</summary>
+        sealed class Item
+        {
+            public Item(object target, string status, Func<CertificateInput> open)
+            {
+                Target = target;
+                Status = status;
+                Open = open;
+            }
+
+            public Item(ErrorRecord error)
+            {
+                Error = error;
+            }
+
+            public object Target { get; } = "";
+            public string Status { get; } = "";
+            public Func<CertificateInput>? Open { get; }
+            public ErrorRecord? Error { get; }
+        }
+
+        /// <summary>Checks each input of the pipeline, with a progress record per input.</summary>
         protected override void ProcessRecord()
         {
+            var items = new List<Item>();
             switch (ParameterSetName)
             {
                 case CertificateSet:
                     foreach (X509Certificate2 certificate in Certificate)
-                        CheckOne(certificate, () => CertificateInput.FromCertificate(certificate));
+                        items.Add(new Item(certificate, certificate.Subject, () => CertificateInput.FromCertificate(certificate)));
                     break;
                 case LiteralPathSet:
                     foreach (string path in LiteralPath)
-                    {
-                        string? file = ResolveLiteral(path);
-                        if (file != null)
-                            CheckOne(file, () => CertificateInput.FromFile(file, Password));
-                    }
+                        items.Add(ResolveLiteral(path));
                     break;
                 default:
                     foreach (string path in Path)
-                    {
-                        foreach (string file in Resolve(path))
-                            CheckOne(file, () => CertificateInput.FromFile(file, Password));
-                    }
+                        items.AddRange(Resolve(path));
                     break;
+            }
+            // Inputs given as parameters arrive in one record: their number is known. Piped ones
+            // arrive one record each, and their number is not.
+            int total = MyInvocation.ExpectingInput ? -1 : items.Count(i => i.Error == null);
+            int done = 0;
+            foreach (Item item in items)
+            {
+                if (item.Error != null)
+                {
+                    WriteError(item.Error);
+                    if (Quiet)
+                        WriteObject(false);
+                    continue;
+                }
+                var progress = new ProgressRecord(activityId, ProgressActivity, item.Status.Length > 0 ? item.Status : "(no name)")
+                {
+                    PercentComplete = total > 0 ? done * 100 / total : -1,
+                };
+                WriteProgress(progress);
+                progressed++;
+                CheckOne(item.Target, item.Open!);
+                done++;
+            }
+        }
+
+        /// <summary>Completes the progress activity.</summary>
+        protected override void EndProcessing()
+        {
+            if (progressed > 0)
+            {
+                WriteProgress(new ProgressRecord(activityId, ProgressActivity, "Checked " + progressed + " input(s)")
+                {
+                    PercentComplete = 100,
+                    RecordType = ProgressRecordType.Completed,
+                });
             }
         }
 
@@ -192,9 +252,11 @@ namespace UcPolicy.PowerShell
             }
         }
 
-        /// <summary>Expands a -Path (wildcards) to file system paths; errors are non-terminating.</summary>
-        IEnumerable<string> Resolve(string path)
+        /// <summary>Expands a -Path (wildcards) to the files to check, and the errors to write in
+        /// their place (non-terminating).</summary>
+        List<Item> Resolve(string path)
         {
+            var items = new List<Item>();
             ProviderInfo provider;
             System.Collections.ObjectModel.Collection<string> resolved;
             try
@@ -203,13 +265,14 @@ namespace UcPolicy.PowerShell
             }
             catch (ItemNotFoundException e)
             {
-                WriteError(new ErrorRecord(e, "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
-                if (Quiet)
-                    WriteObject(false);
-                yield break;
+                items.Add(new Item(new ErrorRecord(e, "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path)));
+                return items;
             }
-            if (!IsFileSystem(provider, path))
-                yield break;
+            if (provider.Name != "FileSystem")
+            {
+                items.Add(new Item(NotFileSystem(provider, path)));
+                return items;
+            }
             bool wildcard = WildcardPattern.ContainsWildcardCharacters(path);
             foreach (string file in resolved)
             {
@@ -219,34 +282,25 @@ namespace UcPolicy.PowerShell
                     // named on its own is a mistake worth saying.
                     if (!wildcard)
                     {
-                        WriteError(new ErrorRecord(new ArgumentException("'" + file + "' is a directory; give its files, e.g. -Path '" +
-                                                                         System.IO.Path.Combine(file, "*.cer") + "'."),
-                                                   "UcPolicy.PathIsDirectory", ErrorCategory.InvalidArgument, file));
-                        if (Quiet)
-                            WriteObject(false);
+                        items.Add(new Item(new ErrorRecord(new ArgumentException("'" + file + "' is a directory; give its files, e.g. -Path '" +
+                                                                                 System.IO.Path.Combine(file, "*.cer") + "'."),
+                                                           "UcPolicy.PathIsDirectory", ErrorCategory.InvalidArgument, file)));
                     }
                     continue;
                 }
-                yield return file;
+                items.Add(FileItem(file));
             }
+            return items;
         }
 
-        /// <summary>A -LiteralPath as a file system path, or null after writing an error.</summary>
-        string? ResolveLiteral(string path)
+        /// <summary>A -LiteralPath as a file to check, or the error to write.</summary>
+        Item ResolveLiteral(string path)
         {
             string file = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
-            return IsFileSystem(provider, path) ? file : null;
+            return provider.Name == "FileSystem" ? FileItem(file) : new Item(NotFileSystem(provider, path));
         }
 
-        bool IsFileSystem(ProviderInfo provider, string path)
-        {
-            if (provider.Name == "FileSystem")
-                return true;
-            WriteError(NotFileSystem(provider, path));
-            if (Quiet)
-                WriteObject(false);
-            return false;
-        }
+        Item FileItem(string file) => new Item(file, file, () => CertificateInput.FromFile(file, Password));
 
         /// <summary>Frees the checker, the trust inputs and the pool's other files.</summary>
         protected override void DisposeInputs()

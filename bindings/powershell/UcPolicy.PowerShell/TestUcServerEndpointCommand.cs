@@ -25,9 +25,9 @@ namespace UcPolicy.PowerShell
     /// </example>
     /// <example>
     /// <code>
-    /// Test-UcServerEndpoint exch01.contoso.com -Protocol Smtp -Role ExchangeSMTP -Fqdn exch01.contoso.com
+    /// Test-UcServerEndpoint exch01.contoso.com -Protocol Smtp -Role TlsServer -Fqdn exch01.contoso.com
     /// </code>
-    /// <para>Checks the certificate Exchange presents on port 25 after STARTTLS.</para>
+    /// <para>Checks the certificate Exchange presents on port 25 after STARTTLS against the generic TLS server baseline (tls-server, alias TlsServer; Get-UcRole lists the roles).</para>
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "UcServerEndpoint")]
     [OutputType(typeof(Report), typeof(bool))]

@@ -101,6 +101,22 @@ Describe 'Help' {
         }
     }
 
+    It 'names only roles that exist in the examples of <Name>' -TestCases @(
+        @{ Name = 'Test-UcCertificate' }
+        @{ Name = 'Test-UcServerEndpoint' }
+        @{ Name = 'Get-UcPolicyRule' }
+        @{ Name = 'Export-UcPolicyReport' }
+        @{ Name = 'ConvertTo-UcPolicyReport' }
+    ) {
+        $code = (Get-Help -Name $Name -Examples).examples.example.code -join "`n"
+        $roles = @([regex]::Matches($code, '-Role\s+([\w-]+(?:\s*,\s*[\w-]+)*)') |
+            ForEach-Object { $_.Groups[1].Value -split '\s*,\s*' })
+        foreach ($role in $roles) {
+            [UcPolicy.Catalogue]::FindRole($role) | Should -Not -BeNullOrEmpty -Because "the example of $Name uses -Role $role"
+        }
+        if ($Name -eq 'Test-UcServerEndpoint') { $roles | Should -Contain 'TlsServer' }
+    }
+
     It 'shows the examples of Test-UcCertificate' {
         $examples = (Get-Help Test-UcCertificate -Examples).examples.example
         @($examples).Count | Should -Be 6
@@ -144,8 +160,11 @@ Describe 'about_UcPolicy' {
         $flat = $About -replace '\s+', ' '
         $flat | Should -BeLike "*$Symptom*"
         $flat | Should -BeLike '*subject.cn-wildcard*'
-        foreach ($format in 'Json', 'Csv', 'Html') { $About | Should -Match "(?m)^\s+$format\s" }
+        foreach ($format in 'Text', 'Json', 'Sarif', 'Csv', 'Html', 'JUnit', 'Nagios') { $About | Should -Match "(?m)^\s+$format\s" }
         $flat | Should -BeLike "*GetExitCode('Warning')*"
+        $flat | Should -BeLike '*GetExitCode()*'
+        $flat | Should -BeLike '*-FailOn*'
+        $flat | Should -BeLike '*Checking certificates*'
         $flat | Should -BeLike '*-Quiet*'
     }
 
@@ -161,6 +180,14 @@ Describe 'about_UcPolicy' {
         ($reports | Where-Object Result -eq Pass).GetExitCode('Warning') | Should -Be 0
         ($reports | Where-Object Result -eq Fail).GetExitCode('Error') | Should -Be 2
         ($reports | Where-Object Result -eq Fail).GetExitCode($null) | Should -Be 0
+        # Without an argument: the command's default, --fail-on warning.
+        ($reports | Where-Object Result -eq Fail).GetExitCode() | Should -Be 2
+        ($reports | Where-Object Result -eq Pass).GetExitCode() | Should -Be 0
+        (Test-UcCertificate -Path $GoodPath -Role UM -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime).GetExitCode() |
+            Should -Be 1 # input.facts-missing, a warning
+        [UcPolicy.ReportFormatter]::GetExitCode([UcPolicy.Report[]]$reports, [UcPolicy.Severity]::Warning) | Should -Be 2
+        [UcPolicy.ReportFormatter]::GetExitCode([UcPolicy.Report[]]$reports) | Should -Be 2 # as the topic shows it
+        [UcPolicy.ReportFormatter]::GetExitCode([UcPolicy.Report[]]$reports, $null) | Should -Be 0
         Test-UcCertificate -Path $BadPath @Common -Quiet | Should -BeFalse
         Test-UcCertificate -Path $GoodPath @Common -Quiet | Should -BeTrue
     }
@@ -241,6 +268,59 @@ Describe 'Test-UcCertificate' {
             $r = Test-UcCertificate -Path $BadPath -Role UM, UMCallRouter -Fqdn exch01.contoso.com `
                 -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime
             $r.Role | Should -Be @('exchange-um', 'exchange-um-callrouter')
+        }
+    }
+
+    Context 'Progress' {
+        BeforeAll {
+            # A runspace of its own, whose streams the test reads: Write-Progress records go to
+            # the progress stream, never down the pipeline.
+            function script:Invoke-Isolated([scriptblock] $Script, [object[]] $Arguments) {
+                $ps = [PowerShell]::Create()
+                try {
+                    $null = $ps.AddCommand('Import-Module').AddParameter('Name', $ModulePath).AddStatement()
+                    $null = $ps.AddScript($Script.ToString())
+                    foreach ($a in $Arguments) { $null = $ps.AddArgument($a) }
+                    $output = $ps.Invoke()
+                    [pscustomobject]@{
+                        Output   = @($output)
+                        Progress = @($ps.Streams.Progress)
+                        Errors   = @($ps.Streams.Error)
+                    }
+                } finally {
+                    $ps.Dispose()
+                }
+            }
+        }
+
+        It 'shows its progress over -Path inputs, with the percentage, and completes it' {
+            $run = Invoke-Isolated { param($Files, $Params) Test-UcCertificate -Path $Files @Params } -Arguments (@($GoodPath, $GarbagePath, $BadPath), $Common)
+            $run.Output.Result | Should -Be @('Pass', 'Fail')
+            $run.Errors.Count | Should -Be 1
+            $records = @($run.Progress | Where-Object Activity -eq 'Checking certificates')
+            $records.Count | Should -Be 4
+            $records[0..2].StatusDescription | Should -Be @($GoodPath, $GarbagePath, $BadPath)
+            $records[0..2].PercentComplete | Should -Be @(0, 33, 66)
+            $records[0..2].RecordType | Should -Be @('Processing', 'Processing', 'Processing')
+            $records[3].RecordType | Should -Be 'Completed'
+            @($records.ActivityId | Sort-Object -Unique).Count | Should -Be 1
+        }
+
+        It 'shows the file of each piped input, without a percentage, and keeps the pipeline''s objects' {
+            $run = Invoke-Isolated { param($Files, $Params) $Files | Test-UcCertificate @Params -Quiet } -Arguments (@($GoodPath, $BadPath), $Common)
+            $run.Output | Should -Be @($true, $false)
+            $records = @($run.Progress | Where-Object Activity -eq 'Checking certificates')
+            $records.Count | Should -Be 3
+            $records[0..1].StatusDescription | Should -Be @($GoodPath, $BadPath)
+            $records[0..1].PercentComplete | Should -Be @(-1, -1)
+            $records[2].RecordType | Should -Be 'Completed'
+        }
+
+        It 'shows the subject of certificate objects' {
+            $run = Invoke-Isolated { param($Certs, $Params) Test-UcCertificate -Certificate $Certs @Params } -Arguments (@($Good, $Bad), $Common)
+            $records = @($run.Progress | Where-Object Activity -eq 'Checking certificates')
+            $records[0..1].StatusDescription | Should -Be @($Good.Subject, $Bad.Subject)
+            $records[0..1].PercentComplete | Should -Be @(0, 50)
         }
     }
 
@@ -517,6 +597,75 @@ Describe 'Export-UcPolicyReport and ConvertTo-UcPolicyReport' {
         $whatIf = Join-Path $Out 'whatif.json'
         $Reports | Export-UcPolicyReport -Path $whatIf -WhatIf
         Test-Path -LiteralPath $whatIf | Should -BeFalse
+    }
+
+    It 'writes SARIF 2.1.0, from the .sarif extension' {
+        $file = Join-Path $Out 'reports.sarif'
+        $Reports | Export-UcPolicyReport -Path $file
+        $sarif = Get-Content -LiteralPath $file -Raw | ConvertFrom-Json
+        $sarif.version | Should -Be '2.1.0'
+        @($sarif.runs).Count | Should -Be 1
+        @($sarif.runs[0].results.ruleId) | Should -Contain 'subject.cn-wildcard'
+        @($sarif.runs[0].results).Count | Should -Be $Reports[0].Findings.Count
+    }
+
+    It 'writes JUnit XML, judged with -FailOn' {
+        $file = Join-Path $Out 'reports.xml'
+        $Reports | Export-UcPolicyReport -Path $file -Format JUnit
+        $xml = [xml](Get-Content -LiteralPath $file -Raw)
+        @($xml.SelectNodes('//testcase')).Count | Should -Be 2
+        @($xml.SelectNodes('//testcase/failure')).Count | Should -Be 1
+        $xml.SelectSingleNode('//testcase[failure]').name | Should -Be $BadPath
+        $Reports | Export-UcPolicyReport -Path $file -Format junit -FailOn Never
+        @(([xml](Get-Content -LiteralPath $file -Raw)).SelectNodes('//testcase/failure')).Count | Should -Be 0
+    }
+
+    It 'writes a Nagios status line' {
+        $file = Join-Path $Out 'reports.nagios'
+        $Reports | Export-UcPolicyReport -Path $file -Format Nagios
+        $lines = @(Get-Content -LiteralPath $file)
+        $lines[0] | Should -BeLike "UCPOLICY CRITICAL - checked 2: 1 pass, 0 warning, 1 fail |*"
+        $lines[1] | Should -BeLike "$BadPath*subject.cn-wildcard*"
+        $lines.Count | Should -Be 2
+        [IO.File]::ReadAllBytes($file)[0] | Should -Be ([byte][char]'U') # no byte order mark
+        ($Reports | ConvertTo-UcPolicyReport Nagios -FailOn Never) | Should -BeLike 'UCPOLICY OK*'
+    }
+
+    It 'renders <Format> as the library does for the .NET facade' -TestCases @(
+        @{ Format = 'Text' }, @{ Format = 'Json' }, @{ Format = 'Sarif' }, @{ Format = 'Csv' },
+        @{ Format = 'Html' }, @{ Format = 'JUnit' }, @{ Format = 'Nagios' }
+    ) {
+        $text = $Reports | ConvertTo-UcPolicyReport -Format $Format
+        $text | Should -BeOfType string
+        $text | Should -BeExactly ([UcPolicy.ReportFormatter]::Format([UcPolicy.Report[]]$Reports, [UcPolicy.OutputFormat]$Format,
+                                                                       [UcPolicy.RenderOptions]'Pretty, Flat', [UcPolicy.Severity]::Warning))
+        $text | Should -BeLike '*subject.cn-wildcard*'
+        $file = Join-Path $Out "render.$Format"
+        $Reports | Export-UcPolicyReport -Path $file -Format $Format
+        [IO.File]::ReadAllText($file) | Should -BeExactly $text
+    }
+
+    It 'renders one report, and streams a batch, from PowerShell without optional arguments' {
+        ($Reports[0].Render('Sarif') | ConvertFrom-Json).version | Should -Be '2.1.0'
+        $Reports[0].Render('Json', 'None') | Should -BeExactly $Reports[0].ToJson($false)
+        $renderer = [UcPolicy.ReportRenderer]::new('Csv')
+        try {
+            $csv = (-join @($Reports | ForEach-Object { $renderer.Add($_) })) + $renderer.Finish()
+            $csv | Should -BeExactly ($Reports | ConvertTo-UcPolicyReport Csv)
+            $renderer.Summary | Should -Be 'checked 2: 1 pass, 0 warning, 1 fail'
+            $renderer.GetExitCode() | Should -Be 2
+            $renderer.GetExitCode('Error') | Should -Be 2
+            $renderer.GetExitCode($null) | Should -Be 0
+        } finally {
+            $renderer.Dispose()
+        }
+    }
+
+    It 'refuses a format it does not know' {
+        { $Reports | ConvertTo-UcPolicyReport -Format Pdf } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,UcPolicy.PowerShell.ConvertToUcPolicyReportCommand'
+        { $Reports | Export-UcPolicyReport -Path (Join-Path $Out 'x.pdf') -Format Pdf } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,UcPolicy.PowerShell.ExportUcPolicyReportCommand'
     }
 
     It 'asks for -Format when the extension does not tell' {

@@ -74,17 +74,23 @@ namespace UcPolicy.Interop
         }
     }
 
-    /// <summary>A ucp_probe (the client key it holds is wiped when it is freed).</summary>
     /// <summary>A ucp_renderer (ucpolicy/render.h): one batch being rendered.</summary>
     internal sealed class RendererHandle : UcpHandle
     {
+        static long released;
+
+        /// <summary>How many renderers have been freed (diagnostics; a test reads it).</summary>
+        internal static long Released => Interlocked.Read(ref released);
+
         protected override bool ReleaseHandle()
         {
             Native.UcpCsharpRendererRelease(handle);
+            Interlocked.Increment(ref released);
             return true;
         }
     }
 
+    /// <summary>A ucp_probe (the client key it holds is wiped when it is freed).</summary>
     internal sealed class ProbeHandle : UcpHandle
     {
         static long released;
