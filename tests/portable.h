@@ -36,9 +36,9 @@ __attribute__((unused)) static int alphasort(const struct dirent **a, const stru
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-/* scandir(3): the entries of @dir that @keep accepts, sorted by @compare; -1 when @dir cannot be
+/* scandir(3): the entries of @dir that @want accepts, sorted by @compare; -1 when @dir cannot be
  * read or memory runs out. */
-__attribute__((unused)) static int scandir(const char *dir, struct dirent ***out, int (*keep)(const struct dirent *),
+__attribute__((unused)) static int scandir(const char *dir, struct dirent ***out, int (*want)(const struct dirent *),
                                            int (*compare)(const struct dirent **, const struct dirent **))
 {
     DIR *d = opendir(dir);
@@ -47,7 +47,7 @@ __attribute__((unused)) static int scandir(const char *dir, struct dirent ***out
     struct dirent **v = NULL, *e;
     size_t n = 0, cap = 0;
     while ((e = readdir(d))) {
-        if (keep && !keep(e))
+        if (want && !want(e))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
