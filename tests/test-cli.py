@@ -502,6 +502,28 @@ for argv, what in ((args + ["-", files[0], "-"], "two FILEs '-'"), (topo_args + 
     point(code == 3 and "standard input ('-')" in err and "Try 'ucpolicy check --help'." in err and not out,
           f"{what}: a usage error (standard input is read once)", [f"exit {code}: {err}"])
 
+# A file whose name is not ASCII (Windows: the UTF-16 command line and file name, platform.c and
+# compat.c): the same report as the original, under its own name; the output's bytes have the
+# line ends of every system, LF (Windows: binary streams).
+unicode_case = next(c for c in manifest["cases"] if not c.get("pool") and c.get("password") is None
+                    and not c.get("online") and c["expect"].get("result") in EXIT)
+uargs, uenv = case_args(unicode_case, "unicode")
+unicode_name = os.path.join(tmp.name, "zertifikat-m\u00fcller-\u6771\u4eac.pem")
+shutil.copyfile(fx(unicode_case["file"]), unicode_name)
+code, out, err = run(uargs + ["--format", "json", fx(unicode_case["file"])], uenv)
+ucode, uout, uerr = run(uargs + ["--format", "json", unicode_name], uenv)
+try:
+    same = named(json.loads(uout), fx(unicode_case["file"])) == json.loads(out) and \
+        json.loads(uout)["input"]["name"] == unicode_name
+except (ValueError, KeyError) as x:
+    same = x
+point(same is True and ucode == code, f"a file named {os.path.basename(unicode_name)}: the original's report, named so",
+      [f"exit {ucode} / {code}: {uerr}", same])
+raw = subprocess.run(WRAPPER + [UCPOLICY] + uargs + [unicode_name], capture_output=True, env=dict(os.environ, **(uenv or {})),
+                     stdin=subprocess.DEVNULL, timeout=600)
+point(raw.stdout.count(b"\n") > 3 and b"\r" not in raw.stdout and unicode_name.encode() in raw.stdout,
+      "the text report's lines end in LF alone and name the file in UTF-8", [raw.stdout[:300]])
+
 # ---- the progress line and the summary of a batch -------------------------------------------
 def run_on_terminal(argv, columns=100):
     """`ucpolicy ARGV` with stderr on a pseudo-terminal of @columns (stdout a pipe): exit status,
