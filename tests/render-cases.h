@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "ucpolicy.h"
+#include "portable.h"
 
 static const char *rc_fixtures;
 static json_t *rc_manifest;

@@ -17,8 +17,15 @@
 
 static int tap_points, tap_failures;
 
-__attribute__((format(printf, 4, 5), unused)) static bool tap_check(bool ok, const char *file, int line,
-                                                                     const char *fmt, ...)
+/* mingw-w64 builds with __USE_MINGW_ANSI_STDIO=1: C99 printf, which GCC calls gnu_printf there. */
+#if defined(__MINGW32__)
+#  define TAP_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#  define TAP_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
+TAP_PRINTF(4, 5) __attribute__((unused)) static bool tap_check(bool ok, const char *file, int line,
+                                                               const char *fmt, ...)
 {
     va_list ap;
     tap_points++;

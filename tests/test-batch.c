@@ -19,6 +19,7 @@
 
 #include "ucpolicy.h"
 #include "tap.h"
+#include "portable.h"
 
 #define MAX_FILES 512
 #define PASSWORD "Pfx-Test-P@ss w0rd"

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <gnutls/gnutls.h>
@@ -345,7 +346,13 @@ static void scan_dir(const char *dir, int depth)
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         size_t l = strlen(e->d_name);
-        if (e->d_type == DT_DIR && depth < 4) {
+#ifdef _WIN32 /* no d_type */
+        struct stat st;
+        bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+#else
+        bool is_dir = e->d_type == DT_DIR;
+#endif
+        if (is_dir && depth < 4) {
             scan_dir(path, depth + 1);
             continue;
         }

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "ucpolicy.h"
+#include "portable.h"
 
 static int points, failures;
 static const char *fixtures;
@@ -32,7 +33,7 @@ static size_t nkept;
 static char diag[65536];
 static size_t diaglen;
 
-__attribute__((format(printf, 1, 2))) static void note(const char *fmt, ...)
+TEST_PRINTF(1, 2) static void note(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check/check-private.h"
 
@@ -162,8 +161,8 @@ UCP_EXPORT ucp_status ucp_checker_check_files(ucp_checker *c, const char *const 
     if (st != UCP_OK || count == 0)
         return st;
     if (jobs == 0) {
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = cpus < 1 ? 1 : cpus > UCP_MAX_BATCH_JOBS ? UCP_MAX_BATCH_JOBS : (unsigned)cpus;
+        unsigned cpus = ucp_cpu_count();
+        jobs = cpus > UCP_MAX_BATCH_JOBS ? UCP_MAX_BATCH_JOBS : cpus;
     }
     size_t threads = jobs < count ? jobs : count;
     b.window = threads * UCP_BATCH_WINDOW_PER_JOB;

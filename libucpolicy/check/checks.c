@@ -731,7 +731,7 @@ static int64_t date_utc(int y, int m, int d)
     tm.tm_year = y - 1900;
     tm.tm_mon = m - 1;
     tm.tm_mday = d;
-    return (int64_t)timegm(&tm);
+    return ucp_timegm(&tm);
 }
 
 static void check_validity(struct ctx *c)

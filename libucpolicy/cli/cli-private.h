@@ -19,6 +19,8 @@
  *   options.c        usage errors, the options check and probe share (facts, trust, time,
  *                    revocation, password, output) and the checker they configure, ISO 8601
  *                    times, the password, standard input
+ *   platform.c       the system calls that differ between POSIX and Windows (the program's
+ *                    arguments and streams, files by UTF-8 name, UTC time, wiping, the terminal)
  *
  * Exit status (the Nagios plugin convention): 0 pass, 1 warnings only, 2 any error finding,
  * 3 usage or input error (the message on stderr names the file and the problem).
@@ -42,13 +44,41 @@ int ucp_cli_main(int argc, char **argv);
 
 enum { EXIT_PASS = 0, EXIT_WARN = 1, EXIT_FAIL = 2, EXIT_USAGE = 3 };
 
+#if defined(__MINGW32__)
+/* mingw-w64 builds with __USE_MINGW_ANSI_STDIO=1 (meson.build): C99 printf, %zu and %lld. */
+#  define CLI_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#  define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
+/* ---- platform.c ----------------------------------------------------------------------------- */
+struct tm;
+
+/* The program's start (ucpolicy.c, not the Python extension): on Windows, replaces *argc and
+ * *argv by the arguments in UTF-8 (kept until exit) and puts the standard streams in binary mode;
+ * nothing to do on POSIX. False (and the arguments left as they are) when out of memory. */
+bool cli_program_start(int *argc, char ***argv);
+/* open() @path (UTF-8) for reading, not inherited: a descriptor, or -1 with errno set. */
+int cli_open_read(const char *path);
+/* timegm(): -1 when @tm is out of range. */
+int64_t cli_timegm(struct tm *tm);
+/* gmtime_r(): false when @t cannot be broken down. */
+bool cli_gmtime(int64_t t, struct tm *out);
+/* explicit_bzero(): not optimised away. */
+void cli_wipe(void *p, size_t n);
+/* Is @f a terminal (a console on Windows)? With @escapes, one that shows ANSI escape sequences
+ * (Windows: turned on if the console can). */
+bool cli_terminal(FILE *f, bool escapes);
+/* The terminal's width in columns, 80 when @f is not one. */
+size_t cli_terminal_columns(FILE *f);
+
 /* ---- options.c ------------------------------------------------------------------------------ */
 
 /* The command running, for "Try 'ucpolicy COMMAND --help'." ("check" unless set). */
 extern const char *cli_command;
 
 /* "ucpolicy: MESSAGE" and the --help hint on stderr; returns EXIT_USAGE. */
-int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_usage_error(const char *fmt, ...) CLI_PRINTF(1, 2);
 /* "ucpolicy: " and the calling thread's last libucpolicy error on stderr. */
 void cli_print_error(void);
 /* "ucpolicy: out of memory" on stderr; returns EXIT_USAGE. */

@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,11 +158,11 @@ static bool parse_time(const char *s, int64_t *out)
     tm.tm_hour = h;
     tm.tm_min = mi;
     tm.tm_sec = se;
-    time_t t = timegm(&tm);
+    int64_t t = cli_timegm(&tm);
     struct tm back;
-    if (t == (time_t)-1 || !gmtime_r(&t, &back) || back.tm_mday != d)
+    if (t == -1 || !cli_gmtime(t, &back) || back.tm_mday != d)
         return false; /* e.g. 2026-02-30 */
-    *out = (int64_t)t - offset;
+    *out = t - offset;
     return true;
 }
 
@@ -181,7 +180,7 @@ const char *cli_password(void)
 void cli_wipe_password(void)
 {
     if (password) {
-        explicit_bzero(password, password_len);
+        cli_wipe(password, password_len);
         free(password);
         password = NULL;
     }
@@ -203,7 +202,7 @@ static int read_password_file(const char *path)
 {
     /* open/read, not stdio: a FILE's buffer is malloc'd and freed without being wiped, which
      * would leave the password in the heap. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = cli_open_read(path);
     if (fd < 0) {
         fprintf(stderr, "ucpolicy: %s: cannot read the password file: %s\n", path, strerror(errno));
         return EXIT_USAGE;
@@ -223,7 +222,7 @@ static int read_password_file(const char *path)
     while (len < n && buf[len] != '\n' && buf[len] != '\r')
         len++;
     bool ok = set_password(buf, len);
-    explicit_bzero(buf, sizeof buf);
+    cli_wipe(buf, sizeof buf);
     return ok ? 0 : cli_out_of_memory();
 }
 

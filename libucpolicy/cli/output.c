@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "cli-private.h"
 
@@ -20,8 +18,8 @@ bool use_color(const struct common_opts *o)
 {
     return o->format == UCP_OUTPUT_TEXT &&
            (strcmp(o->color, "always") == 0 ||
-            (strcmp(o->color, "auto") == 0 && isatty(STDOUT_FILENO) && !getenv("NO_COLOR") &&
-             !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0)));
+            (strcmp(o->color, "auto") == 0 && !getenv("NO_COLOR") &&
+             !(getenv("TERM") && strcmp(getenv("TERM"), "dumb") == 0) && cli_terminal(stdout, true)));
 }
 
 /* Write @chunk to stdout and dispose of it. */
@@ -159,16 +157,7 @@ void progress_init(struct progress_line *p, enum progress_mode mode, bool quiet,
     memset(p, 0, sizeof *p);
     p->total = total;
     p->on = mode == PROGRESS_ALWAYS ||
-            (mode == PROGRESS_AUTO && total > 1 && !quiet && isatty(STDERR_FILENO));
-}
-
-/* The terminal's width, 80 when stderr is not a terminal. */
-static size_t columns(void)
-{
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    return 80;
+            (mode == PROGRESS_AUTO && total > 1 && !quiet && cli_terminal(stderr, false));
 }
 
 /* Append @name to @out (room for strlen(name) + 4 bytes) as one column per character, control
@@ -214,7 +203,7 @@ void progress_update(struct progress_line *p, size_t done, const char *current)
     p->current = current;
     char head[96];
     int n = snprintf(head, sizeof head, "ucpolicy: %zu/%zu done%s", done, p->total, current ? ", checking " : "");
-    size_t width = columns() - 1, used = (size_t)n;
+    size_t width = cli_terminal_columns(stderr) - 1, used = (size_t)n;
     char *line = malloc(used + (current ? strlen(current) : 0) + 8);
     if (!line)
         return; /* no line this time */

@@ -6,5 +6,6 @@
 
 int main(int argc, char **argv)
 {
+    cli_program_start(&argc, &argv); /* Windows: UTF-8 arguments, binary streams */
     return ucp_cli_main(argc, argv);
 }

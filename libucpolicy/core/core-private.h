@@ -4,7 +4,8 @@
 
 /*
  * core/: what every other part of the library stands on, and which calls nothing above it: the
- * status registry and the thread's last error, strings, UTF-8, time formatting and file reading.
+ * status registry and the thread's last error, strings, UTF-8, time formatting, file reading, and
+ * the few system calls that differ between POSIX and Windows (compat.c).
  * Nothing here is exported: the version script (libucpolicy.map) is the only list of public
  * symbols, and visibility is hidden.
  */
@@ -17,7 +18,11 @@
 
 #include "ucpolicy.h"
 
-#if defined(__GNUC__)
+#if defined(__MINGW32__)
+/* mingw-w64 builds with __USE_MINGW_ANSI_STDIO=1 (meson.build): C99 printf, %zu and %lld. */
+#  define UCP_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#  define UCP_UNUSED __attribute__((unused))
+#elif defined(__GNUC__)
 #  define UCP_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #  define UCP_UNUSED __attribute__((unused))
 #else
@@ -97,6 +102,31 @@ ucp_status ucp_read_file(const char *path, size_t limit, uint8_t **data, size_t 
 /* Render a template, replacing {name} by the matching value. */
 char *ucp_render_template(const char *tmpl, const char *const *names, const char *const *values,
                           size_t n);
+
+/* ---- the system (compat.c): the calls that differ between POSIX and Windows ---------------- */
+/* File names are UTF-8 everywhere in the library; on Windows they become UTF-16 for the system. */
+enum { UCP_FILE_REGULAR, UCP_FILE_DIRECTORY, UCP_FILE_OTHER };
+/* open() @path for reading (binary, not inherited): a descriptor, or -1 with errno set (EISDIR
+ * where the system refuses to open a directory). */
+int ucp_open_read(const char *path);
+/* What the open @fd is (UCP_FILE_*) and, for a regular file, its size; -1 with errno set. */
+int ucp_file_kind(int fd, uint64_t *size);
+struct tm;
+/* gmtime_r(): false when @t cannot be broken down. */
+bool ucp_gmtime(int64_t t, struct tm *out);
+/* timegm(): -1 when @tm is out of range. */
+int64_t ucp_timegm(struct tm *tm);
+void *ucp_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
+/* aligned_alloc() (@size a multiple of @alignment), and its free, which must be ucp_aligned_free(). */
+void *ucp_aligned_alloc(size_t alignment, size_t size);
+void ucp_aligned_free(void *p);
+/* The processors online, at least 1. */
+unsigned ucp_cpu_count(void);
+#ifdef _WIN32
+#  include <wchar.h>
+/* @s as a malloc'd UTF-16 string, or NULL with errno set (EINVAL: @s is not UTF-8). */
+wchar_t *ucp_utf8_to_wide(const char *s);
+#endif
 
 /* ---- JSON (json.c) ---------------------------------------------------------------------------- */
 struct json_t;

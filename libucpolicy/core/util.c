@@ -3,15 +3,17 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gnutls/gnutls.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
+#ifdef _WIN32
+#  include <io.h>
+#else
+#  include <unistd.h>
+#endif
 
 #include "core/core-private.h"
 
@@ -185,9 +187,8 @@ char *ucp_display_bytes(const uint8_t *data, size_t len)
 
 void ucp_format_time(int64_t t, char *buf, size_t size)
 {
-    time_t tt = (time_t)t;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm)) {
+    if (!ucp_gmtime(t, &tm)) {
         snprintf(buf, size, "@%lld", (long long)t);
         return;
     }
@@ -197,9 +198,8 @@ void ucp_format_time(int64_t t, char *buf, size_t size)
 
 void ucp_format_date(int64_t t, char *buf, size_t size)
 {
-    time_t tt = (time_t)t;
     struct tm tm;
-    if (!gmtime_r(&tt, &tm)) {
+    if (!ucp_gmtime(t, &tm)) {
         snprintf(buf, size, "@%lld", (long long)t);
         return;
     }
@@ -216,29 +216,31 @@ ucp_status ucp_read_file(const char *path, size_t limit, uint8_t **data, size_t 
 {
     *data = NULL;
     *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    int fd = ucp_open_read(path);
+    if (fd < 0 && errno != EISDIR) /* Windows refuses to open a directory: EISDIR (compat.c) */
         return ucp_fail_origin(UCP_E_IO, UCP_ORIGIN_SYSTEM, errno, path, "cannot open: %s",
                                strerror(errno));
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
+    uint64_t size = 0;
+    int kind = fd < 0 ? UCP_FILE_DIRECTORY : ucp_file_kind(fd, &size);
+    if (kind < 0) {
         int e = errno;
         close(fd);
         return ucp_fail_origin(UCP_E_IO, UCP_ORIGIN_SYSTEM, e, path, "cannot stat: %s", strerror(e));
     }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
+    if (kind == UCP_FILE_DIRECTORY) {
+        if (fd >= 0)
+            close(fd);
         return ucp_fail_origin(UCP_E_IO, UCP_ORIGIN_SYSTEM, EISDIR, path,
                                "is a directory, not a certificate file");
     }
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > limit) {
+    if (kind == UCP_FILE_REGULAR && size > limit) {
         close(fd);
         return ucp_fail(UCP_E_TOO_LARGE, path,
                         "file is %llu bytes; the limit is %zu bytes (%zu MiB)",
-                        (unsigned long long)st.st_size, limit, limit / (1024 * 1024));
+                        (unsigned long long)size, limit, limit / (1024 * 1024));
     }
     /* Read until EOF (also works for pipes), never beyond limit + 1 bytes. */
-    size_t cap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    size_t cap = kind == UCP_FILE_REGULAR && size > 0 ? (size_t)size + 1 : 65536;
     uint8_t *buf = malloc(cap);
     if (!buf) {
         close(fd);

@@ -315,7 +315,7 @@ static const uint8_t *find(const uint8_t *hay, size_t hlen, const char *needle)
     size_t nlen = strlen(needle);
     if (nlen == 0 || hlen < nlen)
         return NULL;
-    return memmem(hay, hlen, needle, nlen);
+    return ucp_memmem(hay, hlen, needle, nlen);
 }
 
 /* The key facts of a PEM file's private key blocks (PKCS#8, encrypted PKCS#8, PKCS#1 RSA, SEC1

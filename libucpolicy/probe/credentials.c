@@ -31,13 +31,13 @@ static bool has_pem(const uint8_t *data, size_t len, const char *label_part)
 {
     const char *begin = "-----BEGIN ";
     for (const uint8_t *q = data; q && (size_t)(q - data) < len;) {
-        q = memmem(q, len - (size_t)(q - data), begin, strlen(begin));
+        q = ucp_memmem(q, len - (size_t)(q - data), begin, strlen(begin));
         if (!q)
             return false;
         q += strlen(begin);
         const uint8_t *eol = memchr(q, '\n', len - (size_t)(q - data));
         size_t rest = eol ? (size_t)(eol - q) : len - (size_t)(q - data);
-        if (!label_part || memmem(q, rest, label_part, strlen(label_part)))
+        if (!label_part || ucp_memmem(q, rest, label_part, strlen(label_part)))
             return true;
     }
     return false;

@@ -7,7 +7,7 @@
  * deadline), and a buffered line reader and a writer over it, every wait bounded by that one
  * deadline. The reader and writer (net.c) run over a stream: the socket itself, or a layer on it
  * (the TLS session, tls.c), or bytes in memory (replay.c). The socket calls are in net-posix.c
- * and nowhere else, so that a winsock implementation of the same functions can sit beside it.
+ * and nowhere else, or on Windows in its Winsock twin net-win32.c (meson.build picks one).
  * Nothing here knows about probes, TLS or the protocols spoken; it calls core/ only and keeps no
  * global state: one struct ucp_net a connection, any number at once, each used by one thread.
  */

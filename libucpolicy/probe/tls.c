@@ -27,6 +27,8 @@ static ssize_t push_fn(gnutls_transport_ptr_t ptr, const void *data, size_t len)
          * we send so that GnuTLS goes on to read them; reading then ends the exchange. */
         return (ssize_t)len;
     }
+    if (n < 0)
+        gnutls_transport_set_errno(r->tls, errno); /* on Windows GnuTLS would read WSAGetLastError() */
     return n;
 }
 
@@ -39,6 +41,8 @@ static ssize_t pull_fn(gnutls_transport_ptr_t ptr, void *data, size_t len)
         memcpy(r->first + r->nfirst, data, k);
         r->nfirst += k;
     }
+    if (n < 0)
+        gnutls_transport_set_errno(r->tls, errno);
     return n;
 }
 

@@ -154,7 +154,7 @@ ucp_status ucp_crl_set_load(struct ucp_crl_set *set, const uint8_t *data, size_t
     if (len == 0)
         return ucp_fail(UCP_E_FORMAT, source, "the CRL file is empty");
     gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
-    bool pem = memmem(data, len, "-----BEGIN X509 CRL-----", 24) != NULL;
+    bool pem = ucp_memmem(data, len, "-----BEGIN X509 CRL-----", 24) != NULL;
     if (pem) {
         gnutls_x509_crl_t *list = NULL;
         unsigned n = 0;

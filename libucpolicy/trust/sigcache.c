@@ -55,7 +55,7 @@ void ucp_sigcache_free(struct ucp_sigcache *sc)
     for (size_t i = 0; i < UCP_SIGCACHE_STRIPES; i++)
         pthread_mutex_destroy(&sc->stripes[i].lock);
     free(sc->entries);
-    free(sc);
+    ucp_aligned_free(sc);
 }
 
 ucp_status ucp_sigcache_new(struct ucp_sigcache **out, size_t entries)
@@ -63,14 +63,14 @@ ucp_status ucp_sigcache_new(struct ucp_sigcache **out, size_t entries)
     *out = NULL;
     if (entries == 0)
         return UCP_OK; /* off */
-    struct ucp_sigcache *sc = aligned_alloc(64, sizeof *sc);
+    struct ucp_sigcache *sc = ucp_aligned_alloc(64, sizeof *sc);
     if (!sc)
         return ucp_fail_nomem();
     memset(sc, 0, sizeof *sc);
     sc->nsets = (entries + UCP_SIGCACHE_WAYS - 1) / UCP_SIGCACHE_WAYS;
     sc->entries = calloc(sc->nsets * UCP_SIGCACHE_WAYS, sizeof *sc->entries);
     if (!sc->entries) {
-        free(sc);
+        ucp_aligned_free(sc);
         return ucp_fail_nomem();
     }
     for (size_t i = 0; i < UCP_SIGCACHE_STRIPES; i++)

@@ -36,6 +36,12 @@
 
 #include "trust/trust-private.h"
 
+#if defined(__MINGW32__) /* built with __USE_MINGW_ANSI_STDIO=1: C99 printf */
+#  define CERTGEN_PRINTF(f, a) __attribute__((format(gnu_printf, f, a)))
+#else
+#  define CERTGEN_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#endif
+
 #define DAY 86400
 #define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
 #define OID_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
@@ -57,7 +63,7 @@
 
 /* ---- util.c: failure, memory, files, DER ---------------------------------------------------- */
 
-__attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
+CERTGEN_PRINTF(1, 2) __attribute__((noreturn)) void die(const char *fmt, ...);
 
 #define GT(call)                                                                                   \
     do {                                                                                           \
@@ -69,7 +75,7 @@ __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 /* Every string the generator builds lives until exit in one list (arena_free() at the end: the
  * build runs the generator under the sanitizers too). */
 char *keep(char *s);
-__attribute__((format(printf, 1, 2))) char *fmt(const char *f, ...);
+CERTGEN_PRINTF(1, 2) char *fmt(const char *f, ...);
 char *sdup(const char *s);
 void arena_free(void);
 

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../portable.h"
+
 /* ---- failure and memory ------------------------------------------------------------------- */
 
 void die(const char *fmt, ...)

@@ -24,6 +24,7 @@
 #include <gnutls/pkcs12.h>
 #include <gnutls/x509.h>
 
+#include "../portable.h"
 #include "fixtures.h"
 
 /* libucpolicy's module, compiled by asn1Parser (the table includes config.h under this guard),
@@ -53,7 +54,7 @@
 static asn1_node defs;
 static const char *outdir;
 
-__attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...)
+TEST_PRINTF(1, 2) __attribute__((noreturn)) static void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

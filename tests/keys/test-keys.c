@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../portable.h"
 #include "fixtures.h"
 #include "ucpolicy.h"
 
@@ -22,7 +23,7 @@ static char dir[] = "/tmp/ucpolicy-keys-XXXXXX";
 static int64_t now;
 static ucp_checker *checker;
 
-__attribute__((format(printf, 2, 3))) static bool ok(bool cond, const char *fmt, ...)
+TEST_PRINTF(2, 3) static bool ok(bool cond, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
