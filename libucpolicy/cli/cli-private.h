@@ -195,7 +195,7 @@ struct output {
     const struct common_opts *o;
     ucp_renderer *renderer; /* NULL: --quiet, or one JSON object */
     unsigned flags;
-    size_t inputs, errors;
+    size_t inputs;
     int status; /* the worst exit status so far (ucp_report_exit_code; 3 for an input error) */
 };
 /* false (message printed, status EXIT_USAGE) when the renderer cannot be made. */

@@ -79,7 +79,6 @@ bool output_error(struct output *out, const char *name, ucp_status code, const c
 {
     fprintf(stderr, "ucpolicy: %s\n", message);
     out->status = EXIT_USAGE;
-    out->errors++;
     ucp_buffer chunk = {NULL, 0};
     ucp_status st = UCP_OK;
     if (out->renderer && !(out->inputs == 1 && out->o->format == UCP_OUTPUT_TEXT))
