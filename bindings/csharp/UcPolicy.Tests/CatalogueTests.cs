@@ -102,6 +102,12 @@ namespace UcPolicy.Tests
         public void Versions()
         {
             Assert.Equal(Library.BindingVersion, Library.Version);
+            // The assembly (and so the NuGet package) carries the build's version, not a default.
+            var assembly = typeof(Library).Assembly;
+            string? informational = assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+                .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Select(a => a.InformationalVersion).SingleOrDefault();
+            Assert.Equal(Library.Version, informational?.Split('+')[0]);
+            Assert.Equal(Library.Version + ".0", assembly.GetName().Version?.ToString());
             Assert.Matches(@"^\d+\.\d+\.\d+", Library.GnuTlsVersion);
             Assert.Equal("1.0", Library.ReportSchemaVersion);
         }
