@@ -5,6 +5,8 @@
     dotnet.py build  --dotnet DOTNET --solution SLN --artifacts DIR --stamp FILE [--property K=V]...
     dotnet.py xunit  --dotnet DOTNET --assembly TESTS.dll --results DIR [--certgen CERTGEN]
     dotnet.py pester --dotnet DOTNET --tools DIR --script RUN.ps1 [--pester-version V] [--certgen CERTGEN] [-- ARGS...]
+    dotnet.py nuget  --dotnet DOTNET --project CSPROJ --artifacts DIR --output FILE.nupkg
+                     [--native-rid RID --native FILE...] [--windows-native-dir DIR] [--property K=V]...
 
 With --certgen, and UCPOLICY_FIXTURES not already set, the tests get fresh fixtures from
 ucpolicy-certgen (tests/FIXTURES.md) when that program has been built.
@@ -88,6 +90,56 @@ def build(args):
     pathlib.Path(args.stamp).write_text('built in %.1f s\n' % (time.monotonic() - started))
     print('dotnet build took %.1f s' % (time.monotonic() - started), flush=True)
     return 0
+
+
+def nuget(args):
+    """dotnet pack of the facade, already built by `build` (same artifacts folder), with the
+    build machine's native libraries and, from --windows-native-dir, every DLL of a Windows build
+    under runtimes/<rid>/native. Writes exactly --output (the name meson declared)."""
+    if args.windows_native_dir and windows_dlls(args.windows_native_dir) is None:
+        return SETUP_ERROR
+    for native in args.native:
+        if not os.path.isfile(native):
+            print('native library %s does not exist: build first' % native, file=sys.stderr)
+            return SETUP_ERROR
+    out = tempfile.mkdtemp(prefix='ucpolicy-pack-')
+    try:
+        # Absolute paths: MSBuild resolves relative ones against the project's folder.
+        cmd = [args.dotnet, 'pack', os.path.abspath(args.project), '--no-build', '--configuration', 'Release',
+               '--artifacts-path', os.path.abspath(args.artifacts), '--output', out,
+               '--disable-build-servers', '-maxcpucount:1', '-nodeReuse:false',
+               '--verbosity', 'minimal', '-consoleLoggerParameters:NoSummary']
+        props = list(args.property)
+        if args.native:
+            props += ['UcPolicyPackNativeRid=' + args.native_rid, 'UcPolicyPackNativeFiles=' + ';'.join(os.path.abspath(n) for n in args.native)]
+        if args.windows_native_dir:
+            props.append('UcPolicyPackWindowsNativeDir=' + os.path.abspath(args.windows_native_dir))
+        cmd += ['-property:' + p.replace(';', '%3B') for p in props]
+        status = run(cmd)
+        if status != 0:
+            return status
+        made = [f for f in os.listdir(out) if f.endswith('.nupkg')]
+        if made != [os.path.basename(args.output)]:
+            print('dotnet pack made %s, not %s' % (made, os.path.basename(args.output)), file=sys.stderr)
+            return SETUP_ERROR
+        shutil.move(os.path.join(out, made[0]), args.output)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    print('wrote %s%s' % (args.output, ' (with win-x64)' if args.windows_native_dir else
+                          ' (%s native libraries only: no windows_native_dir)' % args.native_rid), flush=True)
+    return 0
+
+
+def windows_dlls(directory):
+    """The DLLs of a Windows native directory, or None (and why on stderr) when it lacks the two
+    the binding needs."""
+    dlls = sorted(f for f in os.listdir(directory) if f.lower().endswith('.dll')) if os.path.isdir(directory) else []
+    for needed in ('ucpolicy_csharp.dll', 'libucpolicy-1.dll'):
+        if needed not in dlls:
+            print('windows_native_dir %s: no %s there (found: %s)' % (directory, needed, ', '.join(dlls) or 'no DLL'),
+                  file=sys.stderr)
+            return None
+    return dlls
 
 
 def xunit(args):
@@ -187,6 +239,17 @@ def main():
     p.add_argument('--stamp', required=True)
     p.add_argument('--property', action='append', default=[])
     p.set_defaults(func=build)
+
+    p = sub.add_parser('nuget')
+    p.add_argument('--dotnet', required=True)
+    p.add_argument('--project', required=True)
+    p.add_argument('--artifacts', required=True)
+    p.add_argument('--output', required=True)
+    p.add_argument('--native-rid', default='linux-x64')
+    p.add_argument('--native', action='append', default=[])
+    p.add_argument('--windows-native-dir', default='')
+    p.add_argument('--property', action='append', default=[])
+    p.set_defaults(func=nuget)
 
     p = sub.add_parser('xunit')
     p.add_argument('--dotnet', required=True)
