@@ -7,6 +7,7 @@
     dotnet.py pester --dotnet DOTNET --tools DIR --script RUN.ps1 [--pester-version V] [--certgen CERTGEN] [-- ARGS...]
     dotnet.py nuget  --dotnet DOTNET --project CSPROJ --artifacts DIR --output FILE.nupkg
                      [--native-rid RID --native FILE...] [--windows-native-dir DIR] [--property K=V]...
+    dotnet.py psgallery --dotnet DOTNET --tools DIR --module DIR --output FILE.nupkg [--windows-native-dir DIR]
 
 With --certgen, and UCPOLICY_FIXTURES not already set, the tests get fresh fixtures from
 ucpolicy-certgen (tests/FIXTURES.md) when that program has been built.
@@ -142,6 +143,74 @@ def windows_dlls(directory):
     return dlls
 
 
+def pwsh_env(dotnet, home):
+    """The pinned pwsh's environment, with HOME (PSResourceGet's repository list, the module path
+    of the current user) in a temporary folder: nothing of the user's profile is read or changed.
+    NuGet's global packages folder stays the real one, where `dotnet tool restore` put pwsh."""
+    env = dotnet_env()
+    # .NET gives an empty LocalApplicationData when the folder does not exist, and PSResourceGet then
+    # writes its repository list relative to the current directory: make the folders first.
+    for sub in ('.config', os.path.join('.local', 'share'), '.cache'):
+        os.makedirs(os.path.join(home, sub), exist_ok=True)
+    env['NUGET_PACKAGES'] = str(global_packages(dotnet))
+    # dotnet's own state (the local tools' resolver cache) stays where `dotnet tool restore` wrote it.
+    env['DOTNET_CLI_HOME'] = os.environ.get('DOTNET_CLI_HOME') or os.path.expanduser('~')
+    env.update({'HOME': home, 'XDG_CONFIG_HOME': os.path.join(home, '.config'),
+                'XDG_DATA_HOME': os.path.join(home, '.local', 'share'), 'XDG_CACHE_HOME': os.path.join(home, '.cache'),
+                'POWERSHELL_TELEMETRY_OPTOUT': '1', 'POWERSHELL_UPDATECHECK': 'Off', 'NO_COLOR': '1'})
+    env.pop('PSModulePath', None)
+    return env
+
+
+def psgallery(args):
+    """The PowerShell module as a PowerShell Gallery package: the module laid out by `build`,
+    plus every DLL of --windows-native-dir in runtimes/win-x64/native, published with
+    PSResourceGet's Publish-PSResource into a folder repository. Writes exactly --output."""
+    module = pathlib.Path(args.module)
+    if not (module / 'UcPolicy.psd1').is_file():
+        print('no module at %s: build first' % module, file=sys.stderr)
+        return SETUP_ERROR
+    dlls = []
+    if args.windows_native_dir:
+        dlls = windows_dlls(args.windows_native_dir)
+        if dlls is None:
+            return SETUP_ERROR
+    if run([args.dotnet, 'tool', 'restore'], cwd=args.tools) != 0:
+        return SETUP_ERROR
+    work = tempfile.mkdtemp(prefix='ucpolicy-psgallery-')
+    try:
+        stage = os.path.join(work, 'UcPolicy')
+        shutil.copytree(module, stage)
+        if dlls:
+            native = os.path.join(stage, 'runtimes', 'win-x64', 'native')
+            os.makedirs(native, exist_ok=True)
+            for dll in dlls:
+                shutil.copy(os.path.join(args.windows_native_dir, dll), native)
+        repo = os.path.join(work, 'repo')
+        os.makedirs(repo)
+        home = os.path.join(work, 'home')
+        os.makedirs(home)
+        script = ("$ErrorActionPreference = 'Stop'; "
+                  "Register-PSResourceRepository -Name build -Uri $env:UCPOLICY_PSGALLERY_REPO -Trusted; "
+                  "Publish-PSResource -Path $env:UCPOLICY_PSGALLERY_MODULE -Repository build")
+        env = pwsh_env(args.dotnet, home)
+        env.update({'UCPOLICY_PSGALLERY_REPO': repo, 'UCPOLICY_PSGALLERY_MODULE': stage})
+        status = run([args.dotnet, 'tool', 'run', 'pwsh', '--', '-NoProfile', '-NonInteractive', '-Command', script],
+                     cwd=args.tools, env=env)
+        if status != 0:
+            return status
+        made = [f for f in os.listdir(repo) if f.endswith('.nupkg')]
+        if made != [os.path.basename(args.output)]:
+            print('Publish-PSResource made %s, not %s' % (made, os.path.basename(args.output)), file=sys.stderr)
+            return SETUP_ERROR
+        shutil.move(os.path.join(repo, made[0]), args.output)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print('wrote %s%s' % (args.output, ' (with win-x64)' if dlls else
+                          " (the build machine's native libraries only: no windows_native_dir)"), flush=True)
+    return 0
+
+
 def xunit(args):
     if not os.path.isfile(args.assembly):
         print('no test assembly at %s: build first' % args.assembly, file=sys.stderr)
@@ -250,6 +319,14 @@ def main():
     p.add_argument('--windows-native-dir', default='')
     p.add_argument('--property', action='append', default=[])
     p.set_defaults(func=nuget)
+
+    p = sub.add_parser('psgallery')
+    p.add_argument('--dotnet', required=True)
+    p.add_argument('--tools', required=True, help='the folder whose tool manifest pins PowerShell')
+    p.add_argument('--module', required=True)
+    p.add_argument('--output', required=True)
+    p.add_argument('--windows-native-dir', default='')
+    p.set_defaults(func=psgallery)
 
     p = sub.add_parser('xunit')
     p.add_argument('--dotnet', required=True)
