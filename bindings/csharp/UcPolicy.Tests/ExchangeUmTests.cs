@@ -132,10 +132,17 @@ namespace UcPolicy.Tests
             Assert.Equal(Result.Pass, good.Result);
             Assert.Equal(f.CorrectUm.Thumbprint, good.Thumbprint);
 
-            // Without the intermediate the path is incomplete: the chain is not invented.
-            Report alone = checker.Check(f.CorrectUm, "UM", f.UmTopology);
+            // Without the intermediate the path is incomplete: the chain is not invented. An empty
+            // presented chain means the certificate alone; none (null) means the intermediates the
+            // system's stores hold, and no store holds this test's fresh issuing CA. (The Pester
+            // suite puts it in a CurrentUser CA store and sees the chain completed.)
+            Report alone = checker.Check(f.CorrectUm, "UM", f.UmTopology, System.Array.Empty<X509Certificate2>());
             Assert.Equal(ChainStatus.Incomplete, alone.ChainStatus);
             Assert.True(alone.HasFinding("chain.issuer-missing"));
+            Report unknown = checker.Check(f.CorrectUm, "UM", f.UmTopology);
+            Assert.Equal(ChainStatus.Incomplete, unknown.ChainStatus);
+            Assert.Empty(CertificateInput.FindSystemIntermediates(f.CorrectUm));
+            Assert.Empty(CertificateInput.FindSystemIntermediates(f.Pki.Root));   // a root is never "presented"
 
             // Trust anchors and intermediates may be .NET certificates too.
             using var other = new Checker { ValidationTime = f.Pki.Now };

@@ -120,6 +120,68 @@ namespace UcPolicy
             return FromBytes(Encoding.ASCII.GetBytes(pem.ToString()), name);
         }
 
+        /// <summary>
+        /// The intermediate certificates the system holds for a certificate, as X509Chain finds
+        /// them: the certificate stores (Windows: the CA and Root stores of the user and the machine;
+        /// Linux: .NET's CurrentUser CA store under ~/.dotnet/corefx/cryptography/x509stores/ca and
+        /// the distribution's bundle), with no revocation check and no download of missing issuers
+        /// (DisableCertificateDownloads, where the runtime has it: .NET 5 and later; .NET Framework
+        /// may still follow the AIA URL of a missing issuer). Neither the certificate itself nor a
+        /// self-signed root is returned: the result is what a server would present with the
+        /// certificate, issuer first, and may be empty. Trust is still decided by the checker's own
+        /// anchors. Since 1.1.
+        /// </summary>
+        /// <param name="certificate">The leaf, e.g. from Cert:\LocalMachine\My.</param>
+        /// <returns>New certificate objects: dispose them when done.</returns>
+        public static X509Certificate2[] FindSystemIntermediates(X509Certificate2 certificate)
+        {
+            if (certificate == null)
+                throw new ArgumentNullException(nameof(certificate));
+            var found = new List<X509Certificate2>();
+            using (var chain = new X509Chain())
+            {
+                X509ChainPolicy policy = chain.ChainPolicy;
+                policy.RevocationMode = X509RevocationMode.NoCheck;
+                policy.VerificationFlags = X509VerificationFlags.AllFlags;
+#if NET
+                policy.DisableCertificateDownloads = true;
+#else
+                // The netstandard2.0 build runs on .NET too (PowerShell 7 on an older .NET): use the
+                // property where the runtime has it.
+                typeof(X509ChainPolicy).GetProperty("DisableCertificateDownloads")?.SetValue(policy, true);
+#endif
+                try
+                {
+                    chain.Build(certificate);
+                }
+                catch (System.Security.Cryptography.CryptographicException)
+                {
+                    return found.ToArray();
+                }
+                // Element 0 is the leaf; a self-signed element is a root (a trust anchor, not
+                // something a server presents).
+                for (int i = 1; i < chain.ChainElements.Count; i++)
+                {
+                    X509Certificate2 element = chain.ChainElements[i].Certificate;
+                    if (!SameBytes(element.SubjectName.RawData, element.IssuerName.RawData) && !SameBytes(element.RawData, certificate.RawData))
+                        found.Add(element);
+                }
+            }
+            return found.ToArray();
+        }
+
+        static bool SameBytes(byte[] a, byte[] b)
+        {
+            if (a.Length != b.Length)
+                return false;
+            for (int i = 0; i < a.Length; i++)
+            {
+                if (a[i] != b[i])
+                    return false;
+            }
+            return true;
+        }
+
         static void AppendPem(StringBuilder pem, byte[] der)
         {
             pem.Append("-----BEGIN CERTIFICATE-----\n");

@@ -241,11 +241,24 @@ namespace UcPolicy
                 return Check(input, role, topology);
         }
 
-        /// <summary>Checks a .NET certificate (its RawData), with the chain presented with it, if any.</summary>
+        /// <summary>Checks a .NET certificate (its RawData), with the chain presented with it. Without
+        /// one (null), the intermediates the system's certificate stores hold for it are used
+        /// (<see cref="CertificateInput.FindSystemIntermediates"/>: no revocation check, no download),
+        /// as a certificate from a store would be presented by the server that uses it; pass an
+        /// empty list to check the certificate alone. (1.0 checked it alone when null.)</summary>
         public Report Check(X509Certificate2 certificate, string role, Topology? topology = null, IEnumerable<X509Certificate2>? presentedChain = null)
         {
-            using (CertificateInput input = CertificateInput.FromCertificate(certificate, presentedChain))
-                return Check(input, role, topology);
+            X509Certificate2[]? system = presentedChain == null && certificate != null ? CertificateInput.FindSystemIntermediates(certificate) : null;
+            try
+            {
+                using (CertificateInput input = CertificateInput.FromCertificate(certificate!, presentedChain ?? system))
+                    return Check(input, role, topology);
+            }
+            finally
+            {
+                foreach (X509Certificate2 c in system ?? Array.Empty<X509Certificate2>())
+                    c.Dispose();
+            }
         }
 
         /// <summary>

@@ -87,7 +87,7 @@ namespace UcPolicy.PowerShell
         public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
         /// <summary>
-        /// <para type="description">.NET certificates (their RawData): Get-ChildItem Cert:\LocalMachine\My, Get-PfxCertificate, [X509Certificate2] objects.</para>
+        /// <para type="description">.NET certificates (their RawData): Get-ChildItem Cert:\LocalMachine\My, Get-PfxCertificate, [X509Certificate2] objects. Without -Chain each comes with the intermediate certificates the system's stores hold for it (as X509Chain finds them, without revocation checks or downloads), as the server using it would present them; with -Chain, with those alone.</para>
         /// </summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = CertificateSet, ValueFromPipeline = true)]
         [ValidateNotNull]
@@ -155,6 +155,20 @@ namespace UcPolicy.PowerShell
             public ErrorRecord? Error { get; }
         }
 
+        static CertificateInput FromStoreCertificate(X509Certificate2 certificate, bool withSystemIntermediates)
+        {
+            X509Certificate2[] system = withSystemIntermediates ? CertificateInput.FindSystemIntermediates(certificate) : Array.Empty<X509Certificate2>();
+            try
+            {
+                return CertificateInput.FromCertificate(certificate, system);
+            }
+            finally
+            {
+                foreach (X509Certificate2 c in system)
+                    c.Dispose();
+            }
+        }
+
         /// <summary>Checks each input of the pipeline, with a progress record per input.</summary>
         protected override void ProcessRecord()
         {
@@ -162,8 +176,11 @@ namespace UcPolicy.PowerShell
             switch (ParameterSetName)
             {
                 case CertificateSet:
+                    // Without -Chain, a certificate from a store comes with the intermediates the
+                    // system holds for it (X509Chain: no revocation check, no download), as the
+                    // server using it presents them; with -Chain, exactly those.
                     foreach (X509Certificate2 certificate in Certificate)
-                        items.Add(new Item(certificate, certificate.Subject, () => CertificateInput.FromCertificate(certificate)));
+                        items.Add(new Item(certificate, certificate.Subject, () => FromStoreCertificate(certificate, Chain == null)));
                     break;
                 case LiteralPathSet:
                     foreach (string path in LiteralPath)

@@ -258,6 +258,72 @@ Describe 'Test-UcCertificate' {
             $r.ChainStatus | Should -Be 'Valid'
         }
 
+        It 'completes a store certificate without -Chain from the system''s intermediates, <Case>' -TestCases @(
+            @{ Case = 'the issuing CA in the CurrentUser CA store'; AddIntermediate = $true }
+            @{ Case = 'an empty store'; AddIntermediate = $false }
+        ) {
+            # .NET on Linux keeps the CurrentUser stores under $HOME/.dotnet/corefx/cryptography/
+            # x509stores: a child PowerShell with HOME in a temporary folder adds the issuing CA to
+            # its CA store (or not), then pipes the bare leaf, without -Chain, to Test-UcCertificate
+            # and gives it to Checker.Check(X509Certificate2) (the facade) alike.
+            $home_ = Join-Path $Pki.Directory "home-$AddIntermediate"
+            New-Item -ItemType Directory -Path $home_ | Out-Null
+            $leaf = $Pki.WritePem("certs/store-leaf-$AddIntermediate.pem", @($Good))
+            $child = Join-Path $Pki.Directory "store-child-$AddIntermediate.ps1"
+            Set-Content -LiteralPath $child -Value @'
+param($ModulePath, $Leaf, $Issuing, $Root, $Time, $AddIntermediate)
+$ErrorActionPreference = 'Stop'
+Import-Module -Name $ModulePath
+if ($AddIntermediate -eq 'True') {
+    $store = [Security.Cryptography.X509Certificates.X509Store]::new('CA', 'CurrentUser')
+    $store.Open('ReadWrite')
+    $store.Add([Security.Cryptography.X509Certificates.X509Certificate2]::new($Issuing))
+    $store.Dispose()
+}
+$cert = [Security.Cryptography.X509Certificates.X509Certificate2]::new($Leaf)
+$time = [DateTime]::Parse($Time, [Globalization.CultureInfo]::InvariantCulture, 'RoundtripKind')
+$r = $cert | Test-UcCertificate -Role UM -Fqdn exch01.contoso.com -TrustAnchor $Root -ValidationTime $time
+'cmdlet: ' + $r.Result + ' ' + $r.ChainStatus + ' ' + (($r.Findings.Code | Sort-Object) -join ',')
+$checker = [UcPolicy.Checker]::new()
+$checker.ValidationTime = [DateTimeOffset]$time
+$checker.AddTrustAnchors($Root)
+$topology = [UcPolicy.Topology]@{ Fqdn = 'exch01.contoso.com' }
+$f = $checker.Check($cert, 'UM', $topology, $null)
+'facade: ' + $f.Result + ' ' + $f.ChainStatus + ' ' + (($f.Findings.Code | Sort-Object) -join ',')
+$alone = $checker.Check($cert, 'UM', $topology, [Security.Cryptography.X509Certificates.X509Certificate2[]]@())
+'alone: ' + $alone.Result + ' ' + $alone.ChainStatus
+'@
+            $exe = (Get-Process -Id $PID).Path
+            $pwshArgs = @('-NoProfile', '-NonInteractive', '-File', $child, $ModulePath, $leaf, $Pki.IssuingPath, $Pki.RootPath,
+                          $Pki.Now.UtcDateTime.ToString('o'), "$AddIntermediate")
+            if ((Split-Path -Leaf $exe) -like 'dotnet*') {
+                $pwshArgs = @(Join-Path $PSHOME 'pwsh.dll') + $pwshArgs   # the pinned PowerShell tool runs through dotnet
+            }
+            $saved = $env:HOME
+            try {
+                $env:HOME = $home_
+                $out = & $exe @pwshArgs 2>&1 | ForEach-Object { "$_" }
+            } finally {
+                $env:HOME = $saved
+            }
+            $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+            $cmdlet = @($out | Where-Object { $_ -like 'cmdlet: *' })[0]
+            $facade = @($out | Where-Object { $_ -like 'facade: *' })[0]
+            if ($AddIntermediate) {
+                # The store is the temporary HOME's, never the user's.
+                Join-Path $home_ '.dotnet/corefx/cryptography/x509stores/ca' | Should -Exist
+                $cmdlet | Should -BeLike 'cmdlet: Pass Valid*'
+                $cmdlet | Should -Not -BeLike '*chain.issuer-missing*'
+                $facade | Should -BeLike 'facade: Pass Valid*'
+                $facade | Should -Not -BeLike '*chain.issuer-missing*'
+                # An empty presented chain still means the certificate alone.
+                @($out | Where-Object { $_ -like 'alone: *' })[0] | Should -BeLike 'alone: * Incomplete'
+            } else {
+                $cmdlet | Should -BeLike 'cmdlet: Fail Incomplete *chain.issuer-missing*'
+                $facade | Should -BeLike 'facade: Fail Incomplete *chain.issuer-missing*'
+            }
+        } -Skip:(-not $IsLinux)
+
         It 'reads PKCS#12 files with a SecureString password' {
             $r = Test-UcCertificate -Path $PfxPath @Common -Password $Password
             $r.Result | Should -Be 'Pass'
