@@ -198,9 +198,10 @@ def check_case(n, case):
 
 
 cases = manifest["cases"]
-if MEMCHECK:
-    # Under memcheck every ucpolicy run is traced (seconds each): the CLI's own code paths, not
-    # the catalogue (test-manifest runs every case through the library under memcheck). The
+if MEMCHECK or WRAPPER:
+    # Under memcheck every ucpolicy run is traced (seconds each), and under Wine every run starts
+    # a Windows process (a second on a busy machine): the CLI's own code paths, not the catalogue
+    # (test-manifest runs every case through the library under memcheck and under Wine too). The
     # extra cases (formats, chains, names, keys, the incident), one pass, one warning-only and
     # one info-only case.
     def only_severity(c, sev):
@@ -212,7 +213,7 @@ if MEMCHECK:
     # The options of the optional case fields, once each.
     for field in ("crls", "online", "pool"):
         subset.append(next(c for c in cases if c["id"].endswith("/fail") and c.get(field)))
-    print(f"# memcheck: {len(subset)} of {len(cases)} cases")
+    print(f"# {'memcheck' if MEMCHECK else 'wine'}: {len(subset)} of {len(cases)} cases")
     cases = subset
 
 print(f"# {UCPOLICY}, validation time {vt}")

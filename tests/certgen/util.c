@@ -146,11 +146,11 @@ void der_tlv(struct buf *b, unsigned char tag, const void *value, size_t len)
 /* DER of an OBJECT IDENTIFIER in dotted form. */
 void der_oid(struct buf *b, const char *dotted)
 {
-    unsigned long arcs[32];
+    unsigned long long arcs[32];
     int n = 0;
     for (const char *p = dotted; *p && n < 32;) {
         char *end;
-        arcs[n++] = strtoul(p, &end, 10);
+        arcs[n++] = strtoull(p, &end, 10);
         p = *end == '.' ? end + 1 : end;
     }
     if (n < 2)
@@ -158,7 +158,7 @@ void der_oid(struct buf *b, const char *dotted)
     unsigned char body[128];
     size_t len = 0;
     for (int i = 1; i < n; i++) {
-        unsigned long v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
+        unsigned long long v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
         unsigned char tmp[10];
         int k = 0;
         do {

@@ -626,14 +626,39 @@ static void gnutls_pfx(const char *name, gnutls_x509_crt_t crt, gnutls_x509_priv
 
 /* ---- extension values ------------------------------------------------------------------------------ */
 
+/* An INTEGER element from a decimal string, NULL: absent. Written as two's complement bytes, not
+ * as libtasn1's decimal form, which goes through a C long: 32 bits on Windows, where
+ * "4294967296" would become 2147483647 and the fixture another certificate. */
+static void write_integer(asn1_node t, const char *name, const char *decimal)
+{
+    if (!decimal) {
+        check_asn1(asn1_write_value(t, name, NULL, 0), name);
+        return;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(decimal, &end, 10);
+    if (errno || *end || !*decimal)
+        die("write_integer: %s is not a decimal number", decimal);
+    unsigned char b[9];
+    int n = 0;
+    do {
+        b[8 - n++] = (unsigned char)(v & 0xff);
+        v >>= 8;
+    } while (v);
+    if (b[9 - n] & 0x80)
+        b[8 - n++] = 0;
+    check_asn1(asn1_write_value(t, name, b + 9 - n, n), name);
+}
+
 /* CertificateTemplate { templateID, major, minor } with the module; NULL versions are absent. */
 static struct blob template_ext(const char *oid, const char *major, const char *minor)
 {
     asn1_node t = NULL;
     check_asn1(asn1_create_element(defs, "UCPOLICY.CertificateTemplate", &t), "CertificateTemplate");
     check_asn1(asn1_write_value(t, "templateID", oid, 1), "templateID");
-    check_asn1(asn1_write_value(t, "templateMajorVersion", major, 0), "major");
-    check_asn1(asn1_write_value(t, "templateMinorVersion", minor, 0), "minor");
+    write_integer(t, "templateMajorVersion", major);
+    write_integer(t, "templateMinorVersion", minor);
     struct blob d = der_of(t, "CertificateTemplate");
     asn1_delete_structure(&t);
     return d;
