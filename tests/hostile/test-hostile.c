@@ -198,7 +198,31 @@ static int load_devzero(const void *arg)
 {
     (void)arg;
     ucp_input *in = NULL;
-    return ucp_input_from_file(&in, "/dev/zero", NULL) == UCP_E_TOO_LARGE ? 0 : 1;
+    return ucp_input_from_file(&in, "/dev/zero", NULL) == UCP_E_IO ? 0 : 1;
+}
+
+/* A FIFO without a writer as every file the library reads: each refused at once (a blocking
+ * open() waited for a writer forever). Run in a child whose alarm ends a hang as a failure. */
+static int load_fifo(const void *arg)
+{
+    const char *fifo = arg;
+    alarm(60);
+    ucp_input *in = NULL;
+    int bad = 0;
+    if (ucp_input_from_file(&in, fifo, NULL) != UCP_E_IO ||
+        !strstr(ucp_error_message(ucp_error_last()), "is a FIFO (named pipe), not a regular file") ||
+        !strstr(ucp_error_message(ucp_error_last()), fifo))
+        bad |= 1;
+    ucp_checker *c = checker_for(NULL);
+    if (ucp_checker_add_crl_file(c, fifo) != UCP_E_IO)
+        bad |= 2;
+    ucp_checker_free(c);
+    ucp_topology *t = NULL;
+    ucp_topology_new(&t);
+    if (ucp_topology_load_file(t, fifo) != UCP_E_IO)
+        bad |= 4;
+    ucp_topology_free(t);
+    return bad;
 }
 
 static void size_limits(void)
@@ -244,11 +268,28 @@ static void size_limits(void)
         ucp_topology_free(t2);
         free(buf);
     }
-    /* An endless stream (not a regular file): reading stops at the limit. */
+    /* An endless stream (a device, not a regular file): refused before anything is read. */
     struct measure m = measured(load_devzero, NULL);
-    CHECK(m.code == 0, "/dev/zero (endless, no size) is refused with UCP_E_TOO_LARGE once past 32 MiB");
+    CHECK(m.code == 0, "/dev/zero (a device, endless) is refused at once with UCP_E_IO");
     printf("# measure /dev/zero: %.3f s, peak RSS %ld KiB\n", m.seconds, m.max_rss_kb);
-    CHECK(slow || m.max_rss_kb < 200 * 1024, "reading an endless stream stays under 200 MiB (%ld KiB)", m.max_rss_kb);
+    CHECK(slow || m.seconds < 1, "/dev/zero: refused within 1 s of CPU (%.3f s)", m.seconds);
+    CHECK(slow || m.max_rss_kb < MAX_RSS_REFUSED_KB, "/dev/zero: peak RSS %ld KiB, under %d KiB", m.max_rss_kb,
+          MAX_RSS_REFUSED_KB);
+    /* A FIFO, as the certificate, a CRL and a topology. */
+    char fifo[] = "/tmp/ucp-hostile-fifo-XXXXXX";
+    char *fd_dir = mkdtemp(fifo);
+    char fifo_path[4200];
+    snprintf(fifo_path, sizeof fifo_path, "%s/input.fifo", fd_dir ? fd_dir : "/nonexistent");
+    CHECK(fd_dir && mkfifo(fifo_path, 0600) == 0, "a FIFO");
+    m = measured(load_fifo, fifo_path);
+    printf("# measure fifo: %.3f s, peak RSS %ld KiB\n", m.seconds, m.max_rss_kb);
+    CHECK(m.code == 0, "a FIFO without a writer as the certificate, a CRL and a topology: each refused at once "
+          "with UCP_E_IO naming it (child exit %d; -1: it hung until its alarm)", m.code);
+    CHECK(slow || m.max_rss_kb < MAX_RSS_REFUSED_KB, "the FIFO: peak RSS %ld KiB, under %d KiB", m.max_rss_kb,
+          MAX_RSS_REFUSED_KB);
+    unlink(fifo_path);
+    if (fd_dir)
+        rmdir(fd_dir);
 }
 
 struct check_arg {
@@ -763,6 +804,15 @@ static void cli_never_shows_password(const char *password)
             free(out);
         }
     }
+    /* The per-file key-derivation budget, as the command says it. */
+    char *budget = run_cli("check --role exchange-um --password-file password.txt budget-busting.pfx");
+    CHECK(budget && strstr(budget, "ucpolicy: budget-busting.pfx: the PKCS#12 file asks for 71002048 "
+                                   "key-derivation iterations in all") &&
+              strstr(budget, "the budget of one file is 2000000"),
+          "ucpolicy check budget-busting.pfx: refused, naming the file and the budget");
+    if (budget && !strstr(budget, "budget of one file"))
+        printf("#   output: %.300s\n", budget);
+    free(budget);
     /* --password-env: the variable's value is not shown either. */
     setenv("UCP_HOSTILE_PW", wrong, 1);
     char *out = run_cli("check --role exchange-um --format json --password-env UCP_HOSTILE_PW good.pfx");
