@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #ifdef _WIN32
 #  include <io.h>
@@ -20,7 +21,6 @@
 #  include <shellapi.h>
 #else
 #  include <sys/ioctl.h>
-#  include <sys/stat.h>
 #  include <unistd.h>
 #  ifdef __linux__
 #    include <sys/prctl.h>
