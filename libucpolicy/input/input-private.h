@@ -14,7 +14,7 @@
 /* ---- limits (documented in README.md, "Limits") ---- */
 #define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
 #define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count of one item */
-#define UCP_MAX_PKCS12_WORK 2000000       /* the same summed over one file (MAC, contents, keys) */
+#define UCP_MAX_PKCS12_WORK 4000000       /* the same summed over one file (MAC, contents, keys) */
 #define UCP_MAX_PKCS12_CONTENTS 64   /* ContentInfos in the AuthenticatedSafe */
 #define UCP_MAX_PKCS12_BAGS 256      /* SafeBags in the whole file */
 #define UCP_MAX_PKCS12_KEYS 8        /* private key bags (each may cost a key derivation) */
