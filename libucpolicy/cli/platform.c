@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The command's few system calls that differ between POSIX and Windows (cli-private.h,
- * "platform.c"): the program's arguments and standard streams, opening a file by its UTF-8 name,
- * UTC time conversions, wiping memory, keeping a secret out of core dumps, and the terminal. The POSIX branch is what the command
- * always called; the Windows branch (mingw-w64) gives the rest of cli/ the same behaviour:
+ * "platform.c"): the program's arguments and standard streams, opening a regular file by its
+ * UTF-8 name, UTC time conversions, wiping memory, keeping a secret out of core dumps, and the
+ * terminal. The POSIX branch is what the command always called; the Windows branch (mingw-w64) gives the rest of cli/ the same behaviour:
  * arguments in UTF-8 whatever the code page, binary standard streams (the bytes written are the
  * bytes written on Linux), and the console's own width and escape-sequence support.
  */

@@ -322,6 +322,13 @@ def main():
     # PEM: an encrypted PKCS#8 key block asking for 5,000,000 iterations; nine key blocks.
     alg, ct = pbes2(PASSWORD, leaf_key.pkcs8, 5000000)
     write("huge-key-iterations.pem", pem(good) + pem(seq(alg, octets(ct)), "ENCRYPTED PRIVATE KEY"))
+    # Five encrypted key blocks of 1,000,000 iterations each: within the per-key limit, over the
+    # per-file budget of 4,000,000 (each would be decrypted in turn, a second or so each).
+    blocks = b""
+    for _ in range(5):
+        a5, c5 = pbes2(PASSWORD, leaf_key.pkcs8, 1000000)
+        blocks += pem(seq(a5, octets(c5)), "ENCRYPTED PRIVATE KEY")
+    write("pem-budget.pem", pem(good) + blocks)
     write("keys-9.pem", pem(good) + pem(leaf_key.pkcs8, "PRIVATE KEY") * 9)
     with open(os.path.join(out, "password.txt"), "w") as f:
         f.write(PASSWORD + "\n")

@@ -586,6 +586,8 @@ static void pkcs12(const char *pw)
                                             "ContentInfos and private keys); the budget of one file is 4000000"},
         {"huge-key-iterations.pem", UCP_E_LIMIT, "private key of the file asks for 5000000 key-derivation iterations"},
         {"keys-9.pem", UCP_E_LIMIT, "more than 8 private keys"},
+        {"pem-budget.pem", UCP_E_LIMIT, "the private keys of the file ask for 5000000 key-derivation iterations "
+                                        "in all; the budget of one file is 4000000"},
     };
     for (size_t i = 0; i < UCP_ARRAY_SIZE_T(iters); i++) {
         expect_load_error(iters[i].file, pw, iters[i].want, iters[i].says);
