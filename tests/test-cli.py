@@ -641,6 +641,95 @@ point(len(results) == 3 and err.rstrip().split("\n")[-1] == f"ucpolicy: checked 
 code, out, err = run(args + ["--jobs", "2"] + batch, env)
 point(err.rstrip().split("\n")[-1] == summary, "--jobs 2: the same summary", [err])
 
+# ---- only regular files; the password file's secrecy -------------------------------------
+# A FIFO given as any input is refused at once (a blocking open() or read() waited for a writer
+# forever), as is a device; a hang ends in the subprocess timeout and fails the point.
+if WINDOWS:
+    skip("a FIFO as the certificate, --trust, --crl, --topology or --password-file: refused at once",
+         "POSIX FIFOs")
+else:
+    fifo = os.path.join(tmp.name, "input.fifo")
+    os.mkfifo(fifo)
+    leaf = fx("certs/root.pem")
+    for argv, what in ((["check", "--role", "tls-server", fifo], "the certificate"),
+                       (["check", "--role", "tls-server", "--trust", fifo, leaf], "--trust"),
+                       (["check", "--role", "tls-server", "--chain", fifo, leaf], "--chain"),
+                       (["check", "--role", "tls-server", "--crl", fifo, leaf], "--crl"),
+                       (["check", "--role", "tls-server", "--topology", fifo, leaf], "--topology"),
+                       (["check", "--role", "tls-server", "--password-file", fifo, leaf], "--password-file"),
+                       (["check", "--role", "tls-server", "--password-file", "/dev/null", leaf],
+                        "--password-file (a device)"),
+                       (["check", "--role", "tls-server", "/dev/zero"], "the certificate (a device)")):
+        try:
+            p = subprocess.run(WRAPPER + [UCPOLICY] + argv, capture_output=True, timeout=60,
+                               stdin=subprocess.DEVNULL)
+            code, err = p.returncode, p.stderr.decode("utf-8", "replace")
+        except subprocess.TimeoutExpired:
+            code, err = None, "hung (killed after 60 s)"
+        named = argv[argv.index("/dev/null") if "/dev/null" in argv else argv.index("/dev/zero") if
+                     "/dev/zero" in argv else argv.index(fifo)]
+        kind = "a device" if named.startswith("/dev/") else "a FIFO (named pipe)"
+        point(code == 3 and f"ucpolicy: {named}: " in err and kind in err and "not a regular file" in err,
+              f"{what}: {kind} is refused at once, exit 3, the message naming it", [f"exit {code}: {err}"])
+    os.unlink(fifo)
+
+    pwfile = os.path.join(tmp.name, "password.txt")
+    with open(pwfile, "w") as f:
+        f.write("not-the-password\n")
+    for mode, warned in ((0o644, True), (0o640, True), (0o600, False)):
+        os.chmod(pwfile, mode)
+        code, out, err = run(["check", "--role", "tls-server", "--password-file", pwfile, fx("certs/root.pem")])
+        said = "warning: " + pwfile + ": the password file is readable by group or others" in err
+        point(code in (0, 1, 2) and said == warned,
+              f"--password-file with mode {mode:o}: {'a warning on stderr' if warned else 'no warning'}",
+              [f"exit {code}: {err}"])
+
+    # While a password is held the process is not dumpable (Linux): no core file, no ptrace or
+    # /proc/PID/mem by the same user. /proc/PID/status then belongs to root; a process run as
+    # another user shows the difference when the test runs as root.
+    if not sys.platform.startswith("linux") or MEMCHECK or WRAPPER:
+        skip("a password given: the process is not dumpable while it holds it", "Linux, no wrapper")
+    else:
+        as_user = 65534 if os.getuid() == 0 else os.getuid()
+
+        def demote():
+            if os.getuid() == 0:
+                os.setgid(65534)
+                os.setuid(65534)
+
+        def owner_while_reading_stdin(argv):
+            """The owner of /proc/PID/status while `ucpolicy ARGV -` waits for its standard input."""
+            read_end, write_end = os.pipe()
+            env = dict(os.environ, UCP_TEST_DUMPABLE_PW="not-the-password")
+            p = subprocess.Popen([UCPOLICY] + argv + ["-"], stdin=read_end, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, preexec_fn=demote, env=env)
+            os.close(read_end)
+            owner = None
+            try:
+                for _ in range(6000):  # until it sleeps in the read (not a time bound: a wait)
+                    try:
+                        with open(f"/proc/{p.pid}/wchan") as f:
+                            if "pipe" in f.read():
+                                owner = os.stat(f"/proc/{p.pid}/status").st_uid
+                                break
+                    except OSError:
+                        pass
+                    if p.poll() is not None:
+                        break
+                    subprocess.run(["sleep", "0.01"])
+            finally:
+                os.close(write_end)
+                p.wait(timeout=60)
+            return owner
+
+        # --password-env: the demoted process cannot enter this test's private directory.
+        held = owner_while_reading_stdin(["check", "--role", "tls-server", "--password-env", "UCP_TEST_DUMPABLE_PW"])
+        free = owner_while_reading_stdin(["check", "--role", "tls-server"])
+        point(held == 0 and free == as_user,
+              "--password-env: not dumpable while the password is held (/proc/PID/status owned by root), "
+              "dumpable without one", [f"with a password: owner {held}; without: {free}; run as {as_user}"])
+    os.unlink(pwfile)
+
 # ---- usage errors -------------------------------------------------------------------------
 for argv, what in [
         (["check", "--role", "no-such-role", fx("certs/root.pem")], "an unknown role"),

@@ -58,8 +58,14 @@ struct tm;
  * *argv by the arguments in UTF-8 (kept until exit) and puts the standard streams in binary mode;
  * nothing to do on POSIX. False (and the arguments left as they are) when out of memory. */
 bool cli_program_start(int *argc, char ***argv);
-/* open() @path (UTF-8) for reading, not inherited: a descriptor, or -1 with errno set. */
-int cli_open_read(const char *path);
+/* open() @path (UTF-8) for reading, not inherited, if it is a regular file: a descriptor, or -1
+ * with errno set, or -2 when it is something else (*@what: "a FIFO (named pipe)", "a device",
+ * ...), found without waiting (a FIFO is opened non-blocking, then looked at). *@shared: group
+ * or others may read it (POSIX permissions; false on Windows). */
+int cli_open_regular(const char *path, const char **what, bool *shared);
+/* While @on, the process holds a secret: on Linux it is not dumpable (no core file, no ptrace
+ * by the same user), as it was before once @on is false again. Nothing elsewhere. */
+void cli_secret_held(bool on);
 /* timegm(): -1 when @tm is out of range. */
 int64_t cli_timegm(struct tm *tm);
 /* gmtime_r(): false when @t cannot be broken down. */

@@ -177,7 +177,7 @@ const char *cli_password(void)
     return password;
 }
 
-void cli_wipe_password(void)
+static void drop_password(void)
 {
     if (password) {
         cli_wipe(password, password_len);
@@ -186,12 +186,21 @@ void cli_wipe_password(void)
     }
 }
 
+void cli_wipe_password(void)
+{
+    drop_password();
+    cli_secret_held(false); /* dumpable again, as before the password */
+}
+
 static bool set_password(const char *value, size_t len)
 {
-    cli_wipe_password();
+    cli_secret_held(true); /* before the copy: no core file may hold it */
+    drop_password();
     password = malloc(len + 1);
-    if (!password)
+    if (!password) {
+        cli_secret_held(false);
         return false;
+    }
     memcpy(password, value, len);
     password[len] = '\0';
     password_len = len + 1;
@@ -202,11 +211,21 @@ static int read_password_file(const char *path)
 {
     /* open/read, not stdio: a FILE's buffer is malloc'd and freed without being wiped, which
      * would leave the password in the heap. */
-    int fd = cli_open_read(path);
+    const char *what = NULL;
+    bool shared = false;
+    int fd = cli_open_regular(path, &what, &shared);
+    if (fd == -2) {
+        fprintf(stderr, "ucpolicy: %s: the password file is %s, not a regular file\n", path, what);
+        return EXIT_USAGE;
+    }
     if (fd < 0) {
         fprintf(stderr, "ucpolicy: %s: cannot read the password file: %s\n", path, strerror(errno));
         return EXIT_USAGE;
     }
+    if (shared) /* as ssh says of a private key others can read */
+        fprintf(stderr, "ucpolicy: warning: %s: the password file is readable by group or others; "
+                        "restrict it to its owner (chmod 600)\n", path);
+    cli_secret_held(true); /* the buffer below holds it too */
     char buf[4096];
     size_t n = 0;
     while (n < sizeof buf - 1) {
@@ -223,6 +242,8 @@ static int read_password_file(const char *path)
         len++;
     bool ok = set_password(buf, len);
     cli_wipe(buf, sizeof buf);
+    if (!ok)
+        cli_secret_held(false);
     return ok ? 0 : cli_out_of_memory();
 }
 

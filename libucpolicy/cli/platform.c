@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The command's few system calls that differ between POSIX and Windows (cli-private.h,
- * "platform.c"): the program's arguments and standard streams, opening a file by its UTF-8 name,
- * UTC time conversions, wiping memory, and the terminal. The POSIX branch is what the command
- * always called; the Windows branch (mingw-w64) gives the rest of cli/ the same behaviour:
+ * "platform.c"): the program's arguments and standard streams, opening a regular file by its
+ * UTF-8 name, UTC time conversions, wiping memory, keeping a secret out of core dumps, and the
+ * terminal. The POSIX branch is what the command always called; the Windows branch (mingw-w64) gives the rest of cli/ the same behaviour:
  * arguments in UTF-8 whatever the code page, binary standard streams (the bytes written are the
  * bytes written on Linux), and the console's own width and escape-sequence support.
  */
@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #ifdef _WIN32
 #  include <io.h>
@@ -21,6 +22,9 @@
 #else
 #  include <sys/ioctl.h>
 #  include <unistd.h>
+#  ifdef __linux__
+#    include <sys/prctl.h>
+#  endif
 #endif
 
 #include "cli-private.h"
@@ -67,8 +71,9 @@ bool cli_program_start(int *argc, char ***argv)
     return true;
 }
 
-int cli_open_read(const char *path)
+int cli_open_regular(const char *path, const char **what, bool *shared)
 {
+    *shared = false; /* ACLs, not modes: nothing to warn about from here */
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
     wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
     if (!w) {
@@ -80,7 +85,30 @@ int cli_open_read(const char *path)
     int e = errno;
     free(w);
     errno = e;
+    if (fd < 0)
+        return -1;
+    /* _fstat64 asks GetFileType(): a pipe is _S_IFIFO, a character device (NUL, CON) _S_IFCHR. */
+    struct _stat64 st;
+    if (_fstat64(fd, &st) != 0) {
+        e = errno;
+        _close(fd);
+        errno = e;
+        return -1;
+    }
+    if ((st.st_mode & _S_IFMT) != _S_IFREG) {
+        *what = (st.st_mode & _S_IFMT) == _S_IFIFO   ? "a pipe"
+                : (st.st_mode & _S_IFMT) == _S_IFCHR ? "a device"
+                : (st.st_mode & _S_IFMT) == _S_IFDIR ? "a directory"
+                                                     : "not a regular file";
+        _close(fd);
+        return -2;
+    }
     return fd;
+}
+
+void cli_secret_held(bool on)
+{
+    (void)on; /* Windows writes no core files of a console program unless asked to */
 }
 
 int64_t cli_timegm(struct tm *tm)
@@ -127,9 +155,57 @@ bool cli_program_start(int *argc, char ***argv)
     return true; /* the arguments are bytes, the streams binary */
 }
 
-int cli_open_read(const char *path)
+int cli_open_regular(const char *path, const char **what, bool *shared)
 {
-    return open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: open() of a FIFO without a writer would wait for one forever. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int flags;
+    if (fstat(fd, &st) != 0 || (flags = fcntl(fd, F_GETFL)) == -1) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        *what = S_ISFIFO(st.st_mode)                          ? "a FIFO (named pipe)"
+                : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                : S_ISSOCK(st.st_mode)                        ? "a socket"
+                : S_ISDIR(st.st_mode)                         ? "a directory"
+                                                              : "not a regular file";
+        close(fd);
+        return -2;
+    }
+    if (fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    *shared = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
+    return fd;
+}
+
+void cli_secret_held(bool on)
+{
+#ifdef __linux__
+    /* Not dumpable: no core file holds the password, and no process of the same user can
+     * ptrace this one or read its memory through /proc. The earlier state comes back after. */
+    static int before = -1;
+    if (on && before < 0) {
+        before = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+        if (before > 0)
+            prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    } else if (!on && before >= 0) {
+        if (before > 0)
+            prctl(PR_SET_DUMPABLE, before, 0, 0, 0);
+        before = -1;
+    }
+#else
+    (void)on;
+#endif
 }
 
 int64_t cli_timegm(struct tm *tm)

@@ -66,9 +66,21 @@ int ucp_file_kind(int fd, uint64_t *size)
     if (_fstat64(fd, &st) != 0)
         return -1;
     *size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-    return (st.st_mode & _S_IFMT) == _S_IFREG ? UCP_FILE_REGULAR
-           : (st.st_mode & _S_IFMT) == _S_IFDIR ? UCP_FILE_DIRECTORY
-                                                 : UCP_FILE_OTHER;
+    /* The CRT asks GetFileType(): a pipe is _S_IFIFO, a character device (NUL, CON, COM1)
+     * _S_IFCHR. */
+    switch (st.st_mode & _S_IFMT) {
+    case _S_IFREG: return UCP_FILE_REGULAR;
+    case _S_IFDIR: return UCP_FILE_DIRECTORY;
+    case _S_IFIFO: return UCP_FILE_FIFO;
+    case _S_IFCHR: return UCP_FILE_DEVICE;
+    default: return UCP_FILE_OTHER;
+    }
+}
+
+bool ucp_file_blocking(int fd)
+{
+    (void)fd; /* _wopen() has no O_NONBLOCK: the descriptor is blocking already */
+    return true;
 }
 
 bool ucp_gmtime(int64_t t, struct tm *out)
@@ -119,7 +131,8 @@ unsigned ucp_cpu_count(void)
 
 int ucp_open_read(const char *path)
 {
-    return open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: open() of a FIFO without a writer would wait for one forever. */
+    return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 }
 
 int ucp_file_kind(int fd, uint64_t *size)
@@ -128,7 +141,18 @@ int ucp_file_kind(int fd, uint64_t *size)
     if (fstat(fd, &st) != 0)
         return -1;
     *size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-    return S_ISREG(st.st_mode) ? UCP_FILE_REGULAR : S_ISDIR(st.st_mode) ? UCP_FILE_DIRECTORY : UCP_FILE_OTHER;
+    return S_ISREG(st.st_mode)    ? UCP_FILE_REGULAR
+           : S_ISDIR(st.st_mode)  ? UCP_FILE_DIRECTORY
+           : S_ISFIFO(st.st_mode) ? UCP_FILE_FIFO
+           : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? UCP_FILE_DEVICE
+           : S_ISSOCK(st.st_mode) ? UCP_FILE_SOCKET
+                                  : UCP_FILE_OTHER;
+}
+
+bool ucp_file_blocking(int fd)
+{
+    int flags = fcntl(fd, F_GETFL);
+    return flags != -1 && fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != -1;
 }
 
 bool ucp_gmtime(int64_t t, struct tm *out)
@@ -164,3 +188,15 @@ unsigned ucp_cpu_count(void)
 }
 
 #endif
+
+const char *ucp_file_kind_text(int kind)
+{
+    switch (kind) {
+    case UCP_FILE_REGULAR: return "a regular file";
+    case UCP_FILE_DIRECTORY: return "a directory";
+    case UCP_FILE_FIFO: return "a FIFO (named pipe)";
+    case UCP_FILE_DEVICE: return "a device";
+    case UCP_FILE_SOCKET: return "a socket";
+    }
+    return "not a regular file";
+}

@@ -97,7 +97,9 @@ void ucp_format_time(int64_t t, char *buf, size_t size);
 /* "2026-11-24" into @buf (at least 32 bytes). */
 void ucp_format_date(int64_t t, char *buf, size_t size);
 void ucp_wipe(void *p, size_t n);
-/* Read a whole file (at most @limit bytes). */
+/* Read a whole regular file (at most @limit bytes): a directory, FIFO, device or socket is
+ * refused at once (UCP_E_IO), before anything is read from it. Every file the library reads
+ * comes through here. */
 ucp_status ucp_read_file(const char *path, size_t limit, uint8_t **data, size_t *len);
 /* Render a template, replacing {name} by the matching value. */
 char *ucp_render_template(const char *tmpl, const char *const *names, const char *const *values,
@@ -105,12 +107,18 @@ char *ucp_render_template(const char *tmpl, const char *const *names, const char
 
 /* ---- the system (compat.c): the calls that differ between POSIX and Windows ---------------- */
 /* File names are UTF-8 everywhere in the library; on Windows they become UTF-16 for the system. */
-enum { UCP_FILE_REGULAR, UCP_FILE_DIRECTORY, UCP_FILE_OTHER };
-/* open() @path for reading (binary, not inherited): a descriptor, or -1 with errno set (EISDIR
- * where the system refuses to open a directory). */
+enum { UCP_FILE_REGULAR, UCP_FILE_DIRECTORY, UCP_FILE_FIFO, UCP_FILE_DEVICE, UCP_FILE_SOCKET, UCP_FILE_OTHER };
+/* open() @path for reading (binary, not inherited) without waiting: a FIFO opens at once, where
+ * a blocking open() waits for a writer forever. A descriptor, or -1 with errno set (EISDIR where
+ * the system refuses to open a directory). Only ucp_read_file() calls it: it reads regular files
+ * only, and makes the descriptor blocking (ucp_file_blocking) once it knows it is one. */
 int ucp_open_read(const char *path);
 /* What the open @fd is (UCP_FILE_*) and, for a regular file, its size; -1 with errno set. */
 int ucp_file_kind(int fd, uint64_t *size);
+/* Clear the O_NONBLOCK of ucp_open_read() (nothing to do on Windows); false with errno set. */
+bool ucp_file_blocking(int fd);
+/* "a FIFO (named pipe)", "a device", ... for UCP_FILE_* in messages. */
+const char *ucp_file_kind_text(int kind);
 struct tm;
 /* gmtime_r(): false when @t cannot be broken down. */
 bool ucp_gmtime(int64_t t, struct tm *out);

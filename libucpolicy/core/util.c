@@ -233,14 +233,27 @@ ucp_status ucp_read_file(const char *path, size_t limit, uint8_t **data, size_t 
         return ucp_fail_origin(UCP_E_IO, UCP_ORIGIN_SYSTEM, EISDIR, path,
                                "is a directory, not a certificate file");
     }
-    if (kind == UCP_FILE_REGULAR && size > limit) {
+    if (kind != UCP_FILE_REGULAR) {
+        /* A FIFO would block (or never end), a device never end: only regular files are read;
+         * standard input is the caller's to read (the command's "-"). */
+        close(fd);
+        return ucp_fail(UCP_E_IO, path, "is %s, not a regular file; only regular files are read",
+                        ucp_file_kind_text(kind));
+    }
+    if (!ucp_file_blocking(fd)) {
+        int e = errno;
+        close(fd);
+        return ucp_fail_origin(UCP_E_IO, UCP_ORIGIN_SYSTEM, e, path, "cannot read: %s", strerror(e));
+    }
+    if (size > limit) {
         close(fd);
         return ucp_fail(UCP_E_TOO_LARGE, path,
                         "file is %llu bytes; the limit is %zu bytes (%zu MiB)",
                         (unsigned long long)size, limit, limit / (1024 * 1024));
     }
-    /* Read until EOF (also works for pipes), never beyond limit + 1 bytes. */
-    size_t cap = kind == UCP_FILE_REGULAR && size > 0 ? (size_t)size + 1 : 65536;
+    /* Read until EOF (a file may grow meanwhile, or say size 0 as /proc does), never beyond
+     * limit + 1 bytes. */
+    size_t cap = size > 0 ? (size_t)size + 1 : 65536;
     uint8_t *buf = malloc(cap);
     if (!buf) {
         close(fd);

@@ -13,7 +13,8 @@
 
 /* ---- limits (documented in README.md, "Limits") ---- */
 #define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
-#define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count */
+#define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count of one item */
+#define UCP_MAX_PKCS12_WORK 4000000       /* the same summed over one file (MAC, contents, keys) */
 #define UCP_MAX_PKCS12_CONTENTS 64   /* ContentInfos in the AuthenticatedSafe */
 #define UCP_MAX_PKCS12_BAGS 256      /* SafeBags in the whole file */
 #define UCP_MAX_PKCS12_KEYS 8        /* private key bags (each may cost a key derivation) */
@@ -54,14 +55,15 @@ struct ucp_p12_scan {
 
 /* Walk the PFX (already imported as @p12 and MAC-verified with @password) with libtasn1 and the
  * module: every SafeBag, its attributes, and the bags of encrypted ContentInfos through GnuTLS.
- * Bounds the work (counts, sizes, key-derivation iterations of shrouded keys) before any key is
- * decrypted. Errors name @source and the problem. */
+ * Bounds the work (counts, sizes, and the file's key-derivation budget, ucp_pkcs12_check_work,
+ * checked again here so that no caller can skip it) before anything is decrypted. Errors name
+ * @source and the problem. */
 ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *scan, gnutls_pkcs12_t p12, const uint8_t *data,
                            size_t len, const char *password, const char *source);
 void ucp_pkcs12_scan_dispose(struct ucp_p12_scan *scan);
 /* The checks every PFX goes through after gnutls_pkcs12_import() and before any key is
  * decrypted (checked files and the probe's client certificate alike): the ContentInfos are
- * counted, the MAC's and encrypted bags' key-derivation iterations bounded, an unknown MAC
+ * counted, the file's key-derivation work bounded (ucp_pkcs12_check_work), an unknown MAC
  * digest refused, and the MAC verified with @password (an empty or absent one as "" and then as
  * none, as Windows and other tools write them). *@pw is the password that opened it (NULL: none),
  * for the decryption that follows. Errors name @source and the problem. */
@@ -87,10 +89,22 @@ ucp_status ucp_pkcs12_open(struct ucp_p12_opened *o, const uint8_t *data, size_t
 void ucp_pkcs12_close(struct ucp_p12_opened *o);
 /* UCP_E_LIMIT naming @source when @iter key-derivation iterations (PBKDF2 / PKCS#12 KDF) pass
  * UCP_MAX_PKCS12_ITERATIONS; @what says whose ("the PKCS#12 MAC", "a private key of ..."). */
-ucp_status ucp_check_kdf_iterations(unsigned iter, const char *what, const char *source);
-/* The same for an EncryptedPrivateKeyInfo (PKCS#8, DER) before it is decrypted; a structure
- * GnuTLS cannot read passes (it stays unreadable). */
-ucp_status ucp_check_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source);
+ucp_status ucp_check_kdf_iterations(uint64_t iter, const char *what, const char *source);
+/* The key-derivation iterations of an EncryptedPrivateKeyInfo (PKCS#8, DER), read with the DER
+ * reader before anything is decrypted, into *@iter; each is bounded by ucp_check_kdf_iterations.
+ * An encryption scheme the library cannot read the work of (anything but PBES2 with PBKDF2, the
+ * PKCS#12 PBE schemes and PKCS#5 PBES1) is UCP_E_UNSUPPORTED, a malformed structure
+ * UCP_E_CORRUPT: what cannot be bounded is never derived. @what says whose key it is. */
+ucp_status ucp_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source,
+                                uint64_t *iter);
+/* The key-derivation work a PFX declares, read with the DER reader before any of it runs: the
+ * MAC's iterations, those of every encrypted ContentInfo and of every shrouded key outside them,
+ * each bounded (ucp_check_kdf_iterations) and their sum bounded by UCP_MAX_PKCS12_WORK (keys
+ * inside an encrypted ContentInfo are added by ucp_pkcs12_scan once it is decrypted). An
+ * encryption scheme that cannot be read is refused. *@work receives the sum; *@nencrypted the
+ * number of encrypted ContentInfos (NULL: not wanted). Errors name @source and the problem. */
+ucp_status ucp_pkcs12_check_work(const uint8_t *data, size_t len, const char *source, uint64_t *work,
+                                 size_t *nencrypted);
 /* Count the ContentInfos of the PFX's AuthenticatedSafe (at most UCP_MAX_PKCS12_CONTENTS) before
  * GnuTLS walks them: each of its bag look-ups decodes the whole AuthenticatedSafe again. */
 ucp_status ucp_pkcs12_check_contents(const uint8_t *data, size_t len, const char *source);

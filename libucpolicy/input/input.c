@@ -341,19 +341,40 @@ static ucp_status pem_key_facts(struct ucp_input *in, const ucp_certificate *lea
     k->match = UCP_KEY_MATCH_UNKNOWN;
     k->provider_state = UCP_KEY_PROVIDER_NOT_APPLICABLE;
     k->storage = UCP_KEY_STORAGE_UNKNOWN;
-    for (size_t i = 0; i < nkeys && k->match != UCP_KEY_MATCH_YES; i++) {
+    /* The key derivations of every encrypted block, summed and bounded per file as in PKCS#12,
+     * before any of them runs; a block whose work cannot be read is not decrypted. */
+    uint64_t work = 0;
+    bool skip[UCP_MAX_PKCS12_KEYS] = {false};
+    for (size_t i = 0; i < nkeys; i++) {
+        if (!keys[i].encrypted_pkcs8)
+            continue;
         gnutls_datum_t block = {(unsigned char *)data + keys[i].start, (unsigned)(keys[i].end - keys[i].start)};
-        if (keys[i].encrypted_pkcs8) {
-            gnutls_datum_t der = {NULL, 0};
-            ucp_status st = UCP_OK;
-            if (gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &block, &der) >= 0)
-                st = ucp_check_pkcs8_iterations(der.data, der.size, "a private key of the file", source);
-            gnutls_free(der.data);
-            if (st != UCP_OK) {
-                ucp_key_facts_free(k);
-                return st;
-            }
+        gnutls_datum_t der = {NULL, 0};
+        uint64_t iter = 0;
+        ucp_status st = UCP_E_CORRUPT;
+        if (gnutls_pem_base64_decode2("ENCRYPTED PRIVATE KEY", &block, &der) >= 0)
+            st = ucp_pkcs8_iterations(der.data, der.size, "a private key of the file", source, &iter);
+        gnutls_free(der.data);
+        if (st == UCP_E_LIMIT) {
+            ucp_key_facts_free(k);
+            return st;
         }
+        if (st != UCP_OK) {
+            ucp_error_clear(); /* its work cannot be read, so it is not run: the key stays unreadable */
+            skip[i] = true;
+        }
+        work += iter;
+    }
+    if (work > UCP_MAX_PKCS12_WORK) {
+        ucp_key_facts_free(k);
+        return ucp_fail(UCP_E_LIMIT, source, "the private keys of the file ask for %llu key-derivation "
+                        "iterations in all; the budget of one file is %d (a hostile file could otherwise "
+                        "hold the check for minutes)", (unsigned long long)work, UCP_MAX_PKCS12_WORK);
+    }
+    for (size_t i = 0; i < nkeys && k->match != UCP_KEY_MATCH_YES; i++) {
+        if (skip[i])
+            continue;
+        gnutls_datum_t block = {(unsigned char *)data + keys[i].start, (unsigned)(keys[i].end - keys[i].start)};
         gnutls_x509_privkey_t key;
         if (gnutls_x509_privkey_init(&key) < 0) {
             ucp_key_facts_free(k);

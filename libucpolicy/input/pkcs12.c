@@ -12,7 +12,8 @@
  *
  * Hostile files: every level is counted with DER primitives before libtasn1 builds a tree for it
  * (ContentInfos, SafeBags, attributes, values), text attributes are bounded, and the
- * key-derivation iterations of every shrouded key are bounded before GnuTLS decrypts anything.
+ * key-derivation work of the whole file (the MAC, every encrypted ContentInfo, every shrouded key)
+ * is read with the DER reader and bounded, item by item and in sum, before GnuTLS derives any key.
  */
 #include "config.h"
 
@@ -31,6 +32,10 @@
 #define OID_FRIENDLY_NAME "1.2.840.113549.1.9.20"
 #define OID_LOCAL_KEY_ID "1.2.840.113549.1.9.21"
 #define OID_MS_CSP_NAME "1.3.6.1.4.1.311.17.1"
+#define OID_PBES2 "1.2.840.113549.1.5.13"
+#define OID_PBKDF2 "1.2.840.113549.1.5.12"
+#define OID_PKCS12_PBE "1.2.840.113549.1.12.1." /* .1 to .6: pbeWithSHAAnd... */
+#define OID_PBES1 "1.2.840.113549.1.5."         /* .1, .3, .4, .6, .10, .11: pbeWith...AndDES/RC2 */
 
 enum bag_kind { BAG_KEY, BAG_SHROUDED_KEY, BAG_CERT };
 
@@ -49,6 +54,7 @@ struct scan {
     const char *password;
     size_t content; /* 1-based position of the ContentInfo being read, for messages */
     size_t bag;     /* 1-based position of the SafeBag being read */
+    uint64_t work;  /* key-derivation iterations declared so far (UCP_MAX_PKCS12_WORK) */
 };
 
 static void bag_dispose(struct ucp_p12_bag *b)
@@ -108,29 +114,276 @@ static ucp_status push_bag(struct scan *s, struct ucp_p12_bag *b)
     return UCP_OK;
 }
 
-ucp_status ucp_check_kdf_iterations(unsigned iter, const char *what, const char *source)
+ucp_status ucp_check_kdf_iterations(uint64_t iter, const char *what, const char *source)
 {
     if (iter > UCP_MAX_PKCS12_ITERATIONS)
         return ucp_fail(UCP_E_LIMIT, source,
-                        "%s asks for %u key-derivation iterations; the limit is %d (a hostile file could "
+                        "%s asks for %llu key-derivation iterations; the limit is %d (a hostile file could "
                         "otherwise hold the check for minutes)",
-                        what, iter, UCP_MAX_PKCS12_ITERATIONS);
+                        what, (unsigned long long)iter, UCP_MAX_PKCS12_ITERATIONS);
     return UCP_OK;
 }
 
-ucp_status ucp_check_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source)
+/* ---- the key-derivation budget: read with the DER reader, never asked of GnuTLS -------------- */
+
+/* The TLV spanning @e exactly, if it is of class @cls and tag @tag. */
+static bool span_tlv(const struct ucp_ber_span *e, unsigned char cls, unsigned long tag, struct ucp_tlv *t)
 {
-    gnutls_datum_t d = {(unsigned char *)der, (unsigned)len};
-    unsigned schema = 0, cipher = 0, iter = 0;
-    if (gnutls_pkcs8_info(&d, GNUTLS_X509_FMT_DER, &schema, &cipher, NULL, NULL, &iter, NULL) < 0)
-        return UCP_OK; /* GnuTLS cannot decrypt it either: the key stays unreadable */
-    return ucp_check_kdf_iterations(iter, what, source);
+    return ucp_der_read_exact(e->p, e->len, UCP_DER_BER_INDEFINITE, t) && ucp_der_is(t, cls, tag);
 }
 
-/* A shrouded key's key derivation is bounded like the file's MAC and encrypted bags. */
-static ucp_status check_key_iterations(const struct scan *s, const struct ucp_bytes *value)
+/* The OBJECT IDENTIFIER at @e as dotted text into @buf; false when it is none. */
+static bool span_oid(const struct ucp_ber_span *e, char *buf, size_t size)
 {
-    return ucp_check_pkcs8_iterations(value->data, value->len, "a private key of the PKCS#12 file", s->source);
+    struct ucp_tlv t;
+    int used = 0;
+    if (!span_tlv(e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID, &t) || t.hdr != 2 ||
+        !ucp_der_oid_valid(t.value, t.len))
+        return false;
+    return asn1_get_object_id_der(e->p + 1, (int)(e->len - 1), &used, buf, (int)size) == ASN1_SUCCESS;
+}
+
+/* A non-negative INTEGER as a count (saturated: any count past 64 bits is past every bound). */
+static bool span_count(const struct ucp_ber_span *e, uint64_t *out)
+{
+    struct ucp_tlv t;
+    if (!span_tlv(e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER, &t) || t.len == 0 || (t.value[0] & 0x80))
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 0; i < t.len; i++) {
+        if (v > (UINT64_MAX >> 8))
+            return *out = UINT64_MAX, true;
+        v = v << 8 | t.value[i];
+    }
+    *out = v;
+    return true;
+}
+
+/* The single element of the [0] EXPLICIT (or any constructed) wrapper at @e. */
+static bool span_inner(const struct ucp_ber_span *e, struct ucp_ber_span *inner)
+{
+    size_t n = 0;
+    const char *why = NULL;
+    return ucp_ber_elements(e->p, e->len, inner, 1, &n, &why) && n == 1;
+}
+
+static bool oid_in(const char *oid, const char *prefix, const char *const *last)
+{
+    size_t k = strlen(prefix);
+    if (strncmp(oid, prefix, k) != 0)
+        return false;
+    for (; *last; last++)
+        if (strcmp(oid + k, *last) == 0)
+            return true;
+    return false;
+}
+
+/* The key-derivation iterations of the password-based encryption AlgorithmIdentifier at @alg:
+ * PBES2 with PBKDF2 (whatever the salt's length or the PRF), the PKCS#12 PBE schemes and PKCS#5
+ * PBES1. Anything else is refused before GnuTLS sees it: what cannot be bounded is not run. */
+static ucp_status pbe_iterations(const struct ucp_ber_span *alg, const char *what, const char *source,
+                                 uint64_t *iter)
+{
+    static const char *const pkcs12_pbe[] = {"1", "2", "3", "4", "5", "6", NULL};
+    static const char *const pbes1[] = {"1", "3", "4", "6", "10", "11", NULL};
+    struct ucp_ber_span a[2], params[4], kdf[2];
+    size_t n = 0, np = 0, nk = 0;
+    const char *why = NULL;
+    char oid[128];
+    if (!ucp_ber_elements(alg->p, alg->len, a, 2, &n, &why) || n == 0 || !span_oid(&a[0], oid, sizeof oid))
+        return ucp_fail(UCP_E_CORRUPT, source, "%s: the encryption algorithm is malformed", what);
+    if (strcmp(oid, OID_PBES2) == 0) {
+        if (n != 2 || !ucp_ber_elements(a[1].p, a[1].len, params, 2, &np, &why) || np != 2 ||
+            !ucp_ber_elements(params[0].p, params[0].len, kdf, 2, &nk, &why) || nk != 2 ||
+            !span_oid(&kdf[0], oid, sizeof oid))
+            return ucp_fail(UCP_E_CORRUPT, source, "%s: the PBES2 parameters are malformed", what);
+        if (strcmp(oid, OID_PBKDF2) != 0)
+            return ucp_fail(UCP_E_UNSUPPORTED, source, "%s uses the key-derivation function %s, which is "
+                            "not supported (only PBKDF2)", what, oid);
+        /* PBKDF2-params: salt (any length, or an AlgorithmIdentifier), iterationCount, ... */
+        if (!ucp_ber_elements(kdf[1].p, kdf[1].len, params, 4, &np, &why) || np < 2 ||
+            !span_count(&params[1], iter))
+            return ucp_fail(UCP_E_CORRUPT, source, "%s: the PBKDF2 parameters are malformed", what);
+        return ucp_check_kdf_iterations(*iter, what, source);
+    }
+    if (oid_in(oid, OID_PKCS12_PBE, pkcs12_pbe) || oid_in(oid, OID_PBES1, pbes1)) {
+        /* pkcs-12PbeParams and PKCS#5 PBEParameter alike: salt, iterations */
+        if (n != 2 || !ucp_ber_elements(a[1].p, a[1].len, params, 2, &np, &why) || np != 2 ||
+            !span_count(&params[1], iter))
+            return ucp_fail(UCP_E_CORRUPT, source, "%s: the PBE parameters are malformed", what);
+        return ucp_check_kdf_iterations(*iter, what, source);
+    }
+    return ucp_fail(UCP_E_UNSUPPORTED, source, "%s is encrypted with an algorithm that is not supported "
+                    "(%s), so its key-derivation work cannot be bounded", what, oid);
+}
+
+ucp_status ucp_pkcs8_iterations(const uint8_t *der, size_t len, const char *what, const char *source,
+                                uint64_t *iter)
+{
+    /* EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData OCTET STRING } */
+    struct ucp_ber_span e[2], whole = {der, len};
+    size_t n = 0;
+    const char *why = NULL;
+    *iter = 0;
+    if (!ucp_ber_elements(whole.p, whole.len, e, 2, &n, &why) || n != 2)
+        return ucp_fail(UCP_E_CORRUPT, source, "%s: not an EncryptedPrivateKeyInfo (%s)", what,
+                        why ? why : "not two elements");
+    return pbe_iterations(&e[0], what, source, iter);
+}
+
+/* Add @iter iterations of @what to the file's work, each bounded and the sum too. */
+static ucp_status add_work(struct scan *s, uint64_t iter, const char *what)
+{
+    ucp_status st = ucp_check_kdf_iterations(iter, what, s->source);
+    if (st == UCP_OK)
+        s->work += iter; /* at most 1 + 64 + 256 items of at most UCP_MAX_PKCS12_ITERATIONS */
+    return st;
+}
+
+static ucp_status over_budget(const struct scan *s, const char *least)
+{
+    return ucp_fail(UCP_E_LIMIT, s->source,
+                    "the PKCS#12 file asks for %s%llu key-derivation iterations in all (MAC, encrypted "
+                    "ContentInfos and private keys); the budget of one file is %d (a hostile file could "
+                    "otherwise hold the check for minutes)",
+                    least, (unsigned long long)s->work, UCP_MAX_PKCS12_WORK);
+}
+
+/* The shrouded keys of the SafeContents of a data ContentInfo (@content: its [0] wrapper). */
+static ucp_status safe_contents_work(struct scan *s, const struct ucp_ber_span *content)
+{
+    struct ucp_ber_span octets;
+    if (!span_inner(content, &octets))
+        return corrupt(s, "a data ContentInfo without content", NULL);
+    unsigned char *sc = NULL;
+    unsigned nsc = 0, used = 0;
+    if (asn1_decode_simple_ber(ASN1_ETYPE_OCTET_STRING, octets.p, (unsigned)octets.len, &sc, &nsc, &used) !=
+            ASN1_SUCCESS ||
+        used != octets.len) {
+        free(sc);
+        return corrupt(s, "the content is not an OCTET STRING", NULL);
+    }
+    struct ucp_ber_span *bags = malloc(UCP_MAX_PKCS12_BAGS * sizeof *bags);
+    size_t n = 0;
+    const char *why = NULL;
+    ucp_status st = UCP_OK;
+    if (!bags) {
+        st = ucp_fail_nomem();
+    } else if (!ucp_ber_elements(sc, nsc, bags, UCP_MAX_PKCS12_BAGS, &n, &why)) {
+        st = strcmp(why, "too many elements") == 0
+                 ? ucp_fail(UCP_E_LIMIT, s->source, "the PKCS#12 file holds more than %d SafeBags",
+                            UCP_MAX_PKCS12_BAGS)
+                 : corrupt(s, "the SafeContents are malformed", why);
+    }
+    for (size_t i = 0; i < n && st == UCP_OK; i++) {
+        struct ucp_ber_span parts[3], epki;
+        size_t np = 0;
+        char oid[128];
+        s->bag = i + 1;
+        if (!ucp_ber_elements(bags[i].p, bags[i].len, parts, 3, &np, &why) || np < 2 ||
+            !span_oid(&parts[0], oid, sizeof oid)) {
+            st = corrupt(s, "the SafeBag is malformed", NULL);
+        } else if (strcmp(oid, OID_SHROUDED_KEY_BAG) == 0) {
+            uint64_t iter = 0;
+            if (!span_inner(&parts[1], &epki))
+                st = corrupt(s, "the shrouded key bag is malformed", NULL);
+            else if ((st = ucp_pkcs8_iterations(epki.p, epki.len, "a private key of the PKCS#12 file", s->source,
+                                                &iter)) == UCP_OK)
+                st = add_work(s, iter, "a private key of the PKCS#12 file");
+        }
+    }
+    s->bag = 0;
+    free(bags);
+    free(sc);
+    return st;
+}
+
+/* The encryption algorithm of an encryptedData ContentInfo (@content: its [0] wrapper). */
+static ucp_status encrypted_work(struct scan *s, const struct ucp_ber_span *content)
+{
+    /* EncryptedData ::= SEQUENCE { version, EncryptedContentInfo ::= SEQUENCE { contentType,
+     * contentEncryptionAlgorithm, [0] encryptedContent OPTIONAL }, [1] unprotectedAttrs OPTIONAL } */
+    struct ucp_ber_span ed, parts[3], eci[3];
+    size_t n = 0, ne = 0;
+    const char *why = NULL;
+    if (!span_inner(content, &ed) || !ucp_ber_elements(ed.p, ed.len, parts, 3, &n, &why) || n < 2 ||
+        !ucp_ber_elements(parts[1].p, parts[1].len, eci, 3, &ne, &why) || ne < 2)
+        return corrupt(s, "the encryptedData is malformed", why);
+    uint64_t iter = 0;
+    ucp_status st = pbe_iterations(&eci[1], "the PKCS#12 encrypted bag", s->source, &iter);
+    return st == UCP_OK ? add_work(s, iter, "the PKCS#12 encrypted bag") : st;
+}
+
+static ucp_status authenticated_safe(struct scan *s, const uint8_t *data, size_t len, unsigned char **octets,
+                                     unsigned *noctets, size_t *ncontents);
+
+ucp_status ucp_pkcs12_check_work(const uint8_t *data, size_t len, const char *source, uint64_t *work,
+                                 size_t *nencrypted)
+{
+    struct scan s = {NULL, source, NULL, 0, 0, 0};
+    unsigned char *octets = NULL;
+    unsigned noctets = 0;
+    size_t ncontents = 0, nenc = 0;
+    *work = 0;
+    if (nencrypted)
+        *nencrypted = 0;
+    ucp_status st = authenticated_safe(&s, data, len, &octets, &noctets, &ncontents);
+    if (st != UCP_OK)
+        return st;
+    /* PFX ::= SEQUENCE { version, authSafe, macData MacData OPTIONAL };
+     * MacData ::= SEQUENCE { mac DigestInfo, macSalt OCTET STRING, iterations INTEGER DEFAULT 1 } */
+    struct ucp_ber_span pfx[3], mac[3], contents[UCP_MAX_PKCS12_CONTENTS];
+    size_t n = 0, nm = 0;
+    const char *why = NULL;
+    uint64_t iter = 1;
+    if (!ucp_ber_elements(data, len, pfx, 3, &n, &why) || n < 2) {
+        st = corrupt(&s, "the PFX is malformed", why);
+    } else if (n == 3 && (!ucp_ber_elements(pfx[2].p, pfx[2].len, mac, 3, &nm, &why) || nm < 2 ||
+                          (nm == 3 && !span_count(&mac[2], &iter)))) {
+        st = corrupt(&s, "the MAC data is malformed", why);
+    } else if (n == 3) {
+        st = add_work(&s, iter, "the PKCS#12 MAC");
+    }
+    if (st == UCP_OK && !ucp_ber_elements(octets, noctets, contents, UCP_MAX_PKCS12_CONTENTS, &n, &why))
+        st = corrupt(&s, "the authenticated safe is malformed", why);
+    for (size_t i = 0; i < n && st == UCP_OK; i++) {
+        struct ucp_ber_span ci[2];
+        size_t nc = 0;
+        char oid[128];
+        s.content = i + 1;
+        if (!ucp_ber_elements(contents[i].p, contents[i].len, ci, 2, &nc, &why) || nc == 0 ||
+            !span_oid(&ci[0], oid, sizeof oid)) {
+            st = corrupt(&s, "no valid contentType", NULL);
+        } else if (strcmp(oid, OID_ENCRYPTED_DATA) == 0) {
+            st = nc == 2 ? encrypted_work(&s, &ci[1]) : corrupt(&s, "an encryptedData without content", NULL);
+            nenc++;
+        } else if (strcmp(oid, OID_DATA) == 0) {
+            st = nc == 2 ? safe_contents_work(&s, &ci[1]) : corrupt(&s, "a data ContentInfo without content", NULL);
+        }
+        /* envelopedData and others: neither GnuTLS nor the scan reads them */
+    }
+    free(octets);
+    if (st == UCP_OK && s.work > UCP_MAX_PKCS12_WORK)
+        st = over_budget(&s, "");
+    if (st == UCP_OK) {
+        *work = s.work;
+        if (nencrypted)
+            *nencrypted = nenc;
+    }
+    return st;
+}
+
+/* A shrouded key found in a decrypted ContentInfo: bounded, and added to the file's work. */
+static ucp_status check_key_iterations(struct scan *s, const struct ucp_bytes *value, bool counted)
+{
+    uint64_t iter = 0;
+    ucp_status st = ucp_pkcs8_iterations(value->data, value->len, "a private key of the PKCS#12 file", s->source,
+                                         &iter);
+    if (st != UCP_OK || counted)
+        return st;
+    if ((st = add_work(s, iter, "a private key of the PKCS#12 file")) == UCP_OK && s->work > UCP_MAX_PKCS12_WORK)
+        st = over_budget(s, "at least ");
+    return st;
 }
 
 /* The single value of a text attribute (BMPString), as display text. */
@@ -356,7 +609,7 @@ static ucp_status read_safe_contents(struct scan *s, const uint8_t *der, size_t 
         } else {
             b.value = value;
             if (b.kind == BAG_SHROUDED_KEY)
-                st = check_key_iterations(s, &b.value);
+                st = check_key_iterations(s, &b.value, true); /* counted by ucp_pkcs12_check_work */
         }
         if (st == UCP_OK) {
             char path[32];
@@ -441,7 +694,7 @@ static ucp_status read_encrypted(struct scan *s, gnutls_pkcs12_t p12, int index)
         if (st == UCP_OK && !b.value.data)
             st = ucp_fail_nomem();
         if (st == UCP_OK && b.kind == BAG_SHROUDED_KEY)
-            st = check_key_iterations(s, &b.value);
+            st = check_key_iterations(s, &b.value, false); /* not visible before the decryption */
         if (st != UCP_OK) {
             bag_dispose(&b);
             break;
@@ -505,7 +758,7 @@ out:
 
 ucp_status ucp_pkcs12_check_contents(const uint8_t *data, size_t len, const char *source)
 {
-    struct scan s = {NULL, source, NULL, 0, 0};
+    struct scan s = {NULL, source, NULL, 0, 0, 0};
     unsigned char *octets = NULL;
     unsigned noctets = 0;
     size_t n = 0;
@@ -518,13 +771,16 @@ ucp_status ucp_pkcs12_scan(struct ucp_p12_scan *out, gnutls_pkcs12_t p12, const 
                            size_t len, const char *password, const char *source)
 {
     memset(out, 0, sizeof *out);
-    struct scan s = {out, source, password, 0, 0};
+    struct scan s = {out, source, password, 0, 0, 0};
     char why[ASN1_MAX_ERROR_DESCRIPTION_SIZE + 64], oid[128];
     asn1_node safe = NULL;
     unsigned char *octets = NULL;
     unsigned noctets = 0;
     size_t ncontents = 0;
-    ucp_status st = authenticated_safe(&s, data, len, &octets, &noctets, &ncontents);
+    /* The budget first, whoever calls: nothing below derives a key before it is known. */
+    ucp_status st = ucp_pkcs12_check_work(data, len, source, &s.work, NULL);
+    if (st == UCP_OK)
+        st = authenticated_safe(&s, data, len, &octets, &noctets, &ncontents);
     if (st != UCP_OK)
         goto out;
     if (!ucp_asn1_decode("AuthenticatedSafe", octets, noctets, false, &safe, why, sizeof why)) {
@@ -594,9 +850,15 @@ ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t le
     ucp_status st = ucp_pkcs12_check_contents(data, len, source);
     if (st != UCP_OK)
         return st;
-    /* Bound the key-derivation work before any of it runs. GnuTLS 3.7 leaks the algorithm OID
-     * when it does not know it, unless the caller takes it; the salt is not needed here (a salt
-     * over 64 bytes made the call fail, and the MAC go unchecked). */
+    /* Bound the key-derivation work of the whole file before any of it runs, read with the DER
+     * reader: GnuTLS's gnutls_pkcs12_bag_enc_info() failed on a salt over 64 bytes, and the bag
+     * then went unchecked. */
+    uint64_t work = 0;
+    size_t nencrypted = 0;
+    if ((st = ucp_pkcs12_check_work(data, len, source, &work, &nencrypted)) != UCP_OK)
+        return st;
+    /* GnuTLS 3.7 leaks the MAC's algorithm OID when it does not know it, unless the caller takes
+     * it; the salt is not needed here (a salt over 64 bytes made the call fail). */
     unsigned mac = 0, iter = 0;
     char *mac_oid = NULL;
     int ret = gnutls_pkcs12_mac_info(p12, &mac, NULL, NULL, &iter, &mac_oid);
@@ -613,6 +875,9 @@ ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t le
     bool has_mac = ret >= 0;
     if (has_mac && (st = ucp_check_kdf_iterations(iter, "the PKCS#12 MAC", source)) != UCP_OK)
         return st;
+    /* GnuTLS must see no encrypted ContentInfo the budget did not count: a structure the two
+     * readers see differently is refused rather than decrypted unbounded. */
+    size_t seen = 0;
     for (int i = 0;; i++) {
         gnutls_pkcs12_bag_t bag;
         if (gnutls_pkcs12_bag_init(&bag) < 0)
@@ -621,17 +886,13 @@ ucp_status ucp_pkcs12_unlock(gnutls_pkcs12_t p12, const uint8_t *data, size_t le
             gnutls_pkcs12_bag_deinit(bag);
             break;
         }
-        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED) {
-            unsigned schema = 0, cipher = 0, bag_iter = 0, salt_size;
-            unsigned char salt[64];
-            salt_size = sizeof salt;
-            if (gnutls_pkcs12_bag_enc_info(bag, &schema, &cipher, salt, &salt_size, &bag_iter, NULL) >= 0)
-                st = ucp_check_kdf_iterations(bag_iter, "the PKCS#12 encrypted bag", source);
-        }
+        if (gnutls_pkcs12_bag_get_type(bag, 0) == GNUTLS_BAG_ENCRYPTED)
+            seen++;
         gnutls_pkcs12_bag_deinit(bag);
-        if (st != UCP_OK)
-            return st;
     }
+    if (seen > nencrypted)
+        return ucp_fail(UCP_E_CORRUPT, source, "the PKCS#12 file holds %zu encrypted ContentInfos for GnuTLS "
+                        "but %zu for the DER reader; refused rather than decrypted unbounded", seen, nencrypted);
     /* Windows writes an empty password as "" (and some tools as no password at all). */
     const char *candidates[2] = {password, NULL};
     size_t ncand = 1;

@@ -402,6 +402,29 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
     return true;
 }
 
+/* Why the CRL fetched from @url gave no answer for a certificate issued by @issuer (use_crl()
+ * said no, and not because it is out of date): it is another issuer's, or it names the issuer
+ * but its signature does not verify with the issuer's key. Appended to @failures. */
+static void crl_not_for(struct ucp_strbuf *failures, const char *url, const struct ucp_crl *crl,
+                        const ucp_certificate *issuer)
+{
+    const char *sep = failures->len ? "; " : "";
+    if (crl->raw_issuer.len == issuer->raw_subject.len &&
+        memcmp(crl->raw_issuer.data, issuer->raw_subject.data, crl->raw_issuer.len) == 0) {
+        ucp_sb_printf(failures, "%s%s: the CRL found there names the certificate's issuer '%s' but is not "
+                                "signed by its key", sep, url, issuer->subject);
+        return;
+    }
+    gnutls_datum_t dn = {NULL, 0};
+    char *shown = NULL;
+    if (gnutls_x509_crl_get_issuer_dn3(crl->crl, &dn, 0) >= 0 && dn.data)
+        shown = ucp_display_bytes(dn.data, dn.size);
+    gnutls_free(dn.data);
+    ucp_sb_printf(failures, "%s%s: the CRL found there is issued by '%s', not by the certificate's issuer '%s'",
+                  sep, url, shown ? shown : "(a name that cannot be read)", issuer->subject);
+    free(shown);
+}
+
 /* OCSP for certificate @i: returns true when the responder gave a signed answer. */
 static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
                      const char *url, char **error)
@@ -502,10 +525,13 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
             tried++;
             const char *err = NULL;
             const struct ucp_crl *crl = fetch_crl(trust, url, &err);
-            if (crl)
+            if (crl) {
                 answered = use_crl(&r, i, cert, issuer, crl, &stale);
-            else
+                if (!answered && !stale)
+                    crl_not_for(&failures, url, crl, issuer);
+            } else {
                 ucp_sb_printf(&failures, "%s%s: %s", failures.len ? "; " : "", url, err ? err : "failed");
+            }
         }
         for (size_t k = 0; k < cert->nocsp_urls && !answered; k++) {
             tried++;

@@ -151,24 +151,27 @@ def p12_kdf(password, salt, iterations, id_byte, n):
     return out[:n]
 
 
-def pbes2(password, plain, iterations):
-    salt = os.urandom(16)
+def pbes2(password, plain, iterations, salt_len=16, scheme=None):
+    salt = os.urandom(salt_len)
     iv = os.urandom(16)
     key = PBKDF2HMAC(hashes.SHA256(), 32, salt, min(iterations, 2048), BACKEND).derive(password.encode())
     p = padding.PKCS7(128).padder()
     data = p.update(plain) + p.finalize()
     enc = Cipher(algorithms.AES(key), modes.CBC(iv), BACKEND).encryptor()
     ct = enc.update(data) + enc.finalize()
-    alg = seq(oid("1.2.840.113549.1.5.13"),
+    alg = seq(oid(scheme or "1.2.840.113549.1.5.13"),
               seq(seq(oid("1.2.840.113549.1.5.12"),
                       seq(octets(salt), integer(iterations), seq(oid("1.2.840.113549.2.9"), tlv(0x05, b"")))),
                   seq(oid("2.16.840.1.101.3.4.1.42"), octets(iv))))
     return alg, ct
 
 
-def pfx(certs, key, password=PASSWORD, mac_iter=2048, key_iter=2048, bag_iter=None, ncontents=None):
+def pfx(certs, key, password=PASSWORD, mac_iter=2048, key_iter=2048, bag_iter=None, ncontents=None,
+        bag_salt_len=16, bag_scheme=None, nencrypted=1, nkeys=1):
     """certs: DER list (leaf first); key: Key or None. bag_iter: put the certificates in an
-    encrypted ContentInfo with that iteration count (the ciphertext is only valid up to 2048)."""
+    encrypted ContentInfo with that iteration count (the ciphertext is only valid up to 2048),
+    with a salt of bag_salt_len bytes and the scheme OID bag_scheme (PBES2 if None), nencrypted
+    times; nkeys: the key's shrouded bag, that many times."""
     local_id = tlv(0x31, seq(oid("1.2.840.113549.1.9.21"), set_(octets(b"\x01\x02\x03\x04"))))
     cert_bags = []
     for i, c in enumerate(certs):
@@ -179,16 +182,17 @@ def pfx(certs, key, password=PASSWORD, mac_iter=2048, key_iter=2048, bag_iter=No
     contents = []
     safe_certs = seq(*cert_bags)
     if bag_iter is not None:
-        alg, ct = pbes2(password, safe_certs, bag_iter)
-        contents.append(seq(oid("1.2.840.113549.1.7.6"),
-                            ctx(0, seq(integer(0), seq(oid("1.2.840.113549.1.7.1"), alg, ctx(0, ct, constructed=False))))))
+        for _ in range(nencrypted):
+            alg, ct = pbes2(password, safe_certs, bag_iter, bag_salt_len, bag_scheme)
+            contents.append(seq(oid("1.2.840.113549.1.7.6"),
+                                ctx(0, seq(integer(0), seq(oid("1.2.840.113549.1.7.1"), alg, ctx(0, ct, constructed=False))))))
     else:
         contents.append(seq(oid("1.2.840.113549.1.7.1"), ctx(0, octets(safe_certs))))
     if key is not None:
         alg, ct = pbes2(password, key.pkcs8, key_iter)
         kbag = seq(oid("1.2.840.113549.1.12.10.1.2"), ctx(0, seq(alg, octets(ct))),
                    set_(seq(oid("1.2.840.113549.1.9.21"), set_(octets(b"\x01\x02\x03\x04")))))
-        contents.append(seq(oid("1.2.840.113549.1.7.1"), ctx(0, octets(seq(kbag)))))
+        contents.append(seq(oid("1.2.840.113549.1.7.1"), ctx(0, octets(seq(*[kbag] * nkeys)))))
     if ncontents:
         empty = seq(oid("1.2.840.113549.1.7.1"), ctx(0, octets(seq())))
         contents += [empty] * ncontents
@@ -306,9 +310,25 @@ def main():
     write("huge-bag-iterations-2e9.pfx", pfx([good, ca], leaf_key, bag_iter=2000000000))
     write("huge-key-iterations.pfx", pfx([good, ca], leaf_key, key_iter=5000000))
     write("contentinfos-100000.pfx", pfx([good, ca], leaf_key, ncontents=100000))
+    # A 65-byte salt (GnuTLS's bag_enc_info() failed on it, and the 5,000,000 iterations went
+    # unchecked); an encryption scheme that is none of the password-based ones; and a file within
+    # every per-item limit whose sum is 71,002,048 iterations (63 encrypted ContentInfos and 8
+    # keys at 1,000,000 each: 95 s of CPU before the per-file budget).
+    write("big-salt-bag-iterations.pfx", pfx([good, ca], leaf_key, bag_iter=5000000, bag_salt_len=65))
+    write("big-salt-bag.pfx", pfx([good, ca], leaf_key, bag_iter=2048, bag_salt_len=65))
+    write("unknown-bag-scheme.pfx", pfx([good, ca], leaf_key, bag_iter=2048, bag_scheme="1.2.3.4.5"))
+    write("budget-busting.pfx", pfx([good, ca], leaf_key, bag_iter=1000000, nencrypted=63, key_iter=1000000,
+                                    nkeys=8))
     # PEM: an encrypted PKCS#8 key block asking for 5,000,000 iterations; nine key blocks.
     alg, ct = pbes2(PASSWORD, leaf_key.pkcs8, 5000000)
     write("huge-key-iterations.pem", pem(good) + pem(seq(alg, octets(ct)), "ENCRYPTED PRIVATE KEY"))
+    # Five encrypted key blocks of 1,000,000 iterations each: within the per-key limit, over the
+    # per-file budget of 4,000,000 (each would be decrypted in turn, a second or so each).
+    blocks = b""
+    for _ in range(5):
+        a5, c5 = pbes2(PASSWORD, leaf_key.pkcs8, 1000000)
+        blocks += pem(seq(a5, octets(c5)), "ENCRYPTED PRIVATE KEY")
+    write("pem-budget.pem", pem(good) + blocks)
     write("keys-9.pem", pem(good) + pem(leaf_key.pkcs8, "PRIVATE KEY") * 9)
     with open(os.path.join(out, "password.txt"), "w") as f:
         f.write(PASSWORD + "\n")

@@ -45,6 +45,9 @@ static const char *dir;
 static const char *cli;
 static bool slow; /* valgrind or a sanitizer: outcomes only, no time bounds */
 static const int64_t AT = INT64_C(1795521600); /* 2026-11-24T12:00:00Z */
+/* Peak RSS of a child that refuses an input: the process as forked plus what the refusal needs
+ * (a few MiB); generous, so that a debug or coverage build passes too. */
+#define MAX_RSS_REFUSED_KB (128 * 1024)
 
 static char *path_of(const char *name)
 {
@@ -195,7 +198,31 @@ static int load_devzero(const void *arg)
 {
     (void)arg;
     ucp_input *in = NULL;
-    return ucp_input_from_file(&in, "/dev/zero", NULL) == UCP_E_TOO_LARGE ? 0 : 1;
+    return ucp_input_from_file(&in, "/dev/zero", NULL) == UCP_E_IO ? 0 : 1;
+}
+
+/* A FIFO without a writer as every file the library reads: each refused at once (a blocking
+ * open() waited for a writer forever). Run in a child whose alarm ends a hang as a failure. */
+static int load_fifo(const void *arg)
+{
+    const char *fifo = arg;
+    alarm(60);
+    ucp_input *in = NULL;
+    int bad = 0;
+    if (ucp_input_from_file(&in, fifo, NULL) != UCP_E_IO ||
+        !strstr(ucp_error_message(ucp_error_last()), "is a FIFO (named pipe), not a regular file") ||
+        !strstr(ucp_error_message(ucp_error_last()), fifo))
+        bad |= 1;
+    ucp_checker *c = checker_for(NULL);
+    if (ucp_checker_add_crl_file(c, fifo) != UCP_E_IO)
+        bad |= 2;
+    ucp_checker_free(c);
+    ucp_topology *t = NULL;
+    ucp_topology_new(&t);
+    if (ucp_topology_load_file(t, fifo) != UCP_E_IO)
+        bad |= 4;
+    ucp_topology_free(t);
+    return bad;
 }
 
 static void size_limits(void)
@@ -241,11 +268,28 @@ static void size_limits(void)
         ucp_topology_free(t2);
         free(buf);
     }
-    /* An endless stream (not a regular file): reading stops at the limit. */
+    /* An endless stream (a device, not a regular file): refused before anything is read. */
     struct measure m = measured(load_devzero, NULL);
-    CHECK(m.code == 0, "/dev/zero (endless, no size) is refused with UCP_E_TOO_LARGE once past 32 MiB");
+    CHECK(m.code == 0, "/dev/zero (a device, endless) is refused at once with UCP_E_IO");
     printf("# measure /dev/zero: %.3f s, peak RSS %ld KiB\n", m.seconds, m.max_rss_kb);
-    CHECK(slow || m.max_rss_kb < 200 * 1024, "reading an endless stream stays under 200 MiB (%ld KiB)", m.max_rss_kb);
+    CHECK(slow || m.seconds < 1, "/dev/zero: refused within 1 s of CPU (%.3f s)", m.seconds);
+    CHECK(slow || m.max_rss_kb < MAX_RSS_REFUSED_KB, "/dev/zero: peak RSS %ld KiB, under %d KiB", m.max_rss_kb,
+          MAX_RSS_REFUSED_KB);
+    /* A FIFO, as the certificate, a CRL and a topology. */
+    char fifo[] = "/tmp/ucp-hostile-fifo-XXXXXX";
+    char *fd_dir = mkdtemp(fifo);
+    char fifo_path[4200];
+    snprintf(fifo_path, sizeof fifo_path, "%s/input.fifo", fd_dir ? fd_dir : "/nonexistent");
+    CHECK(fd_dir && mkfifo(fifo_path, 0600) == 0, "a FIFO");
+    m = measured(load_fifo, fifo_path);
+    printf("# measure fifo: %.3f s, peak RSS %ld KiB\n", m.seconds, m.max_rss_kb);
+    CHECK(m.code == 0, "a FIFO without a writer as the certificate, a CRL and a topology: each refused at once "
+          "with UCP_E_IO naming it (child exit %d; -1: it hung until its alarm)", m.code);
+    CHECK(slow || m.max_rss_kb < MAX_RSS_REFUSED_KB, "the FIFO: peak RSS %ld KiB, under %d KiB", m.max_rss_kb,
+          MAX_RSS_REFUSED_KB);
+    unlink(fifo_path);
+    if (fd_dir)
+        rmdir(fd_dir);
 }
 
 struct check_arg {
@@ -535,20 +579,31 @@ static void pkcs12(const char *pw)
         {"huge-bag-iterations.pfx", UCP_E_LIMIT, "encrypted bag asks for 5000000 key-derivation iterations"},
         {"huge-key-iterations.pfx", UCP_E_LIMIT, "private key of the PKCS#12 file asks for 5000000"},
         {"contentinfos-100000.pfx", UCP_E_LIMIT, "more than 64 ContentInfos"},
+        {"big-salt-bag-iterations.pfx", UCP_E_LIMIT, "encrypted bag asks for 5000000 key-derivation iterations"},
+        {"huge-bag-iterations-2e9.pfx", UCP_E_LIMIT, "encrypted bag asks for 2000000000 key-derivation"},
+        {"unknown-bag-scheme.pfx", UCP_E_UNSUPPORTED, "not supported (1.2.3.4.5), so its key-derivation work"},
+        {"budget-busting.pfx", UCP_E_LIMIT, "asks for 71002048 key-derivation iterations in all (MAC, encrypted "
+                                            "ContentInfos and private keys); the budget of one file is 4000000"},
         {"huge-key-iterations.pem", UCP_E_LIMIT, "private key of the file asks for 5000000 key-derivation iterations"},
         {"keys-9.pem", UCP_E_LIMIT, "more than 8 private keys"},
+        {"pem-budget.pem", UCP_E_LIMIT, "the private keys of the file ask for 5000000 key-derivation iterations "
+                                        "in all; the budget of one file is 4000000"},
     };
     for (size_t i = 0; i < UCP_ARRAY_SIZE_T(iters); i++) {
         expect_load_error(iters[i].file, pw, iters[i].want, iters[i].says);
         const char *args[2] = {iters[i].file, pw};
         struct measure m = measured(load_timed, args);
         printf("# measure %s: refused in %.3f s, peak RSS %ld KiB\n", iters[i].file, m.seconds, m.max_rss_kb);
+        CHECK(m.code == -iters[i].want, "%s: the child measured was refused too (exit %d)", iters[i].file, m.code);
         CHECK(slow || m.seconds < 1, "%s: refused within 1 s (%.3f s)", iters[i].file, m.seconds);
+        CHECK(slow || m.max_rss_kb < MAX_RSS_REFUSED_KB, "%s: peak RSS %ld KiB, under %d KiB", iters[i].file,
+              m.max_rss_kb, MAX_RSS_REFUSED_KB);
     }
-    /* Beyond GnuTLS's own cap, GnuTLS refuses the parameters itself. */
-    st = ucp_input_from_file(&in, path_of("huge-bag-iterations-2e9.pfx"), pw);
-    CHECK(st != UCP_OK, "huge-bag-iterations-2e9.pfx: refused (%s: %s)", ucp_strerror_name(st),
-          st != UCP_OK ? ucp_error_message(ucp_error_last()) : "");
+    /* A 65-byte salt is read like any other (GnuTLS's bag_enc_info() failed on it). */
+    st = ucp_input_from_file(&in, path_of("big-salt-bag.pfx"), pw);
+    CHECK(st == UCP_OK && ucp_input_key_match(in) == UCP_KEY_MATCH_YES,
+          "big-salt-bag.pfx (65-byte salt, 2048 iterations): loads, key matches (%s)",
+          st != UCP_OK ? ucp_error_message(ucp_error_last()) : "ok");
     ucp_input_free(in);
 }
 
@@ -751,6 +806,15 @@ static void cli_never_shows_password(const char *password)
             free(out);
         }
     }
+    /* The per-file key-derivation budget, as the command says it. */
+    char *budget = run_cli("check --role exchange-um --password-file password.txt budget-busting.pfx");
+    CHECK(budget && strstr(budget, "ucpolicy: budget-busting.pfx: the PKCS#12 file asks for 71002048 "
+                                   "key-derivation iterations in all") &&
+              strstr(budget, "the budget of one file is 4000000"),
+          "ucpolicy check budget-busting.pfx: refused, naming the file and the budget");
+    if (budget && !strstr(budget, "budget of one file"))
+        printf("#   output: %.300s\n", budget);
+    free(budget);
     /* --password-env: the variable's value is not shown either. */
     setenv("UCP_HOSTILE_PW", wrong, 1);
     char *out = run_cli("check --role exchange-um --format json --password-env UCP_HOSTILE_PW good.pfx");

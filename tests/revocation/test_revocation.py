@@ -99,6 +99,7 @@ class PKI:
             "crl-revoked": f"{self.base}/issuing.crl",
             "crl-stale": f"{self.base}/stale.crl",
             "crl-badsig": f"{self.base}/badsig.crl",
+            "crl-other-issuer": f"{self.base}/root.crl",  # another CA's CRL at the leaf's CDP
             "unreachable": "http://127.0.0.1:9/nothing.crl",
             "slow": f"{self.base}/slow.crl",
             "huge": f"{self.base}/huge.crl",
@@ -362,6 +363,21 @@ class RevocationTest(unittest.TestCase):
         s, f = self.both("crl-badsig", ["--online"], ["--online"])
         self.assertIn(("revocation.crl-bad-signature", "error"), f)
         self.assertNotEqual(s[0][0], "good")
+
+    def test_crl_of_another_issuer(self):
+        # The CDP serves the root's CRL: the finding says so, not "could be reached: ." with nothing.
+        s, f, rep = self.cli("crl-other-issuer", "--online")
+        self.assertEqual(s[0][0], "unreachable")
+        msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.unreachable")
+        self.assertIn(f"{self.pki.base}/root.crl: the CRL found there is issued by 'CN=Revocation Test Root', "
+                      "not by the certificate's issuer 'CN=Revocation Test Issuing CA'", msg)
+        s2, f2 = self.api("crl-other-issuer", "--online")
+        self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
+        # A CRL naming the issuer but signed by another key says that instead.
+        s, f, rep = self.cli("crl-badsig", "--online")
+        msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.unreachable")
+        self.assertIn("badsig.crl: the CRL found there names the certificate's issuer 'CN=Revocation Test Issuing "
+                      "CA' but is not signed by its key", msg)
 
     def test_unreachable(self):
         s, f = self.both("unreachable", ["--online"], ["--online"])
