@@ -697,11 +697,22 @@ else:
                 os.setgid(65534)
                 os.setuid(65534)
 
+        # The demoted user may not reach the build tree (a clone in a mode-700 directory): the
+        # program and its library are copied into a directory anyone can read, for this point.
+        program, demoted_env = UCPOLICY, {}
+        if os.getuid() == 0:
+            public = tempfile.mkdtemp(prefix="ucpolicy-cli-dumpable-")
+            os.chmod(public, 0o755)
+            program = shutil.copy(UCPOLICY, public)
+            # The soname the program asks for, beside it in the build tree (libucpolicy/).
+            shutil.copy(os.path.join(os.path.dirname(UCPOLICY), "libucpolicy.so.1"), public)
+            demoted_env = {"LD_LIBRARY_PATH": public}
+
         def owner_while_reading_stdin(argv):
             """The owner of /proc/PID/status while `ucpolicy ARGV -` waits for its standard input."""
             read_end, write_end = os.pipe()
-            env = dict(os.environ, UCP_TEST_DUMPABLE_PW="not-the-password")
-            p = subprocess.Popen([UCPOLICY] + argv + ["-"], stdin=read_end, stdout=subprocess.DEVNULL,
+            env = dict(os.environ, UCP_TEST_DUMPABLE_PW="not-the-password", **demoted_env)
+            p = subprocess.Popen([program] + argv + ["-"], stdin=read_end, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, preexec_fn=demote, env=env)
             os.close(read_end)
             owner = None
@@ -725,6 +736,8 @@ else:
         # --password-env: the demoted process cannot enter this test's private directory.
         held = owner_while_reading_stdin(["check", "--role", "tls-server", "--password-env", "UCP_TEST_DUMPABLE_PW"])
         free = owner_while_reading_stdin(["check", "--role", "tls-server"])
+        if program != UCPOLICY:
+            shutil.rmtree(os.path.dirname(program), ignore_errors=True)
         point(held == 0 and free == as_user,
               "--password-env: not dumpable while the password is held (/proc/PID/status owned by root), "
               "dumpable without one", [f"with a password: owner {held}; without: {free}; run as {as_user}"])
