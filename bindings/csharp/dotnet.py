@@ -93,6 +93,17 @@ def build(args):
     return 0
 
 
+def take_package(folder, output, maker):
+    """Move the one .nupkg @maker wrote into @folder to @output; false (said on stderr) when it
+    wrote none, several, or one of another name."""
+    made = [f for f in os.listdir(folder) if f.endswith('.nupkg')]
+    if made != [os.path.basename(output)]:
+        print('%s made %s, not %s' % (maker, made, os.path.basename(output)), file=sys.stderr)
+        return False
+    shutil.move(os.path.join(folder, made[0]), output)
+    return True
+
+
 def nuget(args):
     """dotnet pack of the facade, already built by `build` (same artifacts folder), with the
     build machine's native libraries and, from --windows-native-dir, every DLL of a Windows build
@@ -119,11 +130,8 @@ def nuget(args):
         status = run(cmd)
         if status != 0:
             return status
-        made = [f for f in os.listdir(out) if f.endswith('.nupkg')]
-        if made != [os.path.basename(args.output)]:
-            print('dotnet pack made %s, not %s' % (made, os.path.basename(args.output)), file=sys.stderr)
+        if not take_package(out, args.output, 'dotnet pack'):
             return SETUP_ERROR
-        shutil.move(os.path.join(out, made[0]), args.output)
     finally:
         shutil.rmtree(out, ignore_errors=True)
     print('wrote %s%s' % (args.output, ' (with win-x64)' if args.windows_native_dir else
@@ -199,11 +207,8 @@ def psgallery(args):
                      cwd=args.tools, env=env)
         if status != 0:
             return status
-        made = [f for f in os.listdir(repo) if f.endswith('.nupkg')]
-        if made != [os.path.basename(args.output)]:
-            print('Publish-PSResource made %s, not %s' % (made, os.path.basename(args.output)), file=sys.stderr)
+        if not take_package(repo, args.output, 'Publish-PSResource'):
             return SETUP_ERROR
-        shutil.move(os.path.join(repo, made[0]), args.output)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print('wrote %s%s' % (args.output, ' (with win-x64)' if dlls else

@@ -27,6 +27,7 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs"))
 from tap import finish, point  # noqa: E402
+from packed import pack_and_read  # noqa: E402
 
 split = sys.argv.index("--")
 dotnet, version, rid, fixtures, windows_dir = sys.argv[1:split]
@@ -36,20 +37,10 @@ pack = sys.argv[split + 1:]
 tmp = tempfile.TemporaryDirectory(prefix="ucpolicy-nuget-")
 feed = os.path.join(tmp.name, "feed")
 os.makedirs(feed)
-nupkg = os.path.join(tmp.name, f"UcPolicy.{version}.nupkg")
-r = subprocess.run(pack + ["--output", nupkg], capture_output=True, text=True)
-if not point(r.returncode == 0 and os.path.isfile(nupkg), "packs UcPolicy.%s.nupkg" % version,
-             [" ".join(pack), f"exit {r.returncode}", r.stdout[-3000:], r.stderr[-3000:]]):
-    sys.exit(finish())
+nupkg, names, nuspec = pack_and_read(pack, tmp.name, version)
 shutil.copy(nupkg, feed)
 
 # ---- the package itself ----------------------------------------------------------------------
-with zipfile.ZipFile(nupkg) as z:
-    names = z.namelist()
-    nuspec_name = next((n for n in names if n.endswith(".nuspec") and "/" not in n), None)
-    nuspec = z.read(nuspec_name).decode() if nuspec_name else ""
-point(os.path.basename(nupkg) == f"UcPolicy.{version}.nupkg", f"the package is UcPolicy.{version}.nupkg",
-      [os.path.basename(nupkg)])
 for tfm in ("net10.0", "netstandard2.0"):
     point(f"lib/{tfm}/UcPolicy.dll" in names and f"lib/{tfm}/UcPolicy.xml" in names,
           f"lib/{tfm}: UcPolicy.dll and its documentation", [n for n in names if n.startswith("lib/")])

@@ -23,10 +23,10 @@ import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree
-import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs"))
 from tap import finish, point  # noqa: E402
+from packed import pack_and_read  # noqa: E402
 
 split = sys.argv.index("--")
 dotnet, tools, version, rid, fixtures, windows_dir = sys.argv[1:split]
@@ -41,20 +41,10 @@ os.makedirs(repo)
 # repository list into the current directory.
 for sub in (".config", os.path.join(".local", "share"), ".cache"):
     os.makedirs(os.path.join(home, sub))
-nupkg = os.path.join(tmp.name, f"UcPolicy.{version}.nupkg")
-r = subprocess.run(pack + ["--output", nupkg], capture_output=True, text=True)
-if not point(r.returncode == 0 and os.path.isfile(nupkg), "packs UcPolicy.%s.nupkg" % version,
-             [" ".join(pack), f"exit {r.returncode}", r.stdout[-3000:], r.stderr[-3000:]]):
-    sys.exit(finish())
+nupkg, names, nuspec = pack_and_read(pack, tmp.name, version)
 shutil.copy(nupkg, repo)
 
 # ---- the package itself ----------------------------------------------------------------------
-with zipfile.ZipFile(nupkg) as z:
-    names = z.namelist()
-    nuspec_name = next((n for n in names if n.endswith(".nuspec") and "/" not in n), None)
-    nuspec = z.read(nuspec_name).decode() if nuspec_name else ""
-point(os.path.basename(nupkg) == f"UcPolicy.{version}.nupkg", f"the package is UcPolicy.{version}.nupkg",
-      [os.path.basename(nupkg)])
 wanted = ["UcPolicy.psd1", "UcPolicy.psm1", "UcPolicy.Format.ps1xml", "en-US/about_UcPolicy.help.txt"]
 for tfm in ("net10.0", "netstandard2.0"):
     wanted += [f"lib/{tfm}/UcPolicy.dll", f"lib/{tfm}/UcPolicy.PowerShell.dll",
