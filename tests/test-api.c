@@ -502,6 +502,58 @@ static void checker_settings(void)
     ucp_input_free(sysin);
 }
 
+/* Intermediates found for an input in the OS stores (ucp_input_add_system_intermediates): used
+ * for the path, named as their source, refused when they are not certificates or too many. */
+static void system_intermediates(void)
+{
+    static const char fqdn[] = "{\"fqdn\": \"server01.contoso.com\"}";
+    ucp_checker *c = NULL;
+    ucp_checker_new(&c);
+    add_file(c, "certs/root.pem", ucp_checker_add_trust);
+    ucp_input *probe = NULL;
+    if (ucp_input_from_file(&probe, fixture("certs/tls-server-pass-sfb2019.pem"), NULL) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    ucp_checker_set_time(c, ucp_certificate_not_before(ucp_input_certificate_at(probe, 0)) + 86400);
+    ucp_input_free(probe);
+    ucp_report *r = check_case(c, "certs/tls-server-pass-sfb2019.pem", "tls-server", fqdn);
+    CHECK(has_code(r, "chain.issuer-missing"), "without its intermediate the leaf's path is incomplete");
+    ucp_report_free(r);
+
+    ucp_input *leaf = NULL, *ca = NULL;
+    ucp_topology *t = NULL;
+    if (ucp_input_from_file(&leaf, fixture("certs/tls-server-pass-sfb2019.pem"), NULL) != UCP_OK ||
+        ucp_input_from_file(&ca, fixture("certs/issuing-ca.pem"), NULL) != UCP_OK || ucp_topology_new(&t) != UCP_OK ||
+        ucp_topology_load_data(t, (const uint8_t *)fqdn, strlen(fqdn), NULL) != UCP_OK)
+        exit(TAP_SETUP_FAILURE);
+    const ucp_certificate *issuing = ucp_input_certificate_at(ca, 0);
+    size_t len = 0;
+    const uint8_t *der = ucp_certificate_der(issuing, &len);
+    if (!der)
+        exit(TAP_SETUP_FAILURE);
+    CHECK(ucp_input_add_system_intermediates(leaf, der, len) == UCP_OK &&
+              ucp_input_certificate_count(leaf) == 1,
+          "ucp_input_add_system_intermediates takes a DER certificate; the input's own certificates stay one");
+    r = NULL;
+    CHECK(ucp_checker_check(c, leaf, "tls-server", t, &r) == UCP_OK && ucp_report_chain_trusted(r) &&
+              ucp_report_chain_count(r) == 3 && strcmp(ucp_report_chain_source_at(r, 0), "input") == 0 &&
+              strcmp(ucp_report_chain_source_at(r, 1), "system-intermediates") == 0 &&
+              strcmp(ucp_report_chain_source_at(r, 2), "trust") == 0,
+          "the path goes through it, and the report names its source \"system-intermediates\"");
+    ucp_report_free(r);
+    CHECK_FAILS(ucp_input_add_system_intermediates(leaf, (const uint8_t *)"not a certificate", 17), UCP_E_FORMAT,
+                "bytes that are not a certificate");
+    CHECK_FAILS(ucp_input_add_system_intermediates(NULL, der, len), UCP_E_INVALID_ARGUMENT, "a NULL input");
+    ucp_status st = UCP_OK;
+    for (int i = 0; i < 64 && st == UCP_OK; i++)
+        st = ucp_input_add_system_intermediates(leaf, der, len);
+    CHECK(st == UCP_E_LIMIT && strstr(ucp_error_message(ucp_error_last()), "more than 64") != NULL,
+          "more than 64 in all are refused (UCP_E_LIMIT): %s", ucp_error_message(ucp_error_last()));
+    ucp_input_free(leaf);
+    ucp_input_free(ca);
+    ucp_topology_free(t);
+    ucp_checker_free(c);
+}
+
 /* ---- status registry and versions ---------------------------------------------------------- */
 
 static void statuses(void)
@@ -708,6 +760,7 @@ int main(void)
     error_texts();
     threaded_checks();
     checker_settings();
+    system_intermediates();
     statuses();
     versions();
     certificate_getters();

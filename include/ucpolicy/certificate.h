@@ -148,6 +148,22 @@ UCP_EXPORT ucp_status ucp_input_from_file(ucp_input **out, const char *path, con
 UCP_EXPORT ucp_status ucp_input_from_data(ucp_input **out, const uint8_t *data, size_t length,
                                           const char *name, const char *password);
 
+/**
+ * Add intermediate CA certificates that the input does not carry but that the operating system's
+ * certificate stores hold for it: what a server would present with a certificate taken from a
+ * store (the .NET binding finds them with X509Chain). Path building uses them as it uses the
+ * input's own intermediates, and reports name their source "system-intermediates"
+ * (ucp_report_chain_source_at()); they are never trust anchors. Call it before the input is
+ * checked, not while it is.
+ * @param[in,out] input The input.
+ * @param[in] data One or more certificates (DER, PEM, PKCS#7), e.g. one DER certificate per call.
+ * @param[in] length The number of bytes.
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT, ::UCP_E_FORMAT, ::UCP_E_CORRUPT,
+ *          ::UCP_E_LIMIT (more than 64 in all) or ::UCP_E_NO_MEMORY.
+ * @since 1.1
+ */
+UCP_EXPORT ucp_status ucp_input_add_system_intermediates(ucp_input *input, const uint8_t *data, size_t length);
+
 /** Free an input; NULL is accepted. Certificates obtained from it stay valid if referenced. @since 1.0 */
 UCP_EXPORT void ucp_input_free(ucp_input *input);
 /** The name given at creation (file path or name), never NULL. @since 1.0 */

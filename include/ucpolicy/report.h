@@ -122,7 +122,8 @@ UCP_EXPORT size_t ucp_report_chain_count(const ucp_report *report);
 UCP_EXPORT const ucp_certificate *ucp_report_chain_at(const ucp_report *report, size_t index);
 /**
  * Where a path certificate came from: "input" (the checked file), "intermediates" (the
- * checker's pool, CLI --chain), "trust" (an added anchor) or "system" (the system store).
+ * checker's pool, CLI --chain), "trust" (an added anchor), "system" (the system store) or
+ * "system-intermediates" (ucp_input_add_system_intermediates(), since 1.1).
  * @since 1.0
  */
 UCP_EXPORT const char *ucp_report_chain_source_at(const ucp_report *report, size_t index);

@@ -13,6 +13,7 @@
 
 /* ---- limits (documented in README.md, "Limits") ---- */
 #define UCP_MAX_CERTIFICATES 100000    /* certificates in one input */
+#define UCP_MAX_FOUND_INTERMEDIATES 64 /* ucp_input_add_system_intermediates() per input */
 #define UCP_MAX_PKCS12_ITERATIONS 1000000 /* PBKDF2 / PKCS#12 KDF iteration count of one item */
 #define UCP_MAX_PKCS12_WORK 4000000       /* the same summed over one file (MAC, contents, keys) */
 #define UCP_MAX_PKCS12_CONTENTS 64   /* ContentInfos in the AuthenticatedSafe */
@@ -29,6 +30,10 @@ struct ucp_input {
     size_t ncerts;
     bool has_key;
     struct ucp_key_facts *key_facts; /* PKCS#12 key facts (pkcs12.c), NULL for other formats */
+    /* Intermediates the input does not carry, found for it in the operating system's stores
+     * (ucp_input_add_system_intermediates): issuer candidates of path building, never anchors. */
+    ucp_certificate **found;
+    size_t nfound;
 };
 /* An input from DER certificates in the order given (a server's presented chain), format "der". */
 ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const struct ucp_bytes *ders, size_t n);

@@ -545,6 +545,9 @@ static void input_free(struct ucp_input *in)
     for (size_t i = 0; i < in->ncerts; i++)
         ucp_certificate_unref(in->certs[i]);
     free(in->certs);
+    for (size_t i = 0; i < in->nfound; i++)
+        ucp_certificate_unref(in->found[i]);
+    free(in->found);
     free(in->name);
     ucp_key_facts_free(in->key_facts);
     free(in);
@@ -645,6 +648,33 @@ ucp_status ucp_input_from_der_list(ucp_input **out, const char *name, const stru
         st = add_der_cert(&l, ders[i].data, ders[i].len, where, false);
     }
     return input_finish(in, &l, st, out);
+}
+
+UCP_EXPORT ucp_status ucp_input_add_system_intermediates(ucp_input *input, const uint8_t *data, size_t length)
+{
+    if (!input)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_input_add_system_intermediates: input is NULL");
+    if (!data && length)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, input->name, "ucp_input_add_system_intermediates: data is NULL");
+    ucp_input *tmp = NULL;
+    ucp_status st = parse(&tmp, data ? data : (const uint8_t *)"", length, input->name, NULL);
+    if (st != UCP_OK)
+        return st;
+    if (input->nfound + tmp->ncerts > UCP_MAX_FOUND_INTERMEDIATES) {
+        input_free(tmp);
+        return ucp_fail(UCP_E_LIMIT, input->name, "more than %d intermediates found in the system's stores",
+                        UCP_MAX_FOUND_INTERMEDIATES);
+    }
+    ucp_certificate **v = realloc(input->found, (input->nfound + tmp->ncerts) * sizeof *v);
+    if (!v) {
+        input_free(tmp);
+        return ucp_fail_nomem();
+    }
+    input->found = v;
+    for (size_t i = 0; i < tmp->ncerts; i++)
+        v[input->nfound++] = (ucp_certificate *)ucp_certificate_ref(tmp->certs[i]);
+    input_free(tmp);
+    return UCP_OK;
 }
 
 UCP_EXPORT void ucp_input_free(ucp_input *input)

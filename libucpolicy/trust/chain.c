@@ -27,6 +27,7 @@ struct builder {
     struct ucp_trust *trust;
     int64_t now;
     struct ucp_pool presented;
+    struct ucp_pool system_found; /* the input's system intermediates */
     const struct ucp_pool *system; /* NULL when the system store supplies no anchors */
     size_t sigchecks;
     size_t paths;
@@ -369,6 +370,8 @@ static void extend(struct builder *b)
     col.anchors = false;
     col.source = UCP_SOURCE_INPUT;
     ucp_pool_each_subject(&b->presented, &cur->raw_issuer, collect, &col);
+    col.source = UCP_SOURCE_SYSTEM_INTERMEDIATES;
+    ucp_pool_each_subject(&b->system_found, &cur->raw_issuer, collect, &col);
     col.source = UCP_SOURCE_INTERMEDIATES;
     ucp_pool_each_subject(&b->trust->intermediates, &cur->raw_issuer, collect, &col);
 
@@ -425,6 +428,9 @@ ucp_status ucp_build_path(struct ucp_trust *trust, const ucp_input *input, int64
     ucp_status st = UCP_OK;
     for (size_t i = 1; i < input->ncerts && st == UCP_OK; i++)
         st = ucp_pool_add(&b->presented, input->certs[i]);
+    ucp_pool_init(&b->system_found);
+    for (size_t i = 0; i < input->nfound && st == UCP_OK; i++)
+        st = ucp_pool_add(&b->system_found, input->found[i]);
     if (st != UCP_OK)
         goto out;
     bool system = trust->system_mode == UCP_SYSTEM_TRUST_ON ||
@@ -469,6 +475,7 @@ out:
     for (size_t i = 0; i < b->nrejected; i++)
         ucp_path_dispose(&b->rejected[i]);
     ucp_pool_dispose(&b->presented);
+    ucp_pool_dispose(&b->system_found);
     free(b);
     return st;
 }

@@ -15,6 +15,7 @@ const char *ucp_cert_source_name(enum ucp_cert_source s)
     case UCP_SOURCE_INTERMEDIATES: return "intermediates";
     case UCP_SOURCE_TRUST: return "trust";
     case UCP_SOURCE_SYSTEM: return "system";
+    case UCP_SOURCE_SYSTEM_INTERMEDIATES: return "system-intermediates";
     }
     return "";
 }

@@ -126,7 +126,8 @@ enum ucp_cert_source {
     UCP_SOURCE_INPUT = 0,
     UCP_SOURCE_INTERMEDIATES,
     UCP_SOURCE_TRUST,
-    UCP_SOURCE_SYSTEM
+    UCP_SOURCE_SYSTEM,
+    UCP_SOURCE_SYSTEM_INTERMEDIATES /* found for the input in the OS stores (input.found) */
 };
 const char *ucp_cert_source_name(enum ucp_cert_source s);
 

@@ -91,6 +91,17 @@ namespace UcPolicy.Tests
                 Assert.Equal(p.ToString().ToLowerInvariant(), Interop.Native.UcpProductName((Interop.ucp_product)p));
         }
 
+        [Fact]
+        public void PublicEnumsAreLongBasedSoPowerShellWritesTheirNames()
+        {
+            // ConvertTo-Json (Windows PowerShell 5.1, PowerShell 7 by default) writes an int-based
+            // enumeration as a number and a long-based one by name: every public one is long-based.
+            var enums = typeof(Checker).Assembly.GetExportedTypes().Where(t => t.IsEnum).ToArray();
+            Assert.True(enums.Length >= 20, "public enumerations found: " + enums.Length);
+            foreach (Type t in enums)
+                Assert.True(Enum.GetUnderlyingType(t) == typeof(long), t.FullName + " is based on " + Enum.GetUnderlyingType(t).Name);
+        }
+
         static void AssertSame(Type managed, Type generated)
         {
             var publicValues = Enum.GetValues(managed).Cast<object>().Select(Convert.ToInt32).OrderBy(v => v).ToArray();

@@ -155,7 +155,7 @@ namespace UcPolicy.Tests
                 Assert.Equal(expected, name);
             }
             foreach (int status in Enum.GetValues(typeof(Interop.ucp_status)))
-                Assert.True(Enum.IsDefined(typeof(UcPolicyErrorCode), status), "status " + status + " has no public code");
+                Assert.True(Enum.IsDefined(typeof(UcPolicyErrorCode), (long)status), "status " + status + " has no public code");
         }
     }
 }

@@ -144,6 +144,16 @@ namespace UcPolicy.Tests
             Assert.Empty(CertificateInput.FindSystemIntermediates(f.CorrectUm));
             Assert.Empty(CertificateInput.FindSystemIntermediates(f.Pki.Root));   // a root is never "presented"
 
+            // Intermediates found for it in the system's stores are named as such in the report.
+            using (CertificateInput input = CertificateInput.FromCertificate(f.CorrectUm))
+            {
+                input.AddSystemIntermediates(new[] { f.Pki.Issuing });
+                Report found = checker.Check(input, "UM", f.UmTopology);
+                Assert.Equal(Result.Pass, found.Result);
+                Assert.Equal(new[] { "input", "system-intermediates", "trust" }, found.Chain.Select(c => c.Source));
+                Assert.Contains("\"source\": \"system-intermediates\"", found.ToJson());
+            }
+
             // Trust anchors and intermediates may be .NET certificates too.
             using var other = new Checker { ValidationTime = f.Pki.Now };
             other.AddTrustAnchors(f.Pki.Root);

@@ -121,6 +121,55 @@ namespace UcPolicy
         }
 
         /// <summary>
+        /// Adds intermediate CA certificates that this input does not carry but that the system's
+        /// certificate stores hold for it (<see cref="FindSystemIntermediates"/>): path building uses
+        /// them as the input's own intermediates, and the report names their source
+        /// "system-intermediates" (<see cref="ChainElement.Source"/>). They are never trust anchors.
+        /// Since 1.1.
+        /// </summary>
+        /// <exception cref="UcPolicyException">More than 64 in all (<see cref="UcPolicyErrorCode.Limit"/>).</exception>
+        public void AddSystemIntermediates(IEnumerable<X509Certificate2> intermediates)
+        {
+            if (intermediates == null)
+                throw new ArgumentNullException(nameof(intermediates));
+            foreach (X509Certificate2 c in intermediates)
+            {
+                if (c != null)
+                    Native.UcpInputAddSystemIntermediates(Handle, c.RawData, c.RawData.Length);
+            }
+        }
+
+        /// <summary>
+        /// Takes a certificate from a store as the server using it would present it: the leaf, with
+        /// the intermediates the system's stores hold for it (<see cref="FindSystemIntermediates"/>,
+        /// added with <see cref="AddSystemIntermediates"/>, so reports say where each came from).
+        /// Since 1.1.
+        /// </summary>
+        public static CertificateInput FromStoreCertificate(X509Certificate2 certificate, string? name = null)
+        {
+            X509Certificate2[] system = FindSystemIntermediates(certificate);
+            try
+            {
+                CertificateInput input = FromCertificate(certificate, null, name);
+                try
+                {
+                    input.AddSystemIntermediates(system);
+                }
+                catch
+                {
+                    input.Dispose();
+                    throw;
+                }
+                return input;
+            }
+            finally
+            {
+                foreach (X509Certificate2 c in system)
+                    c.Dispose();
+            }
+        }
+
+        /// <summary>
         /// The intermediate certificates the system holds for a certificate, as X509Chain finds
         /// them: the certificate stores (Windows: the CA and Root stores of the user and the machine;
         /// Linux: .NET's CurrentUser CA store under ~/.dotnet/corefx/cryptography/x509stores/ca and

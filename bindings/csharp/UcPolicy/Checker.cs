@@ -243,22 +243,17 @@ namespace UcPolicy
 
         /// <summary>Checks a .NET certificate (its RawData), with the chain presented with it. Without
         /// one (null), the intermediates the system's certificate stores hold for it are used
-        /// (<see cref="CertificateInput.FindSystemIntermediates"/>: no revocation check, no download),
-        /// as a certificate from a store would be presented by the server that uses it; pass an
-        /// empty list to check the certificate alone. (1.0 checked it alone when null.)</summary>
+        /// (<see cref="CertificateInput.FromStoreCertificate"/>: no revocation check, no download;
+        /// the report names their source "system-intermediates"), as a certificate from a store
+        /// would be presented by the server that uses it; pass an empty list to check the
+        /// certificate alone. (1.0 checked it alone when null.)</summary>
         public Report Check(X509Certificate2 certificate, string role, Topology? topology = null, IEnumerable<X509Certificate2>? presentedChain = null)
         {
-            X509Certificate2[]? system = presentedChain == null && certificate != null ? CertificateInput.FindSystemIntermediates(certificate) : null;
-            try
-            {
-                using (CertificateInput input = CertificateInput.FromCertificate(certificate!, presentedChain ?? system))
-                    return Check(input, role, topology);
-            }
-            finally
-            {
-                foreach (X509Certificate2 c in system ?? Array.Empty<X509Certificate2>())
-                    c.Dispose();
-            }
+            if (certificate == null)
+                throw new ArgumentNullException(nameof(certificate));
+            using (CertificateInput input = presentedChain == null ? CertificateInput.FromStoreCertificate(certificate)
+                                                                   : CertificateInput.FromCertificate(certificate, presentedChain))
+                return Check(input, role, topology);
         }
 
         /// <summary>

@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Public enumerations. Their values are those of the C API (ABI-stable); a test compares each one
 // with the enumeration SWIG generated from the headers, so they cannot drift apart.
+//
+// Every one is based on long (since 1.1; int in 1.0): ConvertTo-Json, in Windows PowerShell 5.1 and
+// in PowerShell 7 by default, writes an int-based enumeration as its number and a long-based one as
+// its name, and admins pipe reports into ConvertTo-Json. The numbers are unchanged; code compiled
+// against 1.0 must be rebuilt (source code compiles unchanged).
 
 using System;
 
 namespace UcPolicy
 {
     /// <summary>How serious a finding is; a larger value is more serious (ucp_severity).</summary>
-    public enum Severity
+    public enum Severity : long
     {
         /// <summary>Context only; never affects the result.</summary>
         Info = 0,
@@ -18,7 +23,7 @@ namespace UcPolicy
     }
 
     /// <summary>The overall result of a check (ucp_result).</summary>
-    public enum Result
+    public enum Result : long
     {
         /// <summary>No error or warning finding.</summary>
         Pass = 0,
@@ -29,7 +34,7 @@ namespace UcPolicy
     }
 
     /// <summary>The certificate field (or other input) a rule concerns (ucp_field).</summary>
-    public enum Field
+    public enum Field : long
     {
         /// <summary>"subject"</summary>
         Subject = 0,
@@ -58,7 +63,7 @@ namespace UcPolicy
     }
 
     /// <summary>The Lync / Skype for Business Server release of a deployment (ucp_product).</summary>
-    public enum Product
+    public enum Product : long
     {
         /// <summary>Lync Server 2010 ("lync2010").</summary>
         Lync2010 = 0,
@@ -72,7 +77,7 @@ namespace UcPolicy
 
     /// <summary>A deployment fact a role's name rules use (ucp_fact). The names are those of the
     /// <see cref="Topology"/> properties and of the Test-UcCertificate parameters.</summary>
-    public enum Fact
+    public enum Fact : long
     {
         /// <summary>This server's FQDN (front end, UM server, SBC, OOS farm...).</summary>
         Fqdn = 0,
@@ -93,7 +98,7 @@ namespace UcPolicy
     }
 
     /// <summary>The container format of an input (ucp_format).</summary>
-    public enum CertificateFormat
+    public enum CertificateFormat : long
     {
         /// <summary>One or more PEM CERTIFICATE blocks.</summary>
         Pem = 0,
@@ -106,7 +111,7 @@ namespace UcPolicy
     }
 
     /// <summary>The kind of a subject alternative name (ucp_san_type).</summary>
-    public enum SanType
+    public enum SanType : long
     {
         /// <summary>dNSName</summary>
         Dns = 0,
@@ -121,7 +126,7 @@ namespace UcPolicy
     }
 
     /// <summary>What became of path building (ucp_chain_status).</summary>
-    public enum ChainStatus
+    public enum ChainStatus : long
     {
         /// <summary>A path to a trust anchor validated.</summary>
         Valid = 0,
@@ -134,7 +139,7 @@ namespace UcPolicy
     }
 
     /// <summary>The revocation status of a certificate of the path (ucp_revocation).</summary>
-    public enum RevocationStatus
+    public enum RevocationStatus : long
     {
         /// <summary>No CRL given and not online (or no issuer).</summary>
         NotChecked = 0,
@@ -149,7 +154,7 @@ namespace UcPolicy
     }
 
     /// <summary>When the operating system's trust store supplies trust anchors (ucp_system_trust).</summary>
-    public enum SystemTrust
+    public enum SystemTrust : long
     {
         /// <summary>Only when no trust anchor was added (the default).</summary>
         Auto = 0,
@@ -161,7 +166,7 @@ namespace UcPolicy
 
     /// <summary>Key usage bits of a certificate (RFC 5280 4.2.1.3; ucp_key_usage), as flags.</summary>
     [Flags]
-    public enum KeyUsages
+    public enum KeyUsages : long
     {
         /// <summary>No bit (or no key usage extension: see <see cref="CertificateInfo.HasKeyUsage"/>).</summary>
         None = 0,
@@ -186,7 +191,7 @@ namespace UcPolicy
     }
 
     /// <summary>Whether the private key of an input belongs to its leaf certificate (ucp_key_match).</summary>
-    public enum KeyMatch
+    public enum KeyMatch : long
     {
         /// <summary>No private key, or none that can be read (an encrypted key without its password).</summary>
         Unknown = 0,
@@ -198,7 +203,7 @@ namespace UcPolicy
 
     /// <summary>The kind of Windows key store a private key's provider is (ucp_key_storage). Lync
     /// Server 2010/2013 and Exchange UM support only legacy CryptoAPI providers.</summary>
-    public enum KeyStorage
+    public enum KeyStorage : long
     {
         /// <summary>No provider recorded, or a name known as neither kind.</summary>
         Unknown = 0,
@@ -209,7 +214,7 @@ namespace UcPolicy
     }
 
     /// <summary>Whether an input tells which provider its private key belongs to (ucp_key_provider_state).</summary>
-    public enum KeyProviderState
+    public enum KeyProviderState : long
     {
         /// <summary>No PKCS#12 private key: provider facts are not available.</summary>
         NotApplicable = 0,
@@ -222,7 +227,7 @@ namespace UcPolicy
     }
 
     /// <summary>How a file of a pool check compares with the pool's reference, the first file (ucp_pool_state).</summary>
-    public enum PoolState
+    public enum PoolState : long
     {
         /// <summary>The first file, which the others are compared with.</summary>
         Reference = 0,
@@ -235,7 +240,7 @@ namespace UcPolicy
     }
 
     /// <summary>The application protocol a probe speaks to start TLS and after it (ucp_probe_protocol).</summary>
-    public enum ProbeProtocol
+    public enum ProbeProtocol : long
     {
         /// <summary>TLS from the first byte (HTTPS 443, SIP-TLS 5061 without a SIP request).</summary>
         Tls = 0,
@@ -246,7 +251,7 @@ namespace UcPolicy
     }
 
     /// <summary>The server's verdict on the client, as a probe presented itself (ucp_client_auth).</summary>
-    public enum ClientAuthentication
+    public enum ClientAuthentication : long
     {
         /// <summary>The server's answer does not tell (no answer in time, SIP 404...).</summary>
         Unknown = 0,
@@ -258,7 +263,7 @@ namespace UcPolicy
 
     /// <summary>An output format of reports (ucp_output_format): what `ucpolicy check --format`
     /// writes, rendered by the library for every face alike.</summary>
-    public enum OutputFormat
+    public enum OutputFormat : long
     {
         /// <summary>"text": the report for people, as <see cref="Report.ToText(bool)"/>.</summary>
         Text = 0,
@@ -281,7 +286,7 @@ namespace UcPolicy
 
     /// <summary>How the library renders (ucp_render_flags, and UCP_RENDER_FLAT of ucpolicy/render.h).</summary>
     [Flags]
-    public enum RenderOptions
+    public enum RenderOptions : long
     {
         /// <summary>Compact JSON and SARIF; plain text.</summary>
         None = 0,
@@ -298,7 +303,7 @@ namespace UcPolicy
     }
 
     /// <summary>The component an error came from (ucp_error_origin).</summary>
-    public enum ErrorOrigin
+    public enum ErrorOrigin : long
     {
         /// <summary>libucpolicy itself.</summary>
         UcPolicy = 0,
@@ -314,7 +319,7 @@ namespace UcPolicy
 
     /// <summary>The status code of a failed libucpolicy call (ucp_status). Policy violations are
     /// never errors: they are findings of a <see cref="Report"/>.</summary>
-    public enum UcPolicyErrorCode
+    public enum UcPolicyErrorCode : long
     {
         /// <summary>UCP_OK (never the code of an exception).</summary>
         None = 0,

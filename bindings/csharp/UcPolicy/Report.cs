@@ -29,8 +29,9 @@ namespace UcPolicy
         public CertificateInfo Certificate { get; }
 
         /// <summary>"input" (the checked file), "intermediates" (added with
-        /// <see cref="Checker.AddIntermediates(CertificateInput)"/>), "trust" (an added anchor) or
-        /// "system" (the operating system's store).</summary>
+        /// <see cref="Checker.AddIntermediates(CertificateInput)"/>), "trust" (an added anchor),
+        /// "system" (the operating system's trust store) or "system-intermediates" (found for a
+        /// store certificate in the system's stores: <see cref="CertificateInput.AddSystemIntermediates"/>).</summary>
         public string Source { get; }
 
         /// <summary>The subject and source.</summary>

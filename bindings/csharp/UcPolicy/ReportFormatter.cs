@@ -6,7 +6,7 @@ using System.Text;
 namespace UcPolicy
 {
     /// <summary>A file format for several reports (the formats of 1.0; <see cref="OutputFormat"/> has them all).</summary>
-    public enum ReportFormat
+    public enum ReportFormat : long
     {
         /// <summary>A JSON array of reports in the library's schema (as `ucpolicy check --format json` with several files).</summary>
         Json,

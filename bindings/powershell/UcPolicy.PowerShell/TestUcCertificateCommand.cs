@@ -155,19 +155,8 @@ namespace UcPolicy.PowerShell
             public ErrorRecord? Error { get; }
         }
 
-        static CertificateInput FromStoreCertificate(X509Certificate2 certificate, bool withSystemIntermediates)
-        {
-            X509Certificate2[] system = withSystemIntermediates ? CertificateInput.FindSystemIntermediates(certificate) : Array.Empty<X509Certificate2>();
-            try
-            {
-                return CertificateInput.FromCertificate(certificate, system);
-            }
-            finally
-            {
-                foreach (X509Certificate2 c in system)
-                    c.Dispose();
-            }
-        }
+        static CertificateInput FromStoreCertificate(X509Certificate2 certificate, bool withSystemIntermediates) =>
+            withSystemIntermediates ? CertificateInput.FromStoreCertificate(certificate) : CertificateInput.FromCertificate(certificate);
 
         /// <summary>Checks each input of the pipeline, with a progress record per input.</summary>
         protected override void ProcessRecord()

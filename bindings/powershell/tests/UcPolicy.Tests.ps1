@@ -221,6 +221,17 @@ Describe 'Test-UcCertificate' {
             $r.InputName | Should -Be $GoodPath
             ($r.NotAfter -gt (Get-Date)) | Should -BeTrue
         }
+
+        It 'converts to JSON with enumerations by name, without -EnumsAsStrings' {
+            $json = Test-UcCertificate -Path $BadPath @Common | ConvertTo-Json -Depth 4
+            $json | Should -Match '"Result": "Fail"'
+            $back = $json | ConvertFrom-Json
+            $back.Result | Should -BeExactly 'Fail'
+            $f = $back.Findings | Where-Object Code -eq 'subject.cn-wildcard'
+            $f.Severity | Should -BeExactly 'Error'
+            $f.Field | Should -BeExactly 'Subject'
+            $back.ChainStatus | Should -BeOfType [string]
+        }
     }
 
     Context 'Inputs' {
@@ -284,6 +295,7 @@ $cert = [Security.Cryptography.X509Certificates.X509Certificate2]::new($Leaf)
 $time = [DateTime]::Parse($Time, [Globalization.CultureInfo]::InvariantCulture, 'RoundtripKind')
 $r = $cert | Test-UcCertificate -Role UM -Fqdn exch01.contoso.com -TrustAnchor $Root -ValidationTime $time
 'cmdlet: ' + $r.Result + ' ' + $r.ChainStatus + ' ' + (($r.Findings.Code | Sort-Object) -join ',')
+'sources: ' + ($r.Chain.Source -join ',')
 $checker = [UcPolicy.Checker]::new()
 $checker.ValidationTime = [DateTimeOffset]$time
 $checker.AddTrustAnchors($Root)
@@ -316,6 +328,8 @@ $alone = $checker.Check($cert, 'UM', $topology, [Security.Cryptography.X509Certi
                 $cmdlet | Should -Not -BeLike '*chain.issuer-missing*'
                 $facade | Should -BeLike 'facade: Pass Valid*'
                 $facade | Should -Not -BeLike '*chain.issuer-missing*'
+                # The report says where each certificate of the path came from.
+                @($out | Where-Object { $_ -like 'sources: *' })[0] | Should -Be 'sources: input,system-intermediates,trust'
                 # An empty presented chain still means the certificate alone.
                 @($out | Where-Object { $_ -like 'alone: *' })[0] | Should -BeLike 'alone: * Incomplete'
             } else {
