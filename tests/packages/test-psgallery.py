@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """The PowerShell module as an admin installs it: `ninja -C build psgallery`'s
-UcPolicy.<version>.nupkg in a folder repository, installed with PSResourceGet
-(Register-PSResourceRepository, Install-PSResource -Scope CurrentUser) into a temporary HOME (the
-user's profile and module path are never touched), imported by name and run, without
-UCPOLICY_NATIVE_DIR, in the pinned PowerShell (bindings/powershell/tests/.config).
+UcPolicy.<version>.nupkg in a folder repository, installed both ways admins do it -- PowerShellGet 2
+(Register-PSRepository, Install-Module -Scope CurrentUser: what Windows PowerShell 5.1 has) and
+PSResourceGet (Register-PSResourceRepository, Install-PSResource) -- each into its own temporary
+HOME (the user's profile and module path are never touched), then, in a fresh PowerShell session,
+imported by name and run, without UCPOLICY_NATIVE_DIR, in the pinned PowerShell
+(bindings/powershell/tests/.config).
 
 Checks: the package's file list (manifest, root module, formats, help, both lib folders, the
 build machine's native libraries under runtimes/<rid>/native, win-x64 exactly when a Windows
 native directory was given) and its Gallery metadata (version, tags, project and license URLs,
-release notes); installed, Test-UcCertificate fails the wildcard-CN Exchange UM incident
+release notes); installed either way, Test-UcCertificate fails the wildcard-CN Exchange UM incident
 certificate of the shared fixtures (tests/FIXTURES.md) with subject.cn-wildcard, loading the
 wrapper from the installed module's runtimes folder.
 
@@ -35,12 +37,7 @@ pack = sys.argv[split + 1:]
 
 tmp = tempfile.TemporaryDirectory(prefix="ucpolicy-psgallery-")
 repo = os.path.join(tmp.name, "repo")
-home = os.path.join(tmp.name, "home")
 os.makedirs(repo)
-# .NET's LocalApplicationData is empty unless the folder exists, and PSResourceGet would then write its
-# repository list into the current directory.
-for sub in (".config", os.path.join(".local", "share"), ".cache"):
-    os.makedirs(os.path.join(home, sub))
 nupkg, names, nuspec = pack_and_read(pack, tmp.name, version)
 shutil.copy(nupkg, repo)
 
@@ -88,20 +85,40 @@ if not point(r.returncode == 0 and cache, "the pinned PowerShell is restored", [
 
 manifest = json.load(open(os.path.join(fixtures, "manifest.json")))
 case = next(c for c in manifest["cases"] if c["id"] == "incident/exchange-um-wildcard-cn")
-env = dict(base, DOTNET_CLI_HOME=os.environ.get("DOTNET_CLI_HOME") or os.path.expanduser("~"), HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"), XDG_DATA_HOME=os.path.join(home, ".local", "share"),
-           XDG_CACHE_HOME=os.path.join(home, ".cache"), NUGET_PACKAGES=cache, POWERSHELL_TELEMETRY_OPTOUT="1",
-           POWERSHELL_UPDATECHECK="Off", NO_COLOR="1",
-           UCP_T_REPO=repo, UCP_T_VERSION=version, UCP_T_CERT=os.path.join(fixtures, case["file"]),
-           UCP_T_ROLE=case["role"], UCP_T_FQDN=case["topology"]["fqdn"], UCP_T_TIME=manifest["validationTime"],
-           UCP_T_TRUST=os.path.join(fixtures, case["trust"][0]))
 for name in ("UCPOLICY_NATIVE_DIR", "UCPOLICY_MODULE_TFM", "PSModulePath", "LD_LIBRARY_PATH"):
-    env.pop(name, None)
-script = r"""
-$ErrorActionPreference = 'Stop'
-$PSStyle.OutputRendering = 'PlainText'
-"psresourceget: " + (Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet | Select-Object -First 1).Version
+    base.pop(name, None)
+
+
+def session(home, script):
+    """One fresh pwsh process with @home as the user's home; its exit code, output lines and diagnostics."""
+    env = dict(base, DOTNET_CLI_HOME=os.environ.get("DOTNET_CLI_HOME") or os.path.expanduser("~"), HOME=home,
+               XDG_CONFIG_HOME=os.path.join(home, ".config"), XDG_DATA_HOME=os.path.join(home, ".local", "share"),
+               XDG_CACHE_HOME=os.path.join(home, ".cache"), NUGET_PACKAGES=cache, POWERSHELL_TELEMETRY_OPTOUT="1",
+               POWERSHELL_UPDATECHECK="Off", NO_COLOR="1",
+               UCP_T_REPO=repo, UCP_T_VERSION=version, UCP_T_CERT=os.path.join(fixtures, case["file"]),
+               UCP_T_ROLE=case["role"], UCP_T_FQDN=case["topology"]["fqdn"], UCP_T_TIME=manifest["validationTime"],
+               UCP_T_TRUST=os.path.join(fixtures, case["trust"][0]))
+    r = subprocess.run([dotnet, "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-Command",
+                        "$ErrorActionPreference = 'Stop'\n$PSStyle.OutputRendering = 'PlainText'\n" + script],
+                       cwd=tools, env=env, capture_output=True, text=True)
+    return r.returncode, r.stdout.splitlines(), [f"exit {r.returncode}", r.stdout[-3000:], r.stderr[-3000:]]
+
+
+def value(lines, key):
+    return next((line.split(": ", 1)[1] for line in lines if line.startswith(key + ": ")), "")
+
+
+installers = [
+    ("Install-Module (PowerShellGet 2)", "PowerShellGet", r"""
+Register-PSRepository -Name t -SourceLocation $env:UCP_T_REPO -InstallationPolicy Trusted
+Install-Module UcPolicy -Repository t -Scope CurrentUser -RequiredVersion $env:UCP_T_VERSION
+"""),
+    ("Install-PSResource (PSResourceGet)", "Microsoft.PowerShell.PSResourceGet", r"""
 Register-PSResourceRepository -Name t -Uri $env:UCP_T_REPO -Trusted
 Install-PSResource UcPolicy -Repository t -Scope CurrentUser -Version $env:UCP_T_VERSION -TrustRepository
+"""),
+]
+use = r"""
 Import-Module UcPolicy
 $module = Get-Module UcPolicy
 "module: " + $module.Version + " " + $module.ModuleBase
@@ -111,25 +128,28 @@ $r = Test-UcCertificate -Path $env:UCP_T_CERT -Role $env:UCP_T_ROLE -Fqdn $env:U
 "result: " + $r.Result
 foreach ($f in $r.Findings) { "finding: " + $f.Severity + " " + $f.Code }
 """
-r = subprocess.run([dotnet, "tool", "run", "pwsh", "--", "-NoProfile", "-NonInteractive", "-Command", script],
-                   cwd=tools, env=env, capture_output=True, text=True)
-lines = r.stdout.splitlines()
-
-
-def value(key):
-    return next((line.split(": ", 1)[1] for line in lines if line.startswith(key + ": ")), "")
-
-
-diag = [f"exit {r.returncode}", r.stdout[-3000:], r.stderr[-3000:]]
-point(r.returncode == 0 and value("psresourceget") != "", "PSResourceGet ships with the pinned PowerShell", diag)
-installed = os.path.join(home, ".local", "share", "powershell", "Modules", "UcPolicy", version)
-point(value("module") == f"{version} {installed}",
-      "Install-PSResource -Scope CurrentUser puts it in the (temporary) user's module path; Import-Module UcPolicy loads it",
-      [value("module"), f"expected {version} {installed}"] + diag)
-point(value("native") == os.path.join(installed, "runtimes", rid, "native", "libucpolicy_csharp.so"),
-      "the installed module loads its wrapper from its own runtimes folder", [value("native")] + diag)
-point(value("result") == "Fail" and "finding: Error subject.cn-wildcard" in lines,
-      "Test-UcCertificate fails the incident certificate with subject.cn-wildcard", diag)
-stray = [d for d in ("PSResourceGet", "NuGet", "powershell") if os.path.exists(os.path.join(tools, d))]
+for n, (what, module, install) in enumerate(installers):
+    home = os.path.join(tmp.name, f"home{n}")
+    # .NET's LocalApplicationData is empty unless the folder exists, and the installers would then
+    # write their repository lists into the current directory.
+    for sub in (".config", os.path.join(".local", "share"), ".cache"):
+        os.makedirs(os.path.join(home, sub))
+    rc, lines, diag = session(home, f"""
+"installer: " + (Get-Module -ListAvailable {module} | Sort-Object Version -Descending | Select-Object -First 1).Version
+{install}
+"installed: " + (Get-InstalledPSResource UcPolicy -ErrorAction SilentlyContinue).Version
+""")
+    if not point(rc == 0 and value(lines, "installer") != "", f"{what}: the pinned PowerShell has it, and it installs UcPolicy", diag):
+        continue
+    rc, lines, diag = session(home, use)
+    installed = os.path.join(home, ".local", "share", "powershell", "Modules", "UcPolicy", version)
+    point(rc == 0 and value(lines, "module") == f"{version} {installed}",
+          f"{what} -Scope CurrentUser puts it in the (temporary) user's module path; a fresh session's Import-Module UcPolicy loads it",
+          [value(lines, "module"), f"expected {version} {installed}"] + diag)
+    point(value(lines, "native") == os.path.join(installed, "runtimes", rid, "native", "libucpolicy_csharp.so"),
+          f"{what}: the installed module loads its wrapper from its own runtimes folder", [value(lines, "native")] + diag)
+    point(value(lines, "result") == "Fail" and "finding: Error subject.cn-wildcard" in lines,
+          f"{what}: Test-UcCertificate fails the incident certificate with subject.cn-wildcard", diag)
+stray = [d for d in ("PSResourceGet", "NuGet", "powershell", "PowerShellGet") if os.path.exists(os.path.join(tools, d))]
 point(not stray, f"nothing written into {tools} (the current directory)", stray)
 sys.exit(finish())

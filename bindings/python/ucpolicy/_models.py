@@ -252,7 +252,8 @@ class ChainEntry:
     """0 is the leaf; the last is the trust anchor when one was reached."""
     source: str
     """"input" (the checked file), "intermediates" (Checker(chain=...)), "trust" (an anchor
-    given) or "system" (the system trust store)."""
+    given), "system" (the system trust store) or "system-intermediates" (found for a store
+    certificate in the operating system's stores: the .NET binding and PowerShell do that)."""
     certificate: Certificate
     revocation: Revocation = Revocation.NOT_CHECKED
     """Its revocation status (checked with Checker(crls=...) or Checker(online=True))."""
