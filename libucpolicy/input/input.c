@@ -657,7 +657,11 @@ UCP_EXPORT ucp_status ucp_input_add_system_intermediates(ucp_input *input, const
     if (!data && length)
         return ucp_fail(UCP_E_INVALID_ARGUMENT, input->name, "ucp_input_add_system_intermediates: data is NULL");
     ucp_input *tmp = NULL;
-    ucp_status st = parse(&tmp, data ? data : (const uint8_t *)"", length, input->name, NULL);
+    char *name = ucp_asprintf("%s (intermediates from the system's stores)", input->name);
+    if (!name)
+        return ucp_fail_nomem();
+    ucp_status st = parse(&tmp, data ? data : (const uint8_t *)"", length, name, NULL);
+    free(name);
     if (st != UCP_OK)
         return st;
     if (input->nfound + tmp->ncerts > UCP_MAX_FOUND_INTERMEDIATES) {
