@@ -11,10 +11,13 @@
  *   key under the same name, and two signature algorithms that differ;
  * - PEM with several blocks, and the errors (each names the file and what is wrong);
  * - the cache: eviction by bytes, least recently used first; an entry over the budget is not
- *   kept; failures and other issuers' CRLs kept small, for the issuer they concern.
+ *   kept; failures and other issuers' CRLs kept small, for the issuer they concern; and 8 threads
+ *   sharing it under a lock as checks do, each using the CRLs it got while others evict them
+ *   (every reference given back: valgrind, ASan and TSan see the rest).
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -771,6 +774,80 @@ static void cache_lru(const struct ca *ca, const struct ca *other)
     ucp_crl_release(small);
 }
 
+/* ---- the cache shared by threads ---------------------------------------------------------------- */
+
+struct shared {
+    pthread_mutex_t lock;
+    struct ucp_crl_cache cache;
+    struct ucp_crl *crls[4];
+    const uint8_t *id;
+    const ucp_certificate *issuer, *listed;
+    atomic_int used, wrong;
+};
+
+static void *hammer(void *arg)
+{
+    struct shared *sh = arg;
+    unsigned seed = (unsigned)(uintptr_t)&seed;
+    for (int i = 0; i < 3000; i++) {
+        char url[32];
+        seed = seed * 1103515245u + 12345u;
+        snprintf(url, sizeof url, "http://x/%u", (seed >> 8) % 16);
+        struct ucp_fetch_found f;
+        pthread_mutex_lock(&sh->lock);
+        bool hit = ucp_crl_cache_get(&sh->cache, url, sh->id, &f);
+        if (!hit)
+            ucp_crl_cache_put(&sh->cache, url, UCP_FETCH_CRL, sh->crls[(seed >> 16) % 4], sh->id, NULL);
+        pthread_mutex_unlock(&sh->lock);
+        if (hit) {
+            /* Used outside the lock, as a check uses it, while other threads may evict it. */
+            if (f.outcome != UCP_FETCH_CRL || !ucp_crl_signed_by(f.crl, sh->issuer) ||
+                !ucp_crl_find(f.crl, sh->listed))
+                atomic_fetch_add(&sh->wrong, 1);
+            atomic_fetch_add(&sh->used, 1);
+            ucp_fetch_found_dispose(&f);
+        }
+    }
+    return NULL;
+}
+
+static void cache_threads(const struct ca *ca)
+{
+    struct shared sh;
+    pthread_mutex_init(&sh.lock, NULL);
+    for (int i = 0; i < 4; i++)
+        sh.crls[i] = crl_of(ca, 500);
+    /* Room for two entries: nearly every put evicts. */
+    ucp_crl_cache_init(&sh.cache, 2 * ucp_crl_size(sh.crls[0]) + 512);
+    sh.id = ca->cert->sha256_raw;
+    sh.issuer = ca->cert;
+    const uint8_t serial[] = {0x10, 0x00, 0x01, 0x00}; /* crl_of() lists 10 00 00 00 up */
+    ucp_certificate *listed = leaf(ca, serial, sizeof serial);
+    sh.listed = listed;
+    atomic_init(&sh.used, 0);
+    atomic_init(&sh.wrong, 0);
+    pthread_t t[8];
+    int started = 0;
+    for (int i = 0; i < 8; i++)
+        started += pthread_create(&t[i], NULL, hammer, &sh) == 0;
+    for (int i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    CHECK(started == 8 && atomic_load(&sh.used) > 0 && atomic_load(&sh.wrong) == 0,
+          "8 threads share the cache under a lock: %d CRLs used while being evicted, none wrong",
+          atomic_load(&sh.used));
+    CHECK(sh.cache.n <= 2 && sh.cache.bytes <= sh.cache.budget, "the cache stayed within its budget (%zu entries)",
+          sh.cache.n);
+    ucp_crl_cache_dispose(&sh.cache);
+    bool balanced = true;
+    for (int i = 0; i < 4; i++) {
+        balanced = balanced && atomic_load(&sh.crls[i]->refs) == 1;
+        ucp_crl_release(sh.crls[i]);
+    }
+    CHECK(balanced, "every reference taken was given back");
+    ucp_certificate_unref(listed);
+    pthread_mutex_destroy(&sh.lock);
+}
+
 int main(void)
 {
     GT(gnutls_global_init());
@@ -784,6 +861,7 @@ int main(void)
     signatures(&rsa, &rsa_pss, &ec, &ed);
     files(&ec);
     cache_lru(&ec, &rsa);
+    cache_threads(&ec);
     free_ca(&rsa);
     free_ca(&rsa_pss);
     free_ca(&ec);
