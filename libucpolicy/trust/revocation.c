@@ -143,8 +143,12 @@ static void fetch_crl(struct rev_ctx *r, const char *url, const ucp_certificate 
     if (st == UCP_E_TIMEOUT) {
         free(err);
         err = ucp_asprintf("no answer before the check's time budget of %u ms ran out", trust->timeout_ms);
-        /* Cut short by what an earlier transfer of the check used: another check may do better. */
-        keep = timeout_ms >= trust->timeout_ms;
+        /* Remembered (later checks do not wait for it again) when it had about the whole budget;
+         * not when earlier transfers of the check had used much of it: another check may do
+         * better. */
+        keep = (uint64_t)timeout_ms * 10 >= (uint64_t)trust->timeout_ms * 9;
+    } else if (st == UCP_E_NO_MEMORY) {
+        keep = false;
     } else if (st == UCP_OK) {
         st = ucp_crl_from_fetched(&body, url, &crl);
         if (st != UCP_OK) {
@@ -326,9 +330,12 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         ucp_sb_dispose(&failures);
         return;
     }
-    if (out_of_time)
+    if (out_of_time && tried)
         ucp_sb_printf(&failures, "%sthe check's time budget of %u ms was spent: %zu more URL%s not tried",
                       failures.len ? "; " : "", trust->timeout_ms, out_of_time, out_of_time == 1 ? " was" : "s were");
+    else if (out_of_time)
+        ucp_sb_printf(&failures, "the check's time budget of %u ms was spent before its %zu URL%s could be tried",
+                      trust->timeout_ms, out_of_time, out_of_time == 1 ? "" : "s");
     if (over_cap)
         ucp_sb_printf(&failures, "%s%zu more URL%s skipped: at most %d are tried per certificate",
                       failures.len ? "; " : "", over_cap, over_cap == 1 ? " was" : "s were",

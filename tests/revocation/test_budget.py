@@ -74,27 +74,37 @@ def name(cn):
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
-def make_ca(cn, key, issuer=None, issuer_key=None):
-    return (x509.CertificateBuilder().subject_name(name(cn))
-            .issuer_name(issuer.subject if issuer else name(cn)).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - datetime.timedelta(days=30)).not_valid_after(NOW + datetime.timedelta(days=3650))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                         crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
-            .sign(issuer_key or key, hashes.SHA256()))
+def make_ca(cn, key, issuer=None, issuer_key=None, urls=()):
+    b = (x509.CertificateBuilder().subject_name(name(cn))
+         .issuer_name(issuer.subject if issuer else name(cn)).public_key(key.public_key())
+         .serial_number(x509.random_serial_number())
+         .not_valid_before(NOW - datetime.timedelta(days=30)).not_valid_after(NOW + datetime.timedelta(days=3650))
+         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+         .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
+                                      data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                                      crl_sign=True, encipher_only=False, decipher_only=False), critical=True))
+    if urls:
+        b = b.add_extension(cdp(urls), critical=False)
+    return b.sign(issuer_key or key, hashes.SHA256())
 
 
-def make_leaf(cn, key, issuer, issuer_key, urls):
-    points = [x509.DistributionPoint([x509.UniformResourceIdentifier(u)], None, None, None) for u in urls]
-    return (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(issuer.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(NOW - datetime.timedelta(days=30)).not_valid_after(NOW + datetime.timedelta(days=300))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn)]), critical=False)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.CRLDistributionPoints(points), critical=False)
-            .sign(issuer_key, hashes.SHA256()))
+def cdp(urls):
+    return x509.CRLDistributionPoints([x509.DistributionPoint([x509.UniformResourceIdentifier(u)], None, None, None)
+                                       for u in urls])
+
+
+def make_leaf(cn, key, issuer, issuer_key, urls, ocsp=()):
+    b = (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(issuer.subject)
+         .public_key(key.public_key()).serial_number(x509.random_serial_number())
+         .not_valid_before(NOW - datetime.timedelta(days=30)).not_valid_after(NOW + datetime.timedelta(days=300))
+         .add_extension(x509.SubjectAlternativeName([x509.DNSName(cn)]), critical=False)
+         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+         .add_extension(cdp(urls), critical=False))
+    if ocsp:
+        b = b.add_extension(x509.AuthorityInformationAccess(
+            [x509.AccessDescription(x509.oid.AuthorityInformationAccessOID.OCSP, x509.UniformResourceIdentifier(u))
+             for u in ocsp]), critical=False)
+    return b.sign(issuer_key, hashes.SHA256())
 
 
 def utctime(t):
@@ -145,6 +155,18 @@ class Server:
                     self.wfile.write(body)
                 except OSError:
                     pass  # the client gave up (its time budget), as it should
+
+            def do_POST(self):  # noqa: N802
+                prefix = self.path.strip("/").split("/")[0]
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                with outer.lock:
+                    outer.counts[prefix] = outer.counts.get(prefix, 0) + 1
+                body = b"not an OCSP response"
+                self.send_response(200)
+                self.send_header("Content-Type", "application/ocsp-response")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -214,6 +236,21 @@ class BudgetTest(unittest.TestCase):
                              [f"{cls.server.base}/{prefix}/{i}.crl" for i in range(URLS)])
             with open(cls.path(prefix + ".pem"), "wb") as f:
                 f.write(pem(leaf) + pem(issuing))
+        # The whole path shares the budget: an issuing CA whose own 3 distribution points are
+        # slow too, under a leaf with the 60 slow ones.
+        issuing_slow = make_ca("Budget Issuing CA", issuing_key, root, root_key,
+                               [f"{cls.server.base}/slow/ca{i}.crl" for i in range(3)])
+        leaf = make_leaf("path.contoso.com", leaf_key, issuing_slow, issuing_key,
+                         [f"{cls.server.base}/slow/{i}.crl" for i in range(URLS)])
+        with open(cls.path("path.pem"), "wb") as f:
+            f.write(pem(leaf) + pem(issuing_slow))
+        # CRL distribution points and OCSP responders count together: 6 CDPs serving another
+        # issuer's CRL and 4 responders answering nonsense.
+        leaf = make_leaf("mixed.contoso.com", leaf_key, issuing, issuing_key,
+                         [f"{cls.server.base}/other/m{i}.crl" for i in range(6)],
+                         ocsp=[f"{cls.server.base}/ocsp/{i}" for i in range(4)])
+        with open(cls.path("mixed.pem"), "wb") as f:
+            f.write(pem(leaf) + pem(issuing))
 
     @classmethod
     def tearDownClass(cls):
@@ -227,16 +264,17 @@ class BudgetTest(unittest.TestCase):
     def setUp(self):
         self.server.reset()
 
-    def cli(self, prefix, timeout_s):
-        """The command's verdict on the leaf: (leaf status, unreachable message or None, RSS KiB)."""
+    def cli(self, prefix, timeout_s, index=0):
+        """The command's verdict on certificate @index of the path: (status, unreachable message
+        or None, RSS KiB)."""
         code, out, err, rss = run_measured([
             UCPOLICY, "check", "--role", "tls-server", "--trust", self.root, "--at", f"@{AT}", "--format", "json",
             *online_options("--timeout", str(timeout_s)), self.path(prefix + ".pem")])
         self.assertIn(code, (0, 1, 2), err)
         rep = json.loads(out)
         messages = [f["message"] for f in rep["findings"]
-                    if f["code"] == "revocation.unreachable" and f["certificateIndex"] == 0]
-        return rep["chain"]["certificates"][0]["revocation"], messages[0] if messages else None, rss
+                    if f["code"] == "revocation.unreachable" and f["certificateIndex"] == index]
+        return rep["chain"]["certificates"][index]["revocation"], messages[0] if messages else None, rss
 
     def api(self, prefix, timeout_s):
         """The C API's verdict on the leaf: (leaf status, unreachable found, RSS KiB)."""
@@ -270,6 +308,22 @@ class BudgetTest(unittest.TestCase):
         status, unreachable, _ = self.api("slow", 1)
         self.assertLessEqual(self.server.count("slow"), 2, "requests the server saw (C API)")
         self.assertEqual((status, unreachable), ("unreachable", True))
+
+    def test_one_budget_for_the_path(self):
+        """The leaf's 60 slow URLs spend the budget: the issuing CA's 3 are not tried either."""
+        status, msg, _ = self.cli("path", 1, index=1)
+        self.assertLessEqual(self.server.count("slow"), 2, "requests the server saw")
+        self.assertEqual(status, "unreachable")
+        self.assertIn("the check's time budget of 1000 ms was spent before its 3 URLs could be tried", msg)
+
+    def test_cdp_and_ocsp_count_together(self):
+        """6 CDPs and 4 OCSP responders, none answering usefully: 8 tried, 2 skipped."""
+        status, msg, _ = self.cli("mixed", 10)
+        self.assertEqual((self.server.count("other"), self.server.count("ocsp")), (6, 2), "GETs and POSTs seen")
+        self.assertEqual(status, "unreachable")
+        self.assertIn("/ocsp/1: the answer is not an OCSP response", msg)
+        self.assertIn("2 more URLs were skipped: at most 8 are tried per certificate", msg)
+        self.assertNotIn("/ocsp/2", msg)
 
     def test_other_issuer_big_crl(self):
         """60 URLs serving a 1.6 MB CRL of another issuer: 8 tried, 52 skipped, memory bounded."""
