@@ -302,6 +302,49 @@ static void oids(void)
     CHECK(!ucp_der_oid_valid((const uint8_t *)"\x55\x1d\x91", 3), "an OID whose last octet continues: invalid");
     CHECK(!ucp_der_oid_valid((const uint8_t *)"\x55\x80\x01", 3), "a sub-identifier with a leading 0x80: invalid");
     CHECK(!ucp_der_oid_valid(buf, 0), "an empty OID: invalid");
+    char text[64];
+    CHECK(ucp_der_oid_text(want, wn, text, sizeof text) && strcmp(text, "1.2.840.113549.1.1.11") == 0,
+          "2a 86 48 86 f7 0d 01 01 0b reads as 1.2.840.113549.1.1.11");
+    wn = unhex("88 37 01", want, sizeof want);
+    CHECK(ucp_der_oid_text(want, wn, text, sizeof text) && strcmp(text, "2.999.1") == 0,
+          "88 37 01 reads as 2.999.1 (a first sub-identifier past 80)");
+    CHECK(!ucp_der_oid_text(want, wn, text, 6), "dotted text longer than the buffer: refused");
+    CHECK(!ucp_der_oid_text((const uint8_t *)"\x55\x1d\x91", 3, text, sizeof text), "a malformed OID: no text");
+}
+
+/* ---- UTCTime and GeneralizedTime (der.c) ------------------------------------------------------ */
+
+static void times(void)
+{
+    struct {
+        unsigned char tag;
+        const char *text;
+        int64_t want; /* INT64_MIN: refused */
+        const char *what;
+    } cases[] = {
+        {0x17, "261124120000Z", INT64_C(1795521600), "UTCTime 261124120000Z"},
+        {0x17, "500101000000Z", INT64_C(-631152000), "UTCTime 50 is 1950"},
+        {0x17, "491231235959Z", INT64_C(2524607999), "UTCTime 49 is 2049"},
+        {0x18, "20261124120000Z", INT64_C(1795521600), "GeneralizedTime 20261124120000Z"},
+        {0x18, "99991231235959Z", INT64_C(253402300799), "GeneralizedTime 9999-12-31T23:59:59Z"},
+        {0x18, "20240229000000Z", INT64_C(1709164800), "GeneralizedTime on 29 February of a leap year"},
+        {0x18, "20230229000000Z", INT64_MIN, "29 February of another year: refused"},
+        {0x17, "2611241200Z", INT64_MIN, "UTCTime without seconds: refused"},
+        {0x17, "261124120000+0100", INT64_MIN, "UTCTime with an offset: refused"},
+        {0x18, "20261124120000.5Z", INT64_MIN, "GeneralizedTime with a fraction: refused"},
+        {0x17, "261324120000Z", INT64_MIN, "month 13: refused"},
+        {0x17, "261124246000Z", INT64_MIN, "hour 24: refused"},
+        {0x17, "26112412000AZ", INT64_MIN, "a letter among the digits: refused"},
+        {0x04, "261124120000Z", INT64_MIN, "another tag: refused"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct ucp_tlv t = {ASN1_CLASS_UNIVERSAL, cases[i].tag, (const uint8_t *)cases[i].text, 2,
+                            strlen(cases[i].text), 2 + strlen(cases[i].text), false};
+        int64_t got = -1;
+        bool ok = ucp_der_time(&t, &got);
+        if (!CHECK(cases[i].want == INT64_MIN ? !ok : ok && got == cases[i].want, "%s", cases[i].what))
+            printf("#   read: %s, %lld\n", ok ? "yes" : "no", (long long)got);
+    }
 }
 
 /* ---- distinguished names within a name constraint's subtree (dn.c) ------------------------- */
@@ -664,6 +707,7 @@ int main(void)
     exact_and_walk();
     elements();
     oids();
+    times();
     dn_comparison();
 
     GT(gnutls_global_init());

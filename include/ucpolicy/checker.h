@@ -125,15 +125,25 @@ UCP_EXPORT ucp_status ucp_checker_add_crl_data(ucp_checker *checker, const uint8
 
 /**
  * Fetch revocation data over the network (CLI --online): the CRLs of the certificates' HTTP
- * distribution points (cached by the checker) and OCSP answers from their AIA responders. Off by
- * default: a check never touches the network unless asked to.
+ * distribution points and OCSP answers from their AIA responders. Off by default: a check never
+ * touches the network unless asked to.
+ *
+ * The online work of a check is bounded: it has one time budget, the network timeout
+ * (ucp_checker_set_network_timeout()); at most 8 distribution points and responders are tried
+ * per certificate; fetched CRLs are kept by the checker for its later checks (and threads) in a
+ * cache of 32 MiB, counted in the bytes the CRLs hold, the least recently used dropped first. A
+ * CRL of another issuer than the certificate's, or not signed by its key, is never kept. The
+ * revocation.unreachable finding says which URLs failed and how many were not tried.
  * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
  * @since 1.0
  */
 UCP_EXPORT ucp_status ucp_checker_set_online(ucp_checker *checker, bool online);
 
 /**
- * Time limit of each network transfer (default 5000 ms, at most 600000).
+ * The time budget of the online work of one check (default 5000 ms, at most 600000): every CRL
+ * and OCSP transfer for the certificates of its path shares it, each getting what is left; once
+ * it is spent, the URLs not yet tried are not tried (the revocation.unreachable finding says how
+ * many).
  * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT.
  * @since 1.0
  */

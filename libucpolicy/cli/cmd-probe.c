@@ -34,8 +34,8 @@ static void usage_probe(FILE *f)
             "                           default ports: tls 443, smtp 25, sip 5061\n"
             "      --sni NAME           the TLS server name to send (default: HOST unless an address)\n"
             "      --no-sni             send no server name\n"
-            "      --timeout SECONDS    time limit of the whole connection (default 10); also of each\n"
-            "                           revocation transfer with --online\n"
+            "      --timeout SECONDS    time limit of the whole connection (default 10); also the time\n"
+            "                           budget of the revocation checks with --online\n"
             "      --client-cert FILE   present this client certificate: PKCS#12, or PEM/DER with --client-key\n"
             "      --client-key FILE    the client certificate's private key (PEM or DER)\n"
             "\n");

@@ -83,7 +83,8 @@ void cli_usage_common(FILE *f, bool probe)
             "  -v, --verbose            text: source URLs, the role's wording and SHA-256\n"
             "  -q, --quiet              print nothing; the exit status tells\n"
             "  -h, --help               this help\n",
-            probe ? "" : "      --timeout SECONDS    time limit of each network transfer (default 5)\n",
+            probe ? "" : "      --timeout SECONDS    time budget of the online checks of each file, all\n"
+                         "                           transfers together (default 5)\n",
             probe ? "Client certificate (PKCS#12 or encrypted key)" : "PKCS#12",
             probe ? "" : ";\n                           several FILEs give one document (a JSON array, one SARIF log)");
 }

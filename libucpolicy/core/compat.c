@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The few system calls that differ between POSIX and Windows (core-private.h, "the system"):
- * opening a file by its UTF-8 name, UTC time conversions, memmem, aligned allocation and the
- * number of processors. The POSIX branch is what the library always called; the Windows branch
- * (mingw-w64) converts names to UTF-16 for the wide CRT calls and uses the CRT's and kernel32's
- * equivalents. Nothing else in the library needs to know which system it runs on.
+ * opening a file by its UTF-8 name, UTC time conversions, a monotonic clock, memmem, aligned
+ * allocation and the number of processors. The POSIX branch is what the library always called;
+ * the Windows branch (mingw-w64) converts names to UTF-16 for the wide CRT calls and uses the
+ * CRT's and kernel32's equivalents. Nothing else in the library needs to know which system it runs on.
  */
 #include "config.h"
 
@@ -94,6 +94,11 @@ int64_t ucp_timegm(struct tm *tm)
     return (int64_t)_mkgmtime64(tm);
 }
 
+int64_t ucp_monotonic_ms(void)
+{
+    return (int64_t)GetTickCount64();
+}
+
 void *ucp_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen)
 {
     if (nlen == 0)
@@ -164,6 +169,13 @@ bool ucp_gmtime(int64_t t, struct tm *out)
 int64_t ucp_timegm(struct tm *tm)
 {
     return (int64_t)timegm(tm);
+}
+
+int64_t ucp_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void *ucp_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen)

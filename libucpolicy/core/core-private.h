@@ -124,6 +124,8 @@ struct tm;
 bool ucp_gmtime(int64_t t, struct tm *out);
 /* timegm(): -1 when @tm is out of range. */
 int64_t ucp_timegm(struct tm *tm);
+/* Milliseconds of a monotonic clock (deadlines: never the wall clock, which may jump). */
+int64_t ucp_monotonic_ms(void);
 void *ucp_memmem(const void *hay, size_t hlen, const void *needle, size_t nlen);
 /* aligned_alloc() (@size a multiple of @alignment), and its free, which must be ucp_aligned_free(). */
 void *ucp_aligned_alloc(size_t alignment, size_t size);

@@ -6,7 +6,14 @@
  *
  * A CRL counts only when its signature verifies with the key of the certificate's issuer in the
  * path; it confirms "good" only while current (thisUpdate <= time <= nextUpdate), but a listed
- * serial means revoked even in a stale CRL. GnuTLS decodes and verifies CRLs and OCSP responses.
+ * serial means revoked even in a stale CRL. CRLs are read and verified by crl.c; GnuTLS decodes
+ * and verifies OCSP responses.
+ *
+ * The online work of one check is bounded: one deadline for all of it (the checker's network
+ * timeout, from the start of the revocation check: each transfer gets what is left, and once it
+ * is spent the remaining URLs are not tried), at most UCP_MAX_REVOCATION_URLS URLs per
+ * certificate, and fetched CRLs kept in the checker's byte-bounded cache (crlcache.c). What was
+ * not tried, and why, is said in the revocation.unreachable finding.
  */
 #include "config.h"
 
@@ -18,257 +25,6 @@
 #include <gnutls/ocsp.h>
 
 #include "trust/trust-private.h"
-
-struct serial {
-    uint8_t *data;
-    size_t len;
-    int64_t date;
-};
-
-struct ucp_crl {
-    gnutls_x509_crl_t crl;
-    char *source;
-    struct ucp_bytes raw_issuer;
-    int64_t this_update;
-    int64_t next_update; /* -1: none */
-    struct serial *serials; /* sorted for binary search */
-    size_t nserials;
-};
-
-static void crl_free(struct ucp_crl *c)
-{
-    if (!c)
-        return;
-    if (c->crl)
-        gnutls_x509_crl_deinit(c->crl);
-    free(c->source);
-    free(c->raw_issuer.data);
-    for (size_t i = 0; i < c->nserials; i++)
-        free(c->serials[i].data);
-    free(c->serials);
-    free(c);
-}
-
-static int serial_cmp(const void *a, const void *b)
-{
-    const struct serial *x = a, *y = b;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;
-    return memcmp(x->data, y->data, x->len);
-}
-
-static void strip_zeros(const uint8_t **p, size_t *n)
-{
-    while (*n > 1 && (*p)[0] == 0) {
-        (*p)++;
-        (*n)--;
-    }
-}
-
-/* Take ownership of an imported GnuTLS CRL and index it. */
-static ucp_status crl_wrap(gnutls_x509_crl_t raw, const char *source, struct ucp_crl **out)
-{
-    struct ucp_crl *c = calloc(1, sizeof *c);
-    if (!c) {
-        gnutls_x509_crl_deinit(raw);
-        return ucp_fail_nomem();
-    }
-    c->crl = raw;
-    c->source = ucp_strdup(source);
-    gnutls_datum_t dn = {NULL, 0};
-    if (gnutls_x509_crl_get_raw_issuer_dn(raw, &dn) < 0 || !c->source) {
-        gnutls_free(dn.data);
-        crl_free(c);
-        return ucp_fail(UCP_E_CORRUPT, source, "the CRL's issuer cannot be read");
-    }
-    c->raw_issuer.data = malloc(dn.size ? dn.size : 1);
-    if (!c->raw_issuer.data) {
-        gnutls_free(dn.data);
-        crl_free(c);
-        return ucp_fail_nomem();
-    }
-    memcpy(c->raw_issuer.data, dn.data, dn.size);
-    c->raw_issuer.len = dn.size;
-    gnutls_free(dn.data);
-    c->this_update = (int64_t)gnutls_x509_crl_get_this_update(raw);
-    time_t nu = gnutls_x509_crl_get_next_update(raw);
-    c->next_update = nu == (time_t)-1 ? -1 : (int64_t)nu;
-    int count = gnutls_x509_crl_get_crt_count(raw);
-    if (count > 0) {
-        c->serials = calloc((size_t)count, sizeof *c->serials);
-        if (!c->serials) {
-            crl_free(c);
-            return ucp_fail_nomem();
-        }
-    }
-    gnutls_x509_crl_iter_t iter = NULL;
-    for (;;) {
-        unsigned char buf[64];
-        size_t size = sizeof buf;
-        time_t t = 0;
-        int ret = gnutls_x509_crl_iter_crt_serial(raw, &iter, buf, &size, &t);
-        if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
-            break;
-        if (ret < 0 || c->nserials >= (size_t)count) {
-            gnutls_x509_crl_iter_deinit(iter);
-            crl_free(c);
-            return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
-                                   "a revoked-certificate entry of the CRL cannot be read");
-        }
-        const uint8_t *p = buf;
-        strip_zeros(&p, &size);
-        struct serial *s = &c->serials[c->nserials];
-        s->data = malloc(size);
-        if (!s->data) {
-            gnutls_x509_crl_iter_deinit(iter);
-            crl_free(c);
-            return ucp_fail_nomem();
-        }
-        memcpy(s->data, p, size);
-        s->len = size;
-        s->date = (int64_t)t;
-        c->nserials++;
-    }
-    gnutls_x509_crl_iter_deinit(iter);
-    /* An empty CRL has no array at all: qsort() and bsearch() must not see its NULL. */
-    if (c->nserials > 1)
-        qsort(c->serials, c->nserials, sizeof *c->serials, serial_cmp);
-    *out = c;
-    return UCP_OK;
-}
-
-static ucp_status crl_set_push(struct ucp_crl_set *set, struct ucp_crl *c)
-{
-    struct ucp_crl **v = realloc(set->v, (set->n + 1) * sizeof *v);
-    if (!v) {
-        crl_free(c);
-        return ucp_fail_nomem();
-    }
-    set->v = v;
-    v[set->n++] = c;
-    return UCP_OK;
-}
-
-ucp_status ucp_crl_set_load(struct ucp_crl_set *set, const uint8_t *data, size_t len, const char *source)
-{
-    if (len == 0)
-        return ucp_fail(UCP_E_FORMAT, source, "the CRL file is empty");
-    gnutls_datum_t d = {(unsigned char *)data, (unsigned)len};
-    bool pem = ucp_memmem(data, len, "-----BEGIN X509 CRL-----", 24) != NULL;
-    if (pem) {
-        gnutls_x509_crl_t *list = NULL;
-        unsigned n = 0;
-        int ret = gnutls_x509_crl_list_import2(&list, &n, &d, GNUTLS_X509_FMT_PEM, 0);
-        if (ret < 0)
-            return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
-                                   "not a valid PEM CRL: %s", gnutls_strerror(ret));
-        ucp_status st = UCP_OK;
-        for (unsigned i = 0; i < n; i++) {
-            struct ucp_crl *c = NULL;
-            if (st == UCP_OK && (st = crl_wrap(list[i], source, &c)) == UCP_OK)
-                st = crl_set_push(set, c);
-            else if (st != UCP_OK)
-                gnutls_x509_crl_deinit(list[i]);
-        }
-        gnutls_free(list);
-        return st;
-    }
-    gnutls_x509_crl_t raw;
-    int ret = gnutls_x509_crl_init(&raw);
-    if (ret < 0)
-        return ucp_fail_nomem();
-    ret = gnutls_x509_crl_import(raw, &d, GNUTLS_X509_FMT_DER);
-    if (ret < 0) {
-        gnutls_x509_crl_deinit(raw);
-        return ucp_fail_origin(UCP_E_FORMAT, UCP_ORIGIN_GNUTLS, ret, source,
-                               "not a CRL in PEM or DER form: %s", gnutls_strerror(ret));
-    }
-    struct ucp_crl *c = NULL;
-    ucp_status st = crl_wrap(raw, source, &c);
-    return st == UCP_OK ? crl_set_push(set, c) : st;
-}
-
-void ucp_crl_set_dispose(struct ucp_crl_set *set)
-{
-    for (size_t i = 0; i < set->n; i++)
-        crl_free(set->v[i]);
-    free(set->v);
-    set->v = NULL;
-    set->n = 0;
-}
-
-/* ---- the per-checker cache of fetched CRLs ----------------------------------------------------- */
-
-struct ucp_fetched {
-    char *url;
-    struct ucp_crl *crl; /* NULL when the fetch or the parse failed */
-    char *error;
-};
-
-void ucp_fetch_cache_dispose(struct ucp_fetch_cache *cache)
-{
-    for (size_t i = 0; i < cache->n; i++) {
-        free(cache->v[i].url);
-        crl_free(cache->v[i].crl);
-        free(cache->v[i].error);
-    }
-    free(cache->v);
-    cache->v = NULL;
-    cache->n = 0;
-}
-
-/* The CRL at @url, fetched once per checker (later checks, also from other threads, reuse it).
- * Returns NULL with @error set when it cannot be had. */
-static const struct ucp_crl *fetch_crl(struct ucp_trust *trust, const char *url, const char **error)
-{
-    struct ucp_fetch_cache *cache = &trust->fetched;
-    pthread_mutex_lock(trust->lock);
-    for (size_t i = 0; i < cache->n; i++) {
-        if (strcmp(cache->v[i].url, url) == 0) {
-            const struct ucp_fetched *f = &cache->v[i];
-            *error = f->error;
-            pthread_mutex_unlock(trust->lock);
-            return f->crl;
-        }
-    }
-    pthread_mutex_unlock(trust->lock);
-
-    struct ucp_bytes body;
-    char *err = NULL;
-    struct ucp_crl *crl = NULL;
-    ucp_status st = ucp_http_fetch(url, NULL, 0, NULL, trust->timeout_ms, trust->fetch_limit, &body, &err);
-    if (st == UCP_OK) {
-        struct ucp_crl_set tmp = {0};
-        if (ucp_crl_set_load(&tmp, body.data, body.len, url) == UCP_OK && tmp.n >= 1) {
-            crl = tmp.v[0];
-            tmp.v[0] = NULL;
-        } else {
-            err = ucp_asprintf("not a CRL (%s)", ucp_error_message(ucp_error_last()));
-        }
-        for (size_t i = 1; i < tmp.n; i++)
-            crl_free(tmp.v[i]);
-        free(tmp.v);
-        ucp_error_clear();
-        free(body.data);
-    }
-    pthread_mutex_lock(trust->lock);
-    struct ucp_fetched *v = realloc(cache->v, (cache->n + 1) * sizeof *v);
-    if (!v) {
-        pthread_mutex_unlock(trust->lock);
-        crl_free(crl);
-        free(err);
-        *error = "out of memory";
-        return NULL;
-    }
-    cache->v = v;
-    v[cache->n].url = ucp_strdup(url);
-    v[cache->n].crl = crl;
-    v[cache->n].error = err;
-    *error = err;
-    cache->n++;
-    pthread_mutex_unlock(trust->lock);
-    return crl;
-}
 
 /* ---- evaluation ------------------------------------------------------------------------------------ */
 
@@ -284,51 +40,19 @@ UCP_EXPORT const char *ucp_revocation_name(ucp_revocation r)
     return "";
 }
 
-static bool crl_lists(const struct ucp_crl *crl, const ucp_certificate *cert, int64_t *date)
-{
-    unsigned char buf[64];
-    size_t size = sizeof buf;
-    if (gnutls_x509_crt_get_serial(ucp_certificate_crt(cert), buf, &size) < 0)
-        return false;
-    const uint8_t *p = buf;
-    strip_zeros(&p, &size);
-    struct serial key = {(uint8_t *)p, size, 0};
-    const struct serial *hit =
-        crl->nserials ? bsearch(&key, crl->serials, crl->nserials, sizeof *crl->serials, serial_cmp) : NULL;
-    if (hit && date)
-        *date = hit->date;
-    return hit != NULL;
-}
-
-static bool crl_signed_by(const struct ucp_crl *crl, const ucp_certificate *issuer)
-{
-    if (crl->raw_issuer.len != issuer->raw_subject.len ||
-        memcmp(crl->raw_issuer.data, issuer->raw_subject.data, crl->raw_issuer.len) != 0)
-        return false;
-    unsigned verify = 0;
-    gnutls_x509_crt_t ca = ucp_certificate_crt(issuer);
-    if (!ca)
-        return false;
-    int ret = gnutls_x509_crl_verify(crl->crl, &ca, 1,
-                                     GNUTLS_VERIFY_DISABLE_TIME_CHECKS | GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS |
-                                         GNUTLS_VERIFY_ALLOW_BROKEN | GNUTLS_VERIFY_DISABLE_CA_SIGN,
-                                     &verify);
-    if (ret < 0)
-        return false;
-    /* GnuTLS also flags a superseded or future CRL here, whatever the flags: timeliness is
-     * judged by use_crl() at the caller's validation time, so only the other bits count. */
-    const unsigned time_bits = GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED | GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE;
-    unsigned rest = verify & ~time_bits;
-    if (rest == GNUTLS_CERT_INVALID && (verify & time_bits))
-        rest = 0;
-    return rest == 0;
-}
-
 struct rev_ctx {
     struct ucp_trust *trust;
     int64_t now;
     struct ucp_revocation_result *out;
+    int64_t deadline; /* ucp_monotonic_ms() by which the online work of the check ends */
 };
+
+/* Milliseconds left of the check's online time budget (0: spent). */
+static unsigned time_left(const struct rev_ctx *r)
+{
+    int64_t left = r->deadline - ucp_monotonic_ms();
+    return left > 0 ? (unsigned)left : 0;
+}
 
 static void problem(struct rev_ctx *r, enum ucp_rule_id rule, int index, const char *n1, const char *v1,
                     const char *n2, const char *v2, const char *n3, const char *v3, const char *n4,
@@ -358,17 +82,16 @@ static void problem(struct rev_ctx *r, enum ucp_rule_id rule, int index, const c
 static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
                     const struct ucp_crl *crl, bool *stale_reported)
 {
-    if (!crl_signed_by(crl, issuer)) {
-        if (crl->raw_issuer.len == issuer->raw_subject.len &&
-            memcmp(crl->raw_issuer.data, issuer->raw_subject.data, crl->raw_issuer.len) == 0)
+    if (!ucp_crl_signed_by(crl, issuer)) {
+        if (ucp_crl_issuer_is(crl, issuer))
             problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", crl->source, "issuer",
                     issuer->subject, NULL, NULL, NULL, NULL);
         return false;
     }
     char date[32];
-    int64_t revoked_at = 0;
-    if (crl_lists(crl, cert, &revoked_at)) {
-        ucp_format_time(revoked_at, date, sizeof date);
+    const struct ucp_crl_entry *listed = ucp_crl_find(crl, cert);
+    if (listed) {
+        ucp_format_time(listed->date, date, sizeof date);
         char *src = ucp_asprintf("CRL %s", crl->source);
         problem(r, UCP_RULE_REVOCATION_REVOKED, (int)i, "subject", cert->subject, "date", date, "source",
                 src ? src : crl->source, NULL, NULL);
@@ -402,32 +125,66 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
     return true;
 }
 
-/* Why the CRL fetched from @url gave no answer for a certificate issued by @issuer (use_crl()
- * said no, and not because it is out of date): it is another issuer's, or it names the issuer
- * but its signature does not verify with the issuer's key. Appended to @failures. */
-static void crl_not_for(struct ucp_strbuf *failures, const char *url, const struct ucp_crl *crl,
-                        const ucp_certificate *issuer)
+/* Fetch the CRL at @url for a certificate issued by @issuer within @timeout_ms: what it gives
+ * (*@out, the caller's to dispose of) is kept in the checker's cache. Only a CRL of @issuer
+ * (name and signature) is kept; for any other the cache keeps why it is not one, for that
+ * issuer. */
+static void fetch_crl(struct rev_ctx *r, const char *url, const ucp_certificate *issuer, unsigned timeout_ms,
+                      struct ucp_fetch_found *out)
 {
-    const char *sep = failures->len ? "; " : "";
-    if (crl->raw_issuer.len == issuer->raw_subject.len &&
-        memcmp(crl->raw_issuer.data, issuer->raw_subject.data, crl->raw_issuer.len) == 0) {
-        ucp_sb_printf(failures, "%s%s: the CRL found there names the certificate's issuer '%s' but is not "
-                                "signed by its key", sep, url, issuer->subject);
-        return;
+    struct ucp_trust *trust = r->trust;
+    memset(out, 0, sizeof *out);
+    out->outcome = UCP_FETCH_FAILED;
+    struct ucp_bytes body;
+    char *err = NULL;
+    struct ucp_crl *crl = NULL;
+    bool keep = true;
+    ucp_status st = ucp_http_fetch(url, NULL, 0, NULL, timeout_ms, trust->fetch_limit, &body, &err);
+    if (st == UCP_E_TIMEOUT) {
+        free(err);
+        err = ucp_asprintf("no answer before the check's time budget of %u ms ran out", trust->timeout_ms);
+        /* Remembered (later checks do not wait for it again) when it had about the whole budget;
+         * not when earlier transfers of the check had used much of it: another check may do
+         * better. */
+        keep = (uint64_t)timeout_ms * 10 >= (uint64_t)trust->timeout_ms * 9;
+    } else if (st == UCP_E_NO_MEMORY) {
+        keep = false;
+    } else if (st == UCP_OK) {
+        st = ucp_crl_from_fetched(&body, url, &crl);
+        if (st != UCP_OK) {
+            err = ucp_asprintf("not a CRL (%s)", ucp_error_message(ucp_error_last()));
+            ucp_error_clear();
+            keep = st != UCP_E_NO_MEMORY;
+        }
     }
-    gnutls_datum_t dn = {NULL, 0};
-    char *shown = NULL;
-    if (gnutls_x509_crl_get_issuer_dn3(crl->crl, &dn, 0) >= 0 && dn.data)
-        shown = ucp_display_bytes(dn.data, dn.size);
-    gnutls_free(dn.data);
-    ucp_sb_printf(failures, "%s%s: the CRL found there is issued by '%s', not by the certificate's issuer '%s'",
-                  sep, url, shown ? shown : "(a name that cannot be read)", issuer->subject);
-    free(shown);
+    if (crl && !ucp_crl_issuer_is(crl, issuer)) {
+        char *shown = ucp_crl_issuer_text(crl);
+        out->outcome = UCP_FETCH_WRONG_ISSUER;
+        err = ucp_asprintf("the CRL found there is issued by '%s', not by the certificate's issuer '%s'",
+                           shown ? shown : "(a name that cannot be read)", issuer->subject);
+        free(shown);
+    } else if (crl && !ucp_crl_signed_by(crl, issuer)) {
+        out->outcome = UCP_FETCH_BAD_SIGNATURE;
+        err = ucp_asprintf("the CRL found there names the certificate's issuer '%s' but is not signed by its key",
+                           issuer->subject);
+    } else if (crl) {
+        out->outcome = UCP_FETCH_CRL;
+        out->crl = ucp_crl_ref(crl);
+    }
+    ucp_crl_release(crl);
+    out->error = err;
+    if (out->outcome != UCP_FETCH_CRL && !err)
+        out->error = ucp_strdup("out of memory");
+    if (keep && (out->crl || err)) {
+        pthread_mutex_lock(trust->lock);
+        ucp_crl_cache_put(&trust->fetched, url, out->outcome, out->crl, issuer->sha256_raw, err);
+        pthread_mutex_unlock(trust->lock);
+    }
 }
 
 /* OCSP for certificate @i: returns true when the responder gave a signed answer. */
 static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
-                     const char *url, char **error)
+                     const char *url, unsigned timeout_ms, char **error)
 {
     *error = NULL;
     gnutls_ocsp_req_t req = NULL;
@@ -440,8 +197,12 @@ static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, c
         *error = ucp_strdup("cannot build the OCSP request");
         goto out;
     }
-    ucp_status st = ucp_http_fetch(url, der.data, der.size, "application/ocsp-request", r->trust->timeout_ms,
+    ucp_status st = ucp_http_fetch(url, der.data, der.size, "application/ocsp-request", timeout_ms,
                                    r->trust->fetch_limit, &body, error);
+    if (st == UCP_E_TIMEOUT) {
+        free(*error);
+        *error = ucp_asprintf("no answer before the check's time budget of %u ms ran out", r->trust->timeout_ms);
+    }
     if (st != UCP_OK)
         goto out;
     gnutls_datum_t d = {body.data, (unsigned)body.len};
@@ -497,6 +258,95 @@ out:
     return answered;
 }
 
+/* The revocation URLs of @cert in the order they are tried: its HTTP CRL distribution points,
+ * then its OCSP responders. */
+struct source_url {
+    const char *url;
+    bool ocsp;
+};
+
+static bool fetchable(const char *url)
+{
+    return strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
+}
+
+/* Online sources for certificate @i, in order, within the check's bounds. */
+static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
+                         bool *stale)
+{
+    struct ucp_trust *trust = r->trust;
+    struct ucp_strbuf failures;
+    ucp_sb_init(&failures);
+    size_t tried = 0, over_cap = 0, out_of_time = 0;
+    bool answered = false;
+    size_t n = cert->ncrl_urls + cert->nocsp_urls;
+    for (size_t k = 0; k < n && !answered; k++) {
+        bool ocsp = k >= cert->ncrl_urls;
+        const char *url = ocsp ? cert->ocsp_urls[k - cert->ncrl_urls] : cert->crl_urls[k];
+        if (!ocsp && !fetchable(url))
+            continue; /* ldap:, file: ...: never fetched */
+        if (tried >= UCP_MAX_REVOCATION_URLS) {
+            over_cap++;
+            continue;
+        }
+        unsigned left = time_left(r);
+        const char *sep = failures.len ? "; " : "";
+        if (ocsp) {
+            if (!left) {
+                out_of_time++;
+                continue;
+            }
+            tried++;
+            char *err = NULL;
+            answered = use_ocsp(r, i, cert, issuer, url, left, &err);
+            if (!answered)
+                ucp_sb_printf(&failures, "%s%s: %s", sep, url, err ? err : "failed");
+            free(err);
+            continue;
+        }
+        struct ucp_fetch_found found;
+        pthread_mutex_lock(trust->lock);
+        bool cached = ucp_crl_cache_get(&trust->fetched, url, issuer->sha256_raw, &found);
+        pthread_mutex_unlock(trust->lock);
+        if (!cached) {
+            if (!left) {
+                out_of_time++;
+                continue;
+            }
+            fetch_crl(r, url, issuer, left, &found);
+        }
+        tried++;
+        if (found.outcome == UCP_FETCH_CRL) {
+            answered = use_crl(r, i, cert, issuer, found.crl, stale);
+        } else {
+            if (found.outcome == UCP_FETCH_BAD_SIGNATURE)
+                problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", url, "issuer", issuer->subject,
+                        NULL, NULL, NULL, NULL);
+            ucp_sb_printf(&failures, "%s%s: %s", sep, url, found.error ? found.error : "failed");
+        }
+        ucp_fetch_found_dispose(&found);
+    }
+    if (answered || *stale || tried + over_cap + out_of_time == 0) {
+        ucp_sb_dispose(&failures);
+        return;
+    }
+    if (out_of_time && tried)
+        ucp_sb_printf(&failures, "%sthe check's time budget of %u ms was spent: %zu more URL%s not tried",
+                      failures.len ? "; " : "", trust->timeout_ms, out_of_time, out_of_time == 1 ? " was" : "s were");
+    else if (out_of_time)
+        ucp_sb_printf(&failures, "the check's time budget of %u ms was spent before its %zu URL%s could be tried",
+                      trust->timeout_ms, out_of_time, out_of_time == 1 ? "" : "s");
+    if (over_cap)
+        ucp_sb_printf(&failures, "%s%zu more URL%s skipped: at most %d are tried per certificate",
+                      failures.len ? "; " : "", over_cap, over_cap == 1 ? " was" : "s were",
+                      UCP_MAX_REVOCATION_URLS);
+    char *detail = ucp_sb_finish(&failures);
+    r->out->status[i] = UCP_REVOCATION_UNREACHABLE;
+    problem(r, UCP_RULE_REVOCATION_UNREACHABLE, (int)i, "subject", cert->subject, "detail", detail ? detail : "",
+            NULL, NULL, NULL, NULL);
+    free(detail);
+}
+
 void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, int64_t now,
                           struct ucp_revocation_result *out)
 {
@@ -504,7 +354,7 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
     out->n = path->n;
     if (trust->crls.n == 0 && !trust->online)
         return; /* every status stays NOT_CHECKED */
-    struct rev_ctx r = {trust, now, out};
+    struct rev_ctx r = {trust, now, out, ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
     /* Certificates whose issuer is the next one of the path; a trust anchor and a self-signed root
      * at the end are not revocable here. */
     for (size_t i = 0; i + 1 < path->n; i++) {
@@ -513,44 +363,8 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         bool answered = false, stale = false;
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);
-        if (answered || !trust->online)
-            continue;
-        struct ucp_strbuf failures;
-        ucp_sb_init(&failures);
-        size_t tried = 0;
-        for (size_t k = 0; k < cert->ncrl_urls && !answered; k++) {
-            const char *url = cert->crl_urls[k];
-            if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
-                continue;
-            tried++;
-            const char *err = NULL;
-            const struct ucp_crl *crl = fetch_crl(trust, url, &err);
-            if (crl) {
-                answered = use_crl(&r, i, cert, issuer, crl, &stale);
-                if (!answered && !stale)
-                    crl_not_for(&failures, url, crl, issuer);
-            } else {
-                ucp_sb_printf(&failures, "%s%s: %s", failures.len ? "; " : "", url, err ? err : "failed");
-            }
-        }
-        for (size_t k = 0; k < cert->nocsp_urls && !answered; k++) {
-            tried++;
-            char *err = NULL;
-            answered = use_ocsp(&r, i, cert, issuer, cert->ocsp_urls[k], &err);
-            if (!answered)
-                ucp_sb_printf(&failures, "%s%s: %s", failures.len ? "; " : "", cert->ocsp_urls[k],
-                              err ? err : "failed");
-            free(err);
-        }
-        if (!answered && tried > 0 && !stale) {
-            char *detail = ucp_sb_finish(&failures);
-            out->status[i] = UCP_REVOCATION_UNREACHABLE;
-            problem(&r, UCP_RULE_REVOCATION_UNREACHABLE, (int)i, "subject", cert->subject, "detail",
-                    detail ? detail : "", NULL, NULL, NULL, NULL);
-            free(detail);
-        } else {
-            ucp_sb_dispose(&failures);
-        }
+        if (!answered && trust->online)
+            check_online(&r, i, cert, issuer, &stale);
     }
 }
 

@@ -16,6 +16,9 @@
 #define UCP_MAX_SIGNATURE_CHECKS 256   /* signature verifications per check */
 #define UCP_MAX_PATHS 64               /* complete candidate paths evaluated per check */
 #define UCP_MAX_CANDIDATES 32          /* issuer candidates considered per certificate */
+#define UCP_MAX_REVOCATION_URLS 8      /* CRL distribution points and OCSP responders tried per certificate */
+#define UCP_CRL_CACHE_BYTES (32u << 20) /* fetched CRLs a checker keeps, in bytes held (32 MiB) */
+#define UCP_MAX_CRL_SERIAL 255         /* octets of a serial number in a CRL entry */
 
 /* ---- certificate pools (pool.c) ----------------------------------------------------------- */
 struct ucp_pool_entry {
@@ -48,20 +51,104 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
                            bool (*fn)(ucp_certificate *cert, void *data), void *data);
 bool ucp_pool_contains_entity(const struct ucp_pool *pool, const ucp_certificate *cert);
 
-/* ---- revocation (revocation.c, fetch.c) ------------------------------------------------------ */
-struct ucp_crl;
+/* ---- CRLs (crl.c) --------------------------------------------------------------------------- */
+/* A CRL as held: its DER and an index into it (crl.c says more). Shared by reference: the CRLs a
+ * checker was given, and the cache of fetched ones, which may drop a CRL a check still uses. */
+struct ucp_crl_entry {
+    int64_t date;       /* revocationDate */
+    uint32_t off;       /* the revokedCertificate SEQUENCE in der */
+    uint16_t serial_at; /* the serial's significant octets: from off */
+    uint8_t serial_len;
+    bool negative;      /* a negative INTEGER (not a valid serial, but compared as one) */
+};
+struct ucp_crl {
+    atomic_int refs;
+    char *source;      /* the file or URL, for messages and reports */
+    uint8_t *der;
+    size_t der_len;
+    uint32_t tbs_off, tbs_len;         /* TBSCertList, the signed bytes (whole TLV) */
+    uint32_t tbs_alg_off, tbs_alg_len; /* its signature AlgorithmIdentifier (whole TLV) */
+    uint32_t alg_off, alg_len;         /* the outer signatureAlgorithm (whole TLV) */
+    uint32_t sig_off, sig_len;         /* the signature value (the BIT STRING's octets) */
+    uint32_t issuer_off, issuer_len;   /* the raw issuer Name (whole TLV) */
+    uint32_t exts_off, exts_len;       /* crlExtensions: the Extensions SEQUENCE (0 length: none) */
+    int64_t this_update;
+    int64_t next_update;               /* -1: none */
+    struct ucp_crl_entry *entries;     /* sorted by serial */
+    size_t nentries;
+    /* The key the signature verified with (ucp_crl_signed_by): 0 none, 1 being written, 2 set. */
+    atomic_int memo;
+    uint8_t verified_key[32];
+};
+/* A CRL from its DER (@der, malloc'd, taken whatever the outcome); errors name @source. */
+ucp_status ucp_crl_from_der(uint8_t *der, size_t len, const char *source, struct ucp_crl **out);
+/* A CRL from an HTTP answer (@body taken): DER, or the first block of PEM. */
+ucp_status ucp_crl_from_fetched(struct ucp_bytes *body, const char *source, struct ucp_crl **out);
+struct ucp_crl *ucp_crl_ref(const struct ucp_crl *crl);
+void ucp_crl_release(struct ucp_crl *crl);
+/* The bytes @crl holds (DER, index, source, the object): what the cache counts. */
+size_t ucp_crl_size(const struct ucp_crl *crl);
+/* Does the CRL name @issuer's subject (raw DN) as its issuer? */
+bool ucp_crl_issuer_is(const struct ucp_crl *crl, const ucp_certificate *issuer);
+/* ... and does its signature verify with @issuer's key? Thread-safe. */
+bool ucp_crl_signed_by(const struct ucp_crl *crl, const ucp_certificate *issuer);
+/* The issuer DN as display text (malloc'd), NULL when it cannot be read. */
+char *ucp_crl_issuer_text(const struct ucp_crl *crl);
+/* The entry listing @cert's serial, or NULL. */
+const struct ucp_crl_entry *ucp_crl_find(const struct ucp_crl *crl, const ucp_certificate *cert);
+/* The crlEntryExtensions of @e (the whole Extensions TLV in the DER); false when it has none. */
+bool ucp_crl_entry_extensions(const struct ucp_crl *crl, const struct ucp_crl_entry *e, const uint8_t **p,
+                              size_t *n);
+
 struct ucp_crl_set {
     struct ucp_crl **v;
     size_t n;
 };
+/* Add the CRLs of a file (DER, or PEM with one or more blocks: all of them or none). */
 ucp_status ucp_crl_set_load(struct ucp_crl_set *set, const uint8_t *data, size_t len, const char *source);
 void ucp_crl_set_dispose(struct ucp_crl_set *set);
-struct ucp_fetched;
-struct ucp_fetch_cache {
-    struct ucp_fetched *v;
-    size_t n;
+
+/* ---- the cache of fetched CRLs (crlcache.c) --------------------------------------------------- */
+/* Per checker, shared by its checks and threads under ucp_trust.lock (every function below
+ * expects the caller to hold it). Bounded by the bytes its entries hold (ucp_crl_size, and a
+ * few for a URL and a failure), least recently used out first. */
+enum ucp_fetch_outcome {
+    UCP_FETCH_CRL,           /* a CRL of the issuer it was fetched for, signature verified */
+    UCP_FETCH_FAILED,        /* the fetch or the parse failed (error says why) */
+    UCP_FETCH_WRONG_ISSUER,  /* a CRL of another issuer than the one it was fetched for */
+    UCP_FETCH_BAD_SIGNATURE  /* a CRL naming that issuer, not signed by its key */
 };
-void ucp_fetch_cache_dispose(struct ucp_fetch_cache *cache);
+struct ucp_cached;
+struct ucp_crl_cache {
+    struct ucp_cached **buckets;
+    size_t nbuckets;
+    struct ucp_cached *newest, *oldest; /* the LRU list */
+    size_t n;
+    size_t bytes;
+    size_t budget;
+};
+/* What a look-up found, the caller's to dispose of (ucp_fetch_found_dispose). */
+struct ucp_fetch_found {
+    enum ucp_fetch_outcome outcome;
+    struct ucp_crl *crl; /* UCP_FETCH_CRL: a reference */
+    char *error;         /* otherwise: why (malloc'd) */
+};
+void ucp_crl_cache_init(struct ucp_crl_cache *cache, size_t budget);
+void ucp_crl_cache_dispose(struct ucp_crl_cache *cache);
+/* The entry of @url, made most recently used. An entry about another issuer than @issuer_id
+ * (UCP_FETCH_WRONG_ISSUER, UCP_FETCH_BAD_SIGNATURE) does not count: false. False when out of
+ * memory too (fetch again). */
+bool ucp_crl_cache_get(struct ucp_crl_cache *cache, const char *url, const uint8_t issuer_id[32],
+                       struct ucp_fetch_found *out);
+/* Remember what @url gave (replacing what was there): a CRL (@crl, a reference is taken) or a
+ * failure of @outcome (@issuer_id: whom it is about, for the two issuer outcomes). Then evict the
+ * least recently used entries while over budget; an entry larger than the budget alone is not
+ * kept. Out of memory: nothing is kept (the cache is an optimisation). */
+void ucp_crl_cache_put(struct ucp_crl_cache *cache, const char *url, enum ucp_fetch_outcome outcome,
+                       struct ucp_crl *crl, const uint8_t issuer_id[32], const char *error);
+void ucp_fetch_found_dispose(struct ucp_fetch_found *f);
+
+/* ---- revocation (revocation.c, fetch.c) ------------------------------------------------------ */
 /* HTTP GET (post NULL) or POST; bounded by timeout and size. On failure @error (malloc'd) says why;
  * the thread-local error is not touched (callers turn failures into findings). */
 ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
@@ -97,9 +184,9 @@ struct ucp_trust {
     /* revocation */
     struct ucp_crl_set crls;
     bool online;
-    unsigned timeout_ms;
+    unsigned timeout_ms;       /* the time budget of the online work of one check */
     size_t fetch_limit;
-    struct ucp_fetch_cache fetched; /* CRLs fetched online, shared by checks (under lock) */
+    struct ucp_crl_cache fetched; /* CRLs fetched online, shared by checks (under lock) */
     struct ucp_sigcache *sigcache;  /* NULL: off (sigcache.c) */
 };
 ucp_status ucp_trust_init(struct ucp_trust *t);

@@ -24,6 +24,7 @@ ucp_status ucp_trust_init(struct ucp_trust *t)
     t->system_mode = UCP_SYSTEM_TRUST_AUTO;
     t->timeout_ms = 5000;
     t->fetch_limit = 10u * 1024u * 1024u;
+    ucp_crl_cache_init(&t->fetched, UCP_CRL_CACHE_BYTES);
     atomic_init(&t->system_state, 0);
     if (ucp_sigcache_new(&t->sigcache, UCP_SIGCACHE_DEFAULT_ENTRIES) != UCP_OK) {
         pthread_mutex_destroy(lock);
@@ -40,7 +41,7 @@ void ucp_trust_dispose(struct ucp_trust *t)
     ucp_pool_dispose(&t->public_roots);
     ucp_pool_dispose(&t->system);
     ucp_crl_set_dispose(&t->crls);
-    ucp_fetch_cache_dispose(&t->fetched);
+    ucp_crl_cache_dispose(&t->fetched);
     free(t->system_error);
     ucp_sigcache_free(t->sigcache);
     pthread_mutex_destroy(t->lock);

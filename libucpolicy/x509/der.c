@@ -23,6 +23,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -278,5 +279,90 @@ bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *le
             out[o++] = (uint8_t)(tmp[j - 1] | (j > 1 ? 0x80 : 0));
     }
     *len = o;
+    return true;
+}
+
+bool ucp_der_oid_text(const uint8_t *v, size_t n, char *buf, size_t size)
+{
+    if (!ucp_der_oid_valid(v, n) || size == 0)
+        return false;
+    size_t o = 0;
+    uint64_t arc = 0;
+    bool first = true;
+    for (size_t i = 0; i < n; i++) {
+        if (arc > (UINT64_MAX >> 7))
+            return false;
+        arc = arc << 7 | (v[i] & 0x7f);
+        if (v[i] & 0x80)
+            continue;
+        int k;
+        if (first) {
+            uint64_t a = arc < 40 ? 0 : arc < 80 ? 1 : 2;
+            k = snprintf(buf + o, size - o, "%u.%llu", (unsigned)a, (unsigned long long)(arc - a * 40));
+            first = false;
+        } else {
+            k = snprintf(buf + o, size - o, ".%llu", (unsigned long long)arc);
+        }
+        if (k < 0 || (size_t)k >= size - o)
+            return false;
+        o += (size_t)k;
+        arc = 0;
+    }
+    return true;
+}
+
+/* Days from 1970-01-01 to the date @y-@m-@d of the proleptic Gregorian calendar. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* @n decimal digits at @p, or -1. */
+static int digits(const uint8_t *p, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+bool ucp_der_time(const struct ucp_tlv *t, int64_t *out)
+{
+    const uint8_t *p = t->value;
+    int year;
+    if (t->cls != ASN1_CLASS_UNIVERSAL)
+        return false;
+    if (t->tag == ASN1_TAG_UTCTime && t->len == 13) {
+        year = digits(p, 2);
+        if (year < 0)
+            return false;
+        year += year >= 50 ? 1900 : 2000; /* RFC 5280 4.1.2.5.1 */
+        p += 2;
+    } else if (t->tag == ASN1_TAG_GENERALIZEDTime && t->len == 15) {
+        year = digits(p, 4);
+        if (year < 0)
+            return false;
+        p += 4;
+    } else {
+        return false;
+    }
+    static const unsigned char mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int mon = digits(p, 2), day = digits(p + 2, 2), hour = digits(p + 4, 2), min = digits(p + 6, 2),
+        sec = digits(p + 8, 2);
+    if (p[10] != 'Z' || mon < 1 || mon > 12 || day < 1 || day > mdays[mon - 1] || hour < 0 || hour > 23 ||
+        min < 0 || min > 59 || sec < 0 || sec > 59)
+        return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (mon == 2 && day == 29 && !leap)
+        return false;
+    *out = days_from_civil(year, (unsigned)mon, (unsigned)day) * 86400 + hour * 3600 + min * 60 + sec;
     return true;
 }

@@ -106,7 +106,7 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
 
 /* The certificate's public key as a gnutls_pubkey_t, imported on first use and kept (a check
  * may run on several threads: the first import published wins, the others are dropped). */
-static gnutls_pubkey_t cert_pubkey(const ucp_certificate *c)
+gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c)
 {
     ucp_certificate *m = (ucp_certificate *)c;
     gnutls_pubkey_t pk = atomic_load_explicit(&m->pubkey, memory_order_acquire);
@@ -147,7 +147,7 @@ bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_cert
                  (spk == GNUTLS_PK_EDDSA_ED448 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED448)) &&
                 ucp_certificate_issued_by(cert, issuer) && !ucp_certificate_same(cert, issuer);
     if (fast) {
-        gnutls_pubkey_t pk = cert_pubkey(issuer);
+        gnutls_pubkey_t pk = ucp_certificate_pubkey(issuer);
         if (pk) {
             const gnutls_datum_t tbs = {cert->der.data + cert->tbs_off, (unsigned)cert->tbs_len};
             const gnutls_datum_t sig = {cert->der.data + cert->sig_off, (unsigned)cert->sig_len};

@@ -20,6 +20,7 @@
 
 #include <libtasn1.h>
 
+#include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
@@ -80,6 +81,12 @@ bool ucp_der_oid_valid(const uint8_t *v, size_t n);
 /* Dotted text to OBJECT IDENTIFIER contents (for look-ups); false when it does not fit @cap
  * bytes or is not an OID. */
 bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *len);
+/* OBJECT IDENTIFIER contents to dotted text; false when malformed or longer than @size. */
+bool ucp_der_oid_text(const uint8_t *v, size_t n, char *buf, size_t size);
+/* A UTCTime or GeneralizedTime (@t) as RFC 5280 4.1.2.5 writes them, in seconds since the epoch:
+ * YYMMDDHHMMSSZ (years 50-99 are 19xx) or YYYYMMDDHHMMSSZ; false for anything else (another
+ * tag, fractions, an offset, an impossible date). */
+bool ucp_der_time(const struct ucp_tlv *t, int64_t *out);
 
 /* ---- small helpers (util.c) ------------------------------------------------------------------ */
 void ucp_bytes_free(struct ucp_bytes *b);
@@ -295,6 +302,9 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
  * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
+/* The certificate's public key, imported on first use and kept with it (borrowed: never
+ * deinit it, never change it); NULL when GnuTLS cannot import it. Thread-safe. */
+gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c);
 
 /* ---- getters and name tables (getters.c) ----------------------------------------------------- */
 /* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,

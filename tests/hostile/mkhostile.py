@@ -344,6 +344,17 @@ def main():
     tbs = seq(integer(1), ECDSA_SHA256, ca_name, utctime(NOW - datetime.timedelta(days=1)),
               utctime(NOW + datetime.timedelta(days=7)), seq(revoked))
     write("crl-100000.crl", seq(tbs, ECDSA_SHA256, bitstring(ca_key.sign(tbs))))
+    # For the online cases, whose certificates test-hostile makes at run time (their 60 CRL
+    # distribution points name the port of the server it starts): the issuing CA's key, and a
+    # 1.6 MB CRL of 40,000 entries of another CA, which a distribution point of a certificate of
+    # the issuing CA must not make the check keep.
+    write("ca.key", pem(ca_key.pkcs8, "PRIVATE KEY"))
+    other_key = Key()
+    other_name = name((OID_CN, b"Hostile Other CA"), (OID_O, b"Contoso"))
+    revoked = b"".join(seq(integer(2**158 + i * 104729), utctime(NB)) for i in range(40000))
+    tbs = seq(integer(1), ECDSA_SHA256, other_name, utctime(NOW - datetime.timedelta(days=1)),
+              utctime(NOW + datetime.timedelta(days=7)), seq(revoked))
+    write("crl-other-40000.crl", seq(tbs, ECDSA_SHA256, bitstring(other_key.sign(tbs))))
     # The leaf's own serial listed: it is revoked.
     good_serial = 1003  # root 1001, ca 1002, good 1003
     tbs = seq(integer(1), ECDSA_SHA256, ca_name, utctime(NOW - datetime.timedelta(days=1)),

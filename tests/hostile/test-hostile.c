@@ -10,6 +10,9 @@
  * Under valgrind or a sanitizer (UCPOLICY_TEST_MEMCHECK, __SANITIZE_ADDRESS__) the outcomes are
  * checked but not the time bounds, and the heap scan for left-over passwords is skipped (it
  * reads freed memory on purpose).
+ *
+ * The online cases start an HTTP server of their own on 127.0.0.1 (a child process, killed
+ * at the end) and make, at run time, a certificate whose 60 CRL distribution points name it.
  */
 #include "config.h"
 
@@ -18,12 +21,20 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <gnutls/gnutls.h>
+#include <gnutls/x509-ext.h>
+#include <gnutls/x509.h>
 
 #include "ucpolicy.h"
 #include "../tap.h"
@@ -645,8 +656,36 @@ static void topologies(void)
     ucp_topology_free(t);
 }
 
+/* In a child: load crl-100000.crl and check good.pem against it; 0 when good. */
+static int crl_held(const void *arg)
+{
+    (void)arg;
+    ucp_checker *c = checker_for("root.pem");
+    if (ucp_checker_add_crl_file(c, path_of("crl-100000.crl")) != UCP_OK)
+        return 10;
+    ucp_input *in = NULL;
+    ucp_report *r = NULL;
+    if (ucp_input_from_file(&in, path_of("good.pem"), NULL) != UCP_OK ||
+        ucp_checker_check(c, in, "tls-server", NULL, &r) != UCP_OK)
+        return 11;
+    int rc = ucp_report_revocation_at(r, 0) == UCP_REVOCATION_GOOD ? 0 : 12;
+    ucp_report_free(r);
+    ucp_input_free(in);
+    ucp_checker_free(c);
+    return rc;
+}
+
+#define MAX_RSS_CRL_KB (64 * 1024)
+
 static void crls(void)
 {
+    struct measure m = measured(crl_held, NULL);
+    printf("# measure crl-100000 held: load+check %.3f s, peak RSS %ld KiB\n", m.seconds, m.max_rss_kb);
+    CHECK(m.code == 0, "crl-100000.crl (2.2 MB): loaded and used in a child (exit %d)", m.code);
+    CHECK(slow || m.max_rss_kb < MAX_RSS_CRL_KB,
+          "crl-100000.crl: peak RSS %ld KiB (< %d: the DER and 16 bytes an entry, not a GnuTLS CRL object)",
+          m.max_rss_kb, MAX_RSS_CRL_KB);
+
     ucp_checker *c = checker_for("root.pem");
     double t0 = now_s();
     ucp_status st = ucp_checker_add_crl_file(c, path_of("crl-100000.crl"));
@@ -675,6 +714,248 @@ static void crls(void)
     CHECK_CONTAINS(ucp_error_message(ucp_error_last()), "truncated.der", "and the message names it");
     ucp_topology_free(t);
     ucp_checker_free(c);
+}
+
+/* ---- online revocation: 60 distribution points on a server of our own ------------------------- */
+
+/* The options that make a checker go online: every online check of this file takes them from here. */
+static void go_online(ucp_checker *c, unsigned timeout_ms)
+{
+    ucp_checker_set_online(c, true);
+    ucp_checker_set_network_timeout(c, timeout_ms);
+}
+
+struct http_server {
+    pid_t pid;
+    int port;
+    unsigned *requests; /* shared with the server process */
+};
+
+static uint8_t *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    long n = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+        fclose(f);
+        *len = (size_t)n;
+        return buf;
+    }
+    printf("Bail out! cannot read %s\n", path);
+    exit(TAP_SETUP_FAILURE);
+}
+
+static void write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n > 0) {
+        ssize_t k = write(fd, c, n);
+        if (k <= 0)
+            return; /* the client gave up: as it should when its time is spent */
+        c += k;
+        n -= (size_t)k;
+    }
+}
+
+/* An HTTP/1.0 server on 127.0.0.1 answering every GET with @body_file after @delay_ms, one
+ * request at a time, counting them. */
+static void server_start(struct http_server *s, const char *body_file, unsigned delay_ms)
+{
+    size_t len = 0;
+    uint8_t *body = body_file ? slurp(path_of(body_file), &len) : calloc(1, 1);
+    int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+    struct sockaddr_in a;
+    socklen_t alen = sizeof a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    s->requests = mmap(NULL, sizeof *s->requests, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 128) != 0 ||
+        getsockname(fd, (struct sockaddr *)&a, &alen) != 0 || s->requests == MAP_FAILED) {
+        printf("Bail out! no loopback server: %s\n", strerror(errno));
+        exit(TAP_SETUP_FAILURE);
+    }
+    *s->requests = 0;
+    s->port = ntohs(a.sin_port);
+    fflush(stdout);
+    s->pid = fork();
+    if (s->pid == 0) {
+        for (;;) {
+            int c = accept(fd, NULL, NULL);
+            if (c < 0)
+                continue;
+            char req[4096];
+            size_t n = 0;
+            while (n < sizeof req - 1) {
+                ssize_t k = read(c, req + n, sizeof req - 1 - n);
+                if (k <= 0)
+                    break;
+                n += (size_t)k;
+                req[n] = '\0';
+                if (strstr(req, "\r\n\r\n"))
+                    break;
+            }
+            __atomic_fetch_add(s->requests, 1, __ATOMIC_SEQ_CST);
+            if (delay_ms)
+                usleep(delay_ms * 1000);
+            char hdr[160];
+            int h = snprintf(hdr, sizeof hdr,
+                             "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: %zu\r\n\r\n", len);
+            write_all(c, hdr, (size_t)h);
+            write_all(c, body, len);
+            close(c);
+        }
+    }
+    close(fd);
+    free(body);
+}
+
+static unsigned server_stop(struct http_server *s)
+{
+    unsigned n = __atomic_load_n(s->requests, __ATOMIC_SEQ_CST);
+    kill(s->pid, SIGKILL);
+    waitpid(s->pid, NULL, 0);
+    munmap(s->requests, sizeof *s->requests);
+    return n;
+}
+
+/* exch01.contoso.com of the hostile issuing CA (ca.pem, ca.key), serial 5000 (in no CRL here),
+ * with 60 CRL distribution points http://127.0.0.1:PORT/N.crl; then the CA: a PEM bundle. */
+static char *cdp_60(int port, size_t *len)
+{
+    size_t n;
+    uint8_t *pem = slurp(path_of("ca.pem"), &n), *keypem = NULL;
+    gnutls_datum_t d = {pem, (unsigned)n};
+    gnutls_x509_crt_t ca, crt;
+    gnutls_x509_privkey_t ca_key, key;
+    gnutls_x509_crl_dist_points_t cdp;
+    gnutls_datum_t ext = {NULL, 0}, out = {NULL, 0};
+    const unsigned char serial[] = {0x13, 0x88};
+    bool ok = gnutls_x509_crt_init(&ca) >= 0 && gnutls_x509_crt_import(ca, &d, GNUTLS_X509_FMT_PEM) >= 0;
+    keypem = slurp(path_of("ca.key"), &n);
+    gnutls_datum_t k = {keypem, (unsigned)n};
+    ok = ok && gnutls_x509_privkey_init(&ca_key) >= 0 && gnutls_x509_privkey_import(ca_key, &k, GNUTLS_X509_FMT_PEM) >= 0 &&
+         gnutls_x509_privkey_init(&key) >= 0 &&
+         gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) >= 0 &&
+         gnutls_x509_crt_init(&crt) >= 0 && gnutls_x509_crt_set_version(crt, 3) >= 0 &&
+         gnutls_x509_crt_set_serial(crt, serial, sizeof serial) >= 0 &&
+         gnutls_x509_crt_set_activation_time(crt, (time_t)(AT - 86400 * 30)) >= 0 &&
+         gnutls_x509_crt_set_expiration_time(crt, (time_t)(AT + 86400 * 180)) >= 0 &&
+         gnutls_x509_crt_set_dn(crt, "CN=exch01.contoso.com,O=Contoso", NULL) >= 0 &&
+         gnutls_x509_crt_set_key(crt, key) >= 0 &&
+         gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "exch01.contoso.com", 18, GNUTLS_FSAN_SET) >= 0 &&
+         gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0) >= 0 &&
+         gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE) >= 0 &&
+         gnutls_x509_crl_dist_points_init(&cdp) >= 0;
+    for (int i = 0; ok && i < 60; i++) {
+        char url[64];
+        snprintf(url, sizeof url, "http://127.0.0.1:%d/%d.crl", port, i);
+        gnutls_datum_t u = {(unsigned char *)url, (unsigned)strlen(url)};
+        ok = gnutls_x509_crl_dist_points_set(cdp, GNUTLS_SAN_URI, &u, 0) >= 0;
+    }
+    ok = ok && gnutls_x509_ext_export_crl_dist_points(cdp, &ext) >= 0 &&
+         gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.31", ext.data, ext.size, 0) >= 0 &&
+         gnutls_x509_crt_sign2(crt, ca, ca_key, GNUTLS_DIG_SHA256, 0) >= 0 &&
+         gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_PEM, &out) >= 0;
+    if (!ok) {
+        printf("Bail out! cannot make the 60-CDP certificate\n");
+        exit(TAP_SETUP_FAILURE);
+    }
+    char *bundle = malloc(out.size + d.size);
+    memcpy(bundle, out.data, out.size);
+    memcpy(bundle + out.size, pem, d.size);
+    *len = out.size + d.size;
+    gnutls_free(out.data);
+    gnutls_free(ext.data);
+    gnutls_x509_crl_dist_points_deinit(cdp);
+    gnutls_x509_crt_deinit(crt);
+    gnutls_x509_crt_deinit(ca);
+    gnutls_x509_privkey_deinit(key);
+    gnutls_x509_privkey_deinit(ca_key);
+    free(pem);
+    free(keypem);
+    return bundle;
+}
+
+struct online_arg {
+    const char *bundle;
+    size_t len;
+    unsigned timeout_ms;
+    ucp_revocation want;
+    const char *says; /* in the leaf's revocation.unreachable finding; NULL: no such finding */
+};
+
+/* In a child: check the 60-CDP certificate online; 0 when its revocation status and finding are
+ * as expected. */
+static int online_check(const void *p)
+{
+    const struct online_arg *a = p;
+    ucp_checker *c = checker_for("root.pem");
+    go_online(c, a->timeout_ms);
+    ucp_input *in = NULL;
+    ucp_report *r = NULL;
+    if (ucp_input_from_data(&in, (const uint8_t *)a->bundle, a->len, "cdp-60.pem", NULL) != UCP_OK)
+        return 10;
+    if (ucp_checker_check(c, in, "tls-server", NULL, &r) != UCP_OK)
+        return 11;
+    if (ucp_report_revocation_at(r, 0) != a->want)
+        return 12;
+    const char *msg = NULL;
+    for (size_t i = 0; i < ucp_report_finding_count(r); i++) {
+        const ucp_finding *f = ucp_report_finding_at(r, i);
+        if (strcmp(ucp_finding_code(f), "revocation.unreachable") == 0 && ucp_finding_certificate_index(f) == 0)
+            msg = ucp_finding_message(f);
+    }
+    int rc = a->says ? (msg && strstr(msg, a->says) ? 0 : 13) : (msg ? 14 : 0);
+    if (rc) {
+        printf("# the finding: %.300s\n", msg ? msg : "(none)");
+        fflush(stdout); /* the child ends with _exit() */
+    }
+    ucp_report_free(r);
+    ucp_input_free(in);
+    ucp_checker_free(c);
+    return rc;
+}
+
+static void online(void)
+{
+    /* Peak RSS bounds: the test process the child is forked from (about 30 MiB by now) and the
+     * check: 100 MiB for 60 URLs; 64 MiB for one 2.2 MB CRL kept (the DER and 16 bytes an
+     * entry; a GnuTLS CRL object alone took some 80 MiB). */
+    struct {
+        const char *file; /* the CRL served (NULL: nothing, slowly) */
+        unsigned delay_ms, timeout_ms, max_requests;
+        ucp_revocation want;
+        const char *says, *what;
+        long max_rss_kb;
+    } cases[] = {
+        {NULL, 3000, 1000, 2, UCP_REVOCATION_UNREACHABLE,
+         "the check's time budget of 1000 ms was spent: 59 more URLs were not tried",
+         "60 CDPs answering after 3 s, timeout 1 s: one deadline for the check", 100 * 1024},
+        {"crl-other-40000.crl", 0, 10000, 8, UCP_REVOCATION_UNREACHABLE,
+         "52 more URLs were skipped: at most 8 are tried per certificate",
+         "60 CDPs serving a 1.6 MB CRL of another issuer: 8 tried, none kept", 100 * 1024},
+        {"crl-100000.crl", 0, 10000, 1, UCP_REVOCATION_GOOD, NULL,
+         "60 CDPs serving the issuer's 2.2 MB CRL of 100,000 entries: the first answers", 64 * 1024},
+    };
+    for (size_t i = 0; i < UCP_ARRAY_SIZE_T(cases); i++) {
+        struct http_server server;
+        server_start(&server, cases[i].file, cases[i].delay_ms);
+        struct online_arg a = {NULL, 0, cases[i].timeout_ms, cases[i].want, cases[i].says};
+        a.bundle = cdp_60(server.port, &a.len);
+        struct measure m = measured(online_check, &a);
+        unsigned requests = server_stop(&server);
+        printf("# measure cdp-60 (%s): %u requests, %.3f s CPU, peak RSS %ld KiB\n",
+               cases[i].file ? cases[i].file : "slow", requests, m.seconds, m.max_rss_kb);
+        CHECK(m.code == 0, "%s: the leaf's status and finding (child exit %d)", cases[i].what, m.code);
+        CHECK(requests <= cases[i].max_requests, "%s: the server saw %u requests (at most %u)", cases[i].what,
+              requests, cases[i].max_requests);
+        CHECK(slow || m.max_rss_kb < cases[i].max_rss_kb, "%s: peak RSS %ld KiB (< %ld)", cases[i].what,
+              m.max_rss_kb, cases[i].max_rss_kb);
+        free((void *)a.bundle);
+    }
 }
 
 /* ---- passwords ---------------------------------------------------------------------------------- */
@@ -847,6 +1128,7 @@ int main(int argc, char **argv)
     big_inputs();
     names();
     crls();
+    online();
     password_copies(password);
     cli_never_shows_password(password);
     return tap_done();

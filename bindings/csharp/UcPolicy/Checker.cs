@@ -146,7 +146,9 @@ namespace UcPolicy
 
         /// <summary>Whether checks fetch revocation data over the network: the CRLs of the HTTP
         /// distribution points and OCSP answers (default false: a check never touches the network
-        /// unless asked to).</summary>
+        /// unless asked to). At most 8 URLs are tried per certificate, within the check's
+        /// <see cref="NetworkTimeout"/>; fetched CRLs are kept for later checks in a cache of
+        /// 32 MiB per checker (least recently used dropped first; another issuer's never kept).</summary>
         public bool Online
         {
             get => online;
@@ -157,7 +159,9 @@ namespace UcPolicy
             });
         }
 
-        /// <summary>Time limit of each network transfer (default 5 s, at most 10 minutes).</summary>
+        /// <summary>The time budget of the online work of each check (default 5 s, at most 10 minutes):
+        /// all its CRL and OCSP transfers share it, and the URLs not tried when it is spent are
+        /// counted in the revocation.unreachable finding.</summary>
         public TimeSpan NetworkTimeout
         {
             get => networkTimeout;

@@ -75,7 +75,7 @@ namespace UcPolicy.PowerShell
         [Parameter]
         public X509Certificate2[]? ClientCertificateChain { get; set; }
 
-        /// <summary><para type="description">The time limit of each connection in seconds: TCP, protocol exchange, handshake and the exchange after it, together (default 10, at most 600); with -Online also of each revocation transfer.</para></summary>
+        /// <summary><para type="description">The time limit of each connection in seconds: TCP, protocol exchange, handshake and the exchange after it, together (default 10, at most 600); with -Online also the time budget of the revocation checks over the network.</para></summary>
         [Parameter]
         [ValidateRange(1, 600)]
         public int ConnectionTimeoutSec { get; set; } = 10;

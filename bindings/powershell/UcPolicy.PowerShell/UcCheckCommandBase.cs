@@ -73,11 +73,11 @@ namespace UcPolicy.PowerShell
         [SupportsWildcards]
         public string[]? Crl { get; set; }
 
-        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to.</para></summary>
+        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to. At most 8 URLs are tried per certificate, within -TimeoutSec; fetched CRLs are kept for the other certificates of the pipeline in a cache of 32 MiB (least recently used dropped first; another issuer's never kept).</para></summary>
         [Parameter]
         public SwitchParameter Online { get; set; }
 
-        /// <summary><para type="description">With -Online, the time limit of each network transfer in seconds (default 5, at most 600).</para></summary>
+        /// <summary><para type="description">With -Online, the time budget in seconds of the revocation checks over the network of each certificate checked, all its CRL and OCSP transfers together (default 5, at most 600); the URLs not tried when it is spent are counted in the revocation.unreachable finding.</para></summary>
         [Parameter]
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 5;

@@ -1,14 +1,19 @@
 # SPDX-License-Identifier: MIT
 """Revocation through the Python API: CRLs given as files or bytes, and fetched online from a
 CRL distribution point served on 127.0.0.1 (nothing leaves the loopback interface), with the
-GIL released while the library waits for the network."""
+GIL released while the library waits for the network; and the memory of a long-lived online
+checker meeting hundreds of large CRLs."""
 
 from __future__ import annotations
 
 import http.server
+import subprocess
+import sys
+import textwrap
 import threading
 import time
-from typing import Dict, Iterator, Tuple
+from pathlib import Path
+from typing import Any, Dict, Iterator, Tuple
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -17,6 +22,12 @@ import ucpolicy
 from ucpolicy import Result, Revocation, Severity
 
 FACTS = dict(fqdn="exch01.contoso.com")
+
+
+def online(**kwargs: Any) -> Dict[str, Any]:
+    """The keyword arguments of an online check or checker: every online run of this file takes
+    its arguments from here."""
+    return dict(online=True, **kwargs)
 
 
 @pytest.fixture(scope="module")
@@ -84,15 +95,18 @@ def test_bad_network_settings(kwargs):
 
 
 class CrlServer:
-    """An HTTP server on 127.0.0.1 serving one CRL, after a delay."""
+    """An HTTP server on 127.0.0.1 serving one CRL at every path, after a delay; it counts the
+    requests, in all and per path."""
 
     def __init__(self, crl: bytes, delay: float = 0.0) -> None:
         self.crl, self.delay, self.requests = crl, delay, 0
+        self.paths: Dict[str, int] = {}
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
                 server.requests += 1
+                server.paths[self.path] = server.paths.get(self.path, 0) + 1
                 time.sleep(server.delay)
                 self.send_response(200)
                 self.send_header("Content-Type", "application/pkix-crl")
@@ -105,7 +119,8 @@ class CrlServer:
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/issuing.crl"
+        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.url = f"{self.base}/issuing.crl"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
@@ -130,7 +145,7 @@ def test_online_fetch_with_the_gil_released(online_case, root_pem, now):
     server, leaf = online_case
     server.delay = 0.3
     result: Dict[str, ucpolicy.Report] = {}
-    with ucpolicy.Checker(trust=root_pem, at=now, online=True, network_timeout=10) as checker:
+    with ucpolicy.Checker(**online(trust=root_pem, at=now, network_timeout=10)) as checker:
         duration, gap = gaps_during(lambda: result.setdefault(
             "report", checker.check(leaf.pem_bundle(), "exchange-um", **FACTS)))
     report = result["report"]
@@ -145,8 +160,57 @@ def test_online_timeout(online_case, root_pem, now):
     server, leaf = online_case
     server.delay = 2.0
     start = time.monotonic()
-    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now, online=True,
-                            network_timeout=0.3, **FACTS)
+    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", **online(trust=root_pem, at=now, network_timeout=0.3),
+                            **FACTS)
     assert time.monotonic() - start < 1.8
     assert report.chain[0].revocation is Revocation.UNREACHABLE
     assert "revocation.unreachable" in report
+
+
+# A long-lived online checker: 400 checks of certificates each naming its own distribution point,
+# each serving a 1.6 MB CRL of their issuer (so each is a CRL the checker keeps): 624 MB of CRLs
+# in all, far above the checker's cache of 32 MiB. The checks run in a child interpreter whose
+# peak RSS (VmHWM: its own, not the test process's) must stay under 200 MB; it gives up past
+# 400 MB, as the unbounded cache did after a dozen checks. At the end the last certificate is
+# checked again (its CRL is still cached: no request) and the first (long evicted: fetched again).
+LONG_RUN_CHECKS = 400
+LONG_RUN_MAX_RSS_KB = 200 * 1024
+
+LONG_RUN = textwrap.dedent("""
+    import sys, ucpolicy
+    directory, count, kwargs = sys.argv[1], int(sys.argv[2]), eval(sys.argv[3])
+    def hwm():
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    good = 0
+    with ucpolicy.Checker(**kwargs) as checker:
+        for i in [*range(count), count - 1, 0]:
+            report = checker.check(f"{directory}/leaf{i}.pem", "exchange-um", fqdn=f"exch{i}.contoso.com")
+            good += report.chain[0].revocation is ucpolicy.Revocation.GOOD
+            if hwm() > 400 * 1024:
+                print(f"gave up after {i + 1} checks: {hwm()} KiB")
+                sys.exit(3)
+    print(good, hwm())
+""")
+
+
+def test_long_online_run_memory_is_bounded(pki, root_pem, now, tmp_path: Path):
+    server = CrlServer(pki.large_crl(40000))
+    try:
+        for i in range(LONG_RUN_CHECKS):
+            leaf = pki.leaf(f"exch{i}.contoso.com", [f"exch{i}.contoso.com"], cdp_url=f"{server.base}/crl/{i}.crl")
+            (tmp_path / f"leaf{i}.pem").write_bytes(leaf.pem_bundle())
+        kwargs = online(trust=str(root_pem), at=int(now.timestamp()), network_timeout=30)
+        r = subprocess.run([sys.executable, "-c", LONG_RUN, str(tmp_path), str(LONG_RUN_CHECKS), repr(kwargs)],
+                           capture_output=True, text=True, timeout=600)
+    finally:
+        server.close()
+    assert r.returncode == 0, r.stdout + r.stderr
+    good, peak_kb = (int(x) for x in r.stdout.split())
+    print(f"# measure {LONG_RUN_CHECKS} online checks, 1.6 MB CRL each ({len(server.crl) * LONG_RUN_CHECKS >> 20} MB "
+          f"in all): peak RSS {peak_kb >> 10} MiB")
+    assert good == LONG_RUN_CHECKS + 2, f"{good} good of {LONG_RUN_CHECKS + 2}"
+    assert peak_kb < LONG_RUN_MAX_RSS_KB, f"peak RSS {peak_kb} KiB after {LONG_RUN_CHECKS} checks"
+    assert server.paths[f"/crl/{LONG_RUN_CHECKS - 1}.crl"] == 1, "the most recent CRL is still cached"
+    assert server.paths["/crl/0.crl"] == 2, "the first CRL was evicted and is fetched again"
+    assert server.requests == LONG_RUN_CHECKS + 1

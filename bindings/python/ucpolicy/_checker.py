@@ -215,8 +215,12 @@ class Checker:
             Without them (or ``online``) revocation is not checked.
         online: fetch CRLs from the certificates' HTTP distribution points and OCSP answers
             from their responders during checks (CLI ``--online``); off by default, so a check
-            never touches the network unless asked. The GIL is released meanwhile.
-        network_timeout: seconds allowed for each network transfer (default 5, at most 600).
+            never touches the network unless asked. The GIL is released meanwhile. At most 8
+            URLs are tried per certificate; fetched CRLs are kept for later checks in a cache of
+            32 MiB per checker (least recently used dropped first; another issuer's never kept).
+        network_timeout: the time budget in seconds of the online work of each check: all its
+            CRL and OCSP transfers share it, and URLs not tried when it is spent are reported
+            in the ``revocation.unreachable`` finding (default 5, at most 600).
         fetch_limit: size limit in bytes of each fetched CRL or OCSP answer (default 10 MiB).
 
     Raises:
@@ -634,7 +638,7 @@ def probe(
             print(report.connection.response, report.connection.diagnostics)
 
     Arguments are those of :class:`Checker` and :meth:`Checker.probe`; ``timeout`` bounds the
-    connection, ``network_timeout`` each revocation transfer when ``online``.
+    connection, ``network_timeout`` the revocation checks over the network when ``online``.
     """
     with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
                  expiry_warning_days=expiry_warning_days, crls=crls, online=online,
