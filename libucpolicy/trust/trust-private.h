@@ -66,6 +66,13 @@ void ucp_fetch_cache_dispose(struct ucp_fetch_cache *cache);
  * the thread-local error is not touched (callers turn failures into findings). */
 ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
                           unsigned timeout_ms, size_t limit, struct ucp_bytes *body, char **error);
+/* Whether an online fetch must not connect to @addr (address.c): loopback, unspecified,
+ * link-local, private, shared (CGNAT), multicast, reserved, benchmarking, documentation, IETF
+ * assignments, an unknown family; IPv4-mapped, IPv4-translated, NAT64 and 6to4 addresses by the
+ * IPv4 address inside. When true, @why (if not NULL) says "ADDRESS, a KIND address"; when false it
+ * is "". Pure: no I/O, thread-safe. */
+struct sockaddr;
+bool ucp_address_is_private(const struct sockaddr *addr, char *why, size_t why_size);
 
 /* ---- signature cache (sigcache.c) --------------------------------------------------------- */
 #define UCP_SIGCACHE_WAYS 8
