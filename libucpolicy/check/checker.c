@@ -129,6 +129,14 @@ UCP_EXPORT ucp_status ucp_checker_set_online(ucp_checker *c, bool online)
     return UCP_OK;
 }
 
+UCP_EXPORT ucp_status ucp_checker_set_allow_private_network(ucp_checker *c, bool allow)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_allow_private_network: checker is NULL");
+    c->trust.allow_private = allow;
+    return UCP_OK;
+}
+
 UCP_EXPORT ucp_status ucp_checker_set_network_timeout(ucp_checker *c, unsigned ms)
 {
     if (!c || ms == 0 || ms > 600000)

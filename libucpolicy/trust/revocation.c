@@ -201,6 +201,7 @@ void ucp_crl_set_dispose(struct ucp_crl_set *set)
 
 struct ucp_fetched {
     char *url;
+    bool allow_private;  /* the setting it was fetched under: a refusal is not reused once allowed */
     struct ucp_crl *crl; /* NULL when the fetch or the parse failed */
     char *error;
 };
@@ -217,14 +218,15 @@ void ucp_fetch_cache_dispose(struct ucp_fetch_cache *cache)
     cache->n = 0;
 }
 
-/* The CRL at @url, fetched once per checker (later checks, also from other threads, reuse it).
- * Returns NULL with @error set when it cannot be had. */
+/* The CRL at @url, fetched once per checker and setting of the private network (later checks,
+ * also from other threads, reuse it). Returns NULL with @error set when it cannot be had. */
 static const struct ucp_crl *fetch_crl(struct ucp_trust *trust, const char *url, const char **error)
 {
     struct ucp_fetch_cache *cache = &trust->fetched;
+    bool allow_private = trust->allow_private;
     pthread_mutex_lock(trust->lock);
     for (size_t i = 0; i < cache->n; i++) {
-        if (strcmp(cache->v[i].url, url) == 0) {
+        if (strcmp(cache->v[i].url, url) == 0 && cache->v[i].allow_private == allow_private) {
             const struct ucp_fetched *f = &cache->v[i];
             *error = f->error;
             pthread_mutex_unlock(trust->lock);
@@ -236,7 +238,8 @@ static const struct ucp_crl *fetch_crl(struct ucp_trust *trust, const char *url,
     struct ucp_bytes body;
     char *err = NULL;
     struct ucp_crl *crl = NULL;
-    ucp_status st = ucp_http_fetch(url, NULL, 0, NULL, trust->timeout_ms, trust->fetch_limit, &body, &err);
+    ucp_status st =
+        ucp_http_fetch(url, NULL, 0, NULL, trust->timeout_ms, trust->fetch_limit, allow_private, &body, &err);
     if (st == UCP_OK) {
         struct ucp_crl_set tmp = {0};
         if (ucp_crl_set_load(&tmp, body.data, body.len, url) == UCP_OK && tmp.n >= 1) {
@@ -262,6 +265,7 @@ static const struct ucp_crl *fetch_crl(struct ucp_trust *trust, const char *url,
     }
     cache->v = v;
     v[cache->n].url = ucp_strdup(url);
+    v[cache->n].allow_private = allow_private;
     v[cache->n].crl = crl;
     v[cache->n].error = err;
     *error = err;
@@ -441,7 +445,7 @@ static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, c
         goto out;
     }
     ucp_status st = ucp_http_fetch(url, der.data, der.size, "application/ocsp-request", r->trust->timeout_ms,
-                                   r->trust->fetch_limit, &body, error);
+                                   r->trust->fetch_limit, r->trust->allow_private, &body, error);
     if (st != UCP_OK)
         goto out;
     gnutls_datum_t d = {body.data, (unsigned)body.len};

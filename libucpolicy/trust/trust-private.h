@@ -62,10 +62,13 @@ struct ucp_fetch_cache {
     size_t n;
 };
 void ucp_fetch_cache_dispose(struct ucp_fetch_cache *cache);
-/* HTTP GET (post NULL) or POST; bounded by timeout and size. On failure @error (malloc'd) says why;
- * the thread-local error is not touched (callers turn failures into findings). */
+/* HTTP GET (post NULL) or POST; bounded by timeout and size. Every connection (the first and each
+ * redirect's) is to an address ucp_address_is_private() accepts, unless @allow_private; no proxy
+ * is used. On failure @error (malloc'd) says why; the thread-local error is not touched (callers
+ * turn failures into findings). */
 ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
-                          unsigned timeout_ms, size_t limit, struct ucp_bytes *body, char **error);
+                          unsigned timeout_ms, size_t limit, bool allow_private, struct ucp_bytes *body,
+                          char **error);
 /* Whether an online fetch must not connect to @addr (address.c): loopback, unspecified,
  * link-local, private, shared (CGNAT), multicast, reserved, benchmarking, documentation, IETF
  * assignments, an unknown family; IPv4-mapped, IPv4-translated, NAT64 and 6to4 addresses by the
@@ -104,6 +107,7 @@ struct ucp_trust {
     /* revocation */
     struct ucp_crl_set crls;
     bool online;
+    bool allow_private; /* online fetches may connect to private addresses (fetch.c) */
     unsigned timeout_ms;
     size_t fetch_limit;
     struct ucp_fetch_cache fetched; /* CRLs fetched online, shared by checks (under lock) */

@@ -73,9 +73,13 @@ namespace UcPolicy.PowerShell
         [SupportsWildcards]
         public string[]? Crl { get; set; }
 
-        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to.</para></summary>
+        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to. Fetches reach public addresses only (see -AllowPrivateNetwork); no proxy is used.</para></summary>
         [Parameter]
         public SwitchParameter Online { get; set; }
+
+        /// <summary><para type="description">With -Online, let revocation fetches connect to loopback, private (RFC 1918, fc00::/7), link-local and other non-public addresses. Off by default: the URLs come from the certificate under test, so every connection, each redirect's included (at most 3, http and https only), is checked after name resolution and one to such an address is refused; the certificate is then Unreachable, with a revocation.unreachable finding that names the address. Use it for an internal PKI whose distribution points or OCSP responders are on the private network. Test-UcServerEndpoint's own connection to the server you name is not concerned.</para></summary>
+        [Parameter]
+        public SwitchParameter AllowPrivateNetwork { get; set; }
 
         /// <summary><para type="description">With -Online, the time limit of each network transfer in seconds (default 5, at most 600).</para></summary>
         [Parameter]
@@ -130,6 +134,7 @@ namespace UcPolicy.PowerShell
                 if (Online)
                 {
                     checker.Online = true;
+                    checker.AllowPrivateNetwork = AllowPrivateNetwork;
                     checker.NetworkTimeout = TimeSpan.FromSeconds(TimeoutSec);
                 }
             }

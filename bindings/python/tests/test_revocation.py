@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 """Revocation through the Python API: CRLs given as files or bytes, and fetched online from a
 CRL distribution point served on 127.0.0.1 (nothing leaves the loopback interface), with the
-GIL released while the library waits for the network."""
+GIL released while the library waits for the network; a loopback distribution point is fetched
+only with allow_private_network (online.ONLINE)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Dict, Iterator, Tuple
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
+from online import ONLINE
 
 import ucpolicy
 from ucpolicy import Result, Revocation, Severity
@@ -130,7 +132,7 @@ def test_online_fetch_with_the_gil_released(online_case, root_pem, now):
     server, leaf = online_case
     server.delay = 0.3
     result: Dict[str, ucpolicy.Report] = {}
-    with ucpolicy.Checker(trust=root_pem, at=now, online=True, network_timeout=10) as checker:
+    with ucpolicy.Checker(trust=root_pem, at=now, **ONLINE, network_timeout=10) as checker:
         duration, gap = gaps_during(lambda: result.setdefault(
             "report", checker.check(leaf.pem_bundle(), "exchange-um", **FACTS)))
     report = result["report"]
@@ -145,8 +147,41 @@ def test_online_timeout(online_case, root_pem, now):
     server, leaf = online_case
     server.delay = 2.0
     start = time.monotonic()
-    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now, online=True,
+    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now, **ONLINE,
                             network_timeout=0.3, **FACTS)
     assert time.monotonic() - start < 1.8
     assert report.chain[0].revocation is Revocation.UNREACHABLE
     assert "revocation.unreachable" in report
+
+
+def test_private_network_refused_by_default(online_case, root_pem, now):
+    """online=True alone does not fetch from 127.0.0.1: the server is never asked, the leaf is
+    unreachable and the finding names the address and the switch; allow_private_network=True
+    fetches it (Checker and check() alike)."""
+    server, leaf = online_case
+    with ucpolicy.Checker(trust=root_pem, at=now, online=True) as checker:
+        report = checker.check(leaf.pem_bundle(), "exchange-um", **FACTS)
+    assert server.requests == 0, "the loopback server was asked"
+    assert report.chain[0].revocation is Revocation.UNREACHABLE
+    [finding] = [f for f in report.get("revocation.unreachable") if f.certificate_index == 0]
+    assert (f"{server.url}: refused: 127.0.0.1, a loopback address (allow with --allow-private-network)"
+            in finding.message), finding.message
+    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now, online=True,
+                            allow_private_network=False, **FACTS)
+    assert report.chain[0].revocation is Revocation.UNREACHABLE and server.requests == 0
+
+    with ucpolicy.Checker(trust=root_pem, at=now, online=True, allow_private_network=True) as checker:
+        report = checker.check(leaf.pem_bundle(), "exchange-um", **FACTS)
+    assert report.chain[0].revocation is Revocation.REVOKED
+    assert server.requests == 1
+    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now, online=True,
+                            allow_private_network=True, **FACTS)
+    assert report.chain[0].revocation is Revocation.REVOKED
+    assert server.requests == 2
+
+
+def test_allowing_the_private_network_does_not_go_online(online_case, root_pem, now):
+    server, leaf = online_case
+    report = ucpolicy.check(leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now, allow_private_network=True,
+                            **FACTS)
+    assert report.chain[0].revocation is Revocation.NOT_CHECKED and server.requests == 0
