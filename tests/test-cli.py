@@ -7,7 +7,8 @@
 For every case: `ucpolicy check --format json` (parsed, validated against SCHEMA, compared with
 the case's expectations) and the text output (the result and every finding code appear), with
 the exit status the result implies (0 pass, 1 warnings only, 2 errors). The optional case fields
-map to options: `crls` to --crl, `online` to --online, `timeoutMs` to --timeout (seconds, rounded
+map to options: `crls` to --crl, `online` to --online --allow-private-network (its URLs are on
+127.0.0.1), `timeoutMs` to --timeout (seconds, rounded
 up), `pool` to `check --same-certificate FILE POOL...` (a JSON array: the case's report first,
 then each pool file checked on its own; the exit status covers them all). For every inputError:
 exit status 3, the message on stderr naming the file, and a JSON entry with "result": "error".
@@ -107,7 +108,7 @@ def case_args(case, n):
     for c in case.get("crls", []):
         args += ["--crl", fx(c)]
     if case.get("online"):
-        args.append("--online")
+        args += ["--online", "--allow-private-network"]
         if case.get("timeoutMs") is not None:
             args += ["--timeout", str(max(1, -(-case["timeoutMs"] // 1000)))]
     if case.get("pool"):

@@ -2,7 +2,8 @@
 /*
  * Runs every case and every inputError of the fixture manifest (tests/FIXTURES.md) through the
  * public C API, one TAP test point each. A case's optional fields: `crls` (each added with
- * ucp_checker_add_crl_file), `online` and `timeoutMs` (ucp_checker_set_online,
+ * ucp_checker_add_crl_file), `online` and `timeoutMs` (ucp_checker_set_online with
+ * ucp_checker_set_allow_private_network, its URLs being on 127.0.0.1;
  * ucp_checker_set_network_timeout), `pool` (the case is checked with ucp_checker_check_pool on
  * its file followed by these, each read with the case's password).
  *
@@ -354,6 +355,7 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
     if (json_is_true(json_object_get(c, "online"))) {
         json_t *timeout = json_object_get(c, "timeoutMs");
         if (ucp_checker_set_online(checker, true) != UCP_OK ||
+            ucp_checker_set_allow_private_network(checker, true) != UCP_OK ||
             (json_is_integer(timeout) &&
              ucp_checker_set_network_timeout(checker, (unsigned)json_integer_value(timeout)) != UCP_OK)) {
             note("online / timeoutMs: %s", last_message());

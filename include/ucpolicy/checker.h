@@ -126,7 +126,8 @@ UCP_EXPORT ucp_status ucp_checker_add_crl_data(ucp_checker *checker, const uint8
 /**
  * Fetch revocation data over the network (CLI --online): the CRLs of the certificates' HTTP
  * distribution points and OCSP answers from their AIA responders. Off by default: a check never
- * touches the network unless asked to.
+ * touches the network unless asked to. Fetches reach public addresses only, unless
+ * ucp_checker_set_allow_private_network() allows the private network.
  *
  * The online work of a check is bounded: it has one time budget, the network timeout
  * (ucp_checker_set_network_timeout()); at most 8 distribution points and responders are tried
@@ -138,6 +139,25 @@ UCP_EXPORT ucp_status ucp_checker_add_crl_data(ucp_checker *checker, const uint8
  * @since 1.0
  */
 UCP_EXPORT ucp_status ucp_checker_set_online(ucp_checker *checker, bool online);
+
+/**
+ * Let online revocation fetches reach the private network (CLI --allow-private-network). The
+ * URLs a certificate names are the certificate's author's choice; by default a fetch connects
+ * only to public addresses: every connection, the first and each redirect's (at most 3,
+ * http:// and https:// only), is checked after name resolution, and one to a loopback,
+ * unspecified, link-local, private (RFC 1918, fc00::/7), shared (100.64.0.0/10), multicast,
+ * reserved, benchmarking, documentation or IETF-assignment address is refused (IPv4-mapped,
+ * NAT64 and 6to4 addresses are judged by the IPv4 address inside). The certificate's status is
+ * then "unreachable", and the finding names the address and this switch. No proxy is used for
+ * fetches, whatever the environment says. Turn it on for an internal PKI whose distribution
+ * points and responders are on the private network, for certificates you trust to name them.
+ * It does not concern the connection of ucp_probe_run() to the server you name.
+ * @param[in] checker The checker.
+ * @param[in] allow true: any address; false (the default): public addresses only.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (@p checker NULL).
+ * @since 1.1
+ */
+UCP_EXPORT ucp_status ucp_checker_set_allow_private_network(ucp_checker *checker, bool allow);
 
 /**
  * The time budget of the online work of one check (default 5000 ms, at most 600000): every CRL

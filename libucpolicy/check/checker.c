@@ -129,6 +129,20 @@ UCP_EXPORT ucp_status ucp_checker_set_online(ucp_checker *c, bool online)
     return UCP_OK;
 }
 
+UCP_EXPORT ucp_status ucp_checker_set_allow_private_network(ucp_checker *c, bool allow)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_allow_private_network: checker is NULL");
+    if (c->trust.allow_private != allow) {
+        /* What was fetched (or refused) under the other setting is not reused. */
+        size_t budget = c->trust.fetched.budget;
+        ucp_crl_cache_dispose(&c->trust.fetched);
+        ucp_crl_cache_init(&c->trust.fetched, budget);
+    }
+    c->trust.allow_private = allow;
+    return UCP_OK;
+}
+
 UCP_EXPORT ucp_status ucp_checker_set_network_timeout(ucp_checker *c, unsigned ms)
 {
     if (!c || ms == 0 || ms > 600000)

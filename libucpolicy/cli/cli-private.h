@@ -115,6 +115,7 @@ enum {
     OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
     OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
     OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
+    OPT_ALLOW_PRIVATE,
     /* probe only */
     OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
     /* check only */
@@ -140,6 +141,7 @@ enum {
     {"expiry-warning", required_argument, NULL, OPT_EXPIRY},                                       \
     {"crl", required_argument, NULL, OPT_CRL},                                                     \
     {"online", no_argument, NULL, OPT_ONLINE},                                                     \
+    {"allow-private-network", no_argument, NULL, OPT_ALLOW_PRIVATE},                               \
     {"timeout", required_argument, NULL, OPT_TIMEOUT},                                             \
     {"password-file", required_argument, NULL, OPT_PWFILE},                                        \
     {"password-env", required_argument, NULL, OPT_PWENV},                                          \
@@ -156,6 +158,7 @@ struct common_opts {
     ucp_output_format format;
     struct file_list chain, trust, public_roots, crls;
     bool online;
+    bool allow_private; /* --allow-private-network */
     long timeout; /* seconds, -1: default */
     struct {
         ucp_fact fact;

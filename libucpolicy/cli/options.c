@@ -68,6 +68,8 @@ void cli_usage_common(FILE *f, bool probe)
             "Revocation (not checked unless asked):\n"
             "      --crl FILE           certificate revocation lists, PEM or DER (repeatable)\n"
             "      --online             fetch CRLs (HTTP distribution points) and OCSP answers\n"
+            "      --allow-private-network  let --online fetches reach loopback, private and\n"
+            "                           link-local addresses (default: public addresses only)\n"
             "%s"
             "\n"
             "%s password (never given on the command line, so it stays out of ps and history):\n"
@@ -363,6 +365,7 @@ int common_option(struct common_opts *o, int c, const char *arg)
     }
     case OPT_CRL: return file_list_push(&o->crls, arg) ? 0 : cli_out_of_memory();
     case OPT_ONLINE: o->online = true; return 0;
+    case OPT_ALLOW_PRIVATE: o->allow_private = true; return 0;
     case OPT_TIMEOUT: {
         char *end;
         errno = 0;
@@ -485,6 +488,7 @@ int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_check
             goto usage_error;
     }
     ucp_checker_set_online(checker, o->online);
+    ucp_checker_set_allow_private_network(checker, o->allow_private);
     if (o->timeout > 0)
         ucp_checker_set_network_timeout(checker, (unsigned)o->timeout * 1000u);
     ucp_checker_set_time(checker, o->at);

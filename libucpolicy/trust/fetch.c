@@ -4,13 +4,25 @@
  * libcurl (the GnuTLS flavour): no hand-written HTTP. Every transfer is bounded: a total timeout,
  * a connect timeout, a size limit enforced while receiving, at most three redirects, and only
  * http:// and https:// (never file://, ldap:// or anything else a certificate might name).
+ *
+ * The URLs come from the certificate under test, which is untrusted: every connection libcurl
+ * opens (the first and each redirect's) passes through open_socket(), which sees the address the
+ * name resolved to and refuses a loopback, private, link-local or otherwise non-public one
+ * (address.c) unless the checker allows the private network. Checking the resolved address, not
+ * the URL's host, also covers names that resolve to such addresses and DNS rebinding. No proxy is
+ * used (the environment's http_proxy and the like are ignored): through a proxy, the address
+ * seen would be the proxy's, and the proxy would reach whatever the certificate names.
  */
 #include "config.h"
 
-#include <curl/curl.h>
+#include <curl/curl.h> /* brings winsock2.h on Windows */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#  include <sys/socket.h>
+#endif
 
 #include "trust/trust-private.h"
 
@@ -56,8 +68,65 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
     return n;
 }
 
+/* The address check of every connection (CURLOPT_OPENSOCKETFUNCTION). */
+struct guard {
+    bool allow_private;
+    bool refused;
+    char why[192]; /* the last refusal: "ADDRESS, a KIND address" */
+};
+
+static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+    struct guard *g = user;
+    (void)purpose;
+    if (!g->allow_private && ucp_address_is_private(&addr->addr, g->why, sizeof g->why)) {
+        g->refused = true;
+        return CURL_SOCKET_BAD;
+    }
+#ifdef SOCK_CLOEXEC
+    return socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+#else
+    return socket(addr->family, addr->socktype, addr->protocol);
+#endif
+}
+
+/* The URL the transfer of @url ended at (a redirect's target), or NULL when it is @url. */
+static const char *redirected_to(CURL *h, const char *url)
+{
+    char *where = NULL;
+    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &where);
+    return where && *where && strcmp(where, url) != 0 ? where : NULL;
+}
+
+/* Why the transfer of @url was refused: "refused: HOST resolves to ADDRESS, a KIND address (allow
+ * with --allow-private-network)", naming the redirect when it was one. */
+static char *refusal(CURL *h, const char *url, const struct guard *g)
+{
+    const char *redirect = redirected_to(h, url);
+    char *host = NULL;
+    CURLU *u = curl_url();
+    if (u && curl_url_set(u, CURLUPART_URL, redirect ? redirect : url, 0) == CURLUE_OK)
+        curl_url_get(u, CURLUPART_HOST, &host, 0);
+    /* The address part of "ADDRESS, a KIND address": was the host that address? */
+    size_t alen = strcspn(g->why, ",");
+    const char *name = host ? host : "";
+    size_t nlen = strlen(name);
+    if (nlen >= 2 && name[0] == '[' && name[nlen - 1] == ']') {
+        name++;
+        nlen -= 2;
+    }
+    bool named = host && !(nlen == alen && strncmp(name, g->why, alen) == 0);
+    char *msg = ucp_asprintf("refused: %s%s%s%s%s%s (allow with --allow-private-network)",
+                             redirect ? "redirected to " : "", redirect ? redirect : "", redirect ? "; " : "",
+                             named ? host : "", named ? " resolves to " : "", g->why);
+    curl_free(host);
+    curl_url_cleanup(u);
+    return msg;
+}
+
 ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
-                          unsigned timeout_ms, size_t limit, struct ucp_bytes *body, char **error)
+                          unsigned timeout_ms, size_t limit, bool allow_private, struct ucp_bytes *body,
+                          char **error)
 {
     body->data = NULL;
     body->len = 0;
@@ -77,6 +146,7 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
         return UCP_E_NO_MEMORY;
     }
     struct sink s = {body, 0, limit, false, false};
+    struct guard g = {.allow_private = allow_private};
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *headers = NULL;
     curl_easy_setopt(h, CURLOPT_URL, url);
@@ -92,6 +162,9 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
     curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
     curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
+    curl_easy_setopt(h, CURLOPT_PROXY, ""); /* no proxy, whatever the environment says */
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
@@ -115,6 +188,12 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
     } else if (s.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
         st = UCP_E_TOO_LARGE;
         *error = ucp_asprintf("the response exceeds the limit of %zu bytes", limit);
+    } else if (g.refused && rc == CURLE_COULDNT_CONNECT) {
+        st = UCP_E_NETWORK;
+        *error = refusal(h, url, &g);
+    } else if (rc == CURLE_UNSUPPORTED_PROTOCOL && redirected_to(h, url)) {
+        st = UCP_E_NETWORK;
+        *error = ucp_asprintf("refused: redirected to %s, not an http:// or https:// URL", redirected_to(h, url));
     } else if (rc == CURLE_OPERATION_TIMEDOUT) {
         st = UCP_E_TIMEOUT;
         *error = ucp_asprintf("no answer within %u ms", timeout_ms);

@@ -139,7 +139,7 @@ static void fetch_crl(struct rev_ctx *r, const char *url, const ucp_certificate 
     char *err = NULL;
     struct ucp_crl *crl = NULL;
     bool keep = true;
-    ucp_status st = ucp_http_fetch(url, NULL, 0, NULL, timeout_ms, trust->fetch_limit, &body, &err);
+    ucp_status st = ucp_http_fetch(url, NULL, 0, NULL, timeout_ms, trust->fetch_limit, trust->allow_private, &body, &err);
     if (st == UCP_E_TIMEOUT) {
         free(err);
         err = ucp_asprintf("no answer before the check's time budget of %u ms ran out", trust->timeout_ms);
@@ -198,7 +198,7 @@ static bool use_ocsp(struct rev_ctx *r, size_t i, const ucp_certificate *cert, c
         goto out;
     }
     ucp_status st = ucp_http_fetch(url, der.data, der.size, "application/ocsp-request", timeout_ms,
-                                   r->trust->fetch_limit, &body, error);
+                                   r->trust->fetch_limit, r->trust->allow_private, &body, error);
     if (st == UCP_E_TIMEOUT) {
         free(*error);
         *error = ucp_asprintf("no answer before the check's time budget of %u ms ran out", r->trust->timeout_ms);

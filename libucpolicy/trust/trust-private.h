@@ -149,10 +149,20 @@ void ucp_crl_cache_put(struct ucp_crl_cache *cache, const char *url, enum ucp_fe
 void ucp_fetch_found_dispose(struct ucp_fetch_found *f);
 
 /* ---- revocation (revocation.c, fetch.c) ------------------------------------------------------ */
-/* HTTP GET (post NULL) or POST; bounded by timeout and size. On failure @error (malloc'd) says why;
- * the thread-local error is not touched (callers turn failures into findings). */
+/* HTTP GET (post NULL) or POST; bounded by timeout and size. Every connection (the first and each
+ * redirect's) is to an address ucp_address_is_private() accepts, unless @allow_private; no proxy
+ * is used. On failure @error (malloc'd) says why; the thread-local error is not touched (callers
+ * turn failures into findings). */
 ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len, const char *content_type,
-                          unsigned timeout_ms, size_t limit, struct ucp_bytes *body, char **error);
+                          unsigned timeout_ms, size_t limit, bool allow_private, struct ucp_bytes *body,
+                          char **error);
+/* Whether an online fetch must not connect to @addr (address.c): loopback, unspecified,
+ * link-local, private, shared (CGNAT), multicast, reserved, benchmarking, documentation, IETF
+ * assignments, an unknown family; IPv4-mapped, IPv4-translated, NAT64 and 6to4 addresses by the
+ * IPv4 address inside. When true, @why (if not NULL) says "ADDRESS, a KIND address"; when false it
+ * is "". Pure: no I/O, thread-safe. */
+struct sockaddr;
+bool ucp_address_is_private(const struct sockaddr *addr, char *why, size_t why_size);
 
 /* ---- signature cache (sigcache.c) --------------------------------------------------------- */
 #define UCP_SIGCACHE_WAYS 8
@@ -184,6 +194,7 @@ struct ucp_trust {
     /* revocation */
     struct ucp_crl_set crls;
     bool online;
+    bool allow_private;        /* online fetches may connect to private addresses (fetch.c) */
     unsigned timeout_ms;       /* the time budget of the online work of one check */
     size_t fetch_limit;
     struct ucp_crl_cache fetched; /* CRLs fetched online, shared by checks (under lock) */

@@ -39,6 +39,15 @@ from cryptography.x509 import ocsp
 
 UCPOLICY, API = sys.argv[1], sys.argv[2]
 del sys.argv[1:3]
+# The options of an online check against this suite's server: it listens on 127.0.0.1, which
+# online fetches refuse unless the private network is allowed. The same options for the command
+# and check-dump; every online scenario here goes through it.
+ONLINE = ["--online", "--allow-private-network"]
+# Online, public addresses only (the default of --online).
+PUBLIC_ONLY = ["--online"]
+# The LD_PRELOAD shim that makes *.public.test a public address served by this machine
+# (tests/tools/public-resolver.c), set by meson.
+PUBLIC_RESOLVER = os.environ.get("UCP_PUBLIC_RESOLVER")
 # meson test --setup valgrindscripts: the libucpolicy programs run under memcheck.
 WRAP = shlex.split(os.environ.get("UCP_VALGRIND", ""))
 CALL_TIMEOUT = 900 if WRAP else 60
@@ -53,6 +62,7 @@ class PKI:
 
     def __init__(self, d, base):
         self.d, self.base = d, base
+        self.port = int(base.rsplit(":", 1)[1])
         self.serial_status = {}  # leaf serial -> "good" | "revoked" | "unknown"
 
     def path(self, name):
@@ -103,6 +113,18 @@ class PKI:
             "unreachable": "http://127.0.0.1:9/nothing.crl",
             "slow": f"{self.base}/slow.crl",
             "huge": f"{self.base}/huge.crl",
+            # Redirects (Handler.do_GET): 3 are followed, 4 are too many; only to http(s).
+            "redirect-3": f"{self.base}/r3/issuing.crl",
+            "redirect-4": f"{self.base}/r4/issuing.crl",
+            "to-ftp": f"{self.base}/to-ftp.crl",
+            "to-file": f"{self.base}/to-file.crl",
+            # A name that resolves to the loopback address (the check is after resolution).
+            "localhost": f"http://localhost:{self.port}/issuing.crl",
+            # A public address served here (the public-resolver shim), and its redirects into
+            # the loopback network, by address and by name.
+            "public": f"http://crl.public.test:{self.port}/issuing.crl",
+            "public-to-loopback": f"http://crl.public.test:{self.port}/to-loopback.crl",
+            "public-to-localhost": f"http://crl.public.test:{self.port}/to-localhost.crl",
         }
         for name, cdp in cases.items():
             self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
@@ -131,9 +153,16 @@ class PKI:
 
 class Handler(http.server.BaseHTTPRequestHandler):
     pki = None
+    requests = []  # (method, path) of every request, in order (list.append is atomic)
 
     def log_message(self, *args):
         pass
+
+    def redirect(self, location):
+        self.send_response(302)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def send(self, body, ctype):
         self.send_response(200)
@@ -143,7 +172,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self):
+        Handler.requests.append(("GET", self.path))
         name = self.path.lstrip("/")
+        hops = name.split("/", 1)
+        if len(hops) == 2 and hops[0][:1] == "r" and hops[0][1:].isdigit():
+            n = int(hops[0][1:])  # /rN/NAME: N redirects to /NAME
+            return self.redirect(f"/r{n - 1}/{hops[1]}" if n > 1 else f"/{hops[1]}")
+        port = self.pki.port
+        targets = {"to-ftp.crl": f"ftp://127.0.0.1:{port}/issuing.crl", "to-file.crl": "file:///etc/hostname",
+                   "to-loopback.crl": f"http://127.0.0.1:{port}/issuing.crl",
+                   "to-localhost.crl": f"http://localhost:{port}/issuing.crl"}
+        if name in targets:
+            return self.redirect(targets[name])
         if name == "slow.crl":
             time.sleep(3)  # the client's timeout is 1 s
         if name == "huge.crl":
@@ -157,6 +197,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_error(404)
 
     def do_POST(self):
+        Handler.requests.append(("POST", self.path))
         if self.path != "/ocsp":
             return self.send_error(404)
         req = ocsp.load_der_ocsp_request(self.rfile.read(int(self.headers["Content-Length"])))
@@ -203,7 +244,7 @@ SUITE = "tests/revocation"
 # The exempted rules this suite can break: the certificate of the PKI and the options that make
 # the rule fire on the leaf.
 TRIGGERS = {
-    "revocation.ocsp-unknown": ("ocsp-unknown", ["--online"]),
+    "revocation.ocsp-unknown": ("ocsp-unknown", ONLINE),
 }
 
 
@@ -293,20 +334,21 @@ class RevocationTest(unittest.TestCase):
                 for face, product, severity in found:
                     self.assertEqual(severity, catalogue_severity(e["role"], product, e["rule"]), (face, found))
 
-    def cli(self, name, *opts, role="tls-server"):
+    def cli(self, name, *opts, role="tls-server", env=None):
         r = subprocess.run([*WRAP, UCPOLICY, "check", "--role", role, "--trust", self.pki.path("root.pem"),
                             "--at", f"@{self.now}", "--format", "json", "--timeout", "1", *opts,
-                            self.pki.path(name + ".bundle.pem")], capture_output=True, text=True, timeout=CALL_TIMEOUT)
+                            self.pki.path(name + ".bundle.pem")], capture_output=True, text=True, timeout=CALL_TIMEOUT,
+                           env=env)
         self.assertIn(r.returncode, (0, 1, 2), r.stderr)
         rep = json.loads(r.stdout)
         statuses = [(c["revocation"], c["revocationSource"]) for c in rep["chain"]["certificates"]]
         findings = {(f["code"], f["severity"]) for f in rep["findings"]}
         return statuses, findings, rep
 
-    def api(self, name, *opts, role="tls-server"):
+    def api(self, name, *opts, role="tls-server", env=None):
         r = subprocess.run([*WRAP, API, role, self.pki.path(name + ".bundle.pem"), str(self.now),
                             "--trust", self.pki.path("root.pem"), "--timeout", "1000", *opts],
-                           capture_output=True, text=True, timeout=CALL_TIMEOUT)
+                           capture_output=True, text=True, timeout=CALL_TIMEOUT, env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
         statuses, findings = [], set()
         for line in r.stdout.splitlines():
@@ -317,16 +359,16 @@ class RevocationTest(unittest.TestCase):
                 findings.add((rest[0], rest[1]))
         return statuses, findings
 
-    def both(self, name, cli_opts, api_opts, role="tls-server"):
+    def both(self, name, cli_opts, api_opts, role="tls-server", env=None):
         """Run through the CLI and the C API; they must agree. Returns (leaf status, findings)."""
-        s1, f1, _ = self.cli(name, *cli_opts, role=role)
-        s2, f2 = self.api(name, *api_opts, role=role)
+        s1, f1, _ = self.cli(name, *cli_opts, role=role, env=env)
+        s2, f2 = self.api(name, *api_opts, role=role, env=env)
         self.assertEqual(s1, s2, "CLI and C API disagree on the statuses")
         self.assertEqual(f1, f2, "CLI and C API disagree on the findings")
         return s1, f1
 
     def test_online_crl_good(self):
-        s, f = self.both("crl-good", ["--online"], ["--online"])
+        s, f = self.both("crl-good", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "good")
         self.assertTrue(s[0][1].startswith("crl http://127.0.0.1:"), s[0])
         self.assertEqual(s[1][0], "good", "the issuing CA is checked against the root's CRL")
@@ -334,7 +376,7 @@ class RevocationTest(unittest.TestCase):
         self.assertFalse({c for c, _ in f if c.startswith("revocation.")})
 
     def test_online_crl_revoked(self):
-        s, f = self.both("crl-revoked", ["--online"], ["--online"])
+        s, f = self.both("crl-revoked", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "revoked")
         self.assertIn(("revocation.revoked", "error"), f)
 
@@ -352,43 +394,43 @@ class RevocationTest(unittest.TestCase):
         self.assertEqual(f, set(), "nothing is fetched unless asked")
 
     def test_stale_crl(self):
-        s, f = self.both("crl-stale", ["--online"], ["--online"])
+        s, f = self.both("crl-stale", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "unknown", (s, f))
         self.assertIn(("revocation.crl-expired", "warning"), f)
-        fqdn = ["--online", "--fqdn", "crl-stale.contoso.com"]
+        fqdn = [*ONLINE, "--fqdn", "crl-stale.contoso.com"]
         s, f = self.both("crl-stale", fqdn, fqdn, role="frontend-default")
         self.assertIn(("revocation.crl-expired", "error"), f, "an error for Lync/SfB roles (G8)")
 
     def test_crl_with_bad_signature(self):
-        s, f = self.both("crl-badsig", ["--online"], ["--online"])
+        s, f = self.both("crl-badsig", ONLINE, ONLINE)
         self.assertIn(("revocation.crl-bad-signature", "error"), f)
         self.assertNotEqual(s[0][0], "good")
 
     def test_crl_of_another_issuer(self):
         # The CDP serves the root's CRL: the finding says so, not "could be reached: ." with nothing.
-        s, f, rep = self.cli("crl-other-issuer", "--online")
+        s, f, rep = self.cli("crl-other-issuer", *ONLINE)
         self.assertEqual(s[0][0], "unreachable")
         msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.unreachable")
         self.assertIn(f"{self.pki.base}/root.crl: the CRL found there is issued by 'CN=Revocation Test Root', "
                       "not by the certificate's issuer 'CN=Revocation Test Issuing CA'", msg)
-        s2, f2 = self.api("crl-other-issuer", "--online")
+        s2, f2 = self.api("crl-other-issuer", *ONLINE)
         self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
         # A CRL naming the issuer but signed by another key says that instead.
-        s, f, rep = self.cli("crl-badsig", "--online")
+        s, f, rep = self.cli("crl-badsig", *ONLINE)
         msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.unreachable")
         self.assertIn("badsig.crl: the CRL found there names the certificate's issuer 'CN=Revocation Test Issuing "
                       "CA' but is not signed by its key", msg)
 
     def test_unreachable(self):
-        s, f = self.both("unreachable", ["--online"], ["--online"])
+        s, f = self.both("unreachable", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "unreachable")
         self.assertIn(("revocation.unreachable", "warning"), f)
-        s, f = self.both("unreachable", ["--online"], ["--online"], role="edge-internal")
+        s, f = self.both("unreachable", ONLINE, ONLINE, role="edge-internal")
         self.assertIn(("revocation.unreachable", "error"), f, "the Edge needs CRL reachability")
 
     def test_timeout_is_bounded(self):
         start = time.monotonic()
-        s, f, rep = self.cli("slow", "--online")
+        s, f, rep = self.cli("slow", *ONLINE)
         if not WRAP:  # wall-clock bounds do not hold under memcheck
             self.assertLess(time.monotonic() - start, 2.9, "the 1 s timeout must cut the 3 s answer")
         self.assertEqual(s[0][0], "unreachable")
@@ -396,20 +438,130 @@ class RevocationTest(unittest.TestCase):
         self.assertIn("no answer before the check's time budget of 1000 ms ran out", msg)
 
     def test_size_limit(self):
-        s, f = self.api("huge", "--online", "--limit", "65536")
+        s, f = self.api("huge", *ONLINE, "--limit", "65536")
         self.assertEqual(s[0][0], "unreachable")
         self.assertIn(("revocation.unreachable", "warning"), f)
 
     def test_ocsp(self):
-        s, f = self.both("ocsp-good", ["--online"], ["--online"])
+        s, f = self.both("ocsp-good", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "good")
         self.assertTrue(s[0][1].startswith("ocsp http://127.0.0.1:"))
-        s, f = self.both("ocsp-revoked", ["--online"], ["--online"])
+        s, f = self.both("ocsp-revoked", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "revoked")
         self.assertIn(("revocation.revoked", "error"), f)
-        s, f = self.both("ocsp-unknown", ["--online"], ["--online"])
+        s, f = self.both("ocsp-unknown", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "unknown")
         self.assertIn(("revocation.ocsp-unknown", "warning"), f)
+
+    # ---- the private network (no server-side request forgery) ----------------------------
+
+    def unreachable_message(self, rep):
+        return next(x["message"] for x in rep["findings"]
+                    if x["code"] == "revocation.unreachable" and x["certificateIndex"] == 0)
+
+    def requests_during(self, fn):
+        """Run fn(); return (its result, the requests the server saw meanwhile)."""
+        before = len(Handler.requests)
+        result = fn()
+        return result, Handler.requests[before:]
+
+    def public_env(self):
+        self.assertTrue(PUBLIC_RESOLVER and os.path.exists(PUBLIC_RESOLVER),
+                        "UCP_PUBLIC_RESOLVER names no shim (meson passes tests/tools' public-resolver)")
+        return dict(os.environ, LD_PRELOAD=PUBLIC_RESOLVER,
+                    ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
+
+    def test_loopback_crl_refused_by_default(self):
+        """A CDP on 127.0.0.1 is not fetched without --allow-private-network: no request reaches
+        the server, the leaf is unreachable and the finding names the address and the switch."""
+        (s, f, rep), seen = self.requests_during(lambda: self.cli("crl-revoked", *PUBLIC_ONLY))
+        self.assertEqual(seen, [], "the loopback server was asked")
+        self.assertEqual([x[0] for x in s[:2]], ["unreachable", "unreachable"], s)
+        self.assertIn(("revocation.unreachable", "warning"), f)
+        self.assertNotIn(("revocation.revoked", "error"), f)
+        self.assertIn(f"{self.pki.base}/issuing.crl: refused: 127.0.0.1, a loopback address "
+                      "(allow with --allow-private-network)", self.unreachable_message(rep))
+        (s2, f2), seen = self.requests_during(lambda: self.api("crl-revoked", *PUBLIC_ONLY))
+        self.assertEqual(seen, [], "the loopback server was asked through the C API")
+        self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
+        # Allowed, the same certificate is fetched and found revoked.
+        (s, f), seen = self.requests_during(lambda: self.both("crl-revoked", ONLINE, ONLINE))
+        self.assertEqual(s[0][0], "revoked")
+        self.assertIn(("GET", "/issuing.crl"), seen)
+
+    def test_loopback_ocsp_refused_by_default(self):
+        (s, f, rep), seen = self.requests_during(lambda: self.cli("ocsp-revoked", *PUBLIC_ONLY))
+        self.assertEqual(seen, [], "the OCSP request was posted to the loopback server")
+        self.assertEqual(s[0][0], "unreachable")
+        self.assertIn(f"{self.pki.base}/ocsp: refused: 127.0.0.1, a loopback address "
+                      "(allow with --allow-private-network)", self.unreachable_message(rep))
+        (s2, f2), seen = self.requests_during(lambda: self.api("ocsp-revoked", *PUBLIC_ONLY))
+        self.assertEqual(seen, [])
+        self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
+        s, f = self.both("ocsp-revoked", ONLINE, ONLINE)
+        self.assertEqual(s[0][0], "revoked")
+
+    def test_name_checked_after_resolution(self):
+        """A CDP named 'localhost' is refused for the address it resolves to."""
+        (s, f, rep), seen = self.requests_during(lambda: self.cli("localhost", *PUBLIC_ONLY))
+        self.assertEqual(seen, [])
+        self.assertEqual(s[0][0], "unreachable")
+        msg = self.unreachable_message(rep)
+        self.assertRegex(msg, rf"localhost:{self.pki.port}/issuing\.crl: refused: localhost resolves to (127\.0\.0\.1|::1), "
+                              r"a loopback address \(allow with --allow-private-network\)")
+        s, f = self.both("localhost", ONLINE, ONLINE)
+        self.assertEqual(s[0][0], "good", "allowed, localhost is fetched")
+
+    def test_public_address_then_redirect_into_loopback(self):
+        """From a public address (the shim's), the fetch goes through; a redirect from there to
+        127.0.0.1 or to localhost is refused at its connection, without the switch."""
+        env = self.public_env()
+        (s, f), seen = self.requests_during(lambda: self.both("public", PUBLIC_ONLY, PUBLIC_ONLY, env=env))
+        self.assertEqual(s[0], ("good", f"crl http://crl.public.test:{self.pki.port}/issuing.crl"),
+                         "a public address is fetched without the switch")
+        self.assertEqual(seen.count(("GET", "/issuing.crl")), 2, seen)
+        for name, target, why in (
+                ("public-to-loopback", f"http://127.0.0.1:{self.pki.port}/issuing.crl", "127.0.0.1"),
+                ("public-to-localhost", f"http://localhost:{self.pki.port}/issuing.crl",
+                 "localhost resolves to ")):
+            with self.subTest(name=name):
+                (s, f, rep), seen = self.requests_during(lambda: self.cli(name, *PUBLIC_ONLY, env=env))
+                self.assertEqual(s[0][0], "unreachable")
+                self.assertEqual([p for m, p in seen], [f"/{name[len('public-'):]}.crl"],
+                                 "the redirect's target was asked")
+                msg = self.unreachable_message(rep)
+                self.assertIn(f"http://crl.public.test:{self.pki.port}/{name[len('public-'):]}.crl: refused: "
+                              f"redirected to {target}; {why}", msg)
+                self.assertIn("a loopback address (allow with --allow-private-network)", msg)
+                (s2, f2), seen = self.requests_during(lambda: self.api(name, *PUBLIC_ONLY, env=env))
+                self.assertEqual(len(seen), 1, seen)
+                self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
+                s, f = self.both(name, ONLINE, ONLINE, env=env)
+                self.assertEqual(s[0][0], "good", "allowed, the redirect is followed")
+
+    def test_redirects_bounded(self):
+        (s, f), seen = self.requests_during(lambda: self.both("redirect-3", ONLINE, ONLINE))
+        self.assertEqual(s[0][0], "good", "3 redirects are followed")
+        self.assertEqual(seen.count(("GET", "/issuing.crl")), 2, seen)
+        (s, f, rep), seen = self.requests_during(lambda: self.cli("redirect-4", *ONLINE))
+        self.assertEqual(s[0][0], "unreachable", "a 4th redirect is not")
+        self.assertIn(f"{self.pki.base}/r4/issuing.crl: Maximum (3) redirects followed", self.unreachable_message(rep))
+        self.assertNotIn(("GET", "/issuing.crl"), seen)
+        self.assertEqual(len([p for m, p in seen if p.endswith("/issuing.crl")]), 4, seen)
+
+    def test_redirect_to_other_schemes_refused(self):
+        """Allowed to reach the private network, a redirect still goes to http:// or https://
+        only (the server's ftp:// and file:// targets are not followed)."""
+        for name, target in (("to-ftp", f"ftp://127.0.0.1:{self.pki.port}/issuing.crl"),
+                             ("to-file", "file:///etc/hostname")):
+            with self.subTest(name=name):
+                (s, f, rep), seen = self.requests_during(lambda: self.cli(name, *ONLINE))
+                self.assertEqual(s[0][0], "unreachable")
+                self.assertEqual([p for m, p in seen if p != "/root.crl"], [f"/{name}.crl"], seen)
+                self.assertIn(f"{self.pki.base}/{name}.crl: refused: redirected to {target}, not an http:// or "
+                              "https:// URL", self.unreachable_message(rep))
+                s2, f2 = self.api(name, *ONLINE)
+                self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
 
     def test_bad_crl_file_is_an_input_error(self):
         bad = self.pki.path("garbage.crl")

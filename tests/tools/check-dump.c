@@ -10,7 +10,7 @@
  *   finding CODE SEVERITY INDEX       each finding (INDEX: certificate of the path, -1 none)
  *
  *   check-dump ROLE FILE AT [--trust FILE]... [--chain FILE]... [--crl FILE]... [--online]
- *              [--timeout MS] [--limit BYTES] [--fqdn NAME]
+ *              [--allow-private-network] [--timeout MS] [--limit BYTES] [--fqdn NAME]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +50,10 @@ int main(int argc, char **argv)
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(opt, "--online") == 0) {
             ucp_checker_set_online(checker, true);
+            continue;
+        }
+        if (strcmp(opt, "--allow-private-network") == 0) {
+            ucp_checker_set_allow_private_network(checker, true);
             continue;
         }
         if (!val) {

@@ -229,6 +229,9 @@ namespace UcPolicy.TestPki
         /// <summary>No CRL distribution point.</summary>
         public LeafBuilder NoCrl() { crl = null; return this; }
 
+        /// <summary>This CRL distribution point instead of <see cref="Pki.CrlUrl"/>.</summary>
+        public LeafBuilder CrlAt(string url) { crl = url; return this; }
+
         /// <summary>The validity period.</summary>
         public LeafBuilder Validity(DateTimeOffset from, DateTimeOffset to) { notBefore = from; notAfter = to; return this; }
 

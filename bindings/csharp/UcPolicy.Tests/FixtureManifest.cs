@@ -142,7 +142,7 @@ namespace UcPolicy.Tests
                 checker.AddCrls(Full(file));
             if (c.Online)
             {
-                checker.Online = true;
+                TestOnline.Enable(checker); // the case's URLs are on 127.0.0.1
                 if (c.TimeoutMs.HasValue)
                     checker.NetworkTimeout = TimeSpan.FromMilliseconds(c.TimeoutMs.Value);
             }

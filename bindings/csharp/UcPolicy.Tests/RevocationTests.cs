@@ -2,11 +2,13 @@
 using System;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
+using UcPolicy.TestPki;
 using Xunit;
 
 namespace UcPolicy.Tests
 {
-    /// <summary>Revocation with CRLs given to the checker (nothing here touches the network).</summary>
+    /// <summary>Revocation with CRLs given to the checker, and fetched online from a server on
+    /// 127.0.0.1 that the test starts (nothing leaves the loopback interface).</summary>
     [Collection(PkiCollection.Name)]
     public class RevocationTests
     {
@@ -22,6 +24,51 @@ namespace UcPolicy.Tests
             Assert.All(report.Chain, c => Assert.Equal(RevocationStatus.NotChecked, c.Revocation));
             Assert.All(report.Chain, c => Assert.Null(c.RevocationSource));
             Assert.False(checker.Online);
+            Assert.False(checker.AllowPrivateNetwork);
+        }
+
+        [Fact]
+        public void OnlineFetchesReachTheLoopbackOnlyWhenAllowed()
+        {
+            using var server = new LoopbackCrlServer();
+            using X509Certificate2 revoked = f.Pki.Leaf(PkiFixture.UmFqdn).CrlAt(server.Url).Build();
+            server.Crl = f.Pki.CurrentCrl(revoked);
+            using Checker checker = f.NewChecker();
+            checker.AddIntermediates(f.Pki.Issuing);
+            checker.Online = true;
+
+            Report refused = checker.Check(revoked, "UM", f.UmTopology);
+            Assert.Equal(0, server.Requests);
+            Assert.Equal(RevocationStatus.Unreachable, refused.Chain[0].Revocation);
+            Finding why = Assert.Single(refused.Findings, x => x.Code == "revocation.unreachable" && x.CertificateIndex == 0);
+            Assert.Contains(server.Url + ": refused: 127.0.0.1, a loopback address (allow with --allow-private-network)",
+                            why.Message);
+
+            // The same checker, allowed: the CRL is fetched (the refusal is not reused).
+            checker.AllowPrivateNetwork = true;
+            Report fetched = checker.Check(revoked, "UM", f.UmTopology);
+            Assert.Equal(1, server.Requests);
+            Assert.Equal(RevocationStatus.Revoked, fetched.Chain[0].Revocation);
+            Assert.Equal("crl " + server.Url, fetched.Chain[0].RevocationSource);
+
+            // Disallowed again: the CRL fetched under the other setting is not used either.
+            checker.AllowPrivateNetwork = false;
+            Assert.Equal(RevocationStatus.Unreachable, checker.Check(revoked, "UM", f.UmTopology).Chain[0].Revocation);
+            Assert.Equal(1, server.Requests);
+        }
+
+        [Fact]
+        public void TheTestHelperGoesOnlineWithThePrivateNetwork()
+        {
+            using var server = new LoopbackCrlServer();
+            using X509Certificate2 leaf = f.Pki.Leaf(PkiFixture.UmFqdn).CrlAt(server.Url).Build();
+            server.Crl = f.Pki.CurrentCrl();
+            using Checker checker = f.NewChecker();
+            checker.AddIntermediates(f.Pki.Issuing);
+            TestOnline.Enable(checker);
+            Assert.True(checker.Online && checker.AllowPrivateNetwork);
+            Assert.Equal(RevocationStatus.Good, checker.Check(leaf, "UM", f.UmTopology).Chain[0].Revocation);
+            Assert.Equal(1, server.Requests);
         }
 
         [Fact]

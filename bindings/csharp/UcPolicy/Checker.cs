@@ -41,6 +41,7 @@ namespace UcPolicy
         int expiryWarningDays = DefaultExpiryWarningDays;
         SystemTrust systemTrust = SystemTrust.Auto;
         bool online;
+        bool allowPrivateNetwork;
         TimeSpan networkTimeout = TimeSpan.FromSeconds(5);
         int fetchLimit = 10 * 1024 * 1024;
 
@@ -146,9 +147,11 @@ namespace UcPolicy
 
         /// <summary>Whether checks fetch revocation data over the network: the CRLs of the HTTP
         /// distribution points and OCSP answers (default false: a check never touches the network
-        /// unless asked to). At most 8 URLs are tried per certificate, within the check's
-        /// <see cref="NetworkTimeout"/>; fetched CRLs are kept for later checks in a cache of
-        /// 32 MiB per checker (least recently used dropped first; another issuer's never kept).</summary>
+        /// unless asked to). Fetches reach public addresses only unless
+        /// <see cref="AllowPrivateNetwork"/>; no proxy is used. At most 8 URLs are tried per
+        /// certificate, within the check's <see cref="NetworkTimeout"/>; fetched CRLs are kept for
+        /// later checks in a cache of 32 MiB per checker (least recently used dropped first;
+        /// another issuer's never kept).</summary>
         public bool Online
         {
             get => online;
@@ -156,6 +159,27 @@ namespace UcPolicy
             {
                 Native.UcpCheckerSetOnline(Handle, value);
                 online = value;
+            });
+        }
+
+        /// <summary>
+        /// Whether <see cref="Online"/> fetches may connect to loopback, private (RFC 1918,
+        /// fc00::/7), link-local and other non-public addresses (CLI --allow-private-network).
+        /// Default false: the URLs come from the certificate under test, so every connection,
+        /// each redirect's included (at most 3, http and https only), is checked after name
+        /// resolution and one to such an address is refused; the certificate is then
+        /// <see cref="RevocationStatus.Unreachable"/> with a "revocation.unreachable" finding
+        /// naming the address. Set it for an internal PKI whose distribution points or
+        /// responders are on the private network. It does not concern the connection a
+        /// <see cref="Probe"/> makes to the server you name.
+        /// </summary>
+        public bool AllowPrivateNetwork
+        {
+            get => allowPrivateNetwork;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetAllowPrivateNetwork(Handle, value);
+                allowPrivateNetwork = value;
             });
         }
 

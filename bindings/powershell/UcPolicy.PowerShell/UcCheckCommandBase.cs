@@ -73,9 +73,13 @@ namespace UcPolicy.PowerShell
         [SupportsWildcards]
         public string[]? Crl { get; set; }
 
-        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to. At most 8 URLs are tried per certificate, within -TimeoutSec; fetched CRLs are kept for the other certificates of the pipeline in a cache of 32 MiB (least recently used dropped first; another issuer's never kept).</para></summary>
+        /// <summary><para type="description">Fetch revocation data over the network: the CRLs of the certificates' HTTP distribution points and OCSP answers. Off by default: a check never touches the network unless asked to. Fetches reach public addresses only (see -AllowPrivateNetwork); no proxy is used. At most 8 URLs are tried per certificate, within -TimeoutSec; fetched CRLs are kept for the other certificates of the pipeline in a cache of 32 MiB (least recently used dropped first; another issuer's never kept).</para></summary>
         [Parameter]
         public SwitchParameter Online { get; set; }
+
+        /// <summary><para type="description">With -Online, let revocation fetches connect to loopback, private (RFC 1918, fc00::/7), link-local and other non-public addresses. Off by default: the URLs come from the certificate under test, so every connection, each redirect's included (at most 3, http and https only), is checked after name resolution and one to such an address is refused; the certificate is then Unreachable, with a revocation.unreachable finding that names the address. Use it for an internal PKI whose distribution points or OCSP responders are on the private network. Test-UcServerEndpoint's own connection to the server you name is not concerned.</para></summary>
+        [Parameter]
+        public SwitchParameter AllowPrivateNetwork { get; set; }
 
         /// <summary><para type="description">With -Online, the time budget in seconds of the revocation checks over the network of each certificate checked, all its CRL and OCSP transfers together (default 5, at most 600); the URLs not tried when it is spent are counted in the revocation.unreachable finding.</para></summary>
         [Parameter]
@@ -130,6 +134,7 @@ namespace UcPolicy.PowerShell
                 if (Online)
                 {
                     checker.Online = true;
+                    checker.AllowPrivateNetwork = AllowPrivateNetwork;
                     checker.NetworkTimeout = TimeSpan.FromSeconds(TimeoutSec);
                 }
             }

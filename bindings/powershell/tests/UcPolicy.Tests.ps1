@@ -33,6 +33,9 @@ BeforeAll {
     }
     $script:Out = Join-Path $Pki.Directory 'out'
     New-Item -ItemType Directory -Path $Out | Out-Null
+    # The parameters of every online test: their CRL servers listen on 127.0.0.1, which online
+    # fetches refuse unless the private network is allowed.
+    $script:OnlineParams = @{ Online = $true; AllowPrivateNetwork = $true }
 }
 
 AfterAll {
@@ -166,6 +169,7 @@ Describe 'about_UcPolicy' {
         $flat | Should -BeLike '*-FailOn*'
         $flat | Should -BeLike '*Checking certificates*'
         $flat | Should -BeLike '*-Quiet*'
+        $flat | Should -BeLike '*-AllowPrivateNetwork allows them*'
     }
 
     It 'fits an 80-column console' {
@@ -804,7 +808,7 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         $optional = $Case.PSObject.Properties
         if ($optional['crls'] -and $Case.crls) { $params.Crl = @($Case.crls | ForEach-Object { Join-Path $root $_ }) }
         if ($optional['online'] -and $Case.online) {
-            $params.Online = $true
+            $params += $OnlineParams
             if ($optional['timeoutMs'] -and $null -ne $Case.timeoutMs) { $params.TimeoutSec = [Math]::Max(1, [int][Math]::Ceiling($Case.timeoutMs / 1000.0)) }
         }
         if ($optional['pool'] -and $null -ne $Case.pool) { $params.SameCertificate = @($Case.pool | ForEach-Object { Join-Path $root $_ }) }
@@ -834,6 +838,47 @@ Describe 'The shared fixtures of tests/FIXTURES.md' {
         Test-UcCertificate @params -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -Be "UcPolicy.$($InputError.status),$TestCommand"
         $errs[0].Exception.Message | Should -BeLike "*$path*"
+    }
+}
+
+Describe 'Test-UcCertificate -Online and the private network' {
+    BeforeAll {
+        $script:Crls = [UcPolicy.TestPki.LoopbackCrlServer]::new()
+        $script:Revoked = $Pki.Leaf('exch01.contoso.com').CrlAt($Crls.Url).Build()
+        $Crls.Crl = $Pki.CurrentCrl([Security.Cryptography.X509Certificates.X509Certificate2[]]@($Revoked))
+        $script:RevokedPath = $Pki.WritePem('certs/um-revoked-loopback-cdp.pem', @($Revoked, $Pki.Issuing))
+    }
+
+    AfterAll {
+        $Crls.Dispose()
+        $Revoked.Dispose()
+    }
+
+    It 'does not fetch a CDP on 127.0.0.1 without -AllowPrivateNetwork, and says why' {
+        $r = Test-UcCertificate -LiteralPath $RevokedPath @Common -Online
+        $Crls.Requests | Should -Be 0 -Because 'the loopback server must not be asked'
+        $r.Chain[0].Revocation | Should -Be 'Unreachable'
+        $why = @($r.Findings | Where-Object { $_.Code -eq 'revocation.unreachable' -and $_.CertificateIndex -eq 0 })
+        $why.Count | Should -Be 1
+        $why[0].Message | Should -BeLike "*$($Crls.Url): refused: 127.0.0.1, a loopback address (allow with --allow-private-network)*"
+    }
+
+    It 'fetches it with -AllowPrivateNetwork' {
+        $before = $Crls.Requests
+        $r = Test-UcCertificate -LiteralPath $RevokedPath @Common @OnlineParams
+        $Crls.Requests | Should -Be ($before + 1)
+        $r.Chain[0].Revocation | Should -Be 'Revoked'
+        $r.Result | Should -Be 'Fail'
+        @($r.Findings | Where-Object Code -eq 'revocation.revoked').Count | Should -Be 1
+    }
+
+    It 'is a switch of both cmdlets, off by default' {
+        foreach ($name in 'Test-UcCertificate', 'Test-UcServerEndpoint') {
+            $p = (Get-Command $name).Parameters['AllowPrivateNetwork']
+            $p | Should -Not -BeNullOrEmpty -Because $name
+            $p.SwitchParameter | Should -BeTrue
+            (Get-Help $name -Parameter AllowPrivateNetwork).Description.Text | Should -BeLike '*private*'
+        }
     }
 }
 
@@ -956,9 +1001,9 @@ Describe 'Test-UcServerEndpoint against a Lync-like server (tests/tools/probe-se
             TrustAnchor = $Pki.RootPath; ValidationTime = $Pki.Now.UtcDateTime; ConnectionTimeoutSec = 10
         }
         # probe-server on 127.0.0.1: serves $Connections connections, then exits (60 s at most).
-        function script:Start-ProbeServer([int] $Connections, [string[]] $Arguments) {
+        function script:Start-ProbeServer([int] $Connections, [string[]] $Arguments, [string] $Chain = $FeChain) {
             $start = [Diagnostics.ProcessStartInfo]::new($env:UCPOLICY_PROBE_SERVER)
-            foreach ($a in @('--cert', $FeChain, '--key', $FeKey, '--ca', $Pki.RootPath, '--peer', 'exch01.contoso.com',
+            foreach ($a in @('--cert', $Chain, '--key', $FeKey, '--ca', $Pki.RootPath, '--peer', 'exch01.contoso.com',
                              '--connections', "$Connections", '--lifetime', '60') + $Arguments) { $start.ArgumentList.Add($a) }
             $start.RedirectStandardOutput = $true
             $start.RedirectStandardError = $true
@@ -1017,6 +1062,31 @@ Describe 'Test-UcServerEndpoint against a Lync-like server (tests/tools/probe-se
         $errs[0].FullyQualifiedErrorId | Should -Be 'UcPolicy.UCP_E_NETWORK,UcPolicy.PowerShell.TestUcServerEndpointCommand'
         $errs[0].Exception.Message | Should -BeLike "*127.0.0.1:$($port): cannot connect: connection refused*"
         Test-UcServerEndpoint 127.0.0.1 -Port $port -Role tls-server -Quiet -ErrorAction SilentlyContinue | Should -Be $false
+    }
+
+    It 'connects to the server named on 127.0.0.1, but fetches its certificate''s loopback CDP only with -AllowPrivateNetwork' {
+        $crls = [UcPolicy.TestPki.LoopbackCrlServer]::new()
+        try {
+            $fe = $Pki.Leaf('pool01.contoso.com').DnsNames('pool01.contoso.com', 'fe01.contoso.com').Eku($true, $true).CrlAt($crls.Url).Build()
+            $crls.Crl = $Pki.CurrentCrl([Security.Cryptography.X509Certificates.X509Certificate2[]]@())
+            $chain = $Pki.WritePem('certs/probe-fe01-cdp.pem', @($fe, $Pki.Issuing))
+            $fe.Dispose()
+            $server = Start-ProbeServer 2 @('--mode', 'tls', '--no-request') $chain
+            $endpoint = @{ Port = $server.Port; Role = 'tls-server'; TrustAnchor = $Pki.RootPath; ValidationTime = $Pki.Now.UtcDateTime; ConnectionTimeoutSec = 10 }
+            $refused = Test-UcServerEndpoint 127.0.0.1 @endpoint -Online
+            $refused.Connection.Address | Should -Be '127.0.0.1'
+            $crls.Requests | Should -Be 0 -Because 'the CDP on 127.0.0.1 is not fetched without -AllowPrivateNetwork'
+            $refused.Chain[0].Revocation | Should -Be 'Unreachable'
+            $why = @($refused.Findings | Where-Object { $_.Code -eq 'revocation.unreachable' -and $_.CertificateIndex -eq 0 })
+            $why.Count | Should -Be 1
+            $why[0].Message | Should -BeLike "*$($crls.Url): refused: 127.0.0.1, a loopback address (allow with --allow-private-network)*"
+            $allowed = Test-UcServerEndpoint 127.0.0.1 @endpoint @OnlineParams
+            $allowed.Chain[0].Revocation | Should -Be 'Good'
+            $crls.Requests | Should -Be 1
+            Stop-ProbeServer $server | Out-Null
+        } finally {
+            $crls.Dispose()
+        }
     }
 
     It 'refuses conflicting or incomplete parameters' {

@@ -10,7 +10,8 @@ checked against `role`; then `expect.result`, every `present` code with its seve
 refused with `status`, the message naming it.
 
 Optional case fields (tests/FIXTURES.md, backward compatible): `crls` (files added as CRLs),
-`online` with `timeoutMs` (the checker fetches revocation data, with that transfer limit),
+`online` with `timeoutMs` (the checker fetches revocation data, with that transfer limit, the
+private network allowed: the URLs are on 127.0.0.1),
 `pool` (the case's file is checked with the pool check against [file] + pool, every file read
 with the case's password). The top-level `exemptions` list is for other faces: ignored here.
 
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+from online import ONLINE, ONLINE_ARGS
 
 import ucpolicy
 
@@ -55,7 +57,7 @@ def run_case(directory: Path, manifest: Dict[str, Any], case: Dict[str, Any]) ->
     with ucpolicy.Checker(at=parse_time(manifest["validationTime"]), trust=files(case.get("trust", [])),
                           chain=files(case.get("chain", [])),
                           public_roots=files(case.get("publicRoots", [])) or None,
-                          crls=files(case.get("crls", [])), online=bool(case.get("online", False)),
+                          crls=files(case.get("crls", [])), **(ONLINE if case.get("online") else {}),
                           network_timeout=timeout_ms / 1000 if timeout_ms is not None else None) as checker:
         pool = case.get("pool")
         return checker.check(directory / case["file"], case["role"], topology=case.get("topology") or None,
@@ -97,7 +99,7 @@ def c_and_python_cli(directory: Path, manifest: Dict[str, Any], case: Dict[str, 
         for name in case.get(key, []):
             args += [option, str(directory / name)]
     if case.get("online"):
-        args.append("--online")
+        args += ONLINE_ARGS
         if case.get("timeoutMs") is not None:  # the command takes whole seconds
             args += ["--timeout", str(max(1, -(-int(case["timeoutMs"]) // 1000)))]
     env = dict(os.environ)

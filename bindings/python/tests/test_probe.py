@@ -27,9 +27,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 import certfactory as cf
+from online import ONLINE_ARGS
 
 import ucpolicy
-from ucpolicy import ClientAuth, ProbeProtocol
+from ucpolicy import ClientAuth, ProbeProtocol, Revocation
 
 LYNC_REASON = "The peer is not a configured server on this network interface"
 FACTS = dict(fqdn="fe01.contoso.com", pool="pool01.contoso.com", sip_domains=["contoso.com"])
@@ -61,7 +62,7 @@ CLI_CASES: List[Tuple[str, List[str]]] = [
                       "--fail-on", "info", "--crl", "{crl}", "--simple-url", "meet.contoso.com",
                       "--web-fqdn", "web.contoso.com", "--access-edge", "sip.contoso.com", "--webconf-edge",
                       "webconf.contoso.com", "--xmpp-domain", "contoso.com", "127.0.0.1:{port}"]),
-    ("online-no-cdp", ["-r", "tls-server", "--protocol", "sip", "--trust", "{root}", "--at", "{at}", "--online",
+    ("online-no-cdp", ["-r", "tls-server", "--protocol", "sip", "--trust", "{root}", "--at", "{at}", *ONLINE_ARGS,
                        "--timeout", "5", "--format", "json", "127.0.0.1:{port}"]),
 ]
 
@@ -278,6 +279,40 @@ def test_smtp_starttls_and_no_sni(serve, checker_at):
     assert (c.protocol, c.response, c.client_auth) == (ProbeProtocol.SMTP, "250 8BITMIME", ClientAuth.ACCEPTED)
     assert c.cipher_suite is not None and c.cipher_suite.startswith("TLS_") and c.server_name is None
     assert "sni none" in s.stop()
+
+
+def test_online_probe_and_the_private_network(serve, probe_files, pki, now):
+    """The probe's own connection goes to the server named, 127.0.0.1 included, whatever the
+    setting; only the revocation fetches of the certificate it presents are held to public
+    addresses: its CDP on 127.0.0.1 is refused unless allow_private_network."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+    from test_revocation import CrlServer
+
+    crls = CrlServer(b"")
+    try:
+        served = pki.leaf("pool01.contoso.com", ["pool01.contoso.com", "fe01.contoso.com"],
+                          key=cf.rsa_key(2048, slot=11), cdp_url=crls.url)
+        crls.crl = pki.crl([], encoding=Encoding.DER)
+        probe_files["fe01_cdp_chain"] = str(served.write(Path(probe_files["fe01_chain"]).parent, "fe01-cdp-chain"))
+        s = serve("--mode", "tls", "--no-request", cert="fe01_cdp_chain", connections=3)
+        refused = ucpolicy.probe("127.0.0.1", s.port, role="tls-server", trust=probe_files["root"], at=now,
+                                 online=True, timeout=10)
+        assert refused.connection is not None and refused.connection.address == "127.0.0.1"
+        assert refused.chain[0].certificate.common_name == "pool01.contoso.com"
+        assert crls.requests == 0, "the CDP on 127.0.0.1 was fetched"
+        assert refused.chain[0].revocation is Revocation.UNREACHABLE
+        [finding] = [f for f in refused.get("revocation.unreachable") if f.certificate_index == 0]
+        assert (f"{crls.url}: refused: 127.0.0.1, a loopback address (allow with --allow-private-network)"
+                in finding.message), finding.message
+        allowed = ucpolicy.probe("127.0.0.1", s.port, role="tls-server", trust=probe_files["root"], at=now,
+                                 allow_private_network=True, online=True, timeout=10)
+        assert allowed.chain[0].revocation is Revocation.GOOD and crls.requests == 1
+        with ucpolicy.Checker(trust=probe_files["root"], at=now, online=True, allow_private_network=True) as c:
+            again = c.probe("127.0.0.1", s.port, role="tls-server", timeout=10)
+        assert again.chain[0].revocation is Revocation.GOOD and crls.requests == 2
+        s.stop()
+    finally:
+        crls.close()
 
 
 # ---- failing to get a certificate: exceptions, quickly ------------------------------------------

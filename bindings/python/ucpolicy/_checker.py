@@ -215,9 +215,19 @@ class Checker:
             Without them (or ``online``) revocation is not checked.
         online: fetch CRLs from the certificates' HTTP distribution points and OCSP answers
             from their responders during checks (CLI ``--online``); off by default, so a check
-            never touches the network unless asked. The GIL is released meanwhile. At most 8
+            never touches the network unless asked. The GIL is released meanwhile. Fetches
+            reach public addresses only (see ``allow_private_network``); no proxy is used. At most 8
             URLs are tried per certificate; fetched CRLs are kept for later checks in a cache of
             32 MiB per checker (least recently used dropped first; another issuer's never kept).
+        allow_private_network: let online fetches connect to loopback, private (RFC 1918,
+            fc00::/7), link-local and other non-public addresses (CLI
+            ``--allow-private-network``). Off by default: the URLs come from the certificate
+            under test, and every connection, each redirect's included, is checked after name
+            resolution, so a certificate cannot make the check send requests into your own
+            network; a refused URL leaves the certificate "unreachable" with a
+            ``revocation.unreachable`` finding naming the address. Turn it on for an internal
+            PKI whose distribution points or responders are on the private network. It does
+            not concern :meth:`probe`'s connection to the server you name.
         network_timeout: the time budget in seconds of the online work of each check: all its
             CRL and OCSP transfers share it, and URLs not tried when it is spent are reported
             in the ``revocation.unreachable`` finding (default 5, at most 600).
@@ -239,6 +249,7 @@ class Checker:
         expiry_warning_days: Optional[int] = None,
         crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
         online: bool = False,
+        allow_private_network: bool = False,
         network_timeout: Optional[float] = None,
         fetch_limit: Optional[int] = None,
     ) -> None:
@@ -284,6 +295,7 @@ class Checker:
                 else:
                     _lib.ucp_checker_add_crl_data(ptr, crl, None)
             _lib.ucp_checker_set_online(ptr, bool(online))
+            _lib.ucp_checker_set_allow_private_network(ptr, bool(allow_private_network))
             if timeout_ms is not None:
                 _lib.ucp_checker_set_network_timeout(ptr, timeout_ms)
             if fetch_limit is not None:
@@ -569,6 +581,7 @@ def check(
     expiry_warning_days: Optional[int] = None,
     crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
     online: bool = False,
+    allow_private_network: bool = False,
     network_timeout: Optional[float] = None,
     password: Union[str, bytes, None] = None,
     name: Optional[str] = None,
@@ -589,7 +602,7 @@ def check(
     """
     with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
                  expiry_warning_days=expiry_warning_days, crls=crls, online=online,
-                 network_timeout=network_timeout) as checker:
+                 allow_private_network=allow_private_network, network_timeout=network_timeout) as checker:
         return checker.check(cert, role, fqdn=fqdn, pool=pool, sip_domains=sip_domains,
                              simple_urls=simple_urls, web_fqdn=web_fqdn, access_edge=access_edge,
                              webconf_edge=webconf_edge, xmpp_domain=xmpp_domain, product=product,
@@ -625,6 +638,7 @@ def probe(
     expiry_warning_days: Optional[int] = None,
     crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
     online: bool = False,
+    allow_private_network: bool = False,
     network_timeout: Optional[float] = None,
 ) -> Report:
     """Probe a live server and check the certificate it presents: ``Checker(...).probe(...)``
@@ -642,7 +656,7 @@ def probe(
     """
     with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
                  expiry_warning_days=expiry_warning_days, crls=crls, online=online,
-                 network_timeout=network_timeout) as checker:
+                 allow_private_network=allow_private_network, network_timeout=network_timeout) as checker:
         return checker.probe(host, port, role=role, protocol=protocol, server_name=server_name,
                              client_cert=client_cert, client_key=client_key, password=password, timeout=timeout,
                              fqdn=fqdn, pool=pool, sip_domains=sip_domains, simple_urls=simple_urls,

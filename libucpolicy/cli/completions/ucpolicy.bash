@@ -7,8 +7,8 @@
 
 _ucpolicy_common_options='-r --role --fqdn --pool --sip-domain --simple-url --web-fqdn
     --access-edge --webconf-edge --xmpp-domain --product --topology --chain --trust --public-roots
-    --at --expiry-warning --crl --online --timeout --password-file --password-env --format
-    --compact --fail-on --color -v --verbose -q --quiet -h --help'
+    --at --expiry-warning --crl --online --allow-private-network --timeout --password-file
+    --password-env --format --compact --fail-on --color -v --verbose -q --quiet -h --help'
 
 # Load the role ids and aliases the ucpolicy at $1 knows into _ucpolicy_role_names. Parsed in
 # bash (no jq, no python) and cached per program path, so completing roles runs `ucpolicy roles`
