@@ -246,6 +246,14 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
             free(ekus);
         }
     }
+    /* RFC 5280 4.2: a certificate with a critical extension the validator does not recognise is
+     * rejected, the leaf and the trust anchor included (Windows: CERT_TRUST_INVALID_EXTENSION). */
+    for (size_t i = 0; i < b->n; i++) {
+        char oid[96];
+        if (ucp_certificate_unknown_critical_extension(b->certs[i], oid, sizeof oid))
+            add_problem(&p, UCP_RULE_CHAIN_UNKNOWN_CRITICAL_EXTENSION, (int)i, "subject", b->certs[i]->subject,
+                        "oid", oid, NULL);
+    }
     const ucp_certificate *last = b->certs[b->n - 1];
     if (terminal == UCP_CHAIN_UNTRUSTED) {
         add_problem(&p, UCP_RULE_CHAIN_UNTRUSTED_ROOT, (int)(b->n - 1), "subject", last->subject, NULL);

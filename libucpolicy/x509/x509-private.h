@@ -244,6 +244,9 @@ int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid);
  * when absent; *@ambiguous when there is no index (read it through GnuTLS). */
 const uint8_t *ucp_certificate_ext_value(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, size_t *len,
                                          bool *critical, bool *ambiguous);
+/* The first critical extension of @c that path validation does not recognise (RFC 5280 4.2; the
+ * list: index.c, recognised_extension), as dotted text in @buf; NULL when there is none. */
+const char *ucp_certificate_unknown_critical_extension(const ucp_certificate *c, char *buf, size_t cap);
 /* UCP_E_CORRUPT naming @source when an extension a certificate may carry only once (RFC 5280
  * 4.2) appears twice: two parsers could see two different certificates. */
 ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const char *source);
