@@ -263,6 +263,14 @@ ucp_status ucp_certificate_read_cns(ucp_certificate *c, const char *source);
  * text as GnuTLS gives it, or DER): are base's RDNs a prefix of the subject's, strings compared
  * as RFC 5280 7.1 says? */
 bool ucp_dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base);
+/* Are the DER DNs @a and @b the same name (RFC 5280 7.1): byte for byte (the fast path), or RDN
+ * by RDN with directory strings compared case-insensitively (ASCII), leading and trailing spaces
+ * dropped and inner runs of spaces collapsed, whatever their string types (PrintableString,
+ * UTF8String, IA5String, TeletexString, BMPString, UniversalString)? */
+bool ucp_dn_equal(const struct ucp_bytes *a, const struct ucp_bytes *b);
+/* A hash of @dn that ucp_dn_equal DNs share (the folded form): for issuer lookups when the raw
+ * bytes differ. */
+uint32_t ucp_dn_fold_hash(const struct ucp_bytes *dn);
 
 /* ---- the other facts (facts.c) --------------------------------------------------------------- */
 /* The subject and authority key identifiers (ski, aki); false when out of memory. */
