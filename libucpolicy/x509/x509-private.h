@@ -148,6 +148,7 @@ struct ucp_san {
     char *display;       /* escaped text */
     struct ucp_bytes raw; /* the value bytes (DNS: the name as encoded) */
     bool clean;          /* DNS: printable ASCII without NUL: safe to compare */
+    uint8_t tag;         /* the GeneralName's tag: 4 directoryName (raw: the Name's DER), 6 URI, ... */
 };
 
 struct ucp_certificate {
