@@ -101,8 +101,98 @@ static bool is_anchor_entity(struct builder *b, const ucp_certificate *cert, enu
     return false;
 }
 
+/* Does the host of @uri (scheme://[userinfo@]host[:port]...) match the URI constraint @c (RFC
+ * 5280 4.2.1.10: a host, or with a leading period a domain whose subdomains match)? A URI without
+ * a host matches nothing. */
+static bool uri_matches(const struct ucp_bytes *uri, const gnutls_datum_t *c)
+{
+    const char *u = (const char *)uri->data, *end = u + uri->len;
+    const char *p = NULL;
+    for (const char *q = u; q + 3 <= end; q++)
+        if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+            p = q + 3;
+            break;
+        }
+    if (!p)
+        return false;
+    const char *host = p, *stop = p;
+    while (stop < end && *stop != '/' && *stop != '?' && *stop != '#')
+        stop++;
+    for (const char *q = p; q < stop; q++)
+        if (*q == '@')
+            host = q + 1;
+    const char *hend = host;
+    while (hend < stop && *hend != ':')
+        hend++;
+    size_t hlen = (size_t)(hend - host), clen = c->size;
+    const char *cs = (const char *)c->data;
+    if (hlen == 0 || clen == 0)
+        return false;
+    if (cs[0] == '.') {
+        if (hlen <= clen)
+            return false;
+        host += hlen - clen;
+        hlen = clen;
+    } else if (hlen != clen) {
+        return false;
+    }
+    for (size_t i = 0; i < clen; i++)
+        if (ucp_tolower(host[i]) != ucp_tolower(cs[i]))
+            return false;
+    return true;
+}
+
+/* Is the SAN entry @san within the constraint @name of GnuTLS type @type (directoryName or URI)? */
+static bool san_within(const struct ucp_san *san, unsigned type, const gnutls_datum_t *name)
+{
+    if (san->tag == 4 && type == GNUTLS_SAN_DN)
+        return ucp_dn_within(&san->raw, name);
+    if (san->tag == 6 && type == GNUTLS_SAN_URI)
+        return uri_matches(&san->raw, name);
+    return false;
+}
+
+/* The SAN directory names and URIs of @cert against @nc, which GnuTLS does not check: each must be
+ * within a permitted subtree of its type when there is one, and within no excluded one. Returns
+ * a description of the violation (malloc'd) or NULL. */
+static char *san_dn_uri_violation(gnutls_x509_name_constraints_t nc, const ucp_certificate *cert)
+{
+    for (size_t s = 0; s < cert->nsans; s++) {
+        const struct ucp_san *san = &cert->sans[s];
+        if (san->tag != 4 && san->tag != 6)
+            continue;
+        unsigned want = san->tag == 4 ? GNUTLS_SAN_DN : GNUTLS_SAN_URI;
+        const char *what = san->tag == 4 ? "a directory name" : "a URI";
+        bool any = false, ok = false;
+        for (unsigned i = 0;; i++) {
+            unsigned type = 0;
+            gnutls_datum_t name = {NULL, 0};
+            if (gnutls_x509_name_constraints_get_permitted(nc, i, &type, &name) < 0)
+                break;
+            if (type == want) {
+                any = true;
+                ok |= san_within(san, type, &name);
+            }
+        }
+        if (any && !ok)
+            return ucp_asprintf("%s of its subject alternative names (%s) is outside the permitted names", what,
+                                san->display);
+        for (unsigned i = 0;; i++) {
+            unsigned type = 0;
+            gnutls_datum_t name = {NULL, 0};
+            if (gnutls_x509_name_constraints_get_excluded(nc, i, &type, &name) < 0)
+                break;
+            if (type == want && san_within(san, type, &name))
+                return ucp_asprintf("%s of its subject alternative names (%s) is inside an excluded name", what,
+                                    san->display);
+        }
+    }
+    return NULL;
+}
+
 /* Check @cert against the name constraints of @ca (RFC 5280 4.2.1.10): DNS names, e-mail
- * addresses and IP addresses with GnuTLS, directory names with ucp_dn_within (x509/dn.c).
+ * addresses and IP addresses with GnuTLS; directory names (the subject and SAN directoryName
+ * entries) with ucp_dn_within (x509/dn.c) and SAN URIs by their host, here.
  * Returns a description of the violation (malloc'd) or NULL. */
 static char *name_constraint_violation(const ucp_certificate *ca, const ucp_certificate *cert)
 {
@@ -132,6 +222,9 @@ static char *name_constraint_violation(const ucp_certificate *ca, const ucp_cert
             goto out;
         }
     }
+    why = san_dn_uri_violation(nc, cert);
+    if (why)
+        goto out;
     if (cert->raw_subject.len > 2) {
         bool any_permitted = false, permitted = false;
         for (unsigned i = 0;; i++) {
@@ -246,6 +339,14 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
                         ekus ? ekus : "", NULL);
             free(ekus);
         }
+    }
+    /* RFC 5280 4.2: a certificate with a critical extension the validator does not recognise is
+     * rejected, the leaf and the trust anchor included (Windows: CERT_TRUST_INVALID_EXTENSION). */
+    for (size_t i = 0; i < b->n; i++) {
+        char oid[96];
+        if (ucp_certificate_unknown_critical_extension(b->certs[i], oid, sizeof oid))
+            add_problem(&p, UCP_RULE_CHAIN_UNKNOWN_CRITICAL_EXTENSION, (int)i, "subject", b->certs[i]->subject,
+                        "oid", oid, NULL);
     }
     const ucp_certificate *last = b->certs[b->n - 1];
     if (terminal == UCP_CHAIN_UNTRUSTED) {

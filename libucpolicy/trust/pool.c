@@ -42,23 +42,32 @@ void ucp_pool_dispose(struct ucp_pool *pool)
     }
     free(pool->entries);
     free(pool->buckets);
+    free(pool->fbuckets);
     ucp_pool_init(pool);
 }
 
 static bool rehash(struct ucp_pool *pool, size_t nbuckets)
 {
-    size_t *b = malloc(nbuckets * sizeof *b);
-    if (!b)
+    size_t *b = malloc(nbuckets * sizeof *b), *fb = malloc(nbuckets * sizeof *fb);
+    if (!b || !fb) {
+        free(b);
+        free(fb);
         return false;
+    }
     for (size_t i = 0; i < nbuckets; i++)
-        b[i] = SIZE_MAX;
+        b[i] = fb[i] = SIZE_MAX;
     for (size_t i = 0; i < pool->n; i++) {
         size_t k = pool->entries[i].hash % nbuckets;
         pool->entries[i].next = b[k];
         b[k] = i;
+        k = pool->entries[i].fhash % nbuckets;
+        pool->entries[i].fnext = fb[k];
+        fb[k] = i;
     }
     free(pool->buckets);
+    free(pool->fbuckets);
     pool->buckets = b;
+    pool->fbuckets = fb;
     pool->nbuckets = nbuckets;
     return true;
 }
@@ -101,6 +110,7 @@ static struct ucp_pool_entry *append(struct ucp_pool *pool, uint32_t h)
     memset(e, 0, sizeof *e);
     e->hash = h;
     e->next = SIZE_MAX;
+    e->fnext = SIZE_MAX;
     return e;
 }
 
@@ -111,9 +121,13 @@ static bool link_last(struct ucp_pool *pool)
     pool->n++;
     if (pool->n > pool->nbuckets)
         return rehash(pool, pool->nbuckets ? pool->nbuckets * 4 : 64);
-    size_t k = pool->entries[pool->n - 1].hash % pool->nbuckets;
-    pool->entries[pool->n - 1].next = pool->buckets[k];
+    struct ucp_pool_entry *e = &pool->entries[pool->n - 1];
+    size_t k = e->hash % pool->nbuckets;
+    e->next = pool->buckets[k];
     pool->buckets[k] = pool->n - 1;
+    k = e->fhash % pool->nbuckets;
+    e->fnext = pool->fbuckets[k];
+    pool->fbuckets[k] = pool->n - 1;
     return true;
 }
 
@@ -127,6 +141,7 @@ ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert)
         return ucp_fail_nomem();
     atomic_init(&e->cert, ucp_certificate_mut_ref(cert));
     e->subject = cert->raw_subject;
+    e->fhash = ucp_dn_fold_hash(&cert->raw_subject);
     if (!link_last(pool)) {
         pool->n--;
         ucp_certificate_unref(cert);
@@ -155,6 +170,7 @@ ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t l
     e->der.len = len;
     memcpy(e->subject.data, subject, subject_len);
     e->subject.len = subject_len;
+    e->fhash = ucp_dn_fold_hash(&e->subject);
     if (!link_last(pool)) {
         pool->n--;
         free(e->der.data);
@@ -208,6 +224,22 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
                 /* Keep the earliest UCP_MAX_CANDIDATES (a hostile pool of look-alikes is bounded). */
                 memmove(idx, idx + 1, (UCP_MAX_CANDIDATES - 1) * sizeof idx[0]);
                 idx[UCP_MAX_CANDIDATES - 1] = i;
+            }
+        }
+    }
+    if (n == 0) {
+        /* No subject is the same bytes: look for the same name by RFC 5280 7.1 (another string
+         * type, case, spaces), through the folded index. */
+        uint32_t fh = ucp_dn_fold_hash(raw_dn);
+        for (size_t i = pool->fbuckets[fh % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].fnext) {
+            if (pool->entries[i].fhash == fh && ucp_dn_equal(&pool->entries[i].subject, raw_dn) &&
+                materialize(&pool->entries[i])) {
+                if (n < UCP_MAX_CANDIDATES)
+                    idx[n++] = i;
+                else {
+                    memmove(idx, idx + 1, (UCP_MAX_CANDIDATES - 1) * sizeof idx[0]);
+                    idx[UCP_MAX_CANDIDATES - 1] = i;
+                }
             }
         }
     }

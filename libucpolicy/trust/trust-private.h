@@ -30,12 +30,18 @@ struct ucp_pool_entry {
     struct ucp_bytes subject;   /* the raw subject (lazy: owned copy; else the certificate's) */
     uint32_t hash;              /* of the raw subject */
     size_t next;                /* bucket chain, SIZE_MAX ends */
+    uint32_t fhash;             /* of the folded subject (ucp_dn_fold_hash) */
+    size_t fnext;               /* folded bucket chain */
 };
+/* Two indexes of the same entries: by the raw subject (the fast path: an issuer name copied byte
+ * for byte) and by the folded subject (RFC 5280 7.1 name comparison), used when the raw one finds
+ * nothing. */
 struct ucp_pool {
     struct ucp_pool_entry *entries;
     size_t n;
     size_t cap;
     size_t *buckets;
+    size_t *fbuckets;
     size_t nbuckets;
 };
 void ucp_pool_init(struct ucp_pool *pool);
@@ -46,7 +52,8 @@ ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert); /* takes 
  * both; skips duplicates. */
 ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t len, const uint8_t *subject,
                              size_t subject_len);
-/* Call @fn for each certificate whose subject equals @raw_dn (raw DER); stop when it returns false. */
+/* Call @fn for each certificate whose subject equals @raw_dn (raw DER), or when none does, each
+ * whose subject is the same name by RFC 5280 7.1 (ucp_dn_equal); stop when it returns false. */
 void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *raw_dn,
                            bool (*fn)(ucp_certificate *cert, void *data), void *data);
 bool ucp_pool_contains_entity(const struct ucp_pool *pool, const ucp_certificate *cert);

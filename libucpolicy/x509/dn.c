@@ -165,9 +165,13 @@ static size_t fold_string(unsigned long tag, const uint8_t *v, size_t n, char *o
 {
     size_t o = 0;
     bool space = false;
-    size_t step = tag == 30 ? 2 : 1;
+    /* BMPString (UCS-2) and UniversalString (UCS-4) become UTF-8, so that they compare equal to
+     * the same text as a UTF8String. */
+    size_t step = tag == 30 ? 2 : tag == 28 ? 4 : 1;
     for (size_t i = 0; i + step <= n && o + 1 < cap; i += step) {
-        unsigned c = step == 2 ? (unsigned)(v[i] << 8 | v[i + 1]) : v[i];
+        uint32_t c = 0;
+        for (size_t k = 0; k < step; k++)
+            c = (c << 8) | v[i + k];
         if (c == ' ') {
             space = o > 0;
             continue;
@@ -175,7 +179,15 @@ static size_t fold_string(unsigned long tag, const uint8_t *v, size_t n, char *o
         if (space && o + 2 < cap)
             out[o++] = ' ';
         space = false;
-        out[o++] = (c < 0x80) ? ucp_tolower((char)c) : (step == 2 ? '?' : (char)c);
+        if (c < 0x80 || step == 1) {
+            out[o++] = c < 0x80 ? ucp_tolower((char)c) : (char)c;
+        } else {
+            if ((c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+                c = 0xfffd;
+            if (o + 5 >= cap)
+                break;
+            o += ucp_utf8_put((uint8_t *)out + o, c);
+        }
     }
     out[o] = '\0';
     return o;
@@ -184,7 +196,7 @@ static size_t fold_string(unsigned long tag, const uint8_t *v, size_t n, char *o
 static bool is_string(const struct ucp_tlv *t)
 {
     return t->cls == ASN1_CLASS_UNIVERSAL &&
-           (t->tag == 12 || t->tag == 19 || t->tag == 22 || t->tag == 20 || t->tag == 30);
+           (t->tag == 12 || t->tag == 19 || t->tag == 22 || t->tag == 20 || t->tag == 30 || t->tag == 28);
 }
 
 /* Are two RelativeDistinguishedName TLVs (SET OF AttributeTypeAndValue) the same name? */
@@ -221,6 +233,64 @@ static bool rdn_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t bl
         }
     }
     return true;
+}
+
+bool ucp_dn_equal(const struct ucp_bytes *a, const struct ucp_bytes *b)
+{
+    if (a->len == b->len && memcmp(a->data, b->data, a->len) == 0)
+        return true; /* the common case: the issuer's subject copied byte for byte */
+    const uint8_t *sa[64], *sb[64];
+    size_t la[64], lb[64];
+    int na = rdn_spans(a, sa, la, 64), nb = rdn_spans(b, sb, lb, 64);
+    if (na < 0 || na != nb)
+        return false;
+    for (int i = 0; i < na; i++)
+        if (!rdn_equal(sa[i], la[i], sb[i], lb[i]))
+            return false;
+    return true;
+}
+
+static uint32_t fnv1a_more(uint32_t h, const void *data, size_t n)
+{
+    const uint8_t *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+uint32_t ucp_dn_fold_hash(const struct ucp_bytes *dn)
+{
+    uint32_t h = 2166136261u;
+    struct ucp_tlv name, rdn, atv, oid, val;
+    if (!ucp_der_read(dn->data, dn->len, UCP_DER_BER, &name))
+        return fnv1a_more(h, dn->data, dn->len);
+    const uint8_t *p = name.value;
+    size_t left = name.len;
+    while (left > 0) {
+        if (!ucp_der_next(&p, &left, UCP_DER_BER, &rdn))
+            return fnv1a_more(h, dn->data, dn->len);
+        const uint8_t *q = rdn.value;
+        size_t qleft = rdn.len;
+        h = fnv1a_more(h, "/", 1);
+        while (qleft > 0) {
+            if (!ucp_der_next(&q, &qleft, UCP_DER_BER, &atv) || !ucp_der_read(atv.value, atv.len, UCP_DER_BER, &oid) ||
+                !ucp_der_read(atv.value + oid.total, atv.len - oid.total, UCP_DER_BER, &val))
+                return fnv1a_more(h, dn->data, dn->len);
+            h = fnv1a_more(h, oid.value, oid.len);
+            h = fnv1a_more(h, "=", 1);
+            if (is_string(&val)) {
+                char folded[256];
+                size_t n = fold_string(val.tag, val.value, val.len, folded, sizeof folded);
+                h = fnv1a_more(h, folded, n);
+            } else {
+                h = fnv1a_more(h, atv.value + oid.total, val.total);
+            }
+            h = fnv1a_more(h, "+", 1);
+        }
+    }
+    return h;
 }
 
 /* Is the DN @subject within the subtree @base (its RDNs a prefix of the subject's)? GnuTLS gives

@@ -118,6 +118,7 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
         }
         struct ucp_san *san = &c->sans[c->nsans];
         memset(san, 0, sizeof *san);
+        san->tag = (uint8_t)(tag < 256 ? tag : 255);
         bool primitive = !(gn.cls & ASN1_CLASS_STRUCTURED);
         switch (tag) {
         case 2: san->type = UCP_SAN_DNS; break;

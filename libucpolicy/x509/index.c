@@ -245,3 +245,89 @@ gnutls_x509_crt_t ucp_certificate_crt(const ucp_certificate *cert)
     }
     return crt;
 }
+
+/* The extensions path validation recognises (RFC 5280 4.2: a certificate with any other critical
+ * extension must be rejected), as OBJECT IDENTIFIER contents. libucpolicy reads and applies
+ * basicConstraints, keyUsage, extKeyUsage, subjectAltName and nameConstraints in path
+ * validation and the role rules; the subject and authority key identifiers, the CRL distribution
+ * points and the authority information access for path building and revocation; the Microsoft
+ * certificate template extensions (templates.c). The four policy extensions (certificatePolicies,
+ * policyMappings, policyConstraints, inhibitAnyPolicy) are recognised: RFC 5280 requires every
+ * validator to recognise them, and rejecting the critical policyConstraints and inhibitAnyPolicy
+ * that CAs must mark critical would fail paths every client accepts; their policy processing is
+ * not implemented yet (README, "Limits"). */
+static bool recognised_extension(const uint8_t *oid, size_t len)
+{
+    /* id-ce (2.5.29): 55 1D nn */
+    static const uint8_t id_ce[] = {14, 15, 17, 19, 30, 31, 32, 33, 35, 36, 37, 54};
+    if (len == 3 && oid[0] == 0x55 && oid[1] == 0x1d) {
+        for (size_t i = 0; i < sizeof id_ce; i++)
+            if (oid[2] == id_ce[i])
+                return true;
+        return false;
+    }
+    static const uint8_t aia[] = {0x2b, 6, 1, 5, 5, 7, 1, 1};                   /* 1.3.6.1.5.5.7.1.1 */
+    static const uint8_t ms_template[] = {0x2b, 6, 1, 4, 1, 0x82, 0x37, 0x15, 7}; /* 1.3.6.1.4.1.311.21.7 */
+    static const uint8_t ms_name[] = {0x2b, 6, 1, 4, 1, 0x82, 0x37, 0x14, 2};     /* 1.3.6.1.4.1.311.20.2 */
+    return (len == sizeof aia && memcmp(oid, aia, len) == 0) ||
+           (len == sizeof ms_template && memcmp(oid, ms_template, len) == 0) ||
+           (len == sizeof ms_name && memcmp(oid, ms_name, len) == 0);
+}
+
+/* OBJECT IDENTIFIER contents to dotted text in @buf (truncated to fit). */
+static void oid_text(const uint8_t *p, size_t len, char *buf, size_t cap)
+{
+    size_t o = 0;
+    unsigned long long v = 0;
+    bool first = true;
+    buf[0] = '\0';
+    for (size_t i = 0; i < len && o + 1 < cap; i++) {
+        v = (v << 7) | (p[i] & 0x7f);
+        if (p[i] & 0x80)
+            continue;
+        int w;
+        if (first) {
+            unsigned long long a = v < 40 ? 0 : v < 80 ? 1 : 2;
+            w = snprintf(buf + o, cap - o, "%llu.%llu", a, v - a * 40);
+            first = false;
+        } else {
+            w = snprintf(buf + o, cap - o, ".%llu", v);
+        }
+        if (w < 0 || (size_t)w >= cap - o)
+            break;
+        o += (size_t)w;
+        v = 0;
+    }
+}
+
+const char *ucp_certificate_unknown_critical_extension(const ucp_certificate *c, char *buf, size_t cap)
+{
+    if (cap == 0)
+        return NULL;
+    if (c->indexed) {
+        for (size_t i = 0; i < c->nexts; i++) {
+            const struct ucp_ext_ref *e = &c->exts[i];
+            if (e->critical && !recognised_extension(c->der.data + e->oid_off, e->oid_len)) {
+                oid_text(c->der.data + e->oid_off, e->oid_len, buf, cap);
+                return buf;
+            }
+        }
+        return NULL;
+    }
+    /* No index (a shape the walk does not take): GnuTLS lists the extensions. */
+    gnutls_x509_crt_t crt = ucp_certificate_crt(c);
+    for (unsigned i = 0; crt; i++) {
+        char dotted[128];
+        size_t size = sizeof dotted;
+        unsigned critical = 0;
+        if (gnutls_x509_crt_get_extension_info(crt, i, dotted, &size, &critical) < 0)
+            break;
+        uint8_t der[64];
+        size_t len;
+        if (critical && (!ucp_der_oid_encode(dotted, der, sizeof der, &len) || !recognised_extension(der, len))) {
+            snprintf(buf, cap, "%s", dotted);
+            return buf;
+        }
+    }
+    return NULL;
+}

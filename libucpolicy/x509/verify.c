@@ -50,8 +50,8 @@ bool ucp_certificate_same_entity(const ucp_certificate *a, const ucp_certificate
 
 bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificate *issuer)
 {
-    if (cert->raw_issuer.len != issuer->raw_subject.len ||
-        memcmp(cert->raw_issuer.data, issuer->raw_subject.data, cert->raw_issuer.len) != 0)
+    /* RFC 5280 7.1 name comparison; byte for byte first (ucp_dn_equal's fast path). */
+    if (!ucp_dn_equal(&cert->raw_issuer, &issuer->raw_subject))
         return false;
     /* When both key identifiers are present they must agree (RFC 5280 4.2.1.1). */
     if (cert->aki.len && issuer->ski.len &&

@@ -155,6 +155,7 @@ struct ucp_san {
     char *display;       /* escaped text */
     struct ucp_bytes raw; /* the value bytes (DNS: the name as encoded) */
     bool clean;          /* DNS: printable ASCII without NUL: safe to compare */
+    uint8_t tag;         /* the GeneralName's tag: 4 directoryName (raw: the Name's DER), 6 URI, ... */
 };
 
 struct ucp_certificate {
@@ -251,6 +252,9 @@ int ucp_certificate_has_extension(const ucp_certificate *c, const char *oid);
  * when absent; *@ambiguous when there is no index (read it through GnuTLS). */
 const uint8_t *ucp_certificate_ext_value(const ucp_certificate *c, const uint8_t *oid, size_t oidlen, size_t *len,
                                          bool *critical, bool *ambiguous);
+/* The first critical extension of @c that path validation does not recognise (RFC 5280 4.2; the
+ * list: index.c, recognised_extension), as dotted text in @buf; NULL when there is none. */
+const char *ucp_certificate_unknown_critical_extension(const ucp_certificate *c, char *buf, size_t cap);
 /* UCP_E_CORRUPT naming @source when an extension a certificate may carry only once (RFC 5280
  * 4.2) appears twice: two parsers could see two different certificates. */
 ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const char *source);
@@ -267,6 +271,14 @@ ucp_status ucp_certificate_read_cns(ucp_certificate *c, const char *source);
  * text as GnuTLS gives it, or DER): are base's RDNs a prefix of the subject's, strings compared
  * as RFC 5280 7.1 says? */
 bool ucp_dn_within(const struct ucp_bytes *subject, const gnutls_datum_t *base);
+/* Are the DER DNs @a and @b the same name (RFC 5280 7.1): byte for byte (the fast path), or RDN
+ * by RDN with directory strings compared case-insensitively (ASCII), leading and trailing spaces
+ * dropped and inner runs of spaces collapsed, whatever their string types (PrintableString,
+ * UTF8String, IA5String, TeletexString, BMPString, UniversalString)? */
+bool ucp_dn_equal(const struct ucp_bytes *a, const struct ucp_bytes *b);
+/* A hash of @dn that ucp_dn_equal DNs share (the folded form): for issuer lookups when the raw
+ * bytes differ. */
+uint32_t ucp_dn_fold_hash(const struct ucp_bytes *dn);
 
 /* ---- the other facts (facts.c) --------------------------------------------------------------- */
 /* The subject and authority key identifiers (ski, aki); false when out of memory. */

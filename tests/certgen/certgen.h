@@ -48,6 +48,8 @@
 #define OID_EMAIL "1.3.6.1.5.5.7.3.4"
 #define OID_TEMPLATE "1.3.6.1.4.1.311.21.7"
 #define OID_TEMPLATE_NAME "1.3.6.1.4.1.311.20.2"
+/* An extension no one understands (the UUID arc 2.25, RFC 4122 section 4.1.x: test use only). */
+#define OID_UNKNOWN_EXT "2.25.1"
 #define CDP_URL "http://pki.contoso.com/crl/ucpolicy-issuing.crl"
 #define CDP_LDAP "ldap:///CN=UCPolicy%20Test%20Issuing%20CA,CN=CDP,DC=contoso,DC=com?certificateRevocationList"
 #define AIA_URL "http://pki.contoso.com/aia/ucpolicy-issuing.crt"
@@ -286,6 +288,7 @@ struct profile {
     const char *ext_oid; /* one more extension, as DER (a Microsoft template extension) */
     const unsigned char *ext_value;
     size_t ext_len;
+    bool ext_critical;
 };
 /* Add a SAN DNS name (once), tagged with the rule that requires it (UCP_RULE__COUNT: none). */
 struct sname *san_add(struct profile *pr, const char *v, enum ucp_rule_id tag);

@@ -264,6 +264,22 @@ void chain_cases(void)
     case_trust(&c, ca_issuing.file);
     manifest_add_case(&c);
 
+    /* RFC 5280 4.2: an extension the validator does not know is ignored unless critical (the
+     * catalogue case, chain.unknown-critical-extension, marks it critical). */
+    extra_pass(&c, role, "chain/unknown-extension-not-critical",
+               "A leaf with a non-critical extension of an unknown OID (" OID_UNKNOWN_EXT ")",
+               "certs/chain-unknown-extension.pem");
+    {
+        static const unsigned char value[] = {0x0c, 0x04, 't', 'e', 's', 't'};
+        struct profile p2 = pr;
+        p2.ext_oid = OID_UNKNOWN_EXT;
+        p2.ext_value = value;
+        p2.ext_len = sizeof value;
+        p2.ext_critical = false;
+        write_leaf(c.file, &p2);
+    }
+    manifest_add_case(&c);
+
     /* Name constraints beyond the catalogue cases (which break both a DNS and a directory-name
      * constraint): names within them, a directory name alone (checked by libucpolicy, not
      * GnuTLS), and an excluded IP address. */

@@ -457,6 +457,18 @@ static bool m_bad_template(struct mut *m)
     return true;
 }
 
+static bool m_unknown_critical(struct mut *m)
+{
+    /* An extension of a private OID (an arbitrary UTF8String), marked critical. */
+    static const unsigned char value[] = {0x0c, 0x04, 't', 'e', 's', 't'};
+    m->pr->ext_oid = OID_UNKNOWN_EXT;
+    m->pr->ext_value = value;
+    m->pr->ext_len = sizeof value;
+    m->pr->ext_critical = true;
+    expect(m->c, m->target);
+    return true;
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 static const struct mutation mutations[] = {
@@ -559,6 +571,9 @@ static const struct mutation mutations[] = {
      .fn = m_untrusted_root},
     {RULE(UCP_RULE_CHAIN_BAD_SIGNATURE, "a corrupted signature"), .edits = E_CORRUPT_SIGNATURE},
     {RULE(UCP_RULE_CHAIN_ISSUER_NOT_CA, "issued by a CA:FALSE certificate"), .issuer = ISS_NOTCA},
+    {RULE(UCP_RULE_CHAIN_UNKNOWN_CRITICAL_EXTENSION,
+          "a critical extension of an unknown OID (" OID_UNKNOWN_EXT ")"),
+     .fn = m_unknown_critical},
     {RULE(UCP_RULE_CHAIN_PATH_LENGTH, "issued below a pathLenConstraint 0 CA through a sub-CA"),
      .issuer = ISS_PATHLEN},
     {RULE(UCP_RULE_CHAIN_EXPIRED, "issued by an expired intermediate CA"), .issuer = ISS_EXPIRED},

@@ -282,7 +282,7 @@ void profile_cert(const struct profile *pr, struct spec *s)
     s->na = pr->na;
     s->corrupt_signature = pr->corrupt_signature;
     if (pr->ext_oid)
-        spec_add_ext(s, pr->ext_oid, pr->ext_value, pr->ext_len, false);
+        spec_add_ext(s, pr->ext_oid, pr->ext_value, pr->ext_len, pr->ext_critical);
     s->issuer = issuer_of(pr->issuer).ca;
     if (pr->issuer == ISS_SELF) {
         if (pr->key != KEY_RSA2048)

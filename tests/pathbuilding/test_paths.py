@@ -277,6 +277,112 @@ class PathTest(unittest.TestCase):
         r = self.check(k.bundle("ex.pem", "excluded", "exca"), trust=["root"])
         self.assertIn(("chain.name-constraints", "error", 0), r["findings"])
 
+    def test_issuer_name_matched_by_rfc5280_name_comparison(self):
+        """The leaf names its issuer in another string type, case and spacing than the CA's
+        subject (PKITS 4.3.3-4.3.11): the same name by RFC 5280 7.1, so the path is found; a
+        different name is still not an issuer."""
+        import datetime
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+        from cryptography.x509.name import _ASN1Type
+
+        def name(cn, org, kind):
+            return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "US", _ASN1Type.PrintableString),
+                              x509.NameAttribute(NameOID.ORGANIZATION_NAME, org, kind),
+                              x509.NameAttribute(NameOID.COMMON_NAME, cn, kind)])
+
+        now = datetime.datetime.now(datetime.timezone.utc)
+
+        def make(subject, issuer, key, signer, ca):
+            b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+                 .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                 .not_valid_after(now + datetime.timedelta(days=30)))
+            if ca:
+                b = b.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                b = b.add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+            else:
+                b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName("fe01.contoso.com")]), critical=False)
+            return b.sign(signer, hashes.SHA256())
+
+        rkey, ikey, lkey = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+        rname = name("Name Test Root", "Contoso", _ASN1Type.PrintableString)
+        iname = name("Name Chaining CA", "Contoso Ltd", _ASN1Type.PrintableString)
+        root = make(rname, rname, rkey, rkey, True)
+        inter = make(iname, rname, ikey, rkey, True)
+        leaf_name = name("fe01.contoso.com", "Contoso Ltd", _ASN1Type.UTF8String)
+        same = make(leaf_name, name("  name   CHAINING ca ", "CONTOSO  LTD", _ASN1Type.UTF8String), lkey, ikey, False)
+        other = make(leaf_name, name("Name Chaining CA2", "Contoso Ltd", _ASN1Type.UTF8String), lkey, ikey, False)
+        for fname, cert in (("root.pem", root), ("inter.pem", inter), ("same.pem", same), ("other.pem", other)):
+            with open(self.k.p(fname), "wb") as f:
+                f.write(cert.public_bytes(serialization.Encoding.PEM))
+        r = self.check(self.k.p("same.pem"), trust=["root"], chain=["inter"])
+        self.assertEqual(r["status"], "valid", r["findings"])
+        self.assertEqual([s for _, s in r["chain"]][1], "CN=Name Chaining CA,O=Contoso Ltd,C=US")
+        r = self.check(self.k.p("other.pem"), trust=["root"], chain=["inter"])
+        self.assertEqual(r["status"], "incomplete")
+        self.assertIn(("chain.issuer-missing", "error", 0), r["findings"])
+
+    def test_name_constraints_on_san_directory_names_and_uris(self):
+        """A CA permitting the directory name O=Contoso,C=US and URIs on hosts under .contoso.com
+        (RFC 5280 4.2.1.10; PKITS 4.13.3, 4.13.35, 4.13.37): SAN directoryName and URI entries
+        are held to them, as the subject is."""
+        import datetime
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+
+        now = datetime.datetime.now(datetime.timezone.utc)
+
+        def dn(org, cn):
+            return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+                              x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+                              x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+        def make(subject, issuer, key, signer, exts):
+            b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+                 .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+                 .not_valid_after(now + datetime.timedelta(days=30)))
+            for e, crit in exts:
+                b = b.add_extension(e, critical=crit)
+            return b.sign(signer, hashes.SHA256())
+
+        ca_exts = [(x509.BasicConstraints(ca=True, path_length=None), True),
+                   (x509.KeyUsage(False, False, False, False, False, True, True, False, False), True)]
+        rkey, ikey, lkey = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+        root = make(dn("Contoso", "NC Root"), dn("Contoso", "NC Root"), rkey, rkey, ca_exts)
+        nc = x509.NameConstraints(permitted_subtrees=[
+            x509.DirectoryName(x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+                                          x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Contoso")])),
+            x509.UniformResourceIdentifier(".contoso.com"),
+            x509.DNSName("contoso.com")], excluded_subtrees=None)
+        inter = make(dn("Contoso", "NC CA"), dn("Contoso", "NC Root"), ikey, rkey, ca_exts + [(nc, True)])
+        files = {"root.pem": root, "inter.pem": inter}
+
+        def leaf(fname, *names):
+            san = x509.SubjectAlternativeName([x509.DNSName("fe01.contoso.com"), *names])
+            files[fname] = make(dn("Contoso", "fe01.contoso.com"), dn("Contoso", "NC CA"), lkey, ikey, [(san, False)])
+
+        leaf("inside.pem", x509.DirectoryName(dn("Contoso", "Other Name")),
+             x509.UniformResourceIdentifier("https://user@web.contoso.com:8443/path"))
+        leaf("dn-outside.pem", x509.DirectoryName(dn("Fabrikam", "Other Name")))
+        leaf("uri-outside.pem", x509.UniformResourceIdentifier("https://web.fabrikam.com/"))
+        leaf("uri-domain-itself.pem", x509.UniformResourceIdentifier("https://contoso.com/"))
+        for fname, cert in files.items():
+            with open(self.k.p(fname), "wb") as f:
+                f.write(cert.public_bytes(serialization.Encoding.PEM))
+        r = self.check(self.k.p("inside.pem"), trust=["root"], chain=["inter"])
+        self.assertEqual(r["status"], "valid", r["findings"])
+        for bad, detail in (("dn-outside.pem", "a directory name"), ("uri-outside.pem", "a URI"),
+                            ("uri-domain-itself.pem", "a URI")):
+            r = self.check(self.k.p(bad), trust=["root"], chain=["inter"])
+            self.assertEqual(r["status"], "invalid", bad)
+            self.assertIn(("chain.name-constraints", "error", 0), r["findings"])
+            msg = next(f["message"] for f in r["json"]["findings"] if f["code"] == "chain.name-constraints")
+            self.assertIn(detail + " of its subject alternative names", msg)
+
     def test_missing_intermediate_names_the_aia_url(self):
         k = self.k
         k.cert("root", None, ['cn = "Root"', *CA])
