@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CRL loading and use: ucp_checker_add_crl_data() on arbitrary bytes (PEM or DER); when they
- * load, the example certificates are checked offline against them, so the serial index, the
- * signature check and the timeliness rules run on what was parsed. A certificate is "good" only
- * with a CRL signed by its issuer.
+ * CRL loading and use: ucp_checker_add_crl_data() on arbitrary bytes (PEM or DER), which the
+ * library reads itself (trust/crl.c: the PEM blocks, then the DER index built with its DER
+ * reader); when they load, the example certificates are checked offline against them, so the
+ * serial index, the signature check and the timeliness rules run on what was parsed. A
+ * certificate is "good" only with a CRL signed by its issuer.
  *
  * A mutated CRL never verifies, so on its own this target stops at the signature check. Each
  * input is therefore given a second time re-signed: its TBSCertList (the first element of the
