@@ -218,8 +218,12 @@ static ucp_status index_crl(struct ucp_crl *c, const char *source)
     if (!ucp_der_next(&p, &left, UCP_DER_BER, &alg) || !is_seq(&alg))
         return ucp_fail(UCP_E_CORRUPT, source, "the CRL's signature algorithm cannot be read");
     if (!ucp_der_next(&p, &left, UCP_DER_BER, &sig) || !ucp_der_is(&sig, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) ||
-        sig.len < 2 || sig.value[0] != 0)
+        sig.len < 2 || sig.value[0] > 7)
         return ucp_fail(UCP_E_CORRUPT, source, "the CRL's signature value cannot be read");
+    /* A signature whose BIT STRING declares unused bits is no signature any algorithm makes: the
+     * CRL is read, and is "not signed by" every key (a bad signature is a finding, not an
+     * unreadable file: NIST PKITS 4.4.4 alters exactly that octet). */
+    c->sig_unused_bits = sig.value[0] != 0;
     if (left)
         return ucp_fail(UCP_E_CORRUPT, source, "the CRL has fields after its signature");
     c->tbs_off = (uint32_t)(outer.value - der);
@@ -606,6 +610,8 @@ static bool verify_with(const struct ucp_crl *crl, const ucp_certificate *issuer
 {
     struct ucp_tlv alg, oid;
     char text[64];
+    if (crl->sig_unused_bits)
+        return false;
     /* RFC 5280 5.1.1.2: the signature algorithm outside the signed part must be the one inside
      * it; a CRL whose two differ is not accepted as signed (the signed part would claim another
      * algorithm than the one verified). */

@@ -77,6 +77,7 @@ struct ucp_crl {
     uint32_t tbs_alg_off, tbs_alg_len; /* its signature AlgorithmIdentifier (whole TLV) */
     uint32_t alg_off, alg_len;         /* the outer signatureAlgorithm (whole TLV) */
     uint32_t sig_off, sig_len;         /* the signature value (the BIT STRING's octets) */
+    bool sig_unused_bits;              /* the BIT STRING has unused bits: no signature verifies */
     uint32_t issuer_off, issuer_len;   /* the raw issuer Name (whole TLV) */
     uint32_t exts_off, exts_len;       /* crlExtensions: the Extensions SEQUENCE (0 length: none) */
     int64_t this_update;
