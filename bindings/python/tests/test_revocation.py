@@ -3,7 +3,7 @@
 CRL distribution point served on 127.0.0.1 (nothing leaves the loopback interface), with the
 GIL released while the library waits for the network; the memory of a long-lived online
 checker meeting hundreds of large CRLs; a loopback distribution point is fetched only with
-allow_private_network (every online run here takes its arguments from online()).
+allow_private_network (every online run here takes its arguments from online())."""
 
 from __future__ import annotations
 
