@@ -10,7 +10,7 @@ checked against `role`; then `expect.result`, every `present` code with its seve
 refused with `status`, the message naming it.
 
 Optional case fields (tests/FIXTURES.md, backward compatible): `crls` (files added as CRLs),
-`online` with `timeoutMs` (the checker fetches revocation data, with that transfer limit),
+`online` with `timeoutMs` (the checker fetches revocation data, with that time budget per check),
 `pool` (the case's file is checked with the pool check against [file] + pool, every file read
 with the case's password). The top-level `exemptions` list is for other faces: ignored here.
 
