@@ -570,7 +570,8 @@ static bool pss_params(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *di
                 return false;
             r = inner.value;
             rl = inner.len;
-            if (!ucp_der_next(&r, &rl, UCP_DER_BER, &oid) || !ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
+            if (!ucp_der_next(&r, &rl, UCP_DER_BER, &oid) ||
+                !ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
                 !ucp_der_oid_text(oid.value, oid.len, text, sizeof text))
                 return false;
             if (t.tag == 1) {

@@ -332,7 +332,8 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     }
     if (out_of_time && tried)
         ucp_sb_printf(&failures, "%sthe check's time budget of %u ms was spent: %zu more URL%s not tried",
-                      failures.len ? "; " : "", trust->timeout_ms, out_of_time, out_of_time == 1 ? " was" : "s were");
+                      failures.len ? "; " : "", trust->timeout_ms, out_of_time,
+                      out_of_time == 1 ? " was" : "s were");
     else if (out_of_time)
         ucp_sb_printf(&failures, "the check's time budget of %u ms was spent before its %zu URL%s could be tried",
                       trust->timeout_ms, out_of_time, out_of_time == 1 ? "" : "s");

@@ -803,7 +803,9 @@ static void server_start(struct http_server *s, const char *body_file, unsigned 
                 usleep(delay_ms * 1000);
             char hdr[160];
             int h = snprintf(hdr, sizeof hdr,
-                             "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\nContent-Length: %zu\r\n\r\n", len);
+                             "HTTP/1.0 200 OK\r\nContent-Type: application/pkix-crl\r\n"
+                             "Content-Length: %zu\r\n\r\n",
+                             len);
             write_all(c, hdr, (size_t)h);
             write_all(c, body, len);
             close(c);
@@ -834,19 +836,21 @@ static char *cdp_60(int port, size_t *len)
     gnutls_x509_crl_dist_points_t cdp;
     gnutls_datum_t ext = {NULL, 0}, out = {NULL, 0};
     const unsigned char serial[] = {0x13, 0x88};
+    const unsigned p256 = GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1);
     bool ok = gnutls_x509_crt_init(&ca) >= 0 && gnutls_x509_crt_import(ca, &d, GNUTLS_X509_FMT_PEM) >= 0;
     keypem = slurp(path_of("ca.key"), &n);
     gnutls_datum_t k = {keypem, (unsigned)n};
-    ok = ok && gnutls_x509_privkey_init(&ca_key) >= 0 && gnutls_x509_privkey_import(ca_key, &k, GNUTLS_X509_FMT_PEM) >= 0 &&
-         gnutls_x509_privkey_init(&key) >= 0 &&
-         gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0) >= 0 &&
+    ok = ok && gnutls_x509_privkey_init(&ca_key) >= 0 &&
+         gnutls_x509_privkey_import(ca_key, &k, GNUTLS_X509_FMT_PEM) >= 0 && gnutls_x509_privkey_init(&key) >= 0 &&
+         gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, p256, 0) >= 0 &&
          gnutls_x509_crt_init(&crt) >= 0 && gnutls_x509_crt_set_version(crt, 3) >= 0 &&
          gnutls_x509_crt_set_serial(crt, serial, sizeof serial) >= 0 &&
          gnutls_x509_crt_set_activation_time(crt, (time_t)(AT - 86400 * 30)) >= 0 &&
          gnutls_x509_crt_set_expiration_time(crt, (time_t)(AT + 86400 * 180)) >= 0 &&
          gnutls_x509_crt_set_dn(crt, "CN=exch01.contoso.com,O=Contoso", NULL) >= 0 &&
          gnutls_x509_crt_set_key(crt, key) >= 0 &&
-         gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "exch01.contoso.com", 18, GNUTLS_FSAN_SET) >= 0 &&
+         gnutls_x509_crt_set_subject_alt_name(crt, GNUTLS_SAN_DNSNAME, "exch01.contoso.com", 18,
+                                              GNUTLS_FSAN_SET) >= 0 &&
          gnutls_x509_crt_set_key_purpose_oid(crt, GNUTLS_KP_TLS_WWW_SERVER, 0) >= 0 &&
          gnutls_x509_crt_set_key_usage(crt, GNUTLS_KEY_DIGITAL_SIGNATURE) >= 0 &&
          gnutls_x509_crl_dist_points_init(&cdp) >= 0;

@@ -37,7 +37,7 @@ namespace UcPolicy.Tests
             public List<string> Chain = new List<string>(), Trust = new List<string>(), PublicRoots = new List<string>();
             public string? TopologyJson;
             // Optional fields (FIXTURES.md, backward compatible): CRL files, online revocation
-            // with a transfer limit, and the other files of a pool check.
+            // with a time budget per check, and the other files of a pool check.
             public List<string> Crls = new List<string>();
             public bool Online;
             public int? TimeoutMs;

@@ -10,8 +10,8 @@ checked against `role`; then `expect.result`, every `present` code with its seve
 refused with `status`, the message naming it.
 
 Optional case fields (tests/FIXTURES.md, backward compatible): `crls` (files added as CRLs),
-`online` with `timeoutMs` (the checker fetches revocation data, with that transfer limit, the
-private network allowed: the URLs are on 127.0.0.1),
+`online` with `timeoutMs` (the checker fetches revocation data, with that time budget per check,
+the private network allowed: the URLs are on 127.0.0.1),
 `pool` (the case's file is checked with the pool check against [file] + pool, every file read
 with the case's password). The top-level `exemptions` list is for other faces: ignored here.
 
