@@ -18,12 +18,12 @@ With UCP_VALGRIND set (e.g. "valgrind --error-exitcode=99 ..."), every C program
 """
 import json
 import os
+import resource
 import select
 import shlex
 import subprocess
 import sys
 import tempfile
-import time
 import unicodedata
 import unittest
 
@@ -42,6 +42,16 @@ import reportschema  # noqa: E402
 REPORT = reportschema.validator(os.path.join(os.path.dirname(CONNECTION_SCHEMA), "report-v1.schema.json"))
 WRAP = shlex.split(os.environ.get("UCP_VALGRIND", ""))
 SLOW = 6 if WRAP else 1  # valgrind runs C about 20-50 times slower
+# No assertion here is on wall-clock time (a shared 2-core machine can stall any program): that
+# a failure is quick shows in its message (a refusal, the peer's bytes, or the deadline, named),
+# and that nothing spins, in the CPU time the programs took, bounded generously.
+CPU_BOUND = 5 * SLOW
+
+
+def children_cpu():
+    """CPU seconds used so far by the children this process has waited for."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 LYNC_REASON = "The peer is not a configured server on this network interface"
 TOPOLOGY = {"pool": "pool01.contoso.com", "fqdn": "fe01.contoso.com", "sip-domain": ["contoso.com"]}
 
@@ -226,11 +236,12 @@ class ProbeTest(unittest.TestCase):
         return cli, api
 
     def cli(self, port, cli_args, fmt="json"):
-        start = time.monotonic()
+        """The command's result and the CPU seconds it took."""
+        start = children_cpu()
         r = subprocess.run([*WRAP, UCPOLICY, "probe", *cli_args, "--format", fmt, f"127.0.0.1:{port}"],
                            capture_output=True, text=True, timeout=60 * SLOW)
         self.assertNotEqual(r.returncode, 99, "valgrind found errors:\n" + r.stderr)
-        return r, time.monotonic() - start
+        return r, children_cpu() - start
 
     def api(self, port, api_args):
         r = subprocess.run([*WRAP, DUMP, api_args[0], "127.0.0.1", str(port), *api_args[1:]],
@@ -490,65 +501,68 @@ class ProbeTest(unittest.TestCase):
             with self.subTest(hostile=hostile):
                 s = self.server("--mode", "smtp", "--hostile", hostile, connections=1)
                 cli_args, _ = self.args("tls-server", "smtp", None, None, [], [], {}, 5)
-                r, elapsed = self.cli(s.port, cli_args)
+                r, cpu = self.cli(s.port, cli_args)
                 self.assertEqual(r.returncode, 3)
                 self.assertIn(f"127.0.0.1:{s.port}: ", r.stderr)
                 self.assertIn(message, r.stderr)
                 err = json.loads(r.stdout)
                 self.assertEqual((err["result"], err["input"]["name"]), ("error", f"127.0.0.1:{s.port}"))
-                self.assertLess(elapsed, 3 * SLOW)
+                self.assertLess(cpu, CPU_BOUND)
                 s.close()
 
     # ---- failing to get a certificate: clear and quick ----------------------------------------
 
     def test_connection_refused(self):
         port = closed_port()
-        r, elapsed = self.cli(port, ["--role", "tls-server"], fmt="text")
+        r, cpu = self.cli(port, ["--role", "tls-server", "--timeout", "600"], fmt="text")
         self.assertEqual(r.returncode, 3)
+        # the refusal itself ended the probe: with a 10-minute limit, a probe that waited would
+        # have been killed by the subprocess timeout instead
         self.assertIn(f"127.0.0.1:{port}: cannot connect: connection refused", r.stderr)
-        self.assertLess(elapsed, 2 * SLOW)
+        self.assertLess(cpu, CPU_BOUND)
         a = self.api(port, ["tls-server"])
         self.assertEqual(a.returncode, 3)
         self.assertTrue(a.stdout.startswith("error UCP_E_NETWORK "), a.stdout)
 
     def test_timeout(self):
         s = self.server("--hostile", "silent", connections=2)
-        r, elapsed = self.cli(s.port, ["--role", "tls-server", "--timeout", "1"], fmt="text")
+        r, cpu = self.cli(s.port, ["--role", "tls-server", "--timeout", "1"], fmt="text")
         self.assertEqual(r.returncode, 3)
         self.assertIn(f"127.0.0.1:{s.port}: no answer to the TLS ClientHello within 1000 ms", r.stderr)
-        self.assertGreaterEqual(elapsed, 0.9)
-        self.assertLess(elapsed, 3 * SLOW)
+        self.assertLess(cpu, CPU_BOUND, "waiting is not spinning")
         a = self.api(s.port, ["tls-server", "--timeout", "500"])
         self.assertTrue(a.stdout.startswith("error UCP_E_TIMEOUT "), a.stdout)
         s.close()
 
     def test_slow_resolver(self):
-        """--timeout bounds name resolution too: a resolver that answers after 5 s (the
+        """--timeout bounds name resolution too: a resolver that answers after 60 s (the
         slow-resolver LD_PRELOAD shim, for names ending in .slow.test) is given up on at the
         deadline, with an error that says so."""
-        env = dict(os.environ, LD_PRELOAD=SLOW_RESOLVER, UCP_SLOW_RESOLVER_SECONDS="5",
+        # The shim creates the "answered" file when its answer comes, 60 s after the question: a
+        # program that exits without the file has not waited for the resolver, on any machine.
+        answered = os.path.join(self.tmp.name, "resolver-answered")
+        env = dict(os.environ, LD_PRELOAD=SLOW_RESOLVER, UCP_SLOW_RESOLVER_SECONDS="60",
+                   UCP_SLOW_RESOLVER_ANSWERED=answered,
                    ASAN_OPTIONS=os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0")
-        start = time.monotonic()
         r = subprocess.run([*WRAP, UCPOLICY, "probe", "--role", "tls-server", "--timeout", "1",
-                            "fe01.slow.test:5061"], capture_output=True, text=True, timeout=60 * SLOW, env=env)
-        elapsed = time.monotonic() - start
+                            "fe01.slow.test:5061"], capture_output=True, text=True, timeout=50, env=env)
         self.assertNotEqual(r.returncode, 99, "valgrind found errors:\n" + r.stderr)
         self.assertEqual(r.returncode, 3, r.stderr)
         self.assertIn("fe01.slow.test:5061: cannot resolve the host name: no answer from the resolver within 1000 ms",
                       r.stderr)
-        self.assertGreaterEqual(elapsed, 0.9)
-        self.assertLess(elapsed, 1 + 2 * SLOW, "the 5 s resolver was waited for")
+        self.assertFalse(os.path.exists(answered), "the slow resolver was waited for")
         a = subprocess.run([*WRAP, DUMP, "tls-server", "fe01.slow.test", "5061", "--timeout", "500"],
-                           capture_output=True, text=True, timeout=60 * SLOW, env=env)
+                           capture_output=True, text=True, timeout=50, env=env)
         self.assertNotEqual(a.returncode, 99, "valgrind found errors:\n" + a.stderr)
         self.assertTrue(a.stdout.startswith("error UCP_E_TIMEOUT "), a.stdout)
+        self.assertFalse(os.path.exists(answered), "the slow resolver was waited for")
 
     def test_peer_that_does_not_speak_tls(self):
         s = self.server("--hostile", "plain", connections=2)
-        r, elapsed = self.cli(s.port, ["--role", "tls-server"], fmt="text")
+        r, cpu = self.cli(s.port, ["--role", "tls-server"], fmt="text")
         self.assertEqual(r.returncode, 3)
         self.assertIn("does not speak TLS (it sent 'HTTP/1.1 400 Bad Request", r.stderr)
-        self.assertLess(elapsed, 2 * SLOW)
+        self.assertLess(cpu, CPU_BOUND)
         a = self.api(s.port, ["tls-server"])
         self.assertTrue(a.stdout.startswith("error UCP_E_TLS "), a.stdout)
         s.close()
@@ -598,10 +612,10 @@ class ProbeTest(unittest.TestCase):
         for hostile, (verdict, response, detail, rc_expected) in cases.items():
             with self.subTest(hostile=hostile):
                 s = self.server("--mode", "sip", "--hostile", hostile)
-                start = time.monotonic()
+                start = children_cpu()
                 rc, got, _ = self.probe(s, protocol="sip", client=("pem", "exch01-chain.pem", "exch01.key"),
                                         timeout=5)
-                self.assertLess(time.monotonic() - start, 10 * SLOW)
+                self.assertLess(children_cpu() - start, 2 * CPU_BOUND)
                 self.assertEqual(got["verdict"], verdict, got["detail"])
                 self.assertEqual(got["response"], response)
                 self.assertIn(detail, got["detail"])
@@ -614,13 +628,13 @@ class ProbeTest(unittest.TestCase):
         s = self.server("--mode", "sip", "--hostile", "sip-random", connections=runs)
         verdicts = set()
         for i in range(runs):
-            start = time.monotonic()
+            start = children_cpu()
             a = self.api(s.port, ["tls-server", "--protocol", "sip", "--timeout", str(1000 * SLOW),
                                   "--client-cert", self.k.p("exch01-chain.pem"), "--client-key", self.k.p("exch01.key")])
             self.assertEqual(a.returncode, 0, f"connection {i}: {a.stdout}{a.stderr}")
             got = self.facts_from_dump(a.stdout)
             self.assertIn(got["verdict"], ("accepted", "rejected", "unknown"))
-            self.assertLess(time.monotonic() - start, 5 * SLOW, f"connection {i}")
+            self.assertLess(children_cpu() - start, CPU_BOUND, f"connection {i}")
             for field in ("response", "msDiagnostics"):
                 if got[field] is not None:
                     self.assertLessEqual(len(got[field]), 4 * 1024, "a kept field is bounded")

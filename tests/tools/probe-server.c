@@ -21,7 +21,9 @@
  * smtp-nostarttls, smtp-inject (bytes after the STARTTLS answer).
  *
  * It serves connections one after the other and stops by itself after --connections (default 1)
- * or --lifetime seconds (default 30), whichever comes first. Every socket wait is bounded.
+ * or when --lifetime seconds (default 30) pass without a new connection, whichever comes first:
+ * a slow client (valgrind on a busy machine) gets the whole time for each connection, and a
+ * server nobody connects to still goes away. Every socket wait is bounded.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -374,6 +376,7 @@ int main(int argc, char **argv)
                 continue;
             die("accept", 0);
         }
+        alarm((unsigned)lifetime); /* a new connection: the idle time starts again */
         connection_number = n;
         serve(fd, cred, prio);
         close(fd);

@@ -222,19 +222,18 @@ namespace UcPolicy.Tests
         {
             using Checker checker = k.NewChecker();
             int port = FreePort();
-            using var refused = new Probe("127.0.0.1", port) { Timeout = TimeSpan.FromSeconds(5) };
-            var stopwatch = Stopwatch.StartNew();
+            // What ended each probe is in its error (the refusal, or the limit named), so no
+            // wall-clock bound is needed, and none is asserted: a busy machine stalls any program.
+            using var refused = new Probe("127.0.0.1", port) { Timeout = TimeSpan.FromSeconds(60) };
             var e = Assert.Throws<UcPolicyException>(() => refused.Run(checker, "tls-server"));
             Assert.Equal(UcPolicyErrorCode.Network, e.Code);
             Assert.Contains("127.0.0.1:" + port + ": cannot connect: connection refused", e.Message);
-            Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(3));
 
             using var silent = new ProbeServer(k, 1, "--hostile", "silent");
             using var slow = new Probe("127.0.0.1", silent.Port) { Timeout = TimeSpan.FromSeconds(1) };
-            stopwatch.Restart();
             var timeout = Assert.Throws<UcPolicyException>(() => slow.Run(checker, "tls-server"));
             Assert.Equal(UcPolicyErrorCode.Timeout, timeout.Code);
-            Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0.9, 5);
+            Assert.Contains("no answer to the TLS ClientHello within 1000 ms", timeout.Message);
         }
 
         [Fact]

@@ -319,46 +319,65 @@ def test_online_probe_and_the_private_network(serve, probe_files, pki, now):
 
 
 def test_connection_refused(checker_at):
+    # The refusal ends the probe, not its time limit: the message names it. No wall-clock bound
+    # (a shared machine can stall any program); the CPU it took is bounded, generously.
     port = _free_port()
-    start = time.monotonic()
+    cpu = time.process_time()
     with pytest.raises(ucpolicy.NetworkError) as e:
-        checker_at.probe("127.0.0.1", port, role="tls-server", timeout=5)
+        checker_at.probe("127.0.0.1", port, role="tls-server", timeout=60)
     assert isinstance(e.value, ConnectionError)
     assert f"127.0.0.1:{port}: cannot connect: connection refused" in str(e.value)
-    assert time.monotonic() - start < 3
+    assert time.process_time() - cpu < 5
 
 
-def test_timeout_and_the_gil(serve, checker_at):
-    """A silent server: the probe gives up after its time limit, and other Python threads run
-    meanwhile (the GIL is released around ucp_probe_run)."""
+def test_timeout(serve, checker_at):
+    """A silent server: the probe gives up at its time limit and says so."""
     s = serve("--hostile", "silent", connections=1)
-    span: Dict[str, float] = {}
+    with pytest.raises(ucpolicy.UcpTimeoutError) as e:
+        checker_at.probe("127.0.0.1", s.port, role="tls-server", timeout=1.5)
+    assert isinstance(e.value, TimeoutError)
+    assert "within 1500 ms" in str(e.value)
+    s.stop()
+
+
+def test_the_gil_is_released_while_probing(checker_at):
+    """The peer is a Python thread of this process: it can accept the probe's connection and hang
+    up only while the probing thread does not hold the GIL. Released, the probe sees the hang-up
+    at once; held, nothing would answer until the probe's 60 s limit (a timeout error). Decided by
+    what happens, not by timing it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(60)
+    hung_up = threading.Event()
+
+    def peer() -> None:
+        try:
+            conn, _ = listener.accept()
+        except OSError:
+            return
+        conn.recv(1)  # the ClientHello has begun: the probe is inside the library
+        conn.close()
+        hung_up.set()
+
     errors: List[BaseException] = []
 
     def run() -> None:
-        span["start"] = time.monotonic()
         try:
-            checker_at.probe("127.0.0.1", s.port, role="tls-server", timeout=1.5)
+            checker_at.probe("127.0.0.1", listener.getsockname()[1], role="tls-server", timeout=60)
         except BaseException as exc:  # noqa: BLE001 - handed to the main thread
             errors.append(exc)
-        span["end"] = time.monotonic()
 
-    ticks: List[float] = []
-    worker = threading.Thread(target=run)
-    worker.start()
-    deadline = time.monotonic() + 10
-    while worker.is_alive() and time.monotonic() < deadline:
-        ticks.append(time.monotonic())
-        time.sleep(0.001)
-    worker.join(10)
-    assert not worker.is_alive()
-    assert len(errors) == 1 and isinstance(errors[0], ucpolicy.UcpTimeoutError), errors
-    assert isinstance(errors[0], TimeoutError)
-    assert "within 1500 ms" in str(errors[0])
-    assert 1.4 <= span["end"] - span["start"] < 5
-    during = [t for t in ticks if span["start"] + 0.2 < t < span["end"] - 0.2]
-    assert len(during) > 100, f"only {len(during)} ticks of the main thread while the probe ran"
-    s.stop()
+    threads = [threading.Thread(target=peer), threading.Thread(target=run)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    listener.close()
+    assert not any(t.is_alive() for t in threads)
+    assert hung_up.is_set()
+    assert len(errors) == 1 and not isinstance(errors[0], ucpolicy.UcpTimeoutError), errors
+    assert isinstance(errors[0], ucpolicy.Error), errors
 
 
 def test_peer_that_does_not_speak_tls(serve, checker_at):
