@@ -68,19 +68,29 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *user)
     return n;
 }
 
-/* The address check of every connection (CURLOPT_OPENSOCKETFUNCTION). */
+/* The address check of every connection (CURLOPT_OPENSOCKETFUNCTION). A name may resolve to
+ * several refused addresses (localhost: ::1 and 127.0.0.1): the first GUARD_KEPT are named. */
+#define GUARD_KEPT 4
 struct guard {
     bool allow_private;
-    bool refused;
-    char why[192]; /* the last refusal: "ADDRESS, a KIND address" */
+    unsigned refused;            /* refused addresses (past GUARD_KEPT counted, not compared) */
+    char why[GUARD_KEPT][160];   /* the first ones: "ADDRESS, a KIND address" */
 };
 
 static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_sockaddr *addr)
 {
     struct guard *g = user;
     (void)purpose;
-    if (!g->allow_private && ucp_address_is_private(&addr->addr, g->why, sizeof g->why)) {
-        g->refused = true;
+    char why[sizeof g->why[0]];
+    if (!g->allow_private && ucp_address_is_private(&addr->addr, why, sizeof why)) {
+        bool known = false;
+        for (unsigned i = 0; i < g->refused && i < GUARD_KEPT; i++)
+            known = known || strcmp(g->why[i], why) == 0;
+        if (!known) {
+            if (g->refused < GUARD_KEPT)
+                memcpy(g->why[g->refused], why, sizeof why);
+            g->refused++;
+        }
         return CURL_SOCKET_BAD;
     }
 #ifdef SOCK_CLOEXEC
@@ -99,7 +109,8 @@ static const char *redirected_to(CURL *h, const char *url)
 }
 
 /* Why the transfer of @url was refused: "refused: HOST resolves to ADDRESS, a KIND address (allow
- * with --allow-private-network)", naming the redirect when it was one. */
+ * with --allow-private-network)", every refused address named ("ADDRESS, a KIND address, and
+ * ADDRESS, a KIND address"), and the redirect when it was one. */
 static char *refusal(CURL *h, const char *url, const struct guard *g)
 {
     const char *redirect = redirected_to(h, url);
@@ -108,17 +119,24 @@ static char *refusal(CURL *h, const char *url, const struct guard *g)
     if (u && curl_url_set(u, CURLUPART_URL, redirect ? redirect : url, 0) == CURLUE_OK)
         curl_url_get(u, CURLUPART_HOST, &host, 0);
     /* The address part of "ADDRESS, a KIND address": was the host that address? */
-    size_t alen = strcspn(g->why, ",");
+    size_t alen = strcspn(g->why[0], ",");
     const char *name = host ? host : "";
     size_t nlen = strlen(name);
     if (nlen >= 2 && name[0] == '[' && name[nlen - 1] == ']') {
         name++;
         nlen -= 2;
     }
-    bool named = host && !(nlen == alen && strncmp(name, g->why, alen) == 0);
+    bool named = host && !(g->refused == 1 && nlen == alen && strncmp(name, g->why[0], alen) == 0);
+    unsigned kept = g->refused < GUARD_KEPT ? g->refused : GUARD_KEPT;
+    char whys[GUARD_KEPT * (sizeof g->why[0] + 8) + 32] = "";
+    size_t used = 0;
+    for (unsigned i = 0; i < kept; i++)
+        used += (size_t)snprintf(whys + used, sizeof whys - used, "%s%s", i == 0 ? "" : ", and ", g->why[i]);
+    if (g->refused > kept)
+        snprintf(whys + used, sizeof whys - used, ", and %u more", g->refused - kept);
     char *msg = ucp_asprintf("refused: %s%s%s%s%s%s (allow with --allow-private-network)",
                              redirect ? "redirected to " : "", redirect ? redirect : "", redirect ? "; " : "",
-                             named ? host : "", named ? " resolves to " : "", g->why);
+                             named ? host : "", named ? " resolves to " : "", whys);
     curl_free(host);
     curl_url_cleanup(u);
     return msg;

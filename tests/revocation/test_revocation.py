@@ -26,6 +26,7 @@ import http.server
 import json
 import os
 import shlex
+import socket
 import subprocess
 import sys
 import tempfile
@@ -125,6 +126,8 @@ class PKI:
             "public": f"http://crl.public.test:{self.port}/issuing.crl",
             "public-to-loopback": f"http://crl.public.test:{self.port}/to-loopback.crl",
             "public-to-localhost": f"http://crl.public.test:{self.port}/to-localhost.crl",
+            # A name of two private addresses (the same shim): both are refused, both named.
+            "private-name": f"http://crl.private.test:{self.port}/issuing.crl",
         }
         for name, cdp in cases.items():
             self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
@@ -507,9 +510,23 @@ class RevocationTest(unittest.TestCase):
         self.assertEqual(s[0][0], "unreachable")
         msg = self.unreachable_message(rep)
         self.assertRegex(msg, rf"localhost:{self.pki.port}/issuing\.crl: refused: localhost resolves to (127\.0\.0\.1|::1), "
-                              r"a loopback address \(allow with --allow-private-network\)")
+                              r"a loopback address(, and (127\.0\.0\.1|::1), a loopback address)? "
+                              r"\(allow with --allow-private-network\)")
+        # every address it resolves to was refused, and is named
+        for address in {a[4][0] for a in socket.getaddrinfo("localhost", self.pki.port, type=socket.SOCK_STREAM)}:
+            self.assertIn(f"{address}, a loopback address", msg)
         s, f = self.both("localhost", ONLINE, ONLINE)
         self.assertEqual(s[0][0], "good", "allowed, localhost is fetched")
+
+    def test_every_refused_address_is_named(self):
+        """A name that resolves to several private addresses: each is tried and refused, and the
+        finding names them all, not only the last."""
+        (s, f, rep), seen = self.requests_during(lambda: self.cli("private-name", *PUBLIC_ONLY, env=self.public_env()))
+        self.assertEqual(seen, [])
+        self.assertEqual(s[0][0], "unreachable")
+        self.assertIn(f"http://crl.private.test:{self.pki.port}/issuing.crl: refused: crl.private.test resolves to "
+                      "10.0.0.5, a private address (RFC 1918), and 192.168.0.5, a private address (RFC 1918) "
+                      "(allow with --allow-private-network)", self.unreachable_message(rep))
 
     def test_public_address_then_redirect_into_loopback(self):
         """From a public address (the shim's), the fetch goes through; a redirect from there to

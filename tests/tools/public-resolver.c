@@ -7,6 +7,9 @@
  * so the tests can show what only a public address shows: a redirect from it into the loopback
  * network or to a name that resolves there is refused (the check applies to every connection).
  *
+ * A name ending in ".private.test" resolves to two private addresses, 10.0.0.5 and 192.168.0.5,
+ * as a split-horizon name may: a refusal names both.
+ *
  * Nothing leaves the machine under the shim: any other connect() to an address that is not
  * loopback fails with ENETUNREACH. Without the shim a ".public.test" name does not resolve
  * (.test is reserved, RFC 6761), so a test that lost its shim fails instead of going out.
@@ -19,18 +22,19 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #define PUBLIC_ADDRESS 0x5db8d822u /* 93.184.216.34 */
 
-static const char suffix[] = ".public.test";
+static const uint32_t private_addresses[] = {0x0a000005u, 0xc0a80005u}; /* 10.0.0.5, 192.168.0.5 */
 
-static int ours(const char *node)
+static int ends_with(const char *node, const char *suffix)
 {
-    size_t n = node ? strlen(node) : 0;
-    return n >= sizeof suffix - 1 && strcmp(node + n - (sizeof suffix - 1), suffix) == 0;
+    size_t n = node ? strlen(node) : 0, k = strlen(suffix);
+    return n >= k && strcmp(node + n - k, suffix) == 0;
 }
 
 int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res)
@@ -38,7 +42,8 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
     static int (*real)(const char *, const char *, const struct addrinfo *, struct addrinfo **);
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "getaddrinfo"); /* the POSIX way to take a function */
-    if (!ours(node))
+    int private = ends_with(node, ".private.test");
+    if (!private && !ends_with(node, ".public.test"))
         return real ? real(node, service, hints, res) : EAI_SYSTEM;
     if (hints && hints->ai_family != AF_UNSPEC && hints->ai_family != AF_INET)
         return EAI_NONAME;
@@ -46,22 +51,32 @@ int getaddrinfo(const char *node, const char *service, const struct addrinfo *hi
     long port = service ? strtol(service, &end, 10) : 0;
     if (service && (*end || port < 0 || port > 65535))
         return EAI_SERVICE;
-    /* One block, as glibc allocates it: its freeaddrinfo() frees ai_canonname and the entry. */
-    struct {
-        struct addrinfo ai;
-        struct sockaddr_in sin;
-    } *block = calloc(1, sizeof *block);
-    if (!block)
-        return EAI_MEMORY;
-    block->sin.sin_family = AF_INET;
-    block->sin.sin_port = htons((uint16_t)port);
-    block->sin.sin_addr.s_addr = htonl(PUBLIC_ADDRESS);
-    block->ai.ai_family = AF_INET;
-    block->ai.ai_socktype = hints && hints->ai_socktype ? hints->ai_socktype : SOCK_STREAM;
-    block->ai.ai_protocol = block->ai.ai_socktype == SOCK_STREAM ? IPPROTO_TCP : 0;
-    block->ai.ai_addrlen = sizeof block->sin;
-    block->ai.ai_addr = (struct sockaddr *)&block->sin;
-    *res = &block->ai;
+    /* One block per address, as glibc allocates them: its freeaddrinfo() frees each entry (and
+     * its ai_canonname) along ai_next. */
+    const uint32_t *addresses = private ? private_addresses : &(const uint32_t){PUBLIC_ADDRESS};
+    size_t count = private ? sizeof private_addresses / sizeof private_addresses[0] : 1;
+    struct addrinfo *first = NULL, **next = &first;
+    for (size_t i = 0; i < count; i++) {
+        struct {
+            struct addrinfo ai;
+            struct sockaddr_in sin;
+        } *block = calloc(1, sizeof *block);
+        if (!block) {
+            freeaddrinfo(first);
+            return EAI_MEMORY;
+        }
+        block->sin.sin_family = AF_INET;
+        block->sin.sin_port = htons((uint16_t)port);
+        block->sin.sin_addr.s_addr = htonl(addresses[i]);
+        block->ai.ai_family = AF_INET;
+        block->ai.ai_socktype = hints && hints->ai_socktype ? hints->ai_socktype : SOCK_STREAM;
+        block->ai.ai_protocol = block->ai.ai_socktype == SOCK_STREAM ? IPPROTO_TCP : 0;
+        block->ai.ai_addrlen = sizeof block->sin;
+        block->ai.ai_addr = (struct sockaddr *)&block->sin;
+        *next = &block->ai;
+        next = &block->ai.ai_next;
+    }
+    *res = first;
     return 0;
 }
 
