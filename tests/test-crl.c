@@ -26,17 +26,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "tap.h"
+#include "tap-gnutls.h"
 #include "trust/trust-private.h"
-
-#define GT(x)                                                                                      \
-    do {                                                                                           \
-        int rc_ = (x);                                                                             \
-        if (rc_ < 0) {                                                                             \
-            fprintf(stderr, "%s: %s\n", #x, gnutls_strerror(rc_));                                 \
-            exit(TAP_SETUP_FAILURE);                                                               \
-        }                                                                                          \
-    } while (0)
 
 static const time_t T0 = 1795521600; /* 2026-11-24T12:00:00Z */
 

@@ -23,17 +23,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "tap.h"
+#include "tap-gnutls.h"
 #include "input/input-private.h"
-
-#define GT(x)                                                                                      \
-    do {                                                                                           \
-        int rc_ = (x);                                                                             \
-        if (rc_ < 0) {                                                                             \
-            fprintf(stderr, "%s: %s\n", #x, gnutls_strerror(rc_));                                 \
-            exit(TAP_SETUP_FAILURE);                                                               \
-        }                                                                                          \
-    } while (0)
 
 static int compared, differing;
 

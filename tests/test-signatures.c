@@ -21,17 +21,8 @@
 #include <gnutls/x509.h>
 #include <gnutls/x509-ext.h>
 
-#include "tap.h"
+#include "tap-gnutls.h"
 #include "check/check-private.h"
-
-#define GT(x)                                                                                   \
-    do {                                                                                           \
-        int rc_ = (x);                                                                             \
-        if (rc_ < 0) {                                                                             \
-            fprintf(stderr, "%s: %s\n", #x, gnutls_strerror(rc_));                                 \
-            exit(TAP_SETUP_FAILURE);                                                                              \
-        }                                                                                          \
-    } while (0)
 
 #define MAXC 16
 static ucp_certificate *certs[MAXC];

@@ -546,11 +546,25 @@ bool ucp_crl_entry_extensions(const struct ucp_crl *crl, const struct ucp_crl_en
 
 /* ---- the signature ------------------------------------------------------------------------------ */
 
+/* An AlgorithmIdentifier that is exactly p[0..n): its OID as text, and where its parameters
+ * are (*rest, *rest_len: what follows the OID, empty when absent). */
+static bool alg_id(const uint8_t *p, size_t n, char *text, size_t size, const uint8_t **rest, size_t *rest_len)
+{
+    struct ucp_tlv seq, oid;
+    if (!ucp_der_read_exact(p, n, UCP_DER_BER, &seq) || !is_seq(&seq))
+        return false;
+    *rest = seq.value;
+    *rest_len = seq.len;
+    return ucp_der_next(rest, rest_len, UCP_DER_BER, &oid) &&
+           ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) &&
+           ucp_der_oid_text(oid.value, oid.len, text, size);
+}
+
 /* RSASSA-PSS-params (RFC 4055 3.1): the hash (also MGF1's, as GnuTLS requires) and the salt
  * length; false when GnuTLS could not verify with them. */
 static bool pss_params(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *dig, unsigned *salt)
 {
-    struct ucp_tlv params, t, inner, oid;
+    struct ucp_tlv params, t;
     char text[64];
     *dig = GNUTLS_DIG_SHA1;
     *salt = 20;
@@ -564,24 +578,12 @@ static bool pss_params(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *di
             return false;
         if (t.tag == 0 || t.tag == 1) {
             /* [0] hashAlgorithm AlgorithmIdentifier; [1] maskGenAlgorithm: mgf1 with one */
-            const uint8_t *r;
-            size_t rl;
-            if (!ucp_der_read_exact(t.value, t.len, UCP_DER_BER, &inner) || !is_seq(&inner))
-                return false;
-            r = inner.value;
-            rl = inner.len;
-            if (!ucp_der_next(&r, &rl, UCP_DER_BER, &oid) ||
-                !ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
-                !ucp_der_oid_text(oid.value, oid.len, text, sizeof text))
+            const uint8_t *r, *unused;
+            size_t rl, unused_len;
+            if (!alg_id(t.value, t.len, text, sizeof text, &r, &rl))
                 return false;
             if (t.tag == 1) {
-                if (strcmp(text, OID_MGF1) != 0 || !ucp_der_next(&r, &rl, UCP_DER_BER, &inner) || !is_seq(&inner))
-                    return false;
-                r = inner.value;
-                rl = inner.len;
-                if (!ucp_der_next(&r, &rl, UCP_DER_BER, &oid) ||
-                    !ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
-                    !ucp_der_oid_text(oid.value, oid.len, text, sizeof text))
+                if (strcmp(text, OID_MGF1) != 0 || !alg_id(r, rl, text, sizeof text, &unused, &unused_len))
                     return false;
                 mgf = gnutls_oid_to_digest(text);
             } else {
@@ -609,7 +611,6 @@ static bool pss_params(const uint8_t *p, size_t n, gnutls_digest_algorithm_t *di
 /* Verify the signature with @issuer's key; the outcome of gnutls_pubkey_verify_data2. */
 static bool verify_with(const struct ucp_crl *crl, const ucp_certificate *issuer)
 {
-    struct ucp_tlv alg, oid;
     char text[64];
     if (crl->sig_unused_bits)
         return false;
@@ -619,12 +620,9 @@ static bool verify_with(const struct ucp_crl *crl, const ucp_certificate *issuer
     if (crl->alg_len != crl->tbs_alg_len ||
         memcmp(crl->der + crl->alg_off, crl->der + crl->tbs_alg_off, crl->alg_len) != 0)
         return false;
-    if (!ucp_der_read(crl->der + crl->alg_off, crl->alg_len, UCP_DER_BER, &alg))
-        return false;
-    const uint8_t *q = alg.value;
-    size_t left = alg.len;
-    if (!ucp_der_next(&q, &left, UCP_DER_BER, &oid) || !ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) ||
-        !ucp_der_oid_text(oid.value, oid.len, text, sizeof text))
+    const uint8_t *q;
+    size_t left;
+    if (!alg_id(crl->der + crl->alg_off, crl->alg_len, text, sizeof text, &q, &left))
         return false;
     const gnutls_datum_t tbs = {crl->der + crl->tbs_off, crl->tbs_len};
     const gnutls_datum_t sig = {crl->der + crl->sig_off, crl->sig_len};

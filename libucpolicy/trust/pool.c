@@ -203,6 +203,18 @@ static ucp_certificate *materialize(const struct ucp_pool_entry *ce)
     return parsed;
 }
 
+/* Add entry i to the candidates idx[0..*n) met along a LIFO bucket chain, keeping the earliest
+ * inserted UCP_MAX_CANDIDATES: a hostile pool of look-alikes is bounded. */
+static void keep_candidate(size_t idx[UCP_MAX_CANDIDATES], size_t *n, size_t i)
+{
+    if (*n < UCP_MAX_CANDIDATES) {
+        idx[(*n)++] = i;
+        return;
+    }
+    memmove(idx, idx + 1, (UCP_MAX_CANDIDATES - 1) * sizeof idx[0]);
+    idx[UCP_MAX_CANDIDATES - 1] = i;
+}
+
 void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *raw_dn,
                            bool (*fn)(ucp_certificate *cert, void *data), void *data)
 {
@@ -218,13 +230,7 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
          * (as when the store was parsed on loading). */
         if (pool->entries[i].hash == h && same_dn(&pool->entries[i].subject, raw_dn) &&
             materialize(&pool->entries[i])) {
-            if (n < UCP_MAX_CANDIDATES)
-                idx[n++] = i;
-            else {
-                /* Keep the earliest UCP_MAX_CANDIDATES (a hostile pool of look-alikes is bounded). */
-                memmove(idx, idx + 1, (UCP_MAX_CANDIDATES - 1) * sizeof idx[0]);
-                idx[UCP_MAX_CANDIDATES - 1] = i;
-            }
+            keep_candidate(idx, &n, i);
         }
     }
     if (n == 0) {
@@ -234,12 +240,7 @@ void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *
         for (size_t i = pool->fbuckets[fh % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].fnext) {
             if (pool->entries[i].fhash == fh && ucp_dn_equal(&pool->entries[i].subject, raw_dn) &&
                 materialize(&pool->entries[i])) {
-                if (n < UCP_MAX_CANDIDATES)
-                    idx[n++] = i;
-                else {
-                    memmove(idx, idx + 1, (UCP_MAX_CANDIDATES - 1) * sizeof idx[0]);
-                    idx[UCP_MAX_CANDIDATES - 1] = i;
-                }
+                keep_candidate(idx, &n, i);
             }
         }
     }
