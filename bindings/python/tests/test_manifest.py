@@ -224,7 +224,7 @@ def own_manifest(tmp_path_factory, pki, now) -> Path:
                         "absent": []}},
             {"id": "revocation/online-unreachable", "role": "exchange-um", "rule": "revocation.unreachable",
              "kind": "fail", "file": "certs/revocation-unreachable.pem", "password": None, "chain": [],
-             "trust": ["certs/root.pem"], "publicRoots": [], "online": True, "timeoutMs": 2000,
+             "trust": ["certs/root.pem"], "publicRoots": [], "online": True, "timeoutMs": 60000,
              "topology": {"fqdn": "exch03.contoso.com"},
              "expect": {"result": "warning", "present": [{"code": "revocation.unreachable", "severity": "warning"}],
                         "absent": ["revocation.revoked"]}},
