@@ -428,7 +428,9 @@ static ucp_status read_document(struct parse *p)
     while (p->status == UCP_OK && (ret = xmlTextReaderRead(p->reader)) == 1) {
         int type = xmlTextReaderNodeType(p->reader);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE)
-            return fail(p, "a document type declaration (DOCTYPE) is not allowed in a topology");
+            return p->status = ucp_fail(UCP_E_TOPOLOGY, p->source,
+                                        "line %d: a document type declaration (DOCTYPE) is not allowed in a "
+                                        "topology (no DTD, no entities are read)", line(p));
         if (type != XML_READER_TYPE_ELEMENT)
             continue;
         int depth = xmlTextReaderDepth(p->reader);
