@@ -18,6 +18,15 @@
  *   "webFqdn": "webext.contoso.com", "accessEdge": "sip.contoso.com",
  *   "webConfEdge": "webcon.contoso.com", "xmppDomain": "contoso.com" }
  * @endcode
+ *
+ * ucp_topology_load_data() also reads the topology Skype for Business / Lync Server keep
+ * themselves (detected from the content): a Topology Builder file (.tbxml, root
+ * TopologyBuilder) and the published topology as `Get-CsTopology -AsXml` prints it (root
+ * Topology). Such a document lists servers; each has its own facts (its FQDN, its pool, the
+ * external web services FQDN, the Edge FQDNs, the product from the roles' versions) besides
+ * the shared ones (SIP domains, simple URLs). ucp_topology_select_server() makes one server's
+ * facts the topology's; a document with one server selects it on loading, and a check with a
+ * document of several servers and none selected fails, naming them.
  */
 
 #include "ucpolicy/catalogue.h"
@@ -102,25 +111,28 @@ UCP_EXPORT ucp_status ucp_topology_set_product(ucp_topology *topology, ucp_produ
 UCP_EXPORT ucp_product ucp_topology_product(const ucp_topology *topology);
 
 /**
- * Merge facts from a JSON document held in memory (see the file comment for its form).
+ * Merge facts from a document held in memory: JSON (see the file comment for its form), a
+ * Topology Builder file or Get-CsTopology -AsXml output (told apart by their content).
  *
- * Facts present in the document replace those in @p topology; list facts are replaced as a
- * whole. On failure @p topology is unchanged.
+ * Facts present in a JSON document replace those in @p topology; list facts are replaced as a
+ * whole. A topology XML document replaces all facts, and its servers those of any earlier one
+ * (see ucp_topology_select_server()). On failure @p topology is unchanged.
  *
  * @param[in] topology The topology.
  * @param[in] data The JSON text (UTF-8).
  * @param[in] length Its length in bytes.
  * @param[in] name A name for messages (a file name), or NULL.
  * @returns ::UCP_OK, ::UCP_E_TOPOLOGY (syntax error with line and column, unknown key, wrong
- *          type, invalid value; the message names which), ::UCP_E_TOO_LARGE or
- *          ::UCP_E_NO_MEMORY.
+ *          type, invalid value; for XML also a DTD, a foreign root, too deep or too many
+ *          elements, each with the line and element; the message names which),
+ *          ::UCP_E_TOO_LARGE (JSON over 1 MiB, XML over 16 MiB) or ::UCP_E_NO_MEMORY.
  * @since 1.0
  */
 UCP_EXPORT ucp_status ucp_topology_load_data(ucp_topology *topology, const uint8_t *data,
                                              size_t length, const char *name);
 
 /**
- * Merge facts from a JSON file; as ucp_topology_load_data().
+ * Merge facts from a JSON file or a topology XML document; as ucp_topology_load_data().
  * @returns Also ::UCP_E_IO when the file cannot be read.
  * @since 1.0
  */
@@ -133,6 +145,46 @@ UCP_EXPORT ucp_status ucp_topology_load_file(ucp_topology *topology, const char 
  * @since 1.0
  */
 UCP_EXPORT ucp_status ucp_topology_to_json(const ucp_topology *topology, ucp_buffer *out);
+
+/**
+ * Number of servers the loaded topology document lists (Topology Builder or Get-CsTopology
+ * XML): the machines of every pool that runs a server role (stores and file shares excluded).
+ * @returns 0 for facts set by hand or loaded from JSON.
+ * @since 1.2
+ */
+UCP_EXPORT size_t ucp_topology_server_count(const ucp_topology *topology);
+
+/**
+ * A server's FQDN (lower case), in document order.
+ * @returns Borrowed, valid until the next load into @p topology; NULL out of range.
+ * @since 1.2
+ */
+UCP_EXPORT const char *ucp_topology_server_fqdn(const ucp_topology *topology, size_t index);
+
+/**
+ * The FQDN of a server's pool (the server's own FQDN for a Standard Edition server).
+ * @returns Borrowed, as ucp_topology_server_fqdn(); NULL out of range.
+ * @since 1.2
+ */
+UCP_EXPORT const char *ucp_topology_server_pool(const ucp_topology *topology, size_t index);
+
+/**
+ * Use one server's facts: its FQDN, pool, web services FQDN, Edge FQDNs, XMPP domain and
+ * product replace the topology's (facts set afterwards still win).
+ * @param[in] topology A topology loaded from a document that lists servers.
+ * @param[in] fqdn The server's FQDN (case-insensitive, a trailing dot ignored).
+ * @returns ::UCP_OK, ::UCP_E_NOT_FOUND (no such server, or no document; the message lists the
+ *          servers) or ::UCP_E_NO_MEMORY.
+ * @since 1.2
+ */
+UCP_EXPORT ucp_status ucp_topology_select_server(ucp_topology *topology, const char *fqdn);
+
+/**
+ * The selected server's FQDN.
+ * @returns Borrowed, as ucp_topology_server_fqdn(); NULL when none is selected.
+ * @since 1.2
+ */
+UCP_EXPORT const char *ucp_topology_selected_server(const ucp_topology *topology);
 
 UCP_END_DECLS
 

@@ -958,6 +958,11 @@ ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const
     c.leaf = input->certs[0];
     c.now = checker->time == UCP_TIME_NOW ? (int64_t)time(NULL) : checker->time;
     ucp_topology *empty = NULL;
+    ucp_status chosen = ucp_topology_require_server(topology);
+    if (chosen != UCP_OK) {
+        ucp_pool_compare_free(pool);
+        return chosen;
+    }
     if (!topology) {
         ucp_status st = ucp_topology_new(&empty);
         if (st != UCP_OK) {

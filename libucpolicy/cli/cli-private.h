@@ -115,7 +115,7 @@ enum {
     OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
     OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
     OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
-    OPT_ALLOW_PRIVATE,
+    OPT_ALLOW_PRIVATE, OPT_SERVER,
     /* probe only */
     OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
     /* check only */
@@ -134,6 +134,7 @@ enum {
     {"xmpp-domain", required_argument, NULL, OPT_XMPP},                                            \
     {"product", required_argument, NULL, OPT_PRODUCT},                                             \
     {"topology", required_argument, NULL, OPT_TOPOLOGY},                                           \
+    {"server", required_argument, NULL, OPT_SERVER},                                               \
     {"chain", required_argument, NULL, OPT_CHAIN},                                                 \
     {"trust", required_argument, NULL, OPT_TRUST},                                                 \
     {"public-roots", required_argument, NULL, OPT_PUBLIC},                                         \
@@ -154,7 +155,7 @@ enum {
     {"help", no_argument, NULL, 'h'}
 
 struct common_opts {
-    const char *role, *topology_file, *color, *product;
+    const char *role, *topology_file, *server, *color, *product;
     ucp_output_format format;
     struct file_list chain, trust, public_roots, crls;
     bool online;

@@ -55,8 +55,11 @@ void cli_usage_common(FILE *f, bool probe)
             "      --webconf-edge FQDN  the Web Conferencing Edge external FQDN\n"
             "      --xmpp-domain DOMAIN the XMPP federation domain\n"
             "      --product PRODUCT    lync2010, lync2013, sfb2015 or sfb2019 (default sfb2019)\n"
-            "      --topology FILE      a JSON file with the same facts (options given win;\n"
-            "                           - reads it from standard input)\n"
+            "      --topology FILE      the facts as JSON, or the deployment's own topology: a\n"
+            "                           Topology Builder file (.tbxml) or Get-CsTopology -AsXml\n"
+            "                           output (options given win; - reads standard input)\n"
+            "      --server FQDN        the server of the --topology document whose facts apply\n"
+            "                           (needed when it lists several)\n"
             "\n"
             "Trust and time:\n"
             "      --chain FILE         untrusted intermediate certificates (repeatable, any order)\n"
@@ -347,6 +350,7 @@ int common_option(struct common_opts *o, int c, const char *arg)
     }
     case OPT_PRODUCT: o->product = arg; return 0;
     case OPT_TOPOLOGY: o->topology_file = arg; return 0;
+    case OPT_SERVER: o->server = arg; return 0;
     case OPT_CHAIN: return file_list_push(&o->chain, arg) ? 0 : cli_out_of_memory();
     case OPT_TRUST: return file_list_push(&o->trust, arg) ? 0 : cli_out_of_memory();
     case OPT_PUBLIC: return file_list_push(&o->public_roots, arg) ? 0 : cli_out_of_memory();
@@ -461,6 +465,22 @@ int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_check
         goto usage_error;
     if (o->topology_file && load_topology(topo, o->topology_file) != EXIT_PASS)
         goto fail;
+    if (o->server && !o->topology_file) {
+        fputs("ucpolicy: --server needs --topology (the document that lists the servers)\n", stderr);
+        goto fail;
+    }
+    if (o->server && ucp_topology_select_server(topo, o->server) != UCP_OK) {
+        fprintf(stderr, "ucpolicy: --server: %s\n", ucp_error_message(ucp_error_last()));
+        goto fail;
+    }
+    if (!o->server && ucp_topology_server_count(topo) > 1) {
+        size_t n = ucp_topology_server_count(topo);
+        fprintf(stderr, "ucpolicy: %s lists %zu servers; choose the one whose facts apply with --server FQDN:\n",
+                o->topology_file, n);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "  %s (pool %s)\n", ucp_topology_server_fqdn(topo, i), ucp_topology_server_pool(topo, i));
+        goto fail;
+    }
     /* Options given on the command line replace the topology file's values of the same fact. */
     bool seen[UCP_FACT_COUNT] = {false};
     for (size_t i = 0; i < o->nfacts; i++) {

@@ -71,6 +71,7 @@ UCP_EXPORT void ucp_topology_free(ucp_topology *t)
         return;
     for (unsigned f = 0; f < UCP_FACT_COUNT; f++)
         clear_fact(t, f);
+    ucp_topo_doc_free(t->doc);
     free(t);
 }
 
@@ -231,12 +232,46 @@ static const char *json_type_name(const json_t *v)
     return "a value";
 }
 
+/* Move the facts and product of @from into @to (replacing them); @from is left empty. */
+static void take_facts(ucp_topology *to, ucp_topology *from)
+{
+    for (unsigned f = 0; f < UCP_FACT_COUNT; f++) {
+        clear_fact(to, f);
+        to->values[f] = from->values[f];
+        to->counts[f] = from->counts[f];
+        from->values[f] = NULL;
+        from->counts[f] = 0;
+    }
+    to->product = from->product;
+}
+
+/* A Topology Builder file or Get-CsTopology -AsXml output: its facts replace all of @t's. */
+static ucp_status load_xml(ucp_topology *t, const uint8_t *data, size_t length, const char *source)
+{
+    struct ucp_topo_doc *doc;
+    ucp_topology *shared;
+    ucp_status st = ucp_topo_doc_parse(data, length, source, &doc, &shared);
+    if (st != UCP_OK)
+        return st;
+    take_facts(t, shared);
+    ucp_topology_free(shared);
+    ucp_topo_doc_free(t->doc);
+    t->doc = doc;
+    t->selected = 0;
+    /* One server: it is the one meant. */
+    if (doc->nservers == 1)
+        return ucp_topology_select_server(t, doc->servers[0].fqdn);
+    return UCP_OK;
+}
+
 UCP_EXPORT ucp_status ucp_topology_load_data(ucp_topology *t, const uint8_t *data, size_t length,
                                              const char *name)
 {
     const char *source = name ? name : "<topology>";
     if (!t || (!data && length))
         return ucp_fail(UCP_E_INVALID_ARGUMENT, name, "ucp_topology_load_data: invalid argument");
+    if (ucp_topology_is_xml(data, length))
+        return load_xml(t, data, length, source);
     if (length > UCP_MAX_TOPOLOGY_SIZE)
         return ucp_fail(UCP_E_TOO_LARGE, source, "the topology document is %zu bytes; the limit is %u",
                         length, UCP_MAX_TOPOLOGY_SIZE);
@@ -320,14 +355,7 @@ UCP_EXPORT ucp_status ucp_topology_load_data(ucp_topology *t, const uint8_t *dat
         goto out;
     }
     /* Commit: swap the validated copy in. */
-    for (unsigned f = 0; f < UCP_FACT_COUNT; f++) {
-        clear_fact(t, f);
-        t->values[f] = tmp->values[f];
-        t->counts[f] = tmp->counts[f];
-        tmp->values[f] = NULL;
-        tmp->counts[f] = 0;
-    }
-    t->product = tmp->product;
+    take_facts(t, tmp);
 out:
     ucp_topology_free(tmp);
     json_decref(root);
@@ -340,7 +368,8 @@ UCP_EXPORT ucp_status ucp_topology_load_file(ucp_topology *t, const char *path)
         return ucp_fail(UCP_E_INVALID_ARGUMENT, path, "ucp_topology_load_file: invalid argument");
     uint8_t *data;
     size_t len;
-    ucp_status st = ucp_read_file(path, UCP_MAX_TOPOLOGY_SIZE, &data, &len);
+    /* The larger limit of the two forms; ucp_topology_load_data applies the JSON one. */
+    ucp_status st = ucp_read_file(path, UCP_MAX_TOPOLOGY_XML_SIZE, &data, &len);
     if (st != UCP_OK)
         return st;
     st = ucp_topology_load_data(t, data, len, path);
@@ -380,5 +409,86 @@ UCP_EXPORT ucp_status ucp_topology_to_json(const ucp_topology *t, ucp_buffer *ou
         return ucp_fail_nomem();
     ucp_status st = ucp_json_to_buffer(o, UCP_RENDER_PRETTY, out);
     json_decref(o);
+    return st;
+}
+
+/* ---- the servers of a topology document ------------------------------------------------------ */
+
+UCP_EXPORT size_t ucp_topology_server_count(const ucp_topology *t)
+{
+    return t && t->doc ? t->doc->nservers : 0;
+}
+
+UCP_EXPORT const char *ucp_topology_server_fqdn(const ucp_topology *t, size_t i)
+{
+    return i < ucp_topology_server_count(t) ? t->doc->servers[i].fqdn : NULL;
+}
+
+UCP_EXPORT const char *ucp_topology_server_pool(const ucp_topology *t, size_t i)
+{
+    return i < ucp_topology_server_count(t) ? t->doc->pools[t->doc->servers[i].pool].fqdn : NULL;
+}
+
+UCP_EXPORT const char *ucp_topology_selected_server(const ucp_topology *t)
+{
+    return t && t->doc && t->selected ? t->doc->servers[t->selected - 1].fqdn : NULL;
+}
+
+/* "fe01.contoso.com, fe02.contoso.com, ..." (the first 20). */
+static char *server_list(const struct ucp_topo_doc *doc)
+{
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    for (size_t i = 0; i < doc->nservers && i < 20; i++)
+        ucp_sb_printf(&sb, "%s%s", i ? ", " : "", doc->servers[i].fqdn);
+    if (doc->nservers > 20)
+        ucp_sb_printf(&sb, " and %zu more", doc->nservers - 20);
+    return ucp_sb_finish(&sb);
+}
+
+UCP_EXPORT ucp_status ucp_topology_select_server(ucp_topology *t, const char *fqdn)
+{
+    if (!t || !fqdn)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_select_server: invalid argument");
+    if (!t->doc || !t->doc->nservers)
+        return ucp_fail(UCP_E_NOT_FOUND, NULL,
+                        "no server to select: the topology does not come from a document that lists servers");
+    const char *why = NULL;
+    char *want = ucp_normalize_fqdn(fqdn, &why);
+    size_t found = 0;
+    for (size_t i = 0; want && i < t->doc->nservers; i++)
+        if (strcmp(t->doc->servers[i].fqdn, want) == 0)
+            found = i + 1;
+    free(want);
+    if (!found) {
+        char *list = server_list(t->doc);
+        char *shown = ucp_display_bytes((const uint8_t *)fqdn, strlen(fqdn));
+        ucp_status st = ucp_fail(UCP_E_NOT_FOUND, t->doc->source,
+                                 "no server '%s' in the topology; its servers: %s", shown ? shown : "",
+                                 list ? list : "");
+        free(shown);
+        free(list);
+        return st;
+    }
+    ucp_topology *copy;
+    ucp_status st = ucp_topology_copy(&copy, t->doc->servers[found - 1].facts);
+    if (st != UCP_OK)
+        return st;
+    take_facts(t, copy);
+    ucp_topology_free(copy);
+    t->selected = found;
+    return UCP_OK;
+}
+
+ucp_status ucp_topology_require_server(const ucp_topology *t)
+{
+    if (!t || !t->doc || t->selected || t->doc->nservers < 2)
+        return UCP_OK;
+    char *list = server_list(t->doc);
+    ucp_status st = ucp_fail(UCP_E_TOPOLOGY, t->doc->source,
+                             "the topology describes %zu servers; choose the one to check "
+                             "(--server FQDN, or ucp_topology_select_server()): %s",
+                             t->doc->nservers, list ? list : "");
+    free(list);
     return st;
 }

@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from der import integer, oid, tlv  # noqa: E402  (tests/der.py)
 
 MAX_SEED = 256 * 1024
-TARGETS = ["input", "check", "names", "topology", "probe", "pkcs12", "templates", "crl", "der"]
+TARGETS = ["input", "check", "names", "topology", "topology-xml", "probe", "pkcs12", "templates", "crl", "der"]
 
 
 class Seeds:
@@ -60,6 +60,8 @@ def classify(path, data):
         kinds |= {"crl"}
     elif low.endswith(".json"):
         kinds |= {"topology"}
+    elif low.endswith((".tbxml", ".xml")):
+        kinds |= {"topology-xml"}
     elif low.endswith((".pem", ".der", ".cer", ".crt", ".p7b", ".p7c", ".bin")):
         kinds |= {"input", "check"}
     if data[:1] == b"\x30" and not low.endswith(".pem"):
@@ -124,6 +126,29 @@ def topologies(seeds):
     ]
     for d in docs:
         seeds.add("topology", d, "synthetic")
+    tb = (b'<TopologyBuilder xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008"><NewTopology>'
+          b'<PartialTopology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008">%s'
+          b'</PartialTopology></NewTopology></TopologyBuilder>')
+    pool = (b'<CentralSites><CentralSite><Clusters><Cluster UniqueId="1" Fqdn="pool01.contoso.com"><Machines>'
+            b'<Machine Fqdn="fe01.contoso.com"/><Machine Fqdn="fe02.contoso.com"/></Machines></Cluster>'
+            b'<Cluster UniqueId="2" Fqdn="edge.contoso.com"><Machines><Machine/></Machines></Cluster>'
+            b'</Clusters></CentralSite></CentralSites>'
+            b'<Services><Service RoleName="Registrar" InstalledOn="1" ServiceVersion="7"><Ports '
+            b'xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008"><Port Owner="urn:component:X" '
+            b'Port="5061" InterfaceSide="Primary" Protocol="Mtls"/></Ports></Service>'
+            b'<Service RoleName="EdgeServer" InstalledOn="2"><Ports '
+            b'xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008"><Port '
+            b'Owner="urn:component:AccessEdge" InterfaceSide="External" Port="443" ConfiguredFqdn="sip.contoso.com"/>'
+            b'<Port Owner="urn:component:XmppFederationProxy" InterfaceSide="External" Port="5269"/></Ports>'
+            b'</Service></Services>')
+    domains = (b'<InternalDomains xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008" '
+               b'DefaultDomain="contoso.com"><InternalDomain Name="fabrikam.com"/></InternalDomains>')
+    for body in (pool, domains, domains + pool, b"", b"<Services>" * 40):
+        seeds.add("topology-xml", tb % body, "synthetic")
+    seeds.add("topology-xml", b'<Topology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008">'
+              b'<Clusters><Cluster Fqdn="p.contoso.com"><ClusterId SiteId="1" Number="1"/><Machine Fqdn="m.contoso.com"/>'
+              b'</Cluster></Clusters><Services><Service><ServiceId RoleName="Registrar"/><InstalledOn><ClusterId '
+              b'SiteId="1" Number="1"/></InstalledOn></Service></Services></Topology>', "synthetic")
 
 
 def probe(seeds):
@@ -185,6 +210,7 @@ def main():
     seeds = Seeds(a.out)
     walk(seeds, os.path.join(a.source, "examples", "certs"), "examples")
     walk(seeds, os.path.join(a.source, "examples", "topology"), "examples")
+    walk(seeds, os.path.join(a.source, "tests", "topology"), "tests")
     if a.certgen:
         with tempfile.TemporaryDirectory() as tmp:
             r = subprocess.run([a.certgen, "--out", tmp], capture_output=True, text=True)

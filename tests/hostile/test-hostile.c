@@ -656,6 +656,120 @@ static void topologies(void)
     ucp_topology_free(t);
 }
 
+/* In a child: load a topology document; the negated status (0: loaded). */
+static int topology_load(const void *arg)
+{
+    alarm(60);
+    ucp_topology *t = NULL;
+    if (ucp_topology_new(&t) != UCP_OK)
+        return 99;
+    ucp_status st = ucp_topology_load_file(t, path_of(arg));
+    ucp_topology_free(t);
+    return -st;
+}
+
+/* In a child: a document whose external entity names a FIFO without a writer. Were the entity
+ * ever opened, open() would block until the alarm kills the child. */
+static int topology_fifo_entity(const void *arg)
+{
+    alarm(20);
+    char doc[8192];
+    int n = snprintf(doc, sizeof doc,
+                     "<?xml version=\"1.0\"?>\n<!DOCTYPE TopologyBuilder [<!ENTITY e SYSTEM \"file://%s\">]>\n"
+                     "<TopologyBuilder xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008\">"
+                     "&e;<NewTopology/></TopologyBuilder>\n",
+                     (const char *)arg);
+    ucp_topology *t = NULL;
+    if (n <= 0 || (size_t)n >= sizeof doc || ucp_topology_new(&t) != UCP_OK)
+        return 99;
+    ucp_status st = ucp_topology_load_data(t, (const uint8_t *)doc, (size_t)n, "fifo-entity.tbxml");
+    ucp_topology_free(t);
+    return -st;
+}
+
+/* Topology XML (Topology Builder form): no DTD or entity is ever read, depth, size, element and
+ * pool limits, foreign namespaces; each refused with the file and the line named, in bounded
+ * time and memory. */
+static void topology_documents(void)
+{
+    static const struct {
+        const char *file;
+        ucp_status want;
+        const char *says;
+    } bad[] = {
+        {"topology-billion-laughs.tbxml", UCP_E_TOPOLOGY, "a document type declaration (DOCTYPE) is not allowed"},
+        {"topology-xxe.tbxml", UCP_E_TOPOLOGY, "external entity"},
+        {"topology-xxe-parameter.tbxml", UCP_E_TOPOLOGY, "DOCTYPE"},
+        {"topology-external-dtd.tbxml", UCP_E_TOPOLOGY, "DOCTYPE"},
+        {"topology-deep.tbxml", UCP_E_TOPOLOGY, "element <Services>: elements nested more than 32 deep"},
+        {"topology-not-xml.tbxml", UCP_E_TOPOLOGY, "not well-formed XML at line 1"},
+        {"topology-wrong-ns.tbxml", UCP_E_TOPOLOGY, "not a Skype for Business or Lync topology"},
+        {"topology-prefix-only.tbxml", UCP_E_TOPOLOGY, "{urn:example:look-alike}TopologyBuilder"},
+        {"topology-10001-pools.tbxml", UCP_E_TOPOLOGY, "more than 10000 pools (the limit)"},
+        {"topology-600000-elements.tbxml", UCP_E_TOPOLOGY, "more than 500000 elements (the limit)"},
+    };
+    for (size_t i = 0; i < UCP_ARRAY_SIZE_T(bad); i++) {
+        ucp_topology *t = topo_fqdn("fe01.contoso.com");
+        ucp_status st = ucp_topology_load_file(t, path_of(bad[i].file));
+        const char *msg = ucp_error_message(ucp_error_last());
+        CHECK(st == bad[i].want, "%s: refused with %s (%s)", bad[i].file, ucp_strerror_name(bad[i].want),
+              ucp_strerror_name(st));
+        CHECK_CONTAINS(msg, bad[i].says, "%s: says why", bad[i].file);
+        CHECK_CONTAINS(msg, bad[i].file, "%s: names the file", bad[i].file);
+        CHECK(ucp_topology_count(t, UCP_FACT_FQDN) == 1, "%s: the topology is unchanged", bad[i].file);
+        CHECK(!strstr(msg, "root:x:0") && !strstr(msg, "lollollollollollollollollollollollollollollol"),
+              "%s: nothing of an entity in the message", bad[i].file);
+        struct measure m = measured(topology_load, bad[i].file);
+        printf("# measure %s: refused in %.3f s, peak RSS %ld KiB: %s\n", bad[i].file, m.seconds, m.max_rss_kb, msg);
+        CHECK(m.code == -bad[i].want, "%s: the child measured was refused too (exit %d)", bad[i].file, m.code);
+        CHECK(slow || m.seconds < 2, "%s: refused within 2 s of CPU (%.3f s)", bad[i].file, m.seconds);
+        CHECK(slow || m.max_rss_kb < MAX_RSS_REFUSED_KB, "%s: peak RSS %ld KiB, under %d KiB", bad[i].file,
+              m.max_rss_kb, MAX_RSS_REFUSED_KB);
+        ucp_topology_free(t);
+    }
+
+    /* An external entity naming a FIFO: never opened. */
+    char xdir[] = "/tmp/ucp-hostile-xxe-XXXXXX";
+    char fifo[4200];
+    snprintf(fifo, sizeof fifo, "%s/entity.fifo", mkdtemp(xdir) ? xdir : "/nonexistent");
+    CHECK(mkfifo(fifo, 0600) == 0, "a FIFO for the entity");
+    struct measure m = measured(topology_fifo_entity, fifo);
+    CHECK(m.code == -UCP_E_TOPOLOGY, "an external entity naming a FIFO: refused, the FIFO never opened "
+          "(child exit %d; -1: it hung until its alarm)", m.code);
+    unlink(fifo);
+    rmdir(xdir);
+
+    /* Over 16 MiB in memory: refused before parsing. */
+    size_t big = 16u * 1024u * 1024u + 1;
+    uint8_t *buf = malloc(big);
+    if (buf) {
+        memset(buf, ' ', big);
+        memcpy(buf, "<TopologyBuilder", 16);
+        ucp_topology *t = NULL;
+        ucp_topology_new(&t);
+        CHECK(ucp_topology_load_data(t, buf, big, "big.tbxml") == UCP_E_TOO_LARGE,
+              "16 MiB + 1 of XML: UCP_E_TOO_LARGE (%s)", ucp_error_message(ucp_error_last()));
+        ucp_topology_free(t);
+        free(buf);
+    }
+
+    /* 2,000 servers: loads, every one listed, in bounded time. */
+    ucp_topology *t = NULL;
+    ucp_topology_new(&t);
+    double t0 = now_s();
+    ucp_status st = ucp_topology_load_file(t, path_of("topology-2000-servers.tbxml"));
+    double took = now_s() - t0;
+    CHECK(st == UCP_OK && ucp_topology_server_count(t) == 2000, "topology-2000-servers.tbxml: 2000 servers (%s)",
+          st == UCP_OK ? "loaded" : ucp_error_message(ucp_error_last()));
+    CHECK(ucp_topology_select_server(t, "fe1999.contoso.com") == UCP_OK, "the last one can be selected");
+    m = measured(topology_load, "topology-2000-servers.tbxml");
+    printf("# measure topology-2000-servers: %.3f s in the test, %.3f s CPU and peak RSS %ld KiB in a child\n",
+           took, m.seconds, m.max_rss_kb);
+    CHECK(m.code == 0, "topology-2000-servers.tbxml: loads in the child too");
+    CHECK(slow || m.seconds < 2, "topology-2000-servers.tbxml: within 2 s of CPU (%.3f s)", m.seconds);
+    ucp_topology_free(t);
+}
+
 /* In a child: load crl-100000.crl and check good.pem against it; 0 when good. */
 static int crl_held(const void *arg)
 {
@@ -1130,6 +1244,7 @@ int main(int argc, char **argv)
     size_limits();
     pkcs12(password);
     topologies();
+    topology_documents();
     big_inputs();
     names();
     crls();

@@ -28,6 +28,53 @@ namespace UcPolicy.Tests
             Assert.True(new Topology().IsEmpty);
         }
 
+        const string TopologyBuilderXml =
+            "<TopologyBuilder xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008\"><NewTopology>" +
+            "<PartialTopology xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008\">" +
+            "<InternalDomains xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008\" DefaultDomain=\"contoso.com\"/>" +
+            "<CentralSites><CentralSite><Clusters>" +
+            "<Cluster UniqueId=\"1\" Fqdn=\"pool01.contoso.com\"><Machines><Machine Fqdn=\"fe01.contoso.com\"/><Machine Fqdn=\"fe02.contoso.com\"/></Machines></Cluster>" +
+            "<Cluster UniqueId=\"2\" Fqdn=\"edge01.contoso.net\"><Machines><Machine Fqdn=\"edge01.contoso.net\"/></Machines></Cluster>" +
+            "</Clusters></CentralSite></CentralSites><Services>" +
+            "<Service RoleName=\"Registrar\" InstalledOn=\"1\" ServiceVersion=\"7\"/>" +
+            "<Service RoleName=\"EdgeServer\" InstalledOn=\"2\" ServiceVersion=\"8\"><Ports xmlns=\"urn:schema:Microsoft.Rtc.Management.Deploy.ServiceRoles.2008\">" +
+            "<Port Owner=\"urn:component:AccessEdge\" InterfaceSide=\"External\" Port=\"5061\" Protocol=\"Tls\" ConfiguredFqdn=\"sip.contoso.com\"/></Ports></Service>" +
+            "</Services></PartialTopology></NewTopology></TopologyBuilder>";
+
+        [Fact]
+        public void TopologyBuilderServers()
+        {
+            string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "ucpolicy-" + System.Guid.NewGuid().ToString("N") + ".tbxml");
+            System.IO.File.WriteAllText(path, TopologyBuilderXml);
+            try
+            {
+                var servers = Topology.GetServers(path);
+                Assert.Equal(3, servers.Count);
+                Assert.Equal("fe01.contoso.com", servers[0].Fqdn);
+                Assert.Equal("pool01.contoso.com", servers[0].PoolFqdn);
+
+                Topology fe02 = Topology.Load(path, "FE02.contoso.com");
+                Assert.Equal("fe02.contoso.com", fe02.Fqdn);
+                Assert.Equal("pool01.contoso.com", fe02.PoolFqdn);
+                Assert.Equal(Product.SfB2015, fe02.Product);
+                Assert.Equal(new[] { "contoso.com" }, fe02.SipDomains);
+
+                Topology edge = Topology.Load(path, "edge01.contoso.net");
+                Assert.Equal("sip.contoso.com", edge.AccessEdgeFqdn);
+                Assert.Equal(Product.SfB2019, edge.Product);
+
+                var several = Assert.Throws<UcPolicyException>(() => Topology.Load(path));
+                Assert.Equal(UcPolicyErrorCode.Topology, several.Code);
+                Assert.Contains("fe01.contoso.com, fe02.contoso.com, edge01.contoso.net", several.Message);
+                var unknown = Assert.Throws<UcPolicyException>(() => Topology.Load(path, "fe09.contoso.com"));
+                Assert.Equal(UcPolicyErrorCode.NotFound, unknown.Code);
+            }
+            finally
+            {
+                System.IO.File.Delete(path);
+            }
+        }
+
         [Fact]
         public void TopologyJsonRoundTrip()
         {

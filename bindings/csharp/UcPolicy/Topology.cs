@@ -118,8 +118,23 @@ namespace UcPolicy
             }
         }
 
-        /// <summary>Reads facts from a JSON file.</summary>
-        public static Topology Load(string path)
+        /// <summary>Reads facts from a file: JSON, or the deployment's own topology (a Topology
+        /// Builder file, .tbxml, or Get-CsTopology -AsXml output, told apart by the content). A
+        /// topology that lists several servers needs <see cref="Load(string, string)"/>.</summary>
+        /// <exception cref="UcPolicyException">The file cannot be read, is invalid (the message names
+        /// the line and element), or lists several servers (<see cref="UcPolicyErrorCode.Topology"/>;
+        /// the message lists them).</exception>
+        public static Topology Load(string path) => Load(path, null);
+
+        /// <summary>Reads the facts of one server of a topology document (Topology Builder or
+        /// Get-CsTopology -AsXml): its FQDN, pool, web services and Edge FQDNs and product, with the
+        /// shared SIP domains and simple URLs (as <c>ucpolicy check --topology FILE --server FQDN</c>).</summary>
+        /// <param name="path">The file.</param>
+        /// <param name="server">The server's FQDN (see <see cref="GetServers"/>), or null: then the
+        /// document must list at most one server.</param>
+        /// <exception cref="UcPolicyException">As <see cref="Load(string)"/>; an unknown server is
+        /// <see cref="UcPolicyErrorCode.NotFound"/> (the message lists the servers).</exception>
+        public static Topology Load(string path, string? server)
         {
             if (path == null)
                 throw new ArgumentNullException(nameof(path));
@@ -128,8 +143,48 @@ namespace UcPolicy
             using (native)
             {
                 Native.UcpTopologyLoadFile(native, path);
+                if (server != null)
+                {
+                    Native.UcpTopologySelectServer(native, server);
+                }
+                else if (Native.UcpTopologyServerCount(native) > 1)
+                {
+                    var names = new List<string>();
+                    foreach (TopologyServer s in ServersOf(native))
+                        names.Add(s.Fqdn);
+                    throw new UcPolicyException(UcPolicyErrorCode.Topology, "UCP_E_TOPOLOGY",
+                        path + ": the topology lists " + names.Count + " servers; choose one (server): " +
+                        string.Join(", ", names), path);
+                }
                 return FromNative(native);
             }
+        }
+
+        /// <summary>The servers a topology document lists (the machines of every pool that runs a
+        /// server role; SQL stores and file shares are not servers), in document order. A JSON file
+        /// lists none.</summary>
+        /// <exception cref="UcPolicyException">The file cannot be read or is invalid.</exception>
+        public static IReadOnlyList<TopologyServer> GetServers(string path)
+        {
+            if (path == null)
+                throw new ArgumentNullException(nameof(path));
+            NativeLibraryLoader.EnsureLoaded();
+            Native.UcpTopologyNew(out TopologyHandle native);
+            using (native)
+            {
+                Native.UcpTopologyLoadFile(native, path);
+                return ServersOf(native).AsReadOnly();
+            }
+        }
+
+        static List<TopologyServer> ServersOf(TopologyHandle native)
+        {
+            int count = Native.UcpTopologyServerCount(native);
+            var servers = new List<TopologyServer>(count);
+            for (int i = 0; i < count; i++)
+                servers.Add(new TopologyServer(Utf8.NonNull(Native.UcpTopologyServerFqdn(native, i)),
+                                               Utf8.NonNull(Native.UcpTopologyServerPool(native, i))));
+            return servers;
         }
 
         internal TopologyHandle ToNative()
@@ -200,5 +255,24 @@ namespace UcPolicy
                 default: throw new ArgumentOutOfRangeException(nameof(fact));
             }
         }
+    }
+
+    /// <summary>A server a topology document lists (<see cref="Topology.GetServers"/>).</summary>
+    public sealed class TopologyServer
+    {
+        internal TopologyServer(string fqdn, string poolFqdn)
+        {
+            Fqdn = fqdn;
+            PoolFqdn = poolFqdn;
+        }
+
+        /// <summary>The server's FQDN (lower case).</summary>
+        public string Fqdn { get; }
+
+        /// <summary>Its pool's FQDN (the server's own for a Standard Edition server).</summary>
+        public string PoolFqdn { get; }
+
+        /// <inheritdoc/>
+        public override string ToString() => Fqdn + " (pool " + PoolFqdn + ")";
     }
 }

@@ -51,9 +51,13 @@ namespace UcPolicy.PowerShell
         [Parameter]
         public Product Product { get; set; } = Product.SfB2019;
 
-        /// <summary><para type="description">A JSON file of deployment facts (as ucpolicy check --topology); the fact parameters override it.</para></summary>
+        /// <summary><para type="description">A file of deployment facts (as ucpolicy check --topology): JSON, or the deployment's own topology, a Topology Builder file (.tbxml) or Get-CsTopology -AsXml output; the fact parameters override it.</para></summary>
         [Parameter]
         public string? TopologyPath { get; set; }
+
+        /// <summary><para type="description">The server of the -TopologyPath topology whose facts apply, by FQDN (as ucpolicy check --server; -Server is Test-UcServerEndpoint's host); needed when the topology lists several servers.</para></summary>
+        [Parameter]
+        public string? TopologyServer { get; set; }
 
         /// <summary><para type="description">Trust anchors: file paths (wildcards allowed) or X509Certificate2 objects. With anchors given, the system trust store is not used.</para></summary>
         [Parameter]
@@ -151,7 +155,10 @@ namespace UcPolicy.PowerShell
 
         Topology BuildTopology()
         {
-            Topology t = TopologyPath != null ? Topology.Load(ResolveFileOrThrow(TopologyPath)) : new Topology();
+            if (TopologyServer != null && TopologyPath == null)
+                throw new UcPolicyException(UcPolicyErrorCode.InvalidArgument, "UCP_E_INVALID_ARGUMENT",
+                    "-TopologyServer needs -TopologyPath (the topology that lists the servers).", null);
+            Topology t = TopologyPath != null ? Topology.Load(ResolveFileOrThrow(TopologyPath), TopologyServer) : new Topology();
             var bound = MyInvocation.BoundParameters;
             if (bound.ContainsKey(nameof(Product)) || TopologyPath == null)
                 t.Product = Product;

@@ -520,6 +520,24 @@ $alone = $checker.Check($cert, 'UM', $topology, [Security.Cryptography.X509Certi
             $r.Product | Should -Be 'SfB2015'
         }
 
+        It 'reads a Topology Builder file and takes the facts of -TopologyServer' {
+            $tb = Join-Path $Out 'contoso.tbxml'
+            ('<TopologyBuilder xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008"><NewTopology>' +
+             '<PartialTopology xmlns="urn:schema:Microsoft.Rtc.Management.Deploy.WritableTopology.2008"><CentralSites><CentralSite><Clusters>' +
+             '<Cluster UniqueId="1" Fqdn="exch01.contoso.com"><Machines><Machine Fqdn="exch01.contoso.com"/></Machines></Cluster>' +
+             '<Cluster UniqueId="2" Fqdn="exch02.contoso.com"><Machines><Machine Fqdn="exch02.contoso.com"/></Machines></Cluster>' +
+             '</Clusters></CentralSite></CentralSites><Services><Service RoleName="Registrar" InstalledOn="1" ServiceVersion="7"/>' +
+             '<Service RoleName="Registrar" InstalledOn="2"/></Services></PartialTopology></NewTopology></TopologyBuilder>') |
+                Set-Content -LiteralPath $tb
+            $r = Test-UcCertificate -Path $GoodPath -Role UM -TopologyPath $tb -TopologyServer exch01.contoso.com -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime
+            $r.Result | Should -Be 'Pass'
+            $r.Product | Should -Be 'SfB2015'
+            (Test-UcCertificate -Path $GoodPath -Role UM -TopologyPath $tb -TopologyServer exch02.contoso.com -TrustAnchor $Pki.RootPath -ValidationTime $Pki.Now.UtcDateTime).Result |
+                Should -Be 'Fail'
+            { Test-UcCertificate -Path $GoodPath -Role UM -TopologyPath $tb -TrustAnchor $Pki.RootPath -ErrorAction Stop } |
+                Should -Throw -ExpectedMessage '*lists 2 servers*exch01.contoso.com, exch02.contoso.com*'
+        }
+
         It 'takes -Product by name' {
             (Test-UcCertificate -Path $GoodPath @Common -Product lync2013).Product | Should -Be 'Lync2013'
         }

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role, RoleRule, Rule, render_roles, render_rules, role, roles, rules
-from ._checker import CertificateInput, Checker, When, check, probe
+from ._checker import CertificateInput, Checker, TopologyServer, When, check, probe, topology_servers
 from ._enums import (ChainStatus, ClientAuth, Fact, FailOn, Field, Format, KeyMatch, KeyProviderState, KeyStorage,
                      KeyUsage, OutputFormat, PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity,
                      SystemTrust)
@@ -72,6 +72,8 @@ def gnutls_version() -> str:
 __all__ = [
     # checks
     "check", "probe", "Checker", "Report", "CertificateInput", "When",
+    # the servers of a Topology Builder / Get-CsTopology document (server= of check and probe)
+    "topology_servers", "TopologyServer",
     # report contents
     "Finding", "Certificate", "SubjectAltName", "CertificateTemplate", "Chain", "ChainEntry", "Reference",
     "FrozenMap", "PrivateKeyInfo", "PoolMember", "Topology", "Connection",

@@ -11,8 +11,8 @@ import os
 import sys
 import threading
 import weakref
-from typing import (TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple,
-                    Union)
+from typing import (TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence,
+                    Tuple, Union)
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role
@@ -147,9 +147,14 @@ def _fact_values(value: Facts, keyword: str) -> Tuple[str, ...]:
 @contextlib.contextmanager
 def _topology(topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None],
               facts: Sequence[Tuple[Fact, Tuple[str, ...]]],
-              product: Union[Product, str, None]) -> Iterator[Any]:
-    """A ucp_topology for one check: the topology document, then the facts given (which replace
-    the document's values of the same fact, as the CLI options do), then the product."""
+              product: Union[Product, str, None], server: Optional[str] = None) -> Iterator[Any]:
+    """A ucp_topology for one check: the topology document, its server (``server``), then the
+    facts given (which replace the document's values of the same fact, as the CLI options do),
+    then the product."""
+    if server is not None and not isinstance(server, str):
+        raise TypeError(f"server: expected str, not {type(server).__name__}")
+    if server is not None and topology is None:
+        raise ValueError("server needs topology (the document that lists the servers)")
     ptr = _lib.ucp_topology_new()
     try:
         if topology is not None:
@@ -160,8 +165,10 @@ def _topology(topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes,
             elif isinstance(topology, (str, os.PathLike)):
                 _lib.ucp_topology_load_file(ptr, topology)
             else:
-                raise TypeError("topology: expected a JSON file path, a mapping or JSON bytes, "
-                                f"not {type(topology).__name__}")
+                raise TypeError("topology: expected a file path (JSON or topology XML), a mapping or "
+                                f"the document's bytes, not {type(topology).__name__}")
+        if server is not None:
+            _lib.ucp_topology_select_server(ptr, server)
         for fact, values in facts:
             c_fact = _fact_to_c(fact)
             for i, value in enumerate(values):
@@ -339,6 +346,7 @@ class Checker:
         xmpp_domain: Optional[str] = None,
         product: Union[Product, str, None] = None,
         topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+        server: Optional[str] = None,
         password: Union[str, bytes, None] = None,
         name: Optional[str] = None,
         same_certificate: CertificateInputs = None,
@@ -361,7 +369,11 @@ class Checker:
                 several.
             product: "lync2010", "lync2013", "sfb2015" or "sfb2019" (the default).
             topology: the facts as a JSON file path, a mapping or JSON bytes (the form of
-                ``ucpolicy check --topology``); facts given as arguments win.
+                ``ucpolicy check --topology``), or the deployment's own topology: a Topology
+                Builder file (.tbxml) or ``Get-CsTopology -AsXml`` output, as a path or bytes;
+                facts given as arguments win.
+            server: the FQDN of the topology's server whose facts apply (``--server``); needed
+                when the topology lists several (see :func:`topology_servers`).
             password: the PKCS#12 password (str or bytes); for a pool, of every file.
             name: the input's name in the report and messages when ``cert`` is not a path.
             same_certificate: the certificate (and key: the PFX exported on each) of the other
@@ -373,7 +385,9 @@ class Checker:
 
         Raises:
             UnknownRoleError: (also a KeyError) the role does not exist; the message lists them.
-            TopologyError: (also a ValueError) a fact or the topology document is invalid.
+            TopologyError: (also a ValueError) a fact or the topology document is invalid, or
+                it lists several servers and ``server`` is not given.
+            NotFoundError: (also a LookupError) ``server`` is not a server of the topology.
             IoError, FormatError, CorruptError, PasswordError, NoCertificateError...: the
                 certificate cannot be read; the message names it and the problem.
         """
@@ -381,8 +395,8 @@ class Checker:
         facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
         if same_certificate is not None:
             return self._check_pool([cert, *_inputs(same_certificate, "same_certificate")], role_id, facts,
-                                    product, topology, password, [name])
-        with self._using() as ptr, _topology(topology, facts, product) as topo, \
+                                    product, topology, password, [name], server)
+        with self._using() as ptr, _topology(topology, facts, product, server) as topo, \
                 _loaded(cert, password, name) as loaded:
             return Report(_lib.ucp_checker_check(ptr, loaded, role_id, topo))
 
@@ -401,6 +415,7 @@ class Checker:
         xmpp_domain: Optional[str] = None,
         product: Union[Product, str, None] = None,
         topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+        server: Optional[str] = None,
         password: Union[str, bytes, None] = None,
         names: Optional[Sequence[Optional[str]]] = None,
     ) -> Report:
@@ -426,15 +441,16 @@ class Checker:
             raise ValueError(f"names: {len(names)} names for {len(items)} inputs")
         facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
         return self._check_pool(items, _role_id(role), facts, product, topology, password,
-                                list(names) if names is not None else [])
+                                list(names) if names is not None else [], server)
 
     def _check_pool(self, items: List[CertificateInput], role: str, facts: Sequence[Tuple[Fact, Tuple[str, ...]]],
                     product: Union[Product, str, None],
                     topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None],
-                    password: Union[str, bytes, None], names: List[Optional[str]]) -> Report:
+                    password: Union[str, bytes, None], names: List[Optional[str]],
+                    server: Optional[str] = None) -> Report:
         if not 1 <= len(items) <= _MAX_POOL:
             raise InvalidArgumentError(f"a pool check takes 1 to {_MAX_POOL} inputs, not {len(items)}")
-        with self._using() as ptr, _topology(topology, facts, product) as topo, contextlib.ExitStack() as stack:
+        with self._using() as ptr, _topology(topology, facts, product, server) as topo, contextlib.ExitStack() as stack:
             loaded = [stack.enter_context(_loaded(item, password, names[i] if i < len(names) else None))
                       for i, item in enumerate(items)]
             report = Report(_lib.ucp_checker_check_pool(ptr, loaded, role, topo))
@@ -462,6 +478,7 @@ class Checker:
         xmpp_domain: Optional[str] = None,
         product: Union[Product, str, None] = None,
         topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+        server: Optional[str] = None,
     ) -> Report:
         """Probe a live server: connect, take the certificate chain it presents, check it
         against a role, and record what happened on the wire (``ucpolicy probe``).
@@ -520,7 +537,7 @@ class Checker:
         if client_key is not None and client_cert is None:
             raise ValueError("client_key needs client_cert")
         facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
-        with self._using() as ptr, _topology(topology, facts, product) as topo:
+        with self._using() as ptr, _topology(topology, facts, product, server) as topo:
             probe_ptr = _lib.ucp_probe_new(host, port)
             try:
                 _lib.ucp_probe_set_protocol(probe_ptr, _probe_protocol_to_c(proto))
@@ -573,6 +590,7 @@ def check(
     xmpp_domain: Optional[str] = None,
     product: Union[Product, str, None] = None,
     topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+    server: Optional[str] = None,
     chain: CertificateInputs = None,
     trust: CertificateInputs = None,
     public_roots: CertificateInputs = None,
@@ -606,7 +624,8 @@ def check(
         return checker.check(cert, role, fqdn=fqdn, pool=pool, sip_domains=sip_domains,
                              simple_urls=simple_urls, web_fqdn=web_fqdn, access_edge=access_edge,
                              webconf_edge=webconf_edge, xmpp_domain=xmpp_domain, product=product,
-                             topology=topology, password=password, name=name, same_certificate=same_certificate)
+                             topology=topology, server=server, password=password, name=name,
+                             same_certificate=same_certificate)
 
 
 def probe(
@@ -630,6 +649,7 @@ def probe(
     xmpp_domain: Optional[str] = None,
     product: Union[Product, str, None] = None,
     topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes, None] = None,
+    server: Optional[str] = None,
     chain: CertificateInputs = None,
     trust: CertificateInputs = None,
     public_roots: CertificateInputs = None,
@@ -661,4 +681,26 @@ def probe(
                              client_cert=client_cert, client_key=client_key, password=password, timeout=timeout,
                              fqdn=fqdn, pool=pool, sip_domains=sip_domains, simple_urls=simple_urls,
                              web_fqdn=web_fqdn, access_edge=access_edge, webconf_edge=webconf_edge,
-                             xmpp_domain=xmpp_domain, product=product, topology=topology)
+                             xmpp_domain=xmpp_domain, product=product, topology=topology, server=server)
+
+
+class TopologyServer(NamedTuple):
+    """A server a topology document lists: its FQDN and its pool's FQDN."""
+    fqdn: str
+    pool: str
+
+
+def topology_servers(topology: Union[str, "os.PathLike[str]", bytes]) -> Tuple[TopologyServer, ...]:
+    """The servers of a Topology Builder file or ``Get-CsTopology -AsXml`` output, in document
+    order: the machines of every pool that runs a server role (SQL stores and file shares are
+    not servers). Give one's ``fqdn`` as ``server=`` to check against its facts. A JSON
+    topology lists none.
+
+    Raises:
+        TopologyError: (also a ValueError) the document is invalid; the message names the line
+            and element.
+        IoError: the file cannot be read.
+    """
+    with _topology(topology, (), None) as ptr:
+        return tuple(TopologyServer(_lib.ucp_topology_server_fqdn(ptr, i), _lib.ucp_topology_server_pool(ptr, i))
+                     for i in range(_lib.ucp_topology_server_count(ptr)))

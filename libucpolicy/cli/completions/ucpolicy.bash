@@ -6,7 +6,8 @@
 # The option lists follow `ucpolicy COMMAND --help`; tests/docs/test-completion.py checks both.
 
 _ucpolicy_common_options='-r --role --fqdn --pool --sip-domain --simple-url --web-fqdn
-    --access-edge --webconf-edge --xmpp-domain --product --topology --chain --trust --public-roots
+    --access-edge --webconf-edge --xmpp-domain --product --topology --server --chain --trust
+    --public-roots
     --at --expiry-warning --crl --online --allow-private-network --timeout --password-file
     --password-env --format --compact --fail-on --color -v --verbose -q --quiet -h --help'
 
@@ -105,7 +106,7 @@ _ucpolicy()
             COMPREPLY=($(compgen -W 'tls smtp sip' -- "$cur"))
             return ;;
         --topology)
-            _ucpolicy_files json
+            _ucpolicy_files '@(json|tbxml|xml)'
             return ;;
         --chain | --trust | --public-roots | --crl | --client-cert | --client-key | --password-file)
             _ucpolicy_files
