@@ -2,7 +2,11 @@
 /*
  * Revocation: CRLs given by the caller (--crl) and, online, CRLs fetched from the certificates'
  * distribution points and OCSP answers from their AIA responders. Every certificate of the path
- * that has an issuer in the path gets a status; problems become findings (revocation.*).
+ * that has an issuer in the path gets a status; problems become findings (revocation.*). A
+ * certificate whose status no source gives, with nothing else saying why (no CRL of its issuer
+ * among those given, nothing to ask online), gets revocation.status-unknown: RFC 5280 6.3.3
+ * leaves it undetermined, and the Windows chain engine fails it as offline revocation. The
+ * trust anchor at the end of the path is never checked.
  *
  * A CRL counts only when its signature verifies with the key of the certificate's issuer in the
  * path; it confirms "good" only while current (thisUpdate <= time <= nextUpdate), but a listed
@@ -348,6 +352,42 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     free(detail);
 }
 
+/* Certificate @i has no usable revocation source: say which CRLs there were (the issuers of the
+ * first few) and what it offers online, so the finding tells why (RFC 5280 6.3.3: the status
+ * is UNDETERMINED; the Windows chain engine: CERT_TRUST_REVOCATION_STATUS_UNKNOWN). */
+static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    enum { SHOWN = 3 };
+    struct ucp_trust *trust = r->trust;
+    struct ucp_strbuf why;
+    ucp_sb_init(&why);
+    if (trust->crls.n == 0) {
+        ucp_sb_printf(&why, "no CRL was given");
+    } else {
+        ucp_sb_printf(&why, "none of the %zu CRL%s given is issued by '%s' (", trust->crls.n,
+                      trust->crls.n == 1 ? "" : "s", issuer->subject);
+        for (size_t k = 0; k < trust->crls.n && k < SHOWN; k++) {
+            char *shown = ucp_crl_issuer_text(trust->crls.v[k]);
+            ucp_sb_printf(&why, "%s%s: issued by '%s'", k ? "; " : "", trust->crls.v[k]->source,
+                          shown ? shown : "(a name that cannot be read)");
+            free(shown);
+        }
+        if (trust->crls.n > SHOWN)
+            ucp_sb_printf(&why, "; %zu more", trust->crls.n - SHOWN);
+        ucp_sb_printf(&why, ")");
+    }
+    if (trust->online)
+        ucp_sb_printf(&why, ", and the certificate has no HTTP CRL distribution point or OCSP responder to ask");
+    else if (cert->ncrl_urls + cert->nocsp_urls)
+        ucp_sb_printf(&why, ", and its distribution points are not fetched without --online");
+    char *detail = ucp_sb_finish(&why);
+    problem(r, UCP_RULE_REVOCATION_STATUS_UNKNOWN, (int)i, "subject", cert->subject, "issuer", issuer->subject,
+            "detail", detail ? detail : "", NULL, NULL);
+    if (!detail)
+        r->out->nomem = true;
+    free(detail);
+}
+
 void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, int64_t now,
                           struct ucp_revocation_result *out)
 {
@@ -362,10 +402,15 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         const ucp_certificate *cert = path->certs[i], *issuer = path->certs[i + 1];
         out->status[i] = UCP_REVOCATION_UNKNOWN;
         bool answered = false, stale = false;
+        size_t before = out->nproblems;
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);
         if (!answered && trust->online)
             check_online(&r, i, cert, issuer, &stale);
+        /* Still unknown and nothing said why (a stale CRL, a bad signature, an unreachable or
+         * 'unknown' source each have their finding): no source of its issuer at all. */
+        if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before)
+            status_unknown(&r, i, cert, issuer);
     }
 }
 

@@ -134,13 +134,16 @@ class PKI:
                                         *leaf, f'ocsp_uri = "{self.base}/ocsp"'])
             serial = self.load(name).serial_number
             self.serial_status[serial] = name.split("-")[1]
+        # No CRL distribution point and no OCSP responder: online, nothing to ask.
+        self.cert("no-sources", "issuing", ['cn = "no-sources.contoso.com"', 'dns_name = "no-sources.contoso.com"',
+                                            *leaf])
         self.crl("root.crl", "root")
         self.crl("issuing.crl", "issuing", revoked=["crl-revoked"])
         self.crl("stale.crl", "issuing", lines=('crl_this_update_date = "2020-01-01 00:00:00"',
                                                 'crl_next_update_date = "2020-02-01 00:00:00"',
                                                 "crl_number = 2"))
         self.crl("badsig.crl", "impostor")
-        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown"]:
+        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown", "no-sources"]:
             with open(self.path(name + ".bundle.pem"), "w") as out:
                 for part in (name, "issuing"):
                     with open(self.path(part + ".pem")) as f:
@@ -387,6 +390,50 @@ class RevocationTest(unittest.TestCase):
         s, f = self.both("crl-good", crls, crls)
         self.assertEqual([x[0] for x in s], ["good", "good", "not-checked"])
         self.assertEqual(f, set())
+
+    def test_status_unknown_without_a_crl_of_the_issuer(self):
+        # Only the root's CRL: the issuing CA's status is known, the leaf's is not, and the
+        # finding says which certificate and why; the trust anchor gets none.
+        crls = ["--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual([x[0] for x in s], ["unknown", "good", "not-checked"])
+        self.assertEqual(f, {("revocation.status-unknown", "warning")})
+        _, _, rep = self.cli("crl-good", *crls)
+        hits = [x for x in rep["findings"] if x["code"] == "revocation.status-unknown"]
+        self.assertEqual([x["certificateIndex"] for x in hits], [0], "the leaf only, never the anchor")
+        self.assertIn("The revocation status of 'CN=crl-good.contoso.com' cannot be determined: none of the 1 CRL "
+                      f"given is issued by 'CN=Revocation Test Issuing CA' ({self.pki.path('root.crl')}: issued by "
+                      "'CN=Revocation Test Root'), and its distribution points are not fetched without --online.",
+                      hits[0]["message"])
+        # Lync / SfB roles fail it, as the Windows chain engine does offline.
+        fqdn = [*crls, "--fqdn", "crl-good.contoso.com"]
+        s, f = self.both("crl-good", fqdn, fqdn, role="frontend-default")
+        self.assertIn(("revocation.status-unknown", "error"), f)
+        # With the issuing CA's CRL as well: no finding (the passing case).
+        crls = ["--crl", self.pki.path("root.crl"), "--crl", self.pki.path("issuing.crl")]
+        s, f = self.both("crl-good", crls, crls)
+        self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
+
+    def test_status_unknown_with_only_a_crl_of_another_key(self):
+        # A CRL naming the issuer but signed by another key says so (crl-bad-signature), and
+        # status-unknown does not repeat it.
+        crls = ["--crl", self.pki.path("badsig.crl"), "--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
+
+    def test_status_unknown_online_with_nothing_to_ask(self):
+        crls = [*ONLINE, "--crl", self.pki.path("root.crl")]
+        s, f, rep = self.cli("no-sources", *crls)
+        self.assertEqual([x[0] for x in s], ["unknown", "good", "not-checked"])
+        msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.status-unknown")
+        self.assertIn("and the certificate has no HTTP CRL distribution point or OCSP responder to ask", msg)
+        s2, f2 = self.api("no-sources", *crls)
+        self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
+        # Unreachable sources are revocation.unreachable, not status-unknown as well.
+        s, f = self.both("unreachable", ONLINE, ONLINE)
+        self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
 
     def test_not_checked_without_crl_or_online(self):
         s, f = self.both("crl-revoked", [], [])
