@@ -9,7 +9,7 @@
  * trust anchor at the end of the path is never checked.
  *
  * A CRL counts only when its signature verifies with the key of the certificate's issuer in the
- * path; it confirms "good" only while current (thisUpdate <= time <= nextUpdate), but a listed
+ * path and that issuer may sign CRLs (cRLSign, when it has a key usage extension); it confirms "good" only while current (thisUpdate <= time <= nextUpdate), but a listed
  * serial means revoked even in a stale CRL. CRLs are read and verified by crl.c; GnuTLS decodes
  * and verifies OCSP responses.
  *
@@ -82,6 +82,22 @@ static void problem(struct rev_ctx *r, enum ucp_rule_id rule, int index, const c
     }
 }
 
+/* Whether @rule was already reported for certificate @i. */
+static bool reported(const struct rev_ctx *r, enum ucp_rule_id rule, size_t i)
+{
+    for (size_t k = 0; k < r->out->nproblems; k++)
+        if (r->out->problems[k].rule == rule && r->out->problems[k].cert_index == (int)i)
+            return true;
+    return false;
+}
+
+/* RFC 5280 6.3.3 (f): the certificate whose key verifies a CRL must be allowed to sign CRLs,
+ * cRLSign in its key usage when it has the extension (PKITS 4.7.4, 4.7.5). */
+static bool may_sign_crls(const ucp_certificate *issuer)
+{
+    return !issuer->has_ku || (issuer->ku & GNUTLS_KEY_CRL_SIGN);
+}
+
 /* Consider one CRL for certificate @i (issued by @issuer). Returns true when it gave an answer. */
 static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
                     const struct ucp_crl *crl, bool *stale_reported)
@@ -89,6 +105,12 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
     if (!ucp_crl_signed_by(crl, issuer)) {
         if (ucp_crl_issuer_is(crl, issuer))
             problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", crl->source, "issuer",
+                    issuer->subject, NULL, NULL, NULL, NULL);
+        return false;
+    }
+    if (!may_sign_crls(issuer)) {
+        if (!reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) /* once a certificate */
+            problem(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, (int)i, "source", crl->source, "issuer",
                     issuer->subject, NULL, NULL, NULL, NULL);
         return false;
     }
@@ -330,7 +352,10 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         }
         ucp_fetch_found_dispose(&found);
     }
-    if (answered || *stale || tried + over_cap + out_of_time == 0) {
+    /* A current CRL was found but does not count (its signer lacks cRLSign): that finding says
+     * why, the sources were reached. */
+    if (answered || *stale || tried + over_cap + out_of_time == 0 ||
+        reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) {
         ucp_sb_dispose(&failures);
         return;
     }

@@ -551,6 +551,9 @@ static const struct mutation mutations[] = {
      .crl = CRL_ISSUING_EXPIRED},
     {RULE(UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, "a CRL naming the issuing CA but signed with another key (--crl)"),
      .crl = CRL_ISSUING_BAD_SIGNATURE},
+    {RULE(UCP_RULE_REVOCATION_CRL_SIGN_MISSING,
+          "issued by a CA without cRLSign in its key usage, whose own CRL is the one given (--crl)"),
+     .issuer = ISS_NOCRLSIGN, .crl = CRL_NOCRLSIGN},
     /* An exemption: test-coverage runs the covering suite and sees the rule fire for every role.
      * Keep them rare: a binding that a certificate, a CRL file, a refused local URL or a PKCS#12
      * file can break gets a case instead. */

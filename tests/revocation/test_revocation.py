@@ -137,15 +137,23 @@ class PKI:
         # No CRL distribution point and no OCSP responder: online, nothing to ask.
         self.cert("no-sources", "issuing", ['cn = "no-sources.contoso.com"', 'dns_name = "no-sources.contoso.com"',
                                             *leaf])
+        # A CA whose key usage lacks cRLSign, a leaf of it, and its CRL revoking that leaf: the
+        # CRL does not count (RFC 5280 6.3.3 (f)), so the leaf is not taken as revoked either.
+        self.cert("nocrlsign", "root", ['cn = "Revocation Test No-cRLSign CA"', "ca", "cert_signing_key",
+                                        "expiration_days = 3650"])
+        self.cert("nocrlsign-leaf", "nocrlsign", ['cn = "nocrlsign-leaf.contoso.com"',
+                                                  'dns_name = "nocrlsign-leaf.contoso.com"', *leaf,
+                                                  f'crl_dist_points = "{self.base}/nocrlsign.crl"'])
+        self.crl("nocrlsign.crl", "nocrlsign", revoked=["nocrlsign-leaf"])
         self.crl("root.crl", "root")
         self.crl("issuing.crl", "issuing", revoked=["crl-revoked"])
         self.crl("stale.crl", "issuing", lines=('crl_this_update_date = "2020-01-01 00:00:00"',
                                                 'crl_next_update_date = "2020-02-01 00:00:00"',
                                                 "crl_number = 2"))
         self.crl("badsig.crl", "impostor")
-        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown", "no-sources"]:
+        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown", "no-sources", "nocrlsign-leaf"]:
             with open(self.path(name + ".bundle.pem"), "w") as out:
-                for part in (name, "issuing"):
+                for part in (name, "nocrlsign" if name == "nocrlsign-leaf" else "issuing"):
                     with open(self.path(part + ".pem")) as f:
                         out.write(f.read())
 
@@ -434,6 +442,24 @@ class RevocationTest(unittest.TestCase):
         # Unreachable sources are revocation.unreachable, not status-unknown as well.
         s, f = self.both("unreachable", ONLINE, ONLINE)
         self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
+
+    def test_crl_of_an_issuer_without_crl_sign(self):
+        crls = ["--crl", self.pki.path("nocrlsign.crl"), "--crl", self.pki.path("root.crl")]
+        s, f = self.both("nocrlsign-leaf", crls, crls)
+        self.assertEqual([x[0] for x in s], ["unknown", "good", "not-checked"], "its CRL's listing does not count")
+        self.assertIn(("revocation.crl-sign-missing", "error"), f)
+        self.assertFalse({c for c, _ in f} & {"revocation.revoked", "revocation.status-unknown"}, f)
+        _, _, rep = self.cli("nocrlsign-leaf", *crls)
+        [hit] = [x for x in rep["findings"] if x["code"] == "revocation.crl-sign-missing"]
+        self.assertEqual(hit["certificateIndex"], 0)
+        self.assertIn(f"The CRL {self.pki.path('nocrlsign.crl')} is signed by 'CN=Revocation Test No-cRLSign CA', "
+                      "whose key usage does not include cRLSign", hit["message"])
+        # Fetched online: the same finding, and the distribution point is not called unreachable.
+        online = [*ONLINE, "--crl", self.pki.path("root.crl")]
+        s, f = self.both("nocrlsign-leaf", online, online)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.crl-sign-missing", "error"), f)
+        self.assertFalse({c for c, _ in f} & {"revocation.unreachable", "revocation.status-unknown"}, f)
 
     def test_not_checked_without_crl_or_online(self):
         s, f = self.both("crl-revoked", [], [])
