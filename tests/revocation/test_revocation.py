@@ -145,6 +145,10 @@ class PKI:
                                                   'dns_name = "nocrlsign-leaf.contoso.com"', *leaf,
                                                   f'crl_dist_points = "{self.base}/nocrlsign.crl"'])
         self.crl("nocrlsign.crl", "nocrlsign", revoked=["nocrlsign-leaf"])
+        # The issuing CA renewed with a new key (same name, issued by the root), signing its CRLs
+        # with the new key: the leaves issued under the old key are covered by that CRL.
+        self.cert("issuing-renewed", "root", ['cn = "Revocation Test Issuing CA"', *ca])
+        self.crl("renewed.crl", "issuing-renewed", revoked=["crl-revoked"])
         self.crl("root.crl", "root")
         self.crl("issuing.crl", "issuing", revoked=["crl-revoked"])
         self.crl("stale.crl", "issuing", lines=('crl_this_update_date = "2020-01-01 00:00:00"',
@@ -460,6 +464,25 @@ class RevocationTest(unittest.TestCase):
         self.assertEqual(s[0][0], "unknown")
         self.assertIn(("revocation.crl-sign-missing", "error"), f)
         self.assertFalse({c for c, _ in f} & {"revocation.unreachable", "revocation.status-unknown"}, f)
+
+    def test_crl_signed_by_a_renewed_ca_key(self):
+        crls = ["--crl", self.pki.path("renewed.crl"), "--crl", self.pki.path("root.crl")]
+        renewed = ["--chain", self.pki.path("issuing-renewed.pem"), *crls]
+        s, f = self.both("crl-good", renewed, renewed)
+        self.assertEqual([x[0] for x in s], ["good", "good", "not-checked"], f)
+        self.assertEqual(s[0][1], "crl " + self.pki.path("renewed.crl"))
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")}, f)
+        s, f = self.both("crl-revoked", renewed, renewed)
+        self.assertEqual(s[0][0], "revoked")
+        # Without the renewed CA certificate no key of that name verifies the CRL.
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        # The look-alike self-signed CA of the same name does not chain to the path: not a signer.
+        impostor = ["--crl", self.pki.path("badsig.crl"), "--chain", self.pki.path("impostor.pem"),
+                    "--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-good", impostor, impostor)
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
 
     def test_not_checked_without_crl_or_online(self):
         s, f = self.both("crl-revoked", [], [])
