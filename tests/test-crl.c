@@ -9,6 +9,8 @@
  * - the signature, against GnuTLS's own verification (gnutls_x509_crl_verify) for RSA PKCS#1
  *   v1.5 (SHA-256 and SHA-1), RSA-PSS (two salt lengths), ECDSA and Ed25519, a flipped bit, another
  *   key under the same name, and two signature algorithms that differ;
+ * - the issuer: the CRL's and the CA's names compare as RFC 5280 7.1 says (another string type,
+ *   case and spaces do not count), byte for byte first;
  * - PEM with several blocks, and the errors (each names the file and what is wrong);
  * - the cache: eviction by bytes, least recently used first; an entry over the budget is not
  *   kept; failures and other issuers' CRLs kept small, for the issuer they concern; and 8 threads
@@ -232,6 +234,7 @@ struct signing {
     size_t tbs_alg_len;
     gnutls_privkey_t priv;
     gnutls_sign_algorithm_t sign;
+    const struct buf *issuer; /* the issuer Name written (a whole SEQUENCE); NULL: the CA's subject */
 };
 
 /* A CRL of @ca whose entries are @entries (already encoded; NULL: none) and crlExtensions
@@ -239,7 +242,7 @@ struct signing {
 static uint8_t *hand_crl(const struct ca *ca, const struct buf *entries, const struct buf *crl_exts,
                          const struct signing *how, size_t *len)
 {
-    struct signing dflt = {ecdsa_sha256, sizeof ecdsa_sha256, NULL, 0, ca->priv, GNUTLS_SIGN_ECDSA_SHA256};
+    struct signing dflt = {ecdsa_sha256, sizeof ecdsa_sha256, NULL, 0, ca->priv, GNUTLS_SIGN_ECDSA_SHA256, NULL};
     if (!how)
         how = &dflt;
     struct buf tbs_body = {.n = 0}, tbs = {.n = 0}, outer = {.n = 0}, whole = {.n = 0};
@@ -249,10 +252,14 @@ static uint8_t *hand_crl(const struct ca *ca, const struct buf *entries, const s
         put(&tbs_body, how->tbs_alg, how->tbs_alg_len);
     else
         put(&tbs_body, how->alg, how->alg_len);
-    gnutls_datum_t dn = {NULL, 0};
-    GT(gnutls_x509_crt_get_raw_dn(ca->crt, &dn));
-    put(&tbs_body, dn.data, dn.size);
-    gnutls_free(dn.data);
+    if (how->issuer) {
+        put(&tbs_body, how->issuer->p, how->issuer->n);
+    } else {
+        gnutls_datum_t dn = {NULL, 0};
+        GT(gnutls_x509_crt_get_raw_dn(ca->crt, &dn));
+        put(&tbs_body, dn.data, dn.size);
+        gnutls_free(dn.data);
+    }
     put_raw_tlv(&tbs_body, 0x17, "261123120000Z", 13);
     put_raw_tlv(&tbs_body, 0x17, "261201120000Z", 13);
     if (entries)
@@ -404,7 +411,7 @@ static void integer_semantics(const struct ca *ca)
     /* The signature algorithm inside the signed part differs from the outer one. */
     static const uint8_t ecdsa_sha384[] = {0x30, 0x0a, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x03};
     struct signing mismatch = {ecdsa_sha256, sizeof ecdsa_sha256, ecdsa_sha384, sizeof ecdsa_sha384, ca->priv,
-                               GNUTLS_SIGN_ECDSA_SHA256};
+                               GNUTLS_SIGN_ECDSA_SHA256, NULL};
     der = hand_crl(ca, NULL, NULL, &mismatch, &len);
     crl = parse(der, len, "mismatch.crl");
     CHECK(crl && !ucp_crl_signed_by(crl, ca->cert),
@@ -448,8 +455,8 @@ static void signatures(struct ca *rsa, struct ca *rsa_pss, struct ca *ec, struct
 {
     static const uint8_t serial[] = {0x42};
     gnutls_privkey_t pss32 = pss_key(rsa, GNUTLS_DIG_SHA256, 32), pss20 = pss_key(rsa, GNUTLS_DIG_SHA384, 20);
-    struct signing hand_pss32 = {pss_sha256_32, sizeof pss_sha256_32, NULL, 0, pss32, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256};
-    struct signing hand_pss20 = {pss_sha384_20, sizeof pss_sha384_20, NULL, 0, pss20, GNUTLS_SIGN_RSA_PSS_RSAE_SHA384};
+    struct signing hand_pss32 = {pss_sha256_32, sizeof pss_sha256_32, NULL, 0, pss32, GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, NULL};
+    struct signing hand_pss20 = {pss_sha384_20, sizeof pss_sha384_20, NULL, 0, pss20, GNUTLS_SIGN_RSA_PSS_RSAE_SHA384, NULL};
     struct {
         struct ca *ca;
         gnutls_digest_algorithm_t dig;
@@ -508,7 +515,7 @@ static void signatures(struct ca *rsa, struct ca *rsa_pss, struct ca *ec, struct
      * (the signature carries its salt); neither does the library, so that what verified before
      * still does. */
     struct signing lying = {pss_sha256_32, sizeof pss_sha256_32, NULL, 0, pss_key(rsa, GNUTLS_DIG_SHA256, 20),
-                            GNUTLS_SIGN_RSA_PSS_RSAE_SHA256};
+                            GNUTLS_SIGN_RSA_PSS_RSAE_SHA256, NULL};
     size_t len;
     uint8_t *der = hand_crl(rsa, NULL, NULL, &lying, &len);
     bool ref = reference_verifies(der, len, rsa);
@@ -540,6 +547,46 @@ static void signatures(struct ca *rsa, struct ca *rsa_pss, struct ca *ec, struct
     free(shown);
     ucp_crl_release(crl);
     free_ca(&impostor);
+}
+
+/* The Name SEQUENCE { SET { SEQUENCE { id-at-commonName, @tag @cn } } }. */
+static void put_cn_name(struct buf *name, uint8_t tag, const char *cn)
+{
+    struct buf atv = {.n = 0}, seq = {.n = 0}, set = {.n = 0};
+    const uint8_t oid[] = {0x06, 0x03, 0x55, 0x04, 0x03};
+    put(&atv, oid, sizeof oid);
+    put_raw_tlv(&atv, tag, cn, strlen(cn));
+    put_tlv(&seq, 0x30, &atv);
+    put_tlv(&set, 0x31, &seq);
+    put_tlv(name, 0x30, &set);
+}
+
+/* RFC 5280 6.3.3 (b), 7.1: the CRL's issuer is the certificate's issuer when the names compare
+ * equal, not only when their bytes do (a CA that re-encoded its name, PKITS 4.3.10). */
+static void issuer_names(const struct ca *ec)
+{
+    struct {
+        uint8_t tag;
+        const char *cn;
+        bool same;
+        const char *what;
+    } cases[] = {
+        {0x13, "Test CRL CA EC", true, "a PrintableString issuer name is the UTF8String subject"},
+        {0x0c, "  test crl   ca ec ", true, "case and spaces do not count"},
+        {0x0c, "Test CRL CA ED", false, "another name is another issuer"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf name = {.n = 0};
+        put_cn_name(&name, cases[i].tag, cases[i].cn);
+        struct signing how = {ecdsa_sha256, sizeof ecdsa_sha256, NULL, 0, ec->priv, GNUTLS_SIGN_ECDSA_SHA256, &name};
+        size_t len;
+        uint8_t *der = hand_crl(ec, NULL, NULL, &how, &len);
+        struct ucp_crl *crl = parse(der, len, cases[i].what);
+        CHECK(crl && ucp_crl_issuer_is(crl, ec->cert) == cases[i].same &&
+                  ucp_crl_signed_by(crl, ec->cert) == cases[i].same,
+              "CRL issuer: %s", cases[i].what);
+        ucp_crl_release(crl);
+    }
 }
 
 /* ---- files, PEM and errors ------------------------------------------------------------------------ */
@@ -849,6 +896,7 @@ int main(void)
     make_ca(&ed, GNUTLS_PK_EDDSA_ED25519, 256, "CN=Test CRL CA Ed25519");
     index_and_lookup(&ec);
     integer_semantics(&ec);
+    issuer_names(&ec);
     signatures(&rsa, &rsa_pss, &ec, &ed);
     files(&ec);
     cache_lru(&ec, &rsa);

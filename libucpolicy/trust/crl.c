@@ -462,10 +462,13 @@ void ucp_crl_set_dispose(struct ucp_crl_set *set)
 
 /* ---- what the index answers ------------------------------------------------------------------- */
 
+/* RFC 5280 6.3.3 (b), 7.1: the CRL's issuer and the certificate's issuer compare as names (a
+ * CA that moved from PrintableString to UTF8String still issues the same CRLs), byte for byte
+ * first (ucp_dn_equal's fast path). */
 bool ucp_crl_issuer_is(const struct ucp_crl *crl, const ucp_certificate *issuer)
 {
-    return crl->issuer_len == issuer->raw_subject.len &&
-           memcmp(crl->der + crl->issuer_off, issuer->raw_subject.data, crl->issuer_len) == 0;
+    const struct ucp_bytes name = {crl->der + crl->issuer_off, crl->issuer_len};
+    return ucp_dn_equal(&name, &issuer->raw_subject);
 }
 
 char *ucp_crl_issuer_text(const struct ucp_crl *crl)

@@ -2,11 +2,19 @@
 /*
  * Revocation: CRLs given by the caller (--crl) and, online, CRLs fetched from the certificates'
  * distribution points and OCSP answers from their AIA responders. Every certificate of the path
- * that has an issuer in the path gets a status; problems become findings (revocation.*).
+ * that has an issuer in the path gets a status; problems become findings (revocation.*). A
+ * certificate whose status no source gives, with nothing else saying why (no CRL of its issuer
+ * among those given, nothing to ask online), gets revocation.status-unknown: RFC 5280 6.3.3
+ * leaves it undetermined, and the Windows chain engine fails it as offline revocation. The
+ * trust anchor at the end of the path is never checked.
  *
  * A CRL counts only when its signature verifies with the key of the certificate's issuer in the
- * path; it confirms "good" only while current (thisUpdate <= time <= nextUpdate), but a listed
- * serial means revoked even in a stale CRL. CRLs are read and verified by crl.c; GnuTLS decodes
+ * path, or, when the CRL names that issuer but its key does not verify it, with the key of another
+ * certificate of that name that chains to the same trust anchor (a renewed CA key, a separate
+ * CRL-signing certificate: other_signer), and when that signer may sign CRLs (cRLSign, when it
+ * has a key usage extension). A CRL confirms "good" only while current (thisUpdate <= time <=
+ * nextUpdate), but a listed serial means revoked even in a stale CRL. CRLs fetched online are
+ * still verified with the direct issuer's key only. CRLs are read and verified by crl.c; GnuTLS decodes
  * and verifies OCSP responses.
  *
  * The online work of one check is bounded: one deadline for all of it (the checker's network
@@ -42,6 +50,7 @@ UCP_EXPORT const char *ucp_revocation_name(ucp_revocation r)
 
 struct rev_ctx {
     struct ucp_trust *trust;
+    const struct ucp_path *path;
     int64_t now;
     struct ucp_revocation_result *out;
     int64_t deadline; /* ucp_monotonic_ms() by which the online work of the check ends */
@@ -78,13 +87,108 @@ static void problem(struct rev_ctx *r, enum ucp_rule_id rule, int index, const c
     }
 }
 
+/* Whether @rule was already reported for certificate @i. */
+static bool reported(const struct rev_ctx *r, enum ucp_rule_id rule, size_t i)
+{
+    for (size_t k = 0; k < r->out->nproblems; k++)
+        if (r->out->problems[k].rule == rule && r->out->problems[k].cert_index == (int)i)
+            return true;
+    return false;
+}
+
+/* RFC 5280 6.3.3 (f): the certificate whose key verifies a CRL must be allowed to sign CRLs,
+ * cRLSign in its key usage when it has the extension (PKITS 4.7.4, 4.7.5). */
+static bool may_sign_crls(const ucp_certificate *issuer)
+{
+    return !issuer->has_ku || (issuer->ku & GNUTLS_KEY_CRL_SIGN);
+}
+
+/* A CA that renewed its key, or that signs its CRLs with a separate certificate, has other
+ * certificates with its name (RFC 5280 6.3.3 (f); PKITS 4.4.19, 4.5.x): one of them may be the
+ * CRL's signer. A candidate counts when its name is the CRL's issuer, it may sign CRLs, it is
+ * within its validity, and it is the trust anchor, a CA certificate of the path above @i, or a
+ * certificate issued by one of them (so it chains to the same trust anchor). */
+struct other_signer {
+    struct rev_ctx *r;
+    size_t i;
+    const struct ucp_crl *crl;
+    const ucp_certificate *issuer;
+    const ucp_certificate *found;
+};
+
+/* Whether @cand is a certificate of the path above @i (itself checked as part of the path), or
+ * issued by one; *@by is then its issuer there (NULL for a certificate of the path). */
+static bool issued_above(const struct other_signer *o, const ucp_certificate *cand, const ucp_certificate **by)
+{
+    const struct ucp_path *path = o->r->path;
+    *by = NULL;
+    for (size_t j = o->i + 1; j < path->n; j++) {
+        if (path->certs[j] == cand)
+            return true;
+        if (ucp_dn_equal(&cand->raw_issuer, &path->certs[j]->raw_subject) &&
+            ucp_trust_verify_signature(o->r->trust, cand, path->certs[j])) {
+            *by = path->certs[j];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether a CRL given by its issuer @by (signed by its key) lists @cand (PKITS 4.4.21: a revoked
+ * CRL-signing certificate signs no valid CRL). */
+static bool signer_revoked(const struct other_signer *o, const ucp_certificate *cand, const ucp_certificate *by)
+{
+    const struct ucp_crl_set *crls = &o->r->trust->crls;
+    for (size_t k = 0; k < crls->n; k++)
+        if (crls->v[k] != o->crl && ucp_crl_signed_by(crls->v[k], by) && ucp_crl_find(crls->v[k], cand))
+            return true;
+    return false;
+}
+
+static bool try_signer(ucp_certificate *cand, void *data)
+{
+    struct other_signer *o = data;
+    const ucp_certificate *by = NULL;
+    if (cand == o->issuer || !may_sign_crls(cand) || cand->not_before > o->r->now || cand->not_after < o->r->now ||
+        !ucp_crl_issuer_is(o->crl, cand) || !issued_above(o, cand, &by) || !ucp_crl_signed_by(o->crl, cand) ||
+        (by && signer_revoked(o, cand, by)))
+        return true;
+    o->found = cand;
+    return false;
+}
+
+static const ucp_certificate *other_signer(struct rev_ctx *r, size_t i, const ucp_certificate *issuer,
+                                           const struct ucp_crl *crl)
+{
+    struct other_signer o = {r, i, crl, issuer, NULL};
+    const struct ucp_bytes name = {crl->der + crl->issuer_off, crl->issuer_len};
+    for (size_t j = i + 2; j < r->path->n && !o.found; j++)
+        try_signer(r->path->certs[j], &o);
+    if (!o.found)
+        ucp_pool_each_subject(&r->trust->intermediates, &name, try_signer, &o);
+    if (!o.found)
+        ucp_pool_each_subject(&r->trust->anchors, &name, try_signer, &o);
+    return o.found;
+}
+
 /* Consider one CRL for certificate @i (issued by @issuer). Returns true when it gave an answer. */
 static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
                     const struct ucp_crl *crl, bool *stale_reported)
 {
     if (!ucp_crl_signed_by(crl, issuer)) {
-        if (ucp_crl_issuer_is(crl, issuer))
+        if (!ucp_crl_issuer_is(crl, issuer))
+            return false;
+        const ucp_certificate *signer = r->path ? other_signer(r, i, issuer, crl) : NULL;
+        if (!signer) {
             problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", crl->source, "issuer",
+                    issuer->subject, NULL, NULL, NULL, NULL);
+            return false;
+        }
+        issuer = signer; /* its cRLSign was checked */
+    }
+    if (!may_sign_crls(issuer)) {
+        if (!reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) /* once a certificate */
+            problem(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, (int)i, "source", crl->source, "issuer",
                     issuer->subject, NULL, NULL, NULL, NULL);
         return false;
     }
@@ -326,7 +430,10 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         }
         ucp_fetch_found_dispose(&found);
     }
-    if (answered || *stale || tried + over_cap + out_of_time == 0) {
+    /* A current CRL was found but does not count (its signer lacks cRLSign): that finding says
+     * why, the sources were reached. */
+    if (answered || *stale || tried + over_cap + out_of_time == 0 ||
+        reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) {
         ucp_sb_dispose(&failures);
         return;
     }
@@ -348,6 +455,42 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     free(detail);
 }
 
+/* Certificate @i has no usable revocation source: say which CRLs there were (the issuers of the
+ * first few) and what it offers online, so the finding tells why (RFC 5280 6.3.3: the status
+ * is UNDETERMINED; the Windows chain engine: CERT_TRUST_REVOCATION_STATUS_UNKNOWN). */
+static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    enum { SHOWN = 3 };
+    struct ucp_trust *trust = r->trust;
+    struct ucp_strbuf why;
+    ucp_sb_init(&why);
+    if (trust->crls.n == 0) {
+        ucp_sb_printf(&why, "no CRL was given");
+    } else {
+        ucp_sb_printf(&why, "none of the %zu CRL%s given is issued by '%s' (", trust->crls.n,
+                      trust->crls.n == 1 ? "" : "s", issuer->subject);
+        for (size_t k = 0; k < trust->crls.n && k < SHOWN; k++) {
+            char *shown = ucp_crl_issuer_text(trust->crls.v[k]);
+            ucp_sb_printf(&why, "%s%s: issued by '%s'", k ? "; " : "", trust->crls.v[k]->source,
+                          shown ? shown : "(a name that cannot be read)");
+            free(shown);
+        }
+        if (trust->crls.n > SHOWN)
+            ucp_sb_printf(&why, "; %zu more", trust->crls.n - SHOWN);
+        ucp_sb_printf(&why, ")");
+    }
+    if (trust->online)
+        ucp_sb_printf(&why, ", and the certificate has no HTTP CRL distribution point or OCSP responder to ask");
+    else if (cert->ncrl_urls + cert->nocsp_urls)
+        ucp_sb_printf(&why, ", and its distribution points are not fetched without --online");
+    char *detail = ucp_sb_finish(&why);
+    problem(r, UCP_RULE_REVOCATION_STATUS_UNKNOWN, (int)i, "subject", cert->subject, "issuer", issuer->subject,
+            "detail", detail ? detail : "", NULL, NULL);
+    if (!detail)
+        r->out->nomem = true;
+    free(detail);
+}
+
 void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, int64_t now,
                           struct ucp_revocation_result *out)
 {
@@ -355,17 +498,22 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
     out->n = path->n;
     if (trust->crls.n == 0 && !trust->online)
         return; /* every status stays NOT_CHECKED */
-    struct rev_ctx r = {trust, now, out, ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
+    struct rev_ctx r = {trust, path, now, out, ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
     /* Certificates whose issuer is the next one of the path; a trust anchor and a self-signed root
      * at the end are not revocable here. */
     for (size_t i = 0; i + 1 < path->n; i++) {
         const ucp_certificate *cert = path->certs[i], *issuer = path->certs[i + 1];
         out->status[i] = UCP_REVOCATION_UNKNOWN;
         bool answered = false, stale = false;
+        size_t before = out->nproblems;
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);
         if (!answered && trust->online)
             check_online(&r, i, cert, issuer, &stale);
+        /* Still unknown and nothing said why (a stale CRL, a bad signature, an unreachable or
+         * 'unknown' source each have their finding): no source of its issuer at all. */
+        if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before)
+            status_unknown(&r, i, cert, issuer);
     }
 }
 

@@ -135,6 +135,7 @@ enum issuer_kind {
     ISS_SELF,
     ISS_NOTCA,
     ISS_NOCERTSIGN,
+    ISS_NOCRLSIGN, /* a CA without cRLSign in its key usage */
     ISS_PATHLEN,
     ISS_EXPIRED,
     ISS_EKU,
@@ -228,6 +229,7 @@ void free_pki(void);
 #define CRL_ISSUING "certs/issuing.crl"
 #define CRL_ISSUING_EXPIRED "certs/issuing-expired.crl"
 #define CRL_ISSUING_BAD_SIGNATURE "certs/issuing-bad-signature.crl"
+#define CRL_NOCRLSIGN "certs/no-crlsign-ca.crl" /* signed by the CA without cRLSign */
 /* A CRL of @issuer signed with @signer (the issuer's key, or another one for a bad signature),
  * listing @revoked and, when @other_serial, a serial no certificate here has. DER unless @pem. */
 void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,

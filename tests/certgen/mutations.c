@@ -40,6 +40,7 @@ enum {
     E_PSS = 1u << 6,               /* signed with RSASSA-PSS */
     E_NO_CDP = 1u << 7,            /* no CRL distribution point */
     E_NO_CHAIN = 1u << 8,          /* no intermediate supplied */
+    E_NO_ISSUING_CRL = 1u << 9,    /* the case's only CRL is the root's (none of the issuing CA) */
 };
 
 struct mutation {
@@ -550,6 +551,9 @@ static const struct mutation mutations[] = {
      .crl = CRL_ISSUING_EXPIRED},
     {RULE(UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, "a CRL naming the issuing CA but signed with another key (--crl)"),
      .crl = CRL_ISSUING_BAD_SIGNATURE},
+    {RULE(UCP_RULE_REVOCATION_CRL_SIGN_MISSING,
+          "issued by a CA without cRLSign in its key usage, whose own CRL is the one given (--crl)"),
+     .issuer = ISS_NOCRLSIGN, .crl = CRL_NOCRLSIGN},
     /* An exemption: test-coverage runs the covering suite and sees the rule fire for every role.
      * Keep them rare: a binding that a certificate, a CRL file, a refused local URL or a PKCS#12
      * file can break gets a case instead. */
@@ -564,6 +568,8 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_REVOCATION_UNREACHABLE,
           "online, its only CRL distribution point refuses connections (" CDP_LOCAL ")"),
      .cdp = CDP_LOCAL, .needs = N_ONLINE},
+    {RULE(UCP_RULE_REVOCATION_STATUS_UNKNOWN, "checked with the root's CRL only: no CRL of the issuing CA (--crl)"),
+     .edits = E_NO_ISSUING_CRL},
 
     /* ---- chain ---- */
     {RULE(UCP_RULE_CHAIN_ISSUER_MISSING, "no intermediate CA certificate supplied"), .edits = E_NO_CHAIN},
@@ -679,6 +685,8 @@ static void apply_fields(struct mut *m, const struct mutation *r)
         pr->cdp = NULL;
     if (r->edits & E_NO_CHAIN)
         case_chain(c, NULL, NULL);
+    if (r->edits & E_NO_ISSUING_CRL)
+        case_crls(c, CRL_ROOT, NULL);
     if (r->key)
         pr->key = r->key;
     if (r->hash)

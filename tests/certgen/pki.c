@@ -297,7 +297,7 @@ void write_pfx(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t 
 #define NLA2 9
 
 struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_issuing_local;
-static struct ca ca_notca, ca_nocertsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn, ca_nc_ip,
+static struct ca ca_notca, ca_nocertsign, ca_nocrlsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn, ca_nc_ip,
     ca_deep[NDEEP], ca_la1[NLA1], ca_la2[NLA2];
 static const char *deep_chain_files[NDEEP];
 static const char *lookalike_file = "certs/lookalike-cas.pem";
@@ -364,6 +364,9 @@ static const struct ca_row ca_rows[] = {
      .nc = {"dns:contoso.com", "dn:O=Fabrikam Ltd"}},
     {CA(&ca_nc_ip, "certs/constrained-ca-ip.pem", "UCPolicy Test No-10/8 CA", &k_misc, &ca_root, -300, 1825),
      .nc_excluded = true, .nc = {"ip:10.0.0.0/8"}},
+    /* A CA whose key usage has keyCertSign but not cRLSign: its own CRLs do not count. */
+    {CA(&ca_nocrlsign, "certs/no-crlsign-ca.pem", "UCPolicy Test No-cRLSign CA", &k_misc, &ca_root, -300, 1825),
+     .ku = GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_CERT_SIGN},
 };
 
 /* The DER of a NameConstraints extension (RFC 5280 4.2.1.10) with the permitted (or, with
@@ -504,6 +507,7 @@ struct issuer issuer_of(enum issuer_kind kind)
     case ISS_SELF: return is;
     case ISS_NOTCA: return issued_by(&ca_notca, &ca_notca, NULL);
     case ISS_NOCERTSIGN: return issued_by(&ca_nocertsign, &ca_nocertsign, NULL);
+    case ISS_NOCRLSIGN: return issued_by(&ca_nocrlsign, &ca_nocrlsign, NULL);
     case ISS_PATHLEN: return issued_by(&ca_sub, &ca_sub, &ca_pl0);
     case ISS_EXPIRED: return issued_by(&ca_expired, &ca_expired, NULL);
     case ISS_EKU: return issued_by(&ca_eku, &ca_eku, NULL);
@@ -562,4 +566,5 @@ void make_crls(void)
     write_crl(CRL_ISSUING, &ca_issuing, k_issuing.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, true);
     write_crl(CRL_ISSUING_EXPIRED, &ca_issuing, k_issuing.priv, vt - 30 * DAY, vt - 2 * DAY, NULL, 0, true, 9, true);
     write_crl(CRL_ISSUING_BAD_SIGNATURE, &ca_issuing, k_misc.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, false);
+    write_crl(CRL_NOCRLSIGN, &ca_nocrlsign, k_misc.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 3, false);
 }

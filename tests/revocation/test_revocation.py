@@ -137,15 +137,30 @@ class PKI:
                                         *leaf, f'ocsp_uri = "{self.base}/ocsp"'])
             serial = self.load(name).serial_number
             self.serial_status[serial] = name.split("-")[1]
+        # No CRL distribution point and no OCSP responder: online, nothing to ask.
+        self.cert("no-sources", "issuing", ['cn = "no-sources.contoso.com"', 'dns_name = "no-sources.contoso.com"',
+                                            *leaf])
+        # A CA whose key usage lacks cRLSign, a leaf of it, and its CRL revoking that leaf: the
+        # CRL does not count (RFC 5280 6.3.3 (f)), so the leaf is not taken as revoked either.
+        self.cert("nocrlsign", "root", ['cn = "Revocation Test No-cRLSign CA"', "ca", "cert_signing_key",
+                                        "expiration_days = 3650"])
+        self.cert("nocrlsign-leaf", "nocrlsign", ['cn = "nocrlsign-leaf.contoso.com"',
+                                                  'dns_name = "nocrlsign-leaf.contoso.com"', *leaf,
+                                                  f'crl_dist_points = "{self.base}/nocrlsign.crl"'])
+        self.crl("nocrlsign.crl", "nocrlsign", revoked=["nocrlsign-leaf"])
+        # The issuing CA renewed with a new key (same name, issued by the root), signing its CRLs
+        # with the new key: the leaves issued under the old key are covered by that CRL.
+        self.cert("issuing-renewed", "root", ['cn = "Revocation Test Issuing CA"', *ca])
+        self.crl("renewed.crl", "issuing-renewed", revoked=["crl-revoked"])
         self.crl("root.crl", "root")
         self.crl("issuing.crl", "issuing", revoked=["crl-revoked"])
         self.crl("stale.crl", "issuing", lines=('crl_this_update_date = "2020-01-01 00:00:00"',
                                                 'crl_next_update_date = "2020-02-01 00:00:00"',
                                                 "crl_number = 2"))
         self.crl("badsig.crl", "impostor")
-        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown"]:
+        for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown", "no-sources", "nocrlsign-leaf"]:
             with open(self.path(name + ".bundle.pem"), "w") as out:
-                for part in (name, "issuing"):
+                for part in (name, "nocrlsign" if name == "nocrlsign-leaf" else "issuing"):
                     with open(self.path(part + ".pem")) as f:
                         out.write(f.read())
 
@@ -390,6 +405,87 @@ class RevocationTest(unittest.TestCase):
         s, f = self.both("crl-good", crls, crls)
         self.assertEqual([x[0] for x in s], ["good", "good", "not-checked"])
         self.assertEqual(f, set())
+
+    def test_status_unknown_without_a_crl_of_the_issuer(self):
+        # Only the root's CRL: the issuing CA's status is known, the leaf's is not, and the
+        # finding says which certificate and why; the trust anchor gets none.
+        crls = ["--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual([x[0] for x in s], ["unknown", "good", "not-checked"])
+        self.assertEqual(f, {("revocation.status-unknown", "warning")})
+        _, _, rep = self.cli("crl-good", *crls)
+        hits = [x for x in rep["findings"] if x["code"] == "revocation.status-unknown"]
+        self.assertEqual([x["certificateIndex"] for x in hits], [0], "the leaf only, never the anchor")
+        self.assertIn("The revocation status of 'CN=crl-good.contoso.com' cannot be determined: none of the 1 CRL "
+                      f"given is issued by 'CN=Revocation Test Issuing CA' ({self.pki.path('root.crl')}: issued by "
+                      "'CN=Revocation Test Root'), and its distribution points are not fetched without --online.",
+                      hits[0]["message"])
+        # Lync / SfB roles fail it, as the Windows chain engine does offline.
+        fqdn = [*crls, "--fqdn", "crl-good.contoso.com"]
+        s, f = self.both("crl-good", fqdn, fqdn, role="frontend-default")
+        self.assertIn(("revocation.status-unknown", "error"), f)
+        # With the issuing CA's CRL as well: no finding (the passing case).
+        crls = ["--crl", self.pki.path("root.crl"), "--crl", self.pki.path("issuing.crl")]
+        s, f = self.both("crl-good", crls, crls)
+        self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
+
+    def test_status_unknown_with_only_a_crl_of_another_key(self):
+        # A CRL naming the issuer but signed by another key says so (crl-bad-signature), and
+        # status-unknown does not repeat it.
+        crls = ["--crl", self.pki.path("badsig.crl"), "--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
+
+    def test_status_unknown_online_with_nothing_to_ask(self):
+        crls = [*ONLINE, "--crl", self.pki.path("root.crl")]
+        s, f, rep = self.cli("no-sources", *crls)
+        self.assertEqual([x[0] for x in s], ["unknown", "good", "not-checked"])
+        msg = next(x["message"] for x in rep["findings"] if x["code"] == "revocation.status-unknown")
+        self.assertIn("and the certificate has no HTTP CRL distribution point or OCSP responder to ask", msg)
+        s2, f2 = self.api("no-sources", *crls)
+        self.assertEqual((s, f), (s2, f2), "CLI and C API disagree")
+        # Unreachable sources are revocation.unreachable, not status-unknown as well.
+        s, f = self.both("unreachable", ONLINE, ONLINE)
+        self.assertNotIn("revocation.status-unknown", {c for c, _ in f})
+
+    def test_crl_of_an_issuer_without_crl_sign(self):
+        crls = ["--crl", self.pki.path("nocrlsign.crl"), "--crl", self.pki.path("root.crl")]
+        s, f = self.both("nocrlsign-leaf", crls, crls)
+        self.assertEqual([x[0] for x in s], ["unknown", "good", "not-checked"], "its CRL's listing does not count")
+        self.assertIn(("revocation.crl-sign-missing", "error"), f)
+        self.assertFalse({c for c, _ in f} & {"revocation.revoked", "revocation.status-unknown"}, f)
+        _, _, rep = self.cli("nocrlsign-leaf", *crls)
+        [hit] = [x for x in rep["findings"] if x["code"] == "revocation.crl-sign-missing"]
+        self.assertEqual(hit["certificateIndex"], 0)
+        self.assertIn(f"The CRL {self.pki.path('nocrlsign.crl')} is signed by 'CN=Revocation Test No-cRLSign CA', "
+                      "whose key usage does not include cRLSign", hit["message"])
+        # Fetched online: the same finding, and the distribution point is not called unreachable.
+        online = [*ONLINE, "--crl", self.pki.path("root.crl")]
+        s, f = self.both("nocrlsign-leaf", online, online)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.crl-sign-missing", "error"), f)
+        self.assertFalse({c for c, _ in f} & {"revocation.unreachable", "revocation.status-unknown"}, f)
+
+    def test_crl_signed_by_a_renewed_ca_key(self):
+        crls = ["--crl", self.pki.path("renewed.crl"), "--crl", self.pki.path("root.crl")]
+        renewed = ["--chain", self.pki.path("issuing-renewed.pem"), *crls]
+        s, f = self.both("crl-good", renewed, renewed)
+        self.assertEqual([x[0] for x in s], ["good", "good", "not-checked"], f)
+        self.assertEqual(s[0][1], "crl " + self.pki.path("renewed.crl"))
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")}, f)
+        s, f = self.both("crl-revoked", renewed, renewed)
+        self.assertEqual(s[0][0], "revoked")
+        # Without the renewed CA certificate no key of that name verifies the CRL.
+        s, f = self.both("crl-good", crls, crls)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        # The look-alike self-signed CA of the same name does not chain to the path: not a signer.
+        impostor = ["--crl", self.pki.path("badsig.crl"), "--chain", self.pki.path("impostor.pem"),
+                    "--crl", self.pki.path("root.crl")]
+        s, f = self.both("crl-good", impostor, impostor)
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
 
     def test_not_checked_without_crl_or_online(self):
         s, f = self.both("crl-revoked", [], [])

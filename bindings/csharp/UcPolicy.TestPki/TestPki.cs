@@ -133,6 +133,12 @@ namespace UcPolicy.TestPki
         /// <summary>A CRL current at <see cref="Now"/> (issued a day ago, next update in a week).</summary>
         public byte[] CurrentCrl(params X509Certificate2[] revoked) => Crl(Now.AddDays(-1), Now.AddDays(7), revoked);
 
+        /// <summary>A CRL of the root CA (DER) revoking nothing, current at <see cref="Now"/>: the
+        /// issuing CA's revocation status.</summary>
+        public byte[] CurrentRootCrl() =>
+            new CertificateRevocationListBuilder().Build(Root, System.Threading.Interlocked.Increment(ref serial), Now.AddDays(7),
+                                                        HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, Now.AddDays(-1));
+
         /// <summary>Writes arbitrary bytes (for unreadable-input tests).</summary>
         public string WriteBytes(string name, byte[] data)
         {

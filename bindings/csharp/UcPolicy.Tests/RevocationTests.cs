@@ -78,6 +78,7 @@ namespace UcPolicy.Tests
             using Checker checker = f.NewChecker();
             checker.AddIntermediates(f.Pki.Issuing);
             checker.AddCrls(f.Pki.CurrentCrl(revoked), "issuing.crl");
+            checker.AddCrls(f.Pki.CurrentRootCrl(), "root.crl");
 
             Report bad = checker.Check(revoked, "UM", f.UmTopology);
             Assert.Equal(Result.Fail, bad.Result);
@@ -90,6 +91,22 @@ namespace UcPolicy.Tests
             Report good = checker.Check(f.CorrectUm, "UM", f.UmTopology);
             Assert.Equal(Result.Pass, good.Result);
             Assert.Equal(RevocationStatus.Good, good.Chain[0].Revocation);
+        }
+
+        [Fact]
+        public void AStatusNoCrlGivesIsReported()
+        {
+            // The issuing CA's CRL only: the issuing CA's own status is unknown, an error for the
+            // UM role (Windows fails offline revocation), on that certificate, not on the anchor.
+            using Checker checker = f.NewChecker();
+            checker.AddIntermediates(f.Pki.Issuing);
+            checker.AddCrls(f.Pki.CurrentCrl(), "issuing.crl");
+            Report report = checker.Check(f.CorrectUm, "UM", f.UmTopology);
+            Finding finding = Assert.Single(report.Findings, x => x.Code == "revocation.status-unknown");
+            Assert.Equal(Severity.Error, finding.Severity);
+            Assert.Equal(1, finding.CertificateIndex);
+            Assert.Equal(RevocationStatus.Unknown, report.Chain[1].Revocation);
+            Assert.Equal(Result.Fail, report.Result);
         }
 
         [Fact]

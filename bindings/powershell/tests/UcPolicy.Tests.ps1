@@ -477,6 +477,7 @@ $alone = $checker.Check($cert, 'UM', $topology, [Security.Cryptography.X509Certi
         It 'fails a certificate a CRL revokes, and says where the answer came from' {
             $revoked = $Pki.Leaf('exch01.contoso.com').Build()
             $crl = $Pki.WriteBytes('issuing.crl', $Pki.CurrentCrl(@($revoked)))
+            $null = $Pki.WriteBytes('root.crl', $Pki.CurrentRootCrl())
             $r = $revoked, $Good | Test-UcCertificate @Common -Chain $Pki.Issuing -Crl (Join-Path $Pki.Directory '*.crl')
             $r.Result | Should -Be @('Fail', 'Pass')
             ($r[0].Findings | Where-Object Code -eq 'revocation.revoked').Severity | Should -Be 'Error'
@@ -485,6 +486,18 @@ $alone = $checker.Check($cert, 'UM', $topology, [Security.Cryptography.X509Certi
             $r[1].Chain[0].Revocation | Should -Be 'Good'
             ($r[0] | Format-List | Out-String -Width 200) | Should -Match '(?m)^Revocation\s+: Revoked'
             $revoked.Dispose()
+        }
+
+        It 'fails a path whose revocation status no CRL given can tell' {
+            # Only the issuing CA's CRL: the issuing CA's own status is unknown (Windows fails
+            # offline revocation for the UC roles).
+            $crl = $Pki.WriteBytes('only-issuing.crl.der', $Pki.CurrentCrl(@()))
+            $r = $Good | Test-UcCertificate @Common -Chain $Pki.Issuing -Crl $crl
+            $r.Result | Should -Be 'Fail'
+            $f = $r.Findings | Where-Object Code -eq 'revocation.status-unknown'
+            $f.Severity | Should -Be 'Error'
+            $f.CertificateIndex | Should -Be 1
+            $r.Chain[1].Revocation | Should -Be 'Unknown'
         }
 
         It 'stops, with one error, when a CRL or trust anchor file is missing' {

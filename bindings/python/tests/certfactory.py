@@ -132,21 +132,23 @@ class Pki:
         return cert.public_bytes(serialization.Encoding.PEM)
 
     def crl(self, revoked: Sequence[x509.Certificate] = (), *, days_before: int = 1, days_after: int = 7,
-            encoding: serialization.Encoding = serialization.Encoding.PEM) -> bytes:
-        """A CRL of the issuing CA revoking ``revoked`` (revoked two days before ``now``), current
-        from now - days_before to now + days_after (negative: already stale)."""
+            encoding: serialization.Encoding = serialization.Encoding.PEM, root: bool = False) -> bytes:
+        """A CRL of the issuing CA (with ``root``: of the root CA) revoking ``revoked`` (revoked
+        two days before ``now``), current from now - days_before to now + days_after (negative:
+        already stale)."""
+        ca, key = (self.root, self.root_key) if root else (self.issuing, self.issuing_key)
         builder = (x509.CertificateRevocationListBuilder()
-                   .issuer_name(self.issuing.subject)
+                   .issuer_name(ca.subject)
                    .last_update(self.now - dt.timedelta(days=days_before))
                    .next_update(self.now + dt.timedelta(days=days_after))
-                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(self.issuing_key.public_key()),
+                   .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(key.public_key()),
                                   critical=False)
                    .add_extension(x509.CRLNumber(1), critical=False))
         for cert in revoked:
             builder = builder.add_revoked_certificate(
                 x509.RevokedCertificateBuilder().serial_number(cert.serial_number)
                 .revocation_date(self.now - dt.timedelta(days=2)).build())
-        return builder.sign(self.issuing_key, hashes.SHA256()).public_bytes(encoding)
+        return builder.sign(key, hashes.SHA256()).public_bytes(encoding)
 
     def large_crl(self, entries: int) -> bytes:
         """A DER CRL of the issuing CA listing ``entries`` serials of 20 octets (about 39 bytes

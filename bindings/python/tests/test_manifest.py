@@ -180,6 +180,7 @@ def own_manifest(tmp_path_factory, pki, now) -> Path:
     revoked = pki.leaf("exch02.contoso.com", ["exch02.contoso.com"])
     revoked.write(d / "certs", "revocation-revoked")
     (d / "certs" / "issuing.crl").write_bytes(pki.crl([revoked.cert]))
+    (d / "certs" / "root.crl").write_bytes(pki.crl(root=True))
     import socket
     # A loopback port bound but not listening, held for the module: connections are refused at
     # once, and no other test's server can take the port meanwhile.
@@ -225,7 +226,7 @@ def own_manifest(tmp_path_factory, pki, now) -> Path:
             {"id": "revocation/online-unreachable", "role": "exchange-um", "rule": "revocation.unreachable",
              "kind": "fail", "file": "certs/revocation-unreachable.pem", "password": None, "chain": [],
              "trust": ["certs/root.pem"], "publicRoots": [], "online": True, "timeoutMs": 60000,
-             "topology": {"fqdn": "exch03.contoso.com"},
+             "crls": ["certs/root.crl"], "topology": {"fqdn": "exch03.contoso.com"},
              "expect": {"result": "warning", "present": [{"code": "revocation.unreachable", "severity": "warning"}],
                         "absent": ["revocation.revoked"]}},
             {"id": "key/pool-mismatch", "role": "edge-internal", "rule": "private-key.pool-mismatch", "kind": "fail",

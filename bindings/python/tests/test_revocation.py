@@ -64,10 +64,25 @@ def test_crl_bytes_say_good(root_pem, now, revoked_leaf, pki):
     other = pki.leaf("exch02.contoso.com", ["exch02.contoso.com"])
     for encoding in (Encoding.DER, Encoding.PEM):
         report = ucpolicy.check(revoked_leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now,
-                                crls=[pki.crl([other.cert], encoding=encoding)], **FACTS)
+                                crls=[pki.crl([other.cert], encoding=encoding),
+                                      pki.crl(root=True, encoding=encoding)], **FACTS)
         assert report.chain[0].revocation is Revocation.GOOD, statuses(report)
         assert report.chain[0].revocation_source == "crl <memory>"
         assert report.result is Result.PASS
+
+
+def test_status_unknown_without_a_crl_of_the_issuer(root_pem, now, revoked_leaf, pki):
+    """Only the issuing CA's CRL: the issuing CA's own status is unknown, an error for a UC role
+    (Windows fails offline revocation), on that certificate and not on the trust anchor."""
+    report = ucpolicy.check(revoked_leaf.pem_bundle(), "exchange-um", trust=root_pem, at=now,
+                            crls=[pki.crl()], **FACTS)
+    [finding] = report.get("revocation.status-unknown")
+    assert finding.severity is Severity.ERROR and finding.certificate_index == 1
+    assert "none of the 1 CRL given is issued by" in finding.message
+    assert report.result is Result.FAIL
+    report = ucpolicy.check(revoked_leaf.pem_bundle(), "tls-server", trust=root_pem, at=now, crls=[pki.crl()])
+    [finding] = report.get("revocation.status-unknown")
+    assert finding.severity is Severity.WARNING
 
 
 def test_stale_crl(root_pem, now, revoked_leaf, pki):
