@@ -295,6 +295,17 @@ void ucp_policy_validate(const struct ucp_policy_settings *s, ucp_certificate *c
     struct mapping maps[MAX_PER_CERT];
     gnutls_datum_t d = {NULL, 0};
 
+    /* The common case costs no allocation: default settings and no policy extension on the path
+     * (the anchor aside) give a NULL tree that nothing requires, a valid path with no policy. */
+    if (n >= 1 && s->nset == 0 && !s->explicit_required && !s->mapping_inhibited && !s->any_inhibited) {
+        bool none = true;
+        static const char *const oids[] = {"2.5.29.32", "2.5.29.33", "2.5.29.36", "2.5.29.54"};
+        for (size_t i = 0; i + 1 < pn && none; i++)
+            for (size_t k = 0; k < UCP_ARRAY_SIZE(oids) && none; k++)
+                none = ucp_certificate_has_extension(certs[i], oids[k]) == 0;
+        if (none)
+            return;
+    }
     if (intern(&t, ANY_POLICY) != ANY)
         goto nomem;
     for (size_t i = 0; i < s->nset && ninit < UCP_MAX_POLICY_SET; i++) {
@@ -427,7 +438,7 @@ void ucp_policy_validate(const struct ucp_policy_settings *s, ucp_certificate *c
                         nd->expected = e;
                         nd->nexpected = nto;
                     }
-                    if (!found && inhibit_any > 0)
+                    if (!found)
                         for (size_t j = 0; j < before; j++)
                             if (!t.v[j].dead && t.v[j].depth == i && t.v[j].valid == ANY) {
                                 add_node(&t, t.v[j].parent, i, from, to, nto);
@@ -524,9 +535,11 @@ void ucp_policy_validate(const struct ucp_policy_settings *s, ucp_certificate *c
             if (t.v[j].dead || t.v[j].depth != n || t.v[j].valid != ANY)
                 continue;
             for (size_t k = 0; k < ninit; k++) {
+                /* not already the policy of a node of the valid_policy_node_set */
                 bool present = false;
                 for (size_t q = 0; q < t.n; q++)
-                    if (!t.v[q].dead && t.v[q].depth == n && t.v[q].valid == init[k])
+                    if (!t.v[q].dead && t.v[q].parent >= 0 && t.v[t.v[q].parent].valid == ANY &&
+                        t.v[q].valid == init[k])
                         present = true;
                 if (!present && n > 0)
                     add_node(&t, t.v[j].parent, n, init[k], &init[k], 1);
