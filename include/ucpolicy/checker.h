@@ -200,6 +200,54 @@ UCP_EXPORT ucp_status ucp_checker_set_fetch_limit(ucp_checker *checker, size_t b
 UCP_EXPORT ucp_status ucp_checker_set_signature_cache_size(ucp_checker *checker, size_t entries);
 
 /**
+ * Add a policy OID to the initial policy set of path validation (RFC 5280 6.1.1 (c); CLI
+ * --policy, repeatable). With none (the default) the set is anyPolicy: every policy is
+ * acceptable. With one or more, a trusted path must assert at least one of them (through the
+ * CAs' certificatePolicies and policy mappings), otherwise the report has the finding
+ * chain.policy-invalid; adding "2.5.29.32.0" (anyPolicy) accepts any policy again. The valid
+ * policies of the path are in the report (ucp_report_policy_count()).
+ * @param[in] checker The checker.
+ * @param[in] oid A policy OID in dotted decimal, e.g. "2.23.140.1.2.1". Copied.
+ * @returns ::UCP_OK, ::UCP_E_INVALID_ARGUMENT (NULL, not an OID, more than 64 OIDs) or
+ * ::UCP_E_NO_MEMORY.
+ * @since 1.2
+ */
+UCP_EXPORT ucp_status ucp_checker_add_initial_policy(ucp_checker *checker, const char *oid);
+
+/**
+ * Empty the initial policy set (back to anyPolicy, the default).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (@p checker NULL).
+ * @since 1.2
+ */
+UCP_EXPORT ucp_status ucp_checker_clear_initial_policies(ucp_checker *checker);
+
+/**
+ * Require an explicit policy (RFC 5280 6.1.1 (f) initial-explicit-policy; CLI
+ * --require-explicit-policy): a trusted path whose valid policy tree is empty gets the finding
+ * chain.policy-invalid. Off by default (a CA's policyConstraints may still require one).
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (@p checker NULL).
+ * @since 1.2
+ */
+UCP_EXPORT ucp_status ucp_checker_set_require_explicit_policy(ucp_checker *checker, bool require);
+
+/**
+ * Inhibit policy mapping (RFC 5280 6.1.1 (e) initial-policy-mapping-inhibit; CLI
+ * --inhibit-policy-mapping): the CAs' policyMappings do not apply. Off by default.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (@p checker NULL).
+ * @since 1.2
+ */
+UCP_EXPORT ucp_status ucp_checker_set_inhibit_policy_mapping(ucp_checker *checker, bool inhibit);
+
+/**
+ * Inhibit anyPolicy (RFC 5280 6.1.1 (g) initial-any-policy-inhibit; CLI --inhibit-any-policy):
+ * anyPolicy in a certificate's certificatePolicies matches nothing (self-issued intermediate
+ * CA certificates excepted). Off by default.
+ * @returns ::UCP_OK or ::UCP_E_INVALID_ARGUMENT (@p checker NULL).
+ * @since 1.2
+ */
+UCP_EXPORT ucp_status ucp_checker_set_inhibit_any_policy(ucp_checker *checker, bool inhibit);
+
+/**
  * Check the leaf of @p input (with the rest of @p input as its presented chain) against a role.
  *
  * Policy violations are findings in the report, not failures: a certificate that breaks every

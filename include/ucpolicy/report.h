@@ -152,6 +152,20 @@ UCP_EXPORT ucp_revocation ucp_report_revocation_at(const ucp_report *report, siz
 UCP_EXPORT const char *ucp_report_revocation_source_at(const ucp_report *report, size_t index);
 /** Whether the path ends at a trust anchor. @since 1.0 */
 UCP_EXPORT bool ucp_report_chain_trusted(const ucp_report *report);
+/**
+ * Number of policies in the path's user-constrained policy set (RFC 5280 6.1.5 (g)): the
+ * certificate policies the trusted path is valid for, within the checker's initial policy set
+ * (ucp_checker_add_initial_policy()). 0 when the path is not trusted, its certificates assert no
+ * policy, or policy processing failed (the finding chain.policy-invalid says why).
+ * @since 1.2
+ */
+UCP_EXPORT size_t ucp_report_policy_count(const ucp_report *report);
+/**
+ * A policy of that set as a dotted OID, "2.5.29.32.0" for anyPolicy (any policy is acceptable).
+ * Borrowed; NULL out of range.
+ * @since 1.2
+ */
+UCP_EXPORT const char *ucp_report_policy_at(const ucp_report *report, size_t index);
 
 /** Whether the checked input held a private key; as ucp_input_has_private_key(). @since 1.0 */
 UCP_EXPORT bool ucp_report_has_private_key(const ucp_report *report);

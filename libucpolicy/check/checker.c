@@ -199,3 +199,61 @@ UCP_EXPORT ucp_status ucp_checker_check(ucp_checker *c, const ucp_input *input, 
         return st;
     return ucp_evaluate(c, input, r, topology, out);
 }
+
+UCP_EXPORT ucp_status ucp_checker_add_initial_policy(ucp_checker *c, const char *oid)
+{
+    if (!c || !oid)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_add_initial_policy: checker or oid is NULL");
+    uint8_t der[128];
+    size_t len;
+    if (!ucp_der_oid_encode(oid, der, sizeof der, &len) || !ucp_der_oid_valid(der, len)) {
+        char *shown = ucp_display_bytes((const uint8_t *)oid, strlen(oid));
+        ucp_status st = ucp_fail(UCP_E_INVALID_ARGUMENT, NULL,
+                                 "'%s' is not a policy OID (dotted decimal, e.g. 2.23.140.1.2.1)", shown ? shown : "");
+        free(shown);
+        return st;
+    }
+    struct ucp_policy_settings *s = &c->trust.policy;
+    for (size_t i = 0; i < s->nset; i++)
+        if (strcmp(s->set[i], oid) == 0)
+            return UCP_OK;
+    if (s->nset >= UCP_MAX_POLICY_SET)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "at most %d initial policies can be given", UCP_MAX_POLICY_SET);
+    if (!ucp_strv_push(&s->set, &s->nset, ucp_strdup(oid)))
+        return ucp_fail_nomem();
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_clear_initial_policies(ucp_checker *c)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_clear_initial_policies: checker is NULL");
+    ucp_strv_free(c->trust.policy.set, c->trust.policy.nset);
+    c->trust.policy.set = NULL;
+    c->trust.policy.nset = 0;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_set_require_explicit_policy(ucp_checker *c, bool require)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_require_explicit_policy: checker is NULL");
+    c->trust.policy.explicit_required = require;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_set_inhibit_policy_mapping(ucp_checker *c, bool inhibit)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_inhibit_policy_mapping: checker is NULL");
+    c->trust.policy.mapping_inhibited = inhibit;
+    return UCP_OK;
+}
+
+UCP_EXPORT ucp_status ucp_checker_set_inhibit_any_policy(ucp_checker *c, bool inhibit)
+{
+    if (!c)
+        return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_checker_set_inhibit_any_policy: checker is NULL");
+    c->trust.policy.any_inhibited = inhibit;
+    return UCP_OK;
+}

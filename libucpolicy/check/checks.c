@@ -1036,6 +1036,10 @@ ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const
         r->nrejected = c.path.nrejected;
         c.path.nrejected = 0;
         r->chain_status = p->status;
+        r->policies = c.path.best.policies;
+        r->npolicies = c.path.best.npolicies;
+        c.path.best.policies = NULL;
+        c.path.best.npolicies = 0;
         r->has_key = input->has_key;
         bool facts_nomem = input->key_facts && !(r->key_facts = ucp_key_facts_copy(input->key_facts));
         r->pool = pool;

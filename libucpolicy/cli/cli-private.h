@@ -115,7 +115,7 @@ enum {
     OPT_FQDN = 256, OPT_POOL, OPT_SIP, OPT_URL, OPT_WEB, OPT_ACCESS, OPT_WEBCONF, OPT_XMPP,
     OPT_PRODUCT, OPT_TOPOLOGY, OPT_CHAIN, OPT_TRUST, OPT_PUBLIC, OPT_AT, OPT_EXPIRY, OPT_PWFILE,
     OPT_PWENV, OPT_FORMAT, OPT_COMPACT, OPT_FAILON, OPT_COLOR, OPT_CRL, OPT_ONLINE, OPT_TIMEOUT,
-    OPT_ALLOW_PRIVATE, OPT_SERVER,
+    OPT_ALLOW_PRIVATE, OPT_SERVER, OPT_POLICY, OPT_EXPLICIT_POLICY, OPT_INHIBIT_MAPPING, OPT_INHIBIT_ANY,
     /* probe only */
     OPT_PROTOCOL, OPT_SNI, OPT_NO_SNI, OPT_CLIENT_CERT, OPT_CLIENT_KEY,
     /* check only */
@@ -144,6 +144,10 @@ enum {
     {"online", no_argument, NULL, OPT_ONLINE},                                                     \
     {"allow-private-network", no_argument, NULL, OPT_ALLOW_PRIVATE},                               \
     {"timeout", required_argument, NULL, OPT_TIMEOUT},                                             \
+    {"policy", required_argument, NULL, OPT_POLICY},                                               \
+    {"require-explicit-policy", no_argument, NULL, OPT_EXPLICIT_POLICY},                           \
+    {"inhibit-policy-mapping", no_argument, NULL, OPT_INHIBIT_MAPPING},                            \
+    {"inhibit-any-policy", no_argument, NULL, OPT_INHIBIT_ANY},                                    \
     {"password-file", required_argument, NULL, OPT_PWFILE},                                        \
     {"password-env", required_argument, NULL, OPT_PWENV},                                          \
     {"format", required_argument, NULL, OPT_FORMAT},                                               \
@@ -158,6 +162,8 @@ struct common_opts {
     const char *role, *topology_file, *server, *color, *product;
     ucp_output_format format;
     struct file_list chain, trust, public_roots, crls;
+    struct file_list policies; /* --policy OIDs (the initial policy set) */
+    bool explicit_policy, inhibit_mapping, inhibit_any;
     bool online;
     bool allow_private; /* --allow-private-network */
     long timeout; /* seconds, -1: default */

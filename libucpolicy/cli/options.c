@@ -68,6 +68,13 @@ void cli_usage_common(FILE *f, bool probe)
             "      --at TIME            validation time, ISO 8601 (2026-05-01, 2026-05-01T12:00:00Z)\n"
             "      --expiry-warning DAYS  warn this many days before expiry (default 30, 0: never)\n"
             "\n"
+            "Certificate policies (RFC 5280 6.1; the report lists the path's valid policies):\n"
+            "      --policy OID         a policy the path must be valid for (repeatable; default:\n"
+            "                           any policy)\n"
+            "      --require-explicit-policy  the path must have a valid policy\n"
+            "      --inhibit-policy-mapping   the CAs' policy mappings do not apply\n"
+            "      --inhibit-any-policy       anyPolicy in a certificate matches no policy\n"
+            "\n"
             "Revocation (not checked unless asked):\n"
             "      --crl FILE           certificate revocation lists, PEM or DER (repeatable)\n"
             "      --online             fetch CRLs (HTTP distribution points) and OCSP answers\n"
@@ -330,6 +337,7 @@ void common_dispose(struct common_opts *o)
     free(o->trust.v);
     free(o->public_roots.v);
     free(o->crls.v);
+    free(o->policies.v);
 }
 
 int common_option(struct common_opts *o, int c, const char *arg)
@@ -370,6 +378,10 @@ int common_option(struct common_opts *o, int c, const char *arg)
     case OPT_CRL: return file_list_push(&o->crls, arg) ? 0 : cli_out_of_memory();
     case OPT_ONLINE: o->online = true; return 0;
     case OPT_ALLOW_PRIVATE: o->allow_private = true; return 0;
+    case OPT_POLICY: return file_list_push(&o->policies, arg) ? 0 : cli_out_of_memory();
+    case OPT_EXPLICIT_POLICY: o->explicit_policy = true; return 0;
+    case OPT_INHIBIT_MAPPING: o->inhibit_mapping = true; return 0;
+    case OPT_INHIBIT_ANY: o->inhibit_any = true; return 0;
     case OPT_TIMEOUT: {
         char *end;
         errno = 0;
@@ -507,6 +519,15 @@ int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_check
         if (ucp_checker_add_crl_file(checker, o->crls.v[i]) != UCP_OK)
             goto usage_error;
     }
+    for (size_t i = 0; i < o->policies.n; i++) {
+        if (ucp_checker_add_initial_policy(checker, o->policies.v[i]) != UCP_OK) {
+            fprintf(stderr, "ucpolicy: --policy: %s\n", ucp_error_message(ucp_error_last()));
+            goto fail;
+        }
+    }
+    ucp_checker_set_require_explicit_policy(checker, o->explicit_policy);
+    ucp_checker_set_inhibit_policy_mapping(checker, o->inhibit_mapping);
+    ucp_checker_set_inhibit_any_policy(checker, o->inhibit_any);
     ucp_checker_set_online(checker, o->online);
     ucp_checker_set_allow_private_network(checker, o->allow_private);
     if (o->timeout > 0)

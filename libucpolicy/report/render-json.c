@@ -234,6 +234,10 @@ json_t *ucp_report_json(const ucp_report *r)
     json_t *chain = json_object();
     json_object_set_new(chain, "status", json_string(ucp_chain_status_name(r->chain_status)));
     json_object_set_new(chain, "trusted", json_boolean(r->trusted));
+    json_t *policies = json_array();
+    for (size_t i = 0; i < r->npolicies; i++)
+        json_array_append_new(policies, json_string(r->policies[i]));
+    json_object_set_new(chain, "policies", policies);
     json_t *certs = json_array();
     for (size_t i = 0; i < r->nchain; i++) {
         const ucp_certificate *c = r->chain[i];

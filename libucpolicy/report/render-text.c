@@ -285,6 +285,16 @@ void ucp_text_report(struct ucp_strbuf *dst, const ucp_report *r, unsigned flags
         char *chain = ucp_sb_finish(&sb);
         field(&o, "Chain:", chain);
         free(chain);
+        if (r->npolicies) {
+            struct ucp_strbuf pb;
+            ucp_sb_init(&pb);
+            for (size_t i = 0; i < r->npolicies; i++)
+                ucp_sb_printf(&pb, "%s%s%s", i ? ", " : "", r->policies[i],
+                              strcmp(r->policies[i], "2.5.29.32.0") == 0 ? " (anyPolicy)" : "");
+            char *pol = ucp_sb_finish(&pb);
+            field(&o, "Policies:", pol);
+            free(pol);
+        }
         if (r->chain_status != UCP_CHAIN_VALID || verbose)
             for (size_t i = 0; i < r->nrejected; i++)
                 field(&o, i ? "" : "Rejected:", r->rejected_summary[i]);

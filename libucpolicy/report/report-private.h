@@ -74,6 +74,8 @@ struct ucp_report {
     size_t nchain;
     bool trusted;
     ucp_chain_status chain_status;
+    char **policies;  /* the path's user-constrained policy set (trust/policy.c) */
+    size_t npolicies;
     struct ucp_finding *findings;
     size_t nfindings;
     size_t counts[3];

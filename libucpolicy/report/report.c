@@ -36,6 +36,7 @@ void ucp_report_destroy(ucp_report *r)
     for (size_t i = 0; i < r->nfindings; i++)
         ucp_finding_dispose(&r->findings[i]);
     free(r->findings);
+    ucp_strv_free(r->policies, r->npolicies);
     free(r->input_name);
     ucp_topology_free(r->topology);
     ucp_connection_free(r->connection);
@@ -112,6 +113,11 @@ UCP_EXPORT const char *ucp_report_chain_source_at(const ucp_report *r, size_t i)
     return r && i < r->nchain ? ucp_cert_source_name(r->chain_sources[i]) : NULL;
 }
 UCP_EXPORT bool ucp_report_chain_trusted(const ucp_report *r) { return r && r->trusted; }
+UCP_EXPORT size_t ucp_report_policy_count(const ucp_report *r) { return r ? r->npolicies : 0; }
+UCP_EXPORT const char *ucp_report_policy_at(const ucp_report *r, size_t i)
+{
+    return r && i < r->npolicies ? r->policies[i] : NULL;
+}
 UCP_EXPORT size_t ucp_report_rejected_path_count(const ucp_report *r) { return r ? r->nrejected : 0; }
 UCP_EXPORT const char *ucp_report_rejected_path_at(const ucp_report *r, size_t i)
 {

@@ -348,6 +348,22 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
             add_problem(&p, UCP_RULE_CHAIN_UNKNOWN_CRITICAL_EXTENSION, (int)i, "subject", b->certs[i]->subject,
                         "oid", oid, NULL);
     }
+    /* Certificate policies (RFC 5280 6.1, policy.c), on a path that ends at an anchor. */
+    if (p.trusted) {
+        struct ucp_policy_result pr;
+        ucp_policy_validate(&b->trust->policy, p.certs, p.n, &pr);
+        if (pr.valid) {
+            p.policies = pr.set;
+            p.npolicies = pr.nset;
+            pr.set = NULL;
+            pr.nset = 0;
+        } else {
+            int at = pr.cert_index >= 0 && (size_t)pr.cert_index < b->n ? pr.cert_index : 0;
+            add_problem(&p, UCP_RULE_CHAIN_POLICY_INVALID, at, "subject", b->certs[at]->subject, "reason",
+                        pr.reason ? pr.reason : "out of memory", NULL);
+        }
+        ucp_policy_result_dispose(&pr);
+    }
     const ucp_certificate *last = b->certs[b->n - 1];
     if (terminal == UCP_CHAIN_UNTRUSTED) {
         add_problem(&p, UCP_RULE_CHAIN_UNTRUSTED_ROOT, (int)(b->n - 1), "subject", last->subject, NULL);

@@ -34,6 +34,7 @@ void ucp_path_dispose(struct ucp_path *p)
     for (size_t i = 0; i < p->nproblems; i++)
         ucp_problem_dispose(&p->problems[i]);
     free(p->problems);
+    ucp_strv_free(p->policies, p->npolicies);
     memset(p, 0, sizeof *p);
 }
 

@@ -19,6 +19,8 @@
 #define UCP_MAX_REVOCATION_URLS 8      /* CRL distribution points and OCSP responders tried per certificate */
 #define UCP_CRL_CACHE_BYTES (32u << 20) /* fetched CRLs a checker keeps, in bytes held (32 MiB) */
 #define UCP_MAX_CRL_SERIAL 255         /* octets of a serial number in a CRL entry */
+#define UCP_MAX_POLICY_NODES 1024      /* nodes of a path's valid policy tree (policy.c) */
+#define UCP_MAX_POLICY_SET 64          /* OIDs of the user's initial policy set */
 
 /* ---- certificate pools (pool.c) ----------------------------------------------------------- */
 struct ucp_pool_entry {
@@ -184,6 +186,29 @@ void ucp_sigcache_free(struct ucp_sigcache *cache);
 /* Lookups that found / did not find an answer (for tests and measurements). */
 void ucp_sigcache_stats(const struct ucp_sigcache *cache, uint64_t *hits, uint64_t *misses);
 
+/* ---- certificate policies (policy.c) --------------------------------------------------------- */
+/* The user's inputs of RFC 5280 6.1.1 (c), (e), (f), (g). */
+struct ucp_policy_settings {
+    char **set;   /* initial-policy-set (dotted OIDs); none: anyPolicy */
+    size_t nset;
+    bool explicit_required;  /* initial-explicit-policy */
+    bool mapping_inhibited;  /* initial-policy-mapping-inhibit */
+    bool any_inhibited;      /* initial-any-policy-inhibit */
+};
+struct ucp_policy_result {
+    bool valid;
+    int cert_index;  /* where it failed (-1: it did not) */
+    char *reason;    /* why it failed (malloc'd) */
+    char **set;      /* the user-constrained policy set (dotted OIDs, "2.5.29.32.0" for anyPolicy) */
+    size_t nset;
+    bool nomem;
+};
+/* Policy processing (RFC 5280 6.1) of the path @certs (@n of them, leaf first, the trust anchor
+ * last and not processed) with @s. Bounded by UCP_MAX_POLICY_NODES. */
+void ucp_policy_validate(const struct ucp_policy_settings *s, ucp_certificate *const *certs, size_t n,
+                         struct ucp_policy_result *out);
+void ucp_policy_result_dispose(struct ucp_policy_result *r);
+
 /* ---- the trust settings of a checker (trust.c) ---------------------------------------------- */
 /* Everything path validation and revocation checking read: the anchors, the intermediates, the
  * system store (loaded once, on first use), the CRLs given and fetched, and the signature
@@ -207,6 +232,7 @@ struct ucp_trust {
     size_t fetch_limit;
     struct ucp_crl_cache fetched; /* CRLs fetched online, shared by checks (under lock) */
     struct ucp_sigcache *sigcache;  /* NULL: off (sigcache.c) */
+    struct ucp_policy_settings policy; /* certificate policy inputs (policy.c) */
 };
 ucp_status ucp_trust_init(struct ucp_trust *t);
 void ucp_trust_dispose(struct ucp_trust *t);
@@ -245,6 +271,8 @@ struct ucp_path {
     ucp_chain_status status;
     struct ucp_problem *problems;
     size_t nproblems;
+    char **policies;   /* a trusted path's user-constrained policy set (policy.c) */
+    size_t npolicies;
 };
 
 #define UCP_MAX_REJECTED 16 /* rejected complete paths kept for the report */

@@ -44,6 +44,7 @@ void ucp_trust_dispose(struct ucp_trust *t)
     ucp_crl_cache_dispose(&t->fetched);
     free(t->system_error);
     ucp_sigcache_free(t->sigcache);
+    ucp_strv_free(t->policy.set, t->policy.nset);
     pthread_mutex_destroy(t->lock);
     free(t->lock);
 }

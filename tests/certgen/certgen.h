@@ -144,7 +144,8 @@ enum issuer_kind {
     ISS_CONSTRAINED, /* the Fabrikam-only name-constrained CA */
     ISS_CONSTRAINED_OK,
     ISS_CONSTRAINED_DN,
-    ISS_CONSTRAINED_IP
+    ISS_CONSTRAINED_IP,
+    ISS_EXPLICIT_POLICY /* a CA whose policy constraints require an explicit policy at once */
 };
 #define NDEEP 10 /* intermediates of the too-long chain: leaf + 10 + root > UCP_MAX_PATH_DEPTH */
 #define MAXCHAIN (NDEEP + 4)

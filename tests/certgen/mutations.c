@@ -580,6 +580,10 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_CHAIN_UNKNOWN_CRITICAL_EXTENSION,
           "a critical extension of an unknown OID (" OID_UNKNOWN_EXT ")"),
      .fn = m_unknown_critical},
+    {RULE(UCP_RULE_CHAIN_POLICY_INVALID,
+          "issued by an intermediate whose policy constraints require an explicit policy, and no certificate "
+          "of the path asserts one"),
+     .issuer = ISS_EXPLICIT_POLICY},
     {RULE(UCP_RULE_CHAIN_PATH_LENGTH, "issued below a pathLenConstraint 0 CA through a sub-CA"),
      .issuer = ISS_PATHLEN},
     {RULE(UCP_RULE_CHAIN_EXPIRED, "issued by an expired intermediate CA"), .issuer = ISS_EXPIRED},

@@ -297,8 +297,8 @@ void write_pfx(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t 
 #define NLA2 9
 
 struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_issuing_local;
-static struct ca ca_notca, ca_nocertsign, ca_nocrlsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn, ca_nc_ip,
-    ca_deep[NDEEP], ca_la1[NLA1], ca_la2[NLA2];
+static struct ca ca_notca, ca_nocertsign, ca_nocrlsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn,
+    ca_nc_ip, ca_explicit, ca_deep[NDEEP], ca_la1[NLA1], ca_la2[NLA2];
 static const char *deep_chain_files[NDEEP];
 static const char *lookalike_file = "certs/lookalike-cas.pem";
 
@@ -317,6 +317,7 @@ struct ca_row {
     const char *cdp;         /* NULL: the root's usual distribution point (for an intermediate) */
     bool nc_excluded;        /* the name constraints are excluded subtrees, not permitted ones */
     const char *nc[3];       /* name constraints: "dns:NAME", "dn:RFC4514" or "ip:A.B.C.D/MASKBITS" */
+    bool require_explicit;   /* policyConstraints requireExplicitPolicy 0 (critical), no policies */
 };
 
 /* The fields every row gives: the CA, its file, CN, key, issuer, and validity in days. */
@@ -367,6 +368,11 @@ static const struct ca_row ca_rows[] = {
     /* A CA whose key usage has keyCertSign but not cRLSign: its own CRLs do not count. */
     {CA(&ca_nocrlsign, "certs/no-crlsign-ca.pem", "UCPolicy Test No-cRLSign CA", &k_misc, &ca_root, -300, 1825),
      .ku = GNUTLS_KEY_DIGITAL_SIGNATURE | GNUTLS_KEY_KEY_CERT_SIGN},
+    /* A CA that requires an explicit policy from its own certificate on, and asserts none: every
+     * path through it fails certificate policy processing (RFC 5280 6.1.3 (f)). */
+    {CA(&ca_explicit, "certs/explicit-policy-ca.pem", "UCPolicy Test Explicit-Policy CA", &k_misc, &ca_root, -300,
+        1825),
+     .require_explicit = true},
 };
 
 /* The DER of a NameConstraints extension (RFC 5280 4.2.1.10) with the permitted (or, with
@@ -444,6 +450,9 @@ static void make_ca(const struct ca_row *r, int older)
         nc = name_constraints(r->nc_excluded, r->nc, UCP_ARRAY_SIZE(r->nc));
         spec_add_ext(&s, "2.5.29.30", nc.data, nc.len, true);
     }
+    static const unsigned char require0[] = {0x30, 0x03, 0x80, 0x01, 0x00}; /* requireExplicitPolicy 0 */
+    if (r->require_explicit)
+        spec_add_ext(&s, "2.5.29.36", require0, sizeof require0, true);
     s.nb = vt + (int64_t)r->from * DAY - older;
     s.na = vt + (int64_t)r->to * DAY;
     r->ca->crt = make_cert(&s);
@@ -525,6 +534,7 @@ struct issuer issuer_of(enum issuer_kind kind)
     case ISS_CONSTRAINED_OK: return issued_by(&ca_nc_ok, &ca_nc_ok, NULL);
     case ISS_CONSTRAINED_DN: return issued_by(&ca_nc_dn, &ca_nc_dn, NULL);
     case ISS_CONSTRAINED_IP: return issued_by(&ca_nc_ip, &ca_nc_ip, NULL);
+    case ISS_EXPLICIT_POLICY: return issued_by(&ca_explicit, &ca_explicit, NULL);
     }
     die("unknown issuer kind %d", (int)kind);
 }

@@ -25,11 +25,11 @@ not the path, and is ignored. A run AGREES when this verdict is the one PKITS ex
 
 One TAP point per run. A test the library does not yet get right carries `todo: REASON` in
 the table and is reported as `not ok N - ... # TODO REASON`; if it agrees, the point is an
-unexpected `ok ... # TODO` and the suite fails until the table is updated. Runs whose settings
-are not the defaults (initial-policy-set, initial-explicit-policy, initial-policy-mapping-inhibit,
-initial-any-policy-inhibit) cannot be given to `ucpolicy check` yet: they are not run and are
-TODO points ("policy processing not implemented"). The last line counts the agreements:
-"PKITS: A of D default runs agree (all runs: B of N)".
+unexpected `ok ... # TODO` and the suite fails until the table is updated. A run's settings
+that are not the defaults become options: initial_policy_set gives one --policy OID each,
+explicit_policy_required --require-explicit-policy, policy_mapping_inhibited
+--inhibit-policy-mapping, any_policy_inhibited --inhibit-any-policy. The last line counts the
+agreements: "PKITS: A of D default runs agree (all runs: B of N)".
 
 Usage: test_pkits.py UCPOLICY TABLE [PKITS_DATA]
 """
@@ -60,10 +60,17 @@ def deciding(report):
                    if f["code"] not in IGNORED and f["code"].startswith(PATH_FINDINGS)})
 
 
-def run(test):
+def run(test, settings):
     cert = lambda f: os.path.join(DATA, "certs", f)  # noqa: E731
     cmd = WRAP + [UCPOLICY, "check", "--role", "tls-server", "--trust", cert("TrustAnchorRootCertificate.crt"),
                   "--at", AT, "--format", "json"]
+    for oid in settings.get("initial_policy_set", []):
+        cmd += ["--policy", oid]
+    for key, option in (("explicit_policy_required", "--require-explicit-policy"),
+                        ("policy_mapping_inhibited", "--inhibit-policy-mapping"),
+                        ("any_policy_inhibited", "--inhibit-any-policy")):
+        if settings.get(key):
+            cmd.append(option)
     for f in test.get("path", []) + test.get("crl_signers", []):
         cmd += ["--chain", cert(f)]
     for f in test.get("crls", []):
@@ -97,16 +104,17 @@ def main():
         label = f"{t['id']}{'/run' + str(i) if i else ''} {t['name']}: expected {r['expect']}"
         settings = {k: r[k] for k in SETTINGS if k in r}
         if settings:
-            print(f"not ok {n} - {label} (not run: {settings}) # TODO policy processing not implemented")
-            continue
-        default += 1
+            label += f" ({', '.join(f'{k}={v}' for k, v in settings.items())})"
+        else:
+            default += 1
         try:
-            verdict, status, codes = run(t)
+            verdict, status, codes = run(t, settings)
         except Exception as e:  # noqa: BLE001 - one broken run must not hide the others
             print(f"not ok {n} - {label}: {e}")
             continue
         ok = verdict == r["expect"]
-        agree += ok
+        if not settings:
+            agree += ok
         agree_all += ok
         detail = f"got {verdict} (chain {status}{'; ' + ', '.join(codes) if codes else ''})"
         todo = r.get("todo", t.get("todo"))

@@ -42,6 +42,8 @@ namespace UcPolicy
         SystemTrust systemTrust = SystemTrust.Auto;
         bool online;
         bool allowPrivateNetwork;
+        bool requireExplicitPolicy, inhibitPolicyMapping, inhibitAnyPolicy;
+        readonly List<string> initialPolicies = new List<string>();
         TimeSpan networkTimeout = TimeSpan.FromSeconds(5);
         int fetchLimit = 10 * 1024 * 1024;
 
@@ -180,6 +182,80 @@ namespace UcPolicy
             {
                 Native.UcpCheckerSetAllowPrivateNetwork(Handle, value);
                 allowPrivateNetwork = value;
+            });
+        }
+
+        /// <summary>
+        /// The initial policy set of certificate policy processing (RFC 5280 6.1; CLI --policy):
+        /// dotted OIDs a trusted path must be valid for (one of them). Empty (the default): any
+        /// policy. A path asserting none of them gets a "chain.policy-invalid" finding;
+        /// <see cref="Report.Policies"/> lists the path's valid policies. Setting it replaces the
+        /// set; an OID that is not one throws (the set is then empty).
+        /// </summary>
+        public IReadOnlyList<string> InitialPolicies
+        {
+            get => initialPolicies.ToArray();
+            set
+            {
+                if (value == null)
+                    throw new ArgumentNullException(nameof(value));
+                Configure(() =>
+                {
+                    initialPolicies.Clear();
+                    Native.UcpCheckerClearInitialPolicies(Handle);
+                    foreach (string oid in value)
+                    {
+                        if (oid == null)
+                            throw new ArgumentNullException(nameof(value), "A policy OID is null.");
+                        try
+                        {
+                            Native.UcpCheckerAddInitialPolicy(Handle, oid);
+                        }
+                        catch
+                        {
+                            initialPolicies.Clear();
+                            Native.UcpCheckerClearInitialPolicies(Handle);
+                            throw;
+                        }
+                        initialPolicies.Add(oid);
+                    }
+                });
+            }
+        }
+
+        /// <summary>Whether a trusted path must have a valid certificate policy (RFC 5280
+        /// initial-explicit-policy; CLI --require-explicit-policy). Default false.</summary>
+        public bool RequireExplicitPolicy
+        {
+            get => requireExplicitPolicy;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetRequireExplicitPolicy(Handle, value);
+                requireExplicitPolicy = value;
+            });
+        }
+
+        /// <summary>Whether the CAs' policy mappings are ignored (RFC 5280
+        /// initial-policy-mapping-inhibit; CLI --inhibit-policy-mapping). Default false.</summary>
+        public bool InhibitPolicyMapping
+        {
+            get => inhibitPolicyMapping;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetInhibitPolicyMapping(Handle, value);
+                inhibitPolicyMapping = value;
+            });
+        }
+
+        /// <summary>Whether anyPolicy in a certificate matches no policy (RFC 5280
+        /// initial-any-policy-inhibit; CLI --inhibit-any-policy). Default false.</summary>
+        public bool InhibitAnyPolicy
+        {
+            get => inhibitAnyPolicy;
+            set => Configure(() =>
+            {
+                Native.UcpCheckerSetInhibitAnyPolicy(Handle, value);
+                inhibitAnyPolicy = value;
             });
         }
 

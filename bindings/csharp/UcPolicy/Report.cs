@@ -94,6 +94,12 @@ namespace UcPolicy
         /// their certificates with sources, status and why they failed.</summary>
         public IReadOnlyList<string> RejectedPaths { get; private set; } = Array.Empty<string>();
 
+        /// <summary>The path's valid certificate policies (RFC 5280 6.1.5 (g), within
+        /// <see cref="Checker.InitialPolicies"/>), dotted OIDs, "2.5.29.32.0" for anyPolicy; empty
+        /// when the path is not trusted, asserts no policy or fails policy processing (a
+        /// "chain.policy-invalid" finding).</summary>
+        public IReadOnlyList<string> Policies { get; private set; } = Array.Empty<string>();
+
         /// <summary>The findings, most serious first.</summary>
         public IReadOnlyList<Finding> Findings { get; private set; } = Array.Empty<Finding>();
 
@@ -235,6 +241,8 @@ namespace UcPolicy
                                  Native.UcpReportRevocationSourceAt(report, i)));
             result.RejectedPaths = Util.List(Native.UcpReportRejectedPathCount(report),
                                              i => Utf8.NonNull(Native.UcpReportRejectedPathAt(report, i)));
+            result.Policies = Util.List(Native.UcpReportPolicyCount(report),
+                                        i => Utf8.NonNull(Native.UcpReportPolicyAt(report, i)));
             string role = result.Role;
             string thumbprint = result.Certificate.Thumbprint;
             result.Findings = Util.List(Native.UcpReportFindingCount(report),

@@ -90,6 +90,22 @@ namespace UcPolicy.PowerShell
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 5;
 
+        /// <summary><para type="description">Certificate policy OIDs (dotted, e.g. 2.23.140.1.2.1) a trusted path must be valid for, one of them: the initial policy set of RFC 5280 policy processing (default: any policy). A path asserting none of them gets a chain.policy-invalid finding; the report's Policies lists the path's valid policies.</para></summary>
+        [Parameter]
+        public string[]? Policy { get; set; }
+
+        /// <summary><para type="description">Require a valid certificate policy of every trusted path (RFC 5280 initial-explicit-policy): a path without one gets a chain.policy-invalid finding.</para></summary>
+        [Parameter]
+        public SwitchParameter RequireExplicitPolicy { get; set; }
+
+        /// <summary><para type="description">Ignore the policy mappings of the CAs (RFC 5280 initial-policy-mapping-inhibit).</para></summary>
+        [Parameter]
+        public SwitchParameter InhibitPolicyMapping { get; set; }
+
+        /// <summary><para type="description">Let anyPolicy in a certificate match no policy (RFC 5280 initial-any-policy-inhibit).</para></summary>
+        [Parameter]
+        public SwitchParameter InhibitAnyPolicy { get; set; }
+
         /// <summary><para type="description">The moment to judge the certificates at (default: now).</para></summary>
         [Parameter]
         public DateTime ValidationTime { get; set; }
@@ -135,6 +151,11 @@ namespace UcPolicy.PowerShell
                     foreach (string file in ResolveConfiguration(pattern, nameof(Crl)))
                         checker.AddCrls(file);
                 }
+                if (Policy != null)
+                    checker.InitialPolicies = Policy;
+                checker.RequireExplicitPolicy = RequireExplicitPolicy;
+                checker.InhibitPolicyMapping = InhibitPolicyMapping;
+                checker.InhibitAnyPolicy = InhibitAnyPolicy;
                 if (Online)
                 {
                     checker.Online = true;

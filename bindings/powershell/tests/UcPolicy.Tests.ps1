@@ -913,6 +913,30 @@ Describe 'Test-UcCertificate -Online and the private network' {
     }
 }
 
+Describe 'Test-UcCertificate certificate policies (RFC 5280 6.1)' {
+    It 'accepts the test PKI (no policies) by default, with no valid policy' {
+        $r = Test-UcCertificate -Path $GoodPath @Common
+        @($r.Findings | Where-Object Code -eq 'chain.policy-invalid').Count | Should -Be 0
+        @($r.Policies).Count | Should -Be 0
+    }
+
+    It 'fails it when a policy is asked for (-Policy) or required (-RequireExplicitPolicy)' {
+        $asked = Test-UcCertificate -Path $GoodPath @Common -Policy 2.23.140.1.2.1
+        @($asked.Findings | Where-Object Code -eq 'chain.policy-invalid').Count | Should -Be 1
+        $required = Test-UcCertificate -Path $GoodPath @Common -RequireExplicitPolicy -InhibitPolicyMapping -InhibitAnyPolicy
+        @($required.Findings | Where-Object Code -eq 'chain.policy-invalid').Count | Should -Be 1
+    }
+
+    It 'has the parameters on both cmdlets, the switches off by default' {
+        foreach ($name in 'Test-UcCertificate', 'Test-UcServerEndpoint') {
+            foreach ($switch in 'RequireExplicitPolicy', 'InhibitPolicyMapping', 'InhibitAnyPolicy') {
+                (Get-Command $name).Parameters[$switch].SwitchParameter | Should -BeTrue -Because "$name -$switch"
+            }
+            (Get-Command $name).Parameters['Policy'].ParameterType | Should -Be ([string[]])
+        }
+    }
+}
+
 Describe 'The bundled example certificates, as README.md shows them' {
     It 'fails the incident certificate and passes the correct one' {
         $examples = Join-Path $PSScriptRoot '../../../examples'

@@ -93,6 +93,29 @@ def test_chain_matches_the_json(report):
         assert (iso(c.not_before), iso(c.not_after)) == (e["notBefore"], e["notAfter"])
     assert chain[0].certificate == report.certificate
     assert chain.certificates == tuple(e.certificate for e in chain)
+    assert list(chain.policies) == j["policies"]
+
+
+def test_certificate_policies(root_pem, now, um):
+    """Checker(policies=..., require_explicit_policy=...): the test PKI asserts no policy, so a
+    policy asked for, or an explicit one required, fails the path (chain.policy-invalid); the
+    defaults accept it with an empty valid policy set."""
+    def codes(**kwargs):
+        with ucpolicy.Checker(trust=[root_pem], at=now, **kwargs) as c:
+            r = c.check(um.pem_bundle(), "exchange-um", fqdn="exch01.contoso.com")
+        return {f.code for f in r.findings}, r.chain
+
+    found, chain = codes()
+    assert "chain.policy-invalid" not in found and chain.policies == () and chain.status == ChainStatus.VALID
+    for kwargs in ({"policies": ["2.23.140.1.2.1"]}, {"require_explicit_policy": True}):
+        found, chain = codes(**kwargs)
+        assert "chain.policy-invalid" in found and chain.status == ChainStatus.INVALID, kwargs
+    found, _ = codes(inhibit_policy_mapping=True, inhibit_any_policy=True)
+    assert "chain.policy-invalid" not in found
+    with pytest.raises(ucpolicy.InvalidArgumentError):
+        ucpolicy.Checker(trust=[root_pem], policies=["not an oid"])
+    with pytest.raises(TypeError):
+        ucpolicy.Checker(trust=[root_pem], policies="2.23.140.1.2.1")
 
 
 def test_renderings(report):

@@ -239,6 +239,16 @@ class Checker:
             CRL and OCSP transfers share it, and URLs not tried when it is spent are reported
             in the ``revocation.unreachable`` finding (default 5, at most 600).
         fetch_limit: size limit in bytes of each fetched CRL or OCSP answer (default 10 MiB).
+        policies: the initial policy set of certificate policy processing (RFC 5280 6.1, CLI
+            ``--policy``): dotted OIDs a trusted path must be valid for (one of them); default:
+            any policy. A path asserting none of them gets a ``chain.policy-invalid`` finding;
+            ``report.chain.policies`` lists the path's valid policies.
+        require_explicit_policy: a trusted path must have a valid policy (CLI
+            ``--require-explicit-policy``).
+        inhibit_policy_mapping: the CAs' policy mappings do not apply (CLI
+            ``--inhibit-policy-mapping``).
+        inhibit_any_policy: anyPolicy in a certificate matches no policy (CLI
+            ``--inhibit-any-policy``).
 
     Raises:
         ucpolicy.Error: a certificate file cannot be read (an :class:`IoError`, which is also an
@@ -259,6 +269,10 @@ class Checker:
         allow_private_network: bool = False,
         network_timeout: Optional[float] = None,
         fetch_limit: Optional[int] = None,
+        policies: Optional[Iterable[str]] = None,
+        require_explicit_policy: bool = False,
+        inhibit_policy_mapping: bool = False,
+        inhibit_any_policy: bool = False,
     ) -> None:
         mode = SystemTrust.parse(system_trust)
         crl_sources = _crl_sources(crls)
@@ -273,6 +287,12 @@ class Checker:
             raise TypeError("fetch_limit: expected a number of bytes")
         if fetch_limit is not None and fetch_limit < 0:
             raise ValueError(f"fetch_limit: {fetch_limit} is negative")
+        if isinstance(policies, (str, bytes)):
+            raise TypeError("policies: expected an iterable of OIDs, e.g. ['2.23.140.1.2.1']")
+        policy_oids = list(policies or ())
+        for oid in policy_oids:
+            if not isinstance(oid, str):
+                raise TypeError(f"policies: {oid!r} is not a str")
         when = _unix_time(at)
         if expiry_warning_days is not None and (isinstance(expiry_warning_days, bool)
                                                 or not isinstance(expiry_warning_days, int)):
@@ -301,6 +321,11 @@ class Checker:
                     _lib.ucp_checker_add_crl_file(ptr, crl)
                 else:
                     _lib.ucp_checker_add_crl_data(ptr, crl, None)
+            for oid in policy_oids:
+                _lib.ucp_checker_add_initial_policy(ptr, oid)
+            _lib.ucp_checker_set_require_explicit_policy(ptr, bool(require_explicit_policy))
+            _lib.ucp_checker_set_inhibit_policy_mapping(ptr, bool(inhibit_policy_mapping))
+            _lib.ucp_checker_set_inhibit_any_policy(ptr, bool(inhibit_any_policy))
             _lib.ucp_checker_set_online(ptr, bool(online))
             _lib.ucp_checker_set_allow_private_network(ptr, bool(allow_private_network))
             if timeout_ms is not None:

@@ -274,6 +274,10 @@ class Chain(Sequence[ChainEntry]):
     certificates with sources, status and why, e.g. "CN=fe01 [input] <- CN=Old CA
     [intermediates] <- CN=Root [trust]: invalid: The CA certificate 'CN=Old CA' expired on
     2025-01-01 (chain.expired)"."""
+    policies: Tuple[str, ...] = ()
+    """The path's valid certificate policies (RFC 5280 6.1.5 (g), within Checker(policies=...)),
+    dotted OIDs, "2.5.29.32.0" for anyPolicy; empty when the path is not trusted, asserts no
+    policy or fails policy processing (a ``chain.policy-invalid`` finding). Since 1.2."""
 
     @overload
     def __getitem__(self, index: int) -> ChainEntry: ...

@@ -63,6 +63,7 @@ class Report:
                           for i in range(_lib.ucp_report_chain_count(ptr))),
             rejected=tuple(_lib.ucp_report_rejected_path_at(ptr, i)
                            for i in range(_lib.ucp_report_rejected_path_count(ptr))),
+            policies=tuple(_lib.ucp_report_policy_at(ptr, i) for i in range(_lib.ucp_report_policy_count(ptr))),
         )
         self._findings = tuple(_finding_from_c(_lib.ucp_report_finding_at(ptr, i))
                                for i in range(_lib.ucp_report_finding_count(ptr)))

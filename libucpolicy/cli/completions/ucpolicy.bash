@@ -9,6 +9,7 @@ _ucpolicy_common_options='-r --role --fqdn --pool --sip-domain --simple-url --we
     --access-edge --webconf-edge --xmpp-domain --product --topology --server --chain --trust
     --public-roots
     --at --expiry-warning --crl --online --allow-private-network --timeout --password-file
+    --policy --require-explicit-policy --inhibit-policy-mapping --inhibit-any-policy
     --password-env --format --compact --fail-on --color -v --verbose -q --quiet -h --help'
 
 # Load the role ids and aliases the ucpolicy at $1 knows into _ucpolicy_role_names. Parsed in
@@ -117,7 +118,7 @@ _ucpolicy()
         --fqdn | --pool | --web-fqdn | --access-edge | --webconf-edge | --sni)
             COMPREPLY=($(compgen -A hostname -- "$cur"))
             return ;;
-        --sip-domain | --simple-url | --xmpp-domain | --at | --expiry-warning | --timeout | -j | --jobs)
+        --sip-domain | --simple-url | --xmpp-domain | --at | --expiry-warning | --timeout | --policy | -j | --jobs)
             return ;;
     esac
     $split && return
