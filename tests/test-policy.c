@@ -16,17 +16,8 @@
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
 
-#include "tap.h"
+#include "tap-gnutls.h"
 #include "ucpolicy.h"
-
-#define GT(x)                                                                                      \
-    do {                                                                                           \
-        int rc_ = (x);                                                                             \
-        if (rc_ < 0) {                                                                             \
-            fprintf(stderr, "%s: %s\n", #x, gnutls_strerror(rc_));                                 \
-            exit(TAP_SETUP_FAILURE);                                                               \
-        }                                                                                          \
-    } while (0)
 
 #define P1 "1.3.6.1.4.1.55555.1.1"
 #define P2 "1.3.6.1.4.1.55555.1.2"
