@@ -20,7 +20,9 @@
 #define UCP_MAX_TOPOLOGY_SERVERS 10000u       /* pools, services and servers, each */
 #define UCP_MAX_TOPOLOGY_PORTS 1000u          /* ports of one service */
 
-/* ---- topology (topology.c) ---------------------------------------------------------------- */
+/* ---- topology ------------------------------------------------------------------------------
+ * topology.c stores the facts and the model of a topology document; topology-xml.c reads a
+ * document into them; topology-load.c, above both, tells the format and loads a file. */
 struct ucp_topo_doc;
 struct ucp_topology {
     char **values[UCP_FACT_COUNT];
@@ -30,6 +32,12 @@ struct ucp_topology {
     size_t selected;          /* 1 + the index in doc of the selected server; 0: none */
 };
 ucp_status ucp_topology_copy(ucp_topology **out, const ucp_topology *src);
+/* Add @value to fact @f after normalising it (FQDN rules; the host of a simple URL); a duplicate
+ * is dropped. Errors name @source. */
+ucp_status ucp_topology_add_value(ucp_topology *t, ucp_fact f, const char *value, const char *source);
+void ucp_topology_clear_fact(ucp_topology *t, ucp_fact f);
+/* Move the facts and product of @from into @to (replacing them); @from is left empty. */
+void ucp_topology_take_facts(ucp_topology *to, ucp_topology *from);
 
 /* The facts as a jansson object (new reference), or NULL when out of memory. */
 struct json_t *ucp_topology_json(const ucp_topology *topology);
@@ -86,13 +94,11 @@ struct ucp_topo_doc {
     size_t nservers;
 };
 
-/* Whether @data (after a byte order mark and white space) starts as XML does. */
-bool ucp_topology_is_xml(const uint8_t *data, size_t length);
 /* Read a topology document: the shared facts (SIP domains, simple URLs, product) in @facts, and
  * the model. Errors name @source and the line and element at fault. */
+void ucp_topo_doc_free(struct ucp_topo_doc *doc); /* topology.c */
 ucp_status ucp_topo_doc_parse(const uint8_t *data, size_t length, const char *source,
                               struct ucp_topo_doc **out, ucp_topology **facts);
-void ucp_topo_doc_free(struct ucp_topo_doc *doc);
 /* UCP_OK unless @topology comes from a document of several servers and none is selected: then
  * UCP_E_TOPOLOGY, the message listing the servers. */
 ucp_status ucp_topology_require_server(const ucp_topology *topology);

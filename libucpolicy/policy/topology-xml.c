@@ -38,55 +38,7 @@ static void init_xml(void)
     xmlInitParser();
 }
 
-bool ucp_topology_is_xml(const uint8_t *d, size_t n)
-{
-    if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff)))
-        return true; /* UTF-16, as Windows PowerShell 5.1 writes "Get-CsTopology -AsXml > file" */
-    size_t i = n >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf ? 3 : 0;
-    while (i < n && (d[i] == ' ' || d[i] == '\t' || d[i] == '\r' || d[i] == '\n'))
-        i++;
-    return i < n && d[i] == '<';
-}
-
 /* ---- the model ------------------------------------------------------------------------------ */
-
-void ucp_topo_doc_free(struct ucp_topo_doc *doc)
-{
-    if (!doc)
-        return;
-    for (size_t i = 0; i < doc->npools; i++) {
-        free(doc->pools[i].fqdn);
-        free(doc->pools[i].key);
-        for (size_t m = 0; m < doc->pools[i].nmachines; m++)
-            free(doc->pools[i].machines[m]);
-        free(doc->pools[i].machines);
-    }
-    free(doc->pools);
-    for (size_t i = 0; i < doc->nservices; i++) {
-        struct ucp_topo_service *s = &doc->services[i];
-        free(s->role);
-        free(s->installed_on);
-        free(s->web_external);
-        free(s->wac_discovery);
-        for (size_t p = 0; p < s->nports; p++) {
-            free(s->ports[p].owner);
-            free(s->ports[p].usage);
-            free(s->ports[p].side);
-            free(s->ports[p].protocol);
-            free(s->ports[p].fqdn);
-        }
-        free(s->ports);
-    }
-    free(doc->services);
-    for (size_t i = 0; i < doc->nservers; i++) {
-        free(doc->servers[i].fqdn);
-        free(doc->servers[i].av_edge);
-        ucp_topology_free(doc->servers[i].facts);
-    }
-    free(doc->servers);
-    free(doc->source);
-    free(doc);
-}
 
 /* Grow an array by one zeroed element; NULL when out of memory or past the limit. */
 static void *grow(void **array, size_t *count, size_t size, size_t limit)

@@ -56,7 +56,7 @@ UCP_EXPORT ucp_status ucp_topology_new(ucp_topology **out)
     return UCP_OK;
 }
 
-static void clear_fact(ucp_topology *t, unsigned f)
+void ucp_topology_clear_fact(ucp_topology *t, ucp_fact f)
 {
     for (size_t i = 0; i < t->counts[f]; i++)
         free(t->values[f][i]);
@@ -70,7 +70,7 @@ UCP_EXPORT void ucp_topology_free(ucp_topology *t)
     if (!t)
         return;
     for (unsigned f = 0; f < UCP_FACT_COUNT; f++)
-        clear_fact(t, f);
+        ucp_topology_clear_fact(t, f);
     ucp_topo_doc_free(t->doc);
     free(t);
 }
@@ -106,7 +106,7 @@ static ucp_status normalize(ucp_fact f, const char *value, const char *source, c
     return UCP_OK;
 }
 
-static ucp_status add_value(ucp_topology *t, ucp_fact f, const char *value, const char *source)
+ucp_status ucp_topology_add_value(ucp_topology *t, ucp_fact f, const char *value, const char *source)
 {
     char *norm;
     ucp_status st = normalize(f, value, source, &norm);
@@ -140,7 +140,7 @@ UCP_EXPORT ucp_status ucp_topology_set(ucp_topology *t, ucp_fact f, const char *
     if (!t || !fact_valid(f))
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_set: invalid topology or fact");
     if (!value || !*value) {
-        clear_fact(t, f);
+        ucp_topology_clear_fact(t, f);
         return UCP_OK;
     }
     char *norm;
@@ -152,7 +152,7 @@ UCP_EXPORT ucp_status ucp_topology_set(ucp_topology *t, ucp_fact f, const char *
         free(norm);
         return ucp_fail_nomem();
     }
-    clear_fact(t, f);
+    ucp_topology_clear_fact(t, f);
     v[0] = norm;
     t->values[f] = v;
     t->counts[f] = 1;
@@ -167,7 +167,7 @@ UCP_EXPORT ucp_status ucp_topology_add(ucp_topology *t, ucp_fact f, const char *
         return ucp_topology_set(t, f, value);
     if (!value || !*value)
         return ucp_fail(UCP_E_TOPOLOGY, NULL, "empty %s", facts[f].title);
-    return add_value(t, f, value, NULL);
+    return ucp_topology_add_value(t, f, value, NULL);
 }
 
 UCP_EXPORT size_t ucp_topology_count(const ucp_topology *t, ucp_fact f)
@@ -217,164 +217,17 @@ ucp_status ucp_topology_copy(ucp_topology **out, const ucp_topology *src)
     return UCP_OK;
 }
 
-static const char *json_type_name(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "an object";
-    case JSON_ARRAY: return "an array";
-    case JSON_STRING: return "a string";
-    case JSON_INTEGER: return "an integer";
-    case JSON_REAL: return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "a boolean";
-    case JSON_NULL: return "null";
-    }
-    return "a value";
-}
-
 /* Move the facts and product of @from into @to (replacing them); @from is left empty. */
-static void take_facts(ucp_topology *to, ucp_topology *from)
+void ucp_topology_take_facts(ucp_topology *to, ucp_topology *from)
 {
     for (unsigned f = 0; f < UCP_FACT_COUNT; f++) {
-        clear_fact(to, f);
+        ucp_topology_clear_fact(to, f);
         to->values[f] = from->values[f];
         to->counts[f] = from->counts[f];
         from->values[f] = NULL;
         from->counts[f] = 0;
     }
     to->product = from->product;
-}
-
-/* A Topology Builder file or Get-CsTopology -AsXml output: its facts replace all of @t's. */
-static ucp_status load_xml(ucp_topology *t, const uint8_t *data, size_t length, const char *source)
-{
-    struct ucp_topo_doc *doc;
-    ucp_topology *shared;
-    ucp_status st = ucp_topo_doc_parse(data, length, source, &doc, &shared);
-    if (st != UCP_OK)
-        return st;
-    take_facts(t, shared);
-    ucp_topology_free(shared);
-    ucp_topo_doc_free(t->doc);
-    t->doc = doc;
-    t->selected = 0;
-    /* One server: it is the one meant. */
-    if (doc->nservers == 1)
-        return ucp_topology_select_server(t, doc->servers[0].fqdn);
-    return UCP_OK;
-}
-
-UCP_EXPORT ucp_status ucp_topology_load_data(ucp_topology *t, const uint8_t *data, size_t length,
-                                             const char *name)
-{
-    const char *source = name ? name : "<topology>";
-    if (!t || (!data && length))
-        return ucp_fail(UCP_E_INVALID_ARGUMENT, name, "ucp_topology_load_data: invalid argument");
-    if (ucp_topology_is_xml(data, length))
-        return load_xml(t, data, length, source);
-    if (length > UCP_MAX_TOPOLOGY_SIZE)
-        return ucp_fail(UCP_E_TOO_LARGE, source, "the topology document is %zu bytes; the limit is %u",
-                        length, UCP_MAX_TOPOLOGY_SIZE);
-    json_error_t err;
-    json_t *root = json_loadb((const char *)data, length, JSON_REJECT_DUPLICATES, &err);
-    if (!root)
-        return ucp_fail_origin(UCP_E_TOPOLOGY, UCP_ORIGIN_JSON, 0, source,
-                               "invalid JSON at line %d, column %d: %s", err.line, err.column, err.text);
-    ucp_status st = UCP_OK;
-    ucp_topology *tmp = NULL;
-    if (!json_is_object(root)) {
-        st = ucp_fail(UCP_E_TOPOLOGY, source, "the topology must be a JSON object, not %s",
-                      json_type_name(root));
-        goto out;
-    }
-    if ((st = ucp_topology_copy(&tmp, t)) != UCP_OK)
-        goto out;
-    const char *key;
-    json_t *value;
-    json_object_foreach(root, key, value) {
-        if (strcmp(key, "$schema") == 0 || strcmp(key, "comment") == 0)
-            continue;
-        if (strcmp(key, "product") == 0) {
-            ucp_product p;
-            if (!json_is_string(value)) {
-                st = ucp_fail(UCP_E_TOPOLOGY, source, "'product' must be a string, not %s",
-                              json_type_name(value));
-                goto out;
-            }
-            if (ucp_product_from_name(&p, json_string_value(value)) != UCP_OK) {
-                st = ucp_fail(UCP_E_TOPOLOGY, source,
-                              "'product': unknown product '%s' (use lync2010, lync2013, sfb2015 or sfb2019)",
-                              json_string_value(value));
-                goto out;
-            }
-            tmp->product = p;
-            continue;
-        }
-        ucp_fact f = UCP_FACT_COUNT;
-        for (unsigned i = 0; i < UCP_FACT_COUNT; i++)
-            if (strcmp(key, facts[i].json) == 0)
-                f = (ucp_fact)i;
-        if (f == UCP_FACT_COUNT) {
-            struct ucp_strbuf known;
-            ucp_sb_init(&known);
-            for (unsigned i = 0; i < UCP_FACT_COUNT; i++)
-                ucp_sb_printf(&known, "%s, ", facts[i].json);
-            ucp_sb_append(&known, "product");
-            char *k = ucp_sb_finish(&known);
-            char *shown = ucp_display_bytes((const uint8_t *)key, strlen(key));
-            st = ucp_fail(UCP_E_TOPOLOGY, source, "unknown key '%s' (known keys: %s)", shown ? shown : "",
-                          k ? k : "");
-            free(shown);
-            free(k);
-            goto out;
-        }
-        clear_fact(tmp, f);
-        if (json_is_null(value))
-            continue;
-        if (json_is_string(value)) {
-            if ((st = add_value(tmp, f, json_string_value(value), source)) != UCP_OK)
-                goto out;
-            continue;
-        }
-        if (facts[f].list && json_is_array(value)) {
-            size_t i;
-            json_t *item;
-            json_array_foreach(value, i, item) {
-                if (!json_is_string(item)) {
-                    st = ucp_fail(UCP_E_TOPOLOGY, source, "'%s'[%zu] must be a string, not %s", key, i,
-                                  json_type_name(item));
-                    goto out;
-                }
-                if ((st = add_value(tmp, f, json_string_value(item), source)) != UCP_OK)
-                    goto out;
-            }
-            continue;
-        }
-        st = ucp_fail(UCP_E_TOPOLOGY, source, "'%s' must be %s, not %s", key,
-                      facts[f].list ? "an array of strings" : "a string", json_type_name(value));
-        goto out;
-    }
-    /* Commit: swap the validated copy in. */
-    take_facts(t, tmp);
-out:
-    ucp_topology_free(tmp);
-    json_decref(root);
-    return st;
-}
-
-UCP_EXPORT ucp_status ucp_topology_load_file(ucp_topology *t, const char *path)
-{
-    if (!t || !path)
-        return ucp_fail(UCP_E_INVALID_ARGUMENT, path, "ucp_topology_load_file: invalid argument");
-    uint8_t *data;
-    size_t len;
-    /* The larger limit of the two forms; ucp_topology_load_data applies the JSON one. */
-    ucp_status st = ucp_read_file(path, UCP_MAX_TOPOLOGY_XML_SIZE, &data, &len);
-    if (st != UCP_OK)
-        return st;
-    st = ucp_topology_load_data(t, data, len, path);
-    free(data);
-    return st;
 }
 
 json_t *ucp_topology_json(const ucp_topology *t)
@@ -474,7 +327,7 @@ UCP_EXPORT ucp_status ucp_topology_select_server(ucp_topology *t, const char *fq
     ucp_status st = ucp_topology_copy(&copy, t->doc->servers[found - 1].facts);
     if (st != UCP_OK)
         return st;
-    take_facts(t, copy);
+    ucp_topology_take_facts(t, copy);
     ucp_topology_free(copy);
     t->selected = found;
     return UCP_OK;
@@ -491,4 +344,44 @@ ucp_status ucp_topology_require_server(const ucp_topology *t)
                              t->doc->nservers, list ? list : "");
     free(list);
     return st;
+}
+
+/* ---- the model of a topology document ----------------------------------------------------- */
+
+void ucp_topo_doc_free(struct ucp_topo_doc *doc)
+{
+    if (!doc)
+        return;
+    for (size_t i = 0; i < doc->npools; i++) {
+        free(doc->pools[i].fqdn);
+        free(doc->pools[i].key);
+        for (size_t m = 0; m < doc->pools[i].nmachines; m++)
+            free(doc->pools[i].machines[m]);
+        free(doc->pools[i].machines);
+    }
+    free(doc->pools);
+    for (size_t i = 0; i < doc->nservices; i++) {
+        struct ucp_topo_service *s = &doc->services[i];
+        free(s->role);
+        free(s->installed_on);
+        free(s->web_external);
+        free(s->wac_discovery);
+        for (size_t p = 0; p < s->nports; p++) {
+            free(s->ports[p].owner);
+            free(s->ports[p].usage);
+            free(s->ports[p].side);
+            free(s->ports[p].protocol);
+            free(s->ports[p].fqdn);
+        }
+        free(s->ports);
+    }
+    free(doc->services);
+    for (size_t i = 0; i < doc->nservers; i++) {
+        free(doc->servers[i].fqdn);
+        free(doc->servers[i].av_edge);
+        ucp_topology_free(doc->servers[i].facts);
+    }
+    free(doc->servers);
+    free(doc->source);
+    free(doc);
 }
