@@ -17,25 +17,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+from tap import finish, point  # noqa: E402
 
 UCPOLICY, TOPOLOGY_DIR = sys.argv[1], sys.argv[2]
 ENTERPRISE = os.path.join(TOPOLOGY_DIR, "contoso-enterprise.tbxml")
 SE = os.path.join(TOPOLOGY_DIR, "contoso-se.tbxml")
-points = 0
-failures = 0
-
-
-def point(ok, name, diag=()):
-    global points, failures
-    points += 1
-    print(f"{'' if ok else 'not '}ok {points} - {name}")
-    if not ok:
-        failures += 1
-        for line in diag:
-            for part in str(line).splitlines():
-                print(f"#   {part}")
-    sys.stdout.flush()
-    return ok
 
 
 def run(args, stdin=None):
@@ -130,5 +118,4 @@ code, out, err = run(base + ["--topology", bad, path("fe01.pem")])
 point(code == 3 and "bad.tbxml" in err and "DOCTYPE" in err and "root:" not in err + out,
       "an external entity: refused (exit 3), nothing read", [code, err])
 
-print(f"1..{points}")
-sys.exit(1 if failures else 0)
+sys.exit(finish())

@@ -32,6 +32,8 @@ import tempfile
 import termios
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+from tap import finish, point, skip  # noqa: E402
 import reportschema  # noqa: E402  (tests/reportschema.py)
 
 UCPOLICY, SCHEMA = sys.argv[1], sys.argv[2]
@@ -43,28 +45,7 @@ MEMCHECK = bool(os.environ.get("UCPOLICY_TEST_MEMCHECK"))
 PASSWORD_VAR = "UCPOLICY_TEST_PFX_PASSWORD"
 EXIT = {"pass": 0, "warning": 1, "fail": 2}
 
-points = 0
-failures = 0
 
-
-def point(ok, name, diag=()):
-    global points, failures
-    points += 1
-    print(f"{'' if ok else 'not '}ok {points} - {name}")
-    if not ok:
-        failures += 1
-        for line in diag:
-            for part in str(line).splitlines():
-                print(f"#   {part}")
-    sys.stdout.flush()
-    return ok
-
-
-def skip(name, reason):
-    """A point this system cannot check, said as such (TAP SKIP)."""
-    global points
-    points += 1
-    print(f"ok {points} - {name} # SKIP {reason}")
 
 
 def fx(rel):
@@ -300,7 +281,7 @@ for case, failon, want in [
         (warn_case, "error", 0), (warn_case, "warning", 1), (warn_case, "info", 1), (warn_case, "never", 0),
         (info_case, "error", 0), (info_case, "warning", 0), (info_case, "info", 1), (info_case, "never", 0),
         (pass_case, "info", 0), (pass_case, "never", 0)]:
-    args, env = case_args(case, f"failon-{points}")
+    args, env = case_args(case, f"failon-{tap.points}")
     code, out, err = run(args + ["--fail-on", failon, "--quiet", fx(case["file"])], env)
     point(code == want and not out, f"--fail-on {failon} --quiet: {case['id']} exits {want}",
           [f"exit {code}, stdout {out[:100]!r}, stderr {err.strip()}"])
@@ -829,6 +810,5 @@ point(code == 3 and "no-such-role" in err, "rules --role with an unknown role: e
 code, out, err = run(["version"])
 point(code == 0 and out.startswith("ucpolicy "), "version", [f"exit {code}: {out}"])
 
-print(f"1..{points}")
 tmp.cleanup()
-sys.exit(1 if failures else 0)
+sys.exit(finish())

@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 import zlib
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+from tap import finish, point  # noqa: E402
 
 RENDER, CHROMIUM = sys.argv[1], sys.argv[2]
 FIXTURES = os.environ["UCPOLICY_FIXTURES"]
@@ -33,27 +36,6 @@ WIDTH, HEIGHT = 1280, 2000
 # The badge backgrounds of render-html.c.
 BADGES = {"pass": (0x1a, 0x7f, 0x37), "warning": (0xb3, 0x59, 0x00), "fail": (0xcf, 0x22, 0x2e),
           "error": (0x66, 0x39, 0xba)}
-
-points = 0
-failures = 0
-
-
-def point(ok, name, diag=()):
-    global points, failures
-    points += 1
-    print(f"{'' if ok else 'not '}ok {points} - {name}")
-    if not ok:
-        failures += 1
-        for line in diag:
-            for part in str(line).splitlines()[:30]:
-                print(f"#   {part}")
-    sys.stdout.flush()
-    return ok
-
-
-def finish():
-    print(f"1..{points}")
-    sys.exit(1 if failures else 0)
 
 
 def png_pixels(data):
@@ -104,7 +86,7 @@ def png_pixels(data):
 chromium = shutil.which(CHROMIUM) or (CHROMIUM if os.access(CHROMIUM, os.X_OK) else None)
 if not point(chromium is not None, "headless Chromium is installed",
              [f"'{CHROMIUM}' not found: run .ci/install-deps (Debian package chromium)"]):
-    finish()
+    sys.exit(finish())
 
 tmp = tempfile.TemporaryDirectory()
 page = os.path.join(tmp.name, "report.html")
@@ -168,4 +150,4 @@ titles = re.findall(r"<title>(.*?)</title>", text)
 point(titles == ["UC certificate policy report"], "the title is the report's (nothing ran)", titles)
 
 tmp.cleanup()
-finish()
+sys.exit(finish())

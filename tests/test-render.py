@@ -25,26 +25,13 @@ import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+from tap import finish, point  # noqa: E402
 import reportschema  # noqa: E402  (tests/reportschema.py)
 
 RENDER, UCPOLICY, SARIF_SCHEMA, REPORT_SCHEMA = sys.argv[1:5]
 FIXTURES = os.environ["UCPOLICY_FIXTURES"]
 
-points = 0
-failures = 0
-
-
-def point(ok, name, diag=()):
-    global points, failures
-    points += 1
-    print(f"{'' if ok else 'not '}ok {points} - {name}")
-    if not ok:
-        failures += 1
-        for line in diag:
-            for part in str(line).splitlines()[:40]:
-                print(f"#   {part}")
-    sys.stdout.flush()
-    return ok
 
 
 def fx(rel):
@@ -127,7 +114,7 @@ def check_sarif(doc_bytes, what):
         path = os.path.join(tmp.name, "log.sarif")
         with open(path, "wb") as f:
             f.write(doc_bytes)
-        out = os.path.join(tmp.name, f"validation-{points}.sarif")
+        out = os.path.join(tmp.name, f"validation-{tap.points}.sarif")
         p = subprocess.run([multitool, "validate", path, "-o", out], capture_output=True, timeout=300,
                            env=dict(os.environ, DOTNET_CLI_TELEMETRY_OPTOUT="1"))
         errors = []
@@ -339,6 +326,5 @@ for cli_args, lib_args in listings:
 point(not different, f"the catalogue: {len(listings)} listings (roles, rules, every role and product, text and "
       "JSON) are the command's, byte for byte", different[:10])
 
-print(f"1..{points}")
 tmp.cleanup()
-sys.exit(1 if failures else 0)
+sys.exit(finish())

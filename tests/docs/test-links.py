@@ -20,7 +20,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import finish, point  # noqa: E402
 
 PATH_PAGES = ["README.md", "CONTRIBUTING.md", "docs/decisions.md", "docs/general-rules.md"]

@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import finish, point  # noqa: E402
 
 UCPOLICY, MANPAGE = sys.argv[1], sys.argv[2]

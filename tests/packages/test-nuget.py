@@ -25,7 +25,7 @@ import tempfile
 import xml.etree.ElementTree
 import zipfile
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "docs"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import finish, point  # noqa: E402
 from packed import pack_and_read  # noqa: E402
 
