@@ -157,20 +157,14 @@ def online_case(pki) -> Iterator[Tuple[CrlServer, object]]:
 
 
 def test_online_fetch_with_the_gil_released(online_case, root_pem, now):
-    from test_threads import gaps_during
-
+    # The CRL server is a thread of this process: it can answer only while the check has given up
+    # the GIL. Held, the fetch would wait for its 60 s budget and the status would be unreachable.
     server, leaf = online_case
-    server.delay = 0.3
-    result: Dict[str, ucpolicy.Report] = {}
-    with ucpolicy.Checker(**online(trust=root_pem, at=now, network_timeout=10)) as checker:
-        duration, gap = gaps_during(lambda: result.setdefault(
-            "report", checker.check(leaf.pem_bundle(), "exchange-um", **FACTS)))
-    report = result["report"]
+    with ucpolicy.Checker(**online(trust=root_pem, at=now, network_timeout=60)) as checker:
+        report = checker.check(leaf.pem_bundle(), "exchange-um", **FACTS)
     assert server.requests >= 1
     assert report.chain[0].revocation is Revocation.REVOKED
     assert report.chain[0].revocation_source == f"crl {server.url}"
-    assert duration >= 0.3
-    assert gap < duration / 2, f"a Python thread stalled {gap:.3f}s of a {duration:.3f}s online check"
 
 
 def test_online_timeout(online_case, root_pem, now):
