@@ -13,7 +13,10 @@
  * certificate of that name that chains to the same trust anchor (a renewed CA key, a separate
  * CRL-signing certificate: other_signer), and when that signer may sign CRLs (cRLSign, when it
  * has a key usage extension). A CRL confirms "good" only while current (thisUpdate <= time <=
- * nextUpdate), but a listed serial means revoked even in a stale CRL. CRLs fetched online are
+ * nextUpdate), but a listed serial means revoked even in a stale CRL. A CRL is used only for the
+ * certificates it covers (crlscope.c: issuingDistributionPoint, cRLIssuer and indirect CRLs), and
+ * "good" needs current CRLs that together cover every revocation reason; a CRL with an
+ * unrecognised critical extension, and a delta CRL, are not used. CRLs fetched online are
  * still verified with the direct issuer's key only. CRLs are read and verified by crl.c; GnuTLS decodes
  * and verifies OCSP responses.
  *
@@ -54,7 +57,22 @@ struct rev_ctx {
     int64_t now;
     struct ucp_revocation_result *out;
     int64_t deadline; /* ucp_monotonic_ms() by which the online work of the check ends */
+    /* The certificate being checked: the reasons the current CRLs used so far cover for it
+     * (RFC 5280 6.3.3: "good" only once they cover every reason), why CRLs of its issuer were
+     * set aside (for revocation.status-unknown), and the first CRL not used for an unrecognised
+     * critical extension (reported when no other source gives the status). */
+    unsigned covered;
+    struct ucp_strbuf skipped;
+    size_t nskipped;
+    const struct ucp_crl *unknown_ext;
 };
+
+/* Note why @crl was not used for the certificate being checked. */
+static void skip(struct rev_ctx *r, const struct ucp_crl *crl, const char *why)
+{
+    if (r->nskipped++ < 4)
+        ucp_sb_printf(&r->skipped, "%s%s: %s", r->skipped.len ? "; " : "", crl->source, why);
+}
 
 /* Milliseconds left of the check's online time budget (0: spent). */
 static unsigned time_left(const struct rev_ctx *r)
@@ -171,29 +189,55 @@ static const ucp_certificate *other_signer(struct rev_ctx *r, size_t i, const uc
     return o.found;
 }
 
-/* Consider one CRL for certificate @i (issued by @issuer). Returns true when it gave an answer. */
+/* Consider one CRL for certificate @i (issued by @issuer). Returns true when the status is
+ * decided: revoked, or good once the CRLs used cover every reason. */
 static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
                     const struct ucp_crl *crl, bool *stale_reported)
 {
-    if (!ucp_crl_signed_by(crl, issuer)) {
-        if (!ucp_crl_issuer_is(crl, issuer))
-            return false;
-        const ucp_certificate *signer = r->path ? other_signer(r, i, issuer, crl) : NULL;
+    unsigned reasons = 0;
+    bool indirect = false;
+    const char *why = NULL;
+    switch (ucp_crl_covers(crl, cert, issuer, &reasons, &indirect, &why)) {
+    case UCP_CRL_OTHER_ISSUER:
+        return false;
+    case UCP_CRL_OUT_OF_SCOPE:
+        skip(r, crl, why);
+        return false;
+    case UCP_CRL_COVERS:
+        break;
+    }
+    const ucp_certificate *signer = issuer;
+    if (indirect || !ucp_crl_signed_by(crl, issuer)) {
+        /* An indirect CRL's issuer is another CA (a cRLIssuer of the certificate): its
+         * certificate is looked for as a renewed key or a CRL-signing certificate is. */
+        signer = r->path ? other_signer(r, i, issuer, crl) : NULL;
         if (!signer) {
+            char *shown = indirect ? ucp_crl_issuer_text(crl) : NULL;
             problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", crl->source, "issuer",
-                    issuer->subject, NULL, NULL, NULL, NULL);
+                    shown ? shown : issuer->subject, NULL, NULL, NULL, NULL);
+            free(shown);
             return false;
         }
-        issuer = signer; /* its cRLSign was checked */
     }
-    if (!may_sign_crls(issuer)) {
+    if (!may_sign_crls(signer)) {
         if (!reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) /* once a certificate */
             problem(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, (int)i, "source", crl->source, "issuer",
-                    issuer->subject, NULL, NULL, NULL, NULL);
+                    signer->subject, NULL, NULL, NULL, NULL);
+        return false;
+    }
+    /* RFC 5280 5.2, 5.3: a CRL with a critical extension that is not recognised is not used. */
+    if (crl->scope.unknown[0]) {
+        if (!r->unknown_ext)
+            r->unknown_ext = crl;
+        return false;
+    }
+    /* A delta CRL lists only the changes since a complete CRL: never taken for one. */
+    if (crl->scope.delta) {
+        skip(r, crl, "it is a delta CRL (deltaCRLIndicator), not a complete CRL");
         return false;
     }
     char date[32];
-    const struct ucp_crl_entry *listed = ucp_crl_find(crl, cert);
+    const struct ucp_crl_entry *listed = ucp_crl_find_issued(crl, cert, &issuer->raw_subject);
     if (listed) {
         ucp_format_time(listed->date, date, sizeof date);
         char *src = ucp_asprintf("CRL %s", crl->source);
@@ -221,6 +265,12 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
                     "state", state, "date", date);
             *stale_reported = true;
         }
+        return false;
+    }
+    r->covered |= reasons;
+    if ((r->covered & UCP_REASONS_ALL) != UCP_REASONS_ALL) {
+        skip(r, crl, "it covers only some revocation reasons (onlySomeReasons), and the other CRLs used do not "
+                     "cover the rest");
         return false;
     }
     r->out->status[i] = UCP_REVOCATION_GOOD;
@@ -421,7 +471,11 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         }
         tried++;
         if (found.outcome == UCP_FETCH_CRL) {
+            size_t before = r->out->nproblems;
             answered = use_crl(r, i, cert, issuer, found.crl, stale);
+            if (!answered && !*stale && r->out->nproblems == before)
+                ucp_sb_printf(&failures, "%s%s: the CRL there does not cover the certificate, or not for every reason",
+                              sep, url);
         } else {
             if (found.outcome == UCP_FETCH_BAD_SIGNATURE)
                 problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", url, "issuer", issuer->subject,
@@ -466,6 +520,9 @@ static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *c
     ucp_sb_init(&why);
     if (trust->crls.n == 0) {
         ucp_sb_printf(&why, "no CRL was given");
+    } else if (r->nskipped) {
+        ucp_sb_printf(&why, "no CRL given covers it (%s%s)", r->skipped.data ? r->skipped.data : "",
+                      r->nskipped > 4 ? "; more" : "");
     } else {
         ucp_sb_printf(&why, "none of the %zu CRL%s given is issued by '%s' (", trust->crls.n,
                       trust->crls.n == 1 ? "" : "s", issuer->subject);
@@ -498,7 +555,8 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
     out->n = path->n;
     if (trust->crls.n == 0 && !trust->online)
         return; /* every status stays NOT_CHECKED */
-    struct rev_ctx r = {trust, path, now, out, ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
+    struct rev_ctx r = {.trust = trust, .path = path, .now = now, .out = out,
+                        .deadline = ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
     /* Certificates whose issuer is the next one of the path; a trust anchor and a self-signed root
      * at the end are not revocable here. */
     for (size_t i = 0; i + 1 < path->n; i++) {
@@ -506,14 +564,28 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         out->status[i] = UCP_REVOCATION_UNKNOWN;
         bool answered = false, stale = false;
         size_t before = out->nproblems;
+        r.covered = 0;
+        r.nskipped = 0;
+        r.unknown_ext = NULL;
+        ucp_sb_init(&r.skipped);
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);
         if (!answered && trust->online)
             check_online(&r, i, cert, issuer, &stale);
         /* Still unknown and nothing said why (a stale CRL, a bad signature, an unreachable or
-         * 'unknown' source each have their finding): no source of its issuer at all. */
-        if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before)
-            status_unknown(&r, i, cert, issuer);
+         * 'unknown' source each have their finding): a CRL not used for an unrecognised
+         * critical extension, or no source of its issuer that covers it. */
+        if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before) {
+            if (r.unknown_ext) {
+                const struct ucp_crl *c = r.unknown_ext;
+                problem(&r, UCP_RULE_REVOCATION_CRL_UNKNOWN_CRITICAL, (int)i, "source", c->source, "extension",
+                        c->scope.unknown, "where", c->scope.unknown_in_entry ? "CRL entry extension" : "CRL extension",
+                        NULL, NULL);
+            } else {
+                status_unknown(&r, i, cert, issuer);
+            }
+        }
+        ucp_sb_dispose(&r.skipped);
     }
 }
 
