@@ -16,7 +16,8 @@
  *   distribution points (full and relative names), onlyContains* flags, onlySomeReasons and the
  *   point's reasons, indirect CRLs of a cRLIssuer, certificateIssuer entries (carried over, a
  *   serial listed for two CAs), unknown critical CRL and entry extensions, deltaCRLIndicator, a
- *   malformed IDP;
+ *   malformed IDP; which delta CRL applies to a complete CRL (base number, scope, issuer,
+ *   signer, currency, the newest) and an entry's reasonCode;
  * - the cache: eviction by bytes, least recently used first; an entry over the budget is not
  *   kept; failures and other issuers' CRLs kept small, for the issuer they concern; and 8 threads
  *   sharing it under a lock as checks do, each using the CRLs it got while others evict them
@@ -961,6 +962,66 @@ static void scope(const struct ca *ca, const struct ca *other)
     ucp_certificate_unref(ee_ind);
 }
 
+/* Delta CRLs: which applies to a complete CRL (ucp_crl_delta_for), and an entry's reasonCode. */
+static void deltas(const struct ca *ca, const struct ca *other)
+{
+    static const uint8_t oid_number[] = {0x55, 0x1d, 0x14};
+    struct crl_spec {
+        int number, base; /* -1: none */
+        bool idp, other_issuer, stale;
+    } specs[] = {
+        {7, -1, false, false, false}, /* 0: the complete CRL */
+        {8, 7, false, false, false},  /* 1: its delta */
+        {9, 6, false, false, false},  /* 2: a later delta on an older base: applies, and is the newest */
+        {10, 8, false, false, false}, /* 3: based on a newer complete CRL: does not apply */
+        {11, 7, true, false, false},  /* 4: another scope */
+        {12, 7, false, true, false},  /* 5: another issuer */
+    };
+    enum { N = sizeof specs / sizeof specs[0] };
+    struct ucp_crl *v[N];
+    struct buf other_dn = raw_dn(other);
+    for (size_t i = 0; i < N; i++) {
+        struct buf exts = {.n = 0}, seq = {.n = 0}, num = {.n = 0}, base = {.n = 0};
+        uint8_t nb = (uint8_t)specs[i].number;
+        put_raw_tlv(&num, 0x02, &nb, 1);
+        put_ext(&exts, oid_number, sizeof oid_number, false, &num);
+        if (specs[i].base >= 0) {
+            uint8_t bb = (uint8_t)specs[i].base;
+            put_raw_tlv(&base, 0x02, &bb, 1);
+            put_ext(&exts, oid_delta, sizeof oid_delta, true, &base);
+        }
+        if (specs[i].idp) {
+            struct buf flags = {.n = 0};
+            put_raw_tlv(&flags, 0x81, "\xff", 1);
+            struct buf value = idp(NULL, &flags);
+            put_ext(&exts, oid_idp, sizeof oid_idp, true, &value);
+        }
+        put_tlv(&seq, 0x30, &exts);
+        struct buf entries = {.n = 0};
+        const uint8_t s6 = 0x06;
+        put_entry(&entries, &s6, 1, i == 1 ? 8 : 6); /* removeFromCRL in the delta, certificateHold */
+        v[i] = scoped_crl(ca, specs[i].other_issuer ? &other_dn : NULL, &seq, &entries, "delta");
+        if (!v[i])
+            exit(TAP_SETUP_FAILURE);
+    }
+    CHECK(v[0]->scope.number_len == 1 && !v[0]->scope.delta && v[1]->scope.delta && v[1]->scope.base_len == 1,
+          "delta: cRLNumber and BaseCRLNumber are read");
+    const int64_t now = (int64_t)T0;
+    CHECK(ucp_crl_delta_for(v, 2, v[0], ca->cert, now) == v[1], "delta: the delta based on the complete CRL applies");
+    CHECK(ucp_crl_delta_for(v, 3, v[0], ca->cert, now) == v[2], "delta: of two that apply, the newest");
+    CHECK(ucp_crl_delta_for(v + 3, 3, v[0], ca->cert, now) == NULL && ucp_crl_delta_for(v, 1, v[0], ca->cert, now) == NULL,
+          "delta: none based on a newer complete CRL, of another scope or of another issuer applies");
+    CHECK(ucp_crl_delta_for(v, 2, v[0], other->cert, now) == NULL, "delta: nor one its signer did not sign");
+    CHECK(ucp_crl_delta_for(v, 2, v[0], ca->cert, now + 86400 * 30) == NULL, "delta: nor one that is not current");
+    CHECK(ucp_crl_delta_for(v, 2, v[1], ca->cert, now) == NULL, "delta: a delta CRL is not a base");
+    const struct ucp_crl_entry *e0 = v[0]->nentries ? &v[0]->entries[0] : NULL,
+                               *e1 = v[1]->nentries ? &v[1]->entries[0] : NULL;
+    CHECK(e0 && e1 && ucp_crl_entry_reason(v[0], e0) == 6 && ucp_crl_entry_reason(v[1], e1) == 8,
+          "delta: the entries' reasonCode (certificateHold, removeFromCRL) are read");
+    for (size_t i = 0; i < N; i++)
+        ucp_crl_release(v[i]);
+}
+
 /* ---- files, PEM and errors ------------------------------------------------------------------------ */
 
 static void files(const struct ca *ca)
@@ -1271,6 +1332,7 @@ int main(void)
     issuer_names(&ec);
     signatures(&rsa, &rsa_pss, &ec, &ed);
     scope(&ec, &rsa);
+    deltas(&ec, &rsa);
     files(&ec);
     cache_lru(&ec, &rsa);
     cache_threads(&ec);

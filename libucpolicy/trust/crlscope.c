@@ -18,6 +18,10 @@
  * covers for the certificate are the union, over the points it covers, of onlySomeReasons and
  * the point's reasons. Names compare as RFC 5280 7.1 says for directory names
  * (ucp_dn_equal), other GeneralNames byte for byte.
+ *
+ * A delta CRL (RFC 5280 5.2.4) applies to a complete CRL of the same issuer and scope (the same
+ * issuingDistributionPoint) whose cRLNumber is at least the delta's BaseCRLNumber, when it is
+ * current and signed by the complete CRL's signer; of several, the one with the highest number.
  */
 #include "config.h"
 
@@ -162,12 +166,32 @@ void ucp_crl_read_scope(struct ucp_crl *crl)
                 s->malformed = "its extensions cannot be read";
                 return;
             }
-            if (strcmp(oid, "2.5.29.28") == 0 && !read_idp(crl, &value)) {
-                s->malformed = "its issuingDistributionPoint cannot be read";
-                return;
+            if (strcmp(oid, "2.5.29.28") == 0) {
+                if (!read_idp(crl, &value)) {
+                    s->malformed = "its issuingDistributionPoint cannot be read";
+                    return;
+                }
+                s->idp_off = (uint32_t)(value.value - crl->der);
+                s->idp_len = (uint32_t)value.len;
             }
-            if (strcmp(oid, "2.5.29.27") == 0)
-                s->delta = true;
+            if (strcmp(oid, "2.5.29.20") == 0 || strcmp(oid, "2.5.29.27") == 0) {
+                /* cRLNumber, BaseCRLNumber ::= INTEGER (0..MAX) */
+                struct ucp_tlv num;
+                if (!ucp_der_read_exact(value.value, value.len, UCP_DER_BER, &num) ||
+                    !ucp_der_is(&num, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) || num.len == 0 || num.len > 21 ||
+                    (num.value[0] & 0x80)) {
+                    s->malformed = "its cRLNumber or deltaCRLIndicator is not a CRL number";
+                    return;
+                }
+                if (strcmp(oid, "2.5.29.20") == 0) {
+                    s->number_off = (uint32_t)(num.value - crl->der);
+                    s->number_len = (uint32_t)num.len;
+                } else {
+                    s->delta = true;
+                    s->base_off = (uint32_t)(num.value - crl->der);
+                    s->base_len = (uint32_t)num.len;
+                }
+            }
             if (critical && !known(crl_known, oid) && !s->unknown[0])
                 memcpy(s->unknown, oid, sizeof s->unknown);
         }
@@ -580,4 +604,81 @@ const struct ucp_crl_entry *ucp_crl_find_issued(const struct ucp_crl *crl, const
             return c;
     }
     return NULL;
+}
+
+/* ---- delta CRLs ------------------------------------------------------------------------------- */
+
+/* Two CRL numbers (non-negative INTEGER contents) compared as numbers. */
+static int number_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
+{
+    while (an > 1 && a[0] == 0) {
+        a++;
+        an--;
+    }
+    while (bn > 1 && b[0] == 0) {
+        b++;
+        bn--;
+    }
+    if (an != bn)
+        return an < bn ? -1 : 1;
+    return memcmp(a, b, an);
+}
+
+/* Same scope: the same issuingDistributionPoint (or none in both). */
+static bool same_scope(const struct ucp_crl *a, const struct ucp_crl *b)
+{
+    return a->scope.idp_len == b->scope.idp_len &&
+           memcmp(a->der + a->scope.idp_off, b->der + b->scope.idp_off, a->scope.idp_len) == 0;
+}
+
+const struct ucp_crl *ucp_crl_delta_for(struct ucp_crl *const *v, size_t n, const struct ucp_crl *base,
+                                        const ucp_certificate *signer, int64_t now)
+{
+    const struct ucp_crl *best = NULL;
+    if (!base->scope.number_len)
+        return NULL; /* a complete CRL without a number has no delta (RFC 5280 5.2.3) */
+    const struct ucp_bytes base_issuer = {base->der + base->issuer_off, base->issuer_len};
+    for (size_t k = 0; k < n; k++) {
+        const struct ucp_crl *d = v[k];
+        if (d == base || !d->scope.delta || d->scope.unknown[0] || d->scope.malformed || !d->scope.number_len)
+            continue;
+        const struct ucp_bytes name = {d->der + d->issuer_off, d->issuer_len};
+        if (!ucp_dn_equal(&name, &base_issuer) || !same_scope(d, base))
+            continue;
+        if (number_cmp(d->der + d->scope.base_off, d->scope.base_len, base->der + base->scope.number_off,
+                       base->scope.number_len) > 0)
+            continue; /* its base is newer than this complete CRL */
+        if (d->this_update > now || (d->next_update >= 0 && d->next_update < now))
+            continue;
+        if (best && number_cmp(d->der + d->scope.number_off, d->scope.number_len, best->der + best->scope.number_off,
+                               best->scope.number_len) <= 0)
+            continue;
+        if (!ucp_crl_signed_by(d, signer))
+            continue;
+        best = d;
+    }
+    return best;
+}
+
+int ucp_crl_entry_reason(const struct ucp_crl *crl, const struct ucp_crl_entry *e)
+{
+    const uint8_t *p;
+    size_t n;
+    struct ucp_tlv seq, value, en;
+    char oid[64];
+    bool critical;
+    if (!ucp_crl_entry_extensions(crl, e, &p, &n) || !ucp_der_read_exact(p, n, UCP_DER_BER, &seq))
+        return -1;
+    const uint8_t *q = seq.value;
+    size_t left = seq.len;
+    while (left > 0 && next_extension(&q, &left, oid, sizeof oid, &critical, &value)) {
+        if (strcmp(oid, "2.5.29.21") != 0)
+            continue;
+        /* CRLReason ::= ENUMERATED */
+        if (!ucp_der_read_exact(value.value, value.len, UCP_DER_BER, &en) ||
+            !ucp_der_is(&en, ASN1_CLASS_UNIVERSAL, ASN1_TAG_ENUMERATED) || en.len == 0 || en.len > 2)
+            return -1;
+        return en.len == 1 ? en.value[0] : (int)(en.value[0] << 8 | en.value[1]);
+    }
+    return -1;
 }

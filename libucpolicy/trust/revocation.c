@@ -16,7 +16,8 @@
  * nextUpdate), but a listed serial means revoked even in a stale CRL. A CRL is used only for the
  * certificates it covers (crlscope.c: issuingDistributionPoint, cRLIssuer and indirect CRLs), and
  * "good" needs current CRLs that together cover every revocation reason; a CRL with an
- * unrecognised critical extension, and a delta CRL, are not used. CRLs fetched online are
+ * unrecognised critical extension is not used, and a delta CRL only as the changes to the
+ * complete CRL it is based on (ucp_crl_delta_for; only among the --crl CRLs). CRLs fetched online are
  * still verified with the direct issuer's key only. CRLs are read and verified by crl.c; GnuTLS decodes
  * and verifies OCSP responses.
  *
@@ -36,6 +37,8 @@
 #include <gnutls/ocsp.h>
 
 #include "trust/trust-private.h"
+
+#define UCP_REASON_REMOVE_FROM_CRL 8 /* CRLReason removeFromCRL: only in delta CRLs */
 
 /* ---- evaluation ------------------------------------------------------------------------------------ */
 
@@ -236,17 +239,28 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
         skip(r, crl, "it is a delta CRL (deltaCRLIndicator), not a complete CRL");
         return false;
     }
+    /* A delta CRL of this one among those given (RFC 5280 5.2.4, 6.3.3 (g), (i)): its listing
+     * wins, and removeFromCRL there takes the certificate off the complete CRL's list. */
+    const struct ucp_crl *from = crl;
+    const struct ucp_crl *delta = ucp_crl_delta_for(r->trust->crls.v, r->trust->crls.n, crl, signer, r->now);
+    const struct ucp_crl_entry *listed = delta ? ucp_crl_find_issued(delta, cert, &issuer->raw_subject) : NULL;
+    if (listed) {
+        from = delta;
+        if (ucp_crl_entry_reason(delta, listed) == UCP_REASON_REMOVE_FROM_CRL)
+            listed = NULL;
+    } else {
+        listed = ucp_crl_find_issued(crl, cert, &issuer->raw_subject);
+    }
     char date[32];
-    const struct ucp_crl_entry *listed = ucp_crl_find_issued(crl, cert, &issuer->raw_subject);
     if (listed) {
         ucp_format_time(listed->date, date, sizeof date);
-        char *src = ucp_asprintf("CRL %s", crl->source);
+        char *src = ucp_asprintf("CRL %s", from->source);
         problem(r, UCP_RULE_REVOCATION_REVOKED, (int)i, "subject", cert->subject, "date", date, "source",
-                src ? src : crl->source, NULL, NULL);
+                src ? src : from->source, NULL, NULL);
         free(src);
         r->out->status[i] = UCP_REVOCATION_REVOKED;
         free(r->out->source[i]);
-        r->out->source[i] = ucp_asprintf("crl %s", crl->source);
+        r->out->source[i] = ucp_asprintf("crl %s", from->source);
         return true;
     }
     const char *state = NULL;

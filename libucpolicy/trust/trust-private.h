@@ -96,6 +96,9 @@ struct ucp_crl {
         bool certificate_issuer;       /* an entry carries a certificateIssuer extension */
         uint16_t reasons;              /* onlySomeReasons (UCP_REASONS_ALL when absent) */
         uint32_t dp_off, dp_len;       /* the IDP's DistributionPointName (whole TLV; 0: none) */
+        uint32_t idp_off, idp_len;     /* the IDP's value (for comparing scopes; 0: none) */
+        uint32_t number_off, number_len; /* cRLNumber's INTEGER contents (0 length: none) */
+        uint32_t base_off, base_len;     /* deltaCRLIndicator's BaseCRLNumber contents (0: none) */
         const char *malformed;         /* why a recognised extension cannot be read (static), or NULL */
         char unknown[64];              /* a critical extension not recognised (dotted OID), "" none */
         bool unknown_in_entry;         /* ... of an entry, not of the CRL */
@@ -149,6 +152,14 @@ enum ucp_crl_cover ucp_crl_covers(const struct ucp_crl *crl, const ucp_certifica
 /* The entry of @crl that revokes @cert, issued by the CA named @issuer_name: ucp_crl_find, and in
  * an indirect CRL an entry whose certificate issuer (certificateIssuer, carried over from the
  * entries before it, the CRL's issuer at first: RFC 5280 5.3.3) is that name. */
+/* The delta CRL among @n CRLs @v that applies to the complete CRL @base (RFC 5280 5.2.4, 6.3.3
+ * (c)): a delta CRL of the same issuer and scope, without unrecognised critical extensions,
+ * whose BaseCRLNumber is at most @base's cRLNumber, current at @now and signed by @signer (the
+ * complete CRL's signer); the one with the highest cRLNumber. NULL when none applies. */
+const struct ucp_crl *ucp_crl_delta_for(struct ucp_crl *const *v, size_t n, const struct ucp_crl *base,
+                                        const ucp_certificate *signer, int64_t now);
+/* The reasonCode of entry @e of @crl (RFC 5280 5.3.1), -1 when it has none. */
+int ucp_crl_entry_reason(const struct ucp_crl *crl, const struct ucp_crl_entry *e);
 const struct ucp_crl_entry *ucp_crl_find_issued(const struct ucp_crl *crl, const ucp_certificate *cert,
                                                 const struct ucp_bytes *issuer_name);
 

@@ -7,8 +7,8 @@ oversized endpoint, and a real OCSP responder signing with python3-cryptography)
 with GnuTLS's certtool whose certificates point at it, and checks each case through the CLI
 (`ucpolicy check --online` / `--crl`, JSON) and through the C API (tests/tools/check-dump), which
 must agree. No traffic leaves the loopback interface; every request loop is bounded. CRLs whose
-scope certtool cannot write (issuingDistributionPoint, an unrecognised critical extension, a
-delta CRL) are made with python3-cryptography.
+scope certtool cannot write (issuingDistributionPoint, an unrecognised critical extension, delta
+CRLs) are made with python3-cryptography.
 
 This suite also breaks the bindings the fixture manifest (tests/FIXTURES.md) exempts because no
 static case can break them: for every entry of its `exemptions` whose `coveredBy` names this
@@ -171,20 +171,25 @@ class PKI:
         with open(self.path(name + ".pem"), "rb") as f:
             return x509.load_pem_x509_certificate(f.read())
 
-    def scoped_crl(self, name, extensions=(), revoked=(), issuer="issuing"):
+    def scoped_crl(self, name, extensions=(), revoked=(), issuer="issuing", number=7):
         """A CRL of @issuer made with python3-cryptography, for what certtool cannot write:
-        @extensions is (extension, critical) pairs, @revoked names leaves it lists."""
+        @extensions is (extension, critical) pairs, @revoked names leaves it lists (or
+        (leaf, reason) pairs, the reason a ReasonFlags)."""
         with open(self.path(issuer + ".key"), "rb") as f:
             key = serialization.load_pem_private_key(f.read(), None)
         now = datetime.datetime.now(datetime.timezone.utc)
         b = (x509.CertificateRevocationListBuilder().issuer_name(self.load(issuer).subject)
              .last_update(now - datetime.timedelta(days=1)).next_update(now + datetime.timedelta(days=30))
-             .add_extension(x509.CRLNumber(7), critical=False))
+             .add_extension(x509.CRLNumber(number), critical=False))
         for ext, critical in extensions:
             b = b.add_extension(ext, critical=critical)
         for r in revoked:
-            b = b.add_revoked_certificate(x509.RevokedCertificateBuilder().serial_number(self.load(r).serial_number)
-                                          .revocation_date(now - datetime.timedelta(hours=1)).build())
+            r, reason = r if isinstance(r, tuple) else (r, None)
+            e = (x509.RevokedCertificateBuilder().serial_number(self.load(r).serial_number)
+                 .revocation_date(now - datetime.timedelta(hours=1)))
+            if reason:
+                e = e.add_extension(x509.CRLReason(reason), critical=False)
+            b = b.add_revoked_certificate(e.build())
         with open(self.path(name), "wb") as f:
             f.write(b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
 
@@ -213,6 +218,15 @@ class PKI:
         self.scoped_crl("scope-unknown-critical.crl", [(unknown, True)])
         self.scoped_crl("scope-unknown-noncritical.crl", [(unknown, False)])
         self.scoped_crl("scope-delta.crl", [(x509.DeltaCRLIndicator(1), True)])
+        # A complete CRL (number 7) holding crl-good, and its deltas (number 8, base 7): one that
+        # takes the hold off (removeFromCRL), one that revokes crl-revoked, which the complete
+        # CRL does not list.
+        self.scoped_crl("hold.crl", revoked=[("crl-good", R.certificate_hold)])
+        delta = [(x509.DeltaCRLIndicator(7), True)]
+        self.scoped_crl("hold-removed.delta.crl", delta, [("crl-good", R.remove_from_crl)], number=8)
+        self.scoped_crl("revoked.delta.crl", delta, [("crl-revoked", R.key_compromise)], number=8)
+        self.scoped_crl("newer-base.delta.crl", [(x509.DeltaCRLIndicator(9), True)],
+                        [("crl-good", R.remove_from_crl)], number=10)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -563,6 +577,19 @@ class RevocationTest(unittest.TestCase):
         self.assertEqual((status, codes), ("unknown", {"revocation.status-unknown"}))
         self.assertIn("delta CRL", json.dumps(rep["findings"]))
         self.assertEqual(self.scoped("crl-good", "scope-delta.crl", "issuing.crl")[:2], ("good", set()))
+
+    def test_delta_crl_applied_to_its_complete_crl(self):
+        """RFC 5280 5.2.4, 6.3.3: a delta CRL's entries apply to the complete CRL it is based on:
+        removeFromCRL takes a certificate on hold off the list, another entry revokes; a delta
+        based on a newer complete CRL than the one given does not apply."""
+        self.assertEqual(self.scoped("crl-good", "hold.crl")[:2], ("revoked", {"revocation.revoked"}))
+        self.assertEqual(self.scoped("crl-good", "hold.crl", "hold-removed.delta.crl")[:2], ("good", set()))
+        self.assertEqual(self.scoped("crl-good", "hold.crl", "newer-base.delta.crl")[:2],
+                         ("revoked", {"revocation.revoked"}))
+        status, codes, rep = self.scoped("crl-revoked", "hold.crl", "revoked.delta.crl")
+        self.assertEqual((status, codes), ("revoked", {"revocation.revoked"}))
+        self.assertIn("revoked.delta.crl", json.dumps(rep["findings"]))
+        self.assertEqual(self.scoped("crl-revoked", "hold.crl")[:2], ("good", set()))
 
     def test_crl_signed_by_a_renewed_ca_key(self):
         crls = ["--crl", self.pki.path("renewed.crl"), "--crl", self.pki.path("root.crl")]
