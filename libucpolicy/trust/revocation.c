@@ -68,6 +68,7 @@ struct rev_ctx {
     struct ucp_strbuf skipped;
     size_t nskipped;
     const struct ucp_crl *unknown_ext;
+    size_t reached; /* CRLs fetched for it that were read but do not decide its status */
 };
 
 /* Note why @crl was not used for the certificate being checked. */
@@ -487,9 +488,10 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         if (found.outcome == UCP_FETCH_CRL) {
             size_t before = r->out->nproblems;
             answered = use_crl(r, i, cert, issuer, found.crl, stale);
+            /* Reached, but out of scope, for some reasons only, or with an unrecognised critical
+             * extension: not unreachable (the caller's finding says why it does not count). */
             if (!answered && !*stale && r->out->nproblems == before)
-                ucp_sb_printf(&failures, "%s%s: the CRL there does not cover the certificate, or not for every reason",
-                              sep, url);
+                r->reached++;
         } else {
             if (found.outcome == UCP_FETCH_BAD_SIGNATURE)
                 problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", url, "issuer", issuer->subject,
@@ -501,7 +503,7 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     /* A current CRL was found but does not count (its signer lacks cRLSign): that finding says
      * why, the sources were reached. */
     if (answered || *stale || tried + over_cap + out_of_time == 0 ||
-        reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) {
+        reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i) || (r->reached && failures.len == 0)) {
         ucp_sb_dispose(&failures);
         return;
     }
@@ -532,11 +534,11 @@ static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *c
     struct ucp_trust *trust = r->trust;
     struct ucp_strbuf why;
     ucp_sb_init(&why);
-    if (trust->crls.n == 0) {
+    if (r->nskipped) {
+        ucp_sb_printf(&why, "no CRL %s covers it (%s%s)", trust->online ? "given or fetched" : "given",
+                      r->skipped.data ? r->skipped.data : "", r->nskipped > 4 ? "; more" : "");
+    } else if (trust->crls.n == 0) {
         ucp_sb_printf(&why, "no CRL was given");
-    } else if (r->nskipped) {
-        ucp_sb_printf(&why, "no CRL given covers it (%s%s)", r->skipped.data ? r->skipped.data : "",
-                      r->nskipped > 4 ? "; more" : "");
     } else {
         ucp_sb_printf(&why, "none of the %zu CRL%s given is issued by '%s' (", trust->crls.n,
                       trust->crls.n == 1 ? "" : "s", issuer->subject);
@@ -550,9 +552,10 @@ static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *c
             ucp_sb_printf(&why, "; %zu more", trust->crls.n - SHOWN);
         ucp_sb_printf(&why, ")");
     }
-    if (trust->online)
+    /* (When its distribution points answered with CRLs, the list above says why they do not count.) */
+    if (trust->online && !r->reached)
         ucp_sb_printf(&why, ", and the certificate has no HTTP CRL distribution point or OCSP responder to ask");
-    else if (cert->ncrl_urls + cert->nocsp_urls)
+    else if (!trust->online && cert->ncrl_urls + cert->nocsp_urls)
         ucp_sb_printf(&why, ", and its distribution points are not fetched without --online");
     char *detail = ucp_sb_finish(&why);
     problem(r, UCP_RULE_REVOCATION_STATUS_UNKNOWN, (int)i, "subject", cert->subject, "issuer", issuer->subject,
@@ -581,6 +584,7 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         r.covered = 0;
         r.nskipped = 0;
         r.unknown_ext = NULL;
+        r.reached = 0;
         ucp_sb_init(&r.skipped);
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);

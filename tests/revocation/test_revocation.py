@@ -130,6 +130,9 @@ class PKI:
             "public-to-localhost": f"http://crl.public.test:{self.port}/to-localhost.crl",
             # A name of two private addresses (the same shim): both are refused, both named.
             "private-name": f"http://crl.private.test:{self.port}/issuing.crl",
+            # CRLs of the issuing CA that do not give the status (make_scoped).
+            "crl-out-of-scope": f"{self.base}/scope-cas.crl",
+            "crl-unknown-ext": f"{self.base}/scope-unknown-critical.crl",
         }
         for name, cdp in cases.items():
             self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
@@ -577,6 +580,21 @@ class RevocationTest(unittest.TestCase):
         self.assertEqual((status, codes), ("unknown", {"revocation.status-unknown"}))
         self.assertIn("delta CRL", json.dumps(rep["findings"]))
         self.assertEqual(self.scoped("crl-good", "scope-delta.crl", "issuing.crl")[:2], ("good", set()))
+
+    def test_online_crl_that_does_not_count(self):
+        """Fetched online, a CRL out of the leaf's scope or with an unrecognised critical extension
+        was reached: the status is unknown with the finding that says why, not unreachable."""
+        s, f = self.both("crl-out-of-scope", ONLINE, ONLINE)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertEqual({c for c, _ in f if c.startswith("revocation.")}, {"revocation.status-unknown"})
+        _, _, rep = self.cli("crl-out-of-scope", *ONLINE)
+        [hit] = [x for x in rep["findings"] if x["code"] == "revocation.status-unknown"]
+        self.assertIn("no CRL given or fetched covers it", hit["message"])
+        self.assertIn("onlyContainsCACerts", hit["message"])
+        self.assertNotIn("no HTTP CRL distribution point", hit["message"])
+        s, f = self.both("crl-unknown-ext", ONLINE, ONLINE)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertEqual({c for c, _ in f if c.startswith("revocation.")}, {"revocation.crl-unknown-critical"})
 
     def test_delta_crl_applied_to_its_complete_crl(self):
         """RFC 5280 5.2.4, 6.3.3: a delta CRL's entries apply to the complete CRL it is based on:
