@@ -12,6 +12,12 @@
  * - the issuer: the CRL's and the CA's names compare as RFC 5280 7.1 says (another string type,
  *   case and spaces do not count), byte for byte first;
  * - PEM with several blocks, and the errors (each names the file and what is wrong);
+ * - the scope (trust/crlscope.c): issuingDistributionPoint names against the certificate's
+ *   distribution points (full and relative names), onlyContains* flags, onlySomeReasons and the
+ *   point's reasons, indirect CRLs of a cRLIssuer, certificateIssuer entries (carried over, a
+ *   serial listed for two CAs), unknown critical CRL and entry extensions, deltaCRLIndicator, a
+ *   malformed IDP; which delta CRL applies to a complete CRL (base number, scope, issuer,
+ *   signer, currency, the newest) and an entry's reasonCode;
  * - the cache: eviction by bytes, least recently used first; an entry over the budget is not
  *   kept; failures and other issuers' CRLs kept small, for the issuer they concern; and 8 threads
  *   sharing it under a lock as checks do, each using the CRLs it got while others evict them
@@ -589,6 +595,433 @@ static void issuer_names(const struct ca *ec)
     }
 }
 
+/* ---- scope: issuingDistributionPoint, cRLIssuer, reasons, unknown critical extensions ------------ */
+
+static const uint8_t oid_idp[] = {0x55, 0x1d, 0x1c}, oid_delta[] = {0x55, 0x1d, 0x1b},
+                     oid_cert_issuer[] = {0x55, 0x1d, 0x1d}, oid_unknown[] = {0x69, 0x01}; /* 2.25.1 */
+
+/* Extension ::= SEQUENCE { extnID, critical, extnValue OCTET STRING { @value } } */
+static void put_ext(struct buf *exts, const uint8_t *oid, size_t oid_len, bool critical, const struct buf *value)
+{
+    struct buf e = {.n = 0};
+    put_raw_tlv(&e, 0x06, oid, oid_len);
+    if (critical)
+        put_raw_tlv(&e, 0x01, "\xff", 1);
+    put_tlv(&e, 0x04, value);
+    put_tlv(exts, 0x30, &e);
+}
+
+/* The crlExtensions SEQUENCE with one extension. */
+static struct buf one_ext(const uint8_t *oid, size_t oid_len, bool critical, const struct buf *value)
+{
+    struct buf exts = {.n = 0}, seq = {.n = 0};
+    put_ext(&exts, oid, oid_len, critical, value);
+    put_tlv(&seq, 0x30, &exts);
+    return seq;
+}
+
+/* An IDP value: SEQUENCE { @dp_name (a DistributionPointName TLV, or none), @flags (the [1]..[5]
+ * fields, already encoded) } */
+static struct buf idp(const struct buf *dp_name, const struct buf *flags)
+{
+    struct buf body = {.n = 0}, v = {.n = 0};
+    if (dp_name)
+        put_tlv(&body, 0xa0, dp_name);
+    if (flags)
+        put(&body, flags->p, flags->n);
+    put_tlv(&v, 0x30, &body);
+    return v;
+}
+
+/* fullName [0] { uniformResourceIdentifier [6] @uri } */
+static struct buf full_uri(const char *uri)
+{
+    struct buf g = {.n = 0}, n = {.n = 0};
+    put_raw_tlv(&g, 0x86, uri, strlen(uri));
+    put_tlv(&n, 0xa0, &g);
+    return n;
+}
+
+/* fullName [0] { directoryName [4] @name } */
+static struct buf full_dn(const struct buf *name)
+{
+    struct buf g = {.n = 0}, n = {.n = 0};
+    put_tlv(&g, 0xa4, name);
+    put_tlv(&n, 0xa0, &g);
+    return n;
+}
+
+static struct buf raw_dn(const struct ca *ca)
+{
+    struct buf b = {.n = 0};
+    gnutls_datum_t dn = {NULL, 0};
+    GT(gnutls_x509_crt_get_raw_dn(ca->crt, &dn));
+    put(&b, dn.data, dn.size);
+    gnutls_free(dn.data);
+    return b;
+}
+
+/* AttributeTypeAndValue CN=@cn (UTF8String) */
+static void put_cn_atv(struct buf *b, const char *cn)
+{
+    struct buf atv = {.n = 0};
+    const uint8_t oid[] = {0x06, 0x03, 0x55, 0x04, 0x03};
+    put(&atv, oid, sizeof oid);
+    put_raw_tlv(&atv, 0x0c, cn, strlen(cn));
+    put_tlv(b, 0x30, &atv);
+}
+
+/* CRLDistributionPoints with one point: @name (a DistributionPointName TLV, or none), @reasons
+ * (the ReasonFlags octets after the unused-bits octet, or none) and @crl_issuer (a Name, or none). */
+static struct buf crldp(const struct buf *name, const uint8_t *reasons, size_t nreasons, const struct buf *crl_issuer)
+{
+    struct buf dp = {.n = 0}, seq = {.n = 0}, all = {.n = 0};
+    if (name)
+        put_tlv(&dp, 0xa0, name);
+    if (reasons) {
+        struct buf bits = {.n = 0};
+        put(&bits, "\0", 1);
+        put(&bits, reasons, nreasons);
+        put_tlv(&dp, 0x81, &bits);
+    }
+    if (crl_issuer) {
+        struct buf g = {.n = 0}, gs = {.n = 0};
+        put_tlv(&g, 0xa4, crl_issuer);
+        put(&gs, g.p, g.n);
+        put_tlv(&dp, 0xa2, &gs);
+    }
+    put_tlv(&seq, 0x30, &dp);
+    put_tlv(&all, 0x30, &seq);
+    return all;
+}
+
+/* A certificate of @ca with serial @serial, a CA when @is_ca, with @dp as its CRL distribution
+ * points extension (NULL: none). */
+static ucp_certificate *scoped_cert(const struct ca *ca, uint8_t serial, bool is_ca, const struct buf *dp)
+{
+    gnutls_x509_privkey_t key;
+    gnutls_x509_crt_t crt;
+    GT(gnutls_x509_privkey_init(&key));
+    GT(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, GNUTLS_CURVE_TO_BITS(GNUTLS_ECC_CURVE_SECP256R1), 0));
+    GT(gnutls_x509_crt_init(&crt));
+    GT(gnutls_x509_crt_set_version(crt, 3));
+    GT(gnutls_x509_crt_set_serial(crt, &serial, 1));
+    GT(gnutls_x509_crt_set_activation_time(crt, T0 - 86400 * 30));
+    GT(gnutls_x509_crt_set_expiration_time(crt, T0 + 86400 * 300));
+    GT(gnutls_x509_crt_set_dn(crt, is_ca ? "CN=Scoped Sub CA" : "CN=scoped.contoso.com", NULL));
+    GT(gnutls_x509_crt_set_key(crt, key));
+    GT(gnutls_x509_crt_set_basic_constraints(crt, is_ca, -1));
+    if (dp)
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.31", dp->p, dp->n, 0));
+    GT(gnutls_x509_crt_sign2(crt, ca->crt, ca->key, GNUTLS_DIG_SHA256, 0));
+    ucp_certificate *c = to_cert(crt, "scoped");
+    gnutls_x509_crt_deinit(crt);
+    gnutls_x509_privkey_deinit(key);
+    return c;
+}
+
+/* A CRL named as issued by @issuer_name (NULL: @ca's name), signed by @ca, with @exts (the
+ * Extensions SEQUENCE, or NULL) and @entries. */
+static struct ucp_crl *scoped_crl(const struct ca *ca, const struct buf *issuer_name, const struct buf *exts,
+                                  const struct buf *entries, const char *what)
+{
+    struct signing how = {ecdsa_sha256, sizeof ecdsa_sha256, NULL, 0, ca->priv, GNUTLS_SIGN_ECDSA_SHA256, issuer_name};
+    size_t len;
+    uint8_t *der = hand_crl(ca, entries, exts, &how, &len);
+    return parse(der, len, what);
+}
+
+static enum ucp_crl_cover covers(const struct ucp_crl *crl, const ucp_certificate *cert, const struct ca *ca,
+                                 unsigned *reasons, bool *indirect)
+{
+    unsigned r = 0;
+    bool ind = false;
+    const char *why = NULL;
+    enum ucp_crl_cover c = crl ? ucp_crl_covers(crl, cert, ca->cert, &r, &ind, &why) : UCP_CRL_OTHER_ISSUER;
+    if (c == UCP_CRL_OUT_OF_SCOPE)
+        printf("# not covered: %s\n", why ? why : "(no reason given)");
+    if (reasons)
+        *reasons = r;
+    if (indirect)
+        *indirect = ind;
+    return c;
+}
+
+static void scope(const struct ca *ca, const struct ca *other)
+{
+    ucp_certificate *ee = scoped_cert(ca, 0x21, false, NULL), *sub = scoped_cert(ca, 0x22, true, NULL);
+    unsigned reasons = 0;
+    bool indirect = true;
+
+    /* No IDP: the CRL covers every certificate of its issuer, for every reason. */
+    struct ucp_crl *crl = scoped_crl(ca, NULL, NULL, NULL, "no-idp.crl");
+    CHECK(covers(crl, ee, ca, &reasons, &indirect) == UCP_CRL_COVERS && reasons == UCP_REASONS_ALL && !indirect,
+          "scope: a CRL without issuingDistributionPoint covers its issuer's certificates for every reason");
+    CHECK(covers(crl, ee, other, NULL, NULL) == UCP_CRL_OTHER_ISSUER,
+          "scope: it says nothing of another CA's certificates");
+    ucp_crl_release(crl);
+
+    /* onlyContainsUserCerts, onlyContainsCACerts, onlyContainsAttributeCerts */
+    struct {
+        uint8_t tag;
+        bool ee, ca;
+        const char *what;
+    } only[] = {
+        {0x81, true, false, "onlyContainsUserCerts covers an end entity, not a CA"},
+        {0x82, false, true, "onlyContainsCACerts covers a CA, not an end entity"},
+        {0x85, false, false, "onlyContainsAttributeCerts covers neither"},
+    };
+    for (size_t i = 0; i < sizeof only / sizeof only[0]; i++) {
+        struct buf flags = {.n = 0};
+        put_raw_tlv(&flags, only[i].tag, "\xff", 1);
+        struct buf v = idp(NULL, &flags), exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+        crl = scoped_crl(ca, NULL, &exts, NULL, only[i].what);
+        CHECK(crl && (covers(crl, ee, ca, NULL, NULL) == UCP_CRL_COVERS) == only[i].ee &&
+                  (covers(crl, sub, ca, NULL, NULL) == UCP_CRL_COVERS) == only[i].ca &&
+                  covers(crl, ee, ca, NULL, NULL) != UCP_CRL_OTHER_ISSUER,
+              "scope: %s", only[i].what);
+        CHECK(crl && !crl->scope.unknown[0], "scope: a critical issuingDistributionPoint is recognised");
+        ucp_crl_release(crl);
+    }
+
+    /* The distribution point name: the IDP's must be one of the certificate's. */
+    struct buf a = full_uri("http://crl.contoso.com/a.crl"), b = full_uri("http://crl.contoso.com/b.crl");
+    struct buf dp_a = crldp(&a, NULL, 0, NULL), dp_b = crldp(&b, NULL, 0, NULL);
+    ucp_certificate *ee_a = scoped_cert(ca, 0x23, false, &dp_a), *ee_b = scoped_cert(ca, 0x24, false, &dp_b);
+    struct buf v = idp(&a, NULL), exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "idp-a.crl");
+    CHECK(covers(crl, ee_a, ca, NULL, NULL) == UCP_CRL_COVERS,
+          "scope: an IDP naming the certificate's distribution point covers it");
+    CHECK(covers(crl, ee_b, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
+          "scope: an IDP naming another distribution point does not (the CRL is its issuer's, out of scope)");
+    CHECK(covers(crl, ee, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
+          "scope: nor a certificate without distribution points, when the IDP names a URI");
+    ucp_crl_release(crl);
+
+    /* A certificate without distribution points: an IDP naming its issuer covers it. */
+    struct buf issuer_dn = raw_dn(ca), by_dn = full_dn(&issuer_dn);
+    v = idp(&by_dn, NULL);
+    exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "idp-issuer.crl");
+    CHECK(covers(crl, ee, ca, NULL, NULL) == UCP_CRL_COVERS,
+          "scope: an IDP naming the issuer covers a certificate without distribution points");
+    ucp_crl_release(crl);
+
+    /* nameRelativeToCRLIssuer in the certificate, the full name in the IDP (and the other way). */
+    struct buf rdn = {.n = 0}, rel = {.n = 0}, set = {.n = 0}, full_name = {.n = 0};
+    put_cn_atv(&rdn, "CRL1");
+    put_tlv(&rel, 0xa1, &rdn);
+    {
+        /* the issuer's Name contents, then SET { CN=CRL1 } */
+        struct buf body = {.n = 0};
+        size_t hdr = issuer_dn.p[1] & 0x80 ? 2 + (issuer_dn.p[1] & 0x7f) : 2;
+        put(&body, issuer_dn.p + hdr, issuer_dn.n - hdr);
+        put_tlv(&set, 0x31, &rdn);
+        put(&body, set.p, set.n);
+        put_tlv(&full_name, 0x30, &body);
+    }
+    struct buf rel_full = full_dn(&full_name), dp_rel = crldp(&rel, NULL, 0, NULL);
+    ucp_certificate *ee_rel = scoped_cert(ca, 0x25, false, &dp_rel);
+    v = idp(&rel_full, NULL);
+    exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "idp-full.crl");
+    CHECK(covers(crl, ee_rel, ca, NULL, NULL) == UCP_CRL_COVERS,
+          "scope: a relative name in the certificate's distribution point, after its issuer's name, is the IDP's "
+          "full name");
+    CHECK(covers(crl, ee_a, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE, "scope: and another point is not");
+    ucp_crl_release(crl);
+    v = idp(&rel, NULL);
+    exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "idp-relative.crl");
+    CHECK(covers(crl, ee_rel, ca, NULL, NULL) == UCP_CRL_COVERS,
+          "scope: a relative name in the IDP, after the CRL issuer's name, matches too");
+    ucp_crl_release(crl);
+
+    /* onlySomeReasons, and the distribution point's reasons. */
+    struct buf flags = {.n = 0};
+    put_raw_tlv(&flags, 0x83, "\x05\x60", 2); /* keyCompromise, cACompromise */
+    v = idp(NULL, &flags);
+    exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "some-reasons.crl");
+    bool some = covers(crl, ee, ca, &reasons, NULL) == UCP_CRL_COVERS;
+    CHECK(some && reasons == 0x06,
+          "scope: onlySomeReasons keyCompromise, cACompromise covers those two (0x%x)", reasons);
+    const uint8_t kc[] = {0x40}, superseded[] = {0x08};
+    struct buf dp_kc = crldp(NULL, kc, sizeof kc, NULL), dp_sup = crldp(NULL, superseded, sizeof superseded, NULL);
+    ucp_certificate *ee_kc = scoped_cert(ca, 0x26, false, &dp_kc), *ee_sup = scoped_cert(ca, 0x27, false, &dp_sup);
+    some = covers(crl, ee_kc, ca, &reasons, NULL) == UCP_CRL_COVERS;
+    CHECK(some && reasons == 0x02,
+          "scope: with a distribution point for keyCompromise only, that one (0x%x)", reasons);
+    CHECK(covers(crl, ee_sup, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
+          "scope: a point for superseded only has no reason in common: not covered");
+    ucp_crl_release(crl);
+
+    /* Indirect CRLs: issued by another CA that the distribution point names as cRLIssuer. */
+    struct buf other_dn = raw_dn(other), dp_ind = crldp(NULL, NULL, 0, &other_dn);
+    ucp_certificate *ee_ind = scoped_cert(ca, 0x28, false, &dp_ind);
+    struct buf ind_flags = {.n = 0};
+    put_raw_tlv(&ind_flags, 0x84, "\xff", 1);
+    v = idp(NULL, &ind_flags);
+    exts = one_ext(oid_idp, sizeof oid_idp, true, &v);
+    crl = scoped_crl(ca, &other_dn, &exts, NULL, "indirect.crl");
+    CHECK(covers(crl, ee_ind, ca, NULL, &indirect) == UCP_CRL_COVERS && indirect,
+          "scope: an indirect CRL of the point's cRLIssuer covers the certificate, as an indirect CRL");
+    CHECK(covers(crl, ee, ca, NULL, NULL) == UCP_CRL_OTHER_ISSUER,
+          "scope: it says nothing of a certificate that does not name its issuer as cRLIssuer");
+    ucp_crl_release(crl);
+    crl = scoped_crl(ca, &other_dn, NULL, NULL, "not-indirect.crl");
+    CHECK(covers(crl, ee_ind, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
+          "scope: a CRL of the cRLIssuer that is not marked indirectCRL does not cover it");
+    ucp_crl_release(crl);
+
+    /* certificateIssuer: entries belong to the CA it names, from that entry on. */
+    struct buf entries = {.n = 0}, ci = {.n = 0}, ci_names = {.n = 0}, ci_exts = {.n = 0}, ci_seq = {.n = 0};
+    put_tlv(&ci_names, 0xa4, &issuer_dn);
+    put_tlv(&ci, 0x30, &ci_names);
+    put_ext(&ci_exts, oid_cert_issuer, sizeof oid_cert_issuer, true, &ci);
+    put_tlv(&ci_seq, 0x30, &ci_exts);
+    const uint8_t s5 = 0x05, s6 = 0x06, s7 = 0x07, s9 = 0x09;
+    put_entry(&entries, &s5, 1, -1); /* the CRL issuer's (other) */
+    put_entry(&entries, &s9, 1, -1);
+    {
+        struct buf e = {.n = 0};
+        put_raw_tlv(&e, 0x02, &s6, 1);
+        put_raw_tlv(&e, 0x17, "261120000000Z", 13);
+        put(&e, ci_seq.p, ci_seq.n);
+        put_tlv(&entries, 0x30, &e);
+    }
+    put_entry(&entries, &s7, 1, -1); /* still ca's */
+    put_entry(&entries, &s5, 1, -1); /* ca's serial 5 */
+    crl = scoped_crl(ca, &other_dn, &exts, &entries, "certificate-issuer.crl");
+    CHECK(crl && crl->scope.certificate_issuer && crl->scope.indirect && !crl->scope.unknown[0],
+          "scope: a critical certificateIssuer entry extension is recognised");
+    const struct ucp_bytes ca_name = {issuer_dn.p, issuer_dn.n}, other_name = {other_dn.p, other_dn.n};
+    ucp_certificate *c5 = scoped_cert(ca, 0x05, false, NULL), *c6 = scoped_cert(ca, 0x06, false, NULL),
+                    *c7 = scoped_cert(ca, 0x07, false, NULL), *c9 = scoped_cert(ca, 0x09, false, NULL);
+    CHECK(crl && ucp_crl_find_issued(crl, c6, &ca_name) && ucp_crl_find_issued(crl, c7, &ca_name),
+          "scope: entries after a certificateIssuer naming the CA revoke its certificates");
+    CHECK(crl && !ucp_crl_find_issued(crl, c9, &ca_name) && ucp_crl_find_issued(crl, c9, &other_name),
+          "scope: an entry before it is the CRL issuer's, not the CA's");
+    CHECK(crl && ucp_crl_find_issued(crl, c5, &ca_name) && ucp_crl_find_issued(crl, c5, &other_name),
+          "scope: a serial listed for both issuers is found for each");
+    ucp_crl_release(crl);
+    ucp_certificate_unref(c5);
+    ucp_certificate_unref(c6);
+    ucp_certificate_unref(c7);
+    ucp_certificate_unref(c9);
+
+    /* Unknown critical extensions, of the CRL and of an entry; delta CRLs. */
+    struct buf null = {.n = 0};
+    put(&null, "\x05\x00", 2);
+    exts = one_ext(oid_unknown, sizeof oid_unknown, true, &null);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "unknown-critical.crl");
+    CHECK(crl && strcmp(crl->scope.unknown, "2.25.1") == 0 && !crl->scope.unknown_in_entry,
+          "scope: a critical CRL extension of an unknown OID is found (%s)", crl ? crl->scope.unknown : "");
+    ucp_crl_release(crl);
+    exts = one_ext(oid_unknown, sizeof oid_unknown, false, &null);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "unknown-noncritical.crl");
+    CHECK(crl && !crl->scope.unknown[0], "scope: a non-critical one does not count");
+    ucp_crl_release(crl);
+    struct buf entries2 = {.n = 0}, ue = {.n = 0}, ue_seq = {.n = 0};
+    put_ext(&ue, oid_unknown, sizeof oid_unknown, true, &null);
+    put_tlv(&ue_seq, 0x30, &ue);
+    {
+        struct buf e = {.n = 0};
+        put_raw_tlv(&e, 0x02, &s6, 1);
+        put_raw_tlv(&e, 0x17, "261120000000Z", 13);
+        put(&e, ue_seq.p, ue_seq.n);
+        put_tlv(&entries2, 0x30, &e);
+    }
+    crl = scoped_crl(ca, NULL, NULL, &entries2, "unknown-entry.crl");
+    CHECK(crl && strcmp(crl->scope.unknown, "2.25.1") == 0 && crl->scope.unknown_in_entry,
+          "scope: a critical CRL entry extension of an unknown OID is found");
+    ucp_crl_release(crl);
+    struct buf base = {.n = 0};
+    put_raw_tlv(&base, 0x02, "\x01", 1);
+    exts = one_ext(oid_delta, sizeof oid_delta, true, &base);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "delta.crl");
+    CHECK(crl && crl->scope.delta && !crl->scope.unknown[0], "scope: a deltaCRLIndicator marks a delta CRL");
+    ucp_crl_release(crl);
+
+    /* A malformed IDP: the CRL is its issuer's, but covers nothing. */
+    struct buf bad = {.n = 0};
+    put(&bad, "\x30\x03\x81\x01", 4);
+    exts = one_ext(oid_idp, sizeof oid_idp, true, &bad);
+    crl = scoped_crl(ca, NULL, &exts, NULL, "bad-idp.crl");
+    CHECK(crl && crl->scope.malformed && covers(crl, ee, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
+          "scope: a malformed issuingDistributionPoint covers nothing");
+    ucp_crl_release(crl);
+
+    ucp_certificate_unref(ee);
+    ucp_certificate_unref(sub);
+    ucp_certificate_unref(ee_a);
+    ucp_certificate_unref(ee_b);
+    ucp_certificate_unref(ee_rel);
+    ucp_certificate_unref(ee_kc);
+    ucp_certificate_unref(ee_sup);
+    ucp_certificate_unref(ee_ind);
+}
+
+/* Delta CRLs: which applies to a complete CRL (ucp_crl_delta_for), and an entry's reasonCode. */
+static void deltas(const struct ca *ca, const struct ca *other)
+{
+    static const uint8_t oid_number[] = {0x55, 0x1d, 0x14};
+    struct crl_spec {
+        int number, base; /* -1: none */
+        bool idp, other_issuer, stale;
+    } specs[] = {
+        {7, -1, false, false, false}, /* 0: the complete CRL */
+        {8, 7, false, false, false},  /* 1: its delta */
+        {9, 6, false, false, false},  /* 2: a later delta on an older base: applies, and is the newest */
+        {10, 8, false, false, false}, /* 3: based on a newer complete CRL: does not apply */
+        {11, 7, true, false, false},  /* 4: another scope */
+        {12, 7, false, true, false},  /* 5: another issuer */
+    };
+    enum { N = sizeof specs / sizeof specs[0] };
+    struct ucp_crl *v[N];
+    struct buf other_dn = raw_dn(other);
+    for (size_t i = 0; i < N; i++) {
+        struct buf exts = {.n = 0}, seq = {.n = 0}, num = {.n = 0}, base = {.n = 0};
+        uint8_t nb = (uint8_t)specs[i].number;
+        put_raw_tlv(&num, 0x02, &nb, 1);
+        put_ext(&exts, oid_number, sizeof oid_number, false, &num);
+        if (specs[i].base >= 0) {
+            uint8_t bb = (uint8_t)specs[i].base;
+            put_raw_tlv(&base, 0x02, &bb, 1);
+            put_ext(&exts, oid_delta, sizeof oid_delta, true, &base);
+        }
+        if (specs[i].idp) {
+            struct buf flags = {.n = 0};
+            put_raw_tlv(&flags, 0x81, "\xff", 1);
+            struct buf value = idp(NULL, &flags);
+            put_ext(&exts, oid_idp, sizeof oid_idp, true, &value);
+        }
+        put_tlv(&seq, 0x30, &exts);
+        struct buf entries = {.n = 0};
+        const uint8_t s6 = 0x06;
+        put_entry(&entries, &s6, 1, i == 1 ? 8 : 6); /* removeFromCRL in the delta, certificateHold */
+        v[i] = scoped_crl(ca, specs[i].other_issuer ? &other_dn : NULL, &seq, &entries, "delta");
+        if (!v[i])
+            exit(TAP_SETUP_FAILURE);
+    }
+    CHECK(v[0]->scope.number_len == 1 && !v[0]->scope.delta && v[1]->scope.delta && v[1]->scope.base_len == 1,
+          "delta: cRLNumber and BaseCRLNumber are read");
+    const int64_t now = (int64_t)T0;
+    CHECK(ucp_crl_delta_for(v, 2, v[0], ca->cert, now) == v[1], "delta: the delta based on the complete CRL applies");
+    CHECK(ucp_crl_delta_for(v, 3, v[0], ca->cert, now) == v[2], "delta: of two that apply, the newest");
+    CHECK(ucp_crl_delta_for(v + 3, 3, v[0], ca->cert, now) == NULL && ucp_crl_delta_for(v, 1, v[0], ca->cert, now) == NULL,
+          "delta: none based on a newer complete CRL, of another scope or of another issuer applies");
+    CHECK(ucp_crl_delta_for(v, 2, v[0], other->cert, now) == NULL, "delta: nor one its signer did not sign");
+    CHECK(ucp_crl_delta_for(v, 2, v[0], ca->cert, now + 86400 * 30) == NULL, "delta: nor one that is not current");
+    CHECK(ucp_crl_delta_for(v, 2, v[1], ca->cert, now) == NULL, "delta: a delta CRL is not a base");
+    const struct ucp_crl_entry *e0 = v[0]->nentries ? &v[0]->entries[0] : NULL,
+                               *e1 = v[1]->nentries ? &v[1]->entries[0] : NULL;
+    CHECK(e0 && e1 && ucp_crl_entry_reason(v[0], e0) == 6 && ucp_crl_entry_reason(v[1], e1) == 8,
+          "delta: the entries' reasonCode (certificateHold, removeFromCRL) are read");
+    for (size_t i = 0; i < N; i++)
+        ucp_crl_release(v[i]);
+}
+
 /* ---- files, PEM and errors ------------------------------------------------------------------------ */
 
 static void files(const struct ca *ca)
@@ -898,6 +1331,8 @@ int main(void)
     integer_semantics(&ec);
     issuer_names(&ec);
     signatures(&rsa, &rsa_pss, &ec, &ed);
+    scope(&ec, &rsa);
+    deltas(&ec, &rsa);
     files(&ec);
     cache_lru(&ec, &rsa);
     cache_threads(&ec);

@@ -341,6 +341,7 @@ ucp_status ucp_crl_from_der(uint8_t *der, size_t len, const char *source, struct
         ucp_crl_release(c);
         return st;
     }
+    ucp_crl_read_scope(c);
     *out = c;
     return UCP_OK;
 }

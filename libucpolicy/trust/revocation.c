@@ -13,7 +13,11 @@
  * certificate of that name that chains to the same trust anchor (a renewed CA key, a separate
  * CRL-signing certificate: other_signer), and when that signer may sign CRLs (cRLSign, when it
  * has a key usage extension). A CRL confirms "good" only while current (thisUpdate <= time <=
- * nextUpdate), but a listed serial means revoked even in a stale CRL. CRLs fetched online are
+ * nextUpdate), but a listed serial means revoked even in a stale CRL. A CRL is used only for the
+ * certificates it covers (crlscope.c: issuingDistributionPoint, cRLIssuer and indirect CRLs), and
+ * "good" needs current CRLs that together cover every revocation reason; a CRL with an
+ * unrecognised critical extension is not used, and a delta CRL only as the changes to the
+ * complete CRL it is based on (ucp_crl_delta_for; only among the --crl CRLs). CRLs fetched online are
  * still verified with the direct issuer's key only. CRLs are read and verified by crl.c; GnuTLS decodes
  * and verifies OCSP responses.
  *
@@ -33,6 +37,8 @@
 #include <gnutls/ocsp.h>
 
 #include "trust/trust-private.h"
+
+#define UCP_REASON_REMOVE_FROM_CRL 8 /* CRLReason removeFromCRL: only in delta CRLs */
 
 /* ---- evaluation ------------------------------------------------------------------------------------ */
 
@@ -54,7 +60,23 @@ struct rev_ctx {
     int64_t now;
     struct ucp_revocation_result *out;
     int64_t deadline; /* ucp_monotonic_ms() by which the online work of the check ends */
+    /* The certificate being checked: the reasons the current CRLs used so far cover for it
+     * (RFC 5280 6.3.3: "good" only once they cover every reason), why CRLs of its issuer were
+     * set aside (for revocation.status-unknown), and the first CRL not used for an unrecognised
+     * critical extension (reported when no other source gives the status). */
+    unsigned covered;
+    struct ucp_strbuf skipped;
+    size_t nskipped;
+    const struct ucp_crl *unknown_ext;
+    size_t reached; /* CRLs fetched for it that were read but do not decide its status */
 };
+
+/* Note why @crl was not used for the certificate being checked. */
+static void skip(struct rev_ctx *r, const struct ucp_crl *crl, const char *why)
+{
+    if (r->nskipped++ < 4)
+        ucp_sb_printf(&r->skipped, "%s%s: %s", r->skipped.len ? "; " : "", crl->source, why);
+}
 
 /* Milliseconds left of the check's online time budget (0: spent). */
 static unsigned time_left(const struct rev_ctx *r)
@@ -171,38 +193,75 @@ static const ucp_certificate *other_signer(struct rev_ctx *r, size_t i, const uc
     return o.found;
 }
 
-/* Consider one CRL for certificate @i (issued by @issuer). Returns true when it gave an answer. */
+/* Consider one CRL for certificate @i (issued by @issuer). Returns true when the status is
+ * decided: revoked, or good once the CRLs used cover every reason. */
 static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
                     const struct ucp_crl *crl, bool *stale_reported)
 {
-    if (!ucp_crl_signed_by(crl, issuer)) {
-        if (!ucp_crl_issuer_is(crl, issuer))
-            return false;
-        const ucp_certificate *signer = r->path ? other_signer(r, i, issuer, crl) : NULL;
+    unsigned reasons = 0;
+    bool indirect = false;
+    const char *why = NULL;
+    switch (ucp_crl_covers(crl, cert, issuer, &reasons, &indirect, &why)) {
+    case UCP_CRL_OTHER_ISSUER:
+        return false;
+    case UCP_CRL_OUT_OF_SCOPE:
+        skip(r, crl, why);
+        return false;
+    case UCP_CRL_COVERS:
+        break;
+    }
+    const ucp_certificate *signer = issuer;
+    if (indirect || !ucp_crl_signed_by(crl, issuer)) {
+        /* An indirect CRL's issuer is another CA (a cRLIssuer of the certificate): its
+         * certificate is looked for as a renewed key or a CRL-signing certificate is. */
+        signer = r->path ? other_signer(r, i, issuer, crl) : NULL;
         if (!signer) {
+            char *shown = indirect ? ucp_crl_issuer_text(crl) : NULL;
             problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", crl->source, "issuer",
-                    issuer->subject, NULL, NULL, NULL, NULL);
+                    shown ? shown : issuer->subject, NULL, NULL, NULL, NULL);
+            free(shown);
             return false;
         }
-        issuer = signer; /* its cRLSign was checked */
     }
-    if (!may_sign_crls(issuer)) {
+    if (!may_sign_crls(signer)) {
         if (!reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) /* once a certificate */
             problem(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, (int)i, "source", crl->source, "issuer",
-                    issuer->subject, NULL, NULL, NULL, NULL);
+                    signer->subject, NULL, NULL, NULL, NULL);
         return false;
     }
+    /* RFC 5280 5.2, 5.3: a CRL with a critical extension that is not recognised is not used. */
+    if (crl->scope.unknown[0]) {
+        if (!r->unknown_ext)
+            r->unknown_ext = crl;
+        return false;
+    }
+    /* A delta CRL lists only the changes since a complete CRL: never taken for one. */
+    if (crl->scope.delta) {
+        skip(r, crl, "it is a delta CRL (deltaCRLIndicator), not a complete CRL");
+        return false;
+    }
+    /* A delta CRL of this one among those given (RFC 5280 5.2.4, 6.3.3 (g), (i)): its listing
+     * wins, and removeFromCRL there takes the certificate off the complete CRL's list. */
+    const struct ucp_crl *from = crl;
+    const struct ucp_crl *delta = ucp_crl_delta_for(r->trust->crls.v, r->trust->crls.n, crl, signer, r->now);
+    const struct ucp_crl_entry *listed = delta ? ucp_crl_find_issued(delta, cert, &issuer->raw_subject) : NULL;
+    if (listed) {
+        from = delta;
+        if (ucp_crl_entry_reason(delta, listed) == UCP_REASON_REMOVE_FROM_CRL)
+            listed = NULL;
+    } else {
+        listed = ucp_crl_find_issued(crl, cert, &issuer->raw_subject);
+    }
     char date[32];
-    const struct ucp_crl_entry *listed = ucp_crl_find(crl, cert);
     if (listed) {
         ucp_format_time(listed->date, date, sizeof date);
-        char *src = ucp_asprintf("CRL %s", crl->source);
+        char *src = ucp_asprintf("CRL %s", from->source);
         problem(r, UCP_RULE_REVOCATION_REVOKED, (int)i, "subject", cert->subject, "date", date, "source",
-                src ? src : crl->source, NULL, NULL);
+                src ? src : from->source, NULL, NULL);
         free(src);
         r->out->status[i] = UCP_REVOCATION_REVOKED;
         free(r->out->source[i]);
-        r->out->source[i] = ucp_asprintf("crl %s", crl->source);
+        r->out->source[i] = ucp_asprintf("crl %s", from->source);
         return true;
     }
     const char *state = NULL;
@@ -221,6 +280,12 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
                     "state", state, "date", date);
             *stale_reported = true;
         }
+        return false;
+    }
+    r->covered |= reasons;
+    if ((r->covered & UCP_REASONS_ALL) != UCP_REASONS_ALL) {
+        skip(r, crl, "it covers only some revocation reasons (onlySomeReasons), and the other CRLs used do not "
+                     "cover the rest");
         return false;
     }
     r->out->status[i] = UCP_REVOCATION_GOOD;
@@ -421,7 +486,12 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         }
         tried++;
         if (found.outcome == UCP_FETCH_CRL) {
+            size_t before = r->out->nproblems;
             answered = use_crl(r, i, cert, issuer, found.crl, stale);
+            /* Reached, but out of scope, for some reasons only, or with an unrecognised critical
+             * extension: not unreachable (the caller's finding says why it does not count). */
+            if (!answered && !*stale && r->out->nproblems == before)
+                r->reached++;
         } else {
             if (found.outcome == UCP_FETCH_BAD_SIGNATURE)
                 problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", url, "issuer", issuer->subject,
@@ -433,7 +503,7 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     /* A current CRL was found but does not count (its signer lacks cRLSign): that finding says
      * why, the sources were reached. */
     if (answered || *stale || tried + over_cap + out_of_time == 0 ||
-        reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i)) {
+        reported(r, UCP_RULE_REVOCATION_CRL_SIGN_MISSING, i) || (r->reached && failures.len == 0)) {
         ucp_sb_dispose(&failures);
         return;
     }
@@ -464,7 +534,10 @@ static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *c
     struct ucp_trust *trust = r->trust;
     struct ucp_strbuf why;
     ucp_sb_init(&why);
-    if (trust->crls.n == 0) {
+    if (r->nskipped) {
+        ucp_sb_printf(&why, "no CRL %s covers it (%s%s)", trust->online ? "given or fetched" : "given",
+                      r->skipped.data ? r->skipped.data : "", r->nskipped > 4 ? "; more" : "");
+    } else if (trust->crls.n == 0) {
         ucp_sb_printf(&why, "no CRL was given");
     } else {
         ucp_sb_printf(&why, "none of the %zu CRL%s given is issued by '%s' (", trust->crls.n,
@@ -479,9 +552,10 @@ static void status_unknown(struct rev_ctx *r, size_t i, const ucp_certificate *c
             ucp_sb_printf(&why, "; %zu more", trust->crls.n - SHOWN);
         ucp_sb_printf(&why, ")");
     }
-    if (trust->online)
+    /* (When its distribution points answered with CRLs, the list above says why they do not count.) */
+    if (trust->online && !r->reached)
         ucp_sb_printf(&why, ", and the certificate has no HTTP CRL distribution point or OCSP responder to ask");
-    else if (cert->ncrl_urls + cert->nocsp_urls)
+    else if (!trust->online && cert->ncrl_urls + cert->nocsp_urls)
         ucp_sb_printf(&why, ", and its distribution points are not fetched without --online");
     char *detail = ucp_sb_finish(&why);
     problem(r, UCP_RULE_REVOCATION_STATUS_UNKNOWN, (int)i, "subject", cert->subject, "issuer", issuer->subject,
@@ -498,7 +572,8 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
     out->n = path->n;
     if (trust->crls.n == 0 && !trust->online)
         return; /* every status stays NOT_CHECKED */
-    struct rev_ctx r = {trust, path, now, out, ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
+    struct rev_ctx r = {.trust = trust, .path = path, .now = now, .out = out,
+                        .deadline = ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
     /* Certificates whose issuer is the next one of the path; a trust anchor and a self-signed root
      * at the end are not revocable here. */
     for (size_t i = 0; i + 1 < path->n; i++) {
@@ -506,14 +581,29 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         out->status[i] = UCP_REVOCATION_UNKNOWN;
         bool answered = false, stale = false;
         size_t before = out->nproblems;
+        r.covered = 0;
+        r.nskipped = 0;
+        r.unknown_ext = NULL;
+        r.reached = 0;
+        ucp_sb_init(&r.skipped);
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);
         if (!answered && trust->online)
             check_online(&r, i, cert, issuer, &stale);
         /* Still unknown and nothing said why (a stale CRL, a bad signature, an unreachable or
-         * 'unknown' source each have their finding): no source of its issuer at all. */
-        if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before)
-            status_unknown(&r, i, cert, issuer);
+         * 'unknown' source each have their finding): a CRL not used for an unrecognised
+         * critical extension, or no source of its issuer that covers it. */
+        if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before) {
+            if (r.unknown_ext) {
+                const struct ucp_crl *c = r.unknown_ext;
+                problem(&r, UCP_RULE_REVOCATION_CRL_UNKNOWN_CRITICAL, (int)i, "source", c->source, "extension",
+                        c->scope.unknown, "where", c->scope.unknown_in_entry ? "CRL entry extension" : "CRL extension",
+                        NULL, NULL);
+            } else {
+                status_unknown(&r, i, cert, issuer);
+            }
+        }
+        ucp_sb_dispose(&r.skipped);
     }
 }
 

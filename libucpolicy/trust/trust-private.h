@@ -89,6 +89,20 @@ struct ucp_crl {
     /* The key the signature verified with (ucp_crl_signed_by): 0 none, 1 being written, 2 set. */
     atomic_int memo;
     uint8_t verified_key[32];
+    struct ucp_crl_scope {             /* what its extensions say of its scope (crlscope.c) */
+        bool idp;                      /* it has an issuingDistributionPoint */
+        bool indirect, only_user, only_ca, only_attr;
+        bool delta;                    /* a deltaCRLIndicator: not a complete CRL */
+        bool certificate_issuer;       /* an entry carries a certificateIssuer extension */
+        uint16_t reasons;              /* onlySomeReasons (UCP_REASONS_ALL when absent) */
+        uint32_t dp_off, dp_len;       /* the IDP's DistributionPointName (whole TLV; 0: none) */
+        uint32_t idp_off, idp_len;     /* the IDP's value (for comparing scopes; 0: none) */
+        uint32_t number_off, number_len; /* cRLNumber's INTEGER contents (0 length: none) */
+        uint32_t base_off, base_len;     /* deltaCRLIndicator's BaseCRLNumber contents (0: none) */
+        const char *malformed;         /* why a recognised extension cannot be read (static), or NULL */
+        char unknown[64];              /* a critical extension not recognised (dotted OID), "" none */
+        bool unknown_in_entry;         /* ... of an entry, not of the CRL */
+    } scope;
 };
 /* A CRL from its DER (@der, malloc'd, taken whatever the outcome); errors name @source. */
 ucp_status ucp_crl_from_der(uint8_t *der, size_t len, const char *source, struct ucp_crl **out);
@@ -117,6 +131,37 @@ struct ucp_crl_set {
 /* Add the CRLs of a file (DER, or PEM with one or more blocks: all of them or none). */
 ucp_status ucp_crl_set_load(struct ucp_crl_set *set, const uint8_t *data, size_t len, const char *source);
 void ucp_crl_set_dispose(struct ucp_crl_set *set);
+
+/* ---- a CRL's scope (crlscope.c) ------------------------------------------------------------- */
+/* ReasonFlags bits 1-8 (keyCompromise .. aACompromise), bit n as 1 << n: every reason. */
+#define UCP_REASONS_ALL 0x1feu
+/* Read the scope of @crl from its extensions and its entries' (crl->scope); called when it is
+ * indexed. */
+void ucp_crl_read_scope(struct ucp_crl *crl);
+/* Whether @crl covers @cert (issued by @issuer) as RFC 5280 6.3.3 (b)-(d) says, for one of the
+ * certificate's distribution points (a certificate without them has one of every reason, named
+ * by nothing, whose CRL issuer is its issuer). */
+enum ucp_crl_cover {
+    UCP_CRL_OTHER_ISSUER, /* issued by neither the certificate's issuer nor a cRLIssuer of its DPs */
+    UCP_CRL_OUT_OF_SCOPE, /* a CRL of that issuer that does not cover the certificate (*why) */
+    UCP_CRL_COVERS        /* it does, for the reasons *reasons; *indirect: its issuer is a cRLIssuer */
+};
+enum ucp_crl_cover ucp_crl_covers(const struct ucp_crl *crl, const ucp_certificate *cert,
+                                  const ucp_certificate *issuer, unsigned *reasons, bool *indirect,
+                                  const char **why);
+/* The entry of @crl that revokes @cert, issued by the CA named @issuer_name: ucp_crl_find, and in
+ * an indirect CRL an entry whose certificate issuer (certificateIssuer, carried over from the
+ * entries before it, the CRL's issuer at first: RFC 5280 5.3.3) is that name. */
+/* The delta CRL among @n CRLs @v that applies to the complete CRL @base (RFC 5280 5.2.4, 6.3.3
+ * (c)): a delta CRL of the same issuer and scope, without unrecognised critical extensions,
+ * whose BaseCRLNumber is at most @base's cRLNumber, current at @now and signed by @signer (the
+ * complete CRL's signer); the one with the highest cRLNumber. NULL when none applies. */
+const struct ucp_crl *ucp_crl_delta_for(struct ucp_crl *const *v, size_t n, const struct ucp_crl *base,
+                                        const ucp_certificate *signer, int64_t now);
+/* The reasonCode of entry @e of @crl (RFC 5280 5.3.1), -1 when it has none. */
+int ucp_crl_entry_reason(const struct ucp_crl *crl, const struct ucp_crl_entry *e);
+const struct ucp_crl_entry *ucp_crl_find_issued(const struct ucp_crl *crl, const ucp_certificate *cert,
+                                                const struct ucp_bytes *issuer_name);
 
 /* ---- the cache of fetched CRLs (crlcache.c) --------------------------------------------------- */
 /* Per checker, shared by its checks and threads under ucp_trust.lock (every function below

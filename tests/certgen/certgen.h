@@ -231,6 +231,7 @@ void free_pki(void);
 #define CRL_ISSUING_EXPIRED "certs/issuing-expired.crl"
 #define CRL_ISSUING_BAD_SIGNATURE "certs/issuing-bad-signature.crl"
 #define CRL_NOCRLSIGN "certs/no-crlsign-ca.crl" /* signed by the CA without cRLSign */
+#define CRL_ISSUING_UNKNOWN_EXT "certs/issuing-unknown-ext.crl" /* with a critical extension of OID_UNKNOWN_EXT */
 /* A CRL of @issuer signed with @signer (the issuer's key, or another one for a bad signature),
  * listing @revoked and, when @other_serial, a serial no certificate here has. DER unless @pem. */
 void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,

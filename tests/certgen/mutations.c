@@ -554,6 +554,9 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_REVOCATION_CRL_SIGN_MISSING,
           "issued by a CA without cRLSign in its key usage, whose own CRL is the one given (--crl)"),
      .issuer = ISS_NOCRLSIGN, .crl = CRL_NOCRLSIGN},
+    {RULE(UCP_RULE_REVOCATION_CRL_UNKNOWN_CRITICAL,
+          "the issuing CA's only CRL has a critical extension of an unknown OID (" OID_UNKNOWN_EXT ", --crl)"),
+     .crl = CRL_ISSUING_UNKNOWN_EXT},
     /* An exemption: test-coverage runs the covering suite and sees the rule fire for every role.
      * Keep them rare: a binding that a certificate, a CRL file, a refused local URL or a PKCS#12
      * file can break gets a case instead. */

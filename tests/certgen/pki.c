@@ -541,9 +541,62 @@ struct issuer issuer_of(enum issuer_kind kind)
 
 /* ---- certificate revocation lists -------------------------------------------------------- */
 
-void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,
-               int64_t next_update, const gnutls_x509_crt_t *revoked, size_t nrevoked, bool other_serial,
-               unsigned number, bool pem)
+/* @der (a CRL GnuTLS signed with @sign) with the Extension @ext added to its crlExtensions, signed
+ * again by @signer: a CRL extension GnuTLS has no setter for. */
+static void crl_add_extension(gnutls_datum_t *der, const struct buf *ext, gnutls_privkey_t signer,
+                              gnutls_sign_algorithm_t sign)
+{
+    struct ucp_tlv outer, tbs, alg, t, seq;
+    if (!ucp_der_read_exact(der->data, der->size, UCP_DER_STRICT, &outer))
+        die("%s: the CRL GnuTLS wrote cannot be read back", __func__);
+    const uint8_t *p = outer.value;
+    size_t left = outer.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &tbs) || !ucp_der_next(&p, &left, UCP_DER_STRICT, &alg))
+        die("%s: the CRL GnuTLS wrote cannot be read back", __func__);
+    struct buf body = {NULL, 0}, exts = {NULL, 0}, wrapped = {NULL, 0}, signed_part = {NULL, 0}, bits = {NULL, 0},
+               whole = {NULL, 0}, out = {NULL, 0};
+    const uint8_t *q = tbs.value;
+    size_t n = tbs.len;
+    while (n > 0) {
+        const uint8_t *at = q;
+        if (!ucp_der_next(&q, &n, UCP_DER_STRICT, &t))
+            die("%s: the CRL GnuTLS wrote cannot be read back", __func__);
+        if (ucp_der_is(&t, UCP_DER_CTX_CONS, 0) && ucp_der_read_exact(t.value, t.len, UCP_DER_STRICT, &seq))
+            buf_add(&exts, seq.value, seq.len);
+        else
+            buf_add(&body, at, t.total);
+    }
+    buf_add(&exts, ext->data, ext->len);
+    der_tlv(&wrapped, 0x30, exts.data, exts.len);
+    der_tlv(&body, 0xa0, wrapped.data, wrapped.len);
+    der_tlv(&signed_part, 0x30, body.data, body.len);
+    gnutls_datum_t d = {signed_part.data, (unsigned)signed_part.len}, sig = {NULL, 0};
+    GT(gnutls_privkey_sign_data2(signer, sign, 0, &d, &sig));
+    buf_add(&bits, "", 1);
+    buf_add(&bits, sig.data, sig.size);
+    buf_add(&whole, signed_part.data, signed_part.len);
+    buf_add(&whole, alg.value - alg.hdr, alg.total);
+    der_tlv(&whole, 0x03, bits.data, bits.len);
+    der_tlv(&out, 0x30, whole.data, whole.len);
+    gnutls_free(sig.data);
+    gnutls_free(der->data);
+    der->data = gnutls_malloc(out.len);
+    if (!der->data)
+        die("%s: out of memory", __func__);
+    memcpy(der->data, out.data, out.len);
+    der->size = (unsigned)out.len;
+    free(body.data);
+    free(exts.data);
+    free(wrapped.data);
+    free(signed_part.data);
+    free(bits.data);
+    free(whole.data);
+    free(out.data);
+}
+
+static void crl_write(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,
+                      int64_t next_update, const gnutls_x509_crt_t *revoked, size_t nrevoked, bool other_serial,
+                      unsigned number, bool pem, const struct buf *extra)
 {
     gnutls_x509_crl_t crl;
     GT(gnutls_x509_crl_init(&crl));
@@ -564,10 +617,19 @@ void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer
     GT(gnutls_x509_crl_set_number(crl, num, sizeof num));
     GT(gnutls_x509_crl_privkey_sign(crl, issuer->crt, signer, GNUTLS_DIG_SHA256, 0));
     gnutls_datum_t out = {NULL, 0};
-    GT(gnutls_x509_crl_export2(crl, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, &out));
+    GT(gnutls_x509_crl_export2(crl, pem && !extra ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER, &out));
+    if (extra)
+        crl_add_extension(&out, extra, signer, (gnutls_sign_algorithm_t)gnutls_x509_crl_get_signature_algorithm(crl));
     write_file(rel, out.data, out.size);
     gnutls_free(out.data);
     gnutls_x509_crl_deinit(crl);
+}
+
+void write_crl(const char *rel, const struct ca *issuer, gnutls_privkey_t signer, int64_t this_update,
+               int64_t next_update, const gnutls_x509_crt_t *revoked, size_t nrevoked, bool other_serial,
+               unsigned number, bool pem)
+{
+    crl_write(rel, issuer, signer, this_update, next_update, revoked, nrevoked, other_serial, number, pem, NULL);
 }
 
 void make_crls(void)
@@ -577,4 +639,14 @@ void make_crls(void)
     write_crl(CRL_ISSUING_EXPIRED, &ca_issuing, k_issuing.priv, vt - 30 * DAY, vt - 2 * DAY, NULL, 0, true, 9, true);
     write_crl(CRL_ISSUING_BAD_SIGNATURE, &ca_issuing, k_misc.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 12, false);
     write_crl(CRL_NOCRLSIGN, &ca_nocrlsign, k_misc.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 3, false);
+    /* Extension ::= SEQUENCE { OID 2.25.1, critical TRUE, OCTET STRING { NULL } } */
+    struct buf ext = {NULL, 0}, inner = {NULL, 0};
+    der_oid(&inner, OID_UNKNOWN_EXT);
+    der_tlv(&inner, 0x01, "\xff", 1);
+    der_tlv(&inner, 0x04, "\x05\x00", 2);
+    der_tlv(&ext, 0x30, inner.data, inner.len);
+    crl_write(CRL_ISSUING_UNKNOWN_EXT, &ca_issuing, k_issuing.priv, vt - DAY, vt + 7 * DAY, NULL, 0, true, 13, false,
+              &ext);
+    free(ext.data);
+    free(inner.data);
 }

@@ -6,7 +6,9 @@ The test starts an HTTP server on a free loopback port (CRL distribution points,
 oversized endpoint, and a real OCSP responder signing with python3-cryptography), makes a PKI
 with GnuTLS's certtool whose certificates point at it, and checks each case through the CLI
 (`ucpolicy check --online` / `--crl`, JSON) and through the C API (tests/tools/check-dump), which
-must agree. No traffic leaves the loopback interface; every request loop is bounded.
+must agree. No traffic leaves the loopback interface; every request loop is bounded. CRLs whose
+scope certtool cannot write (issuingDistributionPoint, an unrecognised critical extension, delta
+CRLs) are made with python3-cryptography.
 
 This suite also breaks the bindings the fixture manifest (tests/FIXTURES.md) exempts because no
 static case can break them: for every entry of its `exemptions` whose `coveredBy` names this
@@ -128,6 +130,9 @@ class PKI:
             "public-to-localhost": f"http://crl.public.test:{self.port}/to-localhost.crl",
             # A name of two private addresses (the same shim): both are refused, both named.
             "private-name": f"http://crl.private.test:{self.port}/issuing.crl",
+            # CRLs of the issuing CA that do not give the status (make_scoped).
+            "crl-out-of-scope": f"{self.base}/scope-cas.crl",
+            "crl-unknown-ext": f"{self.base}/scope-unknown-critical.crl",
         }
         for name, cdp in cases.items():
             self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
@@ -158,6 +163,7 @@ class PKI:
                                                 'crl_next_update_date = "2020-02-01 00:00:00"',
                                                 "crl_number = 2"))
         self.crl("badsig.crl", "impostor")
+        self.make_scoped()
         for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown", "no-sources", "nocrlsign-leaf"]:
             with open(self.path(name + ".bundle.pem"), "w") as out:
                 for part in (name, "nocrlsign" if name == "nocrlsign-leaf" else "issuing"):
@@ -167,6 +173,63 @@ class PKI:
     def load(self, name):
         with open(self.path(name + ".pem"), "rb") as f:
             return x509.load_pem_x509_certificate(f.read())
+
+    def scoped_crl(self, name, extensions=(), revoked=(), issuer="issuing", number=7):
+        """A CRL of @issuer made with python3-cryptography, for what certtool cannot write:
+        @extensions is (extension, critical) pairs, @revoked names leaves it lists (or
+        (leaf, reason) pairs, the reason a ReasonFlags)."""
+        with open(self.path(issuer + ".key"), "rb") as f:
+            key = serialization.load_pem_private_key(f.read(), None)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        b = (x509.CertificateRevocationListBuilder().issuer_name(self.load(issuer).subject)
+             .last_update(now - datetime.timedelta(days=1)).next_update(now + datetime.timedelta(days=30))
+             .add_extension(x509.CRLNumber(number), critical=False))
+        for ext, critical in extensions:
+            b = b.add_extension(ext, critical=critical)
+        for r in revoked:
+            r, reason = r if isinstance(r, tuple) else (r, None)
+            e = (x509.RevokedCertificateBuilder().serial_number(self.load(r).serial_number)
+                 .revocation_date(now - datetime.timedelta(hours=1)))
+            if reason:
+                e = e.add_extension(x509.CRLReason(reason), critical=False)
+            b = b.add_revoked_certificate(e.build())
+        with open(self.path(name), "wb") as f:
+            f.write(b.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER))
+
+    def make_scoped(self):
+        """CRLs of the issuing CA whose scope (RFC 5280 5.2.5, 6.3.3) decides whether they count
+        for the crl-good and crl-revoked leaves (their distribution point: issuing.crl)."""
+        R = x509.ReasonFlags
+
+        def idp(uri=None, user=False, ca=False, reasons=None, attr=False):
+            return (x509.IssuingDistributionPoint(
+                full_name=[x509.UniformResourceIdentifier(uri)] if uri else None, relative_name=None,
+                only_contains_user_certs=user, only_contains_ca_certs=ca,
+                only_some_reasons=frozenset(reasons) if reasons else None, indirect_crl=False,
+                only_contains_attribute_certs=attr), True)
+        listed = ["crl-revoked"]
+        self.scoped_crl("scope-own-dp.crl", [idp(f"{self.base}/issuing.crl")], listed)
+        self.scoped_crl("scope-other-dp.crl", [idp(f"{self.base}/other.crl")], listed)
+        self.scoped_crl("scope-users.crl", [idp(user=True)], listed)
+        self.scoped_crl("scope-cas.crl", [idp(ca=True)], listed)
+        compromise = {R.key_compromise, R.ca_compromise}
+        self.scoped_crl("scope-compromise.crl", [idp(reasons=compromise)])
+        self.scoped_crl("scope-other-reasons.crl",
+                        [idp(reasons={r for r in R if r not in compromise and r is not R.unspecified
+                                      and r is not R.remove_from_crl})])
+        unknown = x509.UnrecognizedExtension(x509.ObjectIdentifier("2.25.1"), b"\x05\x00")
+        self.scoped_crl("scope-unknown-critical.crl", [(unknown, True)])
+        self.scoped_crl("scope-unknown-noncritical.crl", [(unknown, False)])
+        self.scoped_crl("scope-delta.crl", [(x509.DeltaCRLIndicator(1), True)])
+        # A complete CRL (number 7) holding crl-good, and its deltas (number 8, base 7): one that
+        # takes the hold off (removeFromCRL), one that revokes crl-revoked, which the complete
+        # CRL does not list.
+        self.scoped_crl("hold.crl", revoked=[("crl-good", R.certificate_hold)])
+        delta = [(x509.DeltaCRLIndicator(7), True)]
+        self.scoped_crl("hold-removed.delta.crl", delta, [("crl-good", R.remove_from_crl)], number=8)
+        self.scoped_crl("revoked.delta.crl", delta, [("crl-revoked", R.key_compromise)], number=8)
+        self.scoped_crl("newer-base.delta.crl", [(x509.DeltaCRLIndicator(9), True)],
+                        [("crl-good", R.remove_from_crl)], number=10)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -467,6 +530,84 @@ class RevocationTest(unittest.TestCase):
         self.assertEqual(s[0][0], "unknown")
         self.assertIn(("revocation.crl-sign-missing", "error"), f)
         self.assertFalse({c for c, _ in f} & {"revocation.unreachable", "revocation.status-unknown"}, f)
+
+    def scoped(self, leaf, *crls):
+        opts = [x for c in (*crls, "root.crl") for x in ("--crl", self.pki.path(c))]
+        s, f = self.both(leaf, opts, opts)
+        _, _, rep = self.cli(leaf, *opts)
+        return s[0][0], {c for c, _ in f if c.startswith("revocation.")}, rep
+
+    def test_crl_scope_distribution_point(self):
+        """An issuingDistributionPoint naming the leaf's distribution point covers it; one naming
+        another point does not, so its listing does not count and the status is unknown."""
+        self.assertEqual(self.scoped("crl-good", "scope-own-dp.crl")[:2], ("good", set()))
+        self.assertEqual(self.scoped("crl-revoked", "scope-own-dp.crl")[:2], ("revoked", {"revocation.revoked"}))
+        status, codes, rep = self.scoped("crl-revoked", "scope-other-dp.crl")
+        self.assertEqual((status, codes), ("unknown", {"revocation.status-unknown"}))
+        [hit] = [x for x in rep["findings"] if x["code"] == "revocation.status-unknown"]
+        self.assertIn("no CRL given covers it", hit["message"])
+        self.assertIn("names a distribution point the certificate does not name", hit["message"])
+
+    def test_crl_scope_only_contains(self):
+        """onlyContainsUserCerts covers the leaf; onlyContainsCACerts does not."""
+        self.assertEqual(self.scoped("crl-revoked", "scope-users.crl")[:2], ("revoked", {"revocation.revoked"}))
+        status, codes, rep = self.scoped("crl-revoked", "scope-cas.crl")
+        self.assertEqual((status, codes), ("unknown", {"revocation.status-unknown"}))
+        self.assertIn("onlyContainsCACerts", json.dumps(rep["findings"]))
+
+    def test_crl_scope_reasons(self):
+        """Two CRLs that together cover every reason give "good"; one of them alone does not."""
+        self.assertEqual(self.scoped("crl-good", "scope-compromise.crl", "scope-other-reasons.crl")[:2],
+                         ("good", set()))
+        status, codes, rep = self.scoped("crl-good", "scope-compromise.crl")
+        self.assertEqual((status, codes), ("unknown", {"revocation.status-unknown"}))
+        self.assertIn("only some revocation reasons", json.dumps(rep["findings"]))
+
+    def test_crl_unknown_critical_extension(self):
+        """RFC 5280 5.2: a CRL with a critical extension that is not recognised is not used, and
+        the finding says so; the same extension non-critical is ignored."""
+        self.assertEqual(self.scoped("crl-good", "scope-unknown-noncritical.crl")[:2], ("good", set()))
+        status, codes, rep = self.scoped("crl-good", "scope-unknown-critical.crl")
+        self.assertEqual((status, codes), ("unknown", {"revocation.crl-unknown-critical"}))
+        [hit] = [x for x in rep["findings"] if x["code"] == "revocation.crl-unknown-critical"]
+        self.assertEqual((hit["severity"], hit["certificateIndex"]), ("error", 0))
+        self.assertIn("critical CRL extension 2.25.1", hit["message"])
+        # Another CRL of the issuer that is usable gives the status, and nothing is reported.
+        self.assertEqual(self.scoped("crl-good", "scope-unknown-critical.crl", "issuing.crl")[:2], ("good", set()))
+
+    def test_delta_crl_is_not_a_complete_crl(self):
+        status, codes, rep = self.scoped("crl-good", "scope-delta.crl")
+        self.assertEqual((status, codes), ("unknown", {"revocation.status-unknown"}))
+        self.assertIn("delta CRL", json.dumps(rep["findings"]))
+        self.assertEqual(self.scoped("crl-good", "scope-delta.crl", "issuing.crl")[:2], ("good", set()))
+
+    def test_online_crl_that_does_not_count(self):
+        """Fetched online, a CRL out of the leaf's scope or with an unrecognised critical extension
+        was reached: the status is unknown with the finding that says why, not unreachable."""
+        s, f = self.both("crl-out-of-scope", ONLINE, ONLINE)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertEqual({c for c, _ in f if c.startswith("revocation.")}, {"revocation.status-unknown"})
+        _, _, rep = self.cli("crl-out-of-scope", *ONLINE)
+        [hit] = [x for x in rep["findings"] if x["code"] == "revocation.status-unknown"]
+        self.assertIn("no CRL given or fetched covers it", hit["message"])
+        self.assertIn("onlyContainsCACerts", hit["message"])
+        self.assertNotIn("no HTTP CRL distribution point", hit["message"])
+        s, f = self.both("crl-unknown-ext", ONLINE, ONLINE)
+        self.assertEqual(s[0][0], "unknown")
+        self.assertEqual({c for c, _ in f if c.startswith("revocation.")}, {"revocation.crl-unknown-critical"})
+
+    def test_delta_crl_applied_to_its_complete_crl(self):
+        """RFC 5280 5.2.4, 6.3.3: a delta CRL's entries apply to the complete CRL it is based on:
+        removeFromCRL takes a certificate on hold off the list, another entry revokes; a delta
+        based on a newer complete CRL than the one given does not apply."""
+        self.assertEqual(self.scoped("crl-good", "hold.crl")[:2], ("revoked", {"revocation.revoked"}))
+        self.assertEqual(self.scoped("crl-good", "hold.crl", "hold-removed.delta.crl")[:2], ("good", set()))
+        self.assertEqual(self.scoped("crl-good", "hold.crl", "newer-base.delta.crl")[:2],
+                         ("revoked", {"revocation.revoked"}))
+        status, codes, rep = self.scoped("crl-revoked", "hold.crl", "revoked.delta.crl")
+        self.assertEqual((status, codes), ("revoked", {"revocation.revoked"}))
+        self.assertIn("revoked.delta.crl", json.dumps(rep["findings"]))
+        self.assertEqual(self.scoped("crl-revoked", "hold.crl")[:2], ("good", set()))
 
     def test_crl_signed_by_a_renewed_ca_key(self):
         crls = ["--crl", self.pki.path("renewed.crl"), "--crl", self.pki.path("root.crl")]
