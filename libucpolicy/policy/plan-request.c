@@ -116,6 +116,10 @@ static void certtool(struct ucp_strbuf *sb, const struct ucp_cert_need *n, const
     ucp_sb_printf(sb,
                   "# certtool --generate-privkey --key-type rsa --bits %u --outfile key.pem\n"
                   "# certtool --generate-request --load-privkey key.pem --template this.tmpl --outfile request.pem\n"
+                  "# A GnuTLS CA signs with this template too (a request's key purposes are marked critical,\n"
+                  "# which the rules warn about; the template's are not), adding its CRL distribution point:\n"
+                  "# certtool --generate-certificate --load-request request.pem --load-ca-certificate ca.pem\n"
+                  "#     --load-ca-privkey ca.key --template this.tmpl --outfile cert.pem\n"
                   "# The %s certificate of %s (ucpolicy plan; check the issued certificate with\n"
                   "# ucpolicy check --role %s).\n"
                   "cn = \"%s\"\n",
@@ -126,7 +130,9 @@ static void certtool(struct ucp_strbuf *sb, const struct ucp_cert_need *n, const
         ucp_sb_append(sb, "tls_www_server\n");
     if (n->eku & UCP_EKU_CLIENT_AUTH)
         ucp_sb_append(sb, "tls_www_client\n");
-    ucp_sb_append(sb, "signing_key\nencryption_key\n");
+    ucp_sb_append(sb, "signing_key\nencryption_key\n"
+                      "# When signing: the CA's CRL (every Lync / Skype for Business certificate needs one).\n"
+                      "# crl_dist_points = \"http://pki.example.com/ca.crl\"\n");
 }
 
 /* The Request-CsCertificate -Type of a role, or NULL for roles it does not request. */

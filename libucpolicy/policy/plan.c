@@ -257,7 +257,7 @@ static void names(struct derive *d)
         /* The rule wants the XMPP domain or *.<domain>: the explicit name here, the wildcard
          * among the allowed ones below. */
         add_name(d, x, xmpp != UCP_SEVERITY_ERROR);
-        if (severity(d, UCP_RULE_SAN_XMPP_WILDCARD) != UCP_SEVERITY_ERROR)
+        if (severity(d, UCP_RULE_SAN_XMPP_WILDCARD) < (int)UCP_SEVERITY_WARNING)
             add_prefixed(d, "*.", x, true);
     }
     const struct ucp_role_rule *wc = bound(d, UCP_RULE_SAN_WILDCARD_NOT_ALLOWED);
