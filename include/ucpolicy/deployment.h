@@ -35,8 +35,8 @@ typedef struct ucp_cert_need ucp_cert_need;
 
 /** Extended key usages a certificate needs (ucp_cert_need_eku()). @since 1.2 */
 typedef enum ucp_eku_flags {
-    UCP_EKU_SERVER_AUTH = 1u, /**< TLS Web Server Authentication (1.3.6.1.5.5.7.3.1). @since 1.2 */
-    UCP_EKU_CLIENT_AUTH = 2u  /**< TLS Web Client Authentication (1.3.6.1.5.5.7.3.2). @since 1.2 */
+    UCP_EKU_SERVER_AUTH = 1, /**< TLS Web Server Authentication (1.3.6.1.5.5.7.3.1). @since 1.2 */
+    UCP_EKU_CLIENT_AUTH = 2  /**< TLS Web Client Authentication (1.3.6.1.5.5.7.3.2). @since 1.2 */
 } ucp_eku_flags;
 
 /** The form of a certificate request file (ucp_cert_need_request()). @since 1.2 */
