@@ -61,3 +61,4 @@
 %include "ucpolicy/checker.h"
 %include "ucpolicy/probe.h"
 %include "ucpolicy/render.h"
+%include "ucpolicy/deployment.h"

@@ -211,6 +211,7 @@ UCP_ENUM_OUT(ucp_fact)
 UCP_ENUM_OUT(ucp_probe_protocol)
 UCP_ENUM_OUT(ucp_output_format)
 UCP_ENUM_OUT(ucp_fail_on)
+UCP_ENUM_OUT(ucp_request_format)
 
 /* ---- 3. handles ------------------------------------------------------------------------ */
 /* Owned: a SafeHandle class of the facade (UcPolicy.Interop.*Handle). `T **out` becomes
@@ -234,6 +235,7 @@ UCP_OWNED_HANDLE(ucp_topology, TopologyHandle)
 UCP_OWNED_HANDLE(ucp_report, ReportHandle)
 UCP_OWNED_HANDLE(ucp_probe, ProbeHandle)
 UCP_OWNED_HANDLE(ucp_renderer, RendererHandle)
+UCP_OWNED_HANDLE(ucp_deployment, DeploymentHandle)
 
 /* The _free functions take the raw pointer: a SafeHandle's ReleaseHandle cannot pass itself.
  * ucp_report_ref is not needed (the facade copies a report and frees it). */
@@ -243,6 +245,7 @@ UCP_OWNED_HANDLE(ucp_renderer, RendererHandle)
 %ignore ucp_report_free;
 %ignore ucp_probe_free;
 %ignore ucp_renderer_free;
+%ignore ucp_deployment_free;
 %ignore ucp_report_ref;
 /* A borrowed topology would need a second, non-owning handle type: the report's deployment facts
  * are read through the ucp_csharp_report_fact_* wrappers below instead. */
@@ -278,6 +281,7 @@ UCP_BORROWED(ucp_role)
 UCP_BORROWED(ucp_rule)
 UCP_BORROWED(ucp_role_rule)
 UCP_BORROWED(ucp_reference)
+UCP_BORROWED(ucp_cert_need)
 UCP_BORROWED(void)
 
 /* ucp_buffer: a blittable struct of the facade, passed by reference; the facade decodes the
@@ -302,6 +306,7 @@ static void ucp_csharp_topology_release(void *handle) { ucp_topology_free((ucp_t
 static void ucp_csharp_report_release(void *handle) { ucp_report_free((ucp_report *)handle); }
 static void ucp_csharp_probe_release(void *handle) { ucp_probe_free((ucp_probe *)handle); }
 static void ucp_csharp_renderer_release(void *handle) { ucp_renderer_free((ucp_renderer *)handle); }
+static void ucp_csharp_deployment_release(void *handle) { ucp_deployment_free((ucp_deployment *)handle); }
 
 static ucp_status ucp_csharp_check_pool(ucp_checker *checker, void **inputs, size_t count,
                                         const char *role, const ucp_topology *topology,

@@ -156,6 +156,7 @@ UCP_PY_OUT_OBJECT(ucp_checker)
 UCP_PY_OUT_OBJECT(ucp_report)
 UCP_PY_OUT_OBJECT(ucp_probe)
 UCP_PY_OUT_OBJECT(ucp_renderer)
+UCP_PY_OUT_OBJECT(ucp_deployment)
 
 /* Enum out-parameters of the name parsers (ucp_severity_from_name...): the value is returned. */
 %define UCP_PY_OUT_ENUM(TYPE)
@@ -170,6 +171,7 @@ UCP_PY_OUT_ENUM(ucp_fact)
 UCP_PY_OUT_ENUM(ucp_probe_protocol)
 UCP_PY_OUT_ENUM(ucp_output_format)
 UCP_PY_OUT_ENUM(ucp_fail_on)
+UCP_PY_OUT_ENUM(ucp_request_format)
 
 /* ---- ucp_buffer *out: the text is the return value (then disposed) ---------------------- */
 

@@ -14,6 +14,7 @@
  *   cmd-check.c      check: batches (ucp_checker_check_files), standard input, --same-certificate
  *   cmd-probe.c      probe: the target, the connection options, the probe's exit status
  *   cmd-catalogue.c  roles, rules: the catalogue listings
+ *   cmd-plan.c       plan: every certificate of a topology, and their request files
  *   output.c         the run's output through the library's renderers, the exit status, the
  *                    progress line and the closing summary of a batch
  *   options.c        usage errors, the options check and probe share (facts, trust, time,
@@ -253,5 +254,6 @@ int cmd_check(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_roles(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
 
 #endif /* UCPOLICY_CLI_PRIVATE_H */

@@ -26,6 +26,7 @@ Export-ModuleMember -Cmdlet @(
     'Test-UcCertificate'
     'Test-UcServerEndpoint'
     'Get-UcRole'
+    'Get-UcCertificatePlan'
     'Get-UcPolicyRule'
     'Export-UcPolicyReport'
     'ConvertTo-UcPolicyReport'

@@ -54,7 +54,7 @@ Describe 'The module' {
     It 'exports exactly its cmdlets, nothing else' {
         $module = Get-Module UcPolicy
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate',
+            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcCertificatePlan', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate',
             'Test-UcServerEndpoint')
         $module.ExportedFunctions.Count | Should -Be 0
         $module.ExportedAliases.Count | Should -Be 0
@@ -87,6 +87,7 @@ Describe 'Help' {
         @{ Name = 'Test-UcCertificate' }
         @{ Name = 'Test-UcServerEndpoint' }
         @{ Name = 'Get-UcRole' }
+        @{ Name = 'Get-UcCertificatePlan' }
         @{ Name = 'Get-UcPolicyRule' }
         @{ Name = 'Export-UcPolicyReport' }
         @{ Name = 'ConvertTo-UcPolicyReport' }
@@ -626,6 +627,36 @@ Describe 'Formatting' {
         $text = $Report | Format-List | Out-String -Width 300
         $text | Should -Match '(?m)^Findings\s+: subject\.cn-wildcard'
         $text | Should -Match '(?m)^Issuer\s+: CN=Contoso Test Issuing CA'
+    }
+}
+
+Describe 'Get-UcCertificatePlan' {
+    BeforeAll {
+        $script:Adatum = Join-Path $PSScriptRoot '../../../tests/topology/adatum-lync2013.tbxml'
+    }
+
+    It 'writes one object per certificate of every server' {
+        $plan = @(Get-UcCertificatePlan -Topology $Adatum)
+        $plan.Count | Should -Be 16
+        $plan[0].Server | Should -Be 'lfe01.adatum.com'
+        $plan[0].Role | Should -Be 'frontend-default'
+        $plan[0].SubjectName | Should -Be 'lyncpool.adatum.com'
+        @($plan[0].RequiredNames) | Should -Be @('lyncpool.adatum.com', 'lfe01.adatum.com')
+        $plan[0].Product | Should -Be 'Lync2013'
+    }
+
+    It 'takes -Server and tells the Edge external certificate''s needs' {
+        $edge = @(Get-UcCertificatePlan $Adatum -Server LEDGE01.dmz.adatum.com)
+        @($edge.Role) | Should -Be @('edge-internal', 'edge-external', 'edge-av-auth')
+        $edge[1].PublicCa | Should -BeTrue
+        $edge[1].PoolShared | Should -BeTrue
+        @($edge[1].RequiredNames) | Should -Contain 'webconf.adatum.com'
+        $edge[1].GetRequest('CertReq') | Should -Match 'Subject = "CN=access\.adatum\.com"'
+    }
+
+    It 'reports an unknown server as an error naming the servers' {
+        { Get-UcCertificatePlan -Topology $Adatum -Server nope.adatum.com -ErrorAction Stop } |
+            Should -Throw -ExpectedMessage '*lfe01.adatum.com*'
     }
 }
 

@@ -24,6 +24,9 @@ symptom it causes and how to fix it::
 - :meth:`Report.render` writes a report in every output format (:class:`OutputFormat`: text,
   json, sarif, csv, html, junit, nagios), :func:`render_reports` / :class:`Renderer` several as
   one document with the batch's exit code and summary, as ``ucpolicy check FILE...`` does;
+- :func:`plan` lists every certificate the servers of a Topology Builder / Get-CsTopology
+  document need (:class:`PlannedCertificate`, with its request files), :func:`render_plan` as
+  ``ucpolicy plan`` writes it;
 - :func:`roles`, :func:`role` and :func:`rules` read the built-in catalogue
   (:func:`render_roles` / :func:`render_rules`: as ``ucpolicy roles`` / ``rules`` list it);
 - errors of input (unreadable file, wrong PKCS#12 password, unknown role...) raise
@@ -49,6 +52,7 @@ from . import _errors
 from ._errors import *  # noqa: F401,F403
 from ._models import (Certificate, CertificateTemplate, Chain, ChainEntry, Connection, Finding, FrozenMap, PoolMember,
                       PrivateKeyInfo, Reference, SubjectAltName, Topology)
+from ._plan import REQUEST_FORMATS, PlannedCertificate, plan, render_plan
 from ._render import Renderer, Rendering, render_reports
 from ._report import Report
 
@@ -74,6 +78,8 @@ __all__ = [
     "check", "probe", "Checker", "Report", "CertificateInput", "When",
     # the servers of a Topology Builder / Get-CsTopology document (server= of check and probe)
     "topology_servers", "TopologyServer",
+    # the certificates a deployment needs (ucpolicy plan)
+    "plan", "render_plan", "PlannedCertificate", "REQUEST_FORMATS",
     # report contents
     "Finding", "Certificate", "SubjectAltName", "CertificateTemplate", "Chain", "ChainEntry", "Reference",
     "FrozenMap", "PrivateKeyInfo", "PoolMember", "Topology", "Connection",

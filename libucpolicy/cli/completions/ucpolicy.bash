@@ -76,7 +76,7 @@ _ucpolicy()
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W '--help --version' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'check probe roles rules version help' -- "$cur"))
+            COMPREPLY=($(compgen -W 'check probe plan roles rules version help' -- "$cur"))
         fi
         return
     fi
@@ -93,6 +93,8 @@ _ucpolicy()
         --format)
             if [[ $command == check || $command == probe ]]; then
                 COMPREPLY=($(compgen -W 'text json sarif csv html junit nagios' -- "$cur"))
+            elif [[ $command == plan ]]; then
+                COMPREPLY=($(compgen -W 'text json csv html' -- "$cur"))
             else
                 COMPREPLY=($(compgen -W 'text json' -- "$cur"))
             fi
@@ -102,6 +104,12 @@ _ucpolicy()
             return ;;
         --color)
             COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+            return ;;
+        --request)
+            COMPREPLY=($(compgen -W 'certreq openssl certtool powershell' -- "$cur"))
+            return ;;
+        --output-dir)
+            _ucpolicy_files -d
             return ;;
         --protocol)
             COMPREPLY=($(compgen -W 'tls smtp sip' -- "$cur"))
@@ -127,6 +135,7 @@ _ucpolicy()
     case $command in
         check) options="$_ucpolicy_common_options --same-certificate -j --jobs --progress --no-progress" ;;
         probe) options="$_ucpolicy_common_options --protocol --sni --no-sni --client-cert --client-key" ;;
+        plan) options='--topology --server --format --request --output-dir -h --help' ;;
         roles) options='--format -h --help' ;;
         rules) options='-r --role --product --format -h --help' ;;
         *) return ;;

@@ -59,6 +59,16 @@ namespace UcPolicy.Interop
         }
     }
 
+    /// <summary>A ucp_deployment (a certificate plan).</summary>
+    internal sealed class DeploymentHandle : UcpHandle
+    {
+        protected override bool ReleaseHandle()
+        {
+            Native.UcpCsharpDeploymentRelease(handle);
+            return true;
+        }
+    }
+
     /// <summary>A ucp_report.</summary>
     internal sealed class ReportHandle : UcpHandle
     {
