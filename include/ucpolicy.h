@@ -20,5 +20,6 @@
 #include "ucpolicy/render.h"
 #include "ucpolicy/checker.h"
 #include "ucpolicy/probe.h"
+#include "ucpolicy/scan.h"
 
 #endif /* UCPOLICY_H */
