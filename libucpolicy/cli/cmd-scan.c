@@ -4,7 +4,9 @@
  * document lists, probed (ucp_scan_run) and checked against the role it serves with the facts of
  * its server. One fleet report: in text a table (server, port, role, result, days left, first
  * finding) and then every report in full; in JSON an object whose `endpoints` array holds, per
- * endpoint, its host, port, server, role, result and the usual report (or the error); in SARIF
+ * endpoint, its host, port, server, role, result and the usual report (or the error). An
+ * endpoint's result is its report's, made worse by the server's verdict on the client
+ * certificate as the exit status counts it (rejected: fail), or "error" without a report. In SARIF
  * and HTML one document of every report (the library's renderers). A progress line on a
  * terminal. Exit status: the worst endpoint's, as check's (3 for an endpoint that gave no
  * certificate).
@@ -107,9 +109,13 @@ static int on_endpoint(const ucp_endpoint *e, ucp_report *report, ucp_status sta
     return 0;
 }
 
+/* The endpoint's result: the report's, made worse by the server's verdict on the client
+ * certificate (rejected: fail; not told: warning), as the exit status counts it. */
 static const char *result_name(const struct entry *en)
 {
-    return en->report ? ucp_result_name(ucp_report_result(en->report)) : "error";
+    static const char *const names[] = {"pass", "warning", "fail"};
+    int code = en->report ? ucp_report_exit_code(en->report, UCP_FAIL_ON_WARNING) : 3;
+    return code >= 0 && code <= 2 ? names[code] : "error";
 }
 
 /* The first finding of the worst severity: "code: message", or "" when none. */
@@ -124,7 +130,11 @@ static void first_finding(const ucp_report *r, char *out, size_t size)
         if (!best || ucp_finding_severity(f) > ucp_finding_severity(best))
             best = f;
     }
-    if (best)
+    bool rejected = r && ucp_report_connection_client_auth(r) == UCP_CLIENT_AUTH_REJECTED;
+    if (rejected && (!best || ucp_finding_severity(best) != UCP_SEVERITY_ERROR))
+        snprintf(out, size, "client certificate rejected: %s",
+                 ucp_report_connection_detail(r) ? ucp_report_connection_detail(r) : "");
+    else if (best)
         snprintf(out, size, "%s", ucp_finding_code(best));
 }
 
