@@ -21,5 +21,6 @@
 #include "ucpolicy/checker.h"
 #include "ucpolicy/probe.h"
 #include "ucpolicy/deployment.h"
+#include "ucpolicy/scan.h"
 
 #endif /* UCPOLICY_H */

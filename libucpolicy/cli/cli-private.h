@@ -13,6 +13,7 @@
  *   main.c           ucp_cli_main: the commands, the main usage, version; one run at a time
  *   cmd-check.c      check: batches (ucp_checker_check_files), standard input, --same-certificate
  *   cmd-probe.c      probe: the target, the connection options, the probe's exit status
+ *   cmd-scan.c       scan: every endpoint of a topology document, the fleet report
  *   cmd-catalogue.c  roles, rules: the catalogue listings
  *   cmd-plan.c       plan: every certificate of a topology, and their request files
  *   output.c         the run's output through the library's renderers, the exit status, the
@@ -177,6 +178,7 @@ struct common_opts {
     long expiry;
     bool compact, verbose, quiet;
     ucp_fail_on fail_on;
+    bool all_servers; /* scan: every server of the document applies, none is selected */
 };
 
 void common_init(struct common_opts *o);
@@ -252,6 +254,7 @@ void progress_clear(struct progress_line *p);
 
 int cmd_check(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_roles(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

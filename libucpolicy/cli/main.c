@@ -6,6 +6,7 @@
  *   ucpolicy check [options] FILE...    check certificates against a role
  *   ucpolicy probe [options] HOST[:PORT] check the certificate a live server presents
  *   ucpolicy plan --topology FILE       every certificate of a deployment
+ *   ucpolicy scan --topology FILE        check every endpoint of a topology document
  *   ucpolicy roles [--format json]      list the roles
  *   ucpolicy rules [--role ROLE]        list the rules (of a role)
  *   ucpolicy version
@@ -34,6 +35,7 @@ static void usage_main(FILE *f)
             "  check [OPTIONS] FILE...   check certificate files against a role\n"
             "  probe [OPTIONS] HOST[:PORT]  check what a live server presents (TLS, SMTP, SIP)\n"
             "  plan --topology FILE      list every certificate a deployment's servers need\n"
+            "  scan --topology FILE      check every endpoint of a Skype for Business / Lync topology\n"
             "  roles                     list the roles and the deployment facts they need\n"
             "  rules [--role ROLE]       list the rules, with severities and sources\n"
             "  version                   print the versions of libucpolicy and GnuTLS\n"
@@ -55,6 +57,8 @@ static int run(int argc, char **argv)
         return cmd_probe(argc - 1, argv + 1);
     if (strcmp(cmd, "plan") == 0)
         return cmd_plan(argc - 1, argv + 1);
+    if (strcmp(cmd, "scan") == 0)
+        return cmd_scan(argc - 1, argv + 1);
     if (strcmp(cmd, "roles") == 0)
         return cmd_roles(argc - 1, argv + 1);
     if (strcmp(cmd, "rules") == 0)

@@ -485,7 +485,7 @@ int common_setup(const struct common_opts *o, ucp_topology **topo_out, ucp_check
         fprintf(stderr, "ucpolicy: --server: %s\n", ucp_error_message(ucp_error_last()));
         goto fail;
     }
-    if (!o->server && ucp_topology_server_count(topo) > 1) {
+    if (!o->server && !o->all_servers && ucp_topology_server_count(topo) > 1) {
         size_t n = ucp_topology_server_count(topo);
         fprintf(stderr, "ucpolicy: %s lists %zu servers; choose the one whose facts apply with --server FQDN:\n",
                 o->topology_file, n);

@@ -48,6 +48,8 @@ struct ucp_probe {
     char *server_name; /* NULL: no SNI */
     unsigned timeout_ms;
     struct ucp_probe_credentials client;
+    char *connect_to;  /* the address connected to instead of host (a scan's resolve override), or NULL */
+    bool borrowed_client; /* client is a scan's: not disposed with the probe */
 };
 
 /* ---- one run (run.c) ---------------------------------------------------------------------- */
@@ -106,4 +108,7 @@ enum ucp_probe_replay {
 };
 ucp_status ucp_probe_replay(enum ucp_probe_replay what, const uint8_t *data, size_t len,
                             struct ucp_connection **out);
+/* ---- scans (scan.c) ------------------------------------------------------------------------ */
+#define UCP_SCAN_MAX_RESOLVES 10000 /* resolve overrides of one scan */
+
 #endif /* UCPOLICY_PROBE_PRIVATE_H */

@@ -105,7 +105,9 @@ UCP_EXPORT void ucp_probe_free(ucp_probe *p)
 {
     if (!p)
         return;
-    ucp_probe_credentials_dispose(&p->client);
+    if (!p->borrowed_client)
+        ucp_probe_credentials_dispose(&p->client);
+    free(p->connect_to);
     free(p->host);
     free(p->target);
     free(p->server_name);
@@ -184,7 +186,7 @@ UCP_EXPORT ucp_status ucp_probe_run(ucp_probe *p, ucp_checker *checker, const ch
     ucp_input *input = NULL;
     ucp_report *report = NULL;
 
-    st = ucp_net_connect(&r->net, p->host, p->port);
+    st = ucp_net_connect(&r->net, p->connect_to ? p->connect_to : p->host, p->port);
     if (st == UCP_OK && !(c->address = ucp_strdup(r->net.address)))
         st = ucp_fail_nomem();
     if (st == UCP_OK && p->protocol == UCP_PROBE_SMTP)

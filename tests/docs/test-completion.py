@@ -29,7 +29,7 @@ from tap import finish, point  # noqa: E402
 UCPOLICY, COMPLETIONS, ZSH_DRIVER = (os.path.abspath(a) for a in sys.argv[1:4])
 BASH_COMPLETION = "/usr/share/bash-completion/bash_completion"
 PRODUCTS = {"lync2010", "lync2013", "sfb2015", "sfb2019"}
-COMMANDS = {"check", "probe", "plan", "roles", "rules", "version", "help"}
+COMMANDS = {"check", "probe", "plan", "scan", "roles", "rules", "version", "help"}
 
 
 def cli(*args):
@@ -47,7 +47,7 @@ FORMATS = {"text", "json", "sarif", "csv", "html", "junit", "nagios"}
 for role in json.loads(cli("roles", "--format", "json")):
     ROLES |= {role["id"], *role["aliases"]}
 # Every command also takes --help, which roles and rules accept without listing it.
-OPTIONS = {cmd: options_of(cmd) | {"--help"} for cmd in ("check", "probe", "plan", "roles", "rules")}
+OPTIONS = {cmd: options_of(cmd) | {"--help"} for cmd in ("check", "probe", "plan", "scan", "roles", "rules")}
 
 
 def bash_cases(workdir):

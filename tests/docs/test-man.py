@@ -23,7 +23,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from tap import finish, point  # noqa: E402
 
 UCPOLICY, MANPAGE = sys.argv[1], sys.argv[2]
-COMMANDS = ["check", "probe", "roles", "rules"]
+COMMANDS = ["check", "probe", "scan", "roles", "rules"]
 SECTIONS = ["NAME", "SYNOPSIS", "DESCRIPTION", "COMMANDS", "OPTIONS", "ROLES", "INPUT FORMATS",
             "TOPOLOGY FILE", "OUTPUT FORMATS", "EXIT STATUS", "ENVIRONMENT", "FILES", "EXAMPLES",
             "SEE ALSO"]

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * probe-server: a small TLS server for the probe tests, listening on 127.0.0.1 on an ephemeral
- * port that it prints ("PORT 41234") before serving. Like Lync / Skype for Business on 5061, it
+ * probe-server: a small TLS server for the probe tests, listening on 127.0.0.1 (or another
+ * loopback address, --address; nothing else is accepted) on an ephemeral port that it prints ("PORT 41234") before serving. Like Lync / Skype for Business on 5061, it
  * asks for a client certificate and accepts a peer only when the certificate verifies against
  * --ca and its subject CN names a configured peer (--peer FQDN, exact, case-insensitive: a
  * wildcard CN names no server). A refused peer gets, with --reject sip (default), the SIP answer
@@ -11,7 +11,7 @@
  *
  *   probe-server --mode tls|smtp|sip --cert CHAIN.pem --key KEY.pem [--ca CA.pem] [--peer FQDN]...
  *                [--reject sip|alert] [--no-request] [--tls12] [--connections N] [--lifetime S]
- *                [--hostile KIND]
+ *                [--hostile KIND] [--address 127.0.0.X]
  *
  * Hostile kinds (for the bounds of the client): plain (not TLS at all), silent (accepts TCP, says
  * nothing), sip-flood (endless header lines), sip-longline (a status line without end),
@@ -26,6 +26,7 @@
  * server nobody connects to still goes away. Every socket wait is bounded.
  */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -316,6 +317,7 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_priority
 int main(int argc, char **argv)
 {
     const char *cert = NULL, *key = NULL, *ca = NULL;
+    const char *address = "127.0.0.1";
     int connections = 1, lifetime = 30;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -335,6 +337,7 @@ int main(int argc, char **argv)
         else if (!strcmp(o, "--hostile")) hostile = v;
         else if (!strcmp(o, "--connections")) connections = atoi(v);
         else if (!strcmp(o, "--lifetime")) lifetime = atoi(v);
+        else if (!strcmp(o, "--address")) address = v;
         else {
             fprintf(stderr, "probe-server: unknown option %s\n", o);
             return 99;
@@ -362,11 +365,15 @@ int main(int argc, char **argv)
     struct sockaddr_in addr;
     memset(&addr, 0, sizeof addr);
     addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* Loopback only, whatever --address says: nothing a test starts listens beyond the machine. */
+    if (inet_pton(AF_INET, address, &addr.sin_addr) != 1 || (ntohl(addr.sin_addr.s_addr) >> 24) != 127) {
+        fprintf(stderr, "probe-server: --address %s is not a loopback address (127.0.0.0/8)\n", address);
+        return 99;
+    }
     socklen_t alen = sizeof addr;
-    if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(ls, 8) != 0 ||
+    if (ls < 0 || bind(ls, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(ls, 64) != 0 ||
         getsockname(ls, (struct sockaddr *)&addr, &alen) != 0)
-        die("listen on 127.0.0.1", 0);
+        die("listen on the loopback address", 0);
     printf("PORT %u\n", ntohs(addr.sin_port));
     fflush(stdout);
     for (int n = 0; n < connections; n++) {

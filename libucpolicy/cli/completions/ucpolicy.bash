@@ -76,7 +76,7 @@ _ucpolicy()
         if [[ $cur == -* ]]; then
             COMPREPLY=($(compgen -W '--help --version' -- "$cur"))
         else
-            COMPREPLY=($(compgen -W 'check probe plan roles rules version help' -- "$cur"))
+            COMPREPLY=($(compgen -W 'check probe plan scan roles rules version help' -- "$cur"))
         fi
         return
     fi
@@ -95,6 +95,8 @@ _ucpolicy()
                 COMPREPLY=($(compgen -W 'text json sarif csv html junit nagios' -- "$cur"))
             elif [[ $command == plan ]]; then
                 COMPREPLY=($(compgen -W 'text json csv html' -- "$cur"))
+            elif [[ $command == scan ]]; then
+                COMPREPLY=($(compgen -W 'text json sarif html' -- "$cur"))
             else
                 COMPREPLY=($(compgen -W 'text json' -- "$cur"))
             fi
@@ -126,7 +128,7 @@ _ucpolicy()
         --fqdn | --pool | --web-fqdn | --access-edge | --webconf-edge | --sni)
             COMPREPLY=($(compgen -A hostname -- "$cur"))
             return ;;
-        --sip-domain | --simple-url | --xmpp-domain | --at | --expiry-warning | --timeout | --policy | -j | --jobs)
+        --sip-domain | --simple-url | --xmpp-domain | --at | --expiry-warning | --timeout | --policy | -j | --jobs | --resolve)
             return ;;
     esac
     $split && return
@@ -136,6 +138,11 @@ _ucpolicy()
         check) options="$_ucpolicy_common_options --same-certificate -j --jobs --progress --no-progress" ;;
         probe) options="$_ucpolicy_common_options --protocol --sni --no-sni --client-cert --client-key" ;;
         plan) options='--topology --server --format --request --output-dir -h --help' ;;
+        scan) options='--topology -j --jobs --timeout --resolve --loopback-only --client-cert --client-key
+                       --progress --no-progress --chain --trust --public-roots --at --expiry-warning --crl
+                       --online --allow-private-network --policy --require-explicit-policy
+                       --inhibit-policy-mapping --inhibit-any-policy --password-file --password-env
+                       --format --compact --fail-on --color -v --verbose -q --quiet -h --help' ;;
         roles) options='--format -h --help' ;;
         rules) options='-r --role --product --format -h --help' ;;
         *) return ;;
