@@ -187,35 +187,9 @@ void ucp_render_newline(struct ucp_strbuf *sb, unsigned flags, unsigned depth)
         ucp_sb_append(sb, "  ");
 }
 
-struct json_at {
-    struct ucp_strbuf *sb;
-    unsigned depth;
-};
-
-/* jansson's output, piece by piece, straight into the string buffer: no copy of the whole. */
-static int json_at_piece(const char *piece, size_t size, void *data)
-{
-    const struct json_at *at = data;
-    const char *p = piece, *end = piece + size;
-    while (p < end) {
-        /* JSON strings hold no raw newline: every newline is jansson's indentation. */
-        const char *nl = at->depth ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        ucp_sb_appendn(at->sb, p, n);
-        p += n;
-        if (nl) {
-            ucp_render_newline(at->sb, UCP_RENDER_PRETTY, at->depth);
-            p++;
-        }
-    }
-    return at->sb->failed ? -1 : 0;
-}
-
 bool ucp_render_json_at(struct ucp_strbuf *sb, const json_t *j, unsigned flags, unsigned depth)
 {
-    struct json_at at = {sb, depth};
-    size_t jflags = (flags & UCP_RENDER_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT;
-    return j && json_dump_callback(j, json_at_piece, &at, jflags) == 0 && !sb->failed;
+    return ucp_json_write(sb, j, flags & UCP_RENDER_PRETTY, depth);
 }
 
 const struct ucp_finding *ucp_render_first_finding(const ucp_report *r)

@@ -37,8 +37,8 @@ static json_t *key_usage_json(const ucp_certificate *c)
     for (size_t i = 0; i < UCP_KEY_USAGE_NAMES; i++)
         if (c->ku & ucp_key_usage_names[i].gnutls)
             json_array_append_new(a, json_string(ucp_key_usage_names[i].name));
-    json_object_set_new(o, "usages", a);
-    json_object_set_new(o, "critical", json_boolean(c->ku_critical));
+    json_object_set_new_nocheck(o, "usages", a);
+    json_object_set_new_nocheck(o, "critical", json_boolean(c->ku_critical));
     return o;
 }
 
@@ -48,11 +48,11 @@ static json_t *template_json(const ucp_certificate *c)
     if (!c->template_name && !c->template_oid)
         return json_null();
     json_t *o = json_object();
-    json_object_set_new(o, "name", ucp_json_string(c->template_name));
-    json_object_set_new(o, "oid", ucp_json_string(c->template_oid));
-    json_object_set_new(o, "majorVersion",
+    json_object_set_new_nocheck(o, "name", ucp_json_string(c->template_name));
+    json_object_set_new_nocheck(o, "oid", ucp_json_string(c->template_oid));
+    json_object_set_new_nocheck(o, "majorVersion",
                         c->template_oid && c->template_major >= 0 ? json_integer(c->template_major) : json_null());
-    json_object_set_new(o, "minorVersion",
+    json_object_set_new_nocheck(o, "minorVersion",
                         c->template_oid && c->template_minor >= 0 ? json_integer(c->template_minor) : json_null());
     return o;
 }
@@ -61,13 +61,13 @@ static json_t *template_json(const ucp_certificate *c)
 static json_t *private_key_json(const ucp_report *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "present", json_boolean(ucp_report_has_private_key(r)));
-    json_object_set_new(o, "matchesCertificate", json_string(ucp_key_match_name(ucp_report_key_match(r))));
-    json_object_set_new(o, "provider", ucp_json_string(ucp_report_key_provider(r)));
-    json_object_set_new(o, "providerState",
+    json_object_set_new_nocheck(o, "present", json_boolean(ucp_report_has_private_key(r)));
+    json_object_set_new_nocheck(o, "matchesCertificate", json_string(ucp_key_match_name(ucp_report_key_match(r))));
+    json_object_set_new_nocheck(o, "provider", ucp_json_string(ucp_report_key_provider(r)));
+    json_object_set_new_nocheck(o, "providerState",
                         json_string(ucp_key_provider_state_name(ucp_report_key_provider_state(r))));
-    json_object_set_new(o, "storage", json_string(ucp_key_storage_name(ucp_report_key_storage(r))));
-    json_object_set_new(o, "friendlyName", ucp_json_string(ucp_report_friendly_name(r)));
+    json_object_set_new_nocheck(o, "storage", json_string(ucp_key_storage_name(ucp_report_key_storage(r))));
+    json_object_set_new_nocheck(o, "friendlyName", ucp_json_string(ucp_report_friendly_name(r)));
     return o;
 }
 
@@ -80,10 +80,10 @@ static json_t *pool_json(const ucp_report *r)
     for (size_t i = 0; i < r->pool->n; i++) {
         const struct ucp_pool_member *m = &r->pool->members[i];
         json_t *e = json_object();
-        json_object_set_new(e, "name", ucp_json_string(m->name));
-        json_object_set_new(e, "state", json_string(ucp_pool_state_name(m->state)));
-        json_object_set_new(e, "subject", ucp_json_string(m->cert->subject));
-        json_object_set_new(e, "sha1", ucp_json_string(m->cert->sha1));
+        json_object_set_new_nocheck(e, "name", ucp_json_string(m->name));
+        json_object_set_new_nocheck(e, "state", json_string(ucp_pool_state_name(m->state)));
+        json_object_set_new_nocheck(e, "subject", ucp_json_string(m->cert->subject));
+        json_object_set_new_nocheck(e, "sha1", ucp_json_string(m->cert->sha1));
         json_array_append_new(a, e);
     }
     return a;
@@ -94,50 +94,50 @@ static json_t *certificate_json(const ucp_certificate *c)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_object_set_new(o, "subject", ucp_json_string(c->subject));
-    json_object_set_new(o, "issuer", ucp_json_string(c->issuer));
-    json_object_set_new(o, "commonName", c->ncns ? ucp_json_string(c->cns[0]) : json_null());
-    json_object_set_new(o, "serial", ucp_json_string(c->serial));
+    json_object_set_new_nocheck(o, "subject", ucp_json_string(c->subject));
+    json_object_set_new_nocheck(o, "issuer", ucp_json_string(c->issuer));
+    json_object_set_new_nocheck(o, "commonName", c->ncns ? ucp_json_string(c->cns[0]) : json_null());
+    json_object_set_new_nocheck(o, "serial", ucp_json_string(c->serial));
     json_t *san = json_array();
     for (size_t i = 0; i < c->nsans; i++) {
         json_t *e = json_object();
-        json_object_set_new(e, "type", json_string(ucp_san_type_name(c->sans[i].type)));
-        json_object_set_new(e, "value", ucp_json_string(c->sans[i].display));
+        json_object_set_new_nocheck(e, "type", json_string(ucp_san_type_name(c->sans[i].type)));
+        json_object_set_new_nocheck(e, "value", ucp_json_string(c->sans[i].display));
         json_array_append_new(san, e);
     }
-    json_object_set_new(o, "san", san);
+    json_object_set_new_nocheck(o, "san", san);
     if (c->has_eku) {
         json_t *eku = json_object();
         json_t *list = json_array();
         for (size_t i = 0; i < c->nekus; i++) {
             json_t *e = json_object();
-            json_object_set_new(e, "oid", ucp_json_string(c->ekus[i]));
-            json_object_set_new(e, "name", ucp_json_string(ucp_eku_name(c->ekus[i])));
+            json_object_set_new_nocheck(e, "oid", ucp_json_string(c->ekus[i]));
+            json_object_set_new_nocheck(e, "name", ucp_json_string(ucp_eku_name(c->ekus[i])));
             json_array_append_new(list, e);
         }
-        json_object_set_new(eku, "usages", list);
-        json_object_set_new(eku, "critical", json_boolean(c->eku_critical));
-        json_object_set_new(o, "eku", eku);
+        json_object_set_new_nocheck(eku, "usages", list);
+        json_object_set_new_nocheck(eku, "critical", json_boolean(c->eku_critical));
+        json_object_set_new_nocheck(o, "eku", eku);
     } else {
-        json_object_set_new(o, "eku", json_null());
+        json_object_set_new_nocheck(o, "eku", json_null());
     }
-    json_object_set_new(o, "keyUsage", key_usage_json(c));
+    json_object_set_new_nocheck(o, "keyUsage", key_usage_json(c));
     json_t *key = json_object();
-    json_object_set_new(key, "algorithm", ucp_json_string(c->key_algorithm));
-    json_object_set_new(key, "bits", json_integer(c->bits));
-    json_object_set_new(key, "curve", c->curve ? ucp_json_string(c->curve) : json_null());
-    json_object_set_new(o, "key", key);
-    json_object_set_new(o, "signatureAlgorithm", ucp_json_string(c->signature_name));
-    json_object_set_new(o, "notBefore", jtime(c->not_before));
-    json_object_set_new(o, "notAfter", jtime(c->not_after));
-    json_object_set_new(o, "sha1", ucp_json_string(c->sha1));
-    json_object_set_new(o, "sha256", ucp_json_string(c->sha256));
-    json_object_set_new(o, "isCa", json_boolean(c->bc_ca));
-    json_object_set_new(o, "selfSigned", json_boolean(c->self_signed));
-    json_object_set_new(o, "crlDistributionPoints", str_array(c->crl_urls, c->ncrl_urls));
-    json_object_set_new(o, "ocsp", str_array(c->ocsp_urls, c->nocsp_urls));
-    json_object_set_new(o, "caIssuers", str_array(c->ca_issuers_urls, c->nca_issuers_urls));
-    json_object_set_new(o, "template", template_json(c));
+    json_object_set_new_nocheck(key, "algorithm", ucp_json_string(c->key_algorithm));
+    json_object_set_new_nocheck(key, "bits", json_integer(c->bits));
+    json_object_set_new_nocheck(key, "curve", c->curve ? ucp_json_string(c->curve) : json_null());
+    json_object_set_new_nocheck(o, "key", key);
+    json_object_set_new_nocheck(o, "signatureAlgorithm", ucp_json_string(c->signature_name));
+    json_object_set_new_nocheck(o, "notBefore", jtime(c->not_before));
+    json_object_set_new_nocheck(o, "notAfter", jtime(c->not_after));
+    json_object_set_new_nocheck(o, "sha1", ucp_json_string(c->sha1));
+    json_object_set_new_nocheck(o, "sha256", ucp_json_string(c->sha256));
+    json_object_set_new_nocheck(o, "isCa", json_boolean(c->bc_ca));
+    json_object_set_new_nocheck(o, "selfSigned", json_boolean(c->self_signed));
+    json_object_set_new_nocheck(o, "crlDistributionPoints", str_array(c->crl_urls, c->ncrl_urls));
+    json_object_set_new_nocheck(o, "ocsp", str_array(c->ocsp_urls, c->nocsp_urls));
+    json_object_set_new_nocheck(o, "caIssuers", str_array(c->ca_issuers_urls, c->nca_issuers_urls));
+    json_object_set_new_nocheck(o, "template", template_json(c));
     return o;
 }
 
@@ -146,28 +146,28 @@ static json_t *finding_json(const struct ucp_finding *f)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_object_set_new(o, "code", json_string(f->rule->code));
-    json_object_set_new(o, "severity", json_string(ucp_severity_name(f->severity)));
-    json_object_set_new(o, "field", json_string(ucp_field_name(f->rule->field)));
-    json_object_set_new(o, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
-    json_object_set_new(o, "message", ucp_json_string(f->message));
-    json_object_set_new(o, "expected", ucp_json_string(f->expected));
-    json_object_set_new(o, "actual", ucp_json_string(f->actual));
-    json_object_set_new(o, "remediation", ucp_json_string(f->remediation));
+    json_object_set_new_nocheck(o, "code", json_string(f->rule->code));
+    json_object_set_new_nocheck(o, "severity", json_string(ucp_severity_name(f->severity)));
+    json_object_set_new_nocheck(o, "field", json_string(ucp_field_name(f->rule->field)));
+    json_object_set_new_nocheck(o, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
+    json_object_set_new_nocheck(o, "message", ucp_json_string(f->message));
+    json_object_set_new_nocheck(o, "expected", ucp_json_string(f->expected));
+    json_object_set_new_nocheck(o, "actual", ucp_json_string(f->actual));
+    json_object_set_new_nocheck(o, "remediation", ucp_json_string(f->remediation));
     json_t *refs = json_array();
     for (size_t i = 0; i < f->role_rule->nrefs; i++) {
         const struct ucp_reference *r = f->role_rule->refs[i];
         json_t *e = json_object();
-        json_object_set_new(e, "key", json_string(r->key));
-        json_object_set_new(e, "title", ucp_json_string(r->title));
-        json_object_set_new(e, "url", json_string(r->url));
+        json_object_set_new_nocheck(e, "key", json_string(r->key));
+        json_object_set_new_nocheck(e, "title", ucp_json_string(r->title));
+        json_object_set_new_nocheck(e, "url", json_string(r->url));
         json_array_append_new(refs, e);
     }
-    json_object_set_new(o, "references", refs);
+    json_object_set_new_nocheck(o, "references", refs);
     json_t *args = json_object();
     for (size_t i = 0; i < f->nargs; i++)
         json_object_set_new(args, f->rule->args[i], ucp_json_string(f->arg_values[i]));
-    json_object_set_new(o, "args", args);
+    json_object_set_new_nocheck(o, "args", args);
     return o;
 }
 
@@ -180,22 +180,22 @@ json_t *ucp_connection_json(const struct ucp_connection *c)
         json_decref(client);
         return NULL;
     }
-    json_object_set_new(o, "host", ucp_json_string(c->host));
-    json_object_set_new(o, "port", json_integer(c->port));
-    json_object_set_new(o, "address", ucp_json_string(c->address));
-    json_object_set_new(o, "serverName", ucp_json_string(c->server_name));
-    json_object_set_new(o, "protocol", json_string(ucp_probe_protocol_name(c->protocol)));
-    json_object_set_new(o, "tlsVersion", ucp_json_string(c->tls_version));
-    json_object_set_new(o, "cipherSuite", ucp_json_string(c->cipher_suite));
-    json_object_set_new(client, "requested", json_boolean(c->requested));
-    json_object_set_new(client, "sent", json_boolean(c->sent));
-    json_object_set_new(client, "subject", ucp_json_string(c->client_subject));
-    json_object_set_new(client, "verdict", json_string(ucp_client_auth_name(c->verdict)));
-    json_object_set_new(o, "clientCertificate", client);
-    json_object_set_new(o, "alert", ucp_json_string(c->alert));
-    json_object_set_new(o, "response", ucp_json_string(c->response));
-    json_object_set_new(o, "msDiagnostics", ucp_json_string(c->diagnostics));
-    json_object_set_new(o, "detail", ucp_json_string(c->detail));
+    json_object_set_new_nocheck(o, "host", ucp_json_string(c->host));
+    json_object_set_new_nocheck(o, "port", json_integer(c->port));
+    json_object_set_new_nocheck(o, "address", ucp_json_string(c->address));
+    json_object_set_new_nocheck(o, "serverName", ucp_json_string(c->server_name));
+    json_object_set_new_nocheck(o, "protocol", json_string(ucp_probe_protocol_name(c->protocol)));
+    json_object_set_new_nocheck(o, "tlsVersion", ucp_json_string(c->tls_version));
+    json_object_set_new_nocheck(o, "cipherSuite", ucp_json_string(c->cipher_suite));
+    json_object_set_new_nocheck(client, "requested", json_boolean(c->requested));
+    json_object_set_new_nocheck(client, "sent", json_boolean(c->sent));
+    json_object_set_new_nocheck(client, "subject", ucp_json_string(c->client_subject));
+    json_object_set_new_nocheck(client, "verdict", json_string(ucp_client_auth_name(c->verdict)));
+    json_object_set_new_nocheck(o, "clientCertificate", client);
+    json_object_set_new_nocheck(o, "alert", ucp_json_string(c->alert));
+    json_object_set_new_nocheck(o, "response", ucp_json_string(c->response));
+    json_object_set_new_nocheck(o, "msDiagnostics", ucp_json_string(c->diagnostics));
+    json_object_set_new_nocheck(o, "detail", ucp_json_string(c->detail));
     return o;
 }
 
@@ -204,58 +204,58 @@ json_t *ucp_report_json(const ucp_report *r)
     json_t *o = json_object();
     if (!o)
         return NULL;
-    json_object_set_new(o, "schema", json_string("ucpolicy-report"));
-    json_object_set_new(o, "schemaVersion", json_string(UCP_REPORT_SCHEMA_VERSION));
+    json_object_set_new_nocheck(o, "schema", json_string("ucpolicy-report"));
+    json_object_set_new_nocheck(o, "schemaVersion", json_string(UCP_REPORT_SCHEMA_VERSION));
     json_t *tool = json_object();
-    json_object_set_new(tool, "name", json_string("libucpolicy"));
-    json_object_set_new(tool, "version", json_string(UCP_VERSION));
-    json_object_set_new(tool, "gnutls", json_string(ucp_gnutls_version()));
-    json_object_set_new(o, "tool", tool);
+    json_object_set_new_nocheck(tool, "name", json_string("libucpolicy"));
+    json_object_set_new_nocheck(tool, "version", json_string(UCP_VERSION));
+    json_object_set_new_nocheck(tool, "gnutls", json_string(ucp_gnutls_version()));
+    json_object_set_new_nocheck(o, "tool", tool);
     json_t *input = json_object();
-    json_object_set_new(input, "name", ucp_json_string(r->input_name));
-    json_object_set_new(input, "format", json_string(ucp_format_name(r->format)));
-    json_object_set_new(o, "input", input);
+    json_object_set_new_nocheck(input, "name", ucp_json_string(r->input_name));
+    json_object_set_new_nocheck(input, "format", json_string(ucp_format_name(r->format)));
+    json_object_set_new_nocheck(o, "input", input);
     json_t *role = json_object();
-    json_object_set_new(role, "id", json_string(r->role->id));
-    json_object_set_new(role, "title", ucp_json_string(r->role->title));
-    json_object_set_new(o, "role", role);
-    json_object_set_new(o, "product", json_string(ucp_product_name(r->product)));
-    json_object_set_new(o, "validationTime", jtime(r->time));
-    json_object_set_new(o, "result", json_string(ucp_result_name(r->result)));
+    json_object_set_new_nocheck(role, "id", json_string(r->role->id));
+    json_object_set_new_nocheck(role, "title", ucp_json_string(r->role->title));
+    json_object_set_new_nocheck(o, "role", role);
+    json_object_set_new_nocheck(o, "product", json_string(ucp_product_name(r->product)));
+    json_object_set_new_nocheck(o, "validationTime", jtime(r->time));
+    json_object_set_new_nocheck(o, "result", json_string(ucp_result_name(r->result)));
     json_t *summary = json_object();
-    json_object_set_new(summary, "error", json_integer((json_int_t)r->counts[UCP_SEVERITY_ERROR]));
-    json_object_set_new(summary, "warning", json_integer((json_int_t)r->counts[UCP_SEVERITY_WARNING]));
-    json_object_set_new(summary, "info", json_integer((json_int_t)r->counts[UCP_SEVERITY_INFO]));
-    json_object_set_new(o, "summary", summary);
-    json_object_set_new(o, "certificate", r->nchain ? certificate_json(r->chain[0]) : json_null());
-    json_object_set_new(o, "daysRemaining", json_integer(ucp_report_days_remaining(r)));
-    json_object_set_new(o, "privateKey", private_key_json(r));
-    json_object_set_new(o, "pool", pool_json(r));
+    json_object_set_new_nocheck(summary, "error", json_integer((json_int_t)r->counts[UCP_SEVERITY_ERROR]));
+    json_object_set_new_nocheck(summary, "warning", json_integer((json_int_t)r->counts[UCP_SEVERITY_WARNING]));
+    json_object_set_new_nocheck(summary, "info", json_integer((json_int_t)r->counts[UCP_SEVERITY_INFO]));
+    json_object_set_new_nocheck(o, "summary", summary);
+    json_object_set_new_nocheck(o, "certificate", r->nchain ? certificate_json(r->chain[0]) : json_null());
+    json_object_set_new_nocheck(o, "daysRemaining", json_integer(ucp_report_days_remaining(r)));
+    json_object_set_new_nocheck(o, "privateKey", private_key_json(r));
+    json_object_set_new_nocheck(o, "pool", pool_json(r));
     json_t *chain = json_object();
-    json_object_set_new(chain, "status", json_string(ucp_chain_status_name(r->chain_status)));
-    json_object_set_new(chain, "trusted", json_boolean(r->trusted));
+    json_object_set_new_nocheck(chain, "status", json_string(ucp_chain_status_name(r->chain_status)));
+    json_object_set_new_nocheck(chain, "trusted", json_boolean(r->trusted));
     json_t *policies = json_array();
     for (size_t i = 0; i < r->npolicies; i++)
         json_array_append_new(policies, json_string(r->policies[i]));
-    json_object_set_new(chain, "policies", policies);
+    json_object_set_new_nocheck(chain, "policies", policies);
     json_t *certs = json_array();
     for (size_t i = 0; i < r->nchain; i++) {
         const ucp_certificate *c = r->chain[i];
         json_t *e = json_object();
-        json_object_set_new(e, "index", json_integer((json_int_t)i));
-        json_object_set_new(e, "source", json_string(ucp_cert_source_name(r->chain_sources[i])));
-        json_object_set_new(e, "subject", ucp_json_string(c->subject));
-        json_object_set_new(e, "issuer", ucp_json_string(c->issuer));
-        json_object_set_new(e, "sha256", ucp_json_string(c->sha256));
-        json_object_set_new(e, "notBefore", jtime(c->not_before));
-        json_object_set_new(e, "notAfter", jtime(c->not_after));
-        json_object_set_new(e, "signatureAlgorithm", ucp_json_string(c->signature_name));
-        json_object_set_new(e, "selfSigned", json_boolean(c->self_signed));
-        json_object_set_new(e, "revocation", json_string(ucp_revocation_name(r->revocation[i])));
-        json_object_set_new(e, "revocationSource", r->revocation_source[i] ? ucp_json_string(r->revocation_source[i]) : json_null());
+        json_object_set_new_nocheck(e, "index", json_integer((json_int_t)i));
+        json_object_set_new_nocheck(e, "source", json_string(ucp_cert_source_name(r->chain_sources[i])));
+        json_object_set_new_nocheck(e, "subject", ucp_json_string(c->subject));
+        json_object_set_new_nocheck(e, "issuer", ucp_json_string(c->issuer));
+        json_object_set_new_nocheck(e, "sha256", ucp_json_string(c->sha256));
+        json_object_set_new_nocheck(e, "notBefore", jtime(c->not_before));
+        json_object_set_new_nocheck(e, "notAfter", jtime(c->not_after));
+        json_object_set_new_nocheck(e, "signatureAlgorithm", ucp_json_string(c->signature_name));
+        json_object_set_new_nocheck(e, "selfSigned", json_boolean(c->self_signed));
+        json_object_set_new_nocheck(e, "revocation", json_string(ucp_revocation_name(r->revocation[i])));
+        json_object_set_new_nocheck(e, "revocationSource", r->revocation_source[i] ? ucp_json_string(r->revocation_source[i]) : json_null());
         json_array_append_new(certs, e);
     }
-    json_object_set_new(chain, "certificates", certs);
+    json_object_set_new_nocheck(chain, "certificates", certs);
     json_t *rejected = json_array();
     for (size_t i = 0; i < r->nrejected; i++) {
         const struct ucp_path *p = &r->rejected[i];
@@ -263,37 +263,37 @@ json_t *ucp_report_json(const ucp_report *r)
         json_t *list = json_array();
         for (size_t k = 0; k < p->n; k++) {
             json_t *c = json_object();
-            json_object_set_new(c, "subject", ucp_json_string(p->certs[k]->subject));
-            json_object_set_new(c, "sha256", ucp_json_string(p->certs[k]->sha256));
-            json_object_set_new(c, "source", json_string(ucp_cert_source_name(p->sources[k])));
+            json_object_set_new_nocheck(c, "subject", ucp_json_string(p->certs[k]->subject));
+            json_object_set_new_nocheck(c, "sha256", ucp_json_string(p->certs[k]->sha256));
+            json_object_set_new_nocheck(c, "source", json_string(ucp_cert_source_name(p->sources[k])));
             json_array_append_new(list, c);
         }
-        json_object_set_new(e, "certificates", list);
-        json_object_set_new(e, "status", json_string(ucp_chain_status_name(p->status)));
+        json_object_set_new_nocheck(e, "certificates", list);
+        json_object_set_new_nocheck(e, "status", json_string(ucp_chain_status_name(p->status)));
         json_t *problems = json_array();
         for (size_t k = 0; k < p->nproblems; k++) {
             json_t *pr = json_object();
             char *m = ucp_problem_message(&p->problems[k]);
-            json_object_set_new(pr, "code", json_string(ucp_rules[p->problems[k].rule].code));
-            json_object_set_new(pr, "certificateIndex", json_integer(p->problems[k].cert_index));
-            json_object_set_new(pr, "message", ucp_json_string(m ? m : ""));
+            json_object_set_new_nocheck(pr, "code", json_string(ucp_rules[p->problems[k].rule].code));
+            json_object_set_new_nocheck(pr, "certificateIndex", json_integer(p->problems[k].cert_index));
+            json_object_set_new_nocheck(pr, "message", ucp_json_string(m ? m : ""));
             free(m);
             json_array_append_new(problems, pr);
         }
-        json_object_set_new(e, "problems", problems);
-        json_object_set_new(e, "summary", ucp_json_string(r->rejected_summary[i]));
+        json_object_set_new_nocheck(e, "problems", problems);
+        json_object_set_new_nocheck(e, "summary", ucp_json_string(r->rejected_summary[i]));
         json_array_append_new(rejected, e);
     }
-    json_object_set_new(chain, "rejected", rejected);
-    json_object_set_new(o, "chain", chain);
-    json_object_set_new(o, "topology", ucp_topology_json(r->topology));
+    json_object_set_new_nocheck(chain, "rejected", rejected);
+    json_object_set_new_nocheck(o, "chain", chain);
+    json_object_set_new_nocheck(o, "topology", ucp_topology_json(r->topology));
     json_t *findings = json_array();
     for (size_t i = 0; i < r->nfindings; i++)
         json_array_append_new(findings, finding_json(&r->findings[i]));
-    json_object_set_new(o, "findings", findings);
+    json_object_set_new_nocheck(o, "findings", findings);
     /* Schema 1.1: reports of ucpolicy probe say what happened on the wire. */
     if (r->connection)
-        json_object_set_new(o, "connection", ucp_connection_json(r->connection));
+        json_object_set_new_nocheck(o, "connection", ucp_connection_json(r->connection));
     return o;
 }
 

@@ -98,15 +98,15 @@ static json_t *uri_json(const char *name)
 static json_t *artifact_location(const char *name, size_t index)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "uri", uri_json(name));
-    json_object_set_new(o, "index", json_integer((json_int_t)index));
+    json_object_set_new_nocheck(o, "uri", uri_json(name));
+    json_object_set_new_nocheck(o, "index", json_integer((json_int_t)index));
     return o;
 }
 
 static json_t *text_message(const char *text)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "text", ucp_json_string(text));
+    json_object_set_new_nocheck(o, "text", ucp_json_string(text));
     return o;
 }
 
@@ -176,9 +176,9 @@ static json_t *sources_json(const struct ucp_reference *const *refs, size_t n)
     json_t *a = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *o = json_object();
-        json_object_set_new(o, "key", ucp_json_string(refs[i]->key));
-        json_object_set_new(o, "title", ucp_json_string(refs[i]->title));
-        json_object_set_new(o, "url", *refs[i]->url ? ucp_json_string(refs[i]->url) : json_null());
+        json_object_set_new_nocheck(o, "key", ucp_json_string(refs[i]->key));
+        json_object_set_new_nocheck(o, "title", ucp_json_string(refs[i]->title));
+        json_object_set_new_nocheck(o, "url", *refs[i]->url ? ucp_json_string(refs[i]->url) : json_null());
         json_array_append_new(a, o);
     }
     return a;
@@ -190,31 +190,31 @@ static json_t *tool_json(void)
     for (size_t i = 0; i < ucp_rule_total; i++) {
         const struct ucp_rule *rule = &ucp_rules[i];
         json_t *d = json_object();
-        json_object_set_new(d, "id", json_string(rule->code));
-        json_object_set_new(d, "name", rule_name(rule->code));
-        json_object_set_new(d, "shortDescription", text_message(rule->title));
-        json_object_set_new(d, "fullDescription", template_text(rule->message));
-        json_object_set_new(d, "help", template_text(rule->remediation));
+        json_object_set_new_nocheck(d, "id", json_string(rule->code));
+        json_object_set_new_nocheck(d, "name", rule_name(rule->code));
+        json_object_set_new_nocheck(d, "shortDescription", text_message(rule->title));
+        json_object_set_new_nocheck(d, "fullDescription", template_text(rule->message));
+        json_object_set_new_nocheck(d, "help", template_text(rule->remediation));
         if (rule->nrefs && *rule->refs[0]->url)
-            json_object_set_new(d, "helpUri", ucp_json_string(rule->refs[0]->url));
+            json_object_set_new_nocheck(d, "helpUri", ucp_json_string(rule->refs[0]->url));
         json_t *config = json_object();
-        json_object_set_new(config, "level", json_string(level_of(common_severity(rule))));
-        json_object_set_new(d, "defaultConfiguration", config);
+        json_object_set_new_nocheck(config, "level", json_string(level_of(common_severity(rule))));
+        json_object_set_new_nocheck(d, "defaultConfiguration", config);
         json_t *props = json_object();
-        json_object_set_new(props, "field", json_string(ucp_field_name(rule->field)));
-        json_object_set_new(props, "sources", sources_json(rule->refs, rule->nrefs));
-        json_object_set_new(d, "properties", props);
+        json_object_set_new_nocheck(props, "field", json_string(ucp_field_name(rule->field)));
+        json_object_set_new_nocheck(props, "sources", sources_json(rule->refs, rule->nrefs));
+        json_object_set_new_nocheck(d, "properties", props);
         json_array_append_new(rules, d);
     }
     json_t *driver = json_object();
-    json_object_set_new(driver, "name", json_string("ucpolicy"));
-    json_object_set_new(driver, "fullName", json_string("libucpolicy: certificate policies of UC server roles"));
-    json_object_set_new(driver, "version", json_string(ucp_version()));
-    json_object_set_new(driver, "semanticVersion", json_string(ucp_version()));
-    json_object_set_new(driver, "informationUri", json_string(UCP_INFORMATION_URI));
-    json_object_set_new(driver, "rules", rules);
+    json_object_set_new_nocheck(driver, "name", json_string("ucpolicy"));
+    json_object_set_new_nocheck(driver, "fullName", json_string("libucpolicy: certificate policies of UC server roles"));
+    json_object_set_new_nocheck(driver, "version", json_string(ucp_version()));
+    json_object_set_new_nocheck(driver, "semanticVersion", json_string(ucp_version()));
+    json_object_set_new_nocheck(driver, "informationUri", json_string(UCP_INFORMATION_URI));
+    json_object_set_new_nocheck(driver, "rules", rules);
     json_t *tool = json_object();
-    json_object_set_new(tool, "driver", driver);
+    json_object_set_new_nocheck(tool, "driver", driver);
     return tool;
 }
 
@@ -269,7 +269,7 @@ static json_t *fingerprint(const ucp_report *report, const struct ucp_finding *f
     if (!sb.failed && gnutls_hash_fast(GNUTLS_DIG_SHA256, sb.data, sb.len, digest) >= 0) {
         for (size_t i = 0; i < sizeof digest; i++)
             snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-        json_object_set_new(o, "ucpolicy/v1", json_string(hex));
+        json_object_set_new_nocheck(o, "ucpolicy/v1", json_string(hex));
     }
     ucp_sb_dispose(&sb);
     return o;
@@ -281,56 +281,56 @@ static json_t *result_json(const ucp_report *report, const struct ucp_finding *f
                                       ? report->chain[f->cert_index]
                                       : NULL;
     json_t *o = json_object();
-    json_object_set_new(o, "ruleId", json_string(f->rule->code));
-    json_object_set_new(o, "ruleIndex", json_integer((json_int_t)(f->rule - ucp_rules)));
-    json_object_set_new(o, "level", json_string(level_of(f->severity)));
-    json_object_set_new(o, "message", text_message(f->message));
+    json_object_set_new_nocheck(o, "ruleId", json_string(f->rule->code));
+    json_object_set_new_nocheck(o, "ruleIndex", json_integer((json_int_t)(f->rule - ucp_rules)));
+    json_object_set_new_nocheck(o, "level", json_string(level_of(f->severity)));
+    json_object_set_new_nocheck(o, "message", text_message(f->message));
     json_t *loc = json_object(), *phys = json_object();
-    json_object_set_new(phys, "artifactLocation", artifact_location(report->input_name, artifact));
+    json_object_set_new_nocheck(phys, "artifactLocation", artifact_location(report->input_name, artifact));
     /* The certificate is the whole file; dashboards want a line to anchor the alert on. */
     json_t *region = json_object();
-    json_object_set_new(region, "startLine", json_integer(1));
-    json_object_set_new(phys, "region", region);
-    json_object_set_new(loc, "physicalLocation", phys);
+    json_object_set_new_nocheck(region, "startLine", json_integer(1));
+    json_object_set_new_nocheck(phys, "region", region);
+    json_object_set_new_nocheck(loc, "physicalLocation", phys);
     if (cert) {
         json_t *logical = json_object();
         char fqn[64];
         snprintf(fqn, sizeof fqn, "chain[%d]", f->cert_index);
-        json_object_set_new(logical, "name", ucp_json_string(*cert->subject ? cert->subject : "(empty subject)"));
-        json_object_set_new(logical, "fullyQualifiedName", json_string(fqn));
-        json_object_set_new(logical, "kind", json_string("object"));
+        json_object_set_new_nocheck(logical, "name", ucp_json_string(*cert->subject ? cert->subject : "(empty subject)"));
+        json_object_set_new_nocheck(logical, "fullyQualifiedName", json_string(fqn));
+        json_object_set_new_nocheck(logical, "kind", json_string("object"));
         json_t *list = json_array();
         json_array_append_new(list, logical);
-        json_object_set_new(loc, "logicalLocations", list);
+        json_object_set_new_nocheck(loc, "logicalLocations", list);
     }
     json_t *locs = json_array();
     json_array_append_new(locs, loc);
-    json_object_set_new(o, "locations", locs);
-    json_object_set_new(o, "partialFingerprints",
+    json_object_set_new_nocheck(o, "locations", locs);
+    json_object_set_new_nocheck(o, "partialFingerprints",
                         fingerprint(report, f, cert ? cert : report->nchain ? report->chain[0] : NULL));
     json_t *props = json_object();
-    json_object_set_new(props, "role", json_string(report->role->id));
-    json_object_set_new(props, "product", json_string(ucp_product_name(report->product)));
-    json_object_set_new(props, "field", json_string(ucp_field_name(f->rule->field)));
-    json_object_set_new(props, "expected", ucp_json_string(f->expected));
-    json_object_set_new(props, "actual", ucp_json_string(f->actual));
-    json_object_set_new(props, "remediation", ucp_json_string(f->remediation));
-    json_object_set_new(props, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
-    json_object_set_new(props, "certificateSha256", cert ? ucp_json_string(cert->sha256) : json_null());
-    json_object_set_new(props, "sources", sources_json(f->role_rule->refs, f->role_rule->nrefs));
-    json_object_set_new(o, "properties", props);
+    json_object_set_new_nocheck(props, "role", json_string(report->role->id));
+    json_object_set_new_nocheck(props, "product", json_string(ucp_product_name(report->product)));
+    json_object_set_new_nocheck(props, "field", json_string(ucp_field_name(f->rule->field)));
+    json_object_set_new_nocheck(props, "expected", ucp_json_string(f->expected));
+    json_object_set_new_nocheck(props, "actual", ucp_json_string(f->actual));
+    json_object_set_new_nocheck(props, "remediation", ucp_json_string(f->remediation));
+    json_object_set_new_nocheck(props, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
+    json_object_set_new_nocheck(props, "certificateSha256", cert ? ucp_json_string(cert->sha256) : json_null());
+    json_object_set_new_nocheck(props, "sources", sources_json(f->role_rule->refs, f->role_rule->nrefs));
+    json_object_set_new_nocheck(o, "properties", props);
     return o;
 }
 
 static ucp_status add_artifact(struct sarif_state *s, const char *name, const char *result)
 {
     json_t *a = json_object(), *loc = json_object(), *roles = json_array(), *props = json_object();
-    json_object_set_new(loc, "uri", uri_json(name));
-    json_object_set_new(a, "location", loc);
+    json_object_set_new_nocheck(loc, "uri", uri_json(name));
+    json_object_set_new_nocheck(a, "location", loc);
     json_array_append_new(roles, json_string("analysisTarget"));
-    json_object_set_new(a, "roles", roles);
-    json_object_set_new(props, "result", json_string(result));
-    json_object_set_new(a, "properties", props);
+    json_object_set_new_nocheck(a, "roles", roles);
+    json_object_set_new_nocheck(props, "result", json_string(result));
+    json_object_set_new_nocheck(a, "properties", props);
     return json_array_append_new(s->artifacts, a) == 0 ? UCP_OK : ucp_fail_nomem();
 }
 
@@ -362,14 +362,14 @@ static ucp_status sarif_add_error(struct ucp_renderer *r, const char *name, ucp_
     struct sarif_state *s = r->state;
     json_t *n = json_object(), *desc = json_object(), *locs = json_array(), *loc = json_object(),
            *phys = json_object();
-    json_object_set_new(n, "level", json_string("error"));
-    json_object_set_new(n, "message", text_message(message));
-    json_object_set_new(desc, "id", json_string(ucp_strerror_name(code)));
-    json_object_set_new(n, "descriptor", desc);
-    json_object_set_new(phys, "artifactLocation", artifact_location(name, r->entries));
-    json_object_set_new(loc, "physicalLocation", phys);
+    json_object_set_new_nocheck(n, "level", json_string("error"));
+    json_object_set_new_nocheck(n, "message", text_message(message));
+    json_object_set_new_nocheck(desc, "id", json_string(ucp_strerror_name(code)));
+    json_object_set_new_nocheck(n, "descriptor", desc);
+    json_object_set_new_nocheck(phys, "artifactLocation", artifact_location(name, r->entries));
+    json_object_set_new_nocheck(loc, "physicalLocation", phys);
     json_array_append_new(locs, loc);
-    json_object_set_new(n, "locations", locs);
+    json_object_set_new_nocheck(n, "locations", locs);
     if (json_array_append_new(s->notifications, n) != 0)
         return ucp_fail_nomem();
     return add_artifact(s, name, "error");
@@ -393,8 +393,8 @@ static ucp_status sarif_finish(struct ucp_renderer *r, struct ucp_strbuf *sb)
     ucp_render_newline(sb, r->flags, 3);
     ucp_sb_printf(sb, "\"invocations\":%s", sp);
     json_t *inv = json_object(), *list = json_array();
-    json_object_set_new(inv, "executionSuccessful", json_boolean(r->errors == 0));
-    json_object_set_new(inv, "exitCode", json_integer(r->errors ? 3 : r->worst[r->fail_on]));
+    json_object_set_new_nocheck(inv, "executionSuccessful", json_boolean(r->errors == 0));
+    json_object_set_new_nocheck(inv, "exitCode", json_integer(r->errors ? 3 : r->worst[r->fail_on]));
     if (json_array_size(s->notifications))
         json_object_set(inv, "toolExecutionNotifications", s->notifications);
     json_array_append_new(list, inv);

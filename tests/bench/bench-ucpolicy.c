@@ -22,6 +22,8 @@
  *            validation; a new checker per pass, so its signature cache starts empty, and the
  *            intermediate's signature is verified once per pass rather than once per check
  *   nocache  the same with the signature cache off: every signature of every path verified
+ *   full-rsa2048, full-p256  "full" tls-server over the RSA-2048 leaves, and over the ECDSA
+ *            P-256 leaves, alone
  *   check    ucp_checker_check on inputs parsed beforehand (parsing excluded)
  *   rules    as check, with the signature cache filled by a first pass: path building and the
  *            role's rules without any signature verification (the cache is the only switch)
@@ -313,6 +315,27 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < 2; k++) {
         measure_full(&leaves, roles[k], SIZE_MAX, "full");
         measure_full(&leaves, roles[k], 0, "nocache");
+    }
+    {
+        /* The same full check by leaf key type: bench-corpus gives leaf NNNNN an ECDSA P-256 key
+         * when NNNNN % 10 == 9, an RSA-2048 key otherwise (the files are borrowed, not copied). */
+        struct corpus rsa = {calloc(leaves.n, sizeof(struct file)), 0};
+        struct corpus ec = {calloc(leaves.n, sizeof(struct file)), 0};
+        if (!rsa.v || !ec.v)
+            die("out of memory");
+        for (size_t i = 0; i < leaves.n; i++) {
+            const char *base = strrchr(leaves.v[i].name, '/');
+            unsigned long idx = strtoul(base ? base + 1 : leaves.v[i].name, NULL, 10);
+            if (idx % 10 == 9)
+                ec.v[ec.n++] = leaves.v[i];
+            else
+                rsa.v[rsa.n++] = leaves.v[i];
+        }
+        measure_full(&rsa, "tls-server", SIZE_MAX, "full-rsa2048");
+        if (ec.n)
+            measure_full(&ec, "tls-server", SIZE_MAX, "full-p256");
+        free(rsa.v);
+        free(ec.v);
     }
     printf("RSS stream %ld\n", rss_now());
     {

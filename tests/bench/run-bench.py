@@ -25,11 +25,11 @@ import time
 CORPUS_VERSION = "version 1"
 
 
-def run(cmd, stdin=None, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None):
     """Run @cmd; return (exit status, wall seconds, cpu seconds, peak RSS KiB, stdout bytes)."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
-                            stdout=stdout, stderr=stderr)
+                            stdout=stdout, stderr=stderr, env=env)
     out = b""
     if stdin is not None:
         proc.stdin.write(stdin)
@@ -145,6 +145,8 @@ def main():
     rows = [
         ("full/tls-server", "full, tls-server"),
         ("nocache/tls-server", "full, tls-server, signature cache off"),
+        ("full-rsa2048/tls-server", "full, tls-server, RSA-2048 leaves only"),
+        ("full-p256/tls-server", "full, tls-server, ECDSA P-256 leaves only"),
         ("full/frontend-default", "full, frontend-default"),
         ("nocache/frontend-default", "full, frontend-default, cache off"),
         ("parse", "parse only (ucp_input_from_data)"),
@@ -154,8 +156,11 @@ def main():
         ("rules/frontend-default", "no signature verification, frontend-default"),
     ]
     for key, label in rows:
-        print(f"   {label:<46} {fmt_rate(cpu_rates(key))}")
+        if key in lib:
+            print(f"   {label:<46} {fmt_rate(cpu_rates(key))}")
     full_best = max(cpu_rates("full/tls-server"))
+    rsa_best = max(cpu_rates("full-rsa2048/tls-server"))
+    p256_best = max(cpu_rates("full-p256/tls-server")) if "full-p256/tls-server" in lib else None
     print(f"   ('no signature verification': the signature cache filled by a first pass, so path building and")
     print(f"   the rules run without any signature check; cpu time per check {1e6 / max(cpu_rates('rules/tls-server')):.1f} us"
           f" vs {1e6 / full_best:.1f} us full)")
@@ -239,12 +244,22 @@ def main():
     batch([a.cli, "check", "-r", "frontend-default"] + facts + common + leaves, "ucpolicy check frontend-default")
     batch([a.cli, "check", "-r", "frontend-default", "--jobs", "2"] + facts + common + leaves,
           "ucpolicy check frontend-default --jobs 2")
-    batch([a.cli, "check", "-r", "tls-server", "--format", "json", "--trust", root, "--chain", inter] + leaves,
-          "ucpolicy check tls-server --format json")
+    _, text_c = batch([a.cli, "check", "-r", "tls-server", "--color", "never", "--trust", root, "--chain", inter]
+                      + leaves, "ucpolicy check tls-server (text)")
+    _, json_c = batch([a.cli, "check", "-r", "tls-server", "--format", "json", "--trust", root, "--chain", inter]
+                      + leaves, "ucpolicy check tls-server --format json")
     ossl_w = ossl_c = None
     if openssl:
         ossl_w, ossl_c = batch([openssl, "verify", "-CAfile", root, "-untrusted", inter] + leaves,
                                "openssl verify", expect_ok=len(leaves))
+    print(f"   CPU time for the {len(leaves)} files, tls-server (best runs; x = openssl verify's CPU time / ours):")
+    for label, rate in (("-q", ucp_c), ("text", text_c), ("--format json", json_c)):
+        ratio = f"x{rate / ossl_c:.2f} openssl verify" if ossl_c else "no openssl"
+        print(f"     {label:<15} {len(leaves) / rate:7.3f} s  {ratio};  "
+              f"output costs {100 * (ucp_c / rate - 1):5.1f}% of the check")
+    if ossl_c:
+        print(f"     {'openssl verify':<15} {len(leaves) / ossl_c:7.3f} s")
+    print(f"   --jobs 2 vs 1 (wall): x{ucp2_w / ucp_w:.2f}")
     print()
 
     ct_rate = None
@@ -277,10 +292,10 @@ def main():
     print("7. One-shot: one 'ucpolicy check' of one file, process start and library load included (wall)")
     leaf = leaves[0]
 
-    def oneshot(cmd):
+    def oneshot(cmd, runs=None, env=None):
         times, cpus = [], []
-        for _ in range(a.oneshot_runs):
-            _, wall, cpu_s, _, _ = run(cmd)
+        for _ in range(runs or a.oneshot_runs):
+            _, wall, cpu_s, _, _ = run(cmd, env=env)
             times.append(wall * 1000)
             cpus.append(cpu_s * 1000)
         lo, med, hi = spread(times)
@@ -300,6 +315,71 @@ def main():
         raw.setdefault("oneshot", {})[label] = {"wall": times, "cpu": cpus}
         print(f"   {label:<40} wall best {lo:6.2f} ms, median {med:6.2f}, worst {hi:6.2f}; "
               f"cpu median {statistics.median(cpus):6.2f} ms ({a.oneshot_runs} runs)")
+    ot = oneshot_best["ucpolicy, --trust ROOT --chain INTER"]
+    os_ = oneshot_best["ucpolicy, system trust store"]
+    ossl1 = oneshot_best.get("openssl verify (for comparison)")
+    if ossl1:
+        print(f"   --trust vs openssl verify (medians): wall x{ot[1] / ossl1[1]:.2f}, cpu x{ot[2] / ossl1[2]:.2f} "
+              f"(< 1: faster than openssl)")
+    print(f"   system trust store vs --trust (medians): wall x{os_[1] / ot[1]:.2f}, cpu x{os_[2] / ot[2]:.2f}")
+    print()
+
+    # ---- the bindings' one-shot: the module's own cost over an interpreter doing nothing -----------
+    print("8. One-shot through the bindings: one check of one file, against the same interpreter doing nothing")
+    build = os.path.dirname(os.path.dirname(os.path.abspath(a.cli)))
+    libdir = os.path.join(build, "libucpolicy")
+    binding_share = {}
+
+    def binding(label, cmd_check, cmd_idle, env, runs):
+        status, *_ = run(cmd_check, env=env)
+        if status != 0:
+            print(f"   {label}: skipped, the check itself failed (exit status {status})")
+            return
+        _, med_c, _, _, cpus_c = oneshot(cmd_check, runs, env)
+        _, med_i, _, _, cpus_i = oneshot(cmd_idle, runs, env)
+        cc, ci = statistics.median(cpus_c), statistics.median(cpus_i)
+        binding_share[label] = (med_c - med_i, cc - ci)
+        raw.setdefault("bindings", {})[label] = {"check_cpu": cpus_c, "idle_cpu": cpus_i}
+        print(f"   {label:<11} check: wall median {med_c:7.1f} ms, cpu {cc:7.1f} ms; doing nothing: wall "
+              f"{med_i:7.1f} ms, cpu {ci:7.1f} ms; the module's share: wall {med_c - med_i:6.1f} ms, "
+              f"cpu {cc - ci:6.1f} ms ({runs} runs each)")
+
+    pydir = os.path.join(build, "bindings", "python")
+    pyenv = dict(os.environ, PYTHONPATH=pydir, LD_LIBRARY_PATH=libdir)
+    if not os.path.isfile(os.path.join(pydir, "ucpolicy", "__init__.py")):
+        print(f"   Python: skipped, no Python binding in this build ({pydir}; meson option python)")
+    elif run([sys.executable, "-c", "import ucpolicy"], env=pyenv)[0] != 0:
+        print(f"   Python: skipped, {sys.executable} cannot import the binding of this build")
+    else:
+        binding("Python", [sys.executable, "-c", f"import ucpolicy; ucpolicy.check({leaf!r}, 'tls-server', "
+                                                 f"trust=[{root!r}], chain=[{inter!r}])"],
+                [sys.executable, "-c", "pass"], pyenv, a.oneshot_runs)
+    psd1 = os.path.join(build, "bindings", "powershell", "UcPolicy", "UcPolicy.psd1")
+    pwsh = shutil.which("pwsh")
+    if not pwsh:
+        # The pinned PowerShell of the module's tests (a .NET local tool), where `dotnet tool restore` put it.
+        try:
+            tools = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "bindings", "powershell",
+                                                "tests", ".config", "dotnet-tools.json")))
+            ver = tools["tools"]["powershell"]["version"]
+            cand = os.path.join(os.environ.get("NUGET_PACKAGES") or os.path.expanduser("~/.nuget/packages"),
+                                "powershell", ver, "tools", "net10.0", "any", "unix", "pwsh")
+            pwsh = cand if os.access(cand, os.X_OK) else None
+        except (OSError, KeyError, ValueError):
+            pwsh = None
+    if not os.path.isfile(psd1):
+        print(f"   PowerShell: skipped, no PowerShell module in this build ({psd1}; meson option csharp)")
+    elif not pwsh:
+        print("   PowerShell: skipped, no pwsh on PATH and no restored pinned PowerShell (dotnet tool restore in "
+              "bindings/powershell/tests)")
+    else:
+        psenv = dict(os.environ, POWERSHELL_TELEMETRY_OPTOUT="1", POWERSHELL_UPDATECHECK="Off", NO_COLOR="1")
+        psenv.pop("PSModulePath", None)
+        quote = lambda v: "'" + v.replace("'", "''") + "'"  # noqa: E731
+        script = (f"Import-Module {quote(psd1)}; $r = Test-UcCertificate -Path {quote(leaf)} -Role tls-server "
+                  f"-Trust {quote(root)} -Chain {quote(inter)}; if ($r.Result -ne 'Pass') {{ exit 1 }}")
+        binding("PowerShell", [pwsh, "-NoProfile", "-NonInteractive", "-Command", script],
+                [pwsh, "-NoProfile", "-NonInteractive", "-Command", "$null"], psenv, max(3, a.oneshot_runs // 3))
     print()
 
     load1 = os.getloadavg()
@@ -326,6 +406,25 @@ def main():
                                 f"{ucp_w:,.0f}/s vs {ossl_w:,.0f}/s wall (x{ucp_w / ossl_w:.2f}; aim x2), "
                                 f"{ucp_c:,.0f}/s vs {ossl_c:,.0f}/s cpu (x{ucp_c / ossl_c:.2f})")
     target(full_best >= 10000, f"at least 10,000 full tls-server checks per second per core: {full_best:,.0f}/s")
+    target(rsa_best >= 25000, f"at least 25,000 full tls-server checks per CPU-second, RSA-2048 leaves: "
+                              f"{rsa_best:,.0f}/s" + (f" (ECDSA P-256 leaves: {p256_best:,.0f}/s)" if p256_best else ""))
+    if ossl_c:
+        target(json_c >= 3 * ossl_c, f"--format json over many files at least 3x openssl verify in CPU time: "
+                                     f"x{json_c / ossl_c:.2f}")
+    target(ucp_c / json_c - 1 <= 0.15, f"JSON rendering at most 15% of the check (CPU time): "
+                                       f"{100 * (ucp_c / json_c - 1):.1f}%")
+    target(ucp2_w >= 1.8 * ucp_w, f"--jobs 2 at least x1.8 one job (wall): x{ucp2_w / ucp_w:.2f}")
+    if ossl1:
+        target(ot[1] <= ossl1[1], f"one-shot with --trust no slower than openssl verify (wall medians): "
+                                  f"{ot[1]:.2f} vs {ossl1[1]:.2f} ms")
+    target(os_[1] <= 2 * ot[1], f"one-shot with the system trust store within x2 of --trust (wall medians): "
+                                f"x{os_[1] / ot[1]:.2f}")
+    if "Python" in binding_share:
+        target(binding_share["Python"][0] < 50, f"Python module's one-shot share under 50 ms (wall medians): "
+                                                f"{binding_share['Python'][0]:.1f} ms")
+    if "PowerShell" in binding_share:
+        target(binding_share["PowerShell"][0] < 150, f"PowerShell module's one-shot share under 150 ms (wall "
+                                                     f"medians): {binding_share['PowerShell'][0]:.1f} ms")
     target(san_ratio < 50, f"1,000 SAN names under 50 times the cost of one: x{san_ratio:.1f}")
     for label in ("ucpolicy, --trust ROOT --chain INTER", "ucpolicy, system trust store"):
         lo, med, cpu_med = oneshot_best[label]
