@@ -6,7 +6,7 @@
  *   ucpolicy check [options] FILE...    check certificates against a role
  *   ucpolicy probe [options] HOST[:PORT] check the certificate a live server presents
  *   ucpolicy plan --topology FILE       every certificate of a deployment
- *   ucpolicy scan --topology FILE        check every endpoint of a topology document
+ *   ucpolicy scan --topology FILE       check every endpoint of a topology document
  *   ucpolicy roles [--format json]      list the roles
  *   ucpolicy rules [--role ROLE]        list the rules (of a role)
  *   ucpolicy version
