@@ -39,7 +39,8 @@ from __future__ import annotations
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role, RoleRule, Rule, render_roles, render_rules, role, roles, rules
-from ._checker import CertificateInput, Checker, TopologyServer, When, check, probe, topology_servers
+from ._checker import (CertificateInput, Checker, ScanResult, TopologyServer, When, check, probe, scan,
+                       topology_servers)
 from ._enums import (ChainStatus, ClientAuth, Fact, FailOn, Field, Format, KeyMatch, KeyProviderState, KeyStorage,
                      KeyUsage, OutputFormat, PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity,
                      SystemTrust)
@@ -74,6 +75,8 @@ __all__ = [
     "check", "probe", "Checker", "Report", "CertificateInput", "When",
     # the servers of a Topology Builder / Get-CsTopology document (server= of check and probe)
     "topology_servers", "TopologyServer",
+    # every endpoint of such a document, probed and checked against its role
+    "scan", "ScanResult",
     # report contents
     "Finding", "Certificate", "SubjectAltName", "CertificateTemplate", "Chain", "ChainEntry", "Reference",
     "FrozenMap", "PrivateKeyInfo", "PoolMember", "Topology", "Connection",
