@@ -417,3 +417,72 @@ out:
     return result;
 }
 %}
+
+/* ---- scans (ucpolicy/scan.h) ------------------------------------------------------------------- */
+
+/* The scan's C callback is not bindable as is: ucp_py_scan_run calls a Python callable instead,
+ * on the calling thread (where ucp_scan_run calls its callback), with the GIL taken back for the
+ * call and released while the probes run. */
+UCP_PY_OUT_OBJECT(ucp_scan)
+%thread ucp_scan_set_client_credentials;
+%ignore ucp_scan_run;
+%ignore ucp_scan_callback;
+%include "ucpolicy/scan.h"
+
+%inline %{
+struct ucp_py_scan {
+    PyObject *callback;
+    int failed; /* the callable raised: its exception is pending */
+};
+
+static int ucp_py_scan_endpoint(const ucp_endpoint *endpoint, ucp_report *report, ucp_status status,
+                                const char *message, void *payload)
+{
+    struct ucp_py_scan *s = payload;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int stop = 1;
+    PyObject *rep = report ? SWIG_NewPointerObj(SWIG_as_voidptr(report), SWIGTYPE_p_ucp_report, 0) : Py_None;
+    if (rep == Py_None)
+        Py_INCREF(rep);
+    PyObject *r = rep ? PyObject_CallFunction(s->callback, "nOis", (Py_ssize_t)ucp_endpoint_index(endpoint), rep,
+                                              (int)status, message)
+                      : NULL;
+    if (!r) {
+        s->failed = 1;
+        if (!rep)
+            ucp_report_free(report); /* never reached Python */
+    } else {
+        stop = PyObject_IsTrue(r) == 1;
+        Py_DECREF(r);
+    }
+    Py_XDECREF(rep);
+    PyGILState_Release(gil);
+    return stop;
+}
+
+/*
+ * ucp_scan_run with a Python callable called once per endpoint as
+ * callback(index, report pointer or None, status, message or None); the callable takes the
+ * report (the package wraps it in a Report at once) and returns True to stop the scan.
+ * Returns whether the scan was stopped; raises what the callable raised, or the library's error.
+ */
+static PyObject *ucp_py_scan_run(ucp_scan *scan, ucp_checker *checker, PyObject *callback)
+{
+    if (!PyCallable_Check(callback)) {
+        PyErr_SetString(PyExc_TypeError, "callback must be callable");
+        return NULL;
+    }
+    struct ucp_py_scan s = {callback, 0};
+    ucp_status st;
+    Py_BEGIN_ALLOW_THREADS
+    st = ucp_scan_run(scan, checker, ucp_py_scan_endpoint, &s);
+    Py_END_ALLOW_THREADS
+    if (s.failed)
+        return NULL;
+    if (st != UCP_OK && st != UCP_E_CANCELLED) {
+        ucp_py_raise(st);
+        return NULL;
+    }
+    return PyBool_FromLong(st == UCP_E_CANCELLED);
+}
+%}

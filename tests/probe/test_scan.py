@@ -123,9 +123,9 @@ class ScanTest(unittest.TestCase):
         d = cls.tmp.name
         make_pki(d)
         cls.servers = [
-            Server(d, "127.0.0.2", "fe01", "exch01.contoso.com", 2),
-            Server(d, "127.0.0.3", "stranger", "exch01.contoso.com", 2),
-            Server(d, "127.0.0.4", "fe03", "nobody.contoso.com", 2),
+            Server(d, "127.0.0.2", "fe01", "exch01.contoso.com", 4),
+            Server(d, "127.0.0.3", "stranger", "exch01.contoso.com", 4),
+            Server(d, "127.0.0.4", "fe03", "nobody.contoso.com", 4),
         ]
         ports = [s.port for s in cls.servers] + [closed_port("127.0.0.5")]
         cls.topology = os.path.join(d, "deployment.tbxml")
@@ -192,6 +192,19 @@ class ScanTest(unittest.TestCase):
         # then every report in full
         self.assertIn("fe03.contoso.com:", p.stdout[p.stdout.index("\n\n"):])
         self.assertEqual(p.stderr.count("\r"), 0, "a progress line without a terminal")
+
+    def test_3_sarif_and_html(self):
+        p, _ = scan(*self.common, "--format", "sarif")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        log = json.loads(p.stdout)
+        self.assertEqual(log["version"], "2.1.0")
+        text = json.dumps(log)
+        for i in range(1, 5):
+            self.assertIn(f"fe0{i}.contoso.com", text)
+        p, _ = scan(*self.common, "--format", "html")
+        self.assertEqual(p.returncode, 3, p.stderr)
+        self.assertIn("<html", p.stdout.lower())
+        self.assertIn("fe04.contoso.com", p.stdout)
 
 
 class GuardTest(unittest.TestCase):

@@ -42,7 +42,8 @@ from __future__ import annotations
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role, RoleRule, Rule, render_roles, render_rules, role, roles, rules
-from ._checker import CertificateInput, Checker, TopologyServer, When, check, probe, topology_servers
+from ._checker import (CertificateInput, Checker, ScanResult, TopologyServer, When, check, probe, scan,
+                       topology_servers)
 from ._enums import (ChainStatus, ClientAuth, Fact, FailOn, Field, Format, KeyMatch, KeyProviderState, KeyStorage,
                      KeyUsage, OutputFormat, PoolState, ProbeProtocol, Product, Result, Revocation, SanType, Severity,
                      SystemTrust)
@@ -80,6 +81,8 @@ __all__ = [
     "topology_servers", "TopologyServer",
     # the certificates a deployment needs (ucpolicy plan)
     "plan", "render_plan", "PlannedCertificate", "REQUEST_FORMATS",
+    # every endpoint of such a document, probed and checked against its role
+    "scan", "ScanResult",
     # report contents
     "Finding", "Certificate", "SubjectAltName", "CertificateTemplate", "Chain", "ChainEntry", "Reference",
     "FrozenMap", "PrivateKeyInfo", "PoolMember", "Topology", "Connection",

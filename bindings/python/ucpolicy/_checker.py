@@ -11,12 +11,13 @@ import os
 import sys
 import threading
 import weakref
-from typing import (TYPE_CHECKING, Any, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence,
+from typing import (TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Mapping, NamedTuple, Optional, Sequence,
                     Tuple, Union)
 
 from . import _ucpolicy as _lib
 from ._catalogue import Role
-from ._enums import Fact, ProbeProtocol, Product, SystemTrust, _fact_to_c, _probe_protocol_to_c, _system_trust_to_c
+from ._enums import (Fact, ProbeProtocol, Product, SystemTrust, _fact_to_c, _probe_protocol_from_c, _probe_protocol_to_c,
+                     _system_trust_to_c)
 from ._errors import InvalidArgumentError
 from ._models import Certificate
 from ._report import Report
@@ -576,6 +577,25 @@ class Checker:
             finally:
                 _lib.ucp_probe_free(probe_ptr)
 
+    def scan(
+        self,
+        topology: Union[str, "os.PathLike[str]", bytes],
+        *,
+        jobs: Optional[int] = None,
+        timeout: Optional[float] = None,
+        resolve: Union[str, Iterable[str]] = (),
+        client_cert: Optional[PathInput] = None,
+        client_key: Optional[PathInput] = None,
+        password: Union[str, bytes, None] = None,
+        loopback_only: bool = False,
+        progress: Optional[Callable[["ScanResult", int, int], Any]] = None,
+    ) -> List["ScanResult"]:
+        """Scan every endpoint of a topology document with this checker's settings; see
+        :func:`scan`. The GIL is released while the probes run."""
+        with self._using() as ptr:
+            return _scan(ptr, topology, jobs, timeout, resolve, client_cert, client_key, password, loopback_only,
+                         progress)
+
     def close(self) -> None:
         """Release the library's checker (at once, or when the checks in progress return).
         Calling it again does nothing; checking afterwards raises InvalidArgumentError."""
@@ -729,3 +749,146 @@ def topology_servers(topology: Union[str, "os.PathLike[str]", bytes]) -> Tuple[T
     with _topology(topology, (), None) as ptr:
         return tuple(TopologyServer(_lib.ucp_topology_server_fqdn(ptr, i), _lib.ucp_topology_server_pool(ptr, i))
                      for i in range(_lib.ucp_topology_server_count(ptr)))
+
+
+class ScanResult(NamedTuple):
+    """One endpoint of a :func:`scan`: where it is, the role its port serves, and what was found.
+
+    ``result`` is ``"pass"``, ``"warning"``, ``"fail"`` (the report's, made worse by the server's
+    verdict on the client certificate: rejected is a failure) or ``"error"`` when no certificate
+    could be obtained; then ``report`` is None and ``error`` the exception that says why
+    (NetworkError, UcpTimeoutError, TlsError...), not raised.
+    """
+    host: str
+    port: int
+    server: str
+    role: str
+    protocol: ProbeProtocol
+    result: str
+    report: Optional[Report]
+    error: Optional[Exception]
+
+    @property
+    def ok(self) -> bool:
+        return self.result == "pass"
+
+
+_SCAN_RESULTS = ("pass", "warning", "fail")
+
+
+def _scan(checker_ptr: Any, topology: Union[str, "os.PathLike[str]", bytes], jobs: Optional[int],
+          timeout: Optional[float], resolve: Union[str, Iterable[str]], client_cert: Optional[PathInput],
+          client_key: Optional[PathInput], password: Union[str, bytes, None], loopback_only: bool,
+          progress: Optional[Callable[[ScanResult, int, int], Any]]) -> List[ScanResult]:
+    from ._errors import error_for_status
+    if isinstance(topology, Mapping):
+        raise TypeError("topology: a scan needs a topology document (Topology Builder or Get-CsTopology XML)")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int)):
+        raise TypeError(f"jobs: expected int, not {type(jobs).__name__}")
+    timeout_ms = None
+    if timeout is not None:
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError("timeout: expected seconds as a number")
+        timeout_ms = round(timeout * 1000)
+        if not 1 <= timeout_ms <= 600_000:
+            raise ValueError(f"timeout: {timeout} is not between 0.001 and 600 seconds")
+    if client_key is not None and client_cert is None:
+        raise ValueError("client_key needs client_cert")
+    overrides = [resolve] if isinstance(resolve, str) else list(resolve or ())
+    with _topology(topology, (), None) as topo:
+        scan_ptr = _lib.ucp_scan_new(topo)
+    try:
+        if jobs is not None:
+            _lib.ucp_scan_set_jobs(scan_ptr, jobs)
+        if timeout_ms is not None:
+            _lib.ucp_scan_set_timeout(scan_ptr, timeout_ms)
+        for spec in overrides:
+            _lib.ucp_scan_add_resolve(scan_ptr, spec)
+        _lib.ucp_scan_set_loopback_only(scan_ptr, bool(loopback_only))
+        if client_cert is not None:
+            _lib.ucp_scan_set_client_credentials(scan_ptr, client_cert, client_key, password)
+        count = _lib.ucp_scan_endpoint_count(scan_ptr)
+        results: List[Optional[ScanResult]] = [None] * count
+        done = [0]
+
+        def on_endpoint(index: int, report_ptr: Any, status: int, message: Optional[str]) -> bool:
+            report = Report(report_ptr) if report_ptr is not None else None  # ours at once
+            ep = _lib.ucp_scan_endpoint_at(scan_ptr, index)
+            if report is not None:
+                code = report.exit_code()
+                result = _SCAN_RESULTS[code] if 0 <= code <= 2 else "error"
+                error = None
+            else:
+                result = "error"
+                error = error_for_status(status)(message or "", code=status)
+            item = ScanResult(_lib.ucp_endpoint_host(ep), _lib.ucp_endpoint_port(ep), _lib.ucp_endpoint_server(ep),
+                              _lib.ucp_endpoint_role(ep), _probe_protocol_from_c(_lib.ucp_endpoint_protocol(ep)),
+                              result, report, error)
+            results[index] = item
+            done[0] += 1
+            if progress is not None:
+                return bool(progress(item, done[0], count))
+            return False
+
+        _lib.ucp_py_scan_run(scan_ptr, checker_ptr, on_endpoint)
+        return [r for r in results if r is not None]
+    finally:
+        _lib.ucp_scan_free(scan_ptr)
+
+
+def scan(
+    topology: Union[str, "os.PathLike[str]", bytes],
+    *,
+    jobs: Optional[int] = None,
+    timeout: Optional[float] = None,
+    resolve: Union[str, Iterable[str]] = (),
+    client_cert: Optional[PathInput] = None,
+    client_key: Optional[PathInput] = None,
+    password: Union[str, bytes, None] = None,
+    loopback_only: bool = False,
+    progress: Optional[Callable[[ScanResult, int, int], Any]] = None,
+    chain: CertificateInputs = None,
+    trust: CertificateInputs = None,
+    public_roots: CertificateInputs = None,
+    system_trust: Union[SystemTrust, str] = SystemTrust.AUTO,
+    at: When = None,
+    expiry_warning_days: Optional[int] = None,
+    crls: Union[str, "os.PathLike[str]", bytes, Iterable[Union[str, "os.PathLike[str]", bytes]], None] = None,
+    online: bool = False,
+    allow_private_network: bool = False,
+    network_timeout: Optional[float] = None,
+) -> List[ScanResult]:
+    """Scan a whole deployment (``ucpolicy scan``): connect to every TLS, MTLS and HTTPS endpoint
+    a Topology Builder file or ``Get-CsTopology -AsXml`` output lists and check the certificate
+    each presents against the role that endpoint serves, with the facts of its server.
+
+    Example: which servers refuse Exchange UM's certificate::
+
+        for r in ucpolicy.scan("contoso.tbxml", client_cert="um.pfx", password=pfx_password,
+                               trust="root.pem"):
+            if r.report and r.report.connection.rejected:
+                print(r.host, r.port, r.report.connection.response)
+
+    Args:
+        topology: the document (a path, or its bytes).
+        jobs: endpoints probed at once (default 8, at most 64).
+        timeout: seconds allowed for each endpoint (default 10, at most 600).
+        resolve: ``"HOST:ADDRESS"`` overrides, as curl's ``--resolve`` (``"HOST:PORT:ADDRESS"`` for
+            one port); HOST must be a host of the topology.
+        client_cert, client_key, password: a client certificate presented to every server that
+            asks, as :meth:`Checker.probe`.
+        loopback_only: connect to loopback addresses given in ``resolve`` only.
+        progress: called as ``progress(result, done, total)`` after each endpoint, on the calling
+            thread; a true return value stops the scan (the results so far are returned).
+        Others: trust, time and revocation settings, as :class:`Checker`.
+
+    Returns:
+        One :class:`ScanResult` per endpoint scanned, in document order. An endpoint that gave
+        no certificate is a result with ``result == "error"``, not an exception.
+    """
+    with Checker(chain=chain, trust=trust, public_roots=public_roots, system_trust=system_trust, at=at,
+                 expiry_warning_days=expiry_warning_days, crls=crls, online=online,
+                 allow_private_network=allow_private_network, network_timeout=network_timeout) as checker:
+        return checker.scan(topology, jobs=jobs, timeout=timeout, resolve=resolve, client_cert=client_cert,
+                            client_key=client_key, password=password, loopback_only=loopback_only,
+                            progress=progress)
