@@ -80,6 +80,7 @@ def main():
     ap.add_argument("--corpus-tool", required=True)
     ap.add_argument("--bench", required=True)
     ap.add_argument("--bench-sigcache")
+    ap.add_argument("--bench-plan", help="bench-plan: the plan of a generated 100-server topology")
     ap.add_argument("--cli", required=True)
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--repeat", type=int, default=5, help="repetitions of each measurement (default 5)")
@@ -382,6 +383,29 @@ def main():
                 [pwsh, "-NoProfile", "-NonInteractive", "-Command", "$null"], psenv, max(3, a.oneshot_runs // 3))
     print()
 
+    plan_ms = None
+    if a.bench_plan:
+        print("8. Plan of a generated 100-server topology (bench-plan, CPU time; then ucpolicy plan, one process)")
+        plan_file = os.path.join(a.corpus, "plan-100.tbxml")
+        p = subprocess.run([a.bench_plan, "--repeat", str(max(a.repeat * 4, 8)), "--write", plan_file],
+                           capture_output=True, text=True, check=True)
+        for line in p.stdout.splitlines():
+            if line.startswith("plan-100 total-ms "):
+                plan_ms = float(line.split()[-1])
+            else:
+                print(f"   {line}")
+        raw["plan"] = {"total_ms_best": plan_ms}
+        cli_times = []
+        for _ in range(max(a.repeat, 3)):
+            status, wall, _cpu, _rss, _out = run([a.cli, "plan", "--topology", plan_file, "--format", "json"])
+            if status != 0:
+                raise SystemExit(f"ucpolicy plan {plan_file}: exit status {status}")
+            cli_times.append(wall * 1000)
+        raw["plan"]["cli_wall_ms"] = cli_times
+        print(f"   ucpolicy plan --format json, one process: wall best {min(cli_times):.2f} ms, "
+              f"median {statistics.median(cli_times):.2f} ms")
+        print()
+
     load1 = os.getloadavg()
     print(f"load:     {load1[0]:.2f} {load1[1]:.2f} {load1[2]:.2f} at the end")
     print()
@@ -430,6 +454,9 @@ def main():
         lo, med, cpu_med = oneshot_best[label]
         target(med < 20, f"a one-shot check under 20 ms ({label.split(', ')[1]}): wall median {med:.2f} ms "
                          f"(best {lo:.2f}; cpu median {cpu_med:.2f})")
+    if plan_ms is not None:
+        target(plan_ms < 100, f"the plan of a 100-server topology under 100 ms: {plan_ms:.2f} ms CPU "
+                              "(load, plan and JSON)")
     raw["load_end"] = load1
     if a.json:
         with open(a.json, "w") as f:
