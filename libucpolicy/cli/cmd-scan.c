@@ -37,8 +37,8 @@ static void usage_scan(FILE *f)
             "Scan:\n"
             "      --topology FILE      the topology document ('-': standard input)\n"
             "  -j, --jobs N             endpoints probed at once (default 8, at most 64)\n"
-            "      --timeout TIME       time limit of each endpoint: milliseconds, or with a unit\n"
-            "                           (500ms, 10s; default 10s); also the revocation budget with --online\n"
+            "      --timeout TIME       time limit of each endpoint: seconds, as for 'probe', or with a\n"
+            "                           unit (500ms, 10s; default 10); also the revocation budget with --online\n"
             "      --resolve HOST:ADDRESS  connect to ADDRESS for HOST (as curl's; HOST:PORT:ADDRESS for\n"
             "                           one port); the name is still sent as the TLS server name. HOST\n"
             "                           must be a host of the topology: nothing else is connected to\n"
@@ -65,7 +65,8 @@ static void usage_scan(FILE *f)
             "certificate refused), 3 usage error or an endpoint that gave no certificate.\n");
 }
 
-/* --timeout: milliseconds, or a number with "ms" or "s". 0 when not acceptable. */
+/* --timeout: seconds (as probe's and check's --timeout), or a number with "ms" or "s"; in
+ * milliseconds, 0 when not acceptable. */
 static unsigned parse_timeout(const char *arg)
 {
     char *end;
@@ -73,9 +74,9 @@ static unsigned parse_timeout(const char *arg)
     long v = strtol(arg, &end, 10);
     if (errno || end == arg || v < 1)
         return 0;
-    if (strcmp(end, "s") == 0)
+    if (!*end || strcmp(end, "s") == 0)
         v = v > 600 ? 0 : v * 1000;
-    else if (*end && strcmp(end, "ms") != 0)
+    else if (strcmp(end, "ms") != 0)
         return 0;
     return v > 600000 ? 0 : (unsigned)v;
 }
@@ -293,9 +294,9 @@ int cmd_scan(int argc, char **argv)
     optind = 0;
     int c, st = 0;
     while (st == 0 && (c = getopt_long(argc, argv, "r:j:vqh", opts, NULL)) != -1) {
-        if (c == OPT_TIMEOUT) { /* milliseconds here, for the revocation budget in seconds */
+        if (c == OPT_TIMEOUT) { /* the revocation budget is whole seconds */
             if (!(timeout_ms = parse_timeout(optarg)))
-                st = cli_usage_error("--timeout: '%s' is not a time between 1 ms and 600 s (e.g. 500, 500ms, 10s)",
+                st = cli_usage_error("--timeout: '%s' is not a time between 1 ms and 600 s (e.g. 10, 500ms, 10s)",
                                      optarg);
             else
                 o.timeout = (long)((timeout_ms + 999) / 1000);

@@ -225,7 +225,7 @@ class GuardTest(unittest.TestCase):
     def test_non_loopback_refused(self):
         # fe01 named at a public (documentation) address, fe02 not at all: neither is reached.
         p, cpu = scan("--topology", self.topology, "--loopback-only", "--resolve", "fe01.contoso.com:192.0.2.1",
-                      "--format", "json", "--timeout", "2000")
+                      "--format", "json", "--timeout", "2000ms")
         self.assertLess(cpu, CPU_BOUND)
         self.assertEqual(p.returncode, 3, p.stderr)
         eps = json.loads(p.stdout)["endpoints"]
