@@ -20,6 +20,9 @@ static const struct {
 } removed[] = {
     {"edge-internal", "san.fqdn-missing"},          /* no SAN needed on the internal interface */
     {"edge-av-auth", "san.fqdn-missing"},           /* the A/V Authentication service uses no names */
+    {"edge-external", "san.fqdn-missing"},          /* reached by its public names, never the internal FQDN */
+    {"frontend-web-external", "san.fqdn-missing"},  /* reached by the external web FQDN and simple URLs */
+    {"director-web-external", "san.fqdn-missing"},  /* same */
     {"oauth-token-issuer", "san.fqdn-missing"},     /* the subject names the SIP domain instead */
     {"exchange-um", "san.fqdn-missing"},            /* a stand-alone UM server: the CN decides */
     {"exchange-um-callrouter", "san.fqdn-missing"}, /* same */

@@ -92,7 +92,7 @@ expect = {
         ["lyncpool.adatum.com", "lfe01.adatum.com", "lyncext.adatum.com"] + SIMPLE + ["admin.adatum.com"],
         [f"lyncdiscoverinternal.{d}" for d in DOMAINS] + WILD, False, False),
     ("lfe01.adatum.com", "frontend-web-external"): (
-        "lyncpool.adatum.com", ["lyncpool.adatum.com", "lfe01.adatum.com", "lyncext.adatum.com"] + SIMPLE,
+        "lyncpool.adatum.com", ["lyncpool.adatum.com", "lyncext.adatum.com"] + SIMPLE,
         [f"lyncdiscover.{d}" for d in DOMAINS] + WILD, False, False),
     ("lfe01.adatum.com", "oauth-token-issuer"): ("adatum.com", [], ["adatum.org"], False, True),
     ("ldir01.adatum.com", "director-default"): (
@@ -107,7 +107,7 @@ expect = {
     # warning there, so not offered; the A/V Edge FQDN is not needed (decision 2).
     ("ledge01.dmz.adatum.com", "edge-external"): (
         "access.adatum.com",
-        ["access.adatum.com", "ledge01.dmz.adatum.com", "webconf.adatum.com", "sip.adatum.com", "sip.adatum.org"],
+        ["access.adatum.com", "webconf.adatum.com", "sip.adatum.com", "sip.adatum.org"],
         ["xmpp.adatum.com", "adatum.com"], True, True),
     ("ledge01.dmz.adatum.com", "edge-av-auth"): ("ledge01.dmz.adatum.com", [], [], False, True),
     ("chat02.adatum.com", "persistent-chat"): (

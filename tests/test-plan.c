@@ -107,9 +107,9 @@ int main(void)
               "dialin.contoso.com admin.contoso.com",
               "internal web: pool, server, web services FQDN, every simple URL");
     n = need_of(d, "fe01.contoso.com", "frontend-web-external");
-    /* The server FQDN too: the baseline's san.fqdn-missing applies, as `check --server` does. */
+    /* Not the server FQDN: clients reach it by the external names only. */
     CHECK_STR(names(n, false),
-              "pool01.contoso.com fe01.contoso.com webext.contoso.com meet.contoso.com meet.fabrikam.com dialin.contoso.com",
+              "pool01.contoso.com webext.contoso.com meet.contoso.com meet.fabrikam.com dialin.contoso.com",
               "external web: no admin URL");
     CHECK_CONTAINS(names(n, true), "lyncdiscover.fabrikam.com", "external web: lyncdiscover.<domain> optional");
 
@@ -124,6 +124,7 @@ int main(void)
     CHECK_CONTAINS(names(n, false), "webconf.contoso.com", "Edge external: Web Conferencing Edge FQDN");
     CHECK_CONTAINS(names(n, false), "sip.litwareinc.com", "Edge external: sip.<domain> for each SIP domain");
     CHECK(strstr(names(n, false), "av.contoso.com") == NULL, "Edge external: the A/V Edge FQDN is not required (decision 2)");
+    CHECK(strstr(names(n, false), "edge01.contoso.net") == NULL, "Edge external: not the internal server FQDN");
     CHECK(ucp_cert_need_public_ca(n) && ucp_cert_need_pool_shared(n), "Edge external: public CA, shared by the pool");
     CHECK(ucp_cert_need_eku(n) == (UCP_EKU_SERVER_AUTH | UCP_EKU_CLIENT_AUTH), "Edge external: server and client EKU");
     n = need_of(d, "edge01.contoso.net", "edge-av-auth");

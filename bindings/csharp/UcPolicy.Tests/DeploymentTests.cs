@@ -50,7 +50,7 @@ namespace UcPolicy.Tests
             Assert.True(external.PoolShared);
             Assert.Equal(new[] { "serverAuth", "clientAuth" }, external.Eku);
             Assert.Contains("Subject = \"CN=access.adatum.com\"", external.GetRequest(RequestFormat.CertReq));
-            Assert.Contains("DNS.3 = webconf.adatum.com", external.GetRequest(RequestFormat.OpenSsl));
+            Assert.Contains("DNS.2 = webconf.adatum.com", external.GetRequest(RequestFormat.OpenSsl));
         }
 
         [Fact]

@@ -37,7 +37,7 @@ def test_one_server() -> None:
     assert [c.role for c in certs] == ["edge-internal", "edge-external", "edge-av-auth"]
     external = certs[1]
     assert external.subject_name == "access.adatum.com"
-    assert external.required_names == ("access.adatum.com", "ledge01.dmz.adatum.com", "webconf.adatum.com",
+    assert external.required_names == ("access.adatum.com", "webconf.adatum.com",
                                        "sip.adatum.com", "sip.adatum.org")
     assert external.optional_names == ("xmpp.adatum.com", "adatum.com")
     assert external.public_ca and external.pool_shared and external.exportable_key
