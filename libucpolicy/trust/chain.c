@@ -281,6 +281,13 @@ static void complete(struct builder *b, ucp_chain_status terminal, enum ucp_rule
     }
     p.trusted = terminal == UCP_CHAIN_VALID;
     b->paths++;
+    /* DSA parameter inheritance (RFC 5280 6.1.4 (f)): a CA whose DSA key has no parameters takes
+     * its issuer's, known only now that the path is; what it signed is verified again (without
+     * the cache, which may hold the failure from before). From the anchor down, so that the
+     * parameters pass through several such CAs. */
+    for (size_t i = b->n ? b->n - 1 : 0; i-- > 1;)
+        if (ucp_certificate_inherit_dsa_params(b->certs[i], b->certs[i + 1]))
+            b->sig_ok[i] = ucp_certificate_check_signature(b->certs[i - 1], b->certs[i]);
     char date[32];
     for (size_t i = 1; i < b->n; i++) {
         const ucp_certificate *child = b->certs[i - 1], *ca = b->certs[i];

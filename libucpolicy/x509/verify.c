@@ -128,6 +128,58 @@ gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c)
     return pk;
 }
 
+/* The DSA public key y of @c's SubjectPublicKeyInfo when its AlgorithmIdentifier carries no
+ * parameters (RFC 3279 2.3.2: they are the issuer's); false otherwise or when malformed. */
+static bool dsa_key_without_params(const ucp_certificate *c, gnutls_datum_t *y)
+{
+    /* id-dsa (1.2.840.10040.4.1); GnuTLS tells no key type for a DSA key without parameters */
+    static const uint8_t id_dsa[] = {0x2a, 0x86, 0x48, 0xce, 0x38, 0x04, 0x01};
+    if (!c->indexed)
+        return false;
+    struct ucp_tlv spki, alg, oid, bits, key;
+    if (!ucp_der_read_exact(c->der.data + c->spki_off, c->spki_len, UCP_DER_STRICT, &spki) ||
+        !ucp_der_is(&spki, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return false;
+    const uint8_t *p = spki.value;
+    size_t left = spki.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &alg) || !ucp_der_is(&alg, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) ||
+        !ucp_der_read_exact(alg.value, alg.len, UCP_DER_STRICT, &oid) || /* the OID alone: no parameters */
+        !ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) || oid.len != sizeof id_dsa ||
+        memcmp(oid.value, id_dsa, sizeof id_dsa) != 0 ||
+        !ucp_der_read_exact(p, left, UCP_DER_STRICT, &bits) ||
+        !ucp_der_is(&bits, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) || bits.len < 2 || bits.value[0] != 0 ||
+        !ucp_der_read_exact(bits.value + 1, bits.len - 1, UCP_DER_STRICT, &key) ||
+        !ucp_der_is(&key, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) || key.len == 0)
+        return false;
+    y->data = (unsigned char *)key.value;
+    y->size = (unsigned)key.len;
+    return true;
+}
+
+bool ucp_certificate_inherit_dsa_params(const ucp_certificate *c, const ucp_certificate *issuer)
+{
+    gnutls_datum_t y;
+    if (atomic_load_explicit(&((ucp_certificate *)c)->pubkey, memory_order_acquire) ||
+        !dsa_key_without_params(c, &y))
+        return false;
+    gnutls_pubkey_t from = ucp_certificate_pubkey(issuer), pk = NULL;
+    gnutls_datum_t p = {NULL, 0}, q = {NULL, 0}, g = {NULL, 0};
+    bool ok = from && gnutls_pubkey_get_pk_algorithm(from, NULL) == GNUTLS_PK_DSA &&
+              gnutls_pubkey_export_dsa_raw2(from, &p, &q, &g, NULL, 0) >= 0 && gnutls_pubkey_init(&pk) >= 0 &&
+              gnutls_pubkey_import_dsa_raw(pk, &p, &q, &g, &y) >= 0;
+    gnutls_free(p.data);
+    gnutls_free(q.data);
+    gnutls_free(g.data);
+    void *expected = NULL;
+    if (!ok || !atomic_compare_exchange_strong_explicit(&((ucp_certificate *)c)->pubkey, &expected, pk,
+                                                        memory_order_acq_rel, memory_order_acquire)) {
+        if (pk)
+            gnutls_pubkey_deinit(pk);
+        return false; /* or another thread gave it the same parameters first */
+    }
+    return true;
+}
+
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer)
 {
     /* Only where gnutls_x509_crt_verify (with the flags of the reference) checks the signature
@@ -140,11 +192,17 @@ bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_cert
      * them is not badly signed. */
     gnutls_pk_algorithm_t spk = cert->sign_algo > 0 ? gnutls_sign_get_pk_algorithm(cert->sign_algo)
                                                     : GNUTLS_PK_UNKNOWN;
+    int ipk = issuer->pk_algo;
+    if (spk == GNUTLS_PK_DSA && ipk != GNUTLS_PK_DSA) { /* a DSA key given its issuer's parameters */
+        gnutls_pubkey_t k = atomic_load_explicit(&((ucp_certificate *)issuer)->pubkey, memory_order_acquire);
+        if (k && gnutls_pubkey_get_pk_algorithm(k, NULL) == GNUTLS_PK_DSA)
+            ipk = GNUTLS_PK_DSA;
+    }
     bool fast = cert->tbs_len && cert->sig_len && !cert->sign_pss && cert != issuer &&
-                ((spk == GNUTLS_PK_RSA && issuer->pk_algo == GNUTLS_PK_RSA) ||
-                 (spk == GNUTLS_PK_ECDSA && issuer->pk_algo == GNUTLS_PK_ECDSA) ||
-                 (spk == GNUTLS_PK_EDDSA_ED25519 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED25519) ||
-                 (spk == GNUTLS_PK_EDDSA_ED448 && issuer->pk_algo == GNUTLS_PK_EDDSA_ED448)) &&
+                ((spk == GNUTLS_PK_RSA && ipk == GNUTLS_PK_RSA) || (spk == GNUTLS_PK_ECDSA && ipk == GNUTLS_PK_ECDSA) ||
+                 (spk == GNUTLS_PK_EDDSA_ED25519 && ipk == GNUTLS_PK_EDDSA_ED25519) ||
+                 (spk == GNUTLS_PK_EDDSA_ED448 && ipk == GNUTLS_PK_EDDSA_ED448) ||
+                 (spk == GNUTLS_PK_DSA && ipk == GNUTLS_PK_DSA)) &&
                 ucp_certificate_issued_by(cert, issuer) && !ucp_certificate_same(cert, issuer);
     if (fast) {
         gnutls_pubkey_t pk = ucp_certificate_pubkey(issuer);

@@ -310,13 +310,17 @@ bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificat
  * gnutls_x509_crt_verify: the reference. */
 bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
 /* The same answer, faster: the signed bytes and the signature verified with the issuer's public
- * key imported once (gnutls_pubkey_verify_data2), for RSA PKCS#1 v1.5, ECDSA and EdDSA signatures
+ * key imported once (gnutls_pubkey_verify_data2), for RSA PKCS#1 v1.5, ECDSA, EdDSA and DSA signatures
  * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
 /* The certificate's public key, imported on first use and kept with it (borrowed: never
  * deinit it, never change it); NULL when GnuTLS cannot import it. Thread-safe. */
 gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c);
+/* RFC 5280 6.1.4 (f), RFC 3279 2.3.2: when @c has a DSA key without parameters, give it the
+ * parameters of @issuer's DSA key (kept as @c's public key, so that what @c signed verifies).
+ * False when @c's key has parameters or already has a key, or @issuer has no DSA key. */
+bool ucp_certificate_inherit_dsa_params(const ucp_certificate *c, const ucp_certificate *issuer);
 
 /* ---- getters and name tables (getters.c) ----------------------------------------------------- */
 /* The key usage bits, in RFC 5280 order: GnuTLS's bit, ours and the RFC name (the text,
