@@ -55,7 +55,7 @@ Describe 'The module' {
         $module = Get-Module UcPolicy
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
             'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate',
-            'Test-UcServerEndpoint')
+            'Test-UcDeployment', 'Test-UcServerEndpoint')
         $module.ExportedFunctions.Count | Should -Be 0
         $module.ExportedAliases.Count | Should -Be 0
     }
@@ -86,6 +86,7 @@ Describe 'Help' {
     It 'documents <Name> with a synopsis, a description, examples and every parameter' -TestCases @(
         @{ Name = 'Test-UcCertificate' }
         @{ Name = 'Test-UcServerEndpoint' }
+        @{ Name = 'Test-UcDeployment' }
         @{ Name = 'Get-UcRole' }
         @{ Name = 'Get-UcPolicyRule' }
         @{ Name = 'Export-UcPolicyReport' }
