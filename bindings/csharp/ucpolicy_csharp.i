@@ -343,3 +343,71 @@ static size_t ucp_csharp_certificate_der_copy(const ucp_certificate *cert, uint8
 %}
 
 %include "../ucpolicy.i"
+
+/* ---- scans (ucpolicy/scan.h) ----------------------------------------------------------- */
+/* A scan is an owned handle; an endpoint is borrowed from it. The C callback is not bound as
+ * is: ucp_csharp_scan_run calls a managed delegate (a function pointer the facade keeps alive
+ * for the call) once per endpoint, on the calling thread, as ucp_scan_run calls its callback.
+ * The endpoint's report is parked in the run's state and taken by the delegate through
+ * ucp_csharp_scan_take_report (an `out ReportHandle`, so it cannot leak on the way); one the
+ * delegate did not take is freed when it returns. */
+UCP_OWNED_HANDLE(ucp_scan, ScanHandle)
+UCP_BORROWED(ucp_endpoint)
+%ignore ucp_scan_free;
+%ignore ucp_scan_run;
+%ignore ucp_scan_callback;
+
+%typemap(ctype) ucp_csharp_scan_callback "ucp_csharp_scan_callback"
+%typemap(imtype) ucp_csharp_scan_callback "global::UcPolicy.Interop.ScanCallback"
+%typemap(cstype) ucp_csharp_scan_callback "global::UcPolicy.Interop.ScanCallback"
+%typemap(in) ucp_csharp_scan_callback %{ $1 = $input; %}
+%typemap(csin) ucp_csharp_scan_callback "$csinput"
+
+%include "ucpolicy/scan.h"
+
+%{
+/* index, whether a report is parked, status, its name and message (NULL with a report), the
+ * run's state; returns 0 to go on. */
+typedef int (SWIGSTDCALL *ucp_csharp_scan_callback)(size_t index, int has_report, int status,
+                                                    const char *name, const char *message,
+                                                    void *state);
+struct ucp_csharp_scan_state {
+    ucp_csharp_scan_callback callback;
+    ucp_report *pending;
+};
+
+static int ucp_csharp_scan_endpoint(const ucp_endpoint *endpoint, ucp_report *report,
+                                    ucp_status status, const char *message, void *payload)
+{
+    struct ucp_csharp_scan_state *state = (struct ucp_csharp_scan_state *)payload;
+    state->pending = report;
+    int stop = state->callback(ucp_endpoint_index(endpoint), report != NULL, (int)status,
+                               report != NULL ? NULL : ucp_strerror_name(status), message, state);
+    ucp_report_free(state->pending); /* not taken */
+    state->pending = NULL;
+    return stop;
+}
+%}
+
+%inline %{
+static void ucp_csharp_scan_release(void *handle) { ucp_scan_free((ucp_scan *)handle); }
+
+/* ucp_scan_run with the delegate; a scan the delegate stopped is not an error. */
+static ucp_status ucp_csharp_scan_run(ucp_scan *scan, ucp_checker *checker,
+                                      ucp_csharp_scan_callback callback)
+{
+    struct ucp_csharp_scan_state state = {callback, NULL};
+    if (callback == NULL)
+        return ucp_scan_run(scan, checker, NULL, NULL); /* the library's own refusal */
+    ucp_status status = ucp_scan_run(scan, checker, ucp_csharp_scan_endpoint, &state);
+    return status == UCP_E_CANCELLED ? UCP_OK : status;
+}
+
+/* Hands the report parked for the endpoint being reported (NULL when there is none). */
+static void ucp_csharp_scan_take_report(void *state, ucp_report **out)
+{
+    struct ucp_csharp_scan_state *s = (struct ucp_csharp_scan_state *)state;
+    *out = s->pending;
+    s->pending = NULL;
+}
+%}

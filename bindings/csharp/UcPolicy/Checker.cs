@@ -457,6 +457,19 @@ namespace UcPolicy
             }
         }
 
+        internal void RunScan(ScanHandle scan, ScanCallback callback)
+        {
+            gate.EnterReadLock();
+            try
+            {
+                Native.UcpCsharpScanRun(scan, Handle, callback);
+            }
+            finally
+            {
+                gate.ExitReadLock();
+            }
+        }
+
         /// <summary>Frees the native checker. Idempotent and thread-safe; reports already produced stay valid.</summary>
         public void Dispose() => handle.Dispose();
 

@@ -154,66 +154,8 @@ namespace UcPolicy
         /// </summary>
         /// <exception cref="ArgumentException">The certificate has no private key.</exception>
         /// <exception cref="CryptographicException">The private key cannot be exported.</exception>
-        public void SetClientCertificate(X509Certificate2 certificate, params X509Certificate2[] chain)
-        {
-            if (certificate == null)
-                throw new ArgumentNullException(nameof(certificate));
-            if (!certificate.HasPrivateKey)
-                throw new ArgumentException("The certificate has no private key to present.", nameof(certificate));
-            var random = new byte[24];
-            using (var rng = RandomNumberGenerator.Create())
-                rng.GetBytes(random);
-            string secret = Convert.ToBase64String(random);
-            var collection = new X509Certificate2Collection(certificate);
-            foreach (X509Certificate2 c in chain ?? Array.Empty<X509Certificate2>())
-            {
-                // The chain without private keys: the key in the file must be the leaf's alone.
-#if NET
-                collection.Add(X509CertificateLoader.LoadCertificate(c.RawData));
-#else
-                collection.Add(new X509Certificate2(c.RawData));
-#endif
-            }
-            byte[] pfx = collection.Export(X509ContentType.Pkcs12, secret)!;
-            string path = Path.Combine(Path.GetTempPath(), "ucpolicy-client-" + Guid.NewGuid().ToString("N") + ".pfx");
-            try
-            {
-                using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.None))
-                {
-                    RestrictToOwner(path);
-                    file.Write(pfx, 0, pfx.Length);
-                }
-                var password = new SecureString();
-                foreach (char c in secret)
-                    password.AppendChar(c);
-                password.MakeReadOnly();
-                using (password)
-                    SetClientCredentials(path, null, password);
-            }
-            finally
-            {
-                Array.Clear(pfx, 0, pfx.Length);
-                try
-                {
-                    File.Delete(path);
-                }
-                catch (IOException)
-                {
-                }
-                catch (UnauthorizedAccessException)
-                {
-                }
-            }
-        }
-
-        static void RestrictToOwner(string path)
-        {
-#if NET
-            if (!OperatingSystem.IsWindows())
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-#endif
-            // On Windows the temporary folder is the user's own profile folder.
-        }
+        public void SetClientCertificate(X509Certificate2 certificate, params X509Certificate2[] chain) =>
+            ClientCertificateFile.Load(certificate, chain, (path, password) => SetClientCredentials(path, null, password));
 
         /// <summary>
         /// Connects, takes the presented chain and checks it against a role with the checker's trust

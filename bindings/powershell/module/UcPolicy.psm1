@@ -25,6 +25,7 @@ Import-Module -Name $assembly -ErrorAction Stop
 Export-ModuleMember -Cmdlet @(
     'Test-UcCertificate'
     'Test-UcServerEndpoint'
+    'Test-UcDeployment'
     'Get-UcRole'
     'Get-UcCertificatePlan'
     'Get-UcPolicyRule'

@@ -30,7 +30,8 @@ Import-Module -Name $env:UCPOLICY_PESTER -MinimumVersion 5.7.0
 Remove-Item Env:UCPOLICY_NATIVE_DIR -ErrorAction SilentlyContinue
 $env:UCPOLICY_MODULE_TFM = $Framework
 
-$container = New-PesterContainer -Path (Join-Path $PSScriptRoot 'UcPolicy.Tests.ps1') -Data @{
+# Every *.Tests.ps1 beside this script, with the same data.
+$container = New-PesterContainer -Path (Get-ChildItem -LiteralPath $PSScriptRoot -Filter '*.Tests.ps1' | Sort-Object Name).FullName -Data @{
     ModulePath  = $ModulePath
     TestPkiPath = $TestPkiPath
     Framework   = $Framework

@@ -54,8 +54,8 @@ Describe 'The module' {
     It 'exports exactly its cmdlets, nothing else' {
         $module = Get-Module UcPolicy
         @($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @(
-            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcCertificatePlan', 'Get-UcPolicyRule', 'Get-UcRole', 'Test-UcCertificate',
-            'Test-UcServerEndpoint')
+            'ConvertTo-UcPolicyReport', 'Export-UcPolicyReport', 'Get-UcCertificatePlan', 'Get-UcPolicyRule', 'Get-UcRole',
+            'Test-UcCertificate', 'Test-UcDeployment', 'Test-UcServerEndpoint')
         $module.ExportedFunctions.Count | Should -Be 0
         $module.ExportedAliases.Count | Should -Be 0
     }
@@ -86,6 +86,7 @@ Describe 'Help' {
     It 'documents <Name> with a synopsis, a description, examples and every parameter' -TestCases @(
         @{ Name = 'Test-UcCertificate' }
         @{ Name = 'Test-UcServerEndpoint' }
+        @{ Name = 'Test-UcDeployment' }
         @{ Name = 'Get-UcRole' }
         @{ Name = 'Get-UcCertificatePlan' }
         @{ Name = 'Get-UcPolicyRule' }
