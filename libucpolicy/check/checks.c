@@ -296,9 +296,13 @@ static char *expected_cn(const struct ctx *c)
 static void check_subject(struct ctx *c)
 {
     const ucp_certificate *cert = c->leaf;
-    /* An empty Name is the DER SEQUENCE 30 00. */
+    /* An empty Name is the DER SEQUENCE 30 00. RFC 5280 4.2.1.6 allows it with a critical SAN:
+     * then only the roles that need a CN (subject.cn-missing) report it. */
     if (cert->raw_subject.len <= 2 || !*cert->subject) {
-        emit(c, UCP_RULE_SUBJECT_EMPTY, 0, NULL);
+        if (cert->has_san_ext && cert->san_critical)
+            emit(c, UCP_RULE_SUBJECT_CN_MISSING, 0, "subject", "(empty)", NULL);
+        else
+            emit(c, UCP_RULE_SUBJECT_EMPTY, 0, NULL);
         return;
     }
     if (cert->ncns == 0) {
@@ -322,11 +326,33 @@ static void check_subject(struct ctx *c)
         c->nomem = true;
         return;
     }
+    /* ub-common-name: 64 characters (UTF-8 continuation bytes do not count). */
+    size_t chars = 0;
+    for (size_t k = 0; k < raw->len; k++)
+        if ((raw->data[k] & 0xc0) != 0x80)
+            chars++;
+    if (chars > 64) {
+        char num[32];
+        snprintf(num, sizeof num, "%zu", chars);
+        emit(c, UCP_RULE_SUBJECT_CN_TOO_LONG, 0, "cn", cn, "length", num, NULL);
+    }
+    /* A CN that is an IP address: compared with the SAN's iPAddress entries, and not a name. */
+    uint8_t ip[16];
+    size_t iplen = clean ? ucp_ip_parse(cn, ip) : 0;
+    if (iplen) {
+        emit(c, UCP_RULE_SUBJECT_CN_IP_ADDRESS, 0, "cn", cn, "expected", expected, NULL);
+        bool found = false;
+        for (size_t i = 0; i < cert->nsans && !found; i++)
+            found = cert->sans[i].type == UCP_SAN_IP && cert->sans[i].raw.len == iplen &&
+                    memcmp(cert->sans[i].raw.data, ip, iplen) == 0;
+        if (!found)
+            emit(c, UCP_RULE_SUBJECT_CN_IP_NOT_IN_SAN, 0, "cn", cn, NULL);
+    }
     if (memchr(raw->data, '*', raw->len) && bound(c, UCP_RULE_SUBJECT_CN_WILDCARD)) {
         emit(c, UCP_RULE_SUBJECT_CN_WILDCARD, 0, "cn", cn, "expected", expected, NULL);
         c->cn_wildcard_reported = true;
     }
-    const struct ucp_role_rule *inv = bound(c, UCP_RULE_SUBJECT_CN_INVALID_NAME);
+    const struct ucp_role_rule *inv = iplen ? NULL : bound(c, UCP_RULE_SUBJECT_CN_INVALID_NAME);
     if (inv) {
         unsigned char bad = 0;
         enum ucp_name_problem p = ucp_name_check(raw->data, raw->len, true, &bad);
@@ -610,6 +636,18 @@ static void check_eku(struct ctx *c)
         emit(c, UCP_RULE_EKU_CLIENT_AUTH_MISSING, 0, NULL);
     if (cert->has_eku && cert->eku_critical)
         emit(c, UCP_RULE_EKU_CRITICAL, 0, NULL);
+    /* Purposes a TLS server certificate should not carry (CA/B Forum BR 7.1.2.7.10). */
+    static const struct {
+        const char *oid, *text;
+    } forbidden[] = {
+        {OID_ANY_EKU, "anyExtendedKeyUsage (2.5.29.37.0)"},
+        {"1.3.6.1.5.5.7.3.3", "codeSigning (1.3.6.1.5.5.7.3.3)"},
+        {"1.3.6.1.5.5.7.3.8", "timeStamping (1.3.6.1.5.5.7.3.8)"},
+        {"1.3.6.1.5.5.7.3.9", "OCSPSigning (1.3.6.1.5.5.7.3.9)"},
+    };
+    for (size_t i = 0; cert->has_eku && i < UCP_ARRAY_SIZE(forbidden); i++)
+        if (ucp_certificate_has_eku_oid(cert, forbidden[i].oid))
+            emit(c, UCP_RULE_EKU_SERVER_FORBIDDEN, 0, "purpose", forbidden[i].text, NULL);
 }
 
 static char *ku_text(unsigned ku)
@@ -649,6 +687,28 @@ static void check_key_usage(struct ctx *c)
     if (cert->pk_algo == GNUTLS_PK_RSA && !(cert->ku & GNUTLS_KEY_KEY_ENCIPHERMENT))
         emit(c, UCP_RULE_KEY_USAGE_KEY_ENCIPHERMENT_MISSING, 0, "actual", all, NULL);
     free(all);
+    /* Bits the key type cannot perform (RFC 8813 for ECC, RFC 8410 for EdDSA, RFC 4055 for RSA). */
+    unsigned misfit = 0;
+    const char *key = NULL;
+    if (cert->pk_algo == GNUTLS_PK_ECDSA) {
+        misfit = cert->ku & (GNUTLS_KEY_KEY_ENCIPHERMENT | GNUTLS_KEY_DATA_ENCIPHERMENT);
+        key = "ECDSA";
+    } else if (cert->pk_algo == GNUTLS_PK_EDDSA_ED25519 || cert->pk_algo == GNUTLS_PK_EDDSA_ED448) {
+        misfit = cert->ku & (GNUTLS_KEY_KEY_ENCIPHERMENT | GNUTLS_KEY_DATA_ENCIPHERMENT |
+                             GNUTLS_KEY_KEY_AGREEMENT);
+        key = "EdDSA";
+    } else if (cert->pk_algo == GNUTLS_PK_RSA || cert->pk_algo == GNUTLS_PK_RSA_PSS) {
+        misfit = cert->ku & GNUTLS_KEY_KEY_AGREEMENT;
+        key = "RSA";
+    }
+    if (misfit) {
+        char *bits = ku_text(misfit);
+        if (!bits)
+            c->nomem = true;
+        else
+            emit(c, UCP_RULE_KEY_USAGE_KEY_TYPE_MISMATCH, 0, "bits", bits, "key", key, NULL);
+        free(bits);
+    }
 }
 
 static void check_basic_constraints(struct ctx *c)

@@ -72,6 +72,7 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
         return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
                                "cannot read the subjectAltName extension: %s", gnutls_strerror(ret));
     c->has_san_ext = true;
+    c->san_critical = critical != 0;
     ucp_status st = UCP_OK;
     /* GeneralNames ::= SEQUENCE OF GeneralName, any definite length form. */
     struct ucp_tlv seq, gn;

@@ -211,3 +211,85 @@ char *ucp_normalize_fqdn(const char *in, const char **why)
         out[i] = ucp_tolower(out[i]);
     return out;
 }
+
+/* One IPv4 dotted quad (decimal parts 0-255, no leading zeros) of exactly @len bytes. */
+static bool parse_ipv4(const char *t, size_t len, uint8_t out[4])
+{
+    size_t part = 0, i = 0;
+    while (part < 4) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && t[i] >= '0' && t[i] <= '9' && i - start < 3)
+            v = v * 10 + (unsigned)(t[i++] - '0');
+        if (i == start || v > 255 || (i - start > 1 && t[start] == '0'))
+            return false;
+        out[part++] = (uint8_t)v;
+        if (part < 4) {
+            if (i >= len || t[i] != '.')
+                return false;
+            i++;
+        }
+    }
+    return i == len;
+}
+
+size_t ucp_ip_parse(const char *text, uint8_t out[16])
+{
+    size_t len = strlen(text);
+    if (!memchr(text, ':', len))
+        return parse_ipv4(text, len, out) ? 4 : 0;
+    if (len > 45)
+        return 0;
+    uint8_t w[16];
+    size_t n = 0, gap = SIZE_MAX, i = 0;
+    if (len >= 2 && text[0] == ':' && text[1] == ':') {
+        gap = 0;
+        i = 2;
+    } else if (text[0] == ':') {
+        return 0;
+    }
+    while (i < len) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && i - start < 4 && strchr("0123456789abcdefABCDEF", text[i]) && text[i]) {
+            char ch = text[i++];
+            v = v * 16 + (unsigned)(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
+        }
+        if (i < len && text[i] == '.') { /* a trailing dotted quad: the last 32 bits */
+            if (n > 12 || !parse_ipv4(text + start, len - start, w + n))
+                return 0;
+            n += 4;
+            i = len;
+            break;
+        }
+        if (i == start || n > 14)
+            return 0;
+        w[n++] = (uint8_t)(v >> 8);
+        w[n++] = (uint8_t)v;
+        if (i == len)
+            break;
+        if (text[i] != ':')
+            return 0;
+        i++;
+        if (i < len && text[i] == ':') {
+            if (gap != SIZE_MAX)
+                return 0;
+            gap = n;
+            i++;
+        } else if (i == len) {
+            return 0; /* a trailing single colon */
+        }
+    }
+    if (gap == SIZE_MAX) {
+        if (n != 16)
+            return 0;
+        memcpy(out, w, 16);
+        return 16;
+    }
+    if (n > 14)
+        return 0;
+    memset(out, 0, 16);
+    memcpy(out, w, gap);
+    memcpy(out + 16 - (n - gap), w + gap, n - gap);
+    return 16;
+}

@@ -128,6 +128,9 @@ bool ucp_name_is_single_label(const char *name);
 /* RFC 6125 match of a presented identifier (exact or wildcard of one left-most label) against
  * a reference host name; both case-insensitive, both must be clean (no NUL). */
 bool ucp_name_matches(const char *presented, const char *host);
+/* Parse @text as an IPv4 dotted quad or an IPv6 address (RFC 4291 2.2 text forms, "::" and a
+ * trailing dotted quad included) into @out: 4 or 16 bytes written; 0 when it is neither. */
+size_t ucp_ip_parse(const char *text, uint8_t out[16]);
 /* Is @domain a public suffix (ICANN section)? */
 bool ucp_is_public_suffix(const char *domain);
 /* Validate and normalise (lower case, no trailing dot) a host name given by the user. */
@@ -178,6 +181,7 @@ struct ucp_certificate {
     struct ucp_san *sans;
     size_t nsans;
     bool has_san_ext;
+    bool san_critical; /* the subjectAltName extension is marked critical */
     bool has_eku;
     bool eku_critical;
     char **ekus;

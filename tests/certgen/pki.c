@@ -163,7 +163,7 @@ gnutls_x509_crt_t make_cert(const struct spec *s)
         for (int i = 0; i < s->nsan; i++)
             der_tlv(&names, s->san[i].tag ? s->san[i].tag : 0x82, s->san[i].v, s->san[i].len); /* [2] dNSName */
         der_tlv(&ext, 0x30, names.data, names.len);
-        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", ext.data, ext.len, 0));
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", ext.data, ext.len, s->san_critical));
         free(names.data);
         free(ext.data);
     }
