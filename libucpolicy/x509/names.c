@@ -293,3 +293,83 @@ size_t ucp_ip_parse(const char *text, uint8_t out[16])
     memcpy(out + 16 - (n - gap), w + gap, n - gap);
     return 16;
 }
+
+static bool psl_query(const char *domain, int type)
+{
+    pthread_once(&psl_once, psl_load);
+    if (!psl)
+        return true;
+    char lower[256];
+    size_t n = strlen(domain);
+    if (n == 0 || n >= sizeof lower)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = ucp_tolower(domain[i]);
+    return psl_is_public_suffix2(psl, lower, type) != 0;
+}
+
+bool ucp_tld_known(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    const char *tld = dot ? dot + 1 : name;
+    if (!*tld)
+        return false;
+    return psl_query(tld, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE);
+}
+
+bool ucp_is_listed_public_suffix(const char *domain)
+{
+    pthread_once(&psl_once, psl_load);
+    return psl && psl_query(domain, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE);
+}
+
+bool ucp_ip_reserved(const uint8_t *ip, size_t len, const char **range)
+{
+    /* IANA IPv4 and IPv6 special-purpose address registries (RFC 6890 and updates), the ranges
+     * that name no single host on the public Internet; prefix lengths in bits. */
+    static const struct {
+        uint8_t len, bits;
+        uint8_t prefix[16];
+        const char *name;
+    } ranges[] = {
+        {4, 8, {0}, "0.0.0.0/8, this network"},
+        {4, 8, {10}, "10.0.0.0/8, private"},
+        {4, 10, {100, 64}, "100.64.0.0/10, shared address space"},
+        {4, 8, {127}, "127.0.0.0/8, loopback"},
+        {4, 16, {169, 254}, "169.254.0.0/16, link-local"},
+        {4, 12, {172, 16}, "172.16.0.0/12, private"},
+        {4, 24, {192, 0, 0}, "192.0.0.0/24, IETF protocol assignments"},
+        {4, 24, {192, 0, 2}, "192.0.2.0/24, documentation"},
+        {4, 24, {192, 88, 99}, "192.88.99.0/24, 6to4 relay anycast"},
+        {4, 16, {192, 168}, "192.168.0.0/16, private"},
+        {4, 15, {198, 18}, "198.18.0.0/15, benchmarking"},
+        {4, 24, {198, 51, 100}, "198.51.100.0/24, documentation"},
+        {4, 24, {203, 0, 113}, "203.0.113.0/24, documentation"},
+        {4, 4, {224}, "224.0.0.0/4, multicast"},
+        {4, 4, {240}, "240.0.0.0/4, reserved"},
+        {16, 128, {0}, "::/128, unspecified"},
+        {16, 128, {[15] = 1}, "::1/128, loopback"},
+        {16, 96, {[10] = 0xff, [11] = 0xff}, "::ffff:0:0/96, IPv4-mapped"},
+        {16, 96, {0x00, 0x64, 0xff, 0x9b}, "64:ff9b::/96, IPv4/IPv6 translation"},
+        {16, 64, {0x01, 0x00}, "100::/64, discard-only"},
+        {16, 23, {0x20, 0x01}, "2001::/23, IETF protocol assignments"},
+        {16, 32, {0x20, 0x01, 0x0d, 0xb8}, "2001:db8::/32, documentation"},
+        {16, 16, {0x20, 0x02}, "2002::/16, 6to4"},
+        {16, 7, {0xfc}, "fc00::/7, unique local"},
+        {16, 10, {0xfe, 0x80}, "fe80::/10, link-local"},
+        {16, 8, {0xff}, "ff00::/8, multicast"},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (ranges[i].len != len)
+            continue;
+        unsigned bits = ranges[i].bits, full = bits / 8, rest = bits % 8;
+        if (memcmp(ip, ranges[i].prefix, full) != 0)
+            continue;
+        if (rest && ((ip[full] ^ ranges[i].prefix[full]) & (uint8_t)(0xff << (8 - rest))) != 0)
+            continue;
+        if (range)
+            *range = ranges[i].name;
+        return true;
+    }
+    return false;
+}

@@ -117,7 +117,9 @@ enum keykind {
     KEY_EC256,
     KEY_EC192,
     KEY_ED25519,
-    KEY_RSA_OTHER
+    KEY_RSA_OTHER,
+    KEY_RSA_SMALL_FACTOR, /* the leaf's modulus made a multiple of 739 (and odd): factorable */
+    KEY_RSA_EVEN_MODULUS  /* the leaf's modulus minus one: even */
 };
 gnutls_pubkey_t keykind_pub(enum keykind k);
 void make_keys(void);
@@ -291,6 +293,7 @@ struct profile {
     enum issuer_kind issuer;
     bool corrupt_signature;
     const unsigned char *ip_san; /* one more SAN entry, an IPv4 iPAddress (4 bytes), or NULL */
+    bool no_aia;                 /* no Authority Information Access extension */
     const char *ext_oid; /* one more extension, as DER (a Microsoft template extension) */
     const unsigned char *ext_value;
     size_t ext_len;

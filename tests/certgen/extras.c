@@ -309,6 +309,7 @@ void chain_cases(void)
         write_spec(c.file, &sp);
     }
     expect(&c, UCP_RULE_CHAIN_NAME_CONSTRAINTS);
+    expect(&c, UCP_RULE_SAN_IP_RESERVED);
     manifest_add_case(&c);
 
     gnutls_x509_crt_deinit(leaf);
@@ -454,8 +455,10 @@ void name_and_key_cases(void)
     /* A CN that is an IP address repeated as a SAN iPAddress entry: fine for a generic TLS
      * server (IPv6 text form against the 16 bytes of the SAN). */
     default_deployment(role, &t, &pr);
-    extra_pass(&c, role, "names/ip-cn-in-san", "CN=2001:db8::10, also a SAN iPAddress entry",
+    extra_fail(&c, role, "names/ip-cn-in-san", UCP_RULE_SAN_IP_RESERVED,
+               "CN=2001:db8::10, also a SAN iPAddress entry (a documentation address: information only)",
                "certs/names-ip-cn-in-san.pem");
+    expect(&c, UCP_RULE_SAN_IP_RESERVED);
     {
         static const unsigned char ip6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
         profile_cert(&pr, &s);
@@ -475,6 +478,7 @@ void name_and_key_cases(void)
         spec_add_name(&s, 0x87, ip6, sizeof ip6);
         write_spec(c.file, &s);
         expect(&c, UCP_RULE_SUBJECT_CN_IP_NOT_IN_SAN);
+        expect(&c, UCP_RULE_SAN_IP_RESERVED);
         manifest_add_case(&c);
     }
 
@@ -555,11 +559,13 @@ void name_and_key_cases(void)
     write_leaf(c.file, &pr);
     manifest_add_case(&c);
 
-    /* Other kinds of subject alternative names next to the DNS names: shown, not matched. */
+    /* Other kinds of subject alternative names next to the DNS names: shown, not matched (the
+     * addresses, private and documentation ones, are reserved: information only). */
     default_deployment(role, &t, &pr);
-    extra_pass(&c, role, "names/other-san-types",
+    extra_fail(&c, role, "names/other-san-types", UCP_RULE_SAN_IP_RESERVED,
                "A Default certificate whose SAN also holds an IP address, an e-mail address, a URI and an otherName",
                "certs/names-other-san-types.pem");
+    expect(&c, UCP_RULE_SAN_IP_RESERVED);
     profile_cert(&pr, &s);
     {
         static const unsigned char ip[] = {10, 0, 0, 1};
@@ -614,6 +620,15 @@ void name_and_key_cases(void)
     pr.use.ku &= ~(unsigned)GNUTLS_KEY_KEY_ENCIPHERMENT; /* an ECDSA key cannot encipher keys */
     write_leaf(c.file, &pr);
     expect(&c, UCP_RULE_KEY_UNSUPPORTED_ALGORITHM);
+    manifest_add_case(&c);
+
+    /* An even RSA modulus: factored at once (key.rsa-weak-modulus). */
+    default_deployment(role, &t, &pr);
+    extra_fail(&c, role, "key/rsa-even-modulus", UCP_RULE_KEY_RSA_WEAK_MODULUS,
+               "A Default certificate whose RSA modulus is even", "certs/key-rsa-even-modulus.pem");
+    pr.key = KEY_RSA_EVEN_MODULUS;
+    write_leaf(c.file, &pr);
+    expect(&c, UCP_RULE_KEY_RSA_WEAK_MODULUS);
     manifest_add_case(&c);
 }
 

@@ -277,7 +277,7 @@ void profile_cert(const struct profile *pr, struct spec *s)
     s->has_bc = true;
     s->bc_ca = pr->bc_ca;
     s->cdp = pr->cdp;
-    s->aia = AIA_URL;
+    s->aia = pr->no_aia ? NULL : AIA_URL;
     s->pub = keykind_pub(pr->key);
     s->hash = pr->hash;
     s->nb = pr->nb;
