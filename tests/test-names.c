@@ -182,6 +182,38 @@ int main(void)
         }
     }
 
+    /* ---- reserved addresses, top-level domains, public suffixes ---- */
+    {
+        static const struct {
+            const char *text;
+            bool reserved;
+        } ips[] = {
+            {"10.1.2.3", true},   {"172.16.0.1", true},  {"172.31.255.255", true}, {"172.32.0.1", false},
+            {"192.168.1.1", true}, {"100.64.0.1", true}, {"100.128.0.1", false},   {"127.0.0.1", true},
+            {"169.254.1.1", true}, {"192.0.2.1", true},  {"198.19.255.255", true}, {"198.20.0.1", false},
+            {"224.0.0.1", true},  {"255.255.255.255", true}, {"8.8.8.8", false},    {"131.107.0.1", false},
+            {"::1", true},        {"::", true},          {"fe80::1", true},        {"fd00::1", true},
+            {"2001:db8::1", true}, {"ff02::1", true},    {"::ffff:10.0.0.1", true}, {"2a01:111::1", false},
+            {"2620:1ec::1", false},
+        };
+        for (size_t i = 0; i < sizeof ips / sizeof ips[0]; i++) {
+            uint8_t out[16];
+            size_t len = ucp_ip_parse(ips[i].text, out);
+            const char *range = NULL;
+            bool got = len && ucp_ip_reserved(out, len, &range);
+            CHECK(len && got == ips[i].reserved && (!got || range), "ip_reserved(%s) = %s (%s)", ips[i].text,
+                  got ? "yes" : "no", range ? range : "-");
+        }
+    }
+    CHECK(ucp_tld_known("server01.contoso.com") && ucp_tld_known("a.b.co.uk") && ucp_tld_known("www.example.DE") &&
+              !ucp_tld_known("server01.contoso.local") && !ucp_tld_known("host.corp") &&
+              !ucp_tld_known("oauth.northwind.example"),
+          "ucp_tld_known (the ICANN section, no '*' default rule)");
+    CHECK(ucp_is_listed_public_suffix("co.uk") && ucp_is_listed_public_suffix("com") &&
+              !ucp_is_listed_public_suffix("contoso.com") && !ucp_is_listed_public_suffix("local") &&
+              !ucp_is_listed_public_suffix("contoso.local"),
+          "ucp_is_listed_public_suffix");
+
     /* ---- FQDNs given by the user ---- */
     const char *why = NULL;
     char *n = ucp_normalize_fqdn("  FE01.Contoso.COM. ", &why);
