@@ -143,6 +143,77 @@ int main(void)
               !ucp_is_public_suffix("contoso.com") && !ucp_is_public_suffix("contoso.co.uk"),
           "ucp_is_public_suffix (ICANN section, case-insensitive)");
 
+    /* ---- IP address literals (a CN compared with the SAN's iPAddress entries) ---- */
+    {
+        static const struct {
+            const char *text;
+            size_t want;
+            uint8_t bytes[16];
+        } ips[] = {
+            {"192.0.2.10", 4, {192, 0, 2, 10}},
+            {"0.0.0.0", 4, {0}},
+            {"255.255.255.255", 4, {255, 255, 255, 255}},
+            {"2001:db8::10", 16, {0x20, 0x01, 0x0d, 0xb8, [15] = 0x10}},
+            {"::1", 16, {[15] = 1}},
+            {"::", 16, {0}},
+            {"fe80::", 16, {0xfe, 0x80}},
+            {"2001:DB8:0:0:0:0:0:1", 16, {0x20, 0x01, 0x0d, 0xb8, [15] = 1}},
+            {"::ffff:192.0.2.1", 16, {[10] = 0xff, [11] = 0xff, [12] = 192, [13] = 0, [14] = 2, [15] = 1}},
+            {"256.0.0.1", 0, {0}},
+            {"192.0.2", 0, {0}},
+            {"192.0.2.10.", 0, {0}},
+            {"01.2.3.4", 0, {0}},
+            {"server01.contoso.com", 0, {0}},
+            {"1.2.3.4a", 0, {0}},
+            {"2001:db8::1::2", 0, {0}},
+            {"2001:db8:1", 0, {0}},
+            {":1::", 0, {0}},
+            {"1:2:3:4:5:6:7:8:9", 0, {0}},
+            {"2001:db8::", 16, {0x20, 0x01, 0x0d, 0xb8}},
+            {"2001:db8:", 0, {0}},
+            {"12345::", 0, {0}},
+            {"", 0, {0}},
+        };
+        for (size_t i = 0; i < sizeof ips / sizeof ips[0]; i++) {
+            uint8_t out[16] = {0};
+            size_t got = ucp_ip_parse(ips[i].text, out);
+            CHECK(got == ips[i].want && (!got || memcmp(out, ips[i].bytes, got) == 0), "ip_parse(\"%s\") = %zu",
+                  ips[i].text, got);
+        }
+    }
+
+    /* ---- reserved addresses, top-level domains, public suffixes ---- */
+    {
+        static const struct {
+            const char *text;
+            bool reserved;
+        } ips[] = {
+            {"10.1.2.3", true},   {"172.16.0.1", true},  {"172.31.255.255", true}, {"172.32.0.1", false},
+            {"192.168.1.1", true}, {"100.64.0.1", true}, {"100.128.0.1", false},   {"127.0.0.1", true},
+            {"169.254.1.1", true}, {"192.0.2.1", true},  {"198.19.255.255", true}, {"198.20.0.1", false},
+            {"224.0.0.1", true},  {"255.255.255.255", true}, {"8.8.8.8", false},    {"131.107.0.1", false},
+            {"::1", true},        {"::", true},          {"fe80::1", true},        {"fd00::1", true},
+            {"2001:db8::1", true}, {"ff02::1", true},    {"::ffff:10.0.0.1", true}, {"2a01:111::1", false},
+            {"2620:1ec::1", false},
+        };
+        for (size_t i = 0; i < sizeof ips / sizeof ips[0]; i++) {
+            uint8_t out[16];
+            size_t len = ucp_ip_parse(ips[i].text, out);
+            const char *range = NULL;
+            bool got = len && ucp_ip_reserved(out, len, &range);
+            CHECK(len && got == ips[i].reserved && (!got || range), "ip_reserved(%s) = %s (%s)", ips[i].text,
+                  got ? "yes" : "no", range ? range : "-");
+        }
+    }
+    CHECK(ucp_tld_known("server01.contoso.com") && ucp_tld_known("a.b.co.uk") && ucp_tld_known("www.example.DE") &&
+              !ucp_tld_known("server01.contoso.local") && !ucp_tld_known("host.corp") &&
+              !ucp_tld_known("oauth.northwind.example"),
+          "ucp_tld_known (the ICANN section, no '*' default rule)");
+    CHECK(ucp_is_listed_public_suffix("co.uk") && ucp_is_listed_public_suffix("com") &&
+              !ucp_is_listed_public_suffix("contoso.com") && !ucp_is_listed_public_suffix("local") &&
+              !ucp_is_listed_public_suffix("contoso.local"),
+          "ucp_is_listed_public_suffix");
+
     /* ---- FQDNs given by the user ---- */
     const char *why = NULL;
     char *n = ucp_normalize_fqdn("  FE01.Contoso.COM. ", &why);

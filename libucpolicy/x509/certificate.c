@@ -48,6 +48,7 @@ static void cert_free(ucp_certificate *c)
     free(c->sans);
     ucp_strv_free(c->ekus, c->nekus);
     ucp_bytes_free(&c->rsa_e);
+    ucp_bytes_free(&c->rsa_n);
     free(c->signature_name);
     ucp_strv_free(c->crl_urls, c->ncrl_urls);
     ucp_strv_free(c->ocsp_urls, c->nocsp_urls);

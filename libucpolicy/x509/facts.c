@@ -72,6 +72,7 @@ static ucp_status extract_sans(ucp_certificate *c, const char *source)
         return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
                                "cannot read the subjectAltName extension: %s", gnutls_strerror(ret));
     c->has_san_ext = true;
+    c->san_critical = critical != 0;
     ucp_status st = UCP_OK;
     /* GeneralNames ::= SEQUENCE OF GeneralName, any definite length form. */
     struct ucp_tlv seq, gn;
@@ -478,10 +479,17 @@ static bool rsa_exponent_direct(ucp_certificate *c)
         !ucp_der_read_exact(p, left, UCP_DER_STRICT, &e) || !ucp_der_is(&e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
         e.len == 0 || (e.value[0] & 0x80))
         return false;
-    size_t skip = 0;
+    size_t skip = 0, nskip = 0;
     while (skip + 1 < e.len && e.value[skip] == 0)
         skip++;
-    return ucp_bytes_set(&c->rsa_e, e.value + skip, e.len - skip);
+    while (nskip + 1 < n.len && n.value[nskip] == 0)
+        nskip++;
+    if (n.len && !ucp_bytes_set(&c->rsa_n, n.value + nskip, n.len - nskip))
+        return false;
+    if (ucp_bytes_set(&c->rsa_e, e.value + skip, e.len - skip))
+        return true;
+    ucp_bytes_free(&c->rsa_n);
+    return false;
 }
 
 static void extract_key(ucp_certificate *c)
@@ -502,6 +510,11 @@ static void extract_key(ucp_certificate *c)
             while (off + 1 < e.size && e.data[off] == 0)
                 off++;
             ucp_bytes_set(&c->rsa_e, e.data + off, e.size - off);
+            off = 0;
+            while (off + 1 < m.size && m.data[off] == 0)
+                off++;
+            if (m.size)
+                ucp_bytes_set(&c->rsa_n, m.data + off, m.size - off);
         }
         gnutls_free(m.data);
         gnutls_free(e.data);

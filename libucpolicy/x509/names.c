@@ -211,3 +211,165 @@ char *ucp_normalize_fqdn(const char *in, const char **why)
         out[i] = ucp_tolower(out[i]);
     return out;
 }
+
+/* One IPv4 dotted quad (decimal parts 0-255, no leading zeros) of exactly @len bytes. */
+static bool parse_ipv4(const char *t, size_t len, uint8_t out[4])
+{
+    size_t part = 0, i = 0;
+    while (part < 4) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && t[i] >= '0' && t[i] <= '9' && i - start < 3)
+            v = v * 10 + (unsigned)(t[i++] - '0');
+        if (i == start || v > 255 || (i - start > 1 && t[start] == '0'))
+            return false;
+        out[part++] = (uint8_t)v;
+        if (part < 4) {
+            if (i >= len || t[i] != '.')
+                return false;
+            i++;
+        }
+    }
+    return i == len;
+}
+
+size_t ucp_ip_parse(const char *text, uint8_t out[16])
+{
+    size_t len = strlen(text);
+    if (!memchr(text, ':', len))
+        return parse_ipv4(text, len, out) ? 4 : 0;
+    if (len > 45)
+        return 0;
+    uint8_t w[16];
+    size_t n = 0, gap = SIZE_MAX, i = 0;
+    if (len >= 2 && text[0] == ':' && text[1] == ':') {
+        gap = 0;
+        i = 2;
+    } else if (text[0] == ':') {
+        return 0;
+    }
+    while (i < len) {
+        size_t start = i;
+        unsigned v = 0;
+        while (i < len && i - start < 4 && strchr("0123456789abcdefABCDEF", text[i]) && text[i]) {
+            char ch = text[i++];
+            v = v * 16 + (unsigned)(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
+        }
+        if (i < len && text[i] == '.') { /* a trailing dotted quad: the last 32 bits */
+            if (n > 12 || !parse_ipv4(text + start, len - start, w + n))
+                return 0;
+            n += 4;
+            i = len;
+            break;
+        }
+        if (i == start || n > 14)
+            return 0;
+        w[n++] = (uint8_t)(v >> 8);
+        w[n++] = (uint8_t)v;
+        if (i == len)
+            break;
+        if (text[i] != ':')
+            return 0;
+        i++;
+        if (i < len && text[i] == ':') {
+            if (gap != SIZE_MAX)
+                return 0;
+            gap = n;
+            i++;
+        } else if (i == len) {
+            return 0; /* a trailing single colon */
+        }
+    }
+    if (gap == SIZE_MAX) {
+        if (n != 16)
+            return 0;
+        memcpy(out, w, 16);
+        return 16;
+    }
+    if (n > 14)
+        return 0;
+    memset(out, 0, 16);
+    memcpy(out, w, gap);
+    memcpy(out + 16 - (n - gap), w + gap, n - gap);
+    return 16;
+}
+
+static bool psl_query(const char *domain, int type)
+{
+    pthread_once(&psl_once, psl_load);
+    if (!psl)
+        return true;
+    char lower[256];
+    size_t n = strlen(domain);
+    if (n == 0 || n >= sizeof lower)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        lower[i] = ucp_tolower(domain[i]);
+    return psl_is_public_suffix2(psl, lower, type) != 0;
+}
+
+bool ucp_tld_known(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    const char *tld = dot ? dot + 1 : name;
+    if (!*tld)
+        return false;
+    return psl_query(tld, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE);
+}
+
+bool ucp_is_listed_public_suffix(const char *domain)
+{
+    pthread_once(&psl_once, psl_load);
+    return psl && psl_query(domain, PSL_TYPE_ICANN | PSL_TYPE_NO_STAR_RULE);
+}
+
+bool ucp_ip_reserved(const uint8_t *ip, size_t len, const char **range)
+{
+    /* IANA IPv4 and IPv6 special-purpose address registries (RFC 6890 and updates), the ranges
+     * that name no single host on the public Internet; prefix lengths in bits. */
+    static const struct {
+        uint8_t len, bits;
+        uint8_t prefix[16];
+        const char *name;
+    } ranges[] = {
+        {4, 8, {0}, "0.0.0.0/8, this network"},
+        {4, 8, {10}, "10.0.0.0/8, private"},
+        {4, 10, {100, 64}, "100.64.0.0/10, shared address space"},
+        {4, 8, {127}, "127.0.0.0/8, loopback"},
+        {4, 16, {169, 254}, "169.254.0.0/16, link-local"},
+        {4, 12, {172, 16}, "172.16.0.0/12, private"},
+        {4, 24, {192, 0, 0}, "192.0.0.0/24, IETF protocol assignments"},
+        {4, 24, {192, 0, 2}, "192.0.2.0/24, documentation"},
+        {4, 24, {192, 88, 99}, "192.88.99.0/24, 6to4 relay anycast"},
+        {4, 16, {192, 168}, "192.168.0.0/16, private"},
+        {4, 15, {198, 18}, "198.18.0.0/15, benchmarking"},
+        {4, 24, {198, 51, 100}, "198.51.100.0/24, documentation"},
+        {4, 24, {203, 0, 113}, "203.0.113.0/24, documentation"},
+        {4, 4, {224}, "224.0.0.0/4, multicast"},
+        {4, 4, {240}, "240.0.0.0/4, reserved"},
+        {16, 128, {0}, "::/128, unspecified"},
+        {16, 128, {[15] = 1}, "::1/128, loopback"},
+        {16, 96, {[10] = 0xff, [11] = 0xff}, "::ffff:0:0/96, IPv4-mapped"},
+        {16, 96, {0x00, 0x64, 0xff, 0x9b}, "64:ff9b::/96, IPv4/IPv6 translation"},
+        {16, 64, {0x01, 0x00}, "100::/64, discard-only"},
+        {16, 23, {0x20, 0x01}, "2001::/23, IETF protocol assignments"},
+        {16, 32, {0x20, 0x01, 0x0d, 0xb8}, "2001:db8::/32, documentation"},
+        {16, 16, {0x20, 0x02}, "2002::/16, 6to4"},
+        {16, 7, {0xfc}, "fc00::/7, unique local"},
+        {16, 10, {0xfe, 0x80}, "fe80::/10, link-local"},
+        {16, 8, {0xff}, "ff00::/8, multicast"},
+    };
+    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+        if (ranges[i].len != len)
+            continue;
+        unsigned bits = ranges[i].bits, full = bits / 8, rest = bits % 8;
+        if (memcmp(ip, ranges[i].prefix, full) != 0)
+            continue;
+        if (rest && ((ip[full] ^ ranges[i].prefix[full]) & (uint8_t)(0xff << (8 - rest))) != 0)
+            continue;
+        if (range)
+            *range = ranges[i].name;
+        return true;
+    }
+    return false;
+}

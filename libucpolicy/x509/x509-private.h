@@ -128,6 +128,17 @@ bool ucp_name_is_single_label(const char *name);
 /* RFC 6125 match of a presented identifier (exact or wildcard of one left-most label) against
  * a reference host name; both case-insensitive, both must be clean (no NUL). */
 bool ucp_name_matches(const char *presented, const char *host);
+/* Parse @text as an IPv4 dotted quad or an IPv6 address (RFC 4291 2.2 text forms, "::" and a
+ * trailing dotted quad included) into @out: 4 or 16 bytes written; 0 when it is neither. */
+size_t ucp_ip_parse(const char *text, uint8_t out[16]);
+/* Is the last label of the DNS name @name a top-level domain of the public suffix list's ICANN
+ * section (the root zone)? true when the list could not be loaded (nothing to compare with). */
+bool ucp_tld_known(const char *name);
+/* Is @domain itself an entry of the ICANN section (no '*' default rule)? */
+bool ucp_is_listed_public_suffix(const char *domain);
+/* Is the iPAddress @ip (4 or 16 bytes) in a reserved range (RFC 6890 special-purpose registries:
+ * private, loopback, link-local, documentation, multicast, ...)? @range receives its name. */
+bool ucp_ip_reserved(const uint8_t *ip, size_t len, const char **range);
 /* Is @domain a public suffix (ICANN section)? */
 bool ucp_is_public_suffix(const char *domain);
 /* Validate and normalise (lower case, no trailing dot) a host name given by the user. */
@@ -178,6 +189,7 @@ struct ucp_certificate {
     struct ucp_san *sans;
     size_t nsans;
     bool has_san_ext;
+    bool san_critical; /* the subjectAltName extension is marked critical */
     bool has_eku;
     bool eku_critical;
     char **ekus;
@@ -194,6 +206,7 @@ struct ucp_certificate {
     const char *key_algorithm; /* static */
     const char *curve;         /* static or NULL */
     struct ucp_bytes rsa_e;
+    struct ucp_bytes rsa_n;    /* the RSA modulus without leading zero bytes (empty: not RSA) */
     int sign_algo;             /* gnutls_sign_algorithm_t */
     int sign_hash;             /* gnutls_digest_algorithm_t */
     bool sign_pss;

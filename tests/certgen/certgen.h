@@ -46,6 +46,7 @@
 #define OID_SERVER_AUTH "1.3.6.1.5.5.7.3.1"
 #define OID_CLIENT_AUTH "1.3.6.1.5.5.7.3.2"
 #define OID_EMAIL "1.3.6.1.5.5.7.3.4"
+#define OID_CODE_SIGNING "1.3.6.1.5.5.7.3.3"
 #define OID_TEMPLATE "1.3.6.1.4.1.311.21.7"
 #define OID_TEMPLATE_NAME "1.3.6.1.4.1.311.20.2"
 /* An extension no one understands (the UUID arc 2.25, RFC 4122 section 4.1.x: test use only). */
@@ -116,7 +117,9 @@ enum keykind {
     KEY_EC256,
     KEY_EC192,
     KEY_ED25519,
-    KEY_RSA_OTHER
+    KEY_RSA_OTHER,
+    KEY_RSA_SMALL_FACTOR, /* the leaf's modulus made a multiple of 739 (and odd): factorable */
+    KEY_RSA_EVEN_MODULUS  /* the leaf's modulus minus one: even */
 };
 gnutls_pubkey_t keykind_pub(enum keykind k);
 void make_keys(void);
@@ -179,6 +182,7 @@ struct spec {
         unsigned char tag; /* 0: [2] dNSName */
     } san[MAXSPECSAN];
     int nsan;
+    bool san_critical; /* the subjectAltName extension marked critical */
     struct usage use;
     bool has_bc;
     bool bc_ca;
@@ -289,6 +293,8 @@ struct profile {
     const char *cdp;
     enum issuer_kind issuer;
     bool corrupt_signature;
+    const unsigned char *ip_san; /* one more SAN entry, an IPv4 iPAddress (4 bytes), or NULL */
+    bool no_aia;                 /* no Authority Information Access extension */
     const char *ext_oid; /* one more extension, as DER (a Microsoft template extension) */
     const unsigned char *ext_value;
     size_t ext_len;

@@ -309,6 +309,7 @@ void chain_cases(void)
         write_spec(c.file, &sp);
     }
     expect(&c, UCP_RULE_CHAIN_NAME_CONSTRAINTS);
+    expect(&c, UCP_RULE_SAN_IP_RESERVED);
     manifest_add_case(&c);
 
     gnutls_x509_crt_deinit(leaf);
@@ -426,6 +427,61 @@ void name_and_key_cases(void)
     expect(&c, UCP_RULE_SAN_FQDN_MISSING);
     manifest_add_case(&c);
 
+    /* RFC 5280 4.2.1.6: an empty subject is legal with a critical SAN (subject.empty stays
+     * silent); a UC role still needs the CN. */
+    default_deployment(role, &t, &pr);
+    extra_pass(&c, role, "names/empty-subject-critical-san",
+               "An empty subject with the SAN extension marked critical (legal in RFC 5280)",
+               "certs/names-empty-subject-critical-san.pem");
+    pr.no_subject = true;
+    profile_cert(&pr, &s);
+    s.san_critical = true;
+    write_spec(c.file, &s);
+    manifest_add_case(&c);
+    {
+        const ucp_role *fe = find_role("frontend-default");
+        default_deployment(fe, &t, &pr);
+        extra_fail(&c, fe, "names/empty-subject-critical-san-uc", UCP_RULE_SUBJECT_CN_MISSING,
+                   "A Default certificate with an empty subject and a critical SAN: legal, but no CN",
+                   "certs/names-empty-subject-critical-san-uc.pem");
+        pr.no_subject = true;
+        profile_cert(&pr, &s);
+        s.san_critical = true;
+        write_spec(c.file, &s);
+        expect(&c, UCP_RULE_SUBJECT_CN_MISSING);
+        manifest_add_case(&c);
+    }
+
+    /* A CN that is an IP address repeated as a SAN iPAddress entry: fine for a generic TLS
+     * server (IPv6 text form against the 16 bytes of the SAN). */
+    default_deployment(role, &t, &pr);
+    extra_fail(&c, role, "names/ip-cn-in-san", UCP_RULE_SAN_IP_RESERVED,
+               "CN=2001:db8::10, also a SAN iPAddress entry (a documentation address: information only)",
+               "certs/names-ip-cn-in-san.pem");
+    expect(&c, UCP_RULE_SAN_IP_RESERVED);
+    {
+        static const unsigned char ip6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10};
+        profile_cert(&pr, &s);
+        s.cn[0] = "2001:db8::10";
+        spec_add_name(&s, 0x87, ip6, sizeof ip6);
+        write_spec(c.file, &s);
+        manifest_add_case(&c);
+    }
+    default_deployment(role, &t, &pr);
+    extra_fail(&c, role, "names/ip-cn-not-in-san", UCP_RULE_SUBJECT_CN_IP_NOT_IN_SAN,
+               "CN=2001:db8::10 while the SAN's only address is 2001:db8::11",
+               "certs/names-ip-cn-not-in-san.pem");
+    {
+        static const unsigned char ip6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11};
+        profile_cert(&pr, &s);
+        s.cn[0] = "2001:db8::10";
+        spec_add_name(&s, 0x87, ip6, sizeof ip6);
+        write_spec(c.file, &s);
+        expect(&c, UCP_RULE_SUBJECT_CN_IP_NOT_IN_SAN);
+        expect(&c, UCP_RULE_SAN_IP_RESERVED);
+        manifest_add_case(&c);
+    }
+
     /* Teams Direct Routing accepts the SBC FQDN in the CN: not when the CN hides a NUL byte. */
     role = find_role("teams-direct-routing-sbc");
     if (!(flags_of(role, UCP_RULE_SAN_FQDN_MISSING) & UCP_RF_CN_COUNTS))
@@ -503,11 +559,13 @@ void name_and_key_cases(void)
     write_leaf(c.file, &pr);
     manifest_add_case(&c);
 
-    /* Other kinds of subject alternative names next to the DNS names: shown, not matched. */
+    /* Other kinds of subject alternative names next to the DNS names: shown, not matched (the
+     * addresses, private and documentation ones, are reserved: information only). */
     default_deployment(role, &t, &pr);
-    extra_pass(&c, role, "names/other-san-types",
+    extra_fail(&c, role, "names/other-san-types", UCP_RULE_SAN_IP_RESERVED,
                "A Default certificate whose SAN also holds an IP address, an e-mail address, a URI and an otherName",
                "certs/names-other-san-types.pem");
+    expect(&c, UCP_RULE_SAN_IP_RESERVED);
     profile_cert(&pr, &s);
     {
         static const unsigned char ip[] = {10, 0, 0, 1};
@@ -559,8 +617,18 @@ void name_and_key_cases(void)
     extra_fail(&c, role, "key/ec-p192", UCP_RULE_KEY_UNSUPPORTED_ALGORITHM,
                "A Default certificate with an ECDSA key on P-192", "certs/key-ec-p192.pem");
     pr.key = KEY_EC192;
+    pr.use.ku &= ~(unsigned)GNUTLS_KEY_KEY_ENCIPHERMENT; /* an ECDSA key cannot encipher keys */
     write_leaf(c.file, &pr);
     expect(&c, UCP_RULE_KEY_UNSUPPORTED_ALGORITHM);
+    manifest_add_case(&c);
+
+    /* An even RSA modulus: factored at once (key.rsa-weak-modulus). */
+    default_deployment(role, &t, &pr);
+    extra_fail(&c, role, "key/rsa-even-modulus", UCP_RULE_KEY_RSA_WEAK_MODULUS,
+               "A Default certificate whose RSA modulus is even", "certs/key-rsa-even-modulus.pem");
+    pr.key = KEY_RSA_EVEN_MODULUS;
+    write_leaf(c.file, &pr);
+    expect(&c, UCP_RULE_KEY_RSA_WEAK_MODULUS);
     manifest_add_case(&c);
 }
 

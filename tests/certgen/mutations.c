@@ -249,6 +249,82 @@ static bool m_cn_outside_sip_domain(struct mut *m)
         return false;
     change_cn(m, "oauth.northwind.example");
     expect(m->c, m->target);
+    expect(m->c, UCP_RULE_SAN_TLD_UNKNOWN); /* .example: reserved (RFC 2606), in no root zone */
+    return true;
+}
+
+/* The CN becomes the IPv4 address 192.0.2.10 (RFC 5737), and with @in_san also a SAN iPAddress
+ * entry. The findings an address CN causes beside the target follow from the role. */
+static bool cn_ip(struct mut *m, bool in_san)
+{
+    static const unsigned char ip[4] = {192, 0, 2, 10};
+    m->pr->cn[0] = "192.0.2.10";
+    if (in_san) {
+        m->pr->ip_san = ip;
+        expect(m->c, UCP_RULE_SAN_IP_RESERVED); /* 192.0.2.0/24: documentation */
+    }
+    m->what = in_san ? "CN=192.0.2.10, also a SAN iPAddress entry" : "CN=192.0.2.10, not among the SAN entries";
+    expect(m->c, m->target);
+    expect(m->c, UCP_RULE_SUBJECT_CN_IP_ADDRESS);
+    if (!in_san)
+        expect(m->c, UCP_RULE_SUBJECT_CN_IP_NOT_IN_SAN);
+    if (cn_mismatch_fires(m))
+        expect(m->c, UCP_RULE_SUBJECT_CN_MISMATCH);
+    if (dns_left(m->pr))
+        expect(m->c, UCP_RULE_SUBJECT_CN_NOT_IN_SAN);
+    if (first_sip_domain(m))
+        expect(m->c, UCP_RULE_SUBJECT_SIP_DOMAIN_MISSING);
+    return true;
+}
+
+static bool m_cn_ip_not_in_san(struct mut *m)
+{
+    return cn_ip(m, false);
+}
+
+static bool m_cn_ip_address(struct mut *m)
+{
+    return cn_ip(m, true);
+}
+
+static bool m_cn_too_long(struct mut *m)
+{
+    /* 65 characters: one more than ub-common-name; a valid FQDN (every label under 64). */
+    change_cn(m, "a-host-name-that-is-longer-than-the-common-name-bound.contoso.com");
+    m->what = fmt("CN=%s (65 characters, also in the SAN)", m->pr->cn[0]);
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_eku_forbidden(struct mut *m)
+{
+    struct usage *u = &m->pr->use;
+    if (!u->has_eku) {
+        u->has_eku = true;
+        u->neku = 0;
+        u->eku[u->neku++] = OID_SERVER_AUTH;
+    }
+    u->eku[u->neku++] = OID_CODE_SIGNING;
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_ip_reserved(struct mut *m)
+{
+    static const unsigned char ip[4] = {10, 0, 0, 1};
+    m->pr->ip_san = ip;
+    expect(m->c, m->target);
+    return true;
+}
+
+/* The leaf without AIA, its root named as a public root (the role's own public roots when it
+ * has them: the case's root is among them). */
+static bool m_aia_missing(struct mut *m)
+{
+    m->pr->no_aia = true;
+    if (!m->c->npublic)
+        case_public_root(m->c, ca_root.file);
+    expect(m->c, m->target);
     return true;
 }
 
@@ -483,6 +559,9 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_SUBJECT_CN_INVALID_NAME, NULL), .fn = m_cn_invalid_name},
     {RULE(UCP_RULE_SUBJECT_SIP_DOMAIN_MISSING, "CN=oauth.northwind.example, outside the default SIP domain"),
      .fn = m_cn_outside_sip_domain},
+    {RULE(UCP_RULE_SUBJECT_CN_IP_NOT_IN_SAN, NULL), .fn = m_cn_ip_not_in_san},
+    {RULE(UCP_RULE_SUBJECT_CN_IP_ADDRESS, NULL), .fn = m_cn_ip_address},
+    {RULE(UCP_RULE_SUBJECT_CN_TOO_LONG, NULL), .fn = m_cn_too_long},
 
     /* ---- SAN ---- */
     {RULE(UCP_RULE_SAN_MISSING, "no subjectAltName extension"), .fn = m_no_san},
@@ -510,17 +589,23 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_SAN_DUPLICATE, NULL), .fn = m_duplicate_name},
     {RULE(UCP_RULE_SAN_ONMICROSOFT_DOMAIN, "an SBC FQDN in contoso.onmicrosoft.com (and a certificate for it)"),
      .fn = m_onmicrosoft_fqdn},
+    {RULE(UCP_RULE_SAN_IP_RESERVED, "the private address 10.0.0.1 as a SAN iPAddress entry"), .fn = m_ip_reserved},
+    {RULE(UCP_RULE_SAN_TLD_UNKNOWN, "'server01.contoso.local' (internal TLD) in the SAN"), .san = "server01.contoso.local"},
+    {RULE(UCP_RULE_SAN_PUBLIC_SUFFIX, "the public suffix 'co.uk' in the SAN"), .san = "co.uk"},
 
     /* ---- EKU, key usage, basic constraints ---- */
     {RULE(UCP_RULE_EKU_SERVER_AUTH_MISSING, "EKU clientAuth only"), .eku_only = OID_CLIENT_AUTH},
     {RULE(UCP_RULE_EKU_CLIENT_AUTH_MISSING, "EKU serverAuth only"), .eku_only = OID_SERVER_AUTH},
     {RULE(UCP_RULE_EKU_CRITICAL, "the EKU extension marked critical"), .edits = E_EKU_CRITICAL},
+    {RULE(UCP_RULE_EKU_SERVER_FORBIDDEN, "codeSigning added to the EKU"), .fn = m_eku_forbidden},
     {RULE(UCP_RULE_KEY_USAGE_DIGITAL_SIGNATURE_MISSING, "key usage keyEncipherment only"),
      .ku_remove = GNUTLS_KEY_DIGITAL_SIGNATURE},
     {RULE(UCP_RULE_KEY_USAGE_KEY_ENCIPHERMENT_MISSING, "key usage digitalSignature only (RSA key)"),
      .ku_remove = GNUTLS_KEY_KEY_ENCIPHERMENT},
     {RULE(UCP_RULE_KEY_USAGE_MISSING, "no key usage extension"), .edits = E_NO_KEY_USAGE},
     {RULE(UCP_RULE_KEY_USAGE_CERT_SIGN, "keyCertSign in the key usage"), .ku_add = GNUTLS_KEY_KEY_CERT_SIGN},
+    {RULE(UCP_RULE_KEY_USAGE_KEY_TYPE_MISMATCH, "an ECDSA P-256 key with keyEncipherment in its key usage"),
+     .key = KEY_EC256, ALSO(UCP_RULE_KEY_ECC)},
     {RULE(UCP_RULE_BASIC_CONSTRAINTS_CA, "CA:TRUE on the leaf"), .edits = E_CA},
 
     /* ---- key ---- */
@@ -528,8 +613,12 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_KEY_RSA_BELOW_2048, "a 1024-bit RSA key"), .key = KEY_RSA1024},
     {RULE(UCP_RULE_KEY_RSA_WEAK_EXPONENT, "an RSA key with public exponent 3"), .key = KEY_RSA_E3},
     {RULE(UCP_RULE_KEY_RSA_INVALID_EXPONENT, "an RSA key with the even public exponent 65536"), .key = KEY_RSA_EVEN},
-    {RULE(UCP_RULE_KEY_ECC, "an ECDSA P-256 key"), .key = KEY_EC256},
-    {RULE(UCP_RULE_KEY_UNSUPPORTED_ALGORITHM, "an Ed25519 key"), .key = KEY_ED25519},
+    {RULE(UCP_RULE_KEY_RSA_WEAK_MODULUS, "an RSA modulus divisible by 739 (factorable offline)"),
+     .key = KEY_RSA_SMALL_FACTOR},
+    {RULE(UCP_RULE_KEY_ECC, "an ECDSA P-256 key (key usage digitalSignature)"), .key = KEY_EC256,
+     .ku_remove = GNUTLS_KEY_KEY_ENCIPHERMENT},
+    {RULE(UCP_RULE_KEY_UNSUPPORTED_ALGORITHM, "an Ed25519 key (key usage digitalSignature)"), .key = KEY_ED25519,
+     .ku_remove = GNUTLS_KEY_KEY_ENCIPHERMENT},
 
     /* ---- signature ---- */
     {RULE(UCP_RULE_SIGNATURE_MD5, "signed with MD5"), .hash = GNUTLS_DIG_MD5},
@@ -603,6 +692,7 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_CHAIN_SELF_SIGNED, "self-signed"), .issuer = ISS_SELF, ALSO(UCP_RULE_CHAIN_UNTRUSTED_ROOT)},
     {RULE(UCP_RULE_CHAIN_NOT_PUBLIC, "the trusted root is not among the public roots"), .fn = m_not_public},
     {RULE(UCP_RULE_CHAIN_ANCHOR_NOT_ROOT, "the intermediate CA given as the trust anchor"), .fn = m_anchor_not_root},
+    {RULE(UCP_RULE_CHAIN_AIA_MISSING, "no AIA extension, from a public root"), .fn = m_aia_missing},
 
     /* ---- private key (PKCS#12 files) and pools ---- */
     {RULE(UCP_RULE_PRIVATE_KEY_MISMATCH, "a PKCS#12 file whose private key is another certificate's"),

@@ -20,6 +20,30 @@ int64_t vt;
 struct key k_root, k_root2, k_issuing, k_misc, k_leaf;
 static struct key k_rsa1024, k_rsa512, k_ec256, k_ec192, k_ed25519;
 static gnutls_pubkey_t pub_e3, pub_even; /* the leaf modulus with exponents 3 and 65536 */
+static gnutls_pubkey_t pub_factor, pub_even_n; /* weak moduli derived from the leaf's (exponent 65537) */
+
+/* Big-endian @n minus the small @v, in place (n > v). */
+static void big_sub(unsigned char *n, size_t len, unsigned v)
+{
+    for (size_t i = len; i-- > 0 && v;) {
+        unsigned d = v & 0xff, cur = n[i];
+        v >>= 8;
+        if (cur < d) {
+            n[i] = (unsigned char)(cur + 256 - d);
+            v += 1;
+        } else {
+            n[i] = (unsigned char)(cur - d);
+        }
+    }
+}
+
+static unsigned big_mod(const unsigned char *n, size_t len, unsigned m)
+{
+    unsigned r = 0;
+    for (size_t i = 0; i < len; i++)
+        r = (r * 256 + n[i]) % m;
+    return r;
+}
 
 static void key_generate(struct key *k, gnutls_pk_algorithm_t algo, unsigned bits)
 {
@@ -53,6 +77,8 @@ gnutls_pubkey_t keykind_pub(enum keykind k)
     case KEY_EC192: return k_ec192.pub;
     case KEY_ED25519: return k_ed25519.pub;
     case KEY_RSA_OTHER: return k_misc.pub;
+    case KEY_RSA_SMALL_FACTOR: return pub_factor;
+    case KEY_RSA_EVEN_MODULUS: return pub_even_n;
     }
     die("unknown key kind %d", (int)k);
 }
@@ -80,6 +106,23 @@ void make_keys(void)
     GT(gnutls_pubkey_import_rsa_raw(pub_e3, &m, &e3));
     GT(gnutls_pubkey_init(&pub_even));
     GT(gnutls_pubkey_import_rsa_raw(pub_even, &m, &eeven));
+    /* A multiple of 739 (odd: minus 739 more when subtracting the remainder made it even), and
+     * the modulus minus one (even). The length in bits stays 2048. */
+    unsigned char *w = malloc(m.size);
+    if (!w)
+        die("out of memory");
+    memcpy(w, m.data, m.size);
+    big_sub(w, m.size, big_mod(w, m.size, 739));
+    if ((w[m.size - 1] & 1) == 0)
+        big_sub(w, m.size, 739);
+    gnutls_datum_t wn = {w, m.size};
+    GT(gnutls_pubkey_init(&pub_factor));
+    GT(gnutls_pubkey_import_rsa_raw(pub_factor, &wn, &e));
+    memcpy(w, m.data, m.size);
+    big_sub(w, m.size, 1);
+    GT(gnutls_pubkey_init(&pub_even_n));
+    GT(gnutls_pubkey_import_rsa_raw(pub_even_n, &wn, &e));
+    free(w);
     gnutls_free(m.data);
     gnutls_free(e.data);
 }
@@ -92,6 +135,8 @@ void free_keys(void)
         key_free(all[i]);
     gnutls_pubkey_deinit(pub_e3);
     gnutls_pubkey_deinit(pub_even);
+    gnutls_pubkey_deinit(pub_factor);
+    gnutls_pubkey_deinit(pub_even_n);
 }
 
 /* ---- certificates ------------------------------------------------------------------------- */
@@ -163,7 +208,7 @@ gnutls_x509_crt_t make_cert(const struct spec *s)
         for (int i = 0; i < s->nsan; i++)
             der_tlv(&names, s->san[i].tag ? s->san[i].tag : 0x82, s->san[i].v, s->san[i].len); /* [2] dNSName */
         der_tlv(&ext, 0x30, names.data, names.len);
-        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", ext.data, ext.len, 0));
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.17", ext.data, ext.len, s->san_critical));
         free(names.data);
         free(ext.data);
     }

@@ -271,11 +271,13 @@ void profile_cert(const struct profile *pr, struct spec *s)
         s->cn[s->ncn++] = pr->cn[i];
     for (int i = 0; pr->has_san && i < pr->nsan; i++)
         spec_add_name(s, 0, pr->san[i].v, pr->san[i].len);
+    if (pr->ip_san)
+        spec_add_name(s, 0x87, pr->ip_san, 4); /* [7] iPAddress */
     s->use = pr->use;
     s->has_bc = true;
     s->bc_ca = pr->bc_ca;
     s->cdp = pr->cdp;
-    s->aia = AIA_URL;
+    s->aia = pr->no_aia ? NULL : AIA_URL;
     s->pub = keykind_pub(pr->key);
     s->hash = pr->hash;
     s->nb = pr->nb;

@@ -246,6 +246,10 @@ static gnutls_x509_crt_t new_cert(const struct certspec *spec, gnutls_x509_privk
                          "san");
         const char *cdp = "http://pki.contoso.com/contoso-root.crl";
         check_gnutls(gnutls_x509_crt_set_crl_dist_points(c, GNUTLS_SAN_URI, cdp, 0), "cdp");
+        /* caIssuers, as a public CA writes it (chain.aia-missing for the public-CA roles). */
+        static char aia_url[] = "http://pki.contoso.com/contoso-root.crt";
+        gnutls_datum_t aia = {(unsigned char *)aia_url, (unsigned)strlen(aia_url)};
+        check_gnutls(gnutls_x509_crt_set_authority_info_access(c, GNUTLS_IA_CAISSUERS_URI, &aia), "aia");
     }
     for (size_t i = 0; i < spec->nexts; i++) {
         check_gnutls(gnutls_x509_crt_set_extension_by_oid(c, spec->exts[i].oid, spec->exts[i].value.p,

@@ -234,6 +234,11 @@ class Pki:
                 relative_name=None, reasons=None, crl_issuer=None)]), critical=False)
         for extension in extensions:
             builder = builder.add_extension(extension, critical=False)
+        if not self_signed and not any(isinstance(e, x509.AuthorityInformationAccess) for e in extensions):
+            # caIssuers, as a public CA writes it (chain.aia-missing for the public-CA roles).
+            builder = builder.add_extension(x509.AuthorityInformationAccess([x509.AccessDescription(
+                x509.AuthorityInformationAccessOID.CA_ISSUERS,
+                x509.UniformResourceIdentifier(f"http://pki.{self.org.lower()}.com/issuing.crt"))]), critical=False)
         if not self_signed:
             issuer_public = (self.root_key if from_root else self.issuing_key).public_key()
             builder = builder.add_extension(
