@@ -190,7 +190,7 @@ def test_certificate_summary(reference, um):
     assert cert.thumbprint == cert.sha1 and len(cert.sha1) == 40 and len(cert.sha256) == 64
     assert not cert.is_ca and not cert.is_self_signed
     assert cert.crl_urls == ("http://pki.contoso.com/issuing.crl",)
-    assert cert.ocsp_urls == () and cert.ca_issuers_urls == ()
+    assert cert.ocsp_urls == () and cert.ca_issuers_urls == ("http://pki.contoso.com/issuing.crt",)
     assert reference.days_remaining == (cert.not_after - reference.validation_time).days
 
 

@@ -553,15 +553,7 @@ class Checker:
             raise TypeError(f"port: expected int, not {type(port).__name__}")
         if not 1 <= port <= 65535:
             raise ValueError(f"port: {port} is not between 1 and 65535")
-        timeout_ms = None
-        if timeout is not None:
-            if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-                raise TypeError("timeout: expected seconds as a number")
-            timeout_ms = round(timeout * 1000)
-            if not 1 <= timeout_ms <= 600_000:
-                raise ValueError(f"timeout: {timeout} is not between 0.001 and 600 seconds")
-        if client_key is not None and client_cert is None:
-            raise ValueError("client_key needs client_cert")
+        timeout_ms = _connection_timeout_ms(timeout, client_cert, client_key)
         facts = _facts(fqdn, pool, sip_domains, simple_urls, web_fqdn, access_edge, webconf_edge, xmpp_domain)
         with self._using() as ptr, _topology(topology, facts, product, server) as topo:
             probe_ptr = _lib.ucp_probe_new(host, port)
@@ -776,6 +768,22 @@ class ScanResult(NamedTuple):
 _SCAN_RESULTS = ("pass", "warning", "fail")
 
 
+
+def _connection_timeout_ms(timeout: Optional[float], client_cert: Optional[PathInput],
+                           client_key: Optional[PathInput]) -> Optional[int]:
+    """The time limit of one connection (probe, scan) in milliseconds, and the client key's pairing,
+    checked as both commands take them."""
+    if client_key is not None and client_cert is None:
+        raise ValueError("client_key needs client_cert")
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError("timeout: expected seconds as a number")
+    timeout_ms = round(timeout * 1000)
+    if not 1 <= timeout_ms <= 600_000:
+        raise ValueError(f"timeout: {timeout} is not between 0.001 and 600 seconds")
+    return timeout_ms
+
 def _scan(checker_ptr: Any, topology: Union[str, "os.PathLike[str]", bytes], jobs: Optional[int],
           timeout: Optional[float], resolve: Union[str, Iterable[str]], client_cert: Optional[PathInput],
           client_key: Optional[PathInput], password: Union[str, bytes, None], loopback_only: bool,
@@ -785,15 +793,7 @@ def _scan(checker_ptr: Any, topology: Union[str, "os.PathLike[str]", bytes], job
         raise TypeError("topology: a scan needs a topology document (Topology Builder or Get-CsTopology XML)")
     if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int)):
         raise TypeError(f"jobs: expected int, not {type(jobs).__name__}")
-    timeout_ms = None
-    if timeout is not None:
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
-            raise TypeError("timeout: expected seconds as a number")
-        timeout_ms = round(timeout * 1000)
-        if not 1 <= timeout_ms <= 600_000:
-            raise ValueError(f"timeout: {timeout} is not between 0.001 and 600 seconds")
-    if client_key is not None and client_cert is None:
-        raise ValueError("client_key needs client_cert")
+    timeout_ms = _connection_timeout_ms(timeout, client_cert, client_key)
     overrides = [resolve] if isinstance(resolve, str) else list(resolve or ())
     with _topology(topology, (), None) as topo:
         scan_ptr = _lib.ucp_scan_new(topo)
