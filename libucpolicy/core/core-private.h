@@ -143,9 +143,9 @@ struct json_t;
 /* A JSON string of @s, null for NULL; jansson refuses invalid UTF-8, so such text becomes its
  * escaped display form (ucp_display_bytes) rather than being lost. */
 struct json_t *ucp_json_string(const char *s);
-/* Write @json as json_dumps() does with JSON_INDENT(2) (@pretty) or JSON_COMPACT, every line
- * after the first indented @depth levels more (what an entry of a larger document needs); false
- * when out of memory. */
+/* Write @json as jansson's json_dumps() does with JSON_INDENT(2) (@pretty) or JSON_COMPACT, every
+ * line after the first indented @depth levels more (what an entry of a larger document needs);
+ * false when out of memory. */
 bool ucp_json_write(struct ucp_strbuf *sb, const struct json_t *json, bool pretty, unsigned depth);
 /* Serialise into a buffer allocated with our malloc (a host may have replaced jansson's). */
 ucp_status ucp_json_to_buffer(struct json_t *json, unsigned flags, ucp_buffer *out);
