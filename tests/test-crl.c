@@ -780,7 +780,7 @@ static void scope(const struct ca *ca, const struct ca *other)
                   (covers(crl, sub, ca, NULL, NULL) == UCP_CRL_COVERS) == only[i].ca &&
                   covers(crl, ee, ca, NULL, NULL) != UCP_CRL_OTHER_ISSUER,
               "scope: %s", only[i].what);
-        CHECK(crl && !crl->scope.unknown[0], "scope: a critical issuingDistributionPoint is recognised");
+        CHECK(crl && !ucp_crl_scope(crl)->unknown[0], "scope: a critical issuingDistributionPoint is recognised");
         ucp_crl_release(crl);
     }
 
@@ -893,7 +893,7 @@ static void scope(const struct ca *ca, const struct ca *other)
     put_entry(&entries, &s7, 1, -1); /* still ca's */
     put_entry(&entries, &s5, 1, -1); /* ca's serial 5 */
     crl = scoped_crl(ca, &other_dn, &exts, &entries, "certificate-issuer.crl");
-    CHECK(crl && crl->scope.certificate_issuer && crl->scope.indirect && !crl->scope.unknown[0],
+    CHECK(crl && ucp_crl_scope(crl)->certificate_issuer && ucp_crl_scope(crl)->indirect && !ucp_crl_scope(crl)->unknown[0],
           "scope: a critical certificateIssuer entry extension is recognised");
     const struct ucp_bytes ca_name = {issuer_dn.p, issuer_dn.n}, other_name = {other_dn.p, other_dn.n};
     ucp_certificate *c5 = scoped_cert(ca, 0x05, false, NULL), *c6 = scoped_cert(ca, 0x06, false, NULL),
@@ -915,12 +915,12 @@ static void scope(const struct ca *ca, const struct ca *other)
     put(&null, "\x05\x00", 2);
     exts = one_ext(oid_unknown, sizeof oid_unknown, true, &null);
     crl = scoped_crl(ca, NULL, &exts, NULL, "unknown-critical.crl");
-    CHECK(crl && strcmp(crl->scope.unknown, "2.25.1") == 0 && !crl->scope.unknown_in_entry,
-          "scope: a critical CRL extension of an unknown OID is found (%s)", crl ? crl->scope.unknown : "");
+    CHECK(crl && strcmp(ucp_crl_scope(crl)->unknown, "2.25.1") == 0 && !ucp_crl_scope(crl)->unknown_in_entry,
+          "scope: a critical CRL extension of an unknown OID is found (%s)", crl ? ucp_crl_scope(crl)->unknown : "");
     ucp_crl_release(crl);
     exts = one_ext(oid_unknown, sizeof oid_unknown, false, &null);
     crl = scoped_crl(ca, NULL, &exts, NULL, "unknown-noncritical.crl");
-    CHECK(crl && !crl->scope.unknown[0], "scope: a non-critical one does not count");
+    CHECK(crl && !ucp_crl_scope(crl)->unknown[0], "scope: a non-critical one does not count");
     ucp_crl_release(crl);
     struct buf entries2 = {.n = 0}, ue = {.n = 0}, ue_seq = {.n = 0};
     put_ext(&ue, oid_unknown, sizeof oid_unknown, true, &null);
@@ -933,14 +933,14 @@ static void scope(const struct ca *ca, const struct ca *other)
         put_tlv(&entries2, 0x30, &e);
     }
     crl = scoped_crl(ca, NULL, NULL, &entries2, "unknown-entry.crl");
-    CHECK(crl && strcmp(crl->scope.unknown, "2.25.1") == 0 && crl->scope.unknown_in_entry,
+    CHECK(crl && strcmp(ucp_crl_scope(crl)->unknown, "2.25.1") == 0 && ucp_crl_scope(crl)->unknown_in_entry,
           "scope: a critical CRL entry extension of an unknown OID is found");
     ucp_crl_release(crl);
     struct buf base = {.n = 0};
     put_raw_tlv(&base, 0x02, "\x01", 1);
     exts = one_ext(oid_delta, sizeof oid_delta, true, &base);
     crl = scoped_crl(ca, NULL, &exts, NULL, "delta.crl");
-    CHECK(crl && crl->scope.delta && !crl->scope.unknown[0], "scope: a deltaCRLIndicator marks a delta CRL");
+    CHECK(crl && ucp_crl_scope(crl)->delta && !ucp_crl_scope(crl)->unknown[0], "scope: a deltaCRLIndicator marks a delta CRL");
     ucp_crl_release(crl);
 
     /* A malformed IDP: the CRL is its issuer's, but covers nothing. */
@@ -948,7 +948,7 @@ static void scope(const struct ca *ca, const struct ca *other)
     put(&bad, "\x30\x03\x81\x01", 4);
     exts = one_ext(oid_idp, sizeof oid_idp, true, &bad);
     crl = scoped_crl(ca, NULL, &exts, NULL, "bad-idp.crl");
-    CHECK(crl && crl->scope.malformed && covers(crl, ee, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
+    CHECK(crl && ucp_crl_scope(crl)->malformed && covers(crl, ee, ca, NULL, NULL) == UCP_CRL_OUT_OF_SCOPE,
           "scope: a malformed issuingDistributionPoint covers nothing");
     ucp_crl_release(crl);
 
@@ -1004,7 +1004,7 @@ static void deltas(const struct ca *ca, const struct ca *other)
         if (!v[i])
             exit(TAP_SETUP_FAILURE);
     }
-    CHECK(v[0]->scope.number_len == 1 && !v[0]->scope.delta && v[1]->scope.delta && v[1]->scope.base_len == 1,
+    CHECK(ucp_crl_scope(v[0])->number_len == 1 && !ucp_crl_scope(v[0])->delta && ucp_crl_scope(v[1])->delta && ucp_crl_scope(v[1])->base_len == 1,
           "delta: cRLNumber and BaseCRLNumber are read");
     const int64_t now = (int64_t)T0;
     CHECK(ucp_crl_delta_for(v, 2, v[0], ca->cert, now) == v[1], "delta: the delta based on the complete CRL applies");

@@ -329,6 +329,7 @@ ucp_status ucp_crl_from_der(uint8_t *der, size_t len, const char *source, struct
     }
     atomic_init(&c->refs, 1);
     atomic_init(&c->memo, 0);
+    atomic_init(&c->scope_state, 0);
     c->der = der;
     c->der_len = len;
     c->source = ucp_strdup(source);
@@ -341,7 +342,6 @@ ucp_status ucp_crl_from_der(uint8_t *der, size_t len, const char *source, struct
         ucp_crl_release(c);
         return st;
     }
-    ucp_crl_read_scope(c);
     *out = c;
     return UCP_OK;
 }

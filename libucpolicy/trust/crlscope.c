@@ -3,7 +3,7 @@
  * A CRL's scope: which certificates, and which revocation reasons, a CRL speaks for (RFC 5280
  * 5.2.5, 5.3.3, 6.3.3 (b)-(d)).
  *
- * When a CRL is indexed, its extensions are read once into crl->scope: the
+ * On first use (ucp_crl_scope), a CRL's extensions are read once into crl->scope: the
  * issuingDistributionPoint (the distribution point it is for, onlyContainsUserCerts /
  * CACerts / AttributeCerts, onlySomeReasons, indirectCRL), whether it is a delta CRL, and the
  * first critical CRL or entry extension that is not recognised (such a CRL is not used at all:
@@ -150,7 +150,7 @@ static bool read_idp(struct ucp_crl *crl, const struct ucp_tlv *value)
     return true;
 }
 
-void ucp_crl_read_scope(struct ucp_crl *crl)
+static void read_scope(struct ucp_crl *crl)
 {
     struct ucp_crl_scope *s = &crl->scope;
     memset(s, 0, sizeof *s);
@@ -219,6 +219,24 @@ void ucp_crl_read_scope(struct ucp_crl *crl)
             }
         }
     }
+}
+
+const struct ucp_crl_scope *ucp_crl_scope(const struct ucp_crl *crl)
+{
+    struct ucp_crl *c = (struct ucp_crl *)crl;
+    if (atomic_load_explicit(&c->scope_state, memory_order_acquire) == 2)
+        return &c->scope;
+    int expected = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->scope_state, &expected, 1, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        read_scope(c);
+        atomic_store_explicit(&c->scope_state, 2, memory_order_release);
+        return &c->scope;
+    }
+    /* Another thread is reading it (one pass over the extensions). */
+    while (atomic_load_explicit(&c->scope_state, memory_order_acquire) != 2)
+        ;
+    return &c->scope;
 }
 
 /* ---- names ------------------------------------------------------------------------------------ */
@@ -386,7 +404,7 @@ static enum ucp_crl_cover cover_one(const struct ucp_crl *crl, const ucp_certifi
                                     const ucp_certificate *issuer, const struct dpoint *d, unsigned *reasons,
                                     bool *indirect, const char **why)
 {
-    const struct ucp_crl_scope *s = &crl->scope;
+    const struct ucp_crl_scope *s = ucp_crl_scope(crl);
     struct ucp_bytes crl_name = {crl->der + crl->issuer_off, crl->issuer_len};
     struct names crl_issuers = {.n = 0};
     if (d->crl_issuer && !add_general_names(&crl_issuers, d->crl_issuer, d->crl_issuer_len)) {
@@ -469,10 +487,10 @@ enum ucp_crl_cover ucp_crl_covers(const struct ucp_crl *crl, const ucp_certifica
     *reasons = 0;
     *indirect = false;
     *why = NULL;
-    if (crl->scope.malformed) {
+    if (ucp_crl_scope(crl)->malformed) {
         if (!ucp_crl_issuer_is(crl, issuer))
             return UCP_CRL_OTHER_ISSUER;
-        *why = crl->scope.malformed;
+        *why = ucp_crl_scope(crl)->malformed;
         return UCP_CRL_OUT_OF_SCOPE;
     }
     gnutls_datum_t ext = {NULL, 0};
@@ -585,9 +603,9 @@ const struct ucp_crl_entry *ucp_crl_find_issued(const struct ucp_crl *crl, const
                                                 const struct ucp_bytes *issuer_name)
 {
     const struct ucp_crl_entry *e = ucp_crl_find(crl, cert);
-    if (!e || !crl->scope.indirect)
+    if (!e || !ucp_crl_scope(crl)->indirect)
         return e;
-    if (!crl->scope.certificate_issuer) {
+    if (!ucp_crl_scope(crl)->certificate_issuer) {
         /* Without certificateIssuer every entry is of the CRL's issuer. */
         const struct ucp_bytes name = {crl->der + crl->issuer_off, crl->issuer_len};
         return ucp_dn_equal(&name, issuer_name) ? e : NULL;
@@ -627,31 +645,31 @@ static int number_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn)
 /* Same scope: the same issuingDistributionPoint (or none in both). */
 static bool same_scope(const struct ucp_crl *a, const struct ucp_crl *b)
 {
-    return a->scope.idp_len == b->scope.idp_len &&
-           memcmp(a->der + a->scope.idp_off, b->der + b->scope.idp_off, a->scope.idp_len) == 0;
+    return ucp_crl_scope(a)->idp_len == ucp_crl_scope(b)->idp_len &&
+           memcmp(a->der + ucp_crl_scope(a)->idp_off, b->der + ucp_crl_scope(b)->idp_off, ucp_crl_scope(a)->idp_len) == 0;
 }
 
 const struct ucp_crl *ucp_crl_delta_for(struct ucp_crl *const *v, size_t n, const struct ucp_crl *base,
                                         const ucp_certificate *signer, int64_t now)
 {
     const struct ucp_crl *best = NULL;
-    if (!base->scope.number_len)
+    if (!ucp_crl_scope(base)->number_len)
         return NULL; /* a complete CRL without a number has no delta (RFC 5280 5.2.3) */
     const struct ucp_bytes base_issuer = {base->der + base->issuer_off, base->issuer_len};
     for (size_t k = 0; k < n; k++) {
         const struct ucp_crl *d = v[k];
-        if (d == base || !d->scope.delta || d->scope.unknown[0] || d->scope.malformed || !d->scope.number_len)
+        if (d == base || !ucp_crl_scope(d)->delta || ucp_crl_scope(d)->unknown[0] || ucp_crl_scope(d)->malformed || !ucp_crl_scope(d)->number_len)
             continue;
         const struct ucp_bytes name = {d->der + d->issuer_off, d->issuer_len};
         if (!ucp_dn_equal(&name, &base_issuer) || !same_scope(d, base))
             continue;
-        if (number_cmp(d->der + d->scope.base_off, d->scope.base_len, base->der + base->scope.number_off,
-                       base->scope.number_len) > 0)
+        if (number_cmp(d->der + ucp_crl_scope(d)->base_off, ucp_crl_scope(d)->base_len, base->der + ucp_crl_scope(base)->number_off,
+                       ucp_crl_scope(base)->number_len) > 0)
             continue; /* its base is newer than this complete CRL */
         if (d->this_update > now || (d->next_update >= 0 && d->next_update < now))
             continue;
-        if (best && number_cmp(d->der + d->scope.number_off, d->scope.number_len, best->der + best->scope.number_off,
-                               best->scope.number_len) <= 0)
+        if (best && number_cmp(d->der + ucp_crl_scope(d)->number_off, ucp_crl_scope(d)->number_len, best->der + ucp_crl_scope(best)->number_off,
+                               ucp_crl_scope(best)->number_len) <= 0)
             continue;
         if (!ucp_crl_signed_by(d, signer))
             continue;

@@ -230,13 +230,13 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
         return false;
     }
     /* RFC 5280 5.2, 5.3: a CRL with a critical extension that is not recognised is not used. */
-    if (crl->scope.unknown[0]) {
+    if (ucp_crl_scope(crl)->unknown[0]) {
         if (!r->unknown_ext)
             r->unknown_ext = crl;
         return false;
     }
     /* A delta CRL lists only the changes since a complete CRL: never taken for one. */
-    if (crl->scope.delta) {
+    if (ucp_crl_scope(crl)->delta) {
         skip(r, crl, "it is a delta CRL (deltaCRLIndicator), not a complete CRL");
         return false;
     }
@@ -596,9 +596,10 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         if (out->status[i] == UCP_REVOCATION_UNKNOWN && out->nproblems == before) {
             if (r.unknown_ext) {
                 const struct ucp_crl *c = r.unknown_ext;
+                const struct ucp_crl_scope *s = ucp_crl_scope(c);
                 problem(&r, UCP_RULE_REVOCATION_CRL_UNKNOWN_CRITICAL, (int)i, "source", c->source, "extension",
-                        c->scope.unknown, "where", c->scope.unknown_in_entry ? "CRL entry extension" : "CRL extension",
-                        NULL, NULL);
+                        s->unknown, "where", s->unknown_in_entry ? "CRL entry extension" : "CRL extension", NULL,
+                        NULL);
             } else {
                 status_unknown(&r, i, cert, issuer);
             }

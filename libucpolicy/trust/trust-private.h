@@ -89,6 +89,7 @@ struct ucp_crl {
     /* The key the signature verified with (ucp_crl_signed_by): 0 none, 1 being written, 2 set. */
     atomic_int memo;
     uint8_t verified_key[32];
+    atomic_int scope_state;            /* scope: 0 not read, 1 being read, 2 read (ucp_crl_scope) */
     struct ucp_crl_scope {             /* what its extensions say of its scope (crlscope.c) */
         bool idp;                      /* it has an issuingDistributionPoint */
         bool indirect, only_user, only_ca, only_attr;
@@ -135,9 +136,9 @@ void ucp_crl_set_dispose(struct ucp_crl_set *set);
 /* ---- a CRL's scope (crlscope.c) ------------------------------------------------------------- */
 /* ReasonFlags bits 1-8 (keyCompromise .. aACompromise), bit n as 1 << n: every reason. */
 #define UCP_REASONS_ALL 0x1feu
-/* Read the scope of @crl from its extensions and its entries' (crl->scope); called when it is
- * indexed. */
-void ucp_crl_read_scope(struct ucp_crl *crl);
+/* The scope of @crl, read from its extensions and its entries' on first use and kept with it
+ * (thread-safe; crl.c, which makes CRLs, does not call up here). */
+const struct ucp_crl_scope *ucp_crl_scope(const struct ucp_crl *crl);
 /* Whether @crl covers @cert (issued by @issuer) as RFC 5280 6.3.3 (b)-(d) says, for one of the
  * certificate's distribution points (a certificate without them has one of every reason, named
  * by nothing, whose CRL issuer is its issuer). */
