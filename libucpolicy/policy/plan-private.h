@@ -2,8 +2,8 @@
 #ifndef UCPOLICY_PLAN_PRIVATE_H
 #define UCPOLICY_PLAN_PRIVATE_H
 
-/* The certificate plan of a deployment (plan.c), its renderers (plan-render.c) and its request
- * files (plan-request.c). */
+/* The certificate plan of a deployment (plan.c) and its request files (plan-request.c); its
+ * renderers are with the others, in report/render-plan.c. */
 
 #include "policy/policy-private.h"
 #include "ucpolicy/deployment.h"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report-private.h"
 #include "policy/plan-private.h"
 
 static const char *eku_text(unsigned eku)
