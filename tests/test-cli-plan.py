@@ -172,6 +172,14 @@ for fmt, ext, needle in [("certreq", ".inf", 'Subject = "CN=lyncpool.adatum.com"
     point(code == 0 and len(files) == 16 and f"wrote 16 {fmt} requests" in err and needle in text,
           f"--request {fmt}: 16 files, named SERVER-ROLE{ext}", [code, err, files[:4], text[:600]])
 
+# A directory name outside ASCII (and outside any ANSI code page): on Windows the files are
+# created through the wide-character calls.
+out_dir = path("requ\u00eates-\u8b49\u66f8")
+code, out, err = run(["plan", "--topology", ADATUM, "--request", "certreq", "--output-dir", out_dir])
+files = sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []
+point(code == 0 and len(files) == 16 and "lfe01.adatum.com-frontend-default.inf" in files,
+      "--output-dir with a non-ASCII name: created, 16 files in it", [code, err, files[:4]])
+
 if not point(shutil.which("certtool") is not None, "certtool is installed (Debian: gnutls-bin)"):
     sys.exit(finish())
 

@@ -65,6 +65,10 @@ bool cli_program_start(int *argc, char ***argv);
  * ...), found without waiting (a FIFO is opened non-blocking, then looked at). *@shared: group
  * or others may read it (POSIX permissions; false on Windows). */
 int cli_open_regular(const char *path, const char **what, bool *shared);
+/* fopen(@path, "wb") and mkdir(@path) for a UTF-8 @path (on Windows through the wide-character
+ * calls, so names outside the ANSI code page work); errno set on failure. */
+FILE *cli_create_file(const char *path);
+int cli_make_dir(const char *path);
 /* While @on, the process holds a secret: on Linux it is not dumpable (no core file, no ptrace
  * by the same user), as it was before once @on is false again. Nothing elsewhere. */
 void cli_secret_held(bool on);

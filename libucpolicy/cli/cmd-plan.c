@@ -14,10 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#ifdef _WIN32
-#  include <direct.h>
-#endif
 
 #include "cli-private.h"
 
@@ -70,11 +66,7 @@ static int load(ucp_topology *topo, const char *file)
 
 static int make_dir(const char *dir)
 {
-#ifdef _WIN32
-    int r = _mkdir(dir);
-#else
-    int r = mkdir(dir, 0777);
-#endif
+    int r = cli_make_dir(dir);
     if (r != 0 && errno != EEXIST) {
         fprintf(stderr, "ucpolicy: --output-dir: cannot create '%s': %s\n", dir, strerror(errno));
         return EXIT_USAGE;
@@ -105,7 +97,7 @@ static int write_requests(const ucp_deployment *dep, size_t first, size_t end, u
             }
             snprintf(path, n, "%s/%s-%s%s", dir, ucp_deployment_server_fqdn(dep, i),
                      ucp_role_id(ucp_cert_need_role(need)), ucp_request_format_extension(format));
-            FILE *f = fopen(path, "wb");
+            FILE *f = cli_create_file(path);
             bool ok = f && fwrite(buf.data, 1, buf.size, f) == buf.size;
             if (f && fclose(f) != 0)
                 ok = false;

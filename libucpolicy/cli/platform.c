@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #ifdef _WIN32
+#  include <direct.h>
 #  include <io.h>
 #  include <windows.h>
 #  include <shellapi.h>
@@ -106,6 +107,38 @@ int cli_open_regular(const char *path, const char **what, bool *shared)
     return fd;
 }
 
+FILE *cli_create_file(const char *path)
+{
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+    if (!w) {
+        errno = n > 0 ? ENOMEM : EINVAL;
+        return NULL;
+    }
+    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
+    FILE *f = _wfopen(w, L"wb");
+    int e = errno;
+    free(w);
+    errno = e;
+    return f;
+}
+
+int cli_make_dir(const char *path)
+{
+    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
+    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
+    if (!w) {
+        errno = n > 0 ? ENOMEM : EINVAL;
+        return -1;
+    }
+    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
+    int r = _wmkdir(w);
+    int e = errno;
+    free(w);
+    errno = e;
+    return r;
+}
+
 void cli_secret_held(bool on)
 {
     (void)on; /* Windows writes no core files of a console program unless asked to */
@@ -186,6 +219,16 @@ int cli_open_regular(const char *path, const char **what, bool *shared)
     }
     *shared = (st.st_mode & (S_IRGRP | S_IROTH)) != 0;
     return fd;
+}
+
+FILE *cli_create_file(const char *path)
+{
+    return fopen(path, "wb");
+}
+
+int cli_make_dir(const char *path)
+{
+    return mkdir(path, 0777);
 }
 
 void cli_secret_held(bool on)
