@@ -247,28 +247,7 @@ namespace UcPolicy.PowerShell
         /// <summary>Expands a path of a configuration parameter (-TrustAnchor, -Chain, -PublicRoot,
         /// -Crl; wildcards allowed) to files. Nothing can be checked without them, so every problem
         /// is a terminating error.</summary>
-        List<string> ResolveConfiguration(string path, string parameter)
-        {
-            var files = new List<string>();
-            try
-            {
-                foreach (string file in GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider))
-                {
-                    if (provider.Name != "FileSystem")
-                        ThrowTerminatingError(NotFileSystem(provider, path));
-                    if (!Directory.Exists(file))
-                        files.Add(file);
-                }
-            }
-            catch (ItemNotFoundException e)
-            {
-                ThrowTerminatingError(new ErrorRecord(e, "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
-            }
-            if (files.Count == 0)
-                ThrowTerminatingError(new ErrorRecord(new ItemNotFoundException("No file matches '" + path + "' (-" + parameter + ")."),
-                                                      "UcPolicy.PathNotFound", ErrorCategory.ObjectNotFound, path));
-            return files;
-        }
+        List<string> ResolveConfiguration(string path, string parameter) => Paths.ResolveFiles(this, path, parameter);
 
         string ResolveFileOrThrow(string path)
         {
@@ -278,10 +257,7 @@ namespace UcPolicy.PowerShell
             return file;
         }
 
-        private protected static ErrorRecord NotFileSystem(ProviderInfo provider, string path) =>
-            new ErrorRecord(new ArgumentException("'" + path + "' is in the " + provider.Name +
-                                                  " provider; certificate files must be file system paths (pipe Cert:\\ items as objects)."),
-                            "UcPolicy.NotFileSystemPath", ErrorCategory.InvalidArgument, path);
+        private protected static ErrorRecord NotFileSystem(ProviderInfo provider, string path) => Paths.NotFileSystem(provider, path);
 
         /// <summary>Frees what a derived command holds besides the checker.</summary>
         protected virtual void DisposeInputs()

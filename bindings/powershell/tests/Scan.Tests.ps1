@@ -21,7 +21,7 @@ BeforeAll {
     $fe = $Pki.Leaf('fe01.contoso.com').DnsNames('fe01.contoso.com', 'sip.contoso.com', 'lyncdiscoverinternal.contoso.com').Eku($true, $true).Build()
     $script:FeChain = $Pki.WritePem('scan-fe01.pem', @($fe, $Pki.Issuing))
     $script:FeKey = Write-Key 'scan-fe01.key' $fe
-    $fe.Dispose()
+    $script:Fe = $fe
     $script:Exch = $Pki.Leaf('exch01.contoso.com').Eku($true, $true).Build()
     $script:ExchChain = $Pki.WritePem('scan-exch01.pem', @($Exch, $Pki.Issuing))
     $script:ExchKey = Write-Key 'scan-exch01.key' $Exch
@@ -97,6 +97,7 @@ $services
 
 AfterAll {
     if ($Exch) { $Exch.Dispose() }
+    if ($Fe) { $Fe.Dispose() }
     $Pki.Dispose()
 }
 
@@ -153,6 +154,22 @@ Describe 'Test-UcDeployment against a Lync-like front end (tests/tools/probe-ser
         $r.Report.Connection.ClientAuthentication | Should -Be 'Accepted'
         $r.Result | Should -Be 'Pass'
         Stop-ProbeServer $server | Out-Null
+    }
+
+    It 'checks revocation with -Crl (wildcards) and the path''s policies with -Policy' {
+        $server = Start-ProbeServer 2
+        $topology = New-Topology 'scan-crl.tbxml' @(@{ Fqdn = 'fe01.contoso.com'; Sip = $server.Port })
+        $null = $Pki.WriteBytes('scan-issuing.crl', $Pki.CurrentCrl([Security.Cryptography.X509Certificates.X509Certificate2[]]@($Fe)))
+        $null = $Pki.WriteBytes('scan-root.crl', $Pki.CurrentRootCrl())
+        $r = Test-UcDeployment $topology @Scan -Resolve fe01.contoso.com:127.0.0.2 -ClientCertificate $ExchChain -ClientKeyPath $ExchKey -Crl (Join-Path $Pki.Directory 'scan-*.crl')
+        $r.Result | Should -Be 'Fail'
+        $r.Report.Findings.Code | Should -Contain 'revocation.revoked'
+        $r = Test-UcDeployment $topology @Scan -Resolve fe01.contoso.com:127.0.0.2 -ClientCertificate $ExchChain -ClientKeyPath $ExchKey -Policy 1.3.6.1.4.1.311.99.1 -RequireExplicitPolicy
+        $r.Result | Should -Be 'Fail'
+        $r.Report.Findings.Code | Should -Contain 'chain.policy-invalid'
+        Stop-ProbeServer $server | Out-Null
+        { Test-UcDeployment $topology -LoopbackOnly -Crl (Join-Path $Pki.Directory 'none-*.crl') } |
+            Should -Throw -ErrorId 'UcPolicy.PathNotFound,UcPolicy.PowerShell.TestUcDeploymentCommand'
     }
 
     It 'refuses a -Resolve host that is not in the topology, and JSON facts, with terminating errors' {
