@@ -34,7 +34,7 @@ namespace UcPolicy.PowerShell
     /// </example>
     [Cmdlet(VerbsDiagnostic.Test, "UcDeployment")]
     [OutputType(typeof(ScanResult))]
-    public sealed class TestUcDeploymentCommand : PSCmdlet, IDisposable
+    public sealed class TestUcDeploymentCommand : UcTrustCommandBase
     {
         /// <summary><para type="description">The topology document: a Topology Builder file (.tbxml) or Get-CsTopology -AsXml output. JSON facts name no endpoint and are refused.</para></summary>
         [Parameter(Mandatory = true, Position = 0)]
@@ -77,59 +77,7 @@ namespace UcPolicy.PowerShell
         [Parameter]
         public SecureString? Password { get; set; }
 
-        /// <summary><para type="description">Trust anchors: file paths or X509Certificate2 objects. With anchors given, the system trust store is not used.</para></summary>
-        [Parameter]
-        [Alias("TrustAnchor")]
-        public object[]? Trust { get; set; }
-
-        /// <summary><para type="description">Intermediate certificates to build paths with (file paths or X509Certificate2 objects), for servers that do not send theirs.</para></summary>
-        [Parameter]
-        public object[]? Chain { get; set; }
-
-        /// <summary><para type="description">The moment to judge the certificates at (default: now).</para></summary>
-        [Parameter]
-        public DateTime ValidationTime { get; set; }
-
-        /// <summary><para type="description">Public root certificates (file paths, wildcards allowed, or X509Certificate2 objects) for the roles that need a publicly trusted CA, instead of the system store's.</para></summary>
-        [Parameter]
-        public object[]? PublicRoot { get; set; }
-
-        /// <summary><para type="description">CRL files (PEM or DER; wildcards allowed) to check revocation with, as Test-UcCertificate's -Crl.</para></summary>
-        [Parameter]
-        public string[]? Crl { get; set; }
-
-        /// <summary><para type="description">Fetch CRLs and OCSP responses over the network for the certificates the servers present. The time limit is -TimeoutSeconds.</para></summary>
-        [Parameter]
-        public SwitchParameter Online { get; set; }
-
-        /// <summary><para type="description">With -Online: allow fetching from private and loopback addresses (refused by default).</para></summary>
-        [Parameter]
-        public SwitchParameter AllowPrivateNetwork { get; set; }
-
-        /// <summary><para type="description">The initial policy set of RFC 5280 path validation: certificate policy OIDs one of which the path must assert (default: any policy).</para></summary>
-        [Parameter]
-        public string[]? Policy { get; set; }
-
-        /// <summary><para type="description">Require every path to assert an acceptable certificate policy.</para></summary>
-        [Parameter]
-        public SwitchParameter RequireExplicitPolicy { get; set; }
-
-        /// <summary><para type="description">Do not follow policy mappings on the path.</para></summary>
-        [Parameter]
-        public SwitchParameter InhibitPolicyMapping { get; set; }
-
-        /// <summary><para type="description">Do not accept anyPolicy on the path.</para></summary>
-        [Parameter]
-        public SwitchParameter InhibitAnyPolicy { get; set; }
-
-        /// <summary><para type="description">Warn when a certificate expires within this many days (default 30; 0: never).</para></summary>
-        [Parameter]
-        [ValidateRange(0, 3650)]
-        public int ExpiryWarningDays { get; set; } = Checker.DefaultExpiryWarningDays;
-
-        Checker? checker;
         Scanner? scanner;
-        readonly List<CertificateInput> inputs = new List<CertificateInput>();
         volatile bool stopping;
 
         /// <summary>Reads the topology, configures the scan, and runs it, writing each endpoint's result as it finishes.</summary>
@@ -202,46 +150,7 @@ namespace UcPolicy.PowerShell
                 default:
                     throw new ArgumentException("-ClientCertificate takes a file path or an X509Certificate2, not " + client.GetType().FullName + ".");
             }
-            checker = new Checker { ExpiryWarningDays = ExpiryWarningDays };
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(ValidationTime)))
-                checker.ValidationTime = new DateTimeOffset(ValidationTime);
-            foreach (object item in Trust ?? Array.Empty<object>())
-                checker.AddTrustAnchors(Input(item, nameof(Trust)));
-            foreach (object item in Chain ?? Array.Empty<object>())
-                checker.AddIntermediates(Input(item, nameof(Chain)));
-            foreach (object item in PublicRoot ?? Array.Empty<object>())
-                checker.AddPublicRoots(Input(item, nameof(PublicRoot)));
-            foreach (string pattern in Crl ?? Array.Empty<string>())
-            {
-                foreach (string file in Paths.ResolveFiles(this, pattern, nameof(Crl)))
-                    checker.AddCrls(file);
-            }
-            if (Policy != null)
-                checker.InitialPolicies = Policy;
-            checker.RequireExplicitPolicy = RequireExplicitPolicy;
-            checker.InhibitPolicyMapping = InhibitPolicyMapping;
-            checker.InhibitAnyPolicy = InhibitAnyPolicy;
-            if (Online)
-            {
-                checker.Online = true;
-                checker.AllowPrivateNetwork = AllowPrivateNetwork;
-                checker.NetworkTimeout = TimeSpan.FromSeconds(TimeoutSeconds);
-            }
-        }
-
-        CertificateInput Input(object item, string parameter)
-        {
-            object value = item is PSObject ps ? ps.BaseObject : item;
-            CertificateInput input = value switch
-            {
-                X509Certificate2 certificate => CertificateInput.FromCertificate(certificate),
-                FileInfo file => CertificateInput.FromFile(file.FullName),
-                string path => CertificateInput.FromFile(FileSystemPath(path)),
-                _ => throw new ArgumentException("-" + parameter + " takes file paths or X509Certificate2 objects, not " +
-                                                 (value?.GetType().FullName ?? "null") + "."),
-            };
-            inputs.Add(input);
-            return input;
+            ConfigureChecker(TimeSpan.FromSeconds(TimeoutSeconds));
         }
 
         string FileSystemPath(string path)
@@ -255,14 +164,11 @@ namespace UcPolicy.PowerShell
         /// <summary>Ctrl+C: probes under way finish, no new one starts.</summary>
         protected override void StopProcessing() => stopping = true;
 
-        /// <summary>Frees the scan, the checker and the trust inputs.</summary>
-        public void Dispose()
+        /// <summary>Frees the scan (before the checker it uses).</summary>
+        protected override void DisposeInputs()
         {
             scanner?.Dispose();
-            checker?.Dispose();
-            foreach (CertificateInput input in inputs)
-                input.Dispose();
-            inputs.Clear();
+            scanner = null;
         }
     }
 }
