@@ -72,16 +72,26 @@ bool cli_program_start(int *argc, char ***argv)
     return true;
 }
 
-int cli_open_regular(const char *path, const char **what, bool *shared)
+/* @path (UTF-8) as a wide string, malloc'd; NULL with errno ENOMEM, or ENOENT when it is not
+ * UTF-8 (no file can have that name). */
+static wchar_t *to_wide(const char *path)
 {
-    *shared = false; /* ACLs, not modes: nothing to warn about from here */
     int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
     wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
     if (!w) {
         errno = n > 0 ? ENOMEM : ENOENT;
-        return -1;
+        return NULL;
     }
     MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
+    return w;
+}
+
+int cli_open_regular(const char *path, const char **what, bool *shared)
+{
+    *shared = false; /* ACLs, not modes: nothing to warn about from here */
+    wchar_t *w = to_wide(path);
+    if (!w)
+        return -1;
     int fd = _wopen(w, _O_RDONLY | _O_BINARY | _O_NOINHERIT);
     int e = errno;
     free(w);
@@ -109,13 +119,9 @@ int cli_open_regular(const char *path, const char **what, bool *shared)
 
 FILE *cli_create_file(const char *path)
 {
-    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-    if (!w) {
-        errno = n > 0 ? ENOMEM : EINVAL;
+    wchar_t *w = to_wide(path);
+    if (!w)
         return NULL;
-    }
-    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
     FILE *f = _wfopen(w, L"wb");
     int e = errno;
     free(w);
@@ -125,13 +131,9 @@ FILE *cli_create_file(const char *path)
 
 int cli_make_dir(const char *path)
 {
-    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, NULL, 0);
-    wchar_t *w = n > 0 ? malloc((size_t)n * sizeof *w) : NULL;
-    if (!w) {
-        errno = n > 0 ? ENOMEM : EINVAL;
+    wchar_t *w = to_wide(path);
+    if (!w)
         return -1;
-    }
-    MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, w, n);
     int r = _wmkdir(w);
     int e = errno;
     free(w);
