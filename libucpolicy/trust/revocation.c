@@ -22,8 +22,8 @@
  * certificate (its issuer, or the point's cRLIssuer for an indirect CRL) and its signer is found
  * as above. Online, the delta CRLs of the certificate's freshestCRL points are fetched (within
  * the same bounds, through the same cache) when a complete CRL with a cRLNumber is about to
- * decide, and apply to it as given deltas do. When none of them could be fetched, the complete
- * CRL decides alone, as offline without a delta, and a "good" status carries a
+ * decide, and apply to it as given deltas do. When one could not be fetched and no delta applies,
+ * the complete CRL decides alone, as offline without a delta, and a "good" status carries a
  * revocation.unreachable finding that says the delta CRL was not obtained. CRLs are read and
  * verified by crl.c; GnuTLS decodes and verifies OCSP responses.
  *
@@ -776,8 +776,9 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         /* "good" from a complete CRL whose delta CRLs could not be fetched: that CRL decided
          * alone (as offline without a delta), which a revocation since it was issued escapes. */
         if (out->status[i] == UCP_REVOCATION_GOOD && r.without_delta) {
-            char *detail = ucp_asprintf("its status comes from the complete CRL alone: the delta CRL of its "
-                                        "freshestCRL extension was not obtained (%s)", r.delta_failures.data);
+            char *detail = ucp_asprintf("the delta CRL of its freshestCRL extension could not be fetched (%s), so "
+                                        "its status 'good' comes from the complete CRL alone, without the "
+                                        "revocations since that was issued", r.delta_failures.data);
             problem(&r, UCP_RULE_REVOCATION_UNREACHABLE, (int)i, "subject", cert->subject, "detail",
                     detail ? detail : "", NULL, NULL, NULL, NULL);
             free(detail);

@@ -133,6 +133,8 @@ class PKI:
             # CRLs of the issuing CA that do not give the status (make_scoped).
             "crl-out-of-scope": f"{self.base}/scope-cas.crl",
             "crl-unknown-ext": f"{self.base}/scope-unknown-critical.crl",
+            # A CDP serving the CRL of the issuing CA signed with its renewed key.
+            "crl-renewed": f"{self.base}/renewed.crl",
         }
         for name, cdp in cases.items():
             self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
@@ -722,6 +724,20 @@ class RevocationTest(unittest.TestCase):
         self.assertIn("indirect.crl: the CRL found there is issued by 'CN=Revocation Test CRL Authority', a cRLIssuer",
                       self.unreachable_message(rep))
         self.assertEqual((s, f), self.api("indirect-revoked", *ONLINE), "CLI and C API disagree")
+
+    def test_online_crl_signed_by_a_renewed_ca_key(self):
+        """A CRL fetched online, signed by the issuing CA's renewed key: it counts when the renewed
+        CA certificate is known (--chain), as a given one does; without it no key verifies it."""
+        opts = [*ONLINE, "--chain", self.pki.path("issuing-renewed.pem")]
+        s, f = self.both("crl-renewed", opts, opts)
+        self.assertEqual(s[0], ("good", f"crl {self.pki.base}/renewed.crl"), (s, f))
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")}, f)
+        s, f, rep = self.cli("crl-renewed", *ONLINE)
+        self.assertEqual(s[0][0], "unreachable", (s, f))
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        self.assertIn("renewed.crl: the CRL found there names the certificate's issuer 'CN=Revocation Test Issuing CA' "
+                      "but is not signed by its key, nor by another certificate", self.unreachable_message(rep))
+        self.assertEqual((s, f), self.api("crl-renewed", *ONLINE), "CLI and C API disagree")
 
     def test_online_delta_crl(self):
         """The delta CRL at a certificate's freshestCRL point is fetched and applied to the
