@@ -7,10 +7,11 @@
  * the whole budget is never kept (the check that fetched it still uses it). A check keeps a
  * reference to the CRL it is using, so an eviction by another thread frees nothing under it.
  *
- * Only CRLs of the issuer they were fetched for (name and signature) are kept: a CRL of
- * another issuer, or one naming the issuer but not signed by its key, leaves a small entry
- * saying so for that issuer (UCP_FETCH_WRONG_ISSUER, UCP_FETCH_BAD_SIGNATURE), as a failed
- * fetch leaves one saying why (UCP_FETCH_FAILED). A look-up for another issuer fetches again.
+ * A CRL is kept whoever its issuer is (revocation.c decides, for each certificate, whether it
+ * covers it and who signed it: an indirect CRL, a renewed CA key); a failed fetch leaves a small
+ * entry saying why (UCP_FETCH_FAILED). A caller may also keep, for one issuer, that a URL gave
+ * no CRL of it (UCP_FETCH_WRONG_ISSUER, UCP_FETCH_BAD_SIGNATURE): a look-up for another issuer,
+ * or for none (a NULL issuer_id), then fetches again.
  *
  * URLs are found through a hash table (chained, doubled as it fills); the LRU order is a
  * doubly linked list.
@@ -142,7 +143,7 @@ bool ucp_crl_cache_get(struct ucp_crl_cache *cache, const char *url, const uint8
     if (!e)
         return false;
     if ((e->outcome == UCP_FETCH_WRONG_ISSUER || e->outcome == UCP_FETCH_BAD_SIGNATURE) &&
-        memcmp(e->issuer_id, issuer_id, sizeof e->issuer_id) != 0)
+        (!issuer_id || memcmp(e->issuer_id, issuer_id, sizeof e->issuer_id) != 0))
         return false;
     out->outcome = e->outcome;
     if (e->crl) {

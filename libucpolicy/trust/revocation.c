@@ -17,9 +17,15 @@
  * certificates it covers (crlscope.c: issuingDistributionPoint, cRLIssuer and indirect CRLs), and
  * "good" needs current CRLs that together cover every revocation reason; a CRL with an
  * unrecognised critical extension is not used, and a delta CRL only as the changes to the
- * complete CRL it is based on (ucp_crl_delta_for; only among the --crl CRLs). CRLs fetched online are
- * still verified with the direct issuer's key only. CRLs are read and verified by crl.c; GnuTLS decodes
- * and verifies OCSP responses.
+ * complete CRL it is based on (ucp_crl_delta_for). CRLs fetched online go through the same
+ * look-up as given ones: a CRL found at a distribution point is used when it covers the
+ * certificate (its issuer, or the point's cRLIssuer for an indirect CRL) and its signer is found
+ * as above. Online, the delta CRLs of the certificate's freshestCRL points are fetched (within
+ * the same bounds, through the same cache) when a complete CRL with a cRLNumber is about to
+ * decide, and apply to it as given deltas do. When one could not be fetched and no delta applies,
+ * the complete CRL decides alone, as offline without a delta, and a "good" status carries a
+ * revocation.unreachable finding that says the delta CRL was not obtained. CRLs are read and
+ * verified by crl.c; GnuTLS decodes and verifies OCSP responses.
  *
  * The online work of one check is bounded: one deadline for all of it (the checker's network
  * timeout, from the start of the revocation check: each transfer gets what is left, and once it
@@ -35,10 +41,39 @@
 #include <string.h>
 
 #include <gnutls/ocsp.h>
+#include <gnutls/x509-ext.h>
 
 #include "trust/trust-private.h"
 
 #define UCP_REASON_REMOVE_FROM_CRL 8 /* CRLReason removeFromCRL: only in delta CRLs */
+#define OID_FRESHEST_CRL "2.5.29.46"
+#define OID_CRLDP "2.5.29.31"
+
+/* Whether one of @cert's CRL distribution points names a cRLIssuer (RFC 5280 4.2.1.13): then a
+ * CRL of another issuer may be meant for it (an indirect CRL). */
+static bool cert_has_crl_issuer(const ucp_certificate *cert)
+{
+    gnutls_datum_t ext = {NULL, 0};
+    unsigned critical = 0;
+    if (ucp_certificate_get_extension(cert, OID_CRLDP, 0, &ext, &critical) < 0)
+        return false;
+    /* cRLIssuer [2] IMPLICIT GeneralNames: a constructed context tag 2 directly inside a
+     * DistributionPoint SEQUENCE. */
+    bool found = false;
+    struct ucp_tlv seq, dp, t;
+    if (ucp_der_read_exact(ext.data, ext.size, UCP_DER_BER, &seq)) {
+        const uint8_t *p = seq.value;
+        size_t left = seq.len;
+        while (!found && left > 0 && ucp_der_next(&p, &left, UCP_DER_BER, &dp)) {
+            const uint8_t *q = dp.value;
+            size_t qleft = dp.len;
+            while (!found && qleft > 0 && ucp_der_next(&q, &qleft, UCP_DER_BER, &t))
+                found = ucp_der_is(&t, UCP_DER_CTX_CONS, 2);
+        }
+    }
+    gnutls_free(ext.data);
+    return found;
+}
 
 /* ---- evaluation ------------------------------------------------------------------------------------ */
 
@@ -69,7 +104,20 @@ struct rev_ctx {
     size_t nskipped;
     const struct ucp_crl *unknown_ext;
     size_t reached; /* CRLs fetched for it that were read but do not decide its status */
+    /* Its delta CRLs fetched online (freshestCRL), once, when a complete CRL first needs them:
+     * crlv is then the given CRLs and those (else the given ones); delta_failures says which
+     * could not be fetched. */
+    bool deltas_fetched;
+    struct ucp_crl **deltas;
+    size_t ndeltas;
+    struct ucp_crl **crlv;
+    size_t ncrlv;
+    struct ucp_strbuf delta_failures;
+    bool without_delta; /* "good" was decided by a complete CRL while delta_failures held some */
 };
+
+static void fetch_crl(struct rev_ctx *r, const char *url, unsigned timeout_ms, struct ucp_fetch_found *out);
+static bool fetchable(const char *url);
 
 /* Note why @crl was not used for the certificate being checked. */
 static void skip(struct rev_ctx *r, const struct ucp_crl *crl, const char *why)
@@ -193,6 +241,93 @@ static const ucp_certificate *other_signer(struct rev_ctx *r, size_t i, const uc
     return o.found;
 }
 
+/* The HTTP URLs of @cert's freshestCRL extension (RFC 5280 4.2.1.15: where its delta CRLs are;
+ * the syntax of CRLDistributionPoints), at most UCP_MAX_REVOCATION_URLS; the others, ldap: and
+ * such, are not fetched. */
+static size_t freshest_urls(const ucp_certificate *cert, char **urls)
+{
+    gnutls_datum_t ext = {NULL, 0};
+    unsigned critical = 0;
+    size_t n = 0;
+    if (ucp_certificate_get_extension(cert, OID_FRESHEST_CRL, 0, &ext, &critical) < 0)
+        return 0;
+    gnutls_x509_crl_dist_points_t dps = NULL;
+    if (ext.size && gnutls_x509_crl_dist_points_init(&dps) >= 0 &&
+        gnutls_x509_ext_import_crl_dist_points(&ext, dps, 0) >= 0) {
+        for (unsigned seq = 0; seq < 64 && n < UCP_MAX_REVOCATION_URLS; seq++) {
+            unsigned type = 0, reasons = 0;
+            gnutls_datum_t name = {NULL, 0};
+            if (gnutls_x509_crl_dist_points_get(dps, seq, &type, &name, &reasons) < 0)
+                break;
+            if (type == GNUTLS_SAN_URI && memchr(name.data, 0, name.size) == NULL) {
+                char *url = ucp_display_bytes(name.data, name.size);
+                if (url && fetchable(url))
+                    urls[n++] = url;
+                else
+                    free(url);
+            }
+        }
+    }
+    if (dps)
+        gnutls_x509_crl_dist_points_deinit(dps);
+    gnutls_free(ext.data);
+    return n;
+}
+
+/* Fetch the delta CRLs of certificate @cert (its freshestCRL points), once per certificate,
+ * within the check's time budget and through the checker's cache; r->crlv becomes the given
+ * CRLs and the fetched ones. What could not be fetched goes to r->delta_failures. */
+static void fetch_deltas(struct rev_ctx *r, const ucp_certificate *cert)
+{
+    if (r->deltas_fetched)
+        return;
+    r->deltas_fetched = true;
+    char *urls[UCP_MAX_REVOCATION_URLS];
+    size_t n = freshest_urls(cert, urls);
+    if (!n)
+        return;
+    r->deltas = calloc(n, sizeof *r->deltas);
+    struct ucp_crl **all = calloc(r->trust->crls.n + n, sizeof *all);
+    if (!r->deltas || !all) {
+        r->out->nomem = true;
+        free(all);
+        for (size_t k = 0; k < n; k++)
+            free(urls[k]);
+        return;
+    }
+    size_t out_of_time = 0;
+    for (size_t k = 0; k < n; k++) {
+        struct ucp_fetch_found found;
+        pthread_mutex_lock(r->trust->lock);
+        bool cached = ucp_crl_cache_get(&r->trust->fetched, urls[k], NULL, &found);
+        pthread_mutex_unlock(r->trust->lock);
+        if (!cached) {
+            unsigned left = time_left(r);
+            if (!left) {
+                out_of_time++;
+                free(urls[k]);
+                continue;
+            }
+            fetch_crl(r, urls[k], left, &found);
+        }
+        if (found.outcome == UCP_FETCH_CRL)
+            r->deltas[r->ndeltas++] = ucp_crl_ref(found.crl);
+        else
+            ucp_sb_printf(&r->delta_failures, "%s%s: %s", r->delta_failures.len ? "; " : "", urls[k],
+                          found.error ? found.error : "failed");
+        ucp_fetch_found_dispose(&found);
+        free(urls[k]);
+    }
+    if (out_of_time)
+        ucp_sb_printf(&r->delta_failures, "%sthe check's time budget of %u ms was spent before %zu of them could be "
+                      "fetched", r->delta_failures.len ? "; " : "", r->trust->timeout_ms, out_of_time);
+    if (r->trust->crls.n)
+        memcpy(all, r->trust->crls.v, r->trust->crls.n * sizeof *all);
+    memcpy(all + r->trust->crls.n, r->deltas, r->ndeltas * sizeof *all);
+    r->crlv = all;
+    r->ncrlv = r->trust->crls.n + r->ndeltas;
+}
+
 /* Consider one CRL for certificate @i (issued by @issuer). Returns true when the status is
  * decided: revoked, or good once the CRLs used cover every reason. */
 static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, const ucp_certificate *issuer,
@@ -243,7 +378,9 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
     /* A delta CRL of this one among those given (RFC 5280 5.2.4, 6.3.3 (g), (i)): its listing
      * wins, and removeFromCRL there takes the certificate off the complete CRL's list. */
     const struct ucp_crl *from = crl;
-    const struct ucp_crl *delta = ucp_crl_delta_for(r->trust->crls.v, r->trust->crls.n, crl, signer, r->now);
+    if (r->trust->online && ucp_crl_scope(crl)->number_len)
+        fetch_deltas(r, cert);
+    const struct ucp_crl *delta = ucp_crl_delta_for(r->crlv, r->ncrlv, crl, signer, r->now);
     const struct ucp_crl_entry *listed = delta ? ucp_crl_find_issued(delta, cert, &issuer->raw_subject) : NULL;
     if (listed) {
         from = delta;
@@ -291,15 +428,14 @@ static bool use_crl(struct rev_ctx *r, size_t i, const ucp_certificate *cert, co
     r->out->status[i] = UCP_REVOCATION_GOOD;
     free(r->out->source[i]);
     r->out->source[i] = ucp_asprintf("crl %s", crl->source);
+    r->without_delta = !delta && r->delta_failures.len;
     return true;
 }
 
-/* Fetch the CRL at @url for a certificate issued by @issuer within @timeout_ms: what it gives
- * (*@out, the caller's to dispose of) is kept in the checker's cache. Only a CRL of @issuer
- * (name and signature) is kept; for any other the cache keeps why it is not one, for that
- * issuer. */
-static void fetch_crl(struct rev_ctx *r, const char *url, const ucp_certificate *issuer, unsigned timeout_ms,
-                      struct ucp_fetch_found *out)
+/* Fetch the CRL at @url within @timeout_ms: what it gives (*@out, the caller's to dispose of) is
+ * kept in the checker's cache, a CRL whoever its issuer is (use_crl decides whether it covers the
+ * certificate and who signed it), or why there is none. */
+static void fetch_crl(struct rev_ctx *r, const char *url, unsigned timeout_ms, struct ucp_fetch_found *out)
 {
     struct ucp_trust *trust = r->trust;
     memset(out, 0, sizeof *out);
@@ -326,27 +462,16 @@ static void fetch_crl(struct rev_ctx *r, const char *url, const ucp_certificate 
             keep = st != UCP_E_NO_MEMORY;
         }
     }
-    if (crl && !ucp_crl_issuer_is(crl, issuer)) {
-        char *shown = ucp_crl_issuer_text(crl);
-        out->outcome = UCP_FETCH_WRONG_ISSUER;
-        err = ucp_asprintf("the CRL found there is issued by '%s', not by the certificate's issuer '%s'",
-                           shown ? shown : "(a name that cannot be read)", issuer->subject);
-        free(shown);
-    } else if (crl && !ucp_crl_signed_by(crl, issuer)) {
-        out->outcome = UCP_FETCH_BAD_SIGNATURE;
-        err = ucp_asprintf("the CRL found there names the certificate's issuer '%s' but is not signed by its key",
-                           issuer->subject);
-    } else if (crl) {
+    if (crl) {
         out->outcome = UCP_FETCH_CRL;
-        out->crl = ucp_crl_ref(crl);
+        out->crl = crl; /* the reference ucp_crl_from_fetched gave */
     }
-    ucp_crl_release(crl);
     out->error = err;
     if (out->outcome != UCP_FETCH_CRL && !err)
         out->error = ucp_strdup("out of memory");
     if (keep && (out->crl || err)) {
         pthread_mutex_lock(trust->lock);
-        ucp_crl_cache_put(&trust->fetched, url, out->outcome, out->crl, issuer->sha256_raw, err);
+        ucp_crl_cache_put(&trust->fetched, url, out->outcome, out->crl, NULL, err);
         pthread_mutex_unlock(trust->lock);
     }
 }
@@ -449,6 +574,7 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     size_t tried = 0, over_cap = 0, out_of_time = 0;
     bool answered = false;
     size_t n = cert->ncrl_urls + cert->nocsp_urls;
+    const bool indirect_points = cert->ncrl_urls && cert_has_crl_issuer(cert);
     for (size_t k = 0; k < n && !answered; k++) {
         bool ocsp = k >= cert->ncrl_urls;
         const char *url = ocsp ? cert->ocsp_urls[k - cert->ncrl_urls] : cert->crl_urls[k];
@@ -475,27 +601,63 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
         }
         struct ucp_fetch_found found;
         pthread_mutex_lock(trust->lock);
-        bool cached = ucp_crl_cache_get(&trust->fetched, url, issuer->sha256_raw, &found);
+        /* What a URL gave that is no CRL of the issuer is remembered for the issuer (below),
+         * except for a certificate with a cRLIssuer, for which another issuer's CRL may count. */
+        bool cached = ucp_crl_cache_get(&trust->fetched, url, indirect_points ? NULL : issuer->sha256_raw, &found);
         pthread_mutex_unlock(trust->lock);
         if (!cached) {
             if (!left) {
                 out_of_time++;
                 continue;
             }
-            fetch_crl(r, url, issuer, left, &found);
+            fetch_crl(r, url, left, &found);
         }
         tried++;
-        if (found.outcome == UCP_FETCH_CRL) {
+        unsigned reasons;
+        bool indirect;
+        const char *why;
+        if (found.outcome == UCP_FETCH_CRL &&
+            ucp_crl_covers(found.crl, cert, issuer, &reasons, &indirect, &why) == UCP_CRL_OTHER_ISSUER) {
+            char *shown = ucp_crl_issuer_text(found.crl);
+            char *err = ucp_asprintf("the CRL found there is issued by '%s', not by the certificate's issuer '%s'%s",
+                                     shown ? shown : "(a name that cannot be read)", issuer->subject,
+                                     indirect_points ? " nor by a cRLIssuer of its distribution points" : "");
+            free(shown);
+            ucp_sb_printf(&failures, "%s%s: %s", sep, url, err ? err : "the CRL found there is of another issuer");
+            /* Without a cRLIssuer only the issuer's own CRL counts: the cache keeps that this
+             * URL gave none, for the issuer, in place of the CRL (a large CRL of another CA is
+             * not held). */
+            if (!indirect_points && err) {
+                pthread_mutex_lock(trust->lock);
+                ucp_crl_cache_put(&trust->fetched, url, UCP_FETCH_WRONG_ISSUER, NULL, issuer->sha256_raw, err);
+                pthread_mutex_unlock(trust->lock);
+            }
+            free(err);
+        } else if (found.outcome == UCP_FETCH_CRL) {
             size_t before = r->out->nproblems;
             answered = use_crl(r, i, cert, issuer, found.crl, stale);
+            bool bad_signature = false;
+            for (size_t q = before; q < r->out->nproblems; q++)
+                bad_signature |= r->out->problems[q].rule == UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE;
+            if (bad_signature) {
+                char *shown = ucp_crl_issuer_text(found.crl);
+                if (indirect)
+                    ucp_sb_printf(&failures, "%s%s: the CRL found there is issued by '%s', a cRLIssuer of the "
+                                  "certificate's distribution point, but no certificate of that name that chains "
+                                  "to the same trust anchor (the path, --chain) verifies its signature", sep, url,
+                                  shown ? shown : "(a name that cannot be read)");
+                else
+                    ucp_sb_printf(&failures, "%s%s: the CRL found there names the certificate's issuer '%s' but is "
+                                  "not signed by its key, nor by another certificate of that name that chains to "
+                                  "the same trust anchor", sep, url, issuer->subject);
+                free(shown);
+            }
             /* Reached, but out of scope, for some reasons only, or with an unrecognised critical
              * extension: not unreachable (the caller's finding says why it does not count). */
-            if (!answered && !*stale && r->out->nproblems == before)
+            else if (!answered && !*stale && r->out->nproblems == before)
                 r->reached++;
         } else {
-            if (found.outcome == UCP_FETCH_BAD_SIGNATURE)
-                problem(r, UCP_RULE_REVOCATION_CRL_BAD_SIGNATURE, (int)i, "source", url, "issuer", issuer->subject,
-                        NULL, NULL, NULL, NULL);
+            /* failed, or (from the cache) no CRL of this issuer */
             ucp_sb_printf(&failures, "%s%s: %s", sep, url, found.error ? found.error : "failed");
         }
         ucp_fetch_found_dispose(&found);
@@ -585,7 +747,14 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
         r.nskipped = 0;
         r.unknown_ext = NULL;
         r.reached = 0;
+        r.deltas_fetched = false;
+        r.without_delta = false;
+        r.deltas = NULL;
+        r.ndeltas = 0;
+        r.crlv = trust->crls.v;
+        r.ncrlv = trust->crls.n;
         ucp_sb_init(&r.skipped);
+        ucp_sb_init(&r.delta_failures);
         for (size_t k = 0; k < trust->crls.n && !answered; k++)
             answered = use_crl(&r, i, cert, issuer, trust->crls.v[k], &stale);
         if (!answered && trust->online)
@@ -604,7 +773,23 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
                 status_unknown(&r, i, cert, issuer);
             }
         }
+        /* "good" from a complete CRL whose delta CRLs could not be fetched: that CRL decided
+         * alone (as offline without a delta), which a revocation since it was issued escapes. */
+        if (out->status[i] == UCP_REVOCATION_GOOD && r.without_delta) {
+            char *detail = ucp_asprintf("the delta CRL of its freshestCRL extension could not be fetched (%s), so "
+                                        "its status 'good' comes from the complete CRL alone, without the "
+                                        "revocations since that was issued", r.delta_failures.data);
+            problem(&r, UCP_RULE_REVOCATION_UNREACHABLE, (int)i, "subject", cert->subject, "detail",
+                    detail ? detail : "", NULL, NULL, NULL, NULL);
+            free(detail);
+        }
         ucp_sb_dispose(&r.skipped);
+        ucp_sb_dispose(&r.delta_failures);
+        for (size_t k = 0; k < r.ndeltas; k++)
+            ucp_crl_release(r.deltas[k]);
+        free(r.deltas);
+        if (r.crlv != trust->crls.v)
+            free(r.crlv);
     }
 }
 

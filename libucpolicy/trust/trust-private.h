@@ -16,7 +16,8 @@
 #define UCP_MAX_SIGNATURE_CHECKS 256   /* signature verifications per check */
 #define UCP_MAX_PATHS 64               /* complete candidate paths evaluated per check */
 #define UCP_MAX_CANDIDATES 32          /* issuer candidates considered per certificate */
-#define UCP_MAX_REVOCATION_URLS 8      /* CRL distribution points and OCSP responders tried per certificate */
+/* CRL distribution points and OCSP responders tried per certificate (its freshestCRL points: as many more) */
+#define UCP_MAX_REVOCATION_URLS 8
 #define UCP_CRL_CACHE_BYTES (32u << 20) /* fetched CRLs a checker keeps, in bytes held (32 MiB) */
 #define UCP_MAX_CRL_SERIAL 255         /* octets of a serial number in a CRL entry */
 #define UCP_MAX_POLICY_NODES 1024      /* nodes of a path's valid policy tree (policy.c) */
@@ -169,7 +170,7 @@ const struct ucp_crl_entry *ucp_crl_find_issued(const struct ucp_crl *crl, const
  * expects the caller to hold it). Bounded by the bytes its entries hold (ucp_crl_size, and a
  * few for a URL and a failure), least recently used out first. */
 enum ucp_fetch_outcome {
-    UCP_FETCH_CRL,           /* a CRL of the issuer it was fetched for, signature verified */
+    UCP_FETCH_CRL,           /* a CRL (whose issuer and signature the caller checks) */
     UCP_FETCH_FAILED,        /* the fetch or the parse failed (error says why) */
     UCP_FETCH_WRONG_ISSUER,  /* a CRL of another issuer than the one it was fetched for */
     UCP_FETCH_BAD_SIGNATURE  /* a CRL naming that issuer, not signed by its key */
@@ -191,8 +192,9 @@ struct ucp_fetch_found {
 };
 void ucp_crl_cache_init(struct ucp_crl_cache *cache, size_t budget);
 void ucp_crl_cache_dispose(struct ucp_crl_cache *cache);
-/* The entry of @url, made most recently used. An entry about another issuer than @issuer_id
- * (UCP_FETCH_WRONG_ISSUER, UCP_FETCH_BAD_SIGNATURE) does not count: false. False when out of
+/* The entry of @url, made most recently used. An entry about another issuer than @issuer_id, or
+ * any such entry when @issuer_id is NULL (UCP_FETCH_WRONG_ISSUER, UCP_FETCH_BAD_SIGNATURE),
+ * does not count: false. False when out of
  * memory too (fetch again). */
 bool ucp_crl_cache_get(struct ucp_crl_cache *cache, const char *url, const uint8_t issuer_id[32],
                        struct ucp_fetch_found *out);

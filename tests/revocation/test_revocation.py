@@ -133,6 +133,8 @@ class PKI:
             # CRLs of the issuing CA that do not give the status (make_scoped).
             "crl-out-of-scope": f"{self.base}/scope-cas.crl",
             "crl-unknown-ext": f"{self.base}/scope-unknown-critical.crl",
+            # A CDP serving the CRL of the issuing CA signed with its renewed key.
+            "crl-renewed": f"{self.base}/renewed.crl",
         }
         for name, cdp in cases.items():
             self.cert(name, "issuing", [f'cn = "{name}.contoso.com"', f'dns_name = "{name}.contoso.com"',
@@ -164,6 +166,7 @@ class PKI:
                                                 "crl_number = 2"))
         self.crl("badsig.crl", "impostor")
         self.make_scoped()
+        self.make_online_scope()
         for name in list(cases) + ["ocsp-good", "ocsp-revoked", "ocsp-unknown", "no-sources", "nocrlsign-leaf"]:
             with open(self.path(name + ".bundle.pem"), "w") as out:
                 for part in (name, "nocrlsign" if name == "nocrlsign-leaf" else "issuing"):
@@ -230,6 +233,79 @@ class PKI:
         self.scoped_crl("revoked.delta.crl", delta, [("crl-revoked", R.key_compromise)], number=8)
         self.scoped_crl("newer-base.delta.crl", [(x509.DeltaCRLIndicator(9), True)],
                         [("crl-good", R.remove_from_crl)], number=10)
+
+
+    def private_key(self, name):
+        with open(self.path(name + ".key"), "rb") as f:
+            return serialization.load_pem_private_key(f.read(), None)
+
+    def leaf(self, name, issuer, extensions):
+        """A leaf of @issuer made with python3-cryptography, for the distribution point forms
+        certtool cannot write (cRLIssuer, freshestCRL); its bundle is the leaf and @issuer."""
+        from cryptography.hazmat.primitives.asymmetric import ec
+        key = ec.generate_private_key(ec.SECP256R1())
+        ca, ca_key = self.load(issuer), self.private_key(issuer)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        fqdn = f"{name}.contoso.com"
+        b = (x509.CertificateBuilder().subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, fqdn)]))
+             .issuer_name(ca.subject).public_key(key.public_key()).serial_number(x509.random_serial_number())
+             .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=300))
+             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+             .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False, False), critical=True)
+             .add_extension(x509.ExtendedKeyUsage([x509.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+             .add_extension(x509.SubjectAlternativeName([x509.DNSName(fqdn)]), critical=False)
+             .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                 ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value), critical=False))
+        for ext in extensions:
+            b = b.add_extension(ext, critical=False)
+        pem = b.sign(ca_key, hashes.SHA256()).public_bytes(serialization.Encoding.PEM)
+        with open(self.path(name + ".pem"), "wb") as f:
+            f.write(pem)
+        with open(self.path(name + ".bundle.pem"), "wb") as f, open(self.path(issuer + ".pem"), "rb") as i:
+            f.write(pem + i.read())
+
+    def make_online_scope(self):
+        """Online CRLs that the certificate's issuer does not sign alone: an indirect CRL of a
+        separate CRL authority (the leaves' distribution point names it as cRLIssuer), and a
+        complete CRL with a delta CRL at the leaves' freshestCRL point."""
+        uri = x509.UniformResourceIdentifier
+        self.cert("crlauth", "root", ['cn = "Revocation Test CRL Authority"', "crl_signing_key",
+                                      "expiration_days = 3650"])
+        authority = self.load("crlauth").subject
+        dp = x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[uri(f"{self.base}/indirect.crl")], relative_name=None, reasons=None,
+            crl_issuer=[x509.DirectoryName(authority)])])
+        for name in ("indirect-good", "indirect-revoked"):
+            self.leaf(name, "issuing", [dp])
+        # The indirect CRL: signed by the authority, listing indirect-revoked of the issuing CA
+        # (certificateIssuer).
+        now = datetime.datetime.now(datetime.timezone.utc)
+        b = (x509.CertificateRevocationListBuilder().issuer_name(authority)
+             .last_update(now - datetime.timedelta(days=1)).next_update(now + datetime.timedelta(days=30))
+             .add_extension(x509.CRLNumber(3), critical=False)
+             .add_extension(x509.IssuingDistributionPoint(
+                 full_name=[uri(f"{self.base}/indirect.crl")], relative_name=None, only_contains_user_certs=False,
+                 only_contains_ca_certs=False, only_some_reasons=None, indirect_crl=True,
+                 only_contains_attribute_certs=False), critical=True)
+             .add_revoked_certificate(
+                 x509.RevokedCertificateBuilder().serial_number(self.load("indirect-revoked").serial_number)
+                 .revocation_date(now - datetime.timedelta(hours=1))
+                 .add_extension(x509.CertificateIssuer([x509.DirectoryName(self.load("issuing").subject)]),
+                                critical=True).build()))
+        with open(self.path("indirect.crl"), "wb") as f:
+            f.write(b.sign(self.private_key("crlauth"), hashes.SHA256()).public_bytes(serialization.Encoding.DER))
+        # A complete CRL (number 20) listing nothing, and its delta (21, base 20) revoking
+        # delta-revoked and delta-missing; delta-missing's freshestCRL point serves nothing.
+        cdp = x509.CRLDistributionPoints([x509.DistributionPoint(
+            full_name=[uri(f"{self.base}/dbase.crl")], relative_name=None, reasons=None, crl_issuer=None)])
+        for name, delta in (("delta-good", "delta.crl"), ("delta-revoked", "delta.crl"),
+                            ("delta-missing", "missing-delta.crl")):
+            self.leaf(name, "issuing", [cdp, x509.FreshestCRL([x509.DistributionPoint(
+                full_name=[uri(f"{self.base}/{delta}")], relative_name=None, reasons=None, crl_issuer=None)])])
+        self.scoped_crl("dbase.crl", number=20)
+        self.scoped_crl("delta.crl", [(x509.DeltaCRLIndicator(20), True)], ["delta-revoked", "delta-missing"],
+                        number=21)
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -627,6 +703,66 @@ class RevocationTest(unittest.TestCase):
                     "--crl", self.pki.path("root.crl")]
         s, f = self.both("crl-good", impostor, impostor)
         self.assertIn(("revocation.crl-bad-signature", "error"), f)
+
+    def test_online_indirect_crl(self):
+        """An indirect CRL at a distribution point whose cRLIssuer is a separate CRL authority:
+        fetched, verified with the authority's certificate (issued by the root, given with
+        --chain) and applied with its certificateIssuer entries; without that certificate no
+        key verifies it."""
+        opts = [*ONLINE, "--chain", self.pki.path("crlauth.pem")]
+        s, f = self.both("indirect-good", opts, opts)
+        self.assertEqual(s[0], ("good", f"crl {self.pki.base}/indirect.crl"), (s, f))
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")}, f)
+        s, f, rep = self.cli("indirect-revoked", *opts)
+        self.assertEqual(s[0][0], "revoked", (s, f))
+        self.assertIn("indirect.crl", json.dumps(rep["findings"]))
+        self.assertEqual((s, f), self.api("indirect-revoked", *opts), "CLI and C API disagree")
+        s, f, rep = self.cli("indirect-revoked", *ONLINE)
+        self.assertNotEqual(s[0][0], "revoked", (s, f))
+        self.assertNotEqual(s[0][0], "good", (s, f))
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        self.assertIn("indirect.crl: the CRL found there is issued by 'CN=Revocation Test CRL Authority', a cRLIssuer",
+                      self.unreachable_message(rep))
+        self.assertEqual((s, f), self.api("indirect-revoked", *ONLINE), "CLI and C API disagree")
+
+    def test_online_crl_signed_by_a_renewed_ca_key(self):
+        """A CRL fetched online, signed by the issuing CA's renewed key: it counts when the renewed
+        CA certificate is known (--chain), as a given one does; without it no key verifies it."""
+        opts = [*ONLINE, "--chain", self.pki.path("issuing-renewed.pem")]
+        s, f = self.both("crl-renewed", opts, opts)
+        self.assertEqual(s[0], ("good", f"crl {self.pki.base}/renewed.crl"), (s, f))
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")}, f)
+        s, f, rep = self.cli("crl-renewed", *ONLINE)
+        self.assertEqual(s[0][0], "unreachable", (s, f))
+        self.assertIn(("revocation.crl-bad-signature", "error"), f)
+        self.assertIn("renewed.crl: the CRL found there names the certificate's issuer 'CN=Revocation Test Issuing CA' "
+                      "but is not signed by its key, nor by another certificate", self.unreachable_message(rep))
+        self.assertEqual((s, f), self.api("crl-renewed", *ONLINE), "CLI and C API disagree")
+
+    def test_online_delta_crl(self):
+        """The delta CRL at a certificate's freshestCRL point is fetched and applied to the
+        complete CRL of its distribution point: a certificate revoked in the delta only is
+        revoked. When the delta cannot be fetched, the complete CRL decides alone (as offline
+        without a delta) and a revocation.unreachable finding says the delta was not obtained."""
+        (s, f), seen = self.requests_during(lambda: self.both("delta-good", ONLINE, ONLINE))
+        self.assertEqual(s[0], ("good", f"crl {self.pki.base}/dbase.crl"), (s, f))
+        self.assertFalse({c for c, _ in f if c.startswith("revocation.")}, f)
+        self.assertIn(("GET", "/delta.crl"), seen)
+        s, f, rep = self.cli("delta-revoked", *ONLINE)
+        self.assertEqual(s[0], ("revoked", f"crl {self.pki.base}/delta.crl"), (s, f))
+        self.assertIn(("revocation.revoked", "error"), f)
+        self.assertEqual((s, f), self.api("delta-revoked", *ONLINE), "CLI and C API disagree")
+        # The complete CRL given offline: the delta is still fetched online and applies.
+        given = [*ONLINE, "--crl", self.pki.path("dbase.crl")]
+        s, f = self.both("delta-revoked", given, given)
+        self.assertEqual(s[0][0], "revoked", (s, f))
+        s, f, rep = self.cli("delta-missing", *ONLINE)
+        self.assertEqual(s[0], ("good", f"crl {self.pki.base}/dbase.crl"), (s, f))
+        self.assertEqual({c for c, _ in f if c.startswith("revocation.")}, {"revocation.unreachable"}, f)
+        msg = self.unreachable_message(rep)
+        self.assertIn("complete CRL alone", msg)
+        self.assertIn(f"{self.pki.base}/missing-delta.crl: ", msg)
+        self.assertEqual((s, f), self.api("delta-missing", *ONLINE), "CLI and C API disagree")
 
     def test_not_checked_without_crl_or_online(self):
         s, f = self.both("crl-revoked", [], [])
