@@ -37,6 +37,30 @@ struct ucp_bytes {
     size_t len;
 };
 
+/* ---- libraries loaded on first use (dlopen.c) -------------------------------------------- */
+/* One function to resolve: its name and where its address goes (a function pointer). */
+struct ucp_dl_symbol {
+    const char *name;
+    void *slot;
+};
+/* Open the first of @sonames (NULL-terminated) that loads and has every symbol, filling every
+ * slot; NULL when none does. Not on Windows. The caller runs it once (pthread_once). */
+void *ucp_dl_open(const char *const *sonames, const struct ucp_dl_symbol *symbols, size_t count);
+
+/* An ELF note naming a library loaded with dlopen() (the .note.dlopen format of the
+ * freedesktop.org package notes: owner "FDO", type 0x407c0c0a, a JSON array), so that packaging
+ * tools can list it as a dependency. @json is a string literal. */
+#if defined(__ELF__) && defined(__GNUC__)
+#  define UCP_ELF_NOTE_DLOPEN(var, json)                                                          \
+      __attribute__((used, section(".note.dlopen"), aligned(4))) static const struct {           \
+          uint32_t namesz, descsz, type;                                                          \
+          char name[4];                                                                           \
+          char desc[(sizeof(json) + 3) & ~(size_t)3];                                             \
+      } var = {4, sizeof(json), 0x407c0c0a, "FDO", json}
+#else
+#  define UCP_ELF_NOTE_DLOPEN(var, json) extern const int var##_unused
+#endif
+
 /* ---- status registry (generated: status-table.c) ----------------------------------------- */
 struct ucp_status_entry {
     ucp_status code;

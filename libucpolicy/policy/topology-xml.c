@@ -12,9 +12,6 @@
  */
 #include "config.h"
 
-#include <libxml/parser.h>
-#include <libxml/xmlreader.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,21 +19,13 @@
 #include <string.h>
 
 #include "policy/policy-private.h"
+#include "policy/libxml-private.h" /* brings libxml/parser.h and libxml/xmlreader.h */
 
 #define NS_BUILDER "urn:schema:Microsoft.Rtc.Management.Deploy.TopologyBuilder.2008"
 #define NS_TOPOLOGY "urn:schema:Microsoft.Rtc.Management.Deploy.Topology.2008"
 /* Every element of the topology lives in one of these (Topology, WritableTopology, ServiceRoles,
  * Settings.SimpleUrl, WebServices ...). */
 #define NS_RTC_PREFIX "urn:schema:Microsoft.Rtc.Management."
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-/* libxml2's global state is set up once, before any thread parses (xmlInitParser is not safe
- * to race). */
-static void init_xml(void)
-{
-    xmlInitParser();
-}
 
 /* ---- the model ------------------------------------------------------------------------------ */
 
@@ -93,9 +82,9 @@ static void on_xml_error(void *arg, xmlErrorPtr e)
 /* The line of the element being read (the parser itself may have read ahead). */
 static int line(const struct parse *p)
 {
-    xmlNodePtr node = xmlTextReaderCurrentNode(p->reader);
-    long n = node ? xmlGetLineNo(node) : -1;
-    return n > 0 && n < INT32_MAX ? (int)n : xmlTextReaderGetParserLineNumber(p->reader);
+    xmlNodePtr node = sym_xmlTextReaderCurrentNode(p->reader);
+    long n = node ? sym_xmlGetLineNo(node) : -1;
+    return n > 0 && n < INT32_MAX ? (int)n : sym_xmlTextReaderGetParserLineNumber(p->reader);
 }
 
 /* Fail naming the file, the line and the element. */
@@ -106,7 +95,7 @@ UCP_PRINTF(2, 3) static ucp_status fail(struct parse *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
-    const xmlChar *name = xmlTextReaderConstLocalName(p->reader);
+    const xmlChar *name = sym_xmlTextReaderConstLocalName(p->reader);
     p->status = ucp_fail(UCP_E_TOPOLOGY, p->source, "line %d, element <%s>: %s", line(p),
                          name ? (const char *)name : "?", why);
     return p->status;
@@ -120,11 +109,11 @@ static ucp_status nomem(struct parse *p)
 /* An attribute (no namespace), a malloc'd copy or NULL when absent. */
 static char *attr(struct parse *p, const char *name)
 {
-    xmlChar *v = xmlTextReaderGetAttribute(p->reader, (const xmlChar *)name);
+    xmlChar *v = sym_xmlTextReaderGetAttribute(p->reader, (const xmlChar *)name);
     if (!v)
         return NULL;
     char *s = ucp_strdup((const char *)v);
-    xmlFree(v);
+    (*sym_xmlFree)(v);
     if (!s)
         nomem(p);
     return s;
@@ -172,7 +161,7 @@ static void add_shared(struct parse *p, ucp_fact f, const char *value)
 
 static bool in_rtc_ns(struct parse *p)
 {
-    const xmlChar *ns = xmlTextReaderConstNamespaceUri(p->reader);
+    const xmlChar *ns = sym_xmlTextReaderConstNamespaceUri(p->reader);
     return ns && strncmp((const char *)ns, NS_RTC_PREFIX, strlen(NS_RTC_PREFIX)) == 0;
 }
 
@@ -377,21 +366,21 @@ static ucp_status read_document(struct parse *p)
 {
     bool root_seen = false, skipping = false;
     int ret = 0;
-    while (p->status == UCP_OK && (ret = xmlTextReaderRead(p->reader)) == 1) {
-        int type = xmlTextReaderNodeType(p->reader);
+    while (p->status == UCP_OK && (ret = sym_xmlTextReaderRead(p->reader)) == 1) {
+        int type = sym_xmlTextReaderNodeType(p->reader);
         if (type == XML_READER_TYPE_DOCUMENT_TYPE)
             return p->status = ucp_fail(UCP_E_TOPOLOGY, p->source,
                                         "line %d: a document type declaration (DOCTYPE) is not allowed in a "
                                         "topology (no DTD, no entities are read)", line(p));
         if (type != XML_READER_TYPE_ELEMENT)
             continue;
-        int depth = xmlTextReaderDepth(p->reader);
+        int depth = sym_xmlTextReaderDepth(p->reader);
         if (++p->elements > UCP_MAX_TOPOLOGY_XML_ELEMENTS)
             return fail(p, "more than %u elements (the limit)", UCP_MAX_TOPOLOGY_XML_ELEMENTS);
         if (depth < 0 || depth > UCP_MAX_TOPOLOGY_XML_DEPTH)
             return fail(p, "elements nested more than %d deep (the limit)", UCP_MAX_TOPOLOGY_XML_DEPTH);
-        const char *name = (const char *)xmlTextReaderConstLocalName(p->reader);
-        const char *ns = (const char *)xmlTextReaderConstNamespaceUri(p->reader);
+        const char *name = (const char *)sym_xmlTextReaderConstLocalName(p->reader);
+        const char *ns = (const char *)sym_xmlTextReaderConstNamespaceUri(p->reader);
         if (!name)
             return nomem(p);
         if (!root_seen) {
@@ -415,7 +404,7 @@ static ucp_status read_document(struct parse *p)
         }
         /* Keep the local name for the children to see; libxml2 interns names in its dictionary,
          * which lives as long as the reader. */
-        p->open[depth] = in_rtc_ns(p) ? (const char *)xmlTextReaderConstLocalName(p->reader) : "";
+        p->open[depth] = in_rtc_ns(p) ? (const char *)sym_xmlTextReaderConstLocalName(p->reader) : "";
         if (in_rtc_ns(p))
             element(p, name, depth);
     }
@@ -560,7 +549,9 @@ ucp_status ucp_topo_doc_parse(const uint8_t *data, size_t length, const char *so
                         UCP_MAX_TOPOLOGY_XML_SIZE);
     if (length > INT32_MAX)
         return ucp_fail(UCP_E_TOO_LARGE, source, "the topology document is too large");
-    pthread_once(&xml_once, init_xml);
+    const char *problem = ucp_xml_load(); /* libxml2 is opened on first use (libxml.c) */
+    if (problem)
+        return ucp_fail(UCP_E_UNSUPPORTED, source, "%s", problem);
     struct parse p;
     memset(&p, 0, sizeof p);
     p.source = source;
@@ -575,17 +566,17 @@ ucp_status ucp_topo_doc_parse(const uint8_t *data, size_t length, const char *so
     }
     /* No XML_PARSE_NOENT (entities are not substituted), no XML_PARSE_DTDLOAD/DTDATTR/DTDVALID
      * (nothing external is read), no network; libxml2's own messages go to p, not stderr. */
-    p.reader = xmlReaderForMemory((const char *)data, (int)length, NULL, NULL,
+    p.reader = sym_xmlReaderForMemory((const char *)data, (int)length, NULL, NULL,
                                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                       XML_PARSE_NOCDATA | XML_PARSE_NOBLANKS);
     if (!p.reader) {
         st = ucp_fail_nomem();
     } else {
-        xmlTextReaderSetStructuredErrorHandler(p.reader, on_xml_error, &p);
+        sym_xmlTextReaderSetStructuredErrorHandler(p.reader, on_xml_error, &p);
         st = read_document(&p);
         if (st == UCP_OK)
             st = build_servers(&p);
-        xmlFreeTextReader(p.reader);
+        sym_xmlFreeTextReader(p.reader);
     }
     free(p.default_domain);
     if (st != UCP_OK) {

@@ -15,8 +15,6 @@
  */
 #include "config.h"
 
-#include <curl/curl.h> /* brings winsock2.h on Windows */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,15 +23,7 @@
 #endif
 
 #include "trust/trust-private.h"
-
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_status;
-
-static void init_curl(void)
-{
-    /* curl_global_init is not thread-safe in every libcurl release: run it exactly once. */
-    curl_init_status = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
+#include "trust/libcurl-private.h" /* brings curl/curl.h and, on Windows, winsock2.h */
 
 struct sink {
     struct ucp_bytes *body;
@@ -104,7 +94,7 @@ static curl_socket_t open_socket(void *user, curlsocktype purpose, struct curl_s
 static const char *redirected_to(CURL *h, const char *url)
 {
     char *where = NULL;
-    curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &where);
+    sym_curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &where);
     return where && *where && strcmp(where, url) != 0 ? where : NULL;
 }
 
@@ -115,9 +105,9 @@ static char *refusal(CURL *h, const char *url, const struct guard *g)
 {
     const char *redirect = redirected_to(h, url);
     char *host = NULL;
-    CURLU *u = curl_url();
-    if (u && curl_url_set(u, CURLUPART_URL, redirect ? redirect : url, 0) == CURLUE_OK)
-        curl_url_get(u, CURLUPART_HOST, &host, 0);
+    CURLU *u = sym_curl_url();
+    if (u && sym_curl_url_set(u, CURLUPART_URL, redirect ? redirect : url, 0) == CURLUE_OK)
+        sym_curl_url_get(u, CURLUPART_HOST, &host, 0);
     /* The address part of "ADDRESS, a KIND address": was the host that address? */
     size_t alen = strcspn(g->why[0], ",");
     const char *name = host ? host : "";
@@ -137,8 +127,8 @@ static char *refusal(CURL *h, const char *url, const struct guard *g)
     char *msg = ucp_asprintf("refused: %s%s%s%s%s%s (allow with --allow-private-network)",
                              redirect ? "redirected to " : "", redirect ? redirect : "", redirect ? "; " : "",
                              named ? host : "", named ? " resolves to " : "", whys);
-    curl_free(host);
-    curl_url_cleanup(u);
+    sym_curl_free(host);
+    sym_curl_url_cleanup(u);
     return msg;
 }
 
@@ -153,12 +143,12 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
         *error = ucp_strdup("not an http:// or https:// URL");
         return UCP_E_UNSUPPORTED;
     }
-    pthread_once(&curl_once, init_curl);
-    if (curl_init_status != CURLE_OK) {
-        *error = ucp_asprintf("libcurl cannot start: %s", curl_easy_strerror(curl_init_status));
-        return UCP_E_NETWORK;
+    const char *problem = ucp_curl_load(); /* libcurl is opened on first use (libcurl.c) */
+    if (problem) {
+        *error = ucp_strdup(problem);
+        return UCP_E_UNSUPPORTED;
     }
-    CURL *h = curl_easy_init();
+    CURL *h = sym_curl_easy_init();
     if (!h) {
         *error = ucp_strdup("libcurl cannot start");
         return UCP_E_NO_MEMORY;
@@ -167,38 +157,38 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
     struct guard g = {.allow_private = allow_private};
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *headers = NULL;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* thread-safe timeouts */
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+    sym_curl_easy_setopt(h, CURLOPT_URL, url);
+    sym_curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); /* thread-safe timeouts */
+    sym_curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)timeout_ms);
+    sym_curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)timeout_ms);
+    sym_curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    sym_curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    sym_curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 #else
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    sym_curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+    sym_curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
-    curl_easy_setopt(h, CURLOPT_PROXY, ""); /* no proxy, whatever the environment says */
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "libucpolicy/" UCP_VERSION);
+    sym_curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+    sym_curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &g);
+    sym_curl_easy_setopt(h, CURLOPT_PROXY, ""); /* no proxy, whatever the environment says */
+    sym_curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)limit);
+    sym_curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+    sym_curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    sym_curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    sym_curl_easy_setopt(h, CURLOPT_USERAGENT, "libucpolicy/" UCP_VERSION);
     if (post) {
         char ct[128];
         snprintf(ct, sizeof ct, "Content-Type: %s", content_type);
-        headers = curl_slist_append(headers, ct);
-        curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)post);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
+        headers = sym_curl_slist_append(headers, ct);
+        sym_curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+        sym_curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)post);
+        sym_curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
     }
-    CURLcode rc = curl_easy_perform(h);
+    CURLcode rc = sym_curl_easy_perform(h);
     long http = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
+    sym_curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &http);
     ucp_status st = UCP_OK;
     if (s.nomem) {
         st = UCP_E_NO_MEMORY;
@@ -217,7 +207,7 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
         *error = ucp_asprintf("no answer within %u ms", timeout_ms);
     } else if (rc != CURLE_OK) {
         st = UCP_E_NETWORK;
-        *error = ucp_strdup(errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        *error = ucp_strdup(errbuf[0] ? errbuf : sym_curl_easy_strerror(rc));
     } else if (http < 200 || http > 299) {
         st = UCP_E_NETWORK;
         *error = ucp_asprintf("HTTP status %ld", http);
@@ -227,7 +217,7 @@ ucp_status ucp_http_fetch(const char *url, const uint8_t *post, size_t post_len,
         body->data = NULL;
         body->len = 0;
     }
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(h);
+    sym_curl_slist_free_all(headers);
+    sym_curl_easy_cleanup(h);
     return st;
 }

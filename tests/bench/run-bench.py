@@ -309,13 +309,24 @@ def main():
     }
     if openssl:
         shots["openssl verify (for comparison)"] = [openssl, "verify", "-CAfile", root, "-untrusted", inter, leaf]
+    # The commands in turn, run by run (A B C A B C ...), after one warm-up run each: a machine
+    # that speeds up or slows down during the measurement moves all of them alike, so the
+    # ratios to openssl verify hold on a loaded machine.
+    for cmd in shots.values():
+        run(cmd)
+    samples = {label: ([], []) for label in shots}
+    for _ in range(a.oneshot_runs):
+        for label, cmd in shots.items():
+            _, wall, cpu_s, _, _ = run(cmd)
+            samples[label][0].append(wall * 1000)
+            samples[label][1].append(cpu_s * 1000)
     oneshot_best = {}
-    for label, cmd in shots.items():
-        lo, med, hi, times, cpus = oneshot(cmd)
+    for label, (times, cpus) in samples.items():
+        lo, med, hi = spread(times)
         oneshot_best[label] = (lo, med, statistics.median(cpus))
         raw.setdefault("oneshot", {})[label] = {"wall": times, "cpu": cpus}
         print(f"   {label:<40} wall best {lo:6.2f} ms, median {med:6.2f}, worst {hi:6.2f}; "
-              f"cpu median {statistics.median(cpus):6.2f} ms ({a.oneshot_runs} runs)")
+              f"cpu median {statistics.median(cpus):6.2f} ms ({a.oneshot_runs} runs, in turn)")
     ot = oneshot_best["ucpolicy, --trust ROOT --chain INTER"]
     os_ = oneshot_best["ucpolicy, system trust store"]
     ossl1 = oneshot_best.get("openssl verify (for comparison)")
