@@ -690,6 +690,76 @@ static void inputs(void)
     gnutls_free(der.data);
 }
 
+/* A PEM body's base64 (core/base64.c): plain bodies decoded in one pass, anything else declined
+ * and left to GnuTLS, which gives the same certificate or words the error (input.c). */
+static void pem_base64(void)
+{
+    static const struct {
+        const char *in, *out;
+        bool ok;
+    } cases[] = {
+        {"TWFu\n", "Man", true},
+        {"TWE=\r\n", "Ma", true},
+        {"TQ==\n", "M", true},
+        {"TW\nFu\n", "Man", true},
+        {"TWE\n", NULL, false},     /* a cut group */
+        {"TR==\n", NULL, false},    /* padding bits that are not zero */
+        {"TQ==TWFu\n", NULL, false}, /* data after padding */
+        {"TW Fu\n", NULL, false},   /* a space: GnuTLS decides */
+        {"T===\n", NULL, false},
+        {"\n", NULL, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t *out = NULL;
+        size_t n = 0;
+        bool ok = ucp_base64_decode_simple((const uint8_t *)cases[i].in, strlen(cases[i].in), &out, &n);
+        CHECK(ok == cases[i].ok && (!ok || (n == strlen(cases[i].out) && memcmp(out, cases[i].out, n) == 0)),
+              "base64 case %zu: %s", i, cases[i].ok ? "decoded" : "declined");
+        free(out);
+    }
+
+    gnutls_datum_t der = {NULL, 0}, pem = {NULL, 0};
+    make_cert(&der, "CN=pem.contoso.com", NULL);
+    GT(gnutls_pem_base64_encode2("CERTIFICATE", &der, &pem));
+    /* The same certificate with CRLF lines, and with a space in its body (GnuTLS's decoder). */
+    size_t cap = pem.size * 2 + 8, m = 0, k = 0;
+    char *crlf = malloc(cap), *spaced = malloc(cap);
+    for (unsigned i = 0; i < pem.size; i++) {
+        if (pem.data[i] == '\n')
+            crlf[m++] = '\r';
+        crlf[m++] = (char)pem.data[i];
+        spaced[k++] = (char)pem.data[i];
+        if (i + 1 < pem.size && pem.data[i] == '\n' && pem.data[i + 1] != '-' && i > 40 && i < 100)
+            spaced[k++] = ' ';
+    }
+    const struct {
+        const char *name;
+        const uint8_t *data;
+        size_t len;
+    } forms[] = {
+        {"lf.pem", pem.data, pem.size},
+        {"crlf.pem", (const uint8_t *)crlf, m},
+        {"spaced.pem", (const uint8_t *)spaced, k},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        ucp_input *in = NULL;
+        ucp_status st = ucp_input_from_data(&in, forms[i].data, forms[i].len, forms[i].name, NULL);
+        const ucp_certificate *c = st == UCP_OK ? ucp_input_certificate_at(in, 0) : NULL;
+        CHECK(c && c->der.len == der.size && memcmp(c->der.data, der.data, der.size) == 0,
+              "%s: the PEM body decodes to the certificate's DER", forms[i].name);
+        ucp_input_free(in);
+    }
+    free(crlf);
+    free(spaced);
+    static const char bad[] = "-----BEGIN CERTIFICATE-----\nTR==\n-----END CERTIFICATE-----\n";
+    ucp_input *in = NULL;
+    ucp_status st = ucp_input_from_data(&in, (const uint8_t *)bad, sizeof bad - 1, "bad.pem", NULL);
+    CHECK(st == UCP_E_CORRUPT || st == UCP_E_NO_CERTIFICATE, "a body the fast decoder declines is still refused (%d)",
+          (int)st);
+    gnutls_free(pem.data);
+    gnutls_free(der.data);
+}
+
 int main(void)
 {
     short_and_long_forms();
@@ -708,6 +778,7 @@ int main(void)
     san_values();
     eku_questions();
     inputs();
+    pem_base64();
     gnutls_x509_privkey_deinit(key);
     gnutls_global_deinit();
     return tap_done();

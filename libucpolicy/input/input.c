@@ -4,7 +4,8 @@
  * name: a "-----BEGIN " line means PEM (certificates, PKCS#7 blocks, keys); otherwise the outer
  * DER SEQUENCE is inspected with the DER reader (x509/der.c): an INTEGER first (the PFX version)
  * means PKCS#12, an OBJECT IDENTIFIER (ContentInfo) means PKCS#7, a SEQUENCE (tbsCertificate)
- * means a certificate. GnuTLS decodes each container; base64 is GnuTLS's decoder.
+ * means a certificate. GnuTLS decodes each container; a plain PEM body is base64-decoded by
+ * ucp_base64_decode_simple (core/base64.c), anything else by GnuTLS.
  */
 #include "config.h"
 
@@ -453,13 +454,25 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
                 snprintf(other, sizeof other, "%s", label);
             continue;
         }
-        gnutls_datum_t block = {(unsigned char *)data + bstart, (unsigned)(bend - bstart)};
         gnutls_datum_t der = {NULL, 0};
-        int ret = gnutls_pem_base64_decode2(label, &block, &der);
-        if (ret < 0)
-            return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
-                                   "line %zu: the PEM block '%s' is not valid base64: %s",
-                                   line_of(&lines, data, bstart), label, gnutls_strerror(ret));
+        /* The body of a plain block (the BEGIN line ends right after its dashes) is decoded here
+         * in one pass; anything else by GnuTLS, which also words the errors. */
+        const uint8_t *body = labend + 5;
+        if (body < e && *body == '\r')
+            body++;
+        size_t derlen = 0;
+        uint8_t *own = NULL;
+        if (body < e && *body == '\n' && ucp_base64_decode_simple(body + 1, (size_t)(e - body - 1), &own, &derlen)) {
+            der.data = own;
+            der.size = (unsigned)derlen;
+        } else {
+            gnutls_datum_t block = {(unsigned char *)data + bstart, (unsigned)(bend - bstart)};
+            int ret = gnutls_pem_base64_decode2(label, &block, &der);
+            if (ret < 0)
+                return ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, source,
+                                       "line %zu: the PEM block '%s' is not valid base64: %s",
+                                       line_of(&lines, data, bstart), label, gnutls_strerror(ret));
+        }
         char where[600];
         snprintf(where, sizeof where, "%s (line %zu)", source, line_of(&lines, data, bstart));
         ucp_status st;
@@ -470,7 +483,10 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
             /* OpenSSL's TRUSTED CERTIFICATE appends trust settings after the certificate. */
             st = add_der_cert(l, der.data, der.size, where, strcmp(label, "TRUSTED CERTIFICATE") == 0);
         }
-        gnutls_free(der.data);
+        if (own)
+            free(own);
+        else
+            gnutls_free(der.data);
         if (st != UCP_OK)
             return st;
     }

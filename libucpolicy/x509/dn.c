@@ -70,12 +70,46 @@ static char *dn_text(gnutls_x509_crt_t crt, bool issuer)
     return s;
 }
 
+/* The text of a name is a function of its DER alone, and the certificates of a batch mostly
+ * share their issuer: each thread keeps the last few names it rendered (GnuTLS's rendering costs
+ * more than a leaf's other names together). Fixed buffers: nothing to free at thread exit. */
+#define DN_CACHE_SLOTS 4
+#define DN_CACHE_DER 512
+#define DN_CACHE_TEXT 1024
+static _Thread_local struct {
+    size_t der_len, text_len;
+    uint8_t der[DN_CACHE_DER];
+    char text[DN_CACHE_TEXT];
+} dn_cache[DN_CACHE_SLOTS];
+static _Thread_local unsigned dn_cache_next;
+
+static char *dn_text_cached(gnutls_x509_crt_t crt, bool issuer, const struct ucp_bytes *raw)
+{
+    if (raw->len == 0 || raw->len > DN_CACHE_DER)
+        return dn_text(crt, issuer);
+    for (unsigned i = 0; i < DN_CACHE_SLOTS; i++)
+        if (dn_cache[i].der_len == raw->len && memcmp(dn_cache[i].der, raw->data, raw->len) == 0)
+            return ucp_strndup(dn_cache[i].text, dn_cache[i].text_len);
+    char *s = dn_text(crt, issuer);
+    size_t n = s ? strlen(s) : 0;
+    if (s && n < DN_CACHE_TEXT) {
+        unsigned slot = dn_cache_next++ % DN_CACHE_SLOTS;
+        dn_cache[slot].der_len = raw->len;
+        memcpy(dn_cache[slot].der, raw->data, raw->len);
+        memcpy(dn_cache[slot].text, s, n + 1);
+        dn_cache[slot].text_len = n;
+    }
+    return s;
+}
+
 bool ucp_certificate_read_dns(ucp_certificate *c)
 {
-    c->subject = dn_text(c->tree, false);
-    c->issuer = dn_text(c->tree, true);
-    return c->subject && c->issuer && dup_datum(&c->raw_subject, gnutls_x509_crt_get_raw_dn, c->tree) &&
-           dup_datum(&c->raw_issuer, gnutls_x509_crt_get_raw_issuer_dn, c->tree);
+    if (!dup_datum(&c->raw_subject, gnutls_x509_crt_get_raw_dn, c->tree) ||
+        !dup_datum(&c->raw_issuer, gnutls_x509_crt_get_raw_issuer_dn, c->tree))
+        return false;
+    c->subject = dn_text_cached(c->tree, false, &c->raw_subject);
+    c->issuer = dn_text_cached(c->tree, true, &c->raw_issuer);
+    return c->subject && c->issuer;
 }
 
 static ucp_status push_cn(ucp_certificate *c, const uint8_t *der, size_t len, const char *source)
