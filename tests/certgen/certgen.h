@@ -332,6 +332,7 @@ struct expect_item {
     enum ucp_rule_id id;
     int severity;
     const char *remediation; /* text the remediation must contain, or NULL */
+    int cert_index;          /* the certificate the finding must name (0: the leaf), or -1: any */
 };
 
 struct xcase {

@@ -66,10 +66,12 @@ struct mutation {
     const char *quote_roles, *quote;
     /* No static case can break the rule: why, and the suite that does (an exemption). */
     const char *exempt, *covered_by;
+    int at; /* AT(i): the rule's finding names certificate i of the path (0: the leaf); 0: not checked */
 };
 
 #define RULE(id, description) .rule = (id), .what = (description)
 #define VALID(from, to) .validity = true, .valid_from = (from), .valid_to = (to)
+#define AT(index) .at = (index) + 1
 #define ALSO(...) .also = (const enum ucp_rule_id[]){__VA_ARGS__, UCP_RULE__COUNT}
 /* Exchange UM: the remediation quotes the Lync rejection of the reference incident (decision 9). */
 #define QUOTE_UM .quote_roles = "exchange-um", .quote = INCIDENT_TEXT
@@ -762,24 +764,24 @@ static const struct mutation mutations[] = {
     /* ---- the RFC 5280 profile of every certificate of the path ---- */
     {RULE(UCP_RULE_BASIC_CONSTRAINTS_ROOT_MISSING,
           "issued by a trusted root without a basic constraints extension"),
-     .fn = m_root_no_bc},
+     .fn = m_root_no_bc, AT(1)},
     {RULE(UCP_RULE_BASIC_CONSTRAINTS_CA_NOT_CRITICAL, "issued by an intermediate whose basic constraints are not critical"),
-     .issuer = ISS_BC_NONCRITICAL},
+     .issuer = ISS_BC_NONCRITICAL, AT(1)},
     {RULE(UCP_RULE_SUBJECT_CA_EMPTY, "issued by an intermediate with an empty subject"), .issuer = ISS_EMPTY_SUBJECT,
-     ALSO(UCP_RULE_SUBJECT_ISSUER_EMPTY)},
+     ALSO(UCP_RULE_SUBJECT_ISSUER_EMPTY), AT(1)},
     {RULE(UCP_RULE_SUBJECT_ISSUER_EMPTY, "an empty issuer name (its intermediate has an empty subject)"),
-     .issuer = ISS_EMPTY_SUBJECT, ALSO(UCP_RULE_SUBJECT_CA_EMPTY)},
-    {RULE(UCP_RULE_CHAIN_AKI_MISSING, "no authority key identifier"), .fn = m_no_aki},
+     .issuer = ISS_EMPTY_SUBJECT, ALSO(UCP_RULE_SUBJECT_CA_EMPTY), AT(0)},
+    {RULE(UCP_RULE_CHAIN_AKI_MISSING, "no authority key identifier"), .fn = m_no_aki, AT(0)},
     {RULE(UCP_RULE_CHAIN_SKI_MISSING, "issued by an intermediate without a subject key identifier"),
-     .issuer = ISS_NO_SKI},
+     .issuer = ISS_NO_SKI, AT(1)},
     {RULE(UCP_RULE_CHAIN_KEY_ID_MALFORMED, "a subject key identifier whose DER length runs past its value"),
-     .fn = m_bad_ski},
-    {RULE(UCP_RULE_CHAIN_AKI_CRITICAL, "the authority key identifier marked critical"), .fn = m_aki_critical},
+     .fn = m_bad_ski, AT(0)},
+    {RULE(UCP_RULE_CHAIN_AKI_CRITICAL, "the authority key identifier marked critical"), .fn = m_aki_critical, AT(0)},
     {RULE(UCP_RULE_CHAIN_NAME_CONSTRAINTS_LEAF, "a name constraints extension (permitted contoso.com) in the leaf"),
-     .fn = m_leaf_name_constraints},
-    {RULE(UCP_RULE_CHAIN_AIA_MALFORMED, "an AIA whose caIssuers location is an ftp:// URI"), .fn = m_aia_ftp},
+     .fn = m_leaf_name_constraints, AT(0)},
+    {RULE(UCP_RULE_CHAIN_AIA_MALFORMED, "an AIA whose caIssuers location is an ftp:// URI"), .fn = m_aia_ftp, AT(0)},
     {RULE(UCP_RULE_KEY_PATH_WEAK_ALGORITHM, "issued by an intermediate with an ECDSA P-192 key"),
-     .issuer = ISS_WEAK_KEY},
+     .issuer = ISS_WEAK_KEY, AT(1)},
 
     /* ---- private key (PKCS#12 files) and pools ---- */
     {RULE(UCP_RULE_PRIVATE_KEY_MISMATCH, "a PKCS#12 file whose private key is another certificate's"),
@@ -931,5 +933,8 @@ bool mutate(struct mut *m)
         for (int i = 0; i < m->c->npresent; i++)
             if (m->c->present[i].id == m->target)
                 m->c->present[i].remediation = r->quote;
+    for (int i = 0; r->at && i < m->c->npresent; i++)
+        if (m->c->present[i].id == m->target)
+            m->c->present[i].cert_index = r->at - 1;
     return true;
 }
