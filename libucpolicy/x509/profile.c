@@ -3,8 +3,9 @@
  * The profile facts of a certificate that path validation itself does not use: whether basic
  * constraints, the key identifiers, name constraints and the authority information access are
  * present, critical and well formed (RFC 5280 4.2.1.1, 4.2.1.2, 4.2.1.9, 4.2.1.10, 4.2.2.1).
- * Read on demand from the extension values (the index, or GnuTLS without one), each with the
- * strict DER reader, for the profile rules of check/checks.c; nothing here is kept.
+ * Read on demand from the extension values (through the index without a copy, or GnuTLS without
+ * one), each with the strict DER reader, for the profile rules of check/checks.c; nothing here
+ * is kept.
  */
 #include "config.h"
 
@@ -13,16 +14,35 @@
 
 #include "x509/x509-private.h"
 
-/* The value of the first extension @oid (dotted) into @v (gnutls_free it); 0 absent, 1 present. */
-static int ext_get(const ucp_certificate *c, const char *oid, gnutls_datum_t *v, bool *critical)
+/* The first extension @oid (@der: its OBJECT IDENTIFIER contents; @dotted: the same as text),
+ * from the index without a copy, or through GnuTLS when there is none. */
+struct ext {
+    const uint8_t *data;
+    size_t len;
+    bool critical;
+    gnutls_datum_t copy; /* what GnuTLS gave (gnutls_free), or empty */
+};
+
+static bool ext_get(const ucp_certificate *c, const uint8_t *der, size_t derlen, const char *dotted, struct ext *e)
 {
+    bool ambiguous = false;
+    memset(e, 0, sizeof *e);
+    e->data = ucp_certificate_ext_value(c, der, derlen, &e->len, &e->critical, &ambiguous);
+    if (!ambiguous)
+        return e->data != NULL;
     unsigned crit = 0;
-    v->data = NULL;
-    v->size = 0;
-    if (ucp_certificate_get_extension(c, oid, 0, v, &crit) < 0)
-        return 0;
-    *critical = crit != 0;
-    return 1;
+    if (ucp_certificate_get_extension(c, dotted, 0, &e->copy, &crit) < 0)
+        return false;
+    e->data = e->copy.data;
+    e->len = e->copy.size;
+    e->critical = crit != 0;
+    return true;
+}
+
+static void ext_done(struct ext *e)
+{
+    gnutls_free(e->copy.data);
+    e->copy.data = NULL;
 }
 
 /* AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OCTET STRING OPTIONAL,
@@ -113,34 +133,36 @@ static bool aia_check(const uint8_t *p, size_t len, char **why)
 
 bool ucp_certificate_profile(const ucp_certificate *c, struct ucp_profile *out)
 {
+    static const uint8_t bc_oid[] = {0x55, 0x1d, 0x13}, aki_oid[] = {0x55, 0x1d, 0x23}, ski_oid[] = {0x55, 0x1d, 0x0e},
+                         nc_oid[] = {0x55, 0x1d, 0x1e},
+                         aia_oid[] = {0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01};
     memset(out, 0, sizeof *out);
-    gnutls_datum_t v;
-    bool critical = false;
-    if (ext_get(c, "2.5.29.19", &v, &critical)) {
+    struct ext e;
+    if (ext_get(c, bc_oid, sizeof bc_oid, "2.5.29.19", &e)) {
         out->bc_present = true;
-        out->bc_critical = critical;
-        gnutls_free(v.data);
+        out->bc_critical = e.critical;
+        ext_done(&e);
     }
-    if (ext_get(c, "2.5.29.35", &v, &critical)) {
+    if (ext_get(c, aki_oid, sizeof aki_oid, "2.5.29.35", &e)) {
         out->aki_present = true;
-        out->aki_critical = critical;
-        out->aki_malformed = !aki_well_formed(v.data, v.size);
-        gnutls_free(v.data);
+        out->aki_critical = e.critical;
+        out->aki_malformed = !aki_well_formed(e.data, e.len);
+        ext_done(&e);
     }
-    if (ext_get(c, "2.5.29.14", &v, &critical)) {
+    if (ext_get(c, ski_oid, sizeof ski_oid, "2.5.29.14", &e)) {
         struct ucp_tlv t;
         out->ski_present = true;
-        out->ski_malformed = !ucp_der_read_exact(v.data, v.size, UCP_DER_STRICT, &t) ||
+        out->ski_malformed = !ucp_der_read_exact(e.data, e.len, UCP_DER_STRICT, &t) ||
                              !ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) || t.len == 0;
-        gnutls_free(v.data);
+        ext_done(&e);
     }
-    if (ext_get(c, "2.5.29.30", &v, &critical)) {
+    if (ext_get(c, nc_oid, sizeof nc_oid, "2.5.29.30", &e)) {
         out->nc_present = true;
-        gnutls_free(v.data);
+        ext_done(&e);
     }
-    if (ext_get(c, "1.3.6.1.5.5.7.1.1", &v, &critical)) {
-        bool ok = aia_check(v.data, v.size, &out->aia_problem);
-        gnutls_free(v.data);
+    if (ext_get(c, aia_oid, sizeof aia_oid, "1.3.6.1.5.5.7.1.1", &e)) {
+        bool ok = aia_check(e.data, e.len, &out->aia_problem);
+        ext_done(&e);
         if (!ok)
             return false;
     }
