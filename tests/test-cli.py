@@ -113,6 +113,10 @@ def compare(report, ex):
         hits = [f for f in findings if f["code"] == item["code"] and f["severity"] == item["severity"]]
         if not hits:
             diag.append(f"missing {item['code']} ({item['severity']})")
+        at = item.get("certificateIndex")
+        if at is not None and any(f.get("certificateIndex") != at for f in hits):
+            diag.append(f"{item['code']}: names certificate "
+                        f"{[f.get('certificateIndex') for f in hits]} of the path, expected {at}")
         want = item.get("remediationContains")
         if want and not any(want in f["remediation"] for f in hits):
             diag.append(f"{item['code']}: the remediation does not contain {want!r}")

@@ -418,11 +418,17 @@ static bool run_case(json_t *c, int64_t vt, size_t index)
     json_array_foreach(json_object_get(ex, "present"), i, item) {
         const char *code = jstr(item, "code"), *sev = jstr(item, "severity");
         const char *rem = jstr(item, "remediationContains");
+        json_t *at = json_object_get(item, "certificateIndex");
         bool found = false;
         for (size_t k = 0; k < ucp_report_finding_count(r); k++) {
             const ucp_finding *f = ucp_report_finding_at(r, k);
             if (strcmp(ucp_finding_code(f), code) != 0 || strcmp(ucp_severity_name(ucp_finding_severity(f)), sev) != 0)
                 continue;
+            if (json_is_integer(at) && ucp_finding_certificate_index(f) != (int)json_integer_value(at)) {
+                note("%s: names certificate %d of the path, expected %d", code, ucp_finding_certificate_index(f),
+                     (int)json_integer_value(at));
+                ok = false;
+            }
             if (rem && !strstr(ucp_finding_remediation(f), rem)) {
                 note("%s: the remediation does not contain \"%s\": %s", code, rem, ucp_finding_remediation(f));
                 ok = false;

@@ -1002,6 +1002,77 @@ static void check_chain(struct ctx *c)
     }
 }
 
+/* ---- the profile of every certificate on the path (x509/profile.c) --------------------------- */
+
+/* A DSA key, or an ECDSA key on a curve other than P-256/P-384/P-521, as "DSA 1024-bit" / "ECDSA
+ * P-192"; NULL for any other key. */
+static const char *weak_key_text(const ucp_certificate *cert, char *buf, size_t cap)
+{
+    if (cert->pk_algo == GNUTLS_PK_DSA) {
+        snprintf(buf, cap, "DSA %u-bit", cert->bits);
+        return buf;
+    }
+    if (cert->pk_algo == GNUTLS_PK_ECDSA &&
+        !(cert->curve && (strcmp(cert->curve, "P-256") == 0 || strcmp(cert->curve, "P-384") == 0 ||
+                          strcmp(cert->curve, "P-521") == 0))) {
+        snprintf(buf, cap, "ECDSA %s", cert->curve ? cert->curve : "(unknown curve)");
+        return buf;
+    }
+    return NULL;
+}
+
+/* RFC 5280 profile rules on each certificate of the chosen path, each finding naming the
+ * certificate by its index. Rules the path rules already cover are left to them: an intermediate
+ * without basic constraints is chain.issuer-not-ca, a leaf's DSA key key.unsupported-algorithm
+ * where the role binds it, and signature algorithms (MD2, MD5, SHA-1) are check_signatures'. */
+static void check_profile(struct ctx *c)
+{
+    const struct ucp_path *p = &c->path.best;
+    bool leaf_key_rule = bound(c, UCP_RULE_KEY_UNSUPPORTED_ALGORITHM) != NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const ucp_certificate *cert = p->certs[i];
+        /* The leaf itself when it is a self-signed trust anchor is a leaf here, not a CA. */
+        bool ca = i > 0;
+        bool root = ca && i == p->n - 1 && cert->self_signed;
+        int idx = (int)i;
+        struct ucp_profile pf;
+        if (!ucp_certificate_profile(cert, &pf)) {
+            c->nomem = true;
+            return;
+        }
+        if (root && !pf.bc_present)
+            emit(c, UCP_RULE_BASIC_CONSTRAINTS_ROOT_MISSING, idx, "subject", cert->subject, NULL);
+        if (ca && pf.bc_present && cert->bc_ca && !pf.bc_critical)
+            emit(c, UCP_RULE_BASIC_CONSTRAINTS_CA_NOT_CRITICAL, idx, "subject", cert->subject, NULL);
+        if (ca && cert->raw_subject.len <= 2)
+            emit(c, UCP_RULE_SUBJECT_CA_EMPTY, idx, "position", root ? "root" : "intermediate", NULL);
+        if (cert->raw_issuer.len <= 2)
+            emit(c, UCP_RULE_SUBJECT_ISSUER_EMPTY, idx, "subject", *cert->subject ? cert->subject : "(empty subject)",
+                 NULL);
+        if (!pf.aki_present && !cert->self_signed)
+            emit(c, UCP_RULE_CHAIN_AKI_MISSING, idx, "subject", cert->subject, NULL);
+        if (ca && !pf.ski_present)
+            emit(c, UCP_RULE_CHAIN_SKI_MISSING, idx, "subject", cert->subject, NULL);
+        if (pf.aki_present && pf.aki_malformed)
+            emit(c, UCP_RULE_CHAIN_KEY_ID_MALFORMED, idx, "subject", cert->subject, "extension",
+                 "authority key identifier", NULL);
+        if (pf.ski_present && pf.ski_malformed)
+            emit(c, UCP_RULE_CHAIN_KEY_ID_MALFORMED, idx, "subject", cert->subject, "extension",
+                 "subject key identifier", NULL);
+        if (pf.aki_present && pf.aki_critical)
+            emit(c, UCP_RULE_CHAIN_AKI_CRITICAL, idx, "subject", cert->subject, NULL);
+        if (i == 0 && pf.nc_present && !cert->bc_ca)
+            emit(c, UCP_RULE_CHAIN_NAME_CONSTRAINTS_LEAF, idx, "subject", cert->subject, NULL);
+        if (pf.aia_problem)
+            emit(c, UCP_RULE_CHAIN_AIA_MALFORMED, idx, "subject", cert->subject, "problem", pf.aia_problem, NULL);
+        char buf[64];
+        const char *weak = weak_key_text(cert, buf, sizeof buf);
+        if (weak && (i > 0 || !leaf_key_rule))
+            emit(c, UCP_RULE_KEY_PATH_WEAK_ALGORITHM, idx, "subject", cert->subject, "algorithm", weak, NULL);
+        ucp_profile_dispose(&pf);
+    }
+}
+
 /* ---- private key and pool (facts from pkcs12.c and pool-check.c) ------------------------------- */
 
 static void check_private_key(struct ctx *c)
@@ -1150,6 +1221,7 @@ ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const
         check_validity(&c);
         check_revocation(&c);
         check_chain(&c);
+        check_profile(&c);
         check_private_key(&c);
         check_pool(&c);
         ucp_revocation_check(&checker->trust, &c.path.best, c.now, &c.revocation);

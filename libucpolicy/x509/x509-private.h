@@ -300,6 +300,19 @@ bool ucp_certificate_read_key_ids(ucp_certificate *c);
  * key, in that order; errors name @source. */
 ucp_status ucp_certificate_read_facts(ucp_certificate *c, const char *source);
 
+/* ---- profile facts (profile.c) ---------------------------------------------------------------- */
+/* The extensions the profile rules look at: present, critical, well formed. */
+struct ucp_profile {
+    bool bc_present, bc_critical;
+    bool aki_present, aki_critical, aki_malformed;
+    bool ski_present, ski_malformed;
+    bool nc_present;
+    char *aia_problem; /* what is wrong with the AIA extension (malloc'd), NULL when nothing is */
+};
+/* Read @c's profile facts into @out (ucp_profile_dispose it); false when out of memory. */
+bool ucp_certificate_profile(const ucp_certificate *c, struct ucp_profile *out);
+void ucp_profile_dispose(struct ucp_profile *p);
+
 /* ---- certificate template extensions (templates.c) ------------------------------------------- */
 /* The certificate's template extensions (template_*; -1 versions when absent), each found
  * once through the index: a malformed or repeated one is recorded in template_problem. */

@@ -148,8 +148,15 @@ enum issuer_kind {
     ISS_CONSTRAINED_OK,
     ISS_CONSTRAINED_DN,
     ISS_CONSTRAINED_IP,
-    ISS_EXPLICIT_POLICY /* a CA whose policy constraints require an explicit policy at once */
+    ISS_EXPLICIT_POLICY, /* a CA whose policy constraints require an explicit policy at once */
+    /* CA certificates against the profile rules of RFC 5280 (check_profile): */
+    ISS_ROOT_NO_BC,        /* a self-signed root without basic constraints, issuing the leaf itself */
+    ISS_BC_NONCRITICAL,    /* an intermediate whose basic constraints are not critical */
+    ISS_EMPTY_SUBJECT,     /* an intermediate with an empty subject */
+    ISS_NO_SKI,            /* an intermediate without a subject key identifier */
+    ISS_WEAK_KEY           /* an intermediate with an ECDSA P-192 key */
 };
+extern struct ca ca_root_nobc; /* the root of ISS_ROOT_NO_BC */
 #define NDEEP 10 /* intermediates of the too-long chain: leaf + 10 + root > UCP_MAX_PATH_DEPTH */
 #define MAXCHAIN (NDEEP + 4)
 struct issuer {
@@ -196,6 +203,11 @@ struct spec {
     gnutls_digest_algorithm_t hash;
     int64_t nb, na;
     bool corrupt_signature;
+    bool no_bc_critical; /* basic constraints not marked critical */
+    bool no_ski;         /* no subject key identifier */
+    bool no_aki;         /* no authority key identifier */
+    bool aki_critical;   /* the authority key identifier marked critical */
+    bool bad_ski;        /* a subject key identifier whose value is not DER */
     struct {
         const char *oid;
         const unsigned char *value;
@@ -295,6 +307,7 @@ struct profile {
     bool corrupt_signature;
     const unsigned char *ip_san; /* one more SAN entry, an IPv4 iPAddress (4 bytes), or NULL */
     bool no_aia;                 /* no Authority Information Access extension */
+    bool no_aki, aki_critical, bad_ski; /* key identifiers: none, critical, not DER (spec) */
     const char *ext_oid; /* one more extension, as DER (a Microsoft template extension) */
     const unsigned char *ext_value;
     size_t ext_len;
@@ -319,6 +332,7 @@ struct expect_item {
     enum ucp_rule_id id;
     int severity;
     const char *remediation; /* text the remediation must contain, or NULL */
+    int cert_index;          /* the certificate the finding must name (0: the leaf), or -1: any */
 };
 
 struct xcase {

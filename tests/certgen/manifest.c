@@ -38,6 +38,7 @@ void expect(struct xcase *c, enum ucp_rule_id id)
     c->present[c->npresent].id = id;
     c->present[c->npresent].severity = sev;
     c->present[c->npresent].remediation = NULL;
+    c->present[c->npresent].cert_index = -1;
     c->npresent++;
 }
 
@@ -150,6 +151,8 @@ void manifest_add_case(const struct xcase *c)
         json_object_set_new(item, "severity", json_string(ucp_severity_name((ucp_severity)e->severity)));
         if (e->remediation)
             json_object_set_new(item, "remediationContains", json_string(e->remediation));
+        if (e->cert_index >= 0)
+            json_object_set_new(item, "certificateIndex", json_integer(e->cert_index));
         json_array_append_new(present, item);
     }
     /* Every other rule the role applies for the product must stay silent. */

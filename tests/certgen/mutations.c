@@ -66,10 +66,12 @@ struct mutation {
     const char *quote_roles, *quote;
     /* No static case can break the rule: why, and the suite that does (an exemption). */
     const char *exempt, *covered_by;
+    int at; /* AT(i): the rule's finding names certificate i of the path (0: the leaf); 0: not checked */
 };
 
 #define RULE(id, description) .rule = (id), .what = (description)
 #define VALID(from, to) .validity = true, .valid_from = (from), .valid_to = (to)
+#define AT(index) .at = (index) + 1
 #define ALSO(...) .also = (const enum ucp_rule_id[]){__VA_ARGS__, UCP_RULE__COUNT}
 /* Exchange UM: the remediation quotes the Lync rejection of the reference incident (decision 9). */
 #define QUOTE_UM .quote_roles = "exchange-um", .quote = INCIDENT_TEXT
@@ -546,6 +548,71 @@ static bool m_unknown_critical(struct mut *m)
     return true;
 }
 
+/* ---- the RFC 5280 profile of the path's certificates (check_profile) ------------------------ */
+
+/* The leaf issued by a root without basic constraints, which is the trust anchor (and the
+ * public root, for roles that need one). */
+static bool m_root_no_bc(struct mut *m)
+{
+    case_issuer(m->c, m->pr, ISS_ROOT_NO_BC);
+    case_chain(m->c, NULL, NULL);
+    case_trust(m->c, ca_root_nobc.file);
+    if (m->c->npublic)
+        case_public_root(m->c, ca_root_nobc.file);
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_no_aki(struct mut *m)
+{
+    m->pr->no_aki = true;
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_aki_critical(struct mut *m)
+{
+    m->pr->aki_critical = true;
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_bad_ski(struct mut *m)
+{
+    m->pr->bad_ski = true;
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_leaf_name_constraints(struct mut *m)
+{
+    /* NameConstraints { permittedSubtrees [0] { GeneralSubtree { dNSName contoso.com } } } */
+    static const unsigned char nc[] = {0x30, 0x11, 0xa0, 0x0f, 0x30, 0x0d, 0x82, 0x0b, 'c', 'o', 'n',
+                                       't',  'o',  's',  'o',  '.',  'c',  'o',  'm'};
+    m->pr->ext_oid = "2.5.29.30";
+    m->pr->ext_value = nc;
+    m->pr->ext_len = sizeof nc;
+    m->pr->ext_critical = false;
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_aia_ftp(struct mut *m)
+{
+    /* AuthorityInfoAccessSyntax { AccessDescription { caIssuers, [6] "ftp://pki.contoso.com/ca.crt" } } */
+    static const unsigned char aia[] = {0x30, 0x2a, 0x30, 0x28, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07,
+                                        0x30, 0x02, 0x86, 0x1c, 'f',  't',  'p',  ':',  '/',  '/',  'p',  'k',
+                                        'i',  '.',  'c',  'o',  'n',  't',  'o',  's',  'o',  '.',  'c',  'o',
+                                        'm',  '/',  'c',  'a',  '.',  'c',  'r',  't'};
+    m->pr->no_aia = true;
+    m->pr->ext_oid = "1.3.6.1.5.5.7.1.1";
+    m->pr->ext_value = aia;
+    m->pr->ext_len = sizeof aia;
+    m->pr->ext_critical = false;
+    expect(m->c, m->target);
+    return true;
+}
+
 /* ---- the table ---------------------------------------------------------------------------- */
 
 static const struct mutation mutations[] = {
@@ -693,6 +760,28 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_CHAIN_NOT_PUBLIC, "the trusted root is not among the public roots"), .fn = m_not_public},
     {RULE(UCP_RULE_CHAIN_ANCHOR_NOT_ROOT, "the intermediate CA given as the trust anchor"), .fn = m_anchor_not_root},
     {RULE(UCP_RULE_CHAIN_AIA_MISSING, "no AIA extension, from a public root"), .fn = m_aia_missing},
+
+    /* ---- the RFC 5280 profile of every certificate of the path ---- */
+    {RULE(UCP_RULE_BASIC_CONSTRAINTS_ROOT_MISSING,
+          "issued by a trusted root without a basic constraints extension"),
+     .fn = m_root_no_bc, AT(1)},
+    {RULE(UCP_RULE_BASIC_CONSTRAINTS_CA_NOT_CRITICAL, "issued by an intermediate whose basic constraints are not critical"),
+     .issuer = ISS_BC_NONCRITICAL, AT(1)},
+    {RULE(UCP_RULE_SUBJECT_CA_EMPTY, "issued by an intermediate with an empty subject"), .issuer = ISS_EMPTY_SUBJECT,
+     ALSO(UCP_RULE_SUBJECT_ISSUER_EMPTY), AT(1)},
+    {RULE(UCP_RULE_SUBJECT_ISSUER_EMPTY, "an empty issuer name (its intermediate has an empty subject)"),
+     .issuer = ISS_EMPTY_SUBJECT, ALSO(UCP_RULE_SUBJECT_CA_EMPTY), AT(0)},
+    {RULE(UCP_RULE_CHAIN_AKI_MISSING, "no authority key identifier"), .fn = m_no_aki, AT(0)},
+    {RULE(UCP_RULE_CHAIN_SKI_MISSING, "issued by an intermediate without a subject key identifier"),
+     .issuer = ISS_NO_SKI, AT(1)},
+    {RULE(UCP_RULE_CHAIN_KEY_ID_MALFORMED, "a subject key identifier whose DER length runs past its value"),
+     .fn = m_bad_ski, AT(0)},
+    {RULE(UCP_RULE_CHAIN_AKI_CRITICAL, "the authority key identifier marked critical"), .fn = m_aki_critical, AT(0)},
+    {RULE(UCP_RULE_CHAIN_NAME_CONSTRAINTS_LEAF, "a name constraints extension (permitted contoso.com) in the leaf"),
+     .fn = m_leaf_name_constraints, AT(0)},
+    {RULE(UCP_RULE_CHAIN_AIA_MALFORMED, "an AIA whose caIssuers location is an ftp:// URI"), .fn = m_aia_ftp, AT(0)},
+    {RULE(UCP_RULE_KEY_PATH_WEAK_ALGORITHM, "issued by an intermediate with an ECDSA P-192 key"),
+     .issuer = ISS_WEAK_KEY, AT(1)},
 
     /* ---- private key (PKCS#12 files) and pools ---- */
     {RULE(UCP_RULE_PRIVATE_KEY_MISMATCH, "a PKCS#12 file whose private key is another certificate's"),
@@ -844,5 +933,8 @@ bool mutate(struct mut *m)
         for (int i = 0; i < m->c->npresent; i++)
             if (m->c->present[i].id == m->target)
                 m->c->present[i].remediation = r->quote;
+    for (int i = 0; r->at && i < m->c->npresent; i++)
+        if (m->c->present[i].id == m->target)
+            m->c->present[i].cert_index = r->at - 1;
     return true;
 }

@@ -220,6 +220,14 @@ gnutls_x509_crt_t make_cert(const struct spec *s)
         GT(gnutls_x509_crt_set_key_usage(crt, s->use.ku));
     if (s->has_bc)
         GT(gnutls_x509_crt_set_basic_constraints(crt, s->bc_ca, s->pathlen));
+    if (s->has_bc && s->no_bc_critical) {
+        /* GnuTLS marks basic constraints critical; the same value again, not critical. */
+        gnutls_datum_t bc = {NULL, 0};
+        unsigned critical = 0;
+        GT(gnutls_x509_crt_get_extension_by_oid2(crt, "2.5.29.19", 0, &bc, &critical));
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.19", bc.data, bc.size, 0));
+        gnutls_free(bc.data);
+    }
     if (s->cdp)
         GT(gnutls_x509_crt_set_crl_dist_points(crt, GNUTLS_SAN_URI, s->cdp, 0));
     if (s->aia) {
@@ -232,10 +240,29 @@ gnutls_x509_crt_t make_cert(const struct spec *s)
     unsigned char id[64];
     size_t idlen = sizeof id;
     GT(gnutls_pubkey_get_key_id(s->pub, GNUTLS_KEYID_USE_SHA1, id, &idlen));
-    GT(gnutls_x509_crt_set_subject_key_id(crt, id, idlen));
-    if (s->issuer)
-        idlen = key_id_of(s->issuer->crt, id);
-    GT(gnutls_x509_crt_set_authority_key_id(crt, id, idlen));
+    if (s->bad_ski) {
+        /* An OCTET STRING whose length says 20 bytes, with 2 of them. */
+        static const unsigned char bad[] = {0x04, 0x14, 0x01, 0x02};
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.14", bad, sizeof bad, 0));
+    } else if (!s->no_ski) {
+        GT(gnutls_x509_crt_set_subject_key_id(crt, id, idlen));
+    }
+    if (s->issuer) {
+        /* The issuer's key identifier as its certificate would give it (every CA here computes
+         * its SKI this way), so that a CA without the extension still gets named. */
+        idlen = sizeof id;
+        GT(gnutls_pubkey_get_key_id(s->issuer->key->pub, GNUTLS_KEYID_USE_SHA1, id, &idlen));
+    }
+    if (s->aki_critical) {
+        struct buf kid = {NULL, 0}, aki = {NULL, 0};
+        der_tlv(&kid, 0x80, id, idlen); /* [0] keyIdentifier */
+        der_tlv(&aki, 0x30, kid.data, kid.len);
+        GT(gnutls_x509_crt_set_extension_by_oid(crt, "2.5.29.35", aki.data, aki.len, 1));
+        free(kid.data);
+        free(aki.data);
+    } else if (!s->no_aki) {
+        GT(gnutls_x509_crt_set_authority_key_id(crt, id, idlen));
+    }
     gnutls_privkey_t signer = s->issuer ? s->issuer->key->priv : s->self_key;
     GT(gnutls_x509_crt_privkey_sign(crt, s->issuer ? s->issuer->crt : crt, signer, s->hash,
                                     s->pss ? GNUTLS_PRIVKEY_SIGN_FLAG_RSA_PSS : 0));
@@ -341,7 +368,8 @@ void write_pfx(const char *rel, const gnutls_x509_crt_t *crts, size_t n, size_t 
 #define NLA1 8 /* look-alike issuers, two levels: 8 x 9 candidate paths > UCP_MAX_PATHS */
 #define NLA2 9
 
-struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_issuing_local;
+struct ca ca_root, ca_root2, ca_issuing, ca_issuing_cross, ca_issuing_old, ca_issuing_local, ca_root_nobc;
+static struct ca ca_bc_noncrit, ca_empty_subject, ca_no_ski, ca_weak_key;
 static struct ca ca_notca, ca_nocertsign, ca_nocrlsign, ca_pl0, ca_sub, ca_eku, ca_expired, ca_nc, ca_nc_ok, ca_nc_dn,
     ca_nc_ip, ca_explicit, ca_deep[NDEEP], ca_la1[NLA1], ca_la2[NLA2];
 static const char *deep_chain_files[NDEEP];
@@ -363,6 +391,10 @@ struct ca_row {
     bool nc_excluded;        /* the name constraints are excluded subtrees, not permitted ones */
     const char *nc[3];       /* name constraints: "dns:NAME", "dn:RFC4514" or "ip:A.B.C.D/MASKBITS" */
     bool require_explicit;   /* policyConstraints requireExplicitPolicy 0 (critical), no policies */
+    bool no_bc;              /* no basic constraints extension */
+    bool bc_noncritical;     /* basic constraints not marked critical */
+    bool no_subject;         /* an empty subject */
+    bool no_ski;             /* no subject key identifier */
 };
 
 /* The fields every row gives: the CA, its file, CN, key, issuer, and validity in days. */
@@ -418,6 +450,17 @@ static const struct ca_row ca_rows[] = {
     {CA(&ca_explicit, "certs/explicit-policy-ca.pem", "UCPolicy Test Explicit-Policy CA", &k_misc, &ca_root, -300,
         1825),
      .require_explicit = true},
+    /* CA certificates that break the RFC 5280 profile rules (check_profile) but not the path. */
+    {CA(&ca_root_nobc, "certs/root-no-bc.pem", "UCPolicy Test Root CA without Basic Constraints", &k_misc, NULL,
+        -365, 3650),
+     .no_bc = true},
+    {CA(&ca_bc_noncrit, "certs/bc-noncritical-ca.pem", "UCPolicy Test Non-critical BC CA", &k_misc, &ca_root, -300,
+        1825),
+     .bc_noncritical = true},
+    {CA(&ca_empty_subject, "certs/empty-subject-ca.pem", "(empty)", &k_misc, &ca_root, -300, 1825),
+     .no_subject = true},
+    {CA(&ca_no_ski, "certs/no-ski-ca.pem", "UCPolicy Test No-SKI CA", &k_misc, &ca_root, -300, 1825), .no_ski = true},
+    {CA(&ca_weak_key, "certs/p192-ca.pem", "UCPolicy Test P-192 CA", &k_ec192, &ca_root, -300, 1825)},
 };
 
 /* The DER of a NameConstraints extension (RFC 5280 4.2.1.10) with the permitted (or, with
@@ -479,7 +522,10 @@ static void make_ca(const struct ca_row *r, int older)
     s.pub = r->key->pub;
     s.issuer = r->issuer;
     s.self_key = r->key->priv;
-    s.has_bc = true;
+    s.has_bc = !r->no_bc;
+    s.no_bc_critical = r->bc_noncritical;
+    s.no_subject = r->no_subject;
+    s.no_ski = r->no_ski;
     s.bc_ca = !r->not_ca;
     s.pathlen = r->pathlen0 ? 0 : -1;
     s.use.has_ku = true;
@@ -580,6 +626,11 @@ struct issuer issuer_of(enum issuer_kind kind)
     case ISS_CONSTRAINED_DN: return issued_by(&ca_nc_dn, &ca_nc_dn, NULL);
     case ISS_CONSTRAINED_IP: return issued_by(&ca_nc_ip, &ca_nc_ip, NULL);
     case ISS_EXPLICIT_POLICY: return issued_by(&ca_explicit, &ca_explicit, NULL);
+    case ISS_ROOT_NO_BC: return issued_by(&ca_root_nobc, &ca_root_nobc, NULL);
+    case ISS_BC_NONCRITICAL: return issued_by(&ca_bc_noncrit, &ca_bc_noncrit, NULL);
+    case ISS_EMPTY_SUBJECT: return issued_by(&ca_empty_subject, &ca_empty_subject, NULL);
+    case ISS_NO_SKI: return issued_by(&ca_no_ski, &ca_no_ski, NULL);
+    case ISS_WEAK_KEY: return issued_by(&ca_weak_key, &ca_weak_key, NULL);
     }
     die("unknown issuer kind %d", (int)kind);
 }

@@ -283,6 +283,9 @@ void profile_cert(const struct profile *pr, struct spec *s)
     s->nb = pr->nb;
     s->na = pr->na;
     s->corrupt_signature = pr->corrupt_signature;
+    s->no_aki = pr->no_aki;
+    s->aki_critical = pr->aki_critical;
+    s->bad_ski = pr->bad_ski;
     if (pr->ext_oid)
         spec_add_ext(s, pr->ext_oid, pr->ext_value, pr->ext_len, pr->ext_critical);
     s->issuer = issuer_of(pr->issuer).ca;

@@ -15,7 +15,11 @@ unordered pool: the library builds the path itself). A run counts as VALID when 
 certificate):
 
   chain.*           every path finding except chain.not-public (a role's public-CA
-                    expectation, not a path verdict)
+                    expectation, not a path verdict) and the RFC 5280 profile findings on how
+                    the path's certificates are written (chain.aki-missing, chain.ski-missing,
+                    chain.aki-critical, chain.key-id-malformed, chain.name-constraints-leaf,
+                    chain.aia-malformed): they leave chain.status alone, and PKITS expects its
+                    paths valid whatever their certificates' profile
   revocation.*      every revocation finding except revocation.cdp-missing and
                     revocation.cdp-no-http (profile findings about where a CRL is published)
   validity.expired, validity.not-yet-valid   (the leaf's validity period)
@@ -50,7 +54,10 @@ TIMEOUT = 900 if WRAP else 60
 AT = "2015-01-01"
 SETTINGS = ("initial_policy_set", "explicit_policy_required", "policy_mapping_inhibited",
             "any_policy_inhibited")
-IGNORED = {"chain.not-public", "revocation.cdp-missing", "revocation.cdp-no-http"}
+IGNORED = {"chain.not-public", "revocation.cdp-missing", "revocation.cdp-no-http",
+           # profile findings (check_profile in libucpolicy/check/checks.c), not path verdicts
+           "chain.aki-missing", "chain.ski-missing", "chain.aki-critical", "chain.key-id-malformed",
+           "chain.name-constraints-leaf", "chain.aia-malformed"}
 PATH_FINDINGS = ("chain.", "revocation.", "validity.expired", "validity.not-yet-valid")
 
 
