@@ -35,6 +35,6 @@ void *dlopen(const char *file, int mode)
     if (refused(file))
         return NULL;
     if (!next)
-        next = (void *(*)(const char *, int))dlsym(RTLD_NEXT, "dlopen");
+        *(void **)&next = dlsym(RTLD_NEXT, "dlopen"); /* POSIX's idiom: ISO C has no object-to-function cast */
     return next ? next(file, mode) : NULL;
 }
