@@ -43,6 +43,7 @@
 #include <gnutls/ocsp.h>
 #include <gnutls/x509-ext.h>
 
+#include "trust/libcurl-private.h"
 #include "trust/trust-private.h"
 
 #define UCP_REASON_REMOVE_FROM_CRL 8 /* CRLReason removeFromCRL: only in delta CRLs */
@@ -734,6 +735,11 @@ void ucp_revocation_check(struct ucp_trust *trust, const struct ucp_path *path, 
     out->n = path->n;
     if (trust->crls.n == 0 && !trust->online)
         return; /* every status stays NOT_CHECKED */
+    /* libcurl is opened on first use: before the clock starts, so that loading it (tens of
+     * milliseconds, much more under valgrind) is not taken from the first check's budget. A
+     * library that cannot be loaded is reported by the first fetch. */
+    if (trust->online)
+        (void)ucp_curl_load();
     struct rev_ctx r = {.trust = trust, .path = path, .now = now, .out = out,
                         .deadline = ucp_monotonic_ms() + (int64_t)trust->timeout_ms};
     /* Certificates whose issuer is the next one of the path; a trust anchor and a self-signed root

@@ -260,6 +260,13 @@ static gnutls_x509_crt_t new_cert(const struct certspec *spec, gnutls_x509_privk
     size_t idlen = sizeof id;
     check_gnutls(gnutls_x509_crt_get_key_id(c, GNUTLS_KEYID_USE_SHA1, id, &idlen), "key id");
     check_gnutls(gnutls_x509_crt_set_subject_key_id(c, id, idlen), "ski");
+    if (issuer) {
+        /* The issuer's key identifier, as every CA writes it (chain.aki-missing otherwise). */
+        uint8_t aki[32];
+        size_t akilen = sizeof aki;
+        check_gnutls(gnutls_x509_crt_get_subject_key_id(issuer, aki, &akilen, NULL), "issuer ski");
+        check_gnutls(gnutls_x509_crt_set_authority_key_id(c, aki, akilen), "aki");
+    }
     check_gnutls(gnutls_x509_crt_sign2(c, issuer ? issuer : c, issuer_key ? issuer_key : key, GNUTLS_DIG_SHA256, 0),
                  "sign");
     return c;
