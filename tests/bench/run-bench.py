@@ -347,8 +347,14 @@ def main():
         if status != 0:
             print(f"   {label}: skipped, the check itself failed (exit status {status})")
             return
-        _, med_c, _, _, cpus_c = oneshot(cmd_check, runs, env)
-        _, med_i, _, _, cpus_i = oneshot(cmd_idle, runs, env)
+        # In turn, check then idle, so that a change of the machine's load weighs on both alike.
+        walls_c, cpus_c, walls_i, cpus_i = [], [], [], []
+        for _ in range(runs):
+            for cmd, walls, cpus in ((cmd_check, walls_c, cpus_c), (cmd_idle, walls_i, cpus_i)):
+                _, wall, cpu_s, _, _ = run(cmd, env=env)
+                walls.append(wall * 1000)
+                cpus.append(cpu_s * 1000)
+        med_c, med_i = statistics.median(walls_c), statistics.median(walls_i)
         cc, ci = statistics.median(cpus_c), statistics.median(cpus_i)
         binding_share[label] = (med_c - med_i, cc - ci)
         raw.setdefault("bindings", {})[label] = {"check_cpu": cpus_c, "idle_cpu": cpus_i}
@@ -391,7 +397,8 @@ def main():
         script = (f"Import-Module {quote(psd1)}; $r = Test-UcCertificate -Path {quote(leaf)} -Role tls-server "
                   f"-Trust {quote(root)} -Chain {quote(inter)}; if ($r.Result -ne 'Pass') {{ exit 1 }}")
         binding("PowerShell", [pwsh, "-NoProfile", "-NonInteractive", "-Command", script],
-                [pwsh, "-NoProfile", "-NonInteractive", "-Command", "$null"], psenv, max(3, a.oneshot_runs // 3))
+                [pwsh, "-NoProfile", "-NonInteractive", "-Command", "$null"], psenv,
+                max(5 if a.quick else 15, a.oneshot_runs // 2))
     print()
 
     plan_ms = None

@@ -38,6 +38,10 @@ namespace UcPolicy
             return d.RolesById.TryGetValue(id, out Role? found) ? found : null;
         }
 
+        /// <summary>Whether a role of that id or alias exists (as <see cref="FindRole"/> finds it),
+        /// without reading the catalogue into managed objects: a check by role name needs no more.</summary>
+        internal static bool IsKnownRole(string name) => Native.UcpRoleFind(name) != IntPtr.Zero;
+
         /// <summary>Finds a rule by its exact code, e.g. "subject.cn-wildcard"; null when there is none.</summary>
         public static Rule? FindRule(string code)
         {

@@ -77,7 +77,9 @@ namespace UcPolicy.PowerShell
             {
                 foreach (string role in roles)
                 {
-                    if (Catalogue.FindRole(role) == null)
+                    // Not FindRole: that reads the whole catalogue into managed objects, a cost the first
+                    // check of a session paid only to learn that the name is known.
+                    if (role == null || !Catalogue.IsKnownRole(role))
                     {
                         var e = new UcPolicyException(UcPolicyErrorCode.UnknownRole, "UCP_E_UNKNOWN_ROLE",
                             "Unknown role '" + role + "'. Roles: " + string.Join(", ", Catalogue.Roles.Select(r => r.Id)) +

@@ -40,8 +40,10 @@ codes). The package wraps libucpolicy, a C library, through a private SWIG modul
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any, List
+
 from . import _ucpolicy as _lib
-from ._catalogue import Role, RoleRule, Rule, render_roles, render_rules, role, roles, rules
 from ._checker import (CertificateInput, Checker, ScanResult, TopologyServer, When, check, probe, scan,
                        topology_servers)
 from ._enums import (ChainStatus, ClientAuth, Fact, FailOn, Field, Format, KeyMatch, KeyProviderState, KeyStorage,
@@ -53,9 +55,35 @@ from . import _errors
 from ._errors import *  # noqa: F401,F403
 from ._models import (Certificate, CertificateTemplate, Chain, ChainEntry, Connection, Finding, FrozenMap, PoolMember,
                       PrivateKeyInfo, Reference, SubjectAltName, Topology)
-from ._plan import REQUEST_FORMATS, PlannedCertificate, plan, render_plan
-from ._render import Renderer, Rendering, render_reports
 from ._report import Report
+
+# What a check does not need is imported on first use (PEP 562), so that `import ucpolicy` and one
+# check do not pay for the catalogue's, the plan's and the batch renderer's modules.
+_LAZY = {
+    "Role": "_catalogue", "RoleRule": "_catalogue", "Rule": "_catalogue", "render_roles": "_catalogue",
+    "render_rules": "_catalogue", "role": "_catalogue", "roles": "_catalogue", "rules": "_catalogue",
+    "REQUEST_FORMATS": "_plan", "PlannedCertificate": "_plan", "plan": "_plan", "render_plan": "_plan",
+    "Renderer": "_render", "Rendering": "_render", "render_reports": "_render",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> List[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+if TYPE_CHECKING:
+    from ._catalogue import Role, RoleRule, Rule, render_roles, render_rules, role, roles, rules
+    from ._plan import REQUEST_FORMATS, PlannedCertificate, plan, render_plan
+    from ._render import Renderer, Rendering, render_reports
 
 __version__: str = _lib.UCP_VERSION
 """The version of the package and of the libucpolicy headers it was built with."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import json
 import math
 import os
 import sys
@@ -15,7 +14,6 @@ from typing import (TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Mapp
                     Tuple, Union)
 
 from . import _ucpolicy as _lib
-from ._catalogue import Role
 from ._enums import (Fact, ProbeProtocol, Product, SystemTrust, _fact_to_c, _probe_protocol_from_c, _probe_protocol_to_c,
                      _system_trust_to_c)
 from ._errors import InvalidArgumentError
@@ -24,6 +22,8 @@ from ._report import Report
 
 if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
+
+    from ._catalogue import Role
 
 __all__ = ["Checker", "check", "probe", "CertificateInput", "When"]
 
@@ -160,6 +160,7 @@ def _topology(topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes,
     try:
         if topology is not None:
             if isinstance(topology, Mapping):
+                import json
                 _lib.ucp_topology_load_data(ptr, json.dumps(dict(topology)).encode("utf-8"), "<topology>")
             elif isinstance(topology, (bytes, bytearray, memoryview)):
                 _lib.ucp_topology_load_data(ptr, topology, "<topology>")
@@ -182,11 +183,12 @@ def _topology(topology: Union[str, "os.PathLike[str]", Mapping[str, Any], bytes,
 
 
 def _role_id(role: Union[str, Role]) -> str:
-    if isinstance(role, Role):
-        return role.id
-    if not isinstance(role, str):
+    if isinstance(role, str):
+        return role
+    from ._catalogue import Role  # not imported before a Role is given: a check by role id needs no catalogue
+    if not isinstance(role, Role):
         raise TypeError(f"role: expected a role id or a Role, not {type(role).__name__}")
-    return role
+    return role.id
 
 
 def _facts(fqdn: Optional[str], pool: Optional[str], sip_domains: Facts, simple_urls: Facts, web_fqdn: Optional[str],

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import weakref
 from typing import Any, Dict, Optional, Tuple, Union
 
@@ -208,6 +207,7 @@ class Report:
 
     def to_dict(self) -> Dict[str, Any]:
         """The JSON report as Python data."""
+        import json
         return dict(json.loads(self.to_json(pretty=False)))
 
     def to_text(self, *, verbose: bool = False, color: bool = False) -> str:
