@@ -282,6 +282,8 @@ void profile_cert(const struct profile *pr, struct spec *s)
     s->hash = pr->hash;
     s->nb = pr->nb;
     s->na = pr->na;
+    s->serial = pr->serial;
+    s->serial_len = pr->serial_len;
     s->corrupt_signature = pr->corrupt_signature;
     if (pr->ext_oid)
         spec_add_ext(s, pr->ext_oid, pr->ext_value, pr->ext_len, pr->ext_critical);
