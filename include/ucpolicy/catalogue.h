@@ -40,7 +40,8 @@ typedef enum ucp_field {
     UCP_FIELD_CHAIN = 8,             /**< "chain" @since 1.0 */
     UCP_FIELD_BASIC_CONSTRAINTS = 9, /**< "basic-constraints" @since 1.0 */
     UCP_FIELD_PRIVATE_KEY = 10,      /**< "private-key" @since 1.0 */
-    UCP_FIELD_INPUT = 11             /**< "input" (missing deployment facts, product mismatch) @since 1.0 */
+    UCP_FIELD_INPUT = 11,            /**< "input" (missing deployment facts, product mismatch) @since 1.0 */
+    UCP_FIELD_SERIAL = 12            /**< "serial": the certificate's serial number @since 1.2 */
 } ucp_field;
 
 /** The Lync / Skype for Business Server release a deployment runs. @since 1.0 */

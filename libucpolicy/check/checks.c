@@ -838,6 +838,17 @@ static void check_key(struct ctx *c)
                                                                     : NULL;
         if (weak)
             emit(c, UCP_RULE_KEY_RSA_WEAK_MODULUS, 0, "reason", weak, NULL);
+        /* Fermat and ROCA: computed once per certificate (x509/rsa-weak.c). */
+        if (bound(c, UCP_RULE_KEY_RSA_FERMAT) || bound(c, UCP_RULE_KEY_RSA_ROCA)) {
+            unsigned steps;
+            unsigned flaws = ucp_certificate_rsa_flaws(cert, &steps);
+            if (flaws & UCP_RSA_FERMAT) {
+                snprintf(buf, sizeof buf, "%u", steps);
+                emit(c, UCP_RULE_KEY_RSA_FERMAT, 0, "steps", buf, NULL);
+            }
+            if (flaws & UCP_RSA_ROCA)
+                emit(c, UCP_RULE_KEY_RSA_ROCA, 0, NULL);
+        }
         return;
     }
     if (cert->pk_algo == GNUTLS_PK_ECDSA && cert->curve &&
@@ -851,6 +862,28 @@ static void check_key(struct ctx *c)
     else
         snprintf(buf, sizeof buf, "%s", cert->key_algorithm);
     emit(c, UCP_RULE_KEY_UNSUPPORTED_ALGORITHM, 0, "algorithm", buf, NULL);
+}
+
+/* The serial number (RFC 5280 4.1.2.2): a positive INTEGER of at most 20 octets. The certificate
+ * keeps the INTEGER's content octets as hex, sign octet included, so the first octet gives the
+ * sign and the length is the encoded length (zlint counts the same way). */
+static void check_serial(struct ctx *c)
+{
+    const char *hex = c->leaf->serial;
+    size_t len = hex ? strlen(hex) / 2 : 0;
+    if (len == 0)
+        return;
+    unsigned first = (unsigned)strtoul((char[]){hex[0], hex[1], 0}, NULL, 16);
+    bool zero = strspn(hex, "0") == 2 * len;
+    if (first & 0x80)
+        emit(c, UCP_RULE_SERIAL_NOT_POSITIVE, 0, "serial", hex, "reason", "negative", NULL);
+    else if (zero)
+        emit(c, UCP_RULE_SERIAL_NOT_POSITIVE, 0, "serial", hex, "reason", "zero", NULL);
+    if (len > 20) {
+        char octets[24];
+        snprintf(octets, sizeof octets, "%zu", len);
+        emit(c, UCP_RULE_SERIAL_TOO_LONG, 0, "serial", hex, "octets", octets, NULL);
+    }
 }
 
 static void check_signatures(struct ctx *c)
@@ -1217,6 +1250,7 @@ ucp_status ucp_evaluate_pool(ucp_checker *checker, const ucp_input *input, const
         check_key_usage(&c);
         check_basic_constraints(&c);
         check_key(&c);
+        check_serial(&c);
         check_signatures(&c);
         check_validity(&c);
         check_revocation(&c);

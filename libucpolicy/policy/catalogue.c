@@ -9,7 +9,7 @@
 static const char *const severity_names[] = {"info", "warning", "error"};
 static const char *const field_names[] = {"subject", "san", "eku", "key-usage", "key", "signature",
                                           "validity", "revocation", "chain", "basic-constraints",
-                                          "private-key", "input"};
+                                          "private-key", "input", "serial"};
 static const char *const product_names[] = {"lync2010", "lync2013", "sfb2015", "sfb2019"};
 static const char *const product_titles[] = {"Lync Server 2010", "Lync Server 2013",
                                              "Skype for Business Server 2015",

@@ -22,7 +22,7 @@ import yaml
 PRODUCTS = ["lync2010", "lync2013", "sfb2015", "sfb2019"]
 SEVERITIES = {"info": 0, "warning": 1, "error": 2}
 FIELDS = ["subject", "san", "eku", "key-usage", "key", "signature", "validity", "revocation",
-          "chain", "basic-constraints", "private-key", "input"]
+          "chain", "basic-constraints", "private-key", "input", "serial"]
 FACTS = ["fqdn", "pool", "sip-domain", "simple-url", "web-fqdn", "access-edge", "webconf-edge",
          "xmpp-domain"]
 FLAGS = ["explicit", "wildcard-ok", "cn-counts", "internal", "no-admin", "absent-ok", "no-idn"]

@@ -119,7 +119,9 @@ enum keykind {
     KEY_ED25519,
     KEY_RSA_OTHER,
     KEY_RSA_SMALL_FACTOR, /* the leaf's modulus made a multiple of 739 (and odd): factorable */
-    KEY_RSA_EVEN_MODULUS  /* the leaf's modulus minus one: even */
+    KEY_RSA_EVEN_MODULUS, /* the leaf's modulus minus one: even */
+    KEY_RSA_FERMAT,       /* a modulus of two consecutive 1024-bit primes: Fermat factors it */
+    KEY_RSA_ROCA          /* a 2048-bit modulus with the ROCA fingerprint (not a product of primes) */
 };
 gnutls_pubkey_t keykind_pub(enum keykind k);
 void make_keys(void);
@@ -202,6 +204,8 @@ struct spec {
     bool pss;                    /* sign with RSASSA-PSS (the issuer's RSA key) */
     gnutls_digest_algorithm_t hash;
     int64_t nb, na;
+    const unsigned char *serial; /* the serial's content octets as given (NULL: the next one) */
+    size_t serial_len;
     bool corrupt_signature;
     bool no_bc_critical; /* basic constraints not marked critical */
     bool no_ski;         /* no subject key identifier */
@@ -302,6 +306,8 @@ struct profile {
     gnutls_digest_algorithm_t hash;
     bool pss;
     int64_t nb, na;
+    const unsigned char *serial; /* the serial's content octets (NULL: the next one) */
+    size_t serial_len;
     const char *cdp;
     enum issuer_kind issuer;
     bool corrupt_signature;

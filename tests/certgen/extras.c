@@ -630,6 +630,26 @@ void name_and_key_cases(void)
     write_leaf(c.file, &pr);
     expect(&c, UCP_RULE_KEY_RSA_WEAK_MODULUS);
     manifest_add_case(&c);
+
+    /* Serial numbers at the edges of RFC 5280 4.1.2.2: zero fails, 20 octets (the most) passes. */
+    static const unsigned char serial_zero[] = {0x00};
+    default_deployment(role, &t, &pr);
+    extra_fail(&c, role, "serial/zero", UCP_RULE_SERIAL_NOT_POSITIVE, "A Default certificate with serial number 0",
+               "certs/serial-zero.pem");
+    pr.serial = serial_zero;
+    pr.serial_len = sizeof serial_zero;
+    write_leaf(c.file, &pr);
+    expect(&c, UCP_RULE_SERIAL_NOT_POSITIVE);
+    manifest_add_case(&c);
+
+    static const unsigned char serial_20[20] = {0x7f, 'U', 'C', 'P', 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    default_deployment(role, &t, &pr);
+    extra_pass(&c, role, "serial/20-octets", "A Default certificate whose serial number has 20 octets (the most)",
+               "certs/serial-20-octets.pem");
+    pr.serial = serial_20;
+    pr.serial_len = sizeof serial_20;
+    write_leaf(c.file, &pr);
+    manifest_add_case(&c);
 }
 
 /* ---- the reference incident --------------------------------------------------------------- */

@@ -298,6 +298,25 @@ static bool m_cn_too_long(struct mut *m)
     return true;
 }
 
+/* Serial numbers as the content octets of the INTEGER: 0x80 first is negative. */
+static bool m_serial_negative(struct mut *m)
+{
+    static const unsigned char serial[] = {0x80, 'U', 'C', 'P', 0x01, 0x02, 0x03, 0x04};
+    m->pr->serial = serial;
+    m->pr->serial_len = sizeof serial;
+    expect(m->c, m->target);
+    return true;
+}
+
+static bool m_serial_too_long(struct mut *m)
+{
+    static const unsigned char serial[21] = {0x01, 'U', 'C', 'P', 0x7f, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    m->pr->serial = serial;
+    m->pr->serial_len = sizeof serial;
+    expect(m->c, m->target);
+    return true;
+}
+
 static bool m_eku_forbidden(struct mut *m)
 {
     struct usage *u = &m->pr->use;
@@ -682,10 +701,17 @@ static const struct mutation mutations[] = {
     {RULE(UCP_RULE_KEY_RSA_INVALID_EXPONENT, "an RSA key with the even public exponent 65536"), .key = KEY_RSA_EVEN},
     {RULE(UCP_RULE_KEY_RSA_WEAK_MODULUS, "an RSA modulus divisible by 739 (factorable offline)"),
      .key = KEY_RSA_SMALL_FACTOR},
+    {RULE(UCP_RULE_KEY_RSA_FERMAT, "an RSA modulus of two consecutive 1024-bit primes (Fermat factors it)"),
+     .key = KEY_RSA_FERMAT},
+    {RULE(UCP_RULE_KEY_RSA_ROCA, "an RSA modulus with the ROCA fingerprint (CVE-2017-15361)"), .key = KEY_RSA_ROCA},
     {RULE(UCP_RULE_KEY_ECC, "an ECDSA P-256 key (key usage digitalSignature)"), .key = KEY_EC256,
      .ku_remove = GNUTLS_KEY_KEY_ENCIPHERMENT},
     {RULE(UCP_RULE_KEY_UNSUPPORTED_ALGORITHM, "an Ed25519 key (key usage digitalSignature)"), .key = KEY_ED25519,
      .ku_remove = GNUTLS_KEY_KEY_ENCIPHERMENT},
+
+    /* ---- serial number ---- */
+    {RULE(UCP_RULE_SERIAL_NOT_POSITIVE, "a negative serial number (first octet 0x80)"), .fn = m_serial_negative},
+    {RULE(UCP_RULE_SERIAL_TOO_LONG, "a serial number of 21 octets"), .fn = m_serial_too_long},
 
     /* ---- signature ---- */
     {RULE(UCP_RULE_SIGNATURE_MD5, "signed with MD5"), .hash = GNUTLS_DIG_MD5},

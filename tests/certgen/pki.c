@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gmp.h>
+#include <gnutls/crypto.h>
 #include <gnutls/pkcs7.h>
 
 #include "fixtures.h" /* tests/keys: the PKCS#12 writer (keys_write_pfx) */
@@ -21,6 +23,70 @@ struct key k_root, k_root2, k_issuing, k_misc, k_leaf;
 static struct key k_rsa1024, k_rsa512, k_ec256, k_ec192, k_ed25519;
 static gnutls_pubkey_t pub_e3, pub_even; /* the leaf modulus with exponents 3 and 65536 */
 static gnutls_pubkey_t pub_factor, pub_even_n; /* weak moduli derived from the leaf's (exponent 65537) */
+static gnutls_pubkey_t pub_fermat, pub_roca;   /* key.rsa-fermat, key.rsa-roca (exponent 65537) */
+
+/* A random number of @bits bits, its two top bits set (so products keep their length). */
+static void random_bits(mpz_t out, unsigned bits)
+{
+    unsigned char buf[512];
+    size_t len = (bits + 7) / 8;
+    if (len > sizeof buf)
+        die("random_bits: %u bits", bits);
+    GT(gnutls_rnd(GNUTLS_RND_NONCE, buf, len));
+    mpz_import(out, len, 1, 1, 1, 0, buf);
+    mpz_fdiv_r_2exp(out, out, bits);
+    mpz_setbit(out, bits - 1);
+    mpz_setbit(out, bits - 2);
+}
+
+static gnutls_pubkey_t pub_from_mpz(const mpz_t n)
+{
+    size_t len = 0;
+    unsigned char *w = mpz_export(NULL, &len, 1, 1, 1, 0, n);
+    static unsigned char f4[] = {1, 0, 1};
+    gnutls_datum_t dn = {w, (unsigned)len}, de = {f4, sizeof f4};
+    gnutls_pubkey_t pub;
+    GT(gnutls_pubkey_init(&pub));
+    GT(gnutls_pubkey_import_rsa_raw(pub, &dn, &de));
+    free(w);
+    return pub;
+}
+
+/* The weak moduli of key.rsa-fermat and key.rsa-roca, made with GMP at test time. Fermat: p a
+ * random 1024-bit prime and q the next prime, so a = ceil(sqrt(pq)) = (p + q) / 2 at once. ROCA:
+ * k * M + (65537^a mod M), M the product of the primes 2 to 167, k random: modulo each of those
+ * primes the modulus is a power of 65537, which is all the fingerprint looks at; k is drawn again
+ * until no prime below 752 divides the modulus (else key.rsa-weak-modulus would fire too). */
+static void make_weak_moduli(void)
+{
+    mpz_t p, q, n, m, r, small, g;
+    mpz_inits(p, q, n, m, r, small, g, NULL);
+    random_bits(p, 1024);
+    mpz_nextprime(p, p);
+    mpz_nextprime(q, p);
+    mpz_mul(n, p, q);
+    pub_fermat = pub_from_mpz(n);
+
+    mpz_primorial_ui(m, 167); /* 2 * 3 * ... * 167 */
+    mpz_primorial_ui(small, 751);
+    mpz_divexact(small, small, m); /* the primes 173 to 751 */
+    unsigned char a;
+    GT(gnutls_rnd(GNUTLS_RND_NONCE, &a, 1));
+    mpz_set_ui(r, 65537);
+    mpz_powm_ui(r, r, 1000u + a, m);
+    for (int tries = 0;; tries++) {
+        if (tries == 1000)
+            die("no ROCA-shaped modulus without small factors in 1000 tries");
+        random_bits(n, 2048 - (unsigned)mpz_sizeinbase(m, 2));
+        mpz_mul(n, n, m);
+        mpz_add(n, n, r);
+        mpz_gcd(g, n, small);
+        if (mpz_cmp_ui(g, 1) == 0 && mpz_sizeinbase(n, 2) == 2048)
+            break;
+    }
+    pub_roca = pub_from_mpz(n);
+    mpz_clears(p, q, n, m, r, small, g, NULL);
+}
 
 /* Big-endian @n minus the small @v, in place (n > v). */
 static void big_sub(unsigned char *n, size_t len, unsigned v)
@@ -79,6 +145,8 @@ gnutls_pubkey_t keykind_pub(enum keykind k)
     case KEY_RSA_OTHER: return k_misc.pub;
     case KEY_RSA_SMALL_FACTOR: return pub_factor;
     case KEY_RSA_EVEN_MODULUS: return pub_even_n;
+    case KEY_RSA_FERMAT: return pub_fermat;
+    case KEY_RSA_ROCA: return pub_roca;
     }
     die("unknown key kind %d", (int)k);
 }
@@ -125,6 +193,7 @@ void make_keys(void)
     free(w);
     gnutls_free(m.data);
     gnutls_free(e.data);
+    make_weak_moduli();
 }
 
 void free_keys(void)
@@ -137,6 +206,8 @@ void free_keys(void)
     gnutls_pubkey_deinit(pub_even);
     gnutls_pubkey_deinit(pub_factor);
     gnutls_pubkey_deinit(pub_even_n);
+    gnutls_pubkey_deinit(pub_fermat);
+    gnutls_pubkey_deinit(pub_roca);
 }
 
 /* ---- certificates ------------------------------------------------------------------------- */
@@ -180,6 +251,61 @@ static size_t key_id_of(gnutls_x509_crt_t crt, unsigned char id[64])
     return idlen;
 }
 
+/* @crt with its serialNumber replaced by the content octets @serial (taken as they are: GnuTLS
+ * refuses to write a zero serial, and a CA that gets the sign wrong writes a negative one), signed
+ * again by @signer with the same algorithm. The DER is rebuilt element by element. */
+static gnutls_x509_crt_t with_serial(gnutls_x509_crt_t crt, const unsigned char *serial, size_t len,
+                                     gnutls_privkey_t signer)
+{
+    gnutls_datum_t der = {NULL, 0};
+    GT(gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der));
+    int algo = gnutls_x509_crt_get_signature_algorithm(crt);
+    GT(algo);
+    struct ucp_tlv outer, tbs, alg, t;
+    const uint8_t *p;
+    size_t left;
+    if (!ucp_der_read_exact(der.data, der.size, UCP_DER_STRICT, &outer))
+        die("%s: the certificate GnuTLS wrote cannot be read back", __func__);
+    p = outer.value;
+    left = outer.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &tbs) || !ucp_der_next(&p, &left, UCP_DER_STRICT, &alg))
+        die("%s: the certificate GnuTLS wrote cannot be read back", __func__);
+    struct buf body = {NULL, 0}, signed_part = {NULL, 0}, bits = {NULL, 0}, whole = {NULL, 0}, out = {NULL, 0};
+    const uint8_t *q = tbs.value;
+    size_t n = tbs.len;
+    while (n > 0) {
+        const uint8_t *at = q;
+        if (!ucp_der_next(&q, &n, UCP_DER_STRICT, &t))
+            die("%s: the certificate GnuTLS wrote cannot be read back", __func__);
+        if (ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, 2)) /* serialNumber INTEGER */
+            der_tlv(&body, 0x02, serial, len);
+        else
+            buf_add(&body, at, t.total);
+    }
+    der_tlv(&signed_part, 0x30, body.data, body.len);
+    gnutls_datum_t d = {signed_part.data, (unsigned)signed_part.len}, sig = {NULL, 0};
+    GT(gnutls_privkey_sign_data2(signer, (gnutls_sign_algorithm_t)algo, 0, &d, &sig));
+    buf_add(&bits, "", 1);
+    buf_add(&bits, sig.data, sig.size);
+    buf_add(&whole, signed_part.data, signed_part.len);
+    buf_add(&whole, alg.value - alg.hdr, alg.total);
+    der_tlv(&whole, 0x03, bits.data, bits.len);
+    der_tlv(&out, 0x30, whole.data, whole.len);
+    gnutls_x509_crt_t fresh;
+    GT(gnutls_x509_crt_init(&fresh));
+    gnutls_datum_t od = {out.data, (unsigned)out.len};
+    GT(gnutls_x509_crt_import(fresh, &od, GNUTLS_X509_FMT_DER));
+    gnutls_x509_crt_deinit(crt);
+    gnutls_free(sig.data);
+    gnutls_free(der.data);
+    free(body.data);
+    free(signed_part.data);
+    free(bits.data);
+    free(whole.data);
+    free(out.data);
+    return fresh;
+}
+
 gnutls_x509_crt_t make_cert(const struct spec *s)
 {
     gnutls_x509_crt_t crt;
@@ -189,7 +315,7 @@ gnutls_x509_crt_t make_cert(const struct spec *s)
     unsigned n = ++serial_counter;
     for (int i = 0; i < 4; i++)
         serial[8 - i] = (unsigned char)(n >> (8 * i));
-    GT(gnutls_x509_crt_set_serial(crt, serial, sizeof serial));
+    GT(gnutls_x509_crt_set_serial(crt, serial, sizeof serial)); /* s->serial: set after signing */
     GT(gnutls_x509_crt_set_activation_time(crt, (time_t)s->nb));
     GT(gnutls_x509_crt_set_expiration_time(crt, (time_t)s->na));
     if (!s->no_subject) {
@@ -266,6 +392,8 @@ gnutls_x509_crt_t make_cert(const struct spec *s)
     gnutls_privkey_t signer = s->issuer ? s->issuer->key->priv : s->self_key;
     GT(gnutls_x509_crt_privkey_sign(crt, s->issuer ? s->issuer->crt : crt, signer, s->hash,
                                     s->pss ? GNUTLS_PRIVKEY_SIGN_FLAG_RSA_PSS : 0));
+    if (s->serial)
+        crt = with_serial(crt, s->serial, s->serial_len, signer);
     if (s->corrupt_signature) {
         /* Flip a bit of the signature value (the last byte of the DER). */
         gnutls_datum_t der = {NULL, 0};

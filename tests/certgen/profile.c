@@ -282,6 +282,8 @@ void profile_cert(const struct profile *pr, struct spec *s)
     s->hash = pr->hash;
     s->nb = pr->nb;
     s->na = pr->na;
+    s->serial = pr->serial;
+    s->serial_len = pr->serial_len;
     s->corrupt_signature = pr->corrupt_signature;
     s->no_aki = pr->no_aki;
     s->aki_critical = pr->aki_critical;

@@ -60,6 +60,8 @@ namespace UcPolicy
         PrivateKey = 10,
         /// <summary>"input": missing deployment facts, product mismatch.</summary>
         Input = 11,
+        /// <summary>"serial": the certificate's serial number (since 1.2).</summary>
+        Serial = 12,
     }
 
     /// <summary>The Lync / Skype for Business Server release of a deployment (ucp_product).</summary>

@@ -35,7 +35,7 @@ def test_private_module_is_private():
 
 @pytest.mark.parametrize("enum,count,name_of", [
     (Result, 3, lib.ucp_result_name),
-    (Field, 12, lib.ucp_field_name),
+    (Field, 13, lib.ucp_field_name),
     (Product, 4, lib.ucp_product_name),
     (Fact, lib.UCP_FACT_COUNT, lib.ucp_fact_name),
     (Format, 4, lib.ucp_format_name),

@@ -97,6 +97,7 @@ class Field(_StrEnum):
     BASIC_CONSTRAINTS = "basic-constraints"
     PRIVATE_KEY = "private-key"
     INPUT = "input"
+    SERIAL = "serial"
 
 
 class Product(_StrEnum):
