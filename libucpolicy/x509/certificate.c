@@ -106,10 +106,20 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     {
         unsigned char buf[64];
         size_t size = sizeof buf;
-        if (gnutls_x509_crt_get_serial(c->tree, buf, &size) >= 0)
+        int r = gnutls_x509_crt_get_serial(c->tree, buf, &size);
+        if (r >= 0) {
             c->serial = ucp_hex_upper(buf, size);
-        else
+        } else if (r == GNUTLS_E_SHORT_MEMORY_BUFFER) {
+            /* Over 64 octets (RFC 5280 allows 20): kept whole, for serial.too-long to see. */
+            unsigned char *big = malloc(size);
+            if (big && gnutls_x509_crt_get_serial(c->tree, big, &size) >= 0)
+                c->serial = ucp_hex_upper(big, size);
+            else if (big)
+                c->serial = ucp_strdup("");
+            free(big);
+        } else {
             c->serial = ucp_strdup("");
+        }
         /* Fingerprints of the DER as given (what certutil and openssl show), hashed directly:
          * gnutls_x509_crt_get_fingerprint re-encodes the whole certificate first. */
         if (gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der.data, c->der.len, buf) >= 0)

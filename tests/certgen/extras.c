@@ -650,6 +650,19 @@ void name_and_key_cases(void)
     pr.serial_len = sizeof serial_20;
     write_leaf(c.file, &pr);
     manifest_add_case(&c);
+
+    /* Longer than any buffer a reader might size for "20 octets, a few more to be safe". */
+    static unsigned char serial_70[70];
+    for (size_t i = 0; i < sizeof serial_70; i++)
+        serial_70[i] = (unsigned char)(0x10 + i);
+    default_deployment(role, &t, &pr);
+    extra_fail(&c, role, "serial/70-octets", UCP_RULE_SERIAL_TOO_LONG,
+               "A Default certificate whose serial number has 70 octets", "certs/serial-70-octets.pem");
+    pr.serial = serial_70;
+    pr.serial_len = sizeof serial_70;
+    write_leaf(c.file, &pr);
+    expect(&c, UCP_RULE_SERIAL_TOO_LONG);
+    manifest_add_case(&c);
 }
 
 /* ---- the reference incident --------------------------------------------------------------- */
