@@ -114,8 +114,9 @@ size_t ucp_utf8_put(uint8_t *out, uint32_t cp);
  * invalid), or 0. */
 size_t ucp_utf8_seq(const uint8_t *p, size_t left);
 /* Decode the base64 body of a PEM block (between the BEGIN and END lines) into a malloc'd buffer
- * when it is plain: alphabet lines ending in LF or CRLF, canonical padding. Returns false for
- * anything else (or out of memory): the caller then decodes with GnuTLS, which words the error. */
+ * with nettle's decoder (whitespace skipped, as GnuTLS's PEM decoder does). Returns false for
+ * anything it refuses, an empty body, or out of memory: the caller then decodes with GnuTLS,
+ * which words the error. */
 bool ucp_base64_decode_simple(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
 /* Text for display: valid UTF-8 without control characters is kept, anything else (NUL,
  * invalid UTF-8, controls) becomes \xHH. Never NULL unless out of memory. */

@@ -5,7 +5,8 @@
  * DER SEQUENCE is inspected with the DER reader (x509/der.c): an INTEGER first (the PFX version)
  * means PKCS#12, an OBJECT IDENTIFIER (ContentInfo) means PKCS#7, a SEQUENCE (tbsCertificate)
  * means a certificate. GnuTLS decodes each container; a plain PEM body is base64-decoded by
- * ucp_base64_decode_simple (core/base64.c), anything else by GnuTLS.
+ * ucp_base64_decode_simple (core/base64.c, nettle's decoder without GnuTLS's wrapper), anything
+ * else by GnuTLS.
  */
 #include "config.h"
 
@@ -456,7 +457,7 @@ static ucp_status parse_pem(struct ucp_input *in, struct certlist *l, const uint
         }
         gnutls_datum_t der = {NULL, 0};
         /* The body of a plain block (the BEGIN line ends right after its dashes) is decoded here
-         * in one pass; anything else by GnuTLS, which also words the errors. */
+         * by nettle directly; anything else by GnuTLS, which also words the errors. */
         const uint8_t *body = labend + 5;
         if (body < e && *body == '\r')
             body++;
