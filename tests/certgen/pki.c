@@ -251,6 +251,29 @@ static size_t key_id_of(gnutls_x509_crt_t crt, unsigned char id[64])
     return idlen;
 }
 
+/* The signed object (certificate or CRL) whose to-be-signed part has the contents @body, signed
+ * by @signer with @sign and labelled with the AlgorithmIdentifier @alg (as it was): SEQUENCE {
+ * SEQUENCE { body }, alg, BIT STRING signature } into @out. For the objects GnuTLS wrote and a
+ * test then rebuilt element by element. */
+static void resign(const struct buf *body, const struct ucp_tlv *alg, gnutls_privkey_t signer,
+                   gnutls_sign_algorithm_t sign, struct buf *out)
+{
+    struct buf signed_part = {NULL, 0}, bits = {NULL, 0}, whole = {NULL, 0};
+    der_tlv(&signed_part, 0x30, body->data, body->len);
+    gnutls_datum_t d = {signed_part.data, (unsigned)signed_part.len}, sig = {NULL, 0};
+    GT(gnutls_privkey_sign_data2(signer, sign, 0, &d, &sig));
+    buf_add(&bits, "", 1);
+    buf_add(&bits, sig.data, sig.size);
+    buf_add(&whole, signed_part.data, signed_part.len);
+    buf_add(&whole, alg->value - alg->hdr, alg->total);
+    der_tlv(&whole, 0x03, bits.data, bits.len);
+    der_tlv(out, 0x30, whole.data, whole.len);
+    gnutls_free(sig.data);
+    free(signed_part.data);
+    free(bits.data);
+    free(whole.data);
+}
+
 /* @crt with its serialNumber replaced by the content octets @serial (taken as they are: GnuTLS
  * refuses to write a zero serial, and a CA that gets the sign wrong writes a negative one), signed
  * again by @signer with the same algorithm. The DER is rebuilt element by element. */
@@ -270,7 +293,7 @@ static gnutls_x509_crt_t with_serial(gnutls_x509_crt_t crt, const unsigned char 
     left = outer.len;
     if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &tbs) || !ucp_der_next(&p, &left, UCP_DER_STRICT, &alg))
         die("%s: the certificate GnuTLS wrote cannot be read back", __func__);
-    struct buf body = {NULL, 0}, signed_part = {NULL, 0}, bits = {NULL, 0}, whole = {NULL, 0}, out = {NULL, 0};
+    struct buf body = {NULL, 0}, out = {NULL, 0};
     const uint8_t *q = tbs.value;
     size_t n = tbs.len;
     while (n > 0) {
@@ -282,26 +305,14 @@ static gnutls_x509_crt_t with_serial(gnutls_x509_crt_t crt, const unsigned char 
         else
             buf_add(&body, at, t.total);
     }
-    der_tlv(&signed_part, 0x30, body.data, body.len);
-    gnutls_datum_t d = {signed_part.data, (unsigned)signed_part.len}, sig = {NULL, 0};
-    GT(gnutls_privkey_sign_data2(signer, (gnutls_sign_algorithm_t)algo, 0, &d, &sig));
-    buf_add(&bits, "", 1);
-    buf_add(&bits, sig.data, sig.size);
-    buf_add(&whole, signed_part.data, signed_part.len);
-    buf_add(&whole, alg.value - alg.hdr, alg.total);
-    der_tlv(&whole, 0x03, bits.data, bits.len);
-    der_tlv(&out, 0x30, whole.data, whole.len);
+    resign(&body, &alg, signer, (gnutls_sign_algorithm_t)algo, &out);
     gnutls_x509_crt_t fresh;
     GT(gnutls_x509_crt_init(&fresh));
     gnutls_datum_t od = {out.data, (unsigned)out.len};
     GT(gnutls_x509_crt_import(fresh, &od, GNUTLS_X509_FMT_DER));
     gnutls_x509_crt_deinit(crt);
-    gnutls_free(sig.data);
     gnutls_free(der.data);
     free(body.data);
-    free(signed_part.data);
-    free(bits.data);
-    free(whole.data);
     free(out.data);
     return fresh;
 }
@@ -777,8 +788,7 @@ static void crl_add_extension(gnutls_datum_t *der, const struct buf *ext, gnutls
     size_t left = outer.len;
     if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &tbs) || !ucp_der_next(&p, &left, UCP_DER_STRICT, &alg))
         die("%s: the CRL GnuTLS wrote cannot be read back", __func__);
-    struct buf body = {NULL, 0}, exts = {NULL, 0}, wrapped = {NULL, 0}, signed_part = {NULL, 0}, bits = {NULL, 0},
-               whole = {NULL, 0}, out = {NULL, 0};
+    struct buf body = {NULL, 0}, exts = {NULL, 0}, wrapped = {NULL, 0}, out = {NULL, 0};
     const uint8_t *q = tbs.value;
     size_t n = tbs.len;
     while (n > 0) {
@@ -793,16 +803,7 @@ static void crl_add_extension(gnutls_datum_t *der, const struct buf *ext, gnutls
     buf_add(&exts, ext->data, ext->len);
     der_tlv(&wrapped, 0x30, exts.data, exts.len);
     der_tlv(&body, 0xa0, wrapped.data, wrapped.len);
-    der_tlv(&signed_part, 0x30, body.data, body.len);
-    gnutls_datum_t d = {signed_part.data, (unsigned)signed_part.len}, sig = {NULL, 0};
-    GT(gnutls_privkey_sign_data2(signer, sign, 0, &d, &sig));
-    buf_add(&bits, "", 1);
-    buf_add(&bits, sig.data, sig.size);
-    buf_add(&whole, signed_part.data, signed_part.len);
-    buf_add(&whole, alg.value - alg.hdr, alg.total);
-    der_tlv(&whole, 0x03, bits.data, bits.len);
-    der_tlv(&out, 0x30, whole.data, whole.len);
-    gnutls_free(sig.data);
+    resign(&body, &alg, signer, sign, &out);
     gnutls_free(der->data);
     der->data = gnutls_malloc(out.len);
     if (!der->data)
@@ -812,9 +813,6 @@ static void crl_add_extension(gnutls_datum_t *der, const struct buf *ext, gnutls
     free(body.data);
     free(exts.data);
     free(wrapped.data);
-    free(signed_part.data);
-    free(bits.data);
-    free(whole.data);
     free(out.data);
 }
 
