@@ -535,6 +535,29 @@ enum ucp_crl_cover ucp_crl_covers(const struct ucp_crl *crl, const ucp_certifica
     return best;
 }
 
+bool ucp_crl_points_name_crl_issuer(const ucp_certificate *cert)
+{
+    gnutls_datum_t ext = {NULL, 0};
+    unsigned critical = 0;
+    if (ucp_certificate_get_extension(cert, OID_CRLDP, 0, &ext, &critical) < 0)
+        return false;
+    bool found = false;
+    struct ucp_tlv seq, t;
+    if (ucp_der_read_exact(ext.data, ext.size, UCP_DER_BER, &seq) &&
+        ucp_der_is(&seq, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE)) {
+        const uint8_t *p = seq.value;
+        size_t left = seq.len;
+        while (!found && left > 0 && ucp_der_next(&p, &left, UCP_DER_BER, &t)) {
+            struct dpoint d;
+            if (!ucp_der_is(&t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) || !read_dpoint(t.value, t.len, &d))
+                break; /* as ucp_crl_covers reads them */
+            found = d.crl_issuer != NULL;
+        }
+    }
+    gnutls_free(ext.data);
+    return found;
+}
+
 /* ---- entries of indirect CRLs ----------------------------------------------------------------- */
 
 /* The certificateIssuer of the entry at @off (the whole Extensions TLV at @p, @n), as a

@@ -48,33 +48,6 @@
 
 #define UCP_REASON_REMOVE_FROM_CRL 8 /* CRLReason removeFromCRL: only in delta CRLs */
 #define OID_FRESHEST_CRL "2.5.29.46"
-#define OID_CRLDP "2.5.29.31"
-
-/* Whether one of @cert's CRL distribution points names a cRLIssuer (RFC 5280 4.2.1.13): then a
- * CRL of another issuer may be meant for it (an indirect CRL). */
-static bool cert_has_crl_issuer(const ucp_certificate *cert)
-{
-    gnutls_datum_t ext = {NULL, 0};
-    unsigned critical = 0;
-    if (ucp_certificate_get_extension(cert, OID_CRLDP, 0, &ext, &critical) < 0)
-        return false;
-    /* cRLIssuer [2] IMPLICIT GeneralNames: a constructed context tag 2 directly inside a
-     * DistributionPoint SEQUENCE. */
-    bool found = false;
-    struct ucp_tlv seq, dp, t;
-    if (ucp_der_read_exact(ext.data, ext.size, UCP_DER_BER, &seq)) {
-        const uint8_t *p = seq.value;
-        size_t left = seq.len;
-        while (!found && left > 0 && ucp_der_next(&p, &left, UCP_DER_BER, &dp)) {
-            const uint8_t *q = dp.value;
-            size_t qleft = dp.len;
-            while (!found && qleft > 0 && ucp_der_next(&q, &qleft, UCP_DER_BER, &t))
-                found = ucp_der_is(&t, UCP_DER_CTX_CONS, 2);
-        }
-    }
-    gnutls_free(ext.data);
-    return found;
-}
 
 /* ---- evaluation ------------------------------------------------------------------------------------ */
 
@@ -575,7 +548,7 @@ static void check_online(struct rev_ctx *r, size_t i, const ucp_certificate *cer
     size_t tried = 0, over_cap = 0, out_of_time = 0;
     bool answered = false;
     size_t n = cert->ncrl_urls + cert->nocsp_urls;
-    const bool indirect_points = cert->ncrl_urls && cert_has_crl_issuer(cert);
+    const bool indirect_points = cert->ncrl_urls && ucp_crl_points_name_crl_issuer(cert);
     for (size_t k = 0; k < n && !answered; k++) {
         bool ocsp = k >= cert->ncrl_urls;
         const char *url = ocsp ? cert->ocsp_urls[k - cert->ncrl_urls] : cert->crl_urls[k];

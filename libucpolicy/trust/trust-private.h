@@ -151,6 +151,10 @@ enum ucp_crl_cover {
 enum ucp_crl_cover ucp_crl_covers(const struct ucp_crl *crl, const ucp_certificate *cert,
                                   const ucp_certificate *issuer, unsigned *reasons, bool *indirect,
                                   const char **why);
+/* Whether one of @cert's CRL distribution points names a cRLIssuer (RFC 5280 4.2.1.13): then a
+ * CRL of another issuer found there may be meant for it (an indirect CRL). The points are read
+ * as ucp_crl_covers reads them. */
+bool ucp_crl_points_name_crl_issuer(const ucp_certificate *cert);
 /* The entry of @crl that revokes @cert, issued by the CA named @issuer_name: ucp_crl_find, and in
  * an indirect CRL an entry whose certificate issuer (certificateIssuer, carried over from the
  * entries before it, the CRL's issuer at first: RFC 5280 5.3.3) is that name. */
