@@ -163,18 +163,12 @@ static void psl_load(void)
         psl = psl_builtin();
 }
 
+static bool psl_query(const char *domain, int type);
+
 bool ucp_is_public_suffix(const char *domain)
 {
     pthread_once(&psl_once, psl_load);
-    if (!psl)
-        return false;
-    char lower[256];
-    size_t n = strlen(domain);
-    if (n >= sizeof lower)
-        return false;
-    for (size_t i = 0; i <= n; i++)
-        lower[i] = ucp_tolower(domain[i]);
-    return psl_is_public_suffix2(psl, lower, PSL_TYPE_ICANN) != 0;
+    return psl && psl_query(domain, PSL_TYPE_ICANN);
 }
 
 char *ucp_normalize_fqdn(const char *in, const char **why)
@@ -294,6 +288,19 @@ size_t ucp_ip_parse(const char *text, uint8_t out[16])
     return 16;
 }
 
+/* libpsl answers one name in 2,000-5,000 instructions, and the names of a deployment's
+ * certificates repeat (pool, sip, lyncdiscover and web services names, one or two TLDs): each
+ * thread keeps its last answers. Fixed buffers: nothing to free at thread exit. */
+#define PSL_CACHE_SLOTS 16
+#define PSL_CACHE_NAME 64
+static _Thread_local struct {
+    int type; /* 0: empty */
+    bool answer;
+    uint8_t len;
+    char name[PSL_CACHE_NAME];
+} psl_cache[PSL_CACHE_SLOTS];
+static _Thread_local unsigned psl_cache_next;
+
 static bool psl_query(const char *domain, int type)
 {
     pthread_once(&psl_once, psl_load);
@@ -305,7 +312,20 @@ static bool psl_query(const char *domain, int type)
         return false;
     for (size_t i = 0; i <= n; i++)
         lower[i] = ucp_tolower(domain[i]);
-    return psl_is_public_suffix2(psl, lower, type) != 0;
+    bool cacheable = n < PSL_CACHE_NAME;
+    if (cacheable)
+        for (unsigned i = 0; i < PSL_CACHE_SLOTS; i++)
+            if (psl_cache[i].type == type && psl_cache[i].len == n && memcmp(psl_cache[i].name, lower, n) == 0)
+                return psl_cache[i].answer;
+    bool answer = psl_is_public_suffix2(psl, lower, type) != 0;
+    if (cacheable) {
+        unsigned slot = psl_cache_next++ % PSL_CACHE_SLOTS;
+        psl_cache[slot].type = type;
+        psl_cache[slot].answer = answer;
+        psl_cache[slot].len = (uint8_t)n;
+        memcpy(psl_cache[slot].name, lower, n);
+    }
+    return answer;
 }
 
 bool ucp_tld_known(const char *name)
