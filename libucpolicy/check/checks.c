@@ -730,81 +730,21 @@ static void check_basic_constraints(struct ctx *c)
         emit(c, UCP_RULE_BASIC_CONSTRAINTS_CA, 0, NULL);
 }
 
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 ucp_u128; /* GCC and Clang on 64-bit targets */
-#endif
-
-/* Why the RSA modulus @n (big-endian, no leading zeros) is weak, offline and cheaply: even, or
- * divisible by an odd prime below 752 (the Baseline Requirements' bound, 6.1.6; zlint's
- * e_rsa_no_small_factor). The primes go in groups whose product fits 32 bits (31 groups), and one
- * pass over the modulus's 32-bit words reduces it by every product at once: the groups' steps are
- * independent, so they overlap in the CPU. Where the compiler has 128-bit products a step divides
- * by multiplying with 2^64 / m (Barrett reduction). A few microseconds for 2048 bits. NULL when
- * neither applies. */
-static const char *rsa_modulus_weakness(const struct ucp_bytes *n, char *buf, size_t cap)
+/* Why the RSA modulus of @cert is weak, offline and cheaply: even, or divisible by an odd prime
+ * below 752 (the Baseline Requirements' bound, 6.1.6; zlint's e_rsa_no_small_factor: computed
+ * once per certificate, with the other flaws of x509/rsa-weak.c). NULL when neither applies. */
+static const char *rsa_modulus_weakness(const ucp_certificate *cert, char *buf, size_t cap)
 {
-    static const uint16_t primes[] = {
-        3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
-        101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193,
-        197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293, 307,
-        311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389, 397, 401, 409, 419, 421,
-        431, 433, 439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499, 503, 509, 521, 523, 541, 547,
-        557, 563, 569, 571, 577, 587, 593, 599, 601, 607, 613, 617, 619, 631, 641, 643, 647, 653, 659,
-        661, 673, 677, 683, 691, 701, 709, 719, 727, 733, 739, 743, 751
-    };
-    enum { MAX_GROUPS = 40 };
-    uint64_t m[MAX_GROUPS], r[MAX_GROUPS] = {0};
-#ifdef __SIZEOF_INT128__
-    uint64_t inv[MAX_GROUPS];
-#endif
-    uint8_t first[MAX_GROUPS + 1];
+    const struct ucp_bytes *n = &cert->rsa_n;
     if (n->len == 0)
         return NULL;
     if ((n->data[n->len - 1] & 1) == 0)
         return "the modulus is even (divisible by 2)";
-    size_t ng = 0;
-    for (size_t i = 0; i < UCP_ARRAY_SIZE(primes) && ng < MAX_GROUPS; i++) {
-        if (i > 0 && m[ng - 1] * primes[i] < ((uint64_t)1 << 32)) {
-            m[ng - 1] *= primes[i];
-            continue;
-        }
-        first[ng] = (uint8_t)i;
-        m[ng++] = primes[i];
-    }
-    first[ng] = (uint8_t)UCP_ARRAY_SIZE(primes);
-#ifdef __SIZEOF_INT128__
-    for (size_t g = 0; g < ng; g++)
-        inv[g] = UINT64_MAX / m[g];
-#endif
-    size_t i = 0, head = n->len % 4;
-    for (; i < head; i++)
-        for (size_t g = 0; g < ng; g++)
-            r[g] = ((r[g] << 8) | n->data[i]) % m[g];
-    for (; i < n->len; i += 4) {
-        uint64_t w = (uint64_t)n->data[i] << 24 | (uint64_t)n->data[i + 1] << 16 | (uint64_t)n->data[i + 2] << 8 |
-                     n->data[i + 3];
-        for (size_t g = 0; g < ng; g++) {
-            uint64_t x = (r[g] << 32) | w; /* r < m < 2^32 */
-#ifdef __SIZEOF_INT128__
-            uint64_t q = (uint64_t)(((ucp_u128)x * inv[g]) >> 64); /* floor(x/m) - 2 <= q */
-            uint64_t t = x - q * m[g];
-            while (t >= m[g])
-                t -= m[g];
-            r[g] = t;
-#else
-            r[g] = x % m[g];
-#endif
-        }
-    }
-    for (size_t g = 0; g < ng; g++) {
-        for (size_t k = first[g]; k < first[g + 1]; k++) {
-            if (r[g] % primes[k] == 0) {
-                snprintf(buf, cap, "the modulus is divisible by the small prime %u", (unsigned)primes[k]);
-                return buf;
-            }
-        }
-    }
-    return NULL;
+    unsigned p = ucp_certificate_rsa_small_factor(cert);
+    if (!p)
+        return NULL;
+    snprintf(buf, cap, "the modulus is divisible by the small prime %u", p);
+    return buf;
 }
 
 static void check_key(struct ctx *c)
@@ -834,7 +774,7 @@ static void check_key(struct ctx *c)
                 emit(c, UCP_RULE_KEY_RSA_WEAK_EXPONENT, 0, "exponent", buf, NULL);
         }
         char why[96];
-        const char *weak = bound(c, UCP_RULE_KEY_RSA_WEAK_MODULUS) ? rsa_modulus_weakness(&cert->rsa_n, why, sizeof why)
+        const char *weak = bound(c, UCP_RULE_KEY_RSA_WEAK_MODULUS) ? rsa_modulus_weakness(cert, why, sizeof why)
                                                                     : NULL;
         if (weak)
             emit(c, UCP_RULE_KEY_RSA_WEAK_MODULUS, 0, "reason", weak, NULL);

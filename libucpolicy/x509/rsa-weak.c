@@ -7,11 +7,14 @@
  * cheap: a random modulus fails the fingerprint at one of its first small primes, and Fermat's method
  * takes a square root and 100 steps in machine words (residues), with a full test for few of them.
  * The answer is kept with the certificate, so a key is looked at once however often it is checked.
- * (The small-factor test lives with the checks: check/checks.c.)
+ * With them, the small-factor test: a modulus divisible by an odd prime below 752 (the Baseline
+ * Requirements' bound, 6.1.6; zlint's e_rsa_no_small_factor), by GMP's division by a one-word
+ * divisor (mpn_mod_1) on products of primes that fit a word.
  */
 #include "config.h"
 
 #include <gmp.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -116,6 +119,33 @@ static bool roca_fingerprint(const mpz_t n)
     return in;
 }
 
+/* The smallest odd prime below 752 that divides @n, or 0. The primes go in products below 2^64
+ * (16 of them), and n is reduced by each product in one pass over its words (mpz_fdiv_ui). */
+static unsigned small_factor(const mpz_t n)
+{
+    static const uint16_t primes[] = {
+        3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53, 59, 61, 67, 71, 73, 79, 83, 89, 97,
+        101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157, 163, 167, 173, 179, 181, 191, 193,
+        197, 199, 211, 223, 227, 229, 233, 239, 241, 251, 257, 263, 269, 271, 277, 281, 283, 293, 307,
+        311, 313, 317, 331, 337, 347, 349, 353, 359, 367, 373, 379, 383, 389, 397, 401, 409, 419, 421,
+        431, 433, 439, 443, 449, 457, 461, 463, 467, 479, 487, 491, 499, 503, 509, 521, 523, 541, 547,
+        557, 563, 569, 571, 577, 587, 593, 599, 601, 607, 613, 617, 619, 631, 641, 643, 647, 653, 659,
+        661, 673, 677, 683, 691, 701, 709, 719, 727, 733, 739, 743, 751
+    };
+    size_t i = 0;
+    while (i < sizeof primes / sizeof primes[0]) {
+        size_t first = i;
+        unsigned long prod = 1; /* 64 bits on LP64; 32 on Windows: smaller, more products there */
+        while (i < sizeof primes / sizeof primes[0] && prod <= ULONG_MAX / primes[i])
+            prod *= primes[i++];
+        unsigned long r = mpz_fdiv_ui(n, prod);
+        for (size_t k = first; k < i; k++)
+            if (r % primes[k] == 0)
+                return primes[k];
+    }
+    return 0;
+}
+
 unsigned ucp_certificate_rsa_flaws(const ucp_certificate *c, unsigned *steps)
 {
     if (steps)
@@ -127,20 +157,31 @@ unsigned ucp_certificate_rsa_flaws(const ucp_certificate *c, unsigned *steps)
     if (v == 0) {
         v = UCP_RSA_CHECKED;
         const struct ucp_bytes *nb = &c->rsa_n;
-        if (nb->len <= MAX_MODULUS_BYTES && (nb->data[nb->len - 1] & 1)) {
+        if (nb->data[nb->len - 1] & 1) {
             mpz_t n;
             mpz_init(n);
             mpz_import(n, nb->len, 1, 1, 1, 0, nb->data);
-            unsigned f = mpz_cmp_ui(n, 1) > 0 ? fermat_steps(n) : 0;
-            if (f)
-                v |= UCP_RSA_FERMAT | f << 8;
-            if (roca_fingerprint(n))
-                v |= UCP_RSA_ROCA;
+            unsigned p = small_factor(n);
+            if (p)
+                v |= UCP_RSA_SMALL_FACTOR | p << 16;
+            if (nb->len <= MAX_MODULUS_BYTES) {
+                unsigned f = mpz_cmp_ui(n, 1) > 0 ? fermat_steps(n) : 0;
+                if (f)
+                    v |= UCP_RSA_FERMAT | f << 8;
+                if (roca_fingerprint(n))
+                    v |= UCP_RSA_ROCA;
+            }
             mpz_clear(n);
         }
         atomic_store_explicit(&m->rsa_flaws, v, memory_order_release);
     }
     if (steps)
-        *steps = v >> 8;
-    return v & (UCP_RSA_FERMAT | UCP_RSA_ROCA);
+        *steps = (v >> 8) & 0xff;
+    return v & (UCP_RSA_FERMAT | UCP_RSA_ROCA | UCP_RSA_SMALL_FACTOR);
+}
+
+unsigned ucp_certificate_rsa_small_factor(const ucp_certificate *c)
+{
+    ucp_certificate_rsa_flaws(c, NULL);
+    return c && c->rsa_n.len ? atomic_load_explicit(&c->rsa_flaws, memory_order_acquire) >> 16 : 0;
 }

@@ -242,7 +242,8 @@ struct ucp_certificate {
     /* key_id is computed on first use (ucp_certificate_key_id): 0 not yet, 1 being computed, 2 set */
     _Atomic int key_id_state;
     /* The RSA modulus's flaws (ucp_certificate_rsa_flaws), computed on first use: 0 not yet,
-     * else UCP_RSA_CHECKED with the flags and the Fermat steps (bits 8 and up). */
+     * else UCP_RSA_CHECKED with the flags, the Fermat steps (bits 8-15) and the small prime
+     * factor (bits 16 and up). */
     _Atomic unsigned rsa_flaws;
     bool self_issued;   /* subject == issuer */
     bool self_signed;   /* self-issued and verified with its own key */
@@ -301,13 +302,16 @@ enum {
     UCP_RSA_FERMAT = 1u,  /* the primes are close: Fermat's method factors the modulus */
     UCP_RSA_ROCA = 2u,    /* the ROCA fingerprint (CVE-2017-15361, Infineon's RSA library) */
     UCP_RSA_CHECKED = 4u, /* (cache) the modulus was looked at */
+    UCP_RSA_SMALL_FACTOR = 8u, /* an odd prime below 752 divides it (ucp_certificate_rsa_small_factor) */
 };
 /* The flaws of @c's RSA modulus that the public key alone gives away: UCP_RSA_FERMAT (its primes
  * are close enough for 100 steps of Fermat's method from the square root; *@steps, when not NULL,
- * says how many it took) and UCP_RSA_ROCA. Computed once per certificate and kept with it (the
+ * says how many it took), UCP_RSA_ROCA and UCP_RSA_SMALL_FACTOR. Computed once per certificate and kept with it (the
  * first callers may compute it at the same time: the same answer). 0 for a sound modulus or a key
  * that is not RSA. */
 unsigned ucp_certificate_rsa_flaws(const ucp_certificate *c, unsigned *steps);
+/* The smallest odd prime below 752 that divides @c's RSA modulus (kept with the flaws), or 0. */
+unsigned ucp_certificate_rsa_small_factor(const ucp_certificate *c);
 
 /* ---- the other facts (facts.c) --------------------------------------------------------------- */
 /* The subject and authority key identifiers (ski, aki); false when out of memory. */
