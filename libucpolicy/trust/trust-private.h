@@ -271,6 +271,10 @@ const char *ucp_system_trust_file(void);
  * as a certificate are skipped, as is anything else (TRUSTED CERTIFICATE blocks, text between
  * blocks); fails only when out of memory. */
 ucp_status ucp_pool_add_pem_data(struct ucp_pool *pool, const uint8_t *data, size_t len);
+/* The base64 body of a PEM block decoded as ucp_base64_decode_simple() (nettle) decodes it, the
+ * same inputs accepted, at a fraction of its cost; false for anything refused, an empty body, or
+ * out of memory. */
+bool ucp_systore_base64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
 /* ucp_pool_add_pem_data() of the file @path; UCP_E_IO (naming it) when it cannot be read. */
 ucp_status ucp_pool_add_pem_bundle(struct ucp_pool *pool, const char *path);
 
