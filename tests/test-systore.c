@@ -5,7 +5,8 @@
  * - this machine's store: the same certificates (SHA-256 of the DER) under the same raw subjects
  *   as gnutls_x509_trust_list_add_system_trust(), and the checker's system pool is that one;
  * - a bundle made here with odd content (comments, CRLF line ends, a TRUSTED CERTIFICATE block, an
- *   X509 CRL block and text between blocks, a duplicate, a last block without a line end): the
+ *   X509 CRL block and text between blocks, an END line with another label, a duplicate, a last
+ *   block without a line end): the
  *   same anchors as GnuTLS's reading of the file; blocks that do not decode (bad base64, a
  *   truncated certificate) are skipped, where GnuTLS refuses the whole file, and one shaped as a
  *   certificate that does not parse is skipped when a lookup meets it;
@@ -164,11 +165,22 @@ static gnutls_datum_t fixture_der(const char *rel)
     return der;
 }
 
-/* PEM of @der under @label, with CRLF line ends when @crlf. */
-static void put_pem(FILE *f, const char *label, const uint8_t *der, size_t len, bool crlf)
+/* PEM of @der under @label, with CRLF line ends when @crlf; with @end_label, the END line says
+ * that label instead (GnuTLS ends a block at any END line). */
+static void put_pem_end(FILE *f, const char *label, const uint8_t *der, size_t len, bool crlf, const char *end_label)
 {
     gnutls_datum_t in = {(unsigned char *)der, (unsigned)len}, pem = {NULL, 0};
     GT(gnutls_pem_base64_encode2(label, &in, &pem));
+    if (end_label) {
+        char *e = strstr((char *)pem.data, "-----END ");
+        if (!e)
+            exit(TAP_SETUP_FAILURE);
+        pem.size = (unsigned)(e - (char *)pem.data);
+        fwrite(pem.data, 1, pem.size, f);
+        fprintf(f, "-----END %s-----\n", end_label);
+        gnutls_free(pem.data);
+        return;
+    }
     for (unsigned i = 0; i < pem.size; i++) {
         if (crlf && pem.data[i] == '\n')
             fputc('\r', f);
@@ -177,8 +189,13 @@ static void put_pem(FILE *f, const char *label, const uint8_t *der, size_t len, 
     gnutls_free(pem.data);
 }
 
+static void put_pem(FILE *f, const char *label, const uint8_t *der, size_t len, bool crlf)
+{
+    put_pem_end(f, label, der, len, crlf, NULL);
+}
+
 static void write_file(const char *path, bool corrupt, const gnutls_datum_t *a, const gnutls_datum_t *b,
-                       const gnutls_datum_t *c, const uint8_t *fake, size_t fake_len)
+                       const gnutls_datum_t *c, const gnutls_datum_t *d, const uint8_t *fake, size_t fake_len)
 {
     FILE *f = fopen(path, "wb");
     if (!f)
@@ -188,6 +205,7 @@ static void write_file(const char *path, bool corrupt, const gnutls_datum_t *a, 
     fputs("text between blocks -----\n-----BEGIN X509 CRL-----\nMAA=\n-----END X509 CRL-----\n", f);
     put_pem(f, "CERTIFICATE", b->data, b->size, true);
     put_pem(f, "TRUSTED CERTIFICATE", c->data, c->size, false);
+    put_pem_end(f, "CERTIFICATE", d->data, d->size, false, "X509 CERTIFICATE");
     if (corrupt) {
         fputs("-----BEGIN CERTIFICATE-----\n!!!! not base64 !!!!\n-----END CERTIFICATE-----\n", f);
         put_pem(f, "CERTIFICATE", a->data, a->size / 2, false);  /* a truncated certificate */
@@ -227,7 +245,7 @@ static bool count_subject(ucp_certificate *cert, void *data)
 static void odd_bundle(void)
 {
     gnutls_datum_t a = fixture_der("certs/root.pem"), b = fixture_der("certs/issuing-ca.pem"),
-                   c = fixture_der("certs/deep-ca-01.pem");
+                   c = fixture_der("certs/deep-ca-01.pem"), d = fixture_der("certs/deep-ca-02.pem");
     ucp_certificate *ca = NULL;
     if (ucp_certificate_from_der(&ca, a.data, a.size, "root.pem", 0) != UCP_OK)
         exit(TAP_SETUP_FAILURE);
@@ -251,8 +269,8 @@ static void odd_bundle(void)
     char odd[4096], clean[4096];
     snprintf(odd, sizeof odd, "%s/ucp-systore-odd-%ld.pem", dir, (long)getpid());
     snprintf(clean, sizeof clean, "%s/ucp-systore-clean-%ld.pem", dir, (long)getpid());
-    write_file(odd, true, &a, &b, &c, fake, fake_len);
-    write_file(clean, false, &a, &b, &c, fake, fake_len);
+    write_file(odd, true, &a, &b, &c, &d, fake, fake_len);
+    write_file(clean, false, &a, &b, &c, &d, fake, fake_len);
 
     struct ucp_pool pool;
     ucp_pool_init(&pool);
@@ -270,13 +288,19 @@ static void odd_bundle(void)
     set_add(&want, fake, fake_len, ca->raw_subject.data, ca->raw_subject.len);
     gnutls_free(dn.data);
     gnutls_x509_crt_deinit(crt);
+    GT(gnutls_x509_crt_init(&crt));
+    GT(gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER));
+    GT(gnutls_x509_crt_get_raw_dn(crt, &dn));
+    set_add(&want, d.data, d.size, dn.data, dn.size);
+    gnutls_free(dn.data);
+    gnutls_x509_crt_deinit(crt);
     set_finish(&want);
-    if (!CHECK(ret > 0 && theirs.n == 2, "GnuTLS reads the two certificates of the bundle without corrupt blocks"))
+    if (!CHECK(ret > 0 && theirs.n == 3, "GnuTLS reads the three certificates of the bundle without corrupt blocks"))
         printf("#   GnuTLS returned %d, %zu anchors\n", ret, theirs.n);
     /* Ours: the same two, and the block shaped as a certificate (skipped when met, below). */
-    CHECK(set_equal(&ours, &want) && pool.n == 3,
-          "comments, CRLF, TRUSTED CERTIFICATE and CRL blocks, text, a duplicate: the anchors GnuTLS reads, "
-          "corrupt blocks skipped");
+    CHECK(set_equal(&ours, &want) && pool.n == 4,
+          "comments, CRLF, TRUSTED CERTIFICATE and CRL blocks, text, another END label, a duplicate: the "
+          "anchors GnuTLS reads, corrupt blocks skipped");
     struct ucp_pool clean_pool;
     ucp_pool_init(&clean_pool);
     struct set ours_clean = {0};
@@ -320,6 +344,7 @@ static void odd_bundle(void)
     gnutls_free(a.data);
     gnutls_free(b.data);
     gnutls_free(c.data);
+    gnutls_free(d.data);
 }
 
 /* The bundle's base64 decoder against nettle's (ucp_base64_decode_simple): the same answer for

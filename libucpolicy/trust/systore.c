@@ -180,10 +180,9 @@ ucp_status ucp_pool_add_pem_data(struct ucp_pool *pool, const uint8_t *data, siz
         if (!stop)
             break;
         p = stop;
-        if (!starts(stop, (size_t)(end - stop), "-----END ") ||
-            !starts(stop + 9, (size_t)(end - stop - 9), label))
+        if (!starts(stop, (size_t)(end - stop), "-----END "))
             continue;
-        p = stop + 9 + strlen(label);
+        p = stop + 9; /* whatever the END line's label, as GnuTLS reads a block */
         uint8_t *der = NULL;
         size_t der_len = 0;
         const uint8_t *subject;
