@@ -261,6 +261,23 @@ void ucp_policy_validate(const struct ucp_policy_settings *s, ucp_certificate *c
                          struct ucp_policy_result *out);
 void ucp_policy_result_dispose(struct ucp_policy_result *r);
 
+/* ---- the system trust store as a PEM bundle (systore.c) ------------------------------------ */
+/* The PEM bundle that holds the system trust store: the build's system_trust_file option, else
+ * the first existing file of the distributions' known locations; NULL when there is none
+ * (Windows, macOS, or no such file), and GnuTLS's system trust is read instead. */
+const char *ucp_system_trust_file(void);
+/* Add each CERTIFICATE (or X509 CERTIFICATE) block of PEM text to @pool as a lazy entry: its DER
+ * and raw subject, parsed when a lookup reaches it. Blocks that do not decode or are not shaped
+ * as a certificate are skipped, as is anything else (TRUSTED CERTIFICATE blocks, text between
+ * blocks); fails only when out of memory. */
+ucp_status ucp_pool_add_pem_data(struct ucp_pool *pool, const uint8_t *data, size_t len);
+/* The base64 body of a PEM block decoded as ucp_base64_decode_simple() (nettle) decodes it, the
+ * same inputs accepted, at a fraction of its cost; false for anything refused, an empty body, or
+ * out of memory. */
+bool ucp_systore_base64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
+/* ucp_pool_add_pem_data() of the file @path; UCP_E_IO (naming it) when it cannot be read. */
+ucp_status ucp_pool_add_pem_bundle(struct ucp_pool *pool, const char *path);
+
 /* ---- the trust settings of a checker (trust.c) ---------------------------------------------- */
 /* Everything path validation and revocation checking read: the anchors, the intermediates, the
  * system store (loaded once, on first use), the CRLs given and fetched, and the signature

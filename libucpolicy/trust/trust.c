@@ -61,8 +61,8 @@ ucp_status ucp_trust_set_sigcache_size(struct ucp_trust *t, size_t entries)
 }
 
 /* Load GnuTLS's system trust (the distribution's configured store: a CA bundle file, a
- * directory or p11-kit) and copy its anchors into our pool, once per trust settings (checker). */
-static void load_system(struct ucp_trust *c)
+ * directory or p11-kit) and copy its anchors into our pool. */
+static void load_gnutls_system(struct ucp_trust *c)
 {
     gnutls_x509_trust_list_t tl = NULL;
     int ret = gnutls_x509_trust_list_init(&tl, 0);
@@ -94,6 +94,24 @@ static void load_system(struct ucp_trust *c)
      * anything. */
     ucp_error_clear();
     atomic_store(&c->system_state, 1);
+}
+
+/* Load the system trust store once per trust settings (checker): the distribution's PEM bundle
+ * read by systore.c where there is one (GnuTLS would parse all of it), else GnuTLS's system
+ * trust. A bundle that cannot be read is left to GnuTLS, which then decides and words the error,
+ * as before. */
+static void load_system(struct ucp_trust *c)
+{
+    const char *bundle = ucp_system_trust_file();
+    if (bundle) {
+        if (ucp_pool_add_pem_bundle(&c->system, bundle) == UCP_OK) {
+            atomic_store(&c->system_state, 1);
+            return;
+        }
+        ucp_error_clear();
+        ucp_pool_dispose(&c->system);
+    }
+    load_gnutls_system(c);
 }
 
 const struct ucp_pool *ucp_trust_system_pool(struct ucp_trust *c)
