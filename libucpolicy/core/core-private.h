@@ -10,6 +10,7 @@
  * symbols, and visibility is hidden.
  */
 
+#include <nettle/base64.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -118,6 +119,18 @@ size_t ucp_utf8_seq(const uint8_t *p, size_t left);
  * anything it refuses, an empty body, or out of memory: the caller then decodes with GnuTLS,
  * which words the error. */
 bool ucp_base64_decode_simple(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
+/* The start of a base64 body, decoded by nettle a piece at a time: each call of
+ * ucp_base64_head_more() decodes more of @in into @out (the same buffer each time), until
+ * out_done reaches @want (a piece of at most three bytes may fall short of it) or the body ends
+ * (*@all). False for anything nettle refuses in what it read (and, once the body ends, for its
+ * padding). */
+struct ucp_base64_head {
+    struct base64_decode_ctx ctx;
+    size_t in_done, out_done;
+};
+void ucp_base64_head_init(struct ucp_base64_head *h);
+bool ucp_base64_head_more(struct ucp_base64_head *h, const uint8_t *in, size_t len, uint8_t *out, size_t want,
+                          bool *all);
 /* Text for display: valid UTF-8 without control characters is kept, anything else (NUL,
  * invalid UTF-8, controls) becomes \xHH. Never NULL unless out of memory. */
 char *ucp_display_bytes(const uint8_t *data, size_t len);

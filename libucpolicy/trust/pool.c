@@ -5,8 +5,9 @@
  * lookup scan 10,000 entries.
  *
  * Entries added with ucp_pool_add_lazy() hold only the DER and the raw subject until a lookup
- * matches their subject; the certificate is then parsed once and kept. The system trust store
- * is loaded this way: a check parses the roots its paths reach, not the whole store.
+ * matches their subject, those of ucp_pool_add_lazy_pem() only the base64 body and the subject;
+ * the certificate is then decoded and parsed once and kept. The system trust store is loaded
+ * this way: a check decodes and parses the roots its paths reach, not the whole store.
  */
 #include "config.h"
 
@@ -35,8 +36,9 @@ void ucp_pool_dispose(struct ucp_pool *pool)
     for (size_t i = 0; i < pool->n; i++) {
         struct ucp_pool_entry *e = &pool->entries[i];
         ucp_certificate_unref(atomic_load(&e->cert));
-        if (e->der.data) { /* lazy: owns its DER and subject */
+        if (e->der.data || e->pem.data) { /* lazy: owns its DER or base64 and its subject */
             free(e->der.data);
+            free(e->pem.data);
             free(e->subject.data);
         }
     }
@@ -77,10 +79,13 @@ static bool same_dn(const struct ucp_bytes *a, const struct ucp_bytes *b)
     return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
 }
 
-/* The entry's DER: its own (lazy) or its certificate's. */
+/* The entry's DER: its own (lazy), its certificate's, or NULL (still in base64). */
 static const struct ucp_bytes *entry_der(const struct ucp_pool_entry *e)
 {
-    return e->der.data ? &e->der : &atomic_load(&((struct ucp_pool_entry *)e)->cert)->der;
+    if (e->der.data)
+        return &e->der;
+    ucp_certificate *c = atomic_load(&((struct ucp_pool_entry *)e)->cert);
+    return c ? &c->der : NULL;
 }
 
 static bool contains_der(const struct ucp_pool *pool, uint32_t h, const uint8_t *der, size_t len)
@@ -89,7 +94,40 @@ static bool contains_der(const struct ucp_pool *pool, uint32_t h, const uint8_t 
         return false;
     for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next) {
         const struct ucp_bytes *d = entry_der(&pool->entries[i]);
-        if (pool->entries[i].hash == h && d->len == len && memcmp(d->data, der, len) == 0)
+        if (pool->entries[i].hash == h && d && d->len == len && memcmp(d->data, der, len) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool is_space(uint8_t c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r'); /* HT, LF, VT, FF, CR */
+}
+
+/* The same base64 text, whatever its line ends and other white space. */
+static bool same_base64(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    size_t i = 0, k = 0;
+    for (;;) {
+        while (i < alen && is_space(a[i]))
+            i++;
+        while (k < blen && is_space(b[k]))
+            k++;
+        if (i == alen || k == blen)
+            return i == alen && k == blen;
+        if (a[i++] != b[k++])
+            return false;
+    }
+}
+
+static bool contains_pem(const struct ucp_pool *pool, uint32_t h, const uint8_t *body, size_t len)
+{
+    if (!pool->nbuckets)
+        return false;
+    for (size_t i = pool->buckets[h % pool->nbuckets]; i != SIZE_MAX; i = pool->entries[i].next) {
+        const struct ucp_bytes *t = &pool->entries[i].pem;
+        if (pool->entries[i].hash == h && t->data && same_base64(t->data, t->len, body, len))
             return true;
     }
     return false;
@@ -180,6 +218,36 @@ ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t l
     return UCP_OK;
 }
 
+ucp_status ucp_pool_add_lazy_pem(struct ucp_pool *pool, const uint8_t *body, size_t len, const uint8_t *subject,
+                                 size_t subject_len)
+{
+    uint32_t h = fnv1a(subject, subject_len);
+    if (contains_pem(pool, h, body, len))
+        return UCP_OK;
+    struct ucp_pool_entry *e = append(pool, h);
+    if (!e)
+        return ucp_fail_nomem();
+    e->pem.data = malloc(len ? len : 1);
+    e->subject.data = malloc(subject_len ? subject_len : 1);
+    if (!e->pem.data || !e->subject.data) {
+        free(e->pem.data);
+        free(e->subject.data);
+        return ucp_fail_nomem();
+    }
+    memcpy(e->pem.data, body, len);
+    e->pem.len = len;
+    memcpy(e->subject.data, subject, subject_len);
+    e->subject.len = subject_len;
+    e->fhash = ucp_dn_fold_hash(&e->subject);
+    if (!link_last(pool)) {
+        pool->n--;
+        free(e->pem.data);
+        free(e->subject.data);
+        return ucp_fail_nomem();
+    }
+    return UCP_OK;
+}
+
 /* The entry's certificate, parsed now if it is a lazy entry seen for the first time; NULL when
  * it does not parse (a certificate of the system store that cannot anchor anything). */
 static ucp_certificate *materialize(const struct ucp_pool_entry *ce)
@@ -189,7 +257,13 @@ static ucp_certificate *materialize(const struct ucp_pool_entry *ce)
     if (c || atomic_load_explicit(&e->failed, memory_order_relaxed))
         return c;
     ucp_certificate *parsed = NULL;
-    if (ucp_certificate_from_der(&parsed, e->der.data, e->der.len, "system trust store", 0) != UCP_OK) {
+    uint8_t *decoded = NULL;
+    size_t decoded_len = 0;
+    bool ok = e->pem.data ? ucp_base64_decode_simple(e->pem.data, e->pem.len, &decoded, &decoded_len) &&
+                                ucp_certificate_from_der(&parsed, decoded, decoded_len, "system trust store", 0) == UCP_OK
+                          : ucp_certificate_from_der(&parsed, e->der.data, e->der.len, "system trust store", 0) == UCP_OK;
+    free(decoded);
+    if (!ok) {
         ucp_error_clear(); /* skipped, as when the store was loaded eagerly */
         atomic_store(&e->failed, 1);
         return NULL;

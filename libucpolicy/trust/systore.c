@@ -4,9 +4,9 @@
  *
  * gnutls_x509_trust_list_add_system_trust() decodes every certificate of the store (~140 on a
  * distribution, most of a one-shot check's instructions) before a check may use one. Where the
- * store is one PEM bundle file (Linux, the BSDs), each CERTIFICATE block is base64-decoded here
- * and only its subject is located in the DER; the block goes to the pool as a lazy entry, parsed
- * when a lookup reaches its subject (pool.c). The anchors are the same as GnuTLS's reading of the
+ * store is one PEM bundle file (Linux, the BSDs), only the start of each CERTIFICATE block is
+ * base64-decoded here (nettle), far enough to find its subject in the DER; the block goes to
+ * the pool as a lazy entry, decoded whole and parsed when a lookup reaches its subject (pool.c). The anchors are the same as GnuTLS's reading of the
  * same file (tests/test-systore.c compares both): GnuTLS also reads only the CERTIFICATE (and
  * X509 CERTIFICATE) blocks, skipping TRUSTED CERTIFICATE blocks and anything between blocks.
  * Where GnuTLS gives up on the whole file when one block does not decode, that block alone is
@@ -55,102 +55,69 @@ const char *ucp_system_trust_file(void)
 #endif
 }
 
-/* The subject Name of a DER Certificate, as its raw TLV (what gnutls_x509_crt_get_raw_dn
- * gives): Certificate ::= SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL,
- * serialNumber, signature, issuer, validity, subject, ... }, ... }. False when the shape is not
- * that of a certificate. */
-static bool subject_of(const uint8_t *der, size_t len, const uint8_t **subject, size_t *subject_len)
+/* Where the subject of a certificate lies in the start of its DER (@have bytes; @whole: all of
+ * it): 1 found, 0 not within these bytes, -1 not the shape of a certificate. Certificate ::=
+ * SEQUENCE { tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer,
+ * validity, subject, ... }, ... }; the subject as its raw TLV (what gnutls_x509_crt_get_raw_dn
+ * gives). */
+static int subject_in_head(const uint8_t *der, size_t have, bool whole, const uint8_t **subject, size_t *subject_len)
 {
+    const int out_of_bytes = whole ? -1 : 0;
     struct ucp_tlv cert, tbs, t;
-    if (!ucp_der_read_exact(der, len, UCP_DER_BER, &cert) || !ucp_der_is(&cert, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
-        return false;
+    if (!ucp_der_header(der, have, UCP_DER_BER, &cert))
+        return out_of_bytes;
+    if (cert.indefinite || !ucp_der_is(&cert, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) || (whole && cert.total != have))
+        return -1;
     const uint8_t *p = cert.value;
-    size_t left = cert.len;
-    if (!ucp_der_next(&p, &left, UCP_DER_BER, &tbs) || !ucp_der_is(&tbs, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
-        return false;
+    size_t left = have - cert.hdr < cert.len ? have - cert.hdr : cert.len;
+    if (!ucp_der_header(p, left, UCP_DER_BER, &tbs))
+        return out_of_bytes;
+    if (tbs.indefinite || !ucp_der_is(&tbs, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) || (whole && tbs.total > left))
+        return -1;
     p = tbs.value;
-    left = tbs.len;
+    left = left - tbs.hdr < tbs.len ? left - tbs.hdr : tbs.len;
     if (!ucp_der_next(&p, &left, UCP_DER_BER, &t))
-        return false;
+        return out_of_bytes;
     if (ucp_der_is(&t, UCP_DER_CTX_CONS, 0) && !ucp_der_next(&p, &left, UCP_DER_BER, &t))
-        return false;
+        return out_of_bytes;
     if (!ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER))
-        return false;
-    for (int i = 0; i < 4; i++) /* signature, issuer, validity, subject */
-        if (!ucp_der_next(&p, &left, UCP_DER_BER, &t) || !ucp_der_is(&t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
-            return false;
+        return -1;
+    for (int i = 0; i < 4; i++) { /* signature, issuer, validity, subject */
+        if (!ucp_der_next(&p, &left, UCP_DER_BER, &t))
+            return out_of_bytes;
+        if (!ucp_der_is(&t, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+            return -1;
+    }
     *subject = t.value - t.hdr;
     *subject_len = t.total;
-    return true;
+    return 1;
 }
 
-/* The base64 body of a block, decoded as nettle's base64_decode_update() and
- * base64_decode_final() decode it (ucp_base64_decode_simple(): the same characters, whitespace
- * and padding accepted or refused), without nettle's call per character: that call was most of
- * the cost of reading a distribution's store (~220 KB of base64). */
-enum { B64_INVALID = -1, B64_SPACE = -2, B64_END = -3 };
-static const signed char b64_table[128] = {
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -2, -2, -2, -2, -2, -1, -1, /* HT, LF, VT, FF, CR */
-    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-    -2, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 62, -1, -1, -1, 63, /* space, +, / */
-    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -1, -1, -1, -3, -1, -1, /* 0-9, = */
-    -1, 0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -1, -1, -1, -1, -1,
-    -1, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -1, -1, -1, -1, -1,
-};
-
-bool ucp_systore_base64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen)
+/* The subject of the certificate in a block's base64 @body: nettle decodes its first bytes,
+ * where a subject lies (a root's ends within its first 300 or so), and only a certificate whose
+ * subject ends later is decoded whole. The rest of the body is decoded when a lookup reaches
+ * the subject (pool.c). *@subject points into @head or into *@whole, which the caller frees;
+ * false when the block does not decode or is not shaped as a certificate. */
+static bool block_subject(const uint8_t *body, size_t len, uint8_t *head, size_t cap, uint8_t **whole,
+                          const uint8_t **subject, size_t *subject_len)
 {
-    *out = NULL;
-    *outlen = 0;
-    uint8_t *buf = malloc(len / 4 * 3 + 3);
-    if (!buf)
-        return false;
-    unsigned word = 0, bits = 0, padding = 0;
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        /* Four characters of a line at a byte boundary: three bytes at once. */
-        while (bits == 0 && !padding && len - i >= 4 && (in[i] | in[i + 1] | in[i + 2] | in[i + 3]) < 128) {
-            int a = b64_table[in[i]], b = b64_table[in[i + 1]], c = b64_table[in[i + 2]], d = b64_table[in[i + 3]];
-            if ((a | b | c | d) < 0)
-                break;
-            word = (unsigned)a << 18 | (unsigned)b << 12 | (unsigned)c << 6 | (unsigned)d;
-            buf[n++] = (uint8_t)(word >> 16);
-            buf[n++] = (uint8_t)(word >> 8);
-            buf[n++] = (uint8_t)word;
-            i += 4;
-        }
-        if (i == len)
-            break;
-        int v = in[i] < 128 ? b64_table[in[i]] : B64_INVALID;
-        if (v >= 0) {
-            if (padding)
-                goto refused;
-            word = word << 6 | (unsigned)v;
-            bits += 6;
-            if (bits >= 8) {
-                bits -= 8;
-                buf[n++] = (uint8_t)(word >> bits);
-            }
-        } else if (v == B64_END) {
-            /* At most two padding characters, and no bits left over before them. */
-            if (!bits || padding > 2 || (word & ((1u << bits) - 1)))
-                goto refused;
-            padding++;
-            bits -= 2;
-        } else if (v != B64_SPACE) {
-            goto refused;
-        }
+    *whole = NULL;
+    /* A piece of 128 bytes at a time, until the subject is in: most subjects end within the
+     * first 400 bytes. */
+    struct ucp_base64_head h;
+    ucp_base64_head_init(&h);
+    for (size_t want = 128; want <= cap; want += 128) {
+        bool all = false;
+        if (!ucp_base64_head_more(&h, body, len, head, want, &all))
+            return false;
+        int found = subject_in_head(head, h.out_done, all, subject, subject_len);
+        if (found != 0 || all)
+            return found > 0;
     }
-    if (bits != 0 || n == 0)
-        goto refused;
-    *out = buf;
-    *outlen = n;
-    return true;
-refused:
-    free(buf);
-    return false;
+    size_t wlen = 0;
+    if (!ucp_base64_decode_simple(body, len, whole, &wlen))
+        return false;
+    return subject_in_head(*whole, wlen, true, subject, subject_len) > 0;
 }
 
 /* Does the text at @p (within @left bytes) start with @s? */
@@ -183,22 +150,20 @@ ucp_status ucp_pool_add_pem_data(struct ucp_pool *pool, const uint8_t *data, siz
         if (!starts(stop, (size_t)(end - stop), "-----END "))
             continue;
         p = stop + 9; /* whatever the END line's label, as GnuTLS reads a block */
-        uint8_t *der = NULL;
-        size_t der_len = 0;
+        uint8_t head[768], *whole = NULL;
         const uint8_t *subject;
         size_t subject_len;
-        /* A block that does not decode, or is not shaped as a certificate, is skipped: it cannot
-         * anchor anything. (One whose subject is found but that does not parse is skipped when a
-         * lookup meets it: pool.c.) */
-        if (ucp_systore_base64_decode(body, (size_t)(stop - body), &der, &der_len) &&
-            subject_of(der, der_len, &subject, &subject_len)) {
-            ucp_status st = ucp_pool_add_lazy(pool, der, der_len, subject, subject_len);
+        /* A block whose start does not decode, or is not shaped as a certificate, is skipped: it
+         * cannot anchor anything. (One whose subject is found but whose rest does not decode or
+         * parse is skipped when a lookup meets it: pool.c.) */
+        if (block_subject(body, (size_t)(stop - body), head, sizeof head, &whole, &subject, &subject_len)) {
+            ucp_status st = ucp_pool_add_lazy_pem(pool, body, (size_t)(stop - body), subject, subject_len);
             if (st != UCP_OK) {
-                free(der);
+                free(whole);
                 return st;
             }
         }
-        free(der);
+        free(whole);
     }
     return UCP_OK;
 }

@@ -30,6 +30,7 @@ struct ucp_pool_entry {
     _Atomic(ucp_certificate *) cert;
     _Atomic int failed;         /* lazy: the DER did not parse; the entry is skipped */
     struct ucp_bytes der;       /* lazy: the DER (owned), else empty */
+    struct ucp_bytes pem;       /* lazy from a PEM bundle: the base64 body (owned), decoded when parsed */
     struct ucp_bytes subject;   /* the raw subject (lazy: owned copy; else the certificate's) */
     uint32_t hash;              /* of the raw subject */
     size_t next;                /* bucket chain, SIZE_MAX ends */
@@ -55,6 +56,12 @@ ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert); /* takes 
  * both; skips duplicates. */
 ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t len, const uint8_t *subject,
                              size_t subject_len);
+/* The same for a certificate still in base64 (a block of the system store's bundle, @body
+ * between its armour lines): decoded and parsed only when a lookup matches its subject. A body
+ * that then does not decode or parse is skipped, as one whose DER does not parse. Skips a block
+ * whose text is that of one added before. */
+ucp_status ucp_pool_add_lazy_pem(struct ucp_pool *pool, const uint8_t *body, size_t len, const uint8_t *subject,
+                                 size_t subject_len);
 /* Call @fn for each certificate whose subject equals @raw_dn (raw DER), or when none does, each
  * whose subject is the same name by RFC 5280 7.1 (ucp_dn_equal); stop when it returns false. */
 void ucp_pool_each_subject(const struct ucp_pool *pool, const struct ucp_bytes *raw_dn,
@@ -271,10 +278,6 @@ const char *ucp_system_trust_file(void);
  * as a certificate are skipped, as is anything else (TRUSTED CERTIFICATE blocks, text between
  * blocks); fails only when out of memory. */
 ucp_status ucp_pool_add_pem_data(struct ucp_pool *pool, const uint8_t *data, size_t len);
-/* The base64 body of a PEM block decoded as ucp_base64_decode_simple() (nettle) decodes it, the
- * same inputs accepted, at a fraction of its cost; false for anything refused, an empty body, or
- * out of memory. */
-bool ucp_systore_base64_decode(const uint8_t *in, size_t len, uint8_t **out, size_t *outlen);
 /* ucp_pool_add_pem_data() of the file @path; UCP_E_IO (naming it) when it cannot be read. */
 ucp_status ucp_pool_add_pem_bundle(struct ucp_pool *pool, const char *path);
 
