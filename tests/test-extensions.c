@@ -25,92 +25,9 @@
 
 #include "tap-gnutls.h"
 #include "input/input-private.h"
+#include "cert-facts.h"
 
-static int compared, differing;
-
-static bool same_str(const char *a, const char *b)
-{
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
-}
-
-static bool same_bytes(const struct ucp_bytes *a, const struct ucp_bytes *b)
-{
-    return a->len == b->len && (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
-}
-
-static bool same_strv(char **a, size_t na, char **b, size_t nb)
-{
-    if (na != nb)
-        return false;
-    for (size_t i = 0; i < na; i++)
-        if (!same_str(a[i], b[i]))
-            return false;
-    return true;
-}
-
-/* The first fact that differs, or NULL. */
-static const char *difference(const ucp_certificate *a, const ucp_certificate *b)
-{
-#define FIELD(cond, name)                                                                          \
-    if (!(cond))                                                                                   \
-        return name;
-    FIELD(same_str(a->subject, b->subject), "subject");
-    FIELD(same_str(a->issuer, b->issuer), "issuer");
-    FIELD(same_str(a->serial, b->serial), "serial");
-    FIELD(same_str(a->sha1, b->sha1) && same_str(a->sha256, b->sha256), "fingerprints");
-    FIELD(a->ncns == b->ncns, "number of CNs");
-    for (size_t i = 0; i < a->ncns; i++)
-        FIELD(same_bytes(&a->cn_raw[i], &b->cn_raw[i]) && same_str(a->cns[i], b->cns[i]), "a CN");
-    FIELD(a->has_san_ext == b->has_san_ext && a->nsans == b->nsans, "SAN");
-    for (size_t i = 0; i < a->nsans; i++)
-        FIELD(a->sans[i].type == b->sans[i].type && same_str(a->sans[i].display, b->sans[i].display) &&
-                  same_bytes(&a->sans[i].raw, &b->sans[i].raw) && a->sans[i].clean == b->sans[i].clean,
-              "a SAN entry");
-    FIELD(a->has_eku == b->has_eku && a->eku_critical == b->eku_critical &&
-              same_strv(a->ekus, a->nekus, b->ekus, b->nekus),
-          "EKU");
-    FIELD(a->has_ku == b->has_ku && a->ku == b->ku && a->ku_critical == b->ku_critical, "key usage");
-    FIELD(a->has_bc == b->has_bc && a->bc_ca == b->bc_ca && a->pathlen == b->pathlen, "basic constraints");
-    FIELD(a->version == b->version, "version");
-    FIELD(a->pk_algo == b->pk_algo && a->bits == b->bits && same_str(a->key_algorithm, b->key_algorithm) &&
-              same_str(a->curve, b->curve),
-          "key");
-    FIELD(same_bytes(&a->rsa_e, &b->rsa_e), "RSA exponent");
-    FIELD(a->sign_algo == b->sign_algo && a->sign_hash == b->sign_hash && a->sign_pss == b->sign_pss &&
-              same_str(a->signature_name, b->signature_name),
-          "signature algorithm");
-    FIELD(a->not_before == b->not_before && a->not_after == b->not_after, "validity");
-    FIELD(same_strv(a->crl_urls, a->ncrl_urls, b->crl_urls, b->ncrl_urls), "CRL distribution points");
-    FIELD(same_strv(a->ocsp_urls, a->nocsp_urls, b->ocsp_urls, b->nocsp_urls), "OCSP URLs");
-    FIELD(same_strv(a->ca_issuers_urls, a->nca_issuers_urls, b->ca_issuers_urls, b->nca_issuers_urls),
-          "caIssuers URLs");
-    FIELD(same_bytes(&a->raw_subject, &b->raw_subject) && same_bytes(&a->raw_issuer, &b->raw_issuer), "raw DNs");
-    FIELD(same_bytes(&a->ski, &b->ski) && (a->ski.data != NULL) == (b->ski.data != NULL), "subject key id");
-    FIELD(same_bytes(&a->aki, &b->aki) && (a->aki.data != NULL) == (b->aki.data != NULL), "authority key id");
-    FIELD(memcmp(ucp_certificate_key_id(a), ucp_certificate_key_id(b), 32) == 0, "key id");
-    FIELD(a->self_issued == b->self_issued && a->self_signed == b->self_signed, "self-signed");
-    FIELD(same_str(a->template_name, b->template_name) && same_str(a->template_oid, b->template_oid) &&
-              a->template_major == b->template_major && a->template_minor == b->template_minor &&
-              same_str(a->template_problem, b->template_problem),
-          "template");
-    static const char *const oids[] = {"2.5.29.17", "2.5.29.37", "2.5.29.15", "2.5.29.19", "2.5.29.31",
-                                       "2.5.29.30", "1.3.6.1.5.5.7.1.1", "2.5.29.14", "2.5.29.35",
-                                       "1.3.6.1.4.1.311.20.2", "1.2.3.4"};
-    for (size_t k = 0; k < UCP_ARRAY_SIZE(oids); k++) {
-        for (unsigned nth = 0; nth < 2; nth++) {
-            gnutls_datum_t x = {NULL, 0}, y = {NULL, 0};
-            unsigned cx = 0, cy = 0;
-            int rx = ucp_certificate_get_extension(a, oids[k], nth, &x, &cx);
-            int ry = gnutls_x509_crt_get_extension_by_oid2(ucp_certificate_crt(b), oids[k], nth, &y, &cy);
-            bool same = rx == ry && (rx < 0 || (x.size == y.size && cx == cy && memcmp(x.data, y.data, x.size) == 0));
-            gnutls_free(x.data);
-            gnutls_free(y.data);
-            FIELD(same, "an extension read by OID");
-        }
-    }
-#undef FIELD
-    return NULL;
-}
+static int compared, differing, walked;
 
 /* Parse @der both ways; record the comparison. */
 static void compare(const char *name, const uint8_t *der, size_t len, bool quiet)
@@ -124,8 +41,10 @@ static void compare(const char *name, const uint8_t *der, size_t len, bool quiet
     if (sa != sb || !same_str(ma, mb))
         diff = "parse result";
     else if (sa == UCP_OK)
-        diff = difference(a, b);
+        diff = cert_facts_difference(a, b);
     compared++;
+    if (sa == UCP_OK && a->walked)
+        walked++;
     if (diff) {
         differing++;
         printf("# %s: %s differs\n", name, diff);
@@ -321,6 +240,41 @@ static void odd_certificates(void)
     ext(c, aia, "3011 300f" OCSP_OID URI, false);
     ext(c, "1.3.6.1.5.5.7.1.11", "3011 300f" OCSP_OID URI, false);
     finish("two AIA extensions", c, "06082b0601050507010b", "06082b06010505070101");
+
+    /* The edges of the strict walk (x509/index.c) and of the direct key usage and basic
+     * constraints readers: what they read must be what GnuTLS reads, what they leave to GnuTLS
+     * must come out as before. */
+    c = base_crt("CN=ku-two-octets");
+    ext(c, "2.5.29.15", "0303070080", true);
+    finish("key usage: two octets (decipherOnly)", c, NULL, NULL);
+    c = base_crt("CN=ku-padding");
+    ext(c, "2.5.29.15", "03020781", false);
+    finish("key usage: unused bits set", c, NULL, NULL);
+    c = base_crt("CN=bc-pathlen");
+    ext(c, "2.5.29.19", "30070101ff0202012c", true);
+    finish("basic constraints: CA, pathLen 300", c, NULL, NULL);
+    c = base_crt("CN=bc-false");
+    ext(c, "2.5.29.19", "3003010100", false);
+    finish("basic constraints: an explicit cA FALSE", c, NULL, NULL);
+    c = base_crt("CN=critical-false");
+    ext(c, "2.5.29.15", "03020780", true);
+    finish("an explicit critical FALSE", c, "551d0f0101ff", "551d0f010100");
+    c = base_crt("CN=san-empty-name");
+    ext(c, "2.5.29.17", "3004 8200 8200", false);
+    finish("subjectAltName: empty dNSNames (GnuTLS refuses the certificate)", c, NULL, NULL);
+    c = base_crt("CN=san-othername");
+    ext(c, "2.5.29.17", "3011 a00b 06032a0304 a0040c026162 82026162", false);
+    finish("subjectAltName: an otherName", c, NULL, NULL);
+    c = base_crt("CN=ian");
+    ext(c, "2.5.29.18", "3004 82026162", false);
+    finish("an issuerAltName", c, NULL, NULL);
+    c = base_crt("CN=sig-mismatch");
+    finish("the inner signature algorithm differs from the outer", c, "2a8648ce3d040302", "2a8648ce3d040303");
+    c = base_crt("CN=before-1970");
+    finish("notBefore in 1969", c, "3233313131343232", "3639313131343232");
+    c = base_crt("CN=v1");
+    GT(gnutls_x509_crt_set_version(c, 1));
+    finish("a version 1 certificate", c, NULL, NULL);
 }
 
 /* ---- certificates on this machine ------------------------------------------------------------ */
@@ -369,13 +323,22 @@ int main(void)
     GT(gnutls_x509_privkey_init(&key));
     GT(gnutls_x509_privkey_generate(key, GNUTLS_PK_ECDSA, 256, 0));
     odd_certificates();
-    int before = compared, diff_before = differing;
+    int before = compared, diff_before = differing, walked_before = walked;
     scan_dir("/etc/ssl/certs", 0);
     const char *fixtures = getenv("UCPOLICY_FIXTURES");
     if (fixtures)
         scan_dir(fixtures, 0);
-    CHECK(differing == diff_before, "the certificates of this machine and the fixtures (%d): the same facts both ways",
+    /* NIST PKITS (the pkits suite's data, tests/pkits): odd names, times and extensions. */
+    const char *pkits = getenv("PKITS_DATA");
+    char pkits_certs[4096];
+    snprintf(pkits_certs, sizeof pkits_certs, "%s/certs",
+             pkits ? pkits : "/usr/lib/python3/dist-packages/cryptography_vectors/x509/PKITS_data");
+    scan_dir(pkits_certs, 0);
+    CHECK(differing == diff_before,
+          "the certificates of this machine, the fixtures and PKITS (%d): the same facts both ways",
           compared - before);
+    /* The fast path is the common one: most of these never go through gnutls_x509_crt_import. */
+    CHECK(walked - walked_before > (compared - before) / 2, "the strict walk read %d of them", walked - walked_before);
     gnutls_x509_privkey_deinit(key);
     gnutls_global_deinit();
     return tap_done();

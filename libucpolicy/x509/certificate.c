@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One parsed certificate: every fact the rules need, extracted once at load time so that checks
- * (and many checks of the same certificate from several threads) only read. GnuTLS decodes the
- * certificate; parsing indexes its DER (index.c), reads its names (dn.c), its other facts
- * (facts.c) and template extensions (templates.c), and tells whether it signed itself
- * (verify.c). Here: the order of that work, the fingerprints and serial, and the certificate's
+ * (and many checks of the same certificate from several threads) only read. The common
+ * certificate is walked strictly once (index.c, ucp_certificate_walk) without GnuTLS's decoder;
+ * any other is decoded and checked by gnutls_x509_crt_import first and indexed. Parsing then reads
+ * its names (dn.c), its other facts (facts.c) and template extensions (templates.c), and tells
+ * whether it signed itself (verify.c). Here: the order of that work, the fingerprints and serial, and the certificate's
  * lifetime (reference counts).
  */
 #include "config.h"
@@ -78,25 +79,31 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     c->pathlen = -1;
     ucp_status st = UCP_OK;
     gnutls_x509_crt_t crt = NULL;
-    int ret = gnutls_x509_crt_init(&crt);
-    atomic_init(&c->tree, crt);
-    if (ret < 0) {
-        st = ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, where, "%s", gnutls_strerror(ret));
-        goto fail;
-    }
+    atomic_init(&c->tree, NULL);
     if (!ucp_bytes_set(&c->der, der, len)) {
         st = ucp_fail_nomem();
         goto fail;
     }
-    gnutls_datum_t d = {c->der.data, (unsigned)len};
-    ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
-    if (ret < 0) {
-        st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, where,
-                             "not a valid X.509 certificate: %s", gnutls_strerror(ret));
-        goto fail;
+    /* The common certificate is walked strictly here and never decoded by GnuTLS (its tree is
+     * made later, only for who needs it: ucp_certificate_crt); anything the walk does not know
+     * exactly is decoded and checked by gnutls_x509_crt_import, as before. */
+    if (reference || !ucp_certificate_walk(c)) {
+        int ret = gnutls_x509_crt_init(&crt);
+        atomic_store(&c->tree, crt);
+        if (ret < 0) {
+            st = ucp_fail_origin(UCP_E_CRYPTO, UCP_ORIGIN_GNUTLS, ret, where, "%s", gnutls_strerror(ret));
+            goto fail;
+        }
+        gnutls_datum_t d = {c->der.data, (unsigned)len};
+        ret = gnutls_x509_crt_import(crt, &d, GNUTLS_X509_FMT_DER);
+        if (ret < 0) {
+            st = ucp_fail_origin(UCP_E_CORRUPT, UCP_ORIGIN_GNUTLS, ret, where,
+                                 "not a valid X.509 certificate: %s", gnutls_strerror(ret));
+            goto fail;
+        }
+        c->version = gnutls_x509_crt_get_version(crt);
+        ucp_certificate_index(c, !reference);
     }
-    c->version = gnutls_x509_crt_get_version(c->tree);
-    ucp_certificate_index(c, !reference);
     if ((st = ucp_certificate_check_unique_extensions(c, where)) != UCP_OK)
         goto fail;
     if (!ucp_certificate_read_dns(c)) {
@@ -106,13 +113,16 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     {
         unsigned char buf[64];
         size_t size = sizeof buf;
-        int r = gnutls_x509_crt_get_serial(c->tree, buf, &size);
-        if (r >= 0) {
+        int r = c->walked ? 0 : gnutls_x509_crt_get_serial(crt, buf, &size);
+        if (c->walked) {
+            /* gnutls_x509_crt_get_serial gives the INTEGER's contents octets as they are */
+            c->serial = ucp_hex_upper(c->der.data + c->serial_off, c->serial_len);
+        } else if (r >= 0) {
             c->serial = ucp_hex_upper(buf, size);
         } else if (r == GNUTLS_E_SHORT_MEMORY_BUFFER) {
             /* Over 64 octets (RFC 5280 allows 20): kept whole, for serial.too-long to see. */
             unsigned char *big = malloc(size);
-            if (big && gnutls_x509_crt_get_serial(c->tree, big, &size) >= 0)
+            if (big && gnutls_x509_crt_get_serial(crt, big, &size) >= 0)
                 c->serial = ucp_hex_upper(big, size);
             else if (big)
                 c->serial = ucp_strdup("");
@@ -135,9 +145,9 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
         (st = ucp_certificate_read_facts(c, where)) != UCP_OK ||
         (st = ucp_certificate_read_templates(c)) != UCP_OK)
         goto fail;
-    {
-        time_t nb = gnutls_x509_crt_get_activation_time(c->tree);
-        time_t na = gnutls_x509_crt_get_expiration_time(c->tree);
+    if (!c->walked) {
+        time_t nb = gnutls_x509_crt_get_activation_time(crt);
+        time_t na = gnutls_x509_crt_get_expiration_time(crt);
         if (nb == (time_t)-1 || na == (time_t)-1) {
             st = ucp_fail(UCP_E_CORRUPT, where, "the validity period cannot be read");
             goto fail;
@@ -150,9 +160,11 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
     if (c->self_issued)
         c->self_signed = ucp_certificate_verify_signature(c, c);
     if (c->indexed) {
-        /* Every fact is read: free GnuTLS's tree until someone needs it (ucp_certificate_crt). */
-        atomic_store(&c->tree, NULL);
-        gnutls_x509_crt_deinit(crt);
+        /* Every fact is read: free GnuTLS's tree (the import above, or one a reader made for a
+         * shape the direct readers leave to GnuTLS) until someone needs it (ucp_certificate_crt). */
+        crt = atomic_exchange(&c->tree, NULL);
+        if (crt)
+            gnutls_x509_crt_deinit(crt);
     }
     *out = c;
     return UCP_OK;

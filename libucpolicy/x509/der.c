@@ -282,6 +282,27 @@ bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *le
     return true;
 }
 
+/* Append "." (unless @first) and the decimal @v to @buf at *@o; false when it does not fit
+ * @size with its NUL. Without snprintf: certificate parsing writes a few OIDs each time. */
+static bool put_arc(char *buf, size_t size, size_t *o, uint64_t v, bool first)
+{
+    char tmp[21];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t need = n + (first ? 0 : 1);
+    if (*o + need >= size)
+        return false;
+    if (!first)
+        buf[(*o)++] = '.';
+    while (n)
+        buf[(*o)++] = tmp[--n];
+    buf[*o] = '\0';
+    return true;
+}
+
 bool ucp_der_oid_text(const uint8_t *v, size_t n, char *buf, size_t size)
 {
     if (!ucp_der_oid_valid(v, n) || size == 0)
@@ -295,17 +316,14 @@ bool ucp_der_oid_text(const uint8_t *v, size_t n, char *buf, size_t size)
         arc = arc << 7 | (v[i] & 0x7f);
         if (v[i] & 0x80)
             continue;
-        int k;
         if (first) {
             uint64_t a = arc < 40 ? 0 : arc < 80 ? 1 : 2;
-            k = snprintf(buf + o, size - o, "%u.%llu", (unsigned)a, (unsigned long long)(arc - a * 40));
+            if (!put_arc(buf, size, &o, a, true) || !put_arc(buf, size, &o, arc - a * 40, false))
+                return false;
             first = false;
-        } else {
-            k = snprintf(buf + o, size - o, ".%llu", (unsigned long long)arc);
-        }
-        if (k < 0 || (size_t)k >= size - o)
+        } else if (!put_arc(buf, size, &o, arc, false)) {
             return false;
-        o += (size_t)k;
+        }
         arc = 0;
     }
     return true;

@@ -57,10 +57,16 @@ static bool dup_datum(struct ucp_bytes *b, int (*get)(gnutls_x509_crt_t, gnutls_
     return ok;
 }
 
-static char *dn_text(gnutls_x509_crt_t crt, bool issuer)
+/* The RFC 4514 text of a name: GnuTLS's rendering (the same function renders a certificate's
+ * names and a raw DER name), from the certificate's tree, or from @raw alone when @crt is NULL
+ * (a certificate the strict walk read: no tree to decode). */
+static char *dn_text(gnutls_x509_crt_t crt, bool issuer, const struct ucp_bytes *raw)
 {
     gnutls_datum_t d = {NULL, 0};
-    int ret = issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0) : gnutls_x509_crt_get_dn3(crt, &d, 0);
+    gnutls_datum_t in = {raw->data, (unsigned)raw->len};
+    int ret = !crt     ? gnutls_x509_rdn_get2(&in, &d, 0)
+              : issuer ? gnutls_x509_crt_get_issuer_dn3(crt, &d, 0)
+                       : gnutls_x509_crt_get_dn3(crt, &d, 0);
     if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
         return ucp_strdup("");
     if (ret < 0)
@@ -86,11 +92,11 @@ static _Thread_local unsigned dn_cache_next;
 static char *dn_text_cached(gnutls_x509_crt_t crt, bool issuer, const struct ucp_bytes *raw)
 {
     if (raw->len == 0 || raw->len > DN_CACHE_DER)
-        return dn_text(crt, issuer);
+        return dn_text(crt, issuer, raw);
     for (unsigned i = 0; i < DN_CACHE_SLOTS; i++)
         if (dn_cache[i].der_len == raw->len && memcmp(dn_cache[i].der, raw->data, raw->len) == 0)
             return ucp_strndup(dn_cache[i].text, dn_cache[i].text_len);
-    char *s = dn_text(crt, issuer);
+    char *s = dn_text(crt, issuer, raw);
     size_t n = s ? strlen(s) : 0;
     if (s && n < DN_CACHE_TEXT) {
         unsigned slot = dn_cache_next++ % DN_CACHE_SLOTS;
@@ -104,11 +110,20 @@ static char *dn_text_cached(gnutls_x509_crt_t crt, bool issuer, const struct ucp
 
 bool ucp_certificate_read_dns(ucp_certificate *c)
 {
-    if (!dup_datum(&c->raw_subject, gnutls_x509_crt_get_raw_dn, c->tree) ||
-        !dup_datum(&c->raw_issuer, gnutls_x509_crt_get_raw_issuer_dn, c->tree))
-        return false;
-    c->subject = dn_text_cached(c->tree, false, &c->raw_subject);
-    c->issuer = dn_text_cached(c->tree, true, &c->raw_issuer);
+    gnutls_x509_crt_t crt = NULL;
+    if (c->walked) {
+        /* The walk found both names (non-empty, of the shapes it knows) in der. */
+        if (!ucp_bytes_set(&c->raw_subject, c->der.data + c->subject_off, c->subject_len) ||
+            !ucp_bytes_set(&c->raw_issuer, c->der.data + c->issuer_off, c->issuer_len))
+            return false;
+    } else {
+        crt = ucp_certificate_crt(c);
+        if (!crt || !dup_datum(&c->raw_subject, gnutls_x509_crt_get_raw_dn, crt) ||
+            !dup_datum(&c->raw_issuer, gnutls_x509_crt_get_raw_issuer_dn, crt))
+            return false;
+    }
+    c->subject = dn_text_cached(crt, false, &c->raw_subject);
+    c->issuer = dn_text_cached(crt, true, &c->raw_issuer);
     return c->subject && c->issuer;
 }
 

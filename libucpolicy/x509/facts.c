@@ -163,8 +163,44 @@ out:
 
 /* The EKU OIDs in order. The extension is decoded once (gnutls_x509_ext_import_key_purposes), not
  * once per OID as gnutls_x509_crt_get_key_purpose_oid(crt, i) does. */
+/* The common shape, read directly: a SEQUENCE of 1 to 32 OBJECT IDENTIFIERs, each as
+ * gnutls_x509_ext_import_key_purposes() gives it (libtasn1's dotted text). 1 read, 0 absent, -1
+ * read it through GnuTLS. */
+static int ekus_direct(ucp_certificate *c, ucp_status *st)
+{
+    static const uint8_t oid[] = {0x55, 0x1d, 0x25};
+    struct ucp_tlv seq, t;
+    bool critical = false;
+    *st = UCP_OK;
+    int found = ext_sequence(c, oid, sizeof oid, &seq, &critical);
+    if (found <= 0)
+        return found;
+    char text[32][64];
+    size_t n = 0;
+    const uint8_t *p = seq.value;
+    size_t left = seq.len;
+    while (left > 0) {
+        if (n == 32 || !ucp_der_next(&p, &left, UCP_DER_STRICT, &t) ||
+            !ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) || !ucp_der_oid_text(t.value, t.len, text[n], sizeof text[n]))
+            return -1;
+        n++;
+    }
+    c->has_eku = true;
+    c->eku_critical = critical;
+    for (size_t i = 0; i < n && *st == UCP_OK; i++)
+        if (!ucp_strv_push(&c->ekus, &c->nekus, ucp_strdup(text[i])))
+            *st = ucp_fail_nomem();
+    return 1;
+}
+
 static ucp_status extract_ekus(ucp_certificate *c, const char *source)
 {
+    ucp_status direct;
+    int found = ekus_direct(c, &direct);
+    if (found > 0)
+        return direct;
+    if (found == 0)
+        return UCP_OK;
     gnutls_datum_t ext = {NULL, 0};
     unsigned critical = 0;
     int ret = ucp_certificate_get_extension(c, "2.5.29.37", 0, &ext, &critical);
@@ -310,7 +346,7 @@ static ucp_status extract_aia_legacy(ucp_certificate *c)
         for (unsigned seq = 0; seq < 64; seq++) {
             gnutls_datum_t d = {NULL, 0};
             unsigned critical = 0;
-            int ret = gnutls_x509_crt_get_authority_info_access(c->tree, seq, kinds[k].what, &d, &critical);
+            int ret = gnutls_x509_crt_get_authority_info_access(ucp_certificate_crt(c), seq, kinds[k].what, &d, &critical);
             if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
                 break;
             if (ret < 0)
@@ -416,7 +452,7 @@ static ucp_status extract_aia(ucp_certificate *c)
         gnutls_datum_t d = {NULL, 0};
         unsigned crit = 0;
         fallback = st == UCP_OK && gnutls_x509_crt_get_authority_info_access(
-                                       c->tree, seq, GNUTLS_IA_ACCESSMETHOD_OID, &d, &crit) !=
+                                       ucp_certificate_crt(c), seq, GNUTLS_IA_ACCESSMETHOD_OID, &d, &crit) !=
                                        GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE;
         gnutls_free(d.data);
     }
@@ -492,10 +528,86 @@ static bool rsa_exponent_direct(ucp_certificate *c)
     return false;
 }
 
+/* The key algorithm and size of a walked certificate's RSA or ECDSA (P-256, P-384, P-521) key,
+ * as gnutls_x509_crt_get_pk_algorithm() gives them: the modulus's bits, the curve's size; and the
+ * curve. False for anything else (read through GnuTLS). */
+static bool key_direct(ucp_certificate *c, int *pk, unsigned *bits, gnutls_ecc_curve_t *curve)
+{
+    static const uint8_t rsa[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+    static const uint8_t ec[] = {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01};
+    static const struct {
+        uint8_t oid[8];
+        size_t len;
+        gnutls_ecc_curve_t curve;
+        size_t point;
+    } curves[] = {
+        {{0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07}, 8, GNUTLS_ECC_CURVE_SECP256R1, 65},
+        {{0x2b, 0x81, 0x04, 0x00, 0x22}, 5, GNUTLS_ECC_CURVE_SECP384R1, 97},
+        {{0x2b, 0x81, 0x04, 0x00, 0x23}, 5, GNUTLS_ECC_CURVE_SECP521R1, 133},
+    };
+    if (!c->walked)
+        return false;
+    struct ucp_tlv spki, alg, bitstr, oid, par, key, n, e;
+    if (!ucp_der_read_exact(c->der.data + c->spki_off, c->spki_len, UCP_DER_STRICT, &spki))
+        return false;
+    const uint8_t *p = spki.value;
+    size_t left = spki.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &alg) || !ucp_der_read_exact(p, left, UCP_DER_STRICT, &bitstr) ||
+        bitstr.len < 2 || bitstr.value[0] != 0)
+        return false;
+    p = alg.value;
+    left = alg.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &oid) || !ucp_der_read_exact(p, left, UCP_DER_STRICT, &par))
+        return false;
+    const uint8_t *k = bitstr.value + 1;
+    size_t klen = bitstr.len - 1;
+    if (oid.len == sizeof rsa && memcmp(oid.value, rsa, sizeof rsa) == 0) {
+        /* NULL parameters; RSAPublicKey ::= SEQUENCE { modulus, publicExponent }, both positive
+         * and minimal */
+        if (!ucp_der_is(&par, ASN1_CLASS_UNIVERSAL, ASN1_TAG_NULL) || par.len != 0 ||
+            !ucp_der_read_exact(k, klen, UCP_DER_STRICT, &key) || !ucp_der_is(&key, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+            return false;
+        p = key.value;
+        left = key.len;
+        if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &n) || !ucp_der_is(&n, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
+            !ucp_der_read_exact(p, left, UCP_DER_STRICT, &e) || !ucp_der_is(&e, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
+            n.len < 2 || (n.value[0] & 0x80) || (n.value[0] == 0 && !(n.value[1] & 0x80)) || e.len == 0 ||
+            (e.value[0] & 0x80) || (e.len > 1 && e.value[0] == 0 && !(e.value[1] & 0x80)))
+            return false;
+        const uint8_t *m = n.value[0] ? n.value : n.value + 1;
+        size_t mlen = n.value[0] ? n.len : n.len - 1;
+        unsigned top = 0;
+        for (unsigned v = m[0]; v; v >>= 1)
+            top++;
+        *pk = GNUTLS_PK_RSA;
+        *bits = (unsigned)((mlen - 1) * 8 + top);
+        return true;
+    }
+    if (oid.len == sizeof ec && memcmp(oid.value, ec, sizeof ec) == 0) {
+        /* a named curve; an uncompressed point of the curve's size */
+        if (!ucp_der_is(&par, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID))
+            return false;
+        for (size_t i = 0; i < UCP_ARRAY_SIZE(curves); i++) {
+            if (par.len == curves[i].len && memcmp(par.value, curves[i].oid, par.len) == 0 && klen == curves[i].point &&
+                k[0] == 0x04) {
+                *pk = GNUTLS_PK_ECDSA;
+                *curve = curves[i].curve;
+                *bits = (unsigned)gnutls_ecc_curve_get_size(curves[i].curve) * 8;
+                return *bits != 0;
+            }
+        }
+    }
+    return false;
+}
+
 static void extract_key(ucp_certificate *c)
 {
     unsigned bits = 0;
-    int pk = gnutls_x509_crt_get_pk_algorithm(c->tree, &bits);
+    int pk;
+    gnutls_ecc_curve_t direct_curve = GNUTLS_ECC_CURVE_INVALID;
+    bool direct = key_direct(c, &pk, &bits, &direct_curve);
+    if (!direct)
+        pk = gnutls_x509_crt_get_pk_algorithm(ucp_certificate_crt(c), &bits);
     c->pk_algo = pk;
     c->bits = bits;
     switch (pk) {
@@ -504,7 +616,7 @@ static void extract_key(ucp_certificate *c)
         if (rsa_exponent_direct(c))
             break;
         gnutls_datum_t m = {NULL, 0}, e = {NULL, 0};
-        if (gnutls_x509_crt_get_pk_rsa_raw(c->tree, &m, &e) == 0) {
+        if (gnutls_x509_crt_get_pk_rsa_raw(ucp_certificate_crt(c), &m, &e) == 0) {
             /* Drop leading zero bytes of the exponent. */
             size_t off = 0;
             while (off + 1 < e.size && e.data[off] == 0)
@@ -525,7 +637,9 @@ static void extract_key(ucp_certificate *c)
         c->key_algorithm = "ECDSA";
         gnutls_ecc_curve_t curve = GNUTLS_ECC_CURVE_INVALID;
         gnutls_datum_t x = {NULL, 0}, y = {NULL, 0};
-        if (gnutls_x509_crt_get_pk_ecc_raw(c->tree, &curve, &x, &y) == 0)
+        if (direct)
+            c->curve = curve_name(direct_curve);
+        else if (gnutls_x509_crt_get_pk_ecc_raw(ucp_certificate_crt(c), &curve, &x, &y) == 0)
             c->curve = curve_name(curve);
         else
             c->curve = "unknown curve";
@@ -540,9 +654,27 @@ static void extract_key(ucp_certificate *c)
     }
 }
 
+/* The dotted OID of the walked certificate's signatureAlgorithm (no parameters or NULL: the
+ * walk took no other shape), in @buf; false when there is none. */
+static bool walked_algorithm_oid(const uint8_t *p, size_t len, char *buf, size_t size)
+{
+    struct ucp_tlv alg, oid;
+    return ucp_der_read_exact(p, len, UCP_DER_STRICT, &alg) &&
+           ucp_der_read(alg.value, alg.len, UCP_DER_STRICT, &oid) &&
+           ucp_der_is(&oid, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID) && ucp_der_oid_text(oid.value, oid.len, buf, size);
+}
+
 static ucp_status extract_signature(ucp_certificate *c)
 {
-    int sign = gnutls_x509_crt_get_signature_algorithm(c->tree);
+    int sign = GNUTLS_SIGN_UNKNOWN;
+    char dotted[128];
+    /* gnutls_x509_crt_get_signature_algorithm() is gnutls_oid_to_sign() of the OID but for
+     * RSA-PSS (parameters: the walk leaves those to GnuTLS). */
+    if (c->walked && walked_algorithm_oid(c->der.data + c->sigalg_off, c->sigalg_len, dotted, sizeof dotted) &&
+        strcmp(dotted, "1.2.840.113549.1.1.10") != 0)
+        sign = gnutls_oid_to_sign(dotted);
+    if (sign <= 0)
+        sign = gnutls_x509_crt_get_signature_algorithm(ucp_certificate_crt(c));
     c->sign_algo = sign > 0 ? sign : GNUTLS_SIGN_UNKNOWN;
     if (sign > 0) {
         c->sign_hash = gnutls_sign_get_hash_algorithm(sign);
@@ -552,7 +684,7 @@ static ucp_status extract_signature(ucp_certificate *c)
     } else {
         char oid[128];
         size_t size = sizeof oid;
-        if (gnutls_x509_crt_get_signature_oid(c->tree, oid, &size) >= 0) {
+        if (gnutls_x509_crt_get_signature_oid(ucp_certificate_crt(c), oid, &size) >= 0) {
             c->signature_name = ucp_strdup(oid);
             /* GnuTLS 3.7 no longer knows MD2/MD5-with-RSA by name in every build: map the OIDs. */
             bool md5 = strcmp(oid, "1.2.840.113549.1.1.4") == 0;
@@ -589,7 +721,7 @@ bool ucp_certificate_read_key_ids(ucp_certificate *c)
     } else {
         unsigned crit = 0;
         size = sizeof buf;
-        if (gnutls_x509_crt_get_subject_key_id(c->tree, buf, &size, &crit) >= 0 && !ucp_bytes_set(&c->ski, buf, size))
+        if (gnutls_x509_crt_get_subject_key_id(ucp_certificate_crt(c), buf, &size, &crit) >= 0 && !ucp_bytes_set(&c->ski, buf, size))
             return false;
     }
     v = ucp_certificate_ext_value(c, aki_oid, sizeof aki_oid, &len, &critical, &ambiguous);
@@ -606,24 +738,94 @@ bool ucp_certificate_read_key_ids(ucp_certificate *c)
     if (!direct) {
         unsigned crit = 0;
         size = sizeof buf;
-        if (gnutls_x509_crt_get_authority_key_id(c->tree, buf, &size, &crit) >= 0 && !ucp_bytes_set(&c->aki, buf, size))
+        if (gnutls_x509_crt_get_authority_key_id(ucp_certificate_crt(c), buf, &size, &crit) >= 0 && !ucp_bytes_set(&c->aki, buf, size))
             return false;
     }
     return true;
 }
 
-/* Key usage and basic constraints, through GnuTLS. */
+/* Key usage as gnutls_x509_crt_get_key_usage() gives it, read directly when it is a BIT STRING
+ * of one or two octets (GnuTLS: the first octet, the second shifted by 8): 1 read, 0 absent,
+ * -1 read it through GnuTLS. */
+static int key_usage_direct(const ucp_certificate *c, unsigned *ku, bool *critical)
+{
+    static const uint8_t oid[] = {0x55, 0x1d, 0x0f};
+    size_t len = 0;
+    bool ambiguous;
+    struct ucp_tlv t;
+    const uint8_t *v = ucp_certificate_ext_value(c, oid, sizeof oid, &len, critical, &ambiguous);
+    if (ambiguous)
+        return -1;
+    if (!v)
+        return 0;
+    if (!ucp_der_read_exact(v, len, UCP_DER_STRICT, &t) || !ucp_der_is(&t, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) ||
+        t.len < 2 || t.len > 3 || t.value[0] > 7 || (t.value[t.len - 1] & ((1u << t.value[0]) - 1)) != 0)
+        return -1; /* DER: the unused bits are zero */
+    *ku = t.value[1] | (t.len == 3 ? (unsigned)t.value[2] << 8 : 0);
+    return 1;
+}
+
+/* Basic constraints as gnutls_x509_crt_get_basic_constraints() gives them, read directly for
+ * SEQUENCE {}, SEQUENCE { TRUE } and SEQUENCE { TRUE, small INTEGER }: 1 read, 0 absent, -1
+ * read it through GnuTLS. */
+static int basic_constraints_direct(const ucp_certificate *c, bool *ca, int *pathlen, bool *critical)
+{
+    static const uint8_t oid[] = {0x55, 0x1d, 0x13};
+    size_t len = 0;
+    bool ambiguous;
+    struct ucp_tlv seq, b, n;
+    const uint8_t *v = ucp_certificate_ext_value(c, oid, sizeof oid, &len, critical, &ambiguous);
+    if (ambiguous)
+        return -1;
+    if (!v)
+        return 0;
+    if (!ucp_der_read_exact(v, len, UCP_DER_STRICT, &seq) || !ucp_der_is(&seq, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return -1;
+    *ca = false;
+    *pathlen = -1;
+    if (seq.len == 0)
+        return 1;
+    const uint8_t *p = seq.value;
+    size_t left = seq.len;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &b) || !ucp_der_is(&b, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BOOLEAN) ||
+        b.len != 1 || b.value[0] != 0xff)
+        return -1;
+    *ca = true;
+    if (left == 0)
+        return 1;
+    if (!ucp_der_read_exact(p, left, UCP_DER_STRICT, &n) || !ucp_der_is(&n, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER) ||
+        n.len == 0 || n.len > 2 || (n.value[0] & 0x80) || (n.len == 2 && n.value[0] == 0 && !(n.value[1] & 0x80)))
+        return -1;
+    *pathlen = n.len == 1 ? n.value[0] : (n.value[0] << 8 | n.value[1]);
+    return 1;
+}
+
+/* Key usage and basic constraints: directly for the plain shapes, through GnuTLS otherwise. */
 static void extract_constraints(ucp_certificate *c)
 {
     unsigned ku = 0, critical = 0;
-    if (gnutls_x509_crt_get_key_usage(c->tree, &ku, &critical) >= 0) {
+    bool dcrit = false, dca = false;
+    int dpath = -1;
+    int direct = key_usage_direct(c, &ku, &dcrit);
+    if (direct > 0) {
+        c->has_ku = true;
+        c->ku = ku;
+        c->ku_critical = dcrit;
+    } else if (direct < 0 && gnutls_x509_crt_get_key_usage(ucp_certificate_crt(c), &ku, &critical) >= 0) {
         c->has_ku = true;
         c->ku = ku;
         c->ku_critical = critical != 0;
     }
+    direct = basic_constraints_direct(c, &dca, &dpath, &dcrit);
+    if (direct > 0) {
+        c->has_bc = true;
+        c->bc_ca = dca;
+        c->pathlen = dca ? dpath : -1;
+        return;
+    }
     unsigned ca = 0;
     int pathlen = -1;
-    if (gnutls_x509_crt_get_basic_constraints(c->tree, &critical, &ca, &pathlen) >= 0) {
+    if (direct < 0 && gnutls_x509_crt_get_basic_constraints(ucp_certificate_crt(c), &critical, &ca, &pathlen) >= 0) {
         c->has_bc = true;
         c->bc_ca = ca != 0;
         c->pathlen = c->bc_ca ? pathlen : -1;

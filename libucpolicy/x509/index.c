@@ -14,6 +14,15 @@
  * trailing bytes, only the alternatives listed); anything else is read through GnuTLS, so the
  * facts are those of the GnuTLS getters (tests/test-extensions.c compares both on every
  * certificate).
+ *
+ * Most certificates are not decoded by GnuTLS at all: ucp_certificate_walk walks the whole
+ * Certificate strictly (DER only, version 3, every field of a shape gnutls_x509_crt_import accepts:
+ * the same signature algorithm inside and out, names of single-valued RDNs with string values,
+ * RFC 5280 times from 1970, extensions each once with the subjectAltName decodable as GnuTLS
+ * decodes it at import, no issuerAltName or unique identifiers). A certificate it does not know
+ * exactly goes to gnutls_x509_crt_import, so GnuTLS still decides what is a certificate; the
+ * certificate fuzz target (tests/fuzz/fuzz-cert.c) looks for a certificate the walk accepts and
+ * GnuTLS refuses, or whose facts differ.
  */
 #include "config.h"
 
@@ -126,6 +135,226 @@ bad:
     free(exts);
 }
 
+/* ---- the strict walk of the whole Certificate (the common leaf without GnuTLS's decoder) ---- */
+
+/* One strict DER TLV of class/tag @cls/@tag at *@p (within *@left bytes). */
+static bool next_is(const uint8_t **p, size_t *left, unsigned char cls, unsigned long tag, struct ucp_tlv *t)
+{
+    return ucp_der_next(p, left, UCP_DER_STRICT, t) && ucp_der_is(t, cls, tag);
+}
+
+/* A DirectoryString-like attribute value the walk knows: a primitive universal string. */
+static bool known_string(const struct ucp_tlv *t)
+{
+    if (t->cls != ASN1_CLASS_UNIVERSAL)
+        return false;
+    switch (t->tag) {
+    case 12: /* UTF8String */
+    case 18: /* NumericString */
+    case 19: /* PrintableString */
+    case 20: /* TeletexString */
+    case 22: /* IA5String */
+    case 26: /* VisibleString */
+    case 28: /* UniversalString */
+    case 30: /* BMPString */
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Name ::= SEQUENCE OF RelativeDistinguishedName (1 to 32 of them: names of hundreds of RDNs,
+ * whose GnuTLS rendering costs more than linear time, keep the path they had), each RDN a SET
+ * holding exactly one AttributeTypeAndValue { OID, string } (multi-valued RDNs, whose DER order
+ * the walk does not check, go to GnuTLS). */
+static bool walk_name(const struct ucp_tlv *name)
+{
+    if (!ucp_der_is(name, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) || name->len == 0)
+        return false;
+    const uint8_t *p = name->value;
+    size_t left = name->len;
+    for (int n = 0; left > 0; n++) {
+        struct ucp_tlv rdn, atv, oid, val;
+        if (n == 32 || !next_is(&p, &left, UCP_DER_UNIV_CONS, ASN1_TAG_SET, &rdn) ||
+            !ucp_der_read_exact(rdn.value, rdn.len, UCP_DER_STRICT, &atv) ||
+            !ucp_der_is(&atv, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+            return false;
+        const uint8_t *q = atv.value;
+        size_t qleft = atv.len;
+        if (!next_is(&q, &qleft, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID, &oid) ||
+            !ucp_der_oid_valid(oid.value, oid.len) || !ucp_der_read_exact(q, qleft, UCP_DER_STRICT, &val) ||
+            !known_string(&val))
+            return false;
+    }
+    return true;
+}
+
+/* AlgorithmIdentifier ::= SEQUENCE { OID, NULL or nothing }: the shapes whose meaning does not
+ * depend on parameters (RSA PKCS#1 v1.5, ECDSA); RSA-PSS and the rest go to GnuTLS. */
+static bool walk_plain_algorithm(const struct ucp_tlv *alg)
+{
+    if (!ucp_der_is(alg, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return false;
+    const uint8_t *p = alg->value;
+    size_t left = alg->len;
+    struct ucp_tlv oid, par;
+    if (!next_is(&p, &left, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID, &oid) || !ucp_der_oid_valid(oid.value, oid.len))
+        return false;
+    return left == 0 ||
+           (ucp_der_read_exact(p, left, UCP_DER_STRICT, &par) && ucp_der_is(&par, ASN1_CLASS_UNIVERSAL, ASN1_TAG_NULL) &&
+            par.len == 0);
+}
+
+/* GeneralNames the way gnutls_x509_crt_import reads a subjectAltName (it refuses the certificate
+ * when this does not decode): here only non-empty rfc822Name, dNSName, URI and iPAddress entries. */
+static bool walk_san(const uint8_t *v, size_t len)
+{
+    struct ucp_tlv seq, gn;
+    if (!ucp_der_read_exact(v, len, UCP_DER_STRICT, &seq) || !ucp_der_is(&seq, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return false;
+    const uint8_t *p = seq.value;
+    size_t left = seq.len;
+    while (left > 0) {
+        if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &gn) || gn.cls != ASN1_CLASS_CONTEXT_SPECIFIC || gn.len == 0 ||
+            (gn.tag != 1 && gn.tag != 2 && gn.tag != 6 && gn.tag != 7))
+            return false;
+    }
+    return true;
+}
+
+bool ucp_certificate_walk(ucp_certificate *c)
+{
+    static const uint8_t oid_san[] = {0x55, 0x1d, 0x11}, oid_ian[] = {0x55, 0x1d, 0x12};
+    const uint8_t *base = c->der.data;
+    struct ucp_tlv cert, tbs, alg, sig, t, inner, issuer, validity, subject, spki, nb, na;
+    if (!ucp_der_read_exact(base, c->der.len, UCP_DER_STRICT, &cert) ||
+        !ucp_der_is(&cert, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE))
+        return false;
+    const uint8_t *p = cert.value;
+    size_t left = cert.len;
+    if (!next_is(&p, &left, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &tbs) ||
+        !next_is(&p, &left, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &alg) || !walk_plain_algorithm(&alg) ||
+        !ucp_der_read_exact(p, left, UCP_DER_STRICT, &sig) ||
+        !ucp_der_is(&sig, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) || sig.len < 2 || sig.value[0] != 0)
+        return false;
+    p = tbs.value;
+    left = tbs.len;
+    /* version [0] EXPLICIT v3 (extensions need it; v1 and v2 go to GnuTLS) */
+    static const uint8_t v3[] = {0x02, 0x01, 0x02};
+    if (!next_is(&p, &left, UCP_DER_CTX_CONS, 0, &t) || t.len != sizeof v3 || memcmp(t.value, v3, sizeof v3) != 0)
+        return false;
+    /* serialNumber: a minimal INTEGER */
+    struct ucp_tlv serial;
+    if (!next_is(&p, &left, ASN1_CLASS_UNIVERSAL, ASN1_TAG_INTEGER, &serial) || serial.len == 0 ||
+        (serial.len > 1 && ((serial.value[0] == 0 && !(serial.value[1] & 0x80)) ||
+                            (serial.value[0] == 0xff && (serial.value[1] & 0x80)))))
+        return false;
+    /* signature: the very bytes of signatureAlgorithm (GnuTLS refuses a mismatch) */
+    if (!next_is(&p, &left, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &inner) || inner.total != alg.total ||
+        memcmp(inner.value - inner.hdr, alg.value - alg.hdr, alg.total) != 0)
+        return false;
+    if (!ucp_der_next(&p, &left, UCP_DER_STRICT, &issuer) || !walk_name(&issuer) ||
+        !next_is(&p, &left, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &validity) ||
+        !ucp_der_next(&p, &left, UCP_DER_STRICT, &subject) || !walk_name(&subject) ||
+        !next_is(&p, &left, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &spki))
+        return false;
+    /* Validity: two times as RFC 5280 writes them, from 1970 on (GnuTLS reads no earlier time). */
+    const uint8_t *v = validity.value;
+    size_t vleft = validity.len;
+    int64_t not_before, not_after;
+    if (!ucp_der_next(&v, &vleft, UCP_DER_STRICT, &nb) || !ucp_der_read_exact(v, vleft, UCP_DER_STRICT, &na) ||
+        !ucp_der_time(&nb, &not_before) || !ucp_der_time(&na, &not_after) || not_before < 0 || not_after < 0)
+        return false;
+    /* SubjectPublicKeyInfo ::= SEQUENCE { AlgorithmIdentifier, BIT STRING } */
+    const uint8_t *k = spki.value;
+    size_t kleft = spki.len;
+    struct ucp_tlv kalg, kbits, koid;
+    if (!next_is(&k, &kleft, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &kalg) ||
+        !ucp_der_read_exact(k, kleft, UCP_DER_STRICT, &kbits) ||
+        !ucp_der_is(&kbits, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BIT_STRING) || kbits.len < 2 || kbits.value[0] != 0)
+        return false;
+    k = kalg.value;
+    kleft = kalg.len;
+    if (!next_is(&k, &kleft, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID, &koid) || !ucp_der_oid_valid(koid.value, koid.len) ||
+        (kleft > 0 && !ucp_der_read_exact(k, kleft, UCP_DER_STRICT, &t)))
+        return false;
+    /* extensions [3] EXPLICIT SEQUENCE SIZE (1..MAX) OF Extension, the last field (no unique IDs) */
+    struct ucp_tlv list;
+    if (!next_is(&p, &left, UCP_DER_CTX_CONS, 3, &t) || left != 0 ||
+        !ucp_der_read_exact(t.value, t.len, UCP_DER_STRICT, &list) ||
+        !ucp_der_is(&list, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE) || list.len == 0)
+        return false;
+    struct ucp_ext_ref *exts = NULL;
+    size_t n = 0, cap = 0;
+    const uint8_t *q = list.value;
+    size_t qleft = list.len;
+    while (qleft > 0) {
+        /* Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE (DER: absent or TRUE), extnValue } */
+        struct ucp_tlv ext, f;
+        if (!next_is(&q, &qleft, UCP_DER_UNIV_CONS, ASN1_TAG_SEQUENCE, &ext))
+            goto bad;
+        const uint8_t *e = ext.value;
+        size_t eleft = ext.len;
+        if (!next_is(&e, &eleft, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OBJECT_ID, &f) || !ucp_der_oid_valid(f.value, f.len))
+            goto bad;
+        struct ucp_ext_ref r = {(uint32_t)(f.value - base), (uint32_t)f.len, 0, 0, false};
+        if (!ucp_der_next(&e, &eleft, UCP_DER_STRICT, &f))
+            goto bad;
+        if (ucp_der_is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_BOOLEAN)) {
+            if (f.len != 1 || f.value[0] != 0xff || !ucp_der_next(&e, &eleft, UCP_DER_STRICT, &f))
+                goto bad;
+            r.critical = true;
+        }
+        if (!ucp_der_is(&f, ASN1_CLASS_UNIVERSAL, ASN1_TAG_OCTET_STRING) || eleft != 0)
+            goto bad;
+        r.val_off = (uint32_t)(f.value - base);
+        r.val_len = (uint32_t)f.len;
+        const uint8_t *oid = base + r.oid_off;
+        /* Every extension once (the repeated ones, and their errors, are GnuTLS's path's);
+         * the alternative names as gnutls_x509_crt_import would decode them. */
+        for (size_t i = 0; i < n; i++)
+            if (exts[i].oid_len == r.oid_len && memcmp(base + exts[i].oid_off, oid, r.oid_len) == 0)
+                goto bad;
+        if (r.oid_len == sizeof oid_ian && memcmp(oid, oid_ian, sizeof oid_ian) == 0)
+            goto bad;
+        if (r.oid_len == sizeof oid_san && memcmp(oid, oid_san, sizeof oid_san) == 0 && !walk_san(f.value, f.len))
+            goto bad;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 12;
+            struct ucp_ext_ref *nv = realloc(exts, cap * sizeof *nv);
+            if (!nv)
+                goto bad;
+            exts = nv;
+        }
+        exts[n++] = r;
+    }
+    c->tbs_off = (size_t)(tbs.value - tbs.hdr - base);
+    c->tbs_len = tbs.total;
+    c->sig_off = (size_t)(sig.value + 1 - base);
+    c->sig_len = sig.len - 1;
+    c->spki_off = (size_t)(spki.value - spki.hdr - base);
+    c->spki_len = spki.total;
+    c->serial_off = (size_t)(serial.value - base);
+    c->serial_len = serial.len;
+    c->issuer_off = (size_t)(issuer.value - issuer.hdr - base);
+    c->issuer_len = issuer.total;
+    c->subject_off = (size_t)(subject.value - subject.hdr - base);
+    c->subject_len = subject.total;
+    c->sigalg_off = (size_t)(alg.value - alg.hdr - base);
+    c->sigalg_len = alg.total;
+    c->not_before = not_before;
+    c->not_after = not_after;
+    c->version = 3;
+    c->exts = exts;
+    c->nexts = n;
+    c->indexed = true;
+    c->walked = true;
+    return true;
+bad:
+    free(exts);
+    return false;
+}
+
 void ucp_certificate_index(ucp_certificate *c, bool tbs)
 {
     find_spans(c);
@@ -197,6 +426,8 @@ ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const cha
     static const char *const once[] = {"2.5.29.17", "2.5.29.37", "2.5.29.15", "2.5.29.19",
                                         "2.5.29.31", "2.5.29.30", "1.3.6.1.5.5.7.1.1"};
     unsigned seen[UCP_ARRAY_SIZE(once)] = {0};
+    if (c->walked)
+        return UCP_OK; /* the walk took no certificate with any extension twice */
     if (c->indexed) {
         for (size_t k = 0; k < UCP_ARRAY_SIZE(once); k++) {
             uint8_t der[16];
@@ -210,7 +441,7 @@ ucp_status ucp_certificate_check_unique_extensions(ucp_certificate *c, const cha
         char oid[128];
         size_t size = sizeof oid;
         unsigned critical = 0;
-        int ret = gnutls_x509_crt_get_extension_info(c->tree, i, oid, &size, &critical);
+        int ret = gnutls_x509_crt_get_extension_info(ucp_certificate_crt(c), i, oid, &size, &critical);
         if (ret == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
             break;
         if (ret < 0)

@@ -9,7 +9,8 @@
  *   util.c         byte buffers, string lists, hex text
  *   names.c        DNS names: syntax, wildcards, matching, public suffixes
  *   asn1.c         the in-tree ASN.1 module (PKCS#12, template extensions); BMPString text
- *   index.c        where a certificate's parts lie in its DER; extensions by OID; GnuTLS's tree
+ *   index.c        the strict walk of a certificate; where its parts lie in its DER; extensions
+ *                  by OID; GnuTLS's tree
  *   dn.c           distinguished names: text, common names, name-constraint comparison
  *   facts.c        SAN, EKU, URLs, key identifiers, constraints, key and signature algorithm
  *   templates.c    the Microsoft certificate template extensions
@@ -234,6 +235,11 @@ struct ucp_certificate {
      * indexed is false when the walk met anything unexpected: every reader then asks GnuTLS. */
     bool indexed;
     size_t spki_off, spki_len;
+    /* walked: the whole Certificate was walked strictly (ucp_certificate_walk) and GnuTLS never
+     * decoded it at parse time; then the serial's contents, the issuer and subject Names, and
+     * the signatureAlgorithm lie at these offsets into der. */
+    bool walked;
+    size_t serial_off, serial_len, issuer_off, issuer_len, subject_off, subject_len, sigalg_off, sigalg_len;
     struct ucp_ext_ref {
         uint32_t oid_off, oid_len, val_off, val_len;
         bool critical;
@@ -259,6 +265,11 @@ struct ucp_certificate {
 /* Find the signed bytes and the signature value in the DER (tbs_* and sig_*; 0 when the shape is
  * unexpected) and, with @tbs, index the TBSCertificate (spki_*, exts; indexed). */
 void ucp_certificate_index(ucp_certificate *c, bool tbs);
+/* Walk the whole Certificate in c->der strictly (DER only; version 3; the known shapes: see
+ * index.c) and fill the index, the spans, the validity and the walked offsets: true when every
+ * part has a shape that gnutls_x509_crt_import accepts and that the readers read as GnuTLS's
+ * getters do. False (nothing set) sends the certificate to GnuTLS's decoder. */
+bool ucp_certificate_walk(ucp_certificate *c);
 /* gnutls_x509_crt_get_extension_by_oid2() from the certificate's index (the same answer). */
 int ucp_certificate_get_extension(const ucp_certificate *c, const char *oid, unsigned nth,
                                   gnutls_datum_t *out, unsigned *critical);

@@ -12,6 +12,7 @@ for the template extensions. Files larger than 256 KiB are left out: libFuzzer m
 inputs best, and the replay suite runs the seeds under valgrind.
 """
 import argparse
+import base64
 import hashlib
 import os
 import shutil
@@ -23,7 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from der import integer, oid, tlv  # noqa: E402  (tests/der.py)
 
 MAX_SEED = 256 * 1024
-TARGETS = ["input", "check", "names", "topology", "topology-xml", "probe", "pkcs12", "templates", "crl", "der"]
+TARGETS = ["input", "check", "names", "topology", "topology-xml", "probe", "pkcs12", "templates", "crl", "der", "cert"]
 
 
 class Seeds:
@@ -69,6 +70,21 @@ def classify(path, data):
     return kinds
 
 
+def pem_certificates(data):
+    """The DER of each PEM certificate in @data, and @data itself when it looks like DER (the
+    certificate target takes one DER certificate)."""
+    if data[:1] == b"\x30":
+        return [data]
+    out = []
+    for block in data.split(b"-----BEGIN CERTIFICATE-----")[1:]:
+        body = block.split(b"-----END CERTIFICATE-----")[0]
+        try:
+            out.append(base64.b64decode(b"".join(body.split()), validate=True))
+        except ValueError:
+            pass
+    return out[:4]
+
+
 def walk(seeds, root, label):
     for dirpath, _, files in os.walk(root):
         for fn in sorted(files):
@@ -80,6 +96,8 @@ def walk(seeds, root, label):
                 continue
             for t in classify(path, data):
                 seeds.add(t, data, label)
+            for der in pem_certificates(data):
+                seeds.add("cert", der, label)
 
 
 def names(seeds):

@@ -22,7 +22,7 @@ while getopts t:b: opt; do
     esac
 done
 shift $((OPTIND - 1))
-targets=${*:-input check names topology topology-xml probe pkcs12 templates crl der}
+targets=${*:-input check names topology topology-xml probe pkcs12 templates crl der cert}
 
 if [ ! -f "$build/build.ninja" ]; then
     CC=${FUZZ_CC:-clang-14} meson setup "$build" "$src" -Dfuzzing=true \
