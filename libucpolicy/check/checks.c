@@ -1061,7 +1061,7 @@ static void check_private_key(struct ctx *c)
         return; /* a PKCS#12 key bag that could not be examined */
     if (k->match == UCP_KEY_MATCH_NO)
         emit(c, UCP_RULE_PRIVATE_KEY_MISMATCH, 0, "certificate", c->leaf->subject, "thumbprint",
-             c->leaf->sha1, NULL);
+             ucp_certificate_sha1(c->leaf), NULL);
     if (k->storage == UCP_KEY_STORAGE_KSP) {
         emit(c, UCP_RULE_PRIVATE_KEY_CNG_PROVIDER, 0, "provider", k->provider, NULL);
     } else if (k->storage == UCP_KEY_STORAGE_UNKNOWN) {
@@ -1101,14 +1101,14 @@ static void check_pool(struct ctx *c)
         switch (m->state) {
         case UCP_POOL_SAME_KEY:
             diff = ucp_asprintf("it holds another certificate (SHA-1 %s) for the same private key",
-                                m->cert->sha1);
+                                ucp_certificate_sha1(m->cert));
             break;
         case UCP_POOL_DIFFERENT_KEY:
             diff = m->same_certificate
                        ? ucp_strdup("it holds the same certificate, but its private key is not that "
                                     "certificate's key")
                        : ucp_asprintf("it holds another certificate (SHA-1 %s) with another private key",
-                                      m->cert->sha1);
+                                      ucp_certificate_sha1(m->cert));
             break;
         case UCP_POOL_REFERENCE:
         case UCP_POOL_IDENTICAL:

@@ -163,7 +163,7 @@ static ucp_status html_add_report(struct ucp_renderer *r, const ucp_report *repo
                          : ucp_asprintf("%s to %s (expired %lld days ago)", nb, na, (long long)-days);
         fact(sb, "Validity", text);
         free(text);
-        fact(sb, "SHA-1 thumbprint", c->sha1);
+        fact(sb, "SHA-1 thumbprint", ucp_certificate_sha1(c));
     }
     char *chain = ucp_asprintf("%s%s", ucp_chain_status_name(report->chain_status), report->trusted ? ", trusted" : ", not trusted");
     fact(sb, "Chain", chain);

@@ -83,7 +83,7 @@ static json_t *pool_json(const ucp_report *r)
         json_object_set_new_nocheck(e, "name", ucp_json_string(m->name));
         json_object_set_new_nocheck(e, "state", json_string(ucp_pool_state_name(m->state)));
         json_object_set_new_nocheck(e, "subject", ucp_json_string(m->cert->subject));
-        json_object_set_new_nocheck(e, "sha1", ucp_json_string(m->cert->sha1));
+        json_object_set_new_nocheck(e, "sha1", ucp_json_string(ucp_certificate_sha1(m->cert)));
         json_array_append_new(a, e);
     }
     return a;
@@ -130,7 +130,7 @@ static json_t *certificate_json(const ucp_certificate *c)
     json_object_set_new_nocheck(o, "signatureAlgorithm", ucp_json_string(c->signature_name));
     json_object_set_new_nocheck(o, "notBefore", jtime(c->not_before));
     json_object_set_new_nocheck(o, "notAfter", jtime(c->not_after));
-    json_object_set_new_nocheck(o, "sha1", ucp_json_string(c->sha1));
+    json_object_set_new_nocheck(o, "sha1", ucp_json_string(ucp_certificate_sha1(c)));
     json_object_set_new_nocheck(o, "sha256", ucp_json_string(c->sha256));
     json_object_set_new_nocheck(o, "isCa", json_boolean(c->bc_ca));
     json_object_set_new_nocheck(o, "selfSigned", json_boolean(c->self_signed));

@@ -254,7 +254,7 @@ void ucp_text_report(struct ucp_strbuf *dst, const ucp_report *r, unsigned flags
                                    : ucp_asprintf("%s to %s (expired %lld days ago)", nb, na, (long long)-days);
         field(&o, "Validity:", validity);
         free(validity);
-        field(&o, "SHA-1:", c->sha1);
+        field(&o, "SHA-1:", ucp_certificate_sha1(c));
         if (verbose)
             field(&o, "SHA-256:", c->sha256);
         char *kp = key_pair_text(r);
@@ -267,7 +267,7 @@ void ucp_text_report(struct ucp_strbuf *dst, const ucp_report *r, unsigned flags
         char *line = m->state == UCP_POOL_REFERENCE || m->state == UCP_POOL_IDENTICAL
                          ? ucp_asprintf("%s: %s", name ? name : "", ucp_pool_state_name(m->state))
                          : ucp_asprintf("%s: %s (SHA-1 %s)", name ? name : "", ucp_pool_state_name(m->state),
-                                        m->cert->sha1);
+                                        ucp_certificate_sha1(m->cert));
         free(name);
         field(&o, i ? "" : "Pool:", line);
         free(line);

@@ -34,7 +34,6 @@ static void cert_free(ucp_certificate *c)
     free(c->subject);
     free(c->issuer);
     free(c->serial);
-    free(c->sha1);
     free(c->sha256);
     for (size_t i = 0; i < c->ncns; i++) {
         ucp_bytes_free(&c->cn_raw[i]);
@@ -131,12 +130,11 @@ static ucp_status parse_der(ucp_certificate **out, const uint8_t *der, size_t le
             c->serial = ucp_strdup("");
         }
         /* Fingerprints of the DER as given (what certutil and openssl show), hashed directly:
-         * gnutls_x509_crt_get_fingerprint re-encodes the whole certificate first. */
-        if (gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der.data, c->der.len, buf) >= 0)
-            c->sha1 = ucp_hex_upper(buf, 20);
+         * gnutls_x509_crt_get_fingerprint re-encodes the whole certificate first. The SHA-1
+         * thumbprint waits for its first reader (ucp_certificate_sha1). */
         if (gnutls_hash_fast(GNUTLS_DIG_SHA256, c->der.data, c->der.len, c->sha256_raw) >= 0)
             c->sha256 = ucp_hex_upper(c->sha256_raw, 32);
-        if (!ucp_certificate_read_key_ids(c) || !c->serial || !c->sha1 || !c->sha256) {
+        if (!ucp_certificate_read_key_ids(c) || !c->serial || !c->sha256) {
             st = ucp_fail_nomem();
             goto fail;
         }

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <gnutls/crypto.h>
+
 #include "x509/x509-private.h"
 
 UCP_EXPORT const char *ucp_certificate_subject(const ucp_certificate *c) { return c ? c->subject : ""; }
@@ -118,7 +120,33 @@ UCP_EXPORT const char *ucp_certificate_signature_algorithm(const ucp_certificate
 }
 UCP_EXPORT int64_t ucp_certificate_not_before(const ucp_certificate *c) { return c ? c->not_before : 0; }
 UCP_EXPORT int64_t ucp_certificate_not_after(const ucp_certificate *c) { return c ? c->not_after : 0; }
-UCP_EXPORT const char *ucp_certificate_sha1(const ucp_certificate *c) { return c ? c->sha1 : ""; }
+UCP_EXPORT const char *ucp_certificate_sha1(const ucp_certificate *cert)
+{
+    if (!cert)
+        return "";
+    ucp_certificate *c = (ucp_certificate *)cert; /* the cache only */
+    if (atomic_load_explicit(&c->sha1_state, memory_order_acquire) == 2)
+        return c->sha1_text;
+    int expected = 0;
+    if (atomic_compare_exchange_strong_explicit(&c->sha1_state, &expected, 1, memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        static const char hex[] = "0123456789ABCDEF";
+        uint8_t md[20];
+        if (gnutls_hash_fast(GNUTLS_DIG_SHA1, c->der.data, c->der.len, md) >= 0) {
+            for (size_t i = 0; i < sizeof md; i++) {
+                c->sha1_text[2 * i] = hex[md[i] >> 4];
+                c->sha1_text[2 * i + 1] = hex[md[i] & 15];
+            }
+        }
+        c->sha1_text[40] = '\0'; /* empty if GnuTLS refused SHA-1 (a FIPS build) */
+        atomic_store_explicit(&c->sha1_state, 2, memory_order_release);
+        return c->sha1_text;
+    }
+    /* Another thread is computing it (a microsecond or two). */
+    while (atomic_load_explicit(&c->sha1_state, memory_order_acquire) != 2)
+        ;
+    return c->sha1_text;
+}
 UCP_EXPORT const char *ucp_certificate_sha256(const ucp_certificate *c) { return c ? c->sha256 : ""; }
 UCP_EXPORT bool ucp_certificate_is_ca(const ucp_certificate *c) { return c && c->bc_ca; }
 UCP_EXPORT bool ucp_certificate_is_self_signed(const ucp_certificate *c) { return c && c->self_signed; }

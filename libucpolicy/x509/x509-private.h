@@ -181,7 +181,10 @@ struct ucp_certificate {
     char *subject;
     char *issuer;
     char *serial;
-    char *sha1;
+    /* The SHA-1 thumbprint, computed on first use (ucp_certificate_sha1): only reports show it,
+     * and a batch that prints none does not pay for it. 0 not yet, 1 being computed, 2 set. */
+    _Atomic int sha1_state;
+    char sha1_text[41];
     char *sha256;
     uint8_t sha256_raw[32]; /* SHA-256 of the DER: the certificate's identity in caches */
     struct ucp_bytes *cn_raw; /* subject CN values as encoded */
