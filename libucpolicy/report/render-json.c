@@ -350,6 +350,7 @@ static void report_json(struct ucp_jgen *j, const ucp_report *r)
 ucp_status ucp_report_render_json(struct ucp_strbuf *sb, const ucp_report *report, unsigned flags, unsigned depth)
 {
     struct ucp_jgen j;
+    ucp_sb_reserve(sb, 8192); /* a report is 4-5 kB: one allocation, not doubling from 64 bytes */
     if (ucp_jgen_init(&j, sb, flags & UCP_RENDER_PRETTY, depth))
         report_json(&j, report);
     return ucp_jgen_finish(&j) ? UCP_OK : ucp_fail_nomem();
