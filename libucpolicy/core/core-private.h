@@ -96,6 +96,8 @@ struct ucp_strbuf {
 void ucp_sb_init(struct ucp_strbuf *sb);
 void ucp_sb_append(struct ucp_strbuf *sb, const char *s);
 void ucp_sb_appendn(struct ucp_strbuf *sb, const char *s, size_t n);
+/* Room for @extra more bytes (and the NUL) without growing again; false when out of memory. */
+bool ucp_sb_reserve(struct ucp_strbuf *sb, size_t extra);
 void ucp_sb_appendc(struct ucp_strbuf *sb, char c);
 void ucp_sb_printf(struct ucp_strbuf *sb, const char *fmt, ...) UCP_PRINTF(2, 3);
 /* The string (malloc'd), or NULL if an allocation failed; the buffer is reset either way. */
@@ -191,5 +193,60 @@ struct json_t *ucp_json_string(const char *s);
 bool ucp_json_write(struct ucp_strbuf *sb, const struct json_t *json, bool pretty, unsigned depth);
 /* Serialise into a buffer allocated with our malloc (a host may have replaced jansson's). */
 ucp_status ucp_json_to_buffer(struct json_t *json, unsigned flags, ucp_buffer *out);
+
+/* A JSON document written as it is walked, with no tree (yajl's generator, yajl_gen): what the
+ * report renderers use, as building a jansson tree and serialising it cost more than the check.
+ * The text is json_dumps()'s with JSON_INDENT(2) (@pretty) or JSON_COMPACT: the same separators,
+ * escapes and empty "[]"/"{}", every line after the first indented @depth levels more (an entry of
+ * a larger document), no final line break. Calls after a failure do nothing; ucp_jgen_finish()
+ * says whether all went well. */
+#define UCP_JGEN_MAX_LEVELS 32
+struct ucp_jgen {
+    struct yajl_gen_t *gen;
+    struct ucp_strbuf *sb;
+    unsigned depth;     /* extra indentation of every line after the first */
+    unsigned level;     /* containers open */
+    bool pretty;
+    bool newline;       /* a line break the generator wrote, held until something follows it */
+    bool failed;
+    bool members[UCP_JGEN_MAX_LEVELS + 1]; /* the container at this level has a member yet */
+    bool array[UCP_JGEN_MAX_LEVELS + 1];   /* it is an array, not an object */
+};
+/* False when out of memory (then ucp_jgen_finish() is still to be called). */
+bool ucp_jgen_init(struct ucp_jgen *j, struct ucp_strbuf *sb, bool pretty, unsigned depth);
+/* Frees the generator; false if anything failed (out of memory, a misuse) or @sb failed. */
+bool ucp_jgen_finish(struct ucp_jgen *j);
+void ucp_jgen_object(struct ucp_jgen *j);
+void ucp_jgen_array(struct ucp_jgen *j);
+void ucp_jgen_close(struct ucp_jgen *j);
+void ucp_jgen_key(struct ucp_jgen *j, const char *key);
+/* null for NULL; text that is not valid UTF-8 becomes its display form, as ucp_json_string(). */
+void ucp_jgen_string(struct ucp_jgen *j, const char *s);
+void ucp_jgen_int(struct ucp_jgen *j, int64_t v);
+void ucp_jgen_bool(struct ucp_jgen *j, bool v);
+void ucp_jgen_null(struct ucp_jgen *j);
+/* A jansson value, objects in their keys' order (as json_dumps() writes them). */
+void ucp_jgen_json(struct ucp_jgen *j, const struct json_t *v);
+/* A member of the open object: its key, then the value. */
+static inline void ucp_jgen_kstr(struct ucp_jgen *j, const char *key, const char *s)
+{
+    ucp_jgen_key(j, key);
+    ucp_jgen_string(j, s);
+}
+static inline void ucp_jgen_kint(struct ucp_jgen *j, const char *key, int64_t v)
+{
+    ucp_jgen_key(j, key);
+    ucp_jgen_int(j, v);
+}
+static inline void ucp_jgen_kbool(struct ucp_jgen *j, const char *key, bool v)
+{
+    ucp_jgen_key(j, key);
+    ucp_jgen_bool(j, v);
+}
+static inline void ucp_jgen_knull(struct ucp_jgen *j, const char *key)
+{
+    ucp_jgen_key(j, key);
+    ucp_jgen_null(j);
+}
 
 #endif /* UCPOLICY_CORE_PRIVATE_H */

@@ -48,6 +48,11 @@ static bool sb_grow(struct ucp_strbuf *sb, size_t extra)
     return true;
 }
 
+bool ucp_sb_reserve(struct ucp_strbuf *sb, size_t extra)
+{
+    return sb_grow(sb, extra);
+}
+
 void ucp_sb_appendn(struct ucp_strbuf *sb, const char *s, size_t n)
 {
     if (!sb_grow(sb, n))

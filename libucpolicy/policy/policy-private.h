@@ -39,8 +39,8 @@ void ucp_topology_clear_fact(ucp_topology *t, ucp_fact f);
 /* Move the facts and product of @from into @to (replacing them); @from is left empty. */
 void ucp_topology_take_facts(ucp_topology *to, ucp_topology *from);
 
-/* The facts as a jansson object (new reference), or NULL when out of memory. */
-struct json_t *ucp_topology_json(const ucp_topology *topology);
+/* The facts as a JSON object, written by @j (the "topology" of a report, ucp_topology_to_json()). */
+void ucp_topology_write_json(struct ucp_jgen *j, const ucp_topology *topology);
 
 /* ---- topology documents (topology-xml.c) ----------------------------------------------------
  * What a Skype for Business / Lync topology (Topology Builder .tbxml or Get-CsTopology -AsXml)

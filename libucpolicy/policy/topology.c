@@ -230,25 +230,24 @@ void ucp_topology_take_facts(ucp_topology *to, ucp_topology *from)
     to->product = from->product;
 }
 
-json_t *ucp_topology_json(const ucp_topology *t)
+void ucp_topology_write_json(struct ucp_jgen *j, const ucp_topology *t)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "product", json_string(ucp_product_name(t ? t->product : UCP_PRODUCT_SFB2019)));
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "product", ucp_product_name(t ? t->product : UCP_PRODUCT_SFB2019));
     for (unsigned f = 0; t && f < UCP_FACT_COUNT; f++) {
         if (!t->counts[f])
             continue;
+        ucp_jgen_key(j, facts[f].json);
         if (facts[f].list) {
-            json_t *a = json_array();
+            ucp_jgen_array(j);
             for (size_t i = 0; i < t->counts[f]; i++)
-                json_array_append_new(a, json_string(t->values[f][i]));
-            json_object_set_new(o, facts[f].json, a);
+                ucp_jgen_string(j, t->values[f][i]);
+            ucp_jgen_close(j);
         } else {
-            json_object_set_new(o, facts[f].json, json_string(t->values[f][0]));
+            ucp_jgen_string(j, t->values[f][0]);
         }
     }
-    return o;
+    ucp_jgen_close(j);
 }
 
 UCP_EXPORT ucp_status ucp_topology_to_json(const ucp_topology *t, ucp_buffer *out)
@@ -257,12 +256,21 @@ UCP_EXPORT ucp_status ucp_topology_to_json(const ucp_topology *t, ucp_buffer *ou
         return ucp_fail(UCP_E_INVALID_ARGUMENT, NULL, "ucp_topology_to_json: invalid argument");
     out->data = NULL;
     out->size = 0;
-    json_t *o = ucp_topology_json(t);
-    if (!o)
+    struct ucp_strbuf sb;
+    struct ucp_jgen j;
+    ucp_sb_init(&sb);
+    if (ucp_jgen_init(&j, &sb, true, 0))
+        ucp_topology_write_json(&j, t);
+    if (!ucp_jgen_finish(&j) || sb.len == 0) {
+        ucp_sb_dispose(&sb);
         return ucp_fail_nomem();
-    ucp_status st = ucp_json_to_buffer(o, UCP_RENDER_PRETTY, out);
-    json_decref(o);
-    return st;
+    }
+    size_t n = sb.len;
+    out->data = ucp_sb_finish(&sb);
+    if (!out->data)
+        return ucp_fail_nomem();
+    out->size = n;
+    return UCP_OK;
 }
 
 /* ---- the servers of a topology document ------------------------------------------------------ */

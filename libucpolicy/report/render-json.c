@@ -1,300 +1,359 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The JSON report, schema version UCP_REPORT_SCHEMA_VERSION (libucpolicy/report/schema/report-v1.schema.json).
- * Built with jansson; every string put in is valid UTF-8 (certificate text is escaped at load
- * time by ucp_display_bytes), so nothing is dropped. Fields are added only in minor versions;
+ * Written as the report is walked, by yajl's generator (ucp_jgen): no tree is built, and the text
+ * is what jansson's json_dumps() made of the tree before, byte for byte. Every string put in is
+ * valid UTF-8 (certificate text is escaped at load time by ucp_display_bytes), so nothing is
+ * dropped. Fields are added only in minor versions;
  * renaming or removing one is a new major schema version.
  */
 #include "config.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report-private.h"
 
-static json_t *jtime(int64_t t)
+/* A member (an element when @key is NULL) whose value the tree builder made with json_string():
+ * left out when there is no text (jansson refused the NULL), as the report has always done. */
+static void kname(struct ucp_jgen *j, const char *key, const char *s)
+{
+    if (!s)
+        return;
+    if (key)
+        ucp_jgen_key(j, key);
+    ucp_jgen_string(j, s);
+}
+
+static void ktime(struct ucp_jgen *j, const char *key, int64_t t)
 {
     char buf[32];
     ucp_format_time(t, buf, sizeof buf);
-    return json_string(buf);
+    ucp_jgen_kstr(j, key, buf);
 }
 
-static json_t *str_array(char *const *v, size_t n)
+static void kstr_array(struct ucp_jgen *j, const char *key, char *const *v, size_t n)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++)
-        json_array_append_new(a, ucp_json_string(v[i]));
-    return a;
+    ucp_jgen_key(j, key);
+    ucp_jgen_array(j);
+    for (size_t i = 0; i < n; i++)
+        ucp_jgen_string(j, v[i]);
+    ucp_jgen_close(j);
 }
 
-static json_t *key_usage_json(const ucp_certificate *c)
+static void key_usage_json(struct ucp_jgen *j, const ucp_certificate *c)
 {
-    if (!c->has_ku)
-        return json_null();
-    json_t *o = json_object();
-    json_t *a = json_array();
+    ucp_jgen_key(j, "keyUsage");
+    if (!c->has_ku) {
+        ucp_jgen_null(j);
+        return;
+    }
+    ucp_jgen_object(j);
+    ucp_jgen_key(j, "usages");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < UCP_KEY_USAGE_NAMES; i++)
         if (c->ku & ucp_key_usage_names[i].gnutls)
-            json_array_append_new(a, json_string(ucp_key_usage_names[i].name));
-    json_object_set_new_nocheck(o, "usages", a);
-    json_object_set_new_nocheck(o, "critical", json_boolean(c->ku_critical));
-    return o;
+            kname(j, NULL, ucp_key_usage_names[i].name);
+    ucp_jgen_close(j);
+    ucp_jgen_kbool(j, "critical", c->ku_critical);
+    ucp_jgen_close(j);
 }
-
 /* The Microsoft certificate template extensions (templates.c), null when neither is present. */
-static json_t *template_json(const ucp_certificate *c)
+static void template_json(struct ucp_jgen *j, const ucp_certificate *c)
 {
-    if (!c->template_name && !c->template_oid)
-        return json_null();
-    json_t *o = json_object();
-    json_object_set_new_nocheck(o, "name", ucp_json_string(c->template_name));
-    json_object_set_new_nocheck(o, "oid", ucp_json_string(c->template_oid));
-    json_object_set_new_nocheck(o, "majorVersion",
-                        c->template_oid && c->template_major >= 0 ? json_integer(c->template_major) : json_null());
-    json_object_set_new_nocheck(o, "minorVersion",
-                        c->template_oid && c->template_minor >= 0 ? json_integer(c->template_minor) : json_null());
-    return o;
+    ucp_jgen_key(j, "template");
+    if (!c->template_name && !c->template_oid) {
+        ucp_jgen_null(j);
+        return;
+    }
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "name", c->template_name);
+    ucp_jgen_kstr(j, "oid", c->template_oid);
+    ucp_jgen_key(j, "majorVersion");
+    if (c->template_oid && c->template_major >= 0)
+        ucp_jgen_int(j, c->template_major);
+    else
+        ucp_jgen_null(j);
+    ucp_jgen_key(j, "minorVersion");
+    if (c->template_oid && c->template_minor >= 0)
+        ucp_jgen_int(j, c->template_minor);
+    else
+        ucp_jgen_null(j);
+    ucp_jgen_close(j);
 }
 
 /* What the input says about its private key (pkcs12.c). */
-static json_t *private_key_json(const ucp_report *r)
+static void private_key_json(struct ucp_jgen *j, const ucp_report *r)
 {
-    json_t *o = json_object();
-    json_object_set_new_nocheck(o, "present", json_boolean(ucp_report_has_private_key(r)));
-    json_object_set_new_nocheck(o, "matchesCertificate", json_string(ucp_key_match_name(ucp_report_key_match(r))));
-    json_object_set_new_nocheck(o, "provider", ucp_json_string(ucp_report_key_provider(r)));
-    json_object_set_new_nocheck(o, "providerState",
-                        json_string(ucp_key_provider_state_name(ucp_report_key_provider_state(r))));
-    json_object_set_new_nocheck(o, "storage", json_string(ucp_key_storage_name(ucp_report_key_storage(r))));
-    json_object_set_new_nocheck(o, "friendlyName", ucp_json_string(ucp_report_friendly_name(r)));
-    return o;
+    ucp_jgen_key(j, "privateKey");
+    ucp_jgen_object(j);
+    ucp_jgen_kbool(j, "present", ucp_report_has_private_key(r));
+    kname(j, "matchesCertificate", ucp_key_match_name(ucp_report_key_match(r)));
+    ucp_jgen_kstr(j, "provider", ucp_report_key_provider(r));
+    kname(j, "providerState", ucp_key_provider_state_name(ucp_report_key_provider_state(r)));
+    kname(j, "storage", ucp_key_storage_name(ucp_report_key_storage(r)));
+    ucp_jgen_kstr(j, "friendlyName", ucp_report_friendly_name(r));
+    ucp_jgen_close(j);
 }
 
 /* The files of a pool check and how each compares with the reference; null otherwise. */
-static json_t *pool_json(const ucp_report *r)
+static void pool_json(struct ucp_jgen *j, const ucp_report *r)
 {
-    if (!r->pool)
-        return json_null();
-    json_t *a = json_array();
+    ucp_jgen_key(j, "pool");
+    if (!r->pool) {
+        ucp_jgen_null(j);
+        return;
+    }
+    ucp_jgen_array(j);
     for (size_t i = 0; i < r->pool->n; i++) {
         const struct ucp_pool_member *m = &r->pool->members[i];
-        json_t *e = json_object();
-        json_object_set_new_nocheck(e, "name", ucp_json_string(m->name));
-        json_object_set_new_nocheck(e, "state", json_string(ucp_pool_state_name(m->state)));
-        json_object_set_new_nocheck(e, "subject", ucp_json_string(m->cert->subject));
-        json_object_set_new_nocheck(e, "sha1", ucp_json_string(ucp_certificate_sha1(m->cert)));
-        json_array_append_new(a, e);
+        ucp_jgen_object(j);
+        ucp_jgen_kstr(j, "name", m->name);
+        kname(j, "state", ucp_pool_state_name(m->state));
+        ucp_jgen_kstr(j, "subject", m->cert->subject);
+        ucp_jgen_kstr(j, "sha1", ucp_certificate_sha1(m->cert));
+        ucp_jgen_close(j);
     }
-    return a;
+    ucp_jgen_close(j);
 }
-
-static json_t *certificate_json(const ucp_certificate *c)
+static void certificate_json(struct ucp_jgen *j, const ucp_certificate *c)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new_nocheck(o, "subject", ucp_json_string(c->subject));
-    json_object_set_new_nocheck(o, "issuer", ucp_json_string(c->issuer));
-    json_object_set_new_nocheck(o, "commonName", c->ncns ? ucp_json_string(c->cns[0]) : json_null());
-    json_object_set_new_nocheck(o, "serial", ucp_json_string(c->serial));
-    json_t *san = json_array();
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "subject", c->subject);
+    ucp_jgen_kstr(j, "issuer", c->issuer);
+    if (c->ncns)
+        ucp_jgen_kstr(j, "commonName", c->cns[0]);
+    else
+        ucp_jgen_knull(j, "commonName");
+    ucp_jgen_kstr(j, "serial", c->serial);
+    ucp_jgen_key(j, "san");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < c->nsans; i++) {
-        json_t *e = json_object();
-        json_object_set_new_nocheck(e, "type", json_string(ucp_san_type_name(c->sans[i].type)));
-        json_object_set_new_nocheck(e, "value", ucp_json_string(c->sans[i].display));
-        json_array_append_new(san, e);
+        ucp_jgen_object(j);
+        kname(j, "type", ucp_san_type_name(c->sans[i].type));
+        ucp_jgen_kstr(j, "value", c->sans[i].display);
+        ucp_jgen_close(j);
     }
-    json_object_set_new_nocheck(o, "san", san);
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "eku");
     if (c->has_eku) {
-        json_t *eku = json_object();
-        json_t *list = json_array();
+        ucp_jgen_object(j);
+        ucp_jgen_key(j, "usages");
+        ucp_jgen_array(j);
         for (size_t i = 0; i < c->nekus; i++) {
-            json_t *e = json_object();
-            json_object_set_new_nocheck(e, "oid", ucp_json_string(c->ekus[i]));
-            json_object_set_new_nocheck(e, "name", ucp_json_string(ucp_eku_name(c->ekus[i])));
-            json_array_append_new(list, e);
+            ucp_jgen_object(j);
+            ucp_jgen_kstr(j, "oid", c->ekus[i]);
+            ucp_jgen_kstr(j, "name", ucp_eku_name(c->ekus[i]));
+            ucp_jgen_close(j);
         }
-        json_object_set_new_nocheck(eku, "usages", list);
-        json_object_set_new_nocheck(eku, "critical", json_boolean(c->eku_critical));
-        json_object_set_new_nocheck(o, "eku", eku);
+        ucp_jgen_close(j);
+        ucp_jgen_kbool(j, "critical", c->eku_critical);
+        ucp_jgen_close(j);
     } else {
-        json_object_set_new_nocheck(o, "eku", json_null());
+        ucp_jgen_null(j);
     }
-    json_object_set_new_nocheck(o, "keyUsage", key_usage_json(c));
-    json_t *key = json_object();
-    json_object_set_new_nocheck(key, "algorithm", ucp_json_string(c->key_algorithm));
-    json_object_set_new_nocheck(key, "bits", json_integer(c->bits));
-    json_object_set_new_nocheck(key, "curve", c->curve ? ucp_json_string(c->curve) : json_null());
-    json_object_set_new_nocheck(o, "key", key);
-    json_object_set_new_nocheck(o, "signatureAlgorithm", ucp_json_string(c->signature_name));
-    json_object_set_new_nocheck(o, "notBefore", jtime(c->not_before));
-    json_object_set_new_nocheck(o, "notAfter", jtime(c->not_after));
-    json_object_set_new_nocheck(o, "sha1", ucp_json_string(ucp_certificate_sha1(c)));
-    json_object_set_new_nocheck(o, "sha256", ucp_json_string(c->sha256));
-    json_object_set_new_nocheck(o, "isCa", json_boolean(c->bc_ca));
-    json_object_set_new_nocheck(o, "selfSigned", json_boolean(c->self_signed));
-    json_object_set_new_nocheck(o, "crlDistributionPoints", str_array(c->crl_urls, c->ncrl_urls));
-    json_object_set_new_nocheck(o, "ocsp", str_array(c->ocsp_urls, c->nocsp_urls));
-    json_object_set_new_nocheck(o, "caIssuers", str_array(c->ca_issuers_urls, c->nca_issuers_urls));
-    json_object_set_new_nocheck(o, "template", template_json(c));
-    return o;
+    key_usage_json(j, c);
+    ucp_jgen_key(j, "key");
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "algorithm", c->key_algorithm);
+    ucp_jgen_kint(j, "bits", c->bits);
+    if (c->curve)
+        ucp_jgen_kstr(j, "curve", c->curve);
+    else
+        ucp_jgen_knull(j, "curve");
+    ucp_jgen_close(j);
+    ucp_jgen_kstr(j, "signatureAlgorithm", c->signature_name);
+    ktime(j, "notBefore", c->not_before);
+    ktime(j, "notAfter", c->not_after);
+    ucp_jgen_kstr(j, "sha1", ucp_certificate_sha1(c));
+    ucp_jgen_kstr(j, "sha256", c->sha256);
+    ucp_jgen_kbool(j, "isCa", c->bc_ca);
+    ucp_jgen_kbool(j, "selfSigned", c->self_signed);
+    kstr_array(j, "crlDistributionPoints", c->crl_urls, c->ncrl_urls);
+    kstr_array(j, "ocsp", c->ocsp_urls, c->nocsp_urls);
+    kstr_array(j, "caIssuers", c->ca_issuers_urls, c->nca_issuers_urls);
+    template_json(j, c);
+    ucp_jgen_close(j);
 }
 
-static json_t *finding_json(const struct ucp_finding *f)
+static void finding_json(struct ucp_jgen *j, const struct ucp_finding *f)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new_nocheck(o, "code", json_string(f->rule->code));
-    json_object_set_new_nocheck(o, "severity", json_string(ucp_severity_name(f->severity)));
-    json_object_set_new_nocheck(o, "field", json_string(ucp_field_name(f->rule->field)));
-    json_object_set_new_nocheck(o, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
-    json_object_set_new_nocheck(o, "message", ucp_json_string(f->message));
-    json_object_set_new_nocheck(o, "expected", ucp_json_string(f->expected));
-    json_object_set_new_nocheck(o, "actual", ucp_json_string(f->actual));
-    json_object_set_new_nocheck(o, "remediation", ucp_json_string(f->remediation));
-    json_t *refs = json_array();
+    ucp_jgen_object(j);
+    kname(j, "code", f->rule->code);
+    kname(j, "severity", ucp_severity_name(f->severity));
+    kname(j, "field", ucp_field_name(f->rule->field));
+    if (f->cert_index >= 0)
+        ucp_jgen_kint(j, "certificateIndex", f->cert_index);
+    else
+        ucp_jgen_knull(j, "certificateIndex");
+    ucp_jgen_kstr(j, "message", f->message);
+    ucp_jgen_kstr(j, "expected", f->expected);
+    ucp_jgen_kstr(j, "actual", f->actual);
+    ucp_jgen_kstr(j, "remediation", f->remediation);
+    ucp_jgen_key(j, "references");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < f->role_rule->nrefs; i++) {
         const struct ucp_reference *r = f->role_rule->refs[i];
-        json_t *e = json_object();
-        json_object_set_new_nocheck(e, "key", json_string(r->key));
-        json_object_set_new_nocheck(e, "title", ucp_json_string(r->title));
-        json_object_set_new_nocheck(e, "url", json_string(r->url));
-        json_array_append_new(refs, e);
+        ucp_jgen_object(j);
+        kname(j, "key", r->key);
+        ucp_jgen_kstr(j, "title", r->title);
+        kname(j, "url", r->url);
+        ucp_jgen_close(j);
     }
-    json_object_set_new_nocheck(o, "references", refs);
-    json_t *args = json_object();
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "args");
+    ucp_jgen_object(j);
     for (size_t i = 0; i < f->nargs; i++)
-        json_object_set_new(args, f->rule->args[i], ucp_json_string(f->arg_values[i]));
-    json_object_set_new_nocheck(o, "args", args);
-    return o;
+        ucp_jgen_kstr(j, f->rule->args[i], f->arg_values[i]);
+    ucp_jgen_close(j);
+    ucp_jgen_close(j);
 }
 
-json_t *ucp_connection_json(const struct ucp_connection *c)
+void ucp_connection_write_json(struct ucp_jgen *j, const struct ucp_connection *c)
 {
-    json_t *o = json_object();
-    json_t *client = json_object();
-    if (!o || !client) {
-        json_decref(o);
-        json_decref(client);
-        return NULL;
-    }
-    json_object_set_new_nocheck(o, "host", ucp_json_string(c->host));
-    json_object_set_new_nocheck(o, "port", json_integer(c->port));
-    json_object_set_new_nocheck(o, "address", ucp_json_string(c->address));
-    json_object_set_new_nocheck(o, "serverName", ucp_json_string(c->server_name));
-    json_object_set_new_nocheck(o, "protocol", json_string(ucp_probe_protocol_name(c->protocol)));
-    json_object_set_new_nocheck(o, "tlsVersion", ucp_json_string(c->tls_version));
-    json_object_set_new_nocheck(o, "cipherSuite", ucp_json_string(c->cipher_suite));
-    json_object_set_new_nocheck(client, "requested", json_boolean(c->requested));
-    json_object_set_new_nocheck(client, "sent", json_boolean(c->sent));
-    json_object_set_new_nocheck(client, "subject", ucp_json_string(c->client_subject));
-    json_object_set_new_nocheck(client, "verdict", json_string(ucp_client_auth_name(c->verdict)));
-    json_object_set_new_nocheck(o, "clientCertificate", client);
-    json_object_set_new_nocheck(o, "alert", ucp_json_string(c->alert));
-    json_object_set_new_nocheck(o, "response", ucp_json_string(c->response));
-    json_object_set_new_nocheck(o, "msDiagnostics", ucp_json_string(c->diagnostics));
-    json_object_set_new_nocheck(o, "detail", ucp_json_string(c->detail));
-    return o;
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "host", c->host);
+    ucp_jgen_kint(j, "port", c->port);
+    ucp_jgen_kstr(j, "address", c->address);
+    ucp_jgen_kstr(j, "serverName", c->server_name);
+    kname(j, "protocol", ucp_probe_protocol_name(c->protocol));
+    ucp_jgen_kstr(j, "tlsVersion", c->tls_version);
+    ucp_jgen_kstr(j, "cipherSuite", c->cipher_suite);
+    ucp_jgen_key(j, "clientCertificate");
+    ucp_jgen_object(j);
+    ucp_jgen_kbool(j, "requested", c->requested);
+    ucp_jgen_kbool(j, "sent", c->sent);
+    ucp_jgen_kstr(j, "subject", c->client_subject);
+    kname(j, "verdict", ucp_client_auth_name(c->verdict));
+    ucp_jgen_close(j);
+    ucp_jgen_kstr(j, "alert", c->alert);
+    ucp_jgen_kstr(j, "response", c->response);
+    ucp_jgen_kstr(j, "msDiagnostics", c->diagnostics);
+    ucp_jgen_kstr(j, "detail", c->detail);
+    ucp_jgen_close(j);
 }
 
-json_t *ucp_report_json(const ucp_report *r)
+static void report_json(struct ucp_jgen *j, const ucp_report *r)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new_nocheck(o, "schema", json_string("ucpolicy-report"));
-    json_object_set_new_nocheck(o, "schemaVersion", json_string(UCP_REPORT_SCHEMA_VERSION));
-    json_t *tool = json_object();
-    json_object_set_new_nocheck(tool, "name", json_string("libucpolicy"));
-    json_object_set_new_nocheck(tool, "version", json_string(UCP_VERSION));
-    json_object_set_new_nocheck(tool, "gnutls", json_string(ucp_gnutls_version()));
-    json_object_set_new_nocheck(o, "tool", tool);
-    json_t *input = json_object();
-    json_object_set_new_nocheck(input, "name", ucp_json_string(r->input_name));
-    json_object_set_new_nocheck(input, "format", json_string(ucp_format_name(r->format)));
-    json_object_set_new_nocheck(o, "input", input);
-    json_t *role = json_object();
-    json_object_set_new_nocheck(role, "id", json_string(r->role->id));
-    json_object_set_new_nocheck(role, "title", ucp_json_string(r->role->title));
-    json_object_set_new_nocheck(o, "role", role);
-    json_object_set_new_nocheck(o, "product", json_string(ucp_product_name(r->product)));
-    json_object_set_new_nocheck(o, "validationTime", jtime(r->time));
-    json_object_set_new_nocheck(o, "result", json_string(ucp_result_name(r->result)));
-    json_t *summary = json_object();
-    json_object_set_new_nocheck(summary, "error", json_integer((json_int_t)r->counts[UCP_SEVERITY_ERROR]));
-    json_object_set_new_nocheck(summary, "warning", json_integer((json_int_t)r->counts[UCP_SEVERITY_WARNING]));
-    json_object_set_new_nocheck(summary, "info", json_integer((json_int_t)r->counts[UCP_SEVERITY_INFO]));
-    json_object_set_new_nocheck(o, "summary", summary);
-    json_object_set_new_nocheck(o, "certificate", r->nchain ? certificate_json(r->chain[0]) : json_null());
-    json_object_set_new_nocheck(o, "daysRemaining", json_integer(ucp_report_days_remaining(r)));
-    json_object_set_new_nocheck(o, "privateKey", private_key_json(r));
-    json_object_set_new_nocheck(o, "pool", pool_json(r));
-    json_t *chain = json_object();
-    json_object_set_new_nocheck(chain, "status", json_string(ucp_chain_status_name(r->chain_status)));
-    json_object_set_new_nocheck(chain, "trusted", json_boolean(r->trusted));
-    json_t *policies = json_array();
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "schema", "ucpolicy-report");
+    ucp_jgen_kstr(j, "schemaVersion", UCP_REPORT_SCHEMA_VERSION);
+    ucp_jgen_key(j, "tool");
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "name", "libucpolicy");
+    ucp_jgen_kstr(j, "version", UCP_VERSION);
+    kname(j, "gnutls", ucp_gnutls_version());
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "input");
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "name", r->input_name);
+    kname(j, "format", ucp_format_name(r->format));
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "role");
+    ucp_jgen_object(j);
+    kname(j, "id", r->role->id);
+    ucp_jgen_kstr(j, "title", r->role->title);
+    ucp_jgen_close(j);
+    kname(j, "product", ucp_product_name(r->product));
+    ktime(j, "validationTime", r->time);
+    kname(j, "result", ucp_result_name(r->result));
+    ucp_jgen_key(j, "summary");
+    ucp_jgen_object(j);
+    ucp_jgen_kint(j, "error", (int64_t)r->counts[UCP_SEVERITY_ERROR]);
+    ucp_jgen_kint(j, "warning", (int64_t)r->counts[UCP_SEVERITY_WARNING]);
+    ucp_jgen_kint(j, "info", (int64_t)r->counts[UCP_SEVERITY_INFO]);
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "certificate");
+    if (r->nchain)
+        certificate_json(j, r->chain[0]);
+    else
+        ucp_jgen_null(j);
+    ucp_jgen_kint(j, "daysRemaining", ucp_report_days_remaining(r));
+    private_key_json(j, r);
+    pool_json(j, r);
+    ucp_jgen_key(j, "chain");
+    ucp_jgen_object(j);
+    kname(j, "status", ucp_chain_status_name(r->chain_status));
+    ucp_jgen_kbool(j, "trusted", r->trusted);
+    ucp_jgen_key(j, "policies");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < r->npolicies; i++)
-        json_array_append_new(policies, json_string(r->policies[i]));
-    json_object_set_new_nocheck(chain, "policies", policies);
-    json_t *certs = json_array();
+        kname(j, NULL, r->policies[i]);
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "certificates");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < r->nchain; i++) {
         const ucp_certificate *c = r->chain[i];
-        json_t *e = json_object();
-        json_object_set_new_nocheck(e, "index", json_integer((json_int_t)i));
-        json_object_set_new_nocheck(e, "source", json_string(ucp_cert_source_name(r->chain_sources[i])));
-        json_object_set_new_nocheck(e, "subject", ucp_json_string(c->subject));
-        json_object_set_new_nocheck(e, "issuer", ucp_json_string(c->issuer));
-        json_object_set_new_nocheck(e, "sha256", ucp_json_string(c->sha256));
-        json_object_set_new_nocheck(e, "notBefore", jtime(c->not_before));
-        json_object_set_new_nocheck(e, "notAfter", jtime(c->not_after));
-        json_object_set_new_nocheck(e, "signatureAlgorithm", ucp_json_string(c->signature_name));
-        json_object_set_new_nocheck(e, "selfSigned", json_boolean(c->self_signed));
-        json_object_set_new_nocheck(e, "revocation", json_string(ucp_revocation_name(r->revocation[i])));
-        json_object_set_new_nocheck(e, "revocationSource", r->revocation_source[i] ? ucp_json_string(r->revocation_source[i]) : json_null());
-        json_array_append_new(certs, e);
+        ucp_jgen_object(j);
+        ucp_jgen_kint(j, "index", (int64_t)i);
+        kname(j, "source", ucp_cert_source_name(r->chain_sources[i]));
+        ucp_jgen_kstr(j, "subject", c->subject);
+        ucp_jgen_kstr(j, "issuer", c->issuer);
+        ucp_jgen_kstr(j, "sha256", c->sha256);
+        ktime(j, "notBefore", c->not_before);
+        ktime(j, "notAfter", c->not_after);
+        ucp_jgen_kstr(j, "signatureAlgorithm", c->signature_name);
+        ucp_jgen_kbool(j, "selfSigned", c->self_signed);
+        kname(j, "revocation", ucp_revocation_name(r->revocation[i]));
+        ucp_jgen_kstr(j, "revocationSource", r->revocation_source[i]);
+        ucp_jgen_close(j);
     }
-    json_object_set_new_nocheck(chain, "certificates", certs);
-    json_t *rejected = json_array();
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "rejected");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < r->nrejected; i++) {
         const struct ucp_path *p = &r->rejected[i];
-        json_t *e = json_object();
-        json_t *list = json_array();
+        ucp_jgen_object(j);
+        ucp_jgen_key(j, "certificates");
+        ucp_jgen_array(j);
         for (size_t k = 0; k < p->n; k++) {
-            json_t *c = json_object();
-            json_object_set_new_nocheck(c, "subject", ucp_json_string(p->certs[k]->subject));
-            json_object_set_new_nocheck(c, "sha256", ucp_json_string(p->certs[k]->sha256));
-            json_object_set_new_nocheck(c, "source", json_string(ucp_cert_source_name(p->sources[k])));
-            json_array_append_new(list, c);
+            ucp_jgen_object(j);
+            ucp_jgen_kstr(j, "subject", p->certs[k]->subject);
+            ucp_jgen_kstr(j, "sha256", p->certs[k]->sha256);
+            kname(j, "source", ucp_cert_source_name(p->sources[k]));
+            ucp_jgen_close(j);
         }
-        json_object_set_new_nocheck(e, "certificates", list);
-        json_object_set_new_nocheck(e, "status", json_string(ucp_chain_status_name(p->status)));
-        json_t *problems = json_array();
+        ucp_jgen_close(j);
+        kname(j, "status", ucp_chain_status_name(p->status));
+        ucp_jgen_key(j, "problems");
+        ucp_jgen_array(j);
         for (size_t k = 0; k < p->nproblems; k++) {
-            json_t *pr = json_object();
             char *m = ucp_problem_message(&p->problems[k]);
-            json_object_set_new_nocheck(pr, "code", json_string(ucp_rules[p->problems[k].rule].code));
-            json_object_set_new_nocheck(pr, "certificateIndex", json_integer(p->problems[k].cert_index));
-            json_object_set_new_nocheck(pr, "message", ucp_json_string(m ? m : ""));
+            ucp_jgen_object(j);
+            kname(j, "code", ucp_rules[p->problems[k].rule].code);
+            ucp_jgen_kint(j, "certificateIndex", p->problems[k].cert_index);
+            ucp_jgen_kstr(j, "message", m ? m : "");
+            ucp_jgen_close(j);
             free(m);
-            json_array_append_new(problems, pr);
         }
-        json_object_set_new_nocheck(e, "problems", problems);
-        json_object_set_new_nocheck(e, "summary", ucp_json_string(r->rejected_summary[i]));
-        json_array_append_new(rejected, e);
+        ucp_jgen_close(j);
+        ucp_jgen_kstr(j, "summary", r->rejected_summary[i]);
+        ucp_jgen_close(j);
     }
-    json_object_set_new_nocheck(chain, "rejected", rejected);
-    json_object_set_new_nocheck(o, "chain", chain);
-    json_object_set_new_nocheck(o, "topology", ucp_topology_json(r->topology));
-    json_t *findings = json_array();
+    ucp_jgen_close(j);
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "topology");
+    ucp_topology_write_json(j, r->topology);
+    ucp_jgen_key(j, "findings");
+    ucp_jgen_array(j);
     for (size_t i = 0; i < r->nfindings; i++)
-        json_array_append_new(findings, finding_json(&r->findings[i]));
-    json_object_set_new_nocheck(o, "findings", findings);
+        finding_json(j, &r->findings[i]);
+    ucp_jgen_close(j);
     /* Schema 1.1: reports of ucpolicy probe say what happened on the wire. */
-    if (r->connection)
-        json_object_set_new_nocheck(o, "connection", ucp_connection_json(r->connection));
-    return o;
+    if (r->connection) {
+        ucp_jgen_key(j, "connection");
+        ucp_connection_write_json(j, r->connection);
+    }
+    ucp_jgen_close(j);
+}
+
+ucp_status ucp_report_render_json(struct ucp_strbuf *sb, const ucp_report *report, unsigned flags, unsigned depth)
+{
+    struct ucp_jgen j;
+    ucp_sb_reserve(sb, 8192); /* a report is 4-5 kB: one allocation, not doubling from 64 bytes */
+    if (ucp_jgen_init(&j, sb, flags & UCP_RENDER_PRETTY, depth))
+        report_json(&j, report);
+    return ucp_jgen_finish(&j) ? UCP_OK : ucp_fail_nomem();
 }
 
 /* ---- batches: a JSON array, written entry by entry -------------------------------------------- */
@@ -310,11 +369,8 @@ static void open_entry(const struct ucp_renderer *r, struct ucp_strbuf *out)
 
 static ucp_status json_add_report(struct ucp_renderer *r, const ucp_report *report, struct ucp_strbuf *out)
 {
-    json_t *j = ucp_report_json(report);
     open_entry(r, out);
-    bool ok = ucp_render_json_at(out, j, r->flags, r->flags & UCP_RENDER_FLAT ? 0 : 1);
-    json_decref(j);
-    return ok ? UCP_OK : ucp_fail_nomem();
+    return ucp_report_render_json(out, report, r->flags, r->flags & UCP_RENDER_FLAT ? 0 : 1);
 }
 
 void ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,

@@ -4,8 +4,9 @@
  * catalogue, one result per finding, the inputs as artifacts, and the inputs that could not be
  * read as toolExecutionNotifications of the invocation.
  *
- * Streamed: the tool and each result are written as they come; the renderer keeps only the
- * artifacts and the notifications (jansson values of a few strings each) for the end.
+ * Streamed: the tool and each result are written as they come (each result by the streaming
+ * writer, ucp_jgen, with no tree); the renderer keeps only the artifacts and the notifications
+ * (jansson values of a few strings each) for the end.
  */
 #include "config.h"
 
@@ -258,68 +259,103 @@ static ucp_status start(struct ucp_renderer *r, struct ucp_strbuf *sb)
 /* ---- results ----------------------------------------------------------------------------------- */
 
 /* Stable across runs (for de-duplication): the role, the rule and the certificate concerned. */
-static json_t *fingerprint(const ucp_report *report, const struct ucp_finding *f, const ucp_certificate *cert)
+static void fingerprint(struct ucp_jgen *j, const ucp_report *report, const struct ucp_finding *f,
+                        const ucp_certificate *cert)
 {
     struct ucp_strbuf sb;
     ucp_sb_init(&sb);
     ucp_sb_printf(&sb, "%s\n%s\n%s", report->role->id, f->rule->code, cert ? cert->sha256 : "");
     uint8_t digest[32];
     char hex[65];
-    json_t *o = json_object();
+    ucp_jgen_key(j, "partialFingerprints");
+    ucp_jgen_object(j);
     if (!sb.failed && gnutls_hash_fast(GNUTLS_DIG_SHA256, sb.data, sb.len, digest) >= 0) {
         for (size_t i = 0; i < sizeof digest; i++)
             snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-        json_object_set_new_nocheck(o, "ucpolicy/v1", json_string(hex));
+        ucp_jgen_kstr(j, "ucpolicy/v1", hex);
     }
+    ucp_jgen_close(j);
     ucp_sb_dispose(&sb);
-    return o;
 }
 
-static json_t *result_json(const ucp_report *report, const struct ucp_finding *f, size_t artifact)
+/* A result, written as it is walked (ucp_jgen): the bytes the jansson tree it was gave. */
+static void result_write(struct ucp_jgen *j, const ucp_report *report, const struct ucp_finding *f,
+                         size_t artifact)
 {
     const ucp_certificate *cert = f->cert_index >= 0 && (size_t)f->cert_index < report->nchain
                                       ? report->chain[f->cert_index]
                                       : NULL;
-    json_t *o = json_object();
-    json_object_set_new_nocheck(o, "ruleId", json_string(f->rule->code));
-    json_object_set_new_nocheck(o, "ruleIndex", json_integer((json_int_t)(f->rule - ucp_rules)));
-    json_object_set_new_nocheck(o, "level", json_string(level_of(f->severity)));
-    json_object_set_new_nocheck(o, "message", text_message(f->message));
-    json_t *loc = json_object(), *phys = json_object();
-    json_object_set_new_nocheck(phys, "artifactLocation", artifact_location(report->input_name, artifact));
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "ruleId", f->rule->code);
+    ucp_jgen_kint(j, "ruleIndex", (int64_t)(f->rule - ucp_rules));
+    ucp_jgen_kstr(j, "level", level_of(f->severity));
+    ucp_jgen_key(j, "message");
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "text", f->message);
+    ucp_jgen_close(j);
+    ucp_jgen_key(j, "locations");
+    ucp_jgen_array(j);
+    ucp_jgen_object(j);
+    ucp_jgen_key(j, "physicalLocation");
+    ucp_jgen_object(j);
+    ucp_jgen_key(j, "artifactLocation");
+    ucp_jgen_object(j);
+    struct ucp_strbuf uri;
+    ucp_sb_init(&uri);
+    ucp_sb_appendn(&uri, "", 0);
+    input_uri(&uri, report->input_name);
+    if (!uri.failed)
+        ucp_jgen_kstr(j, "uri", uri.data); /* percent-encoded: ASCII */
+    ucp_sb_dispose(&uri);
+    ucp_jgen_kint(j, "index", (int64_t)artifact);
+    ucp_jgen_close(j);
     /* The certificate is the whole file; dashboards want a line to anchor the alert on. */
-    json_t *region = json_object();
-    json_object_set_new_nocheck(region, "startLine", json_integer(1));
-    json_object_set_new_nocheck(phys, "region", region);
-    json_object_set_new_nocheck(loc, "physicalLocation", phys);
+    ucp_jgen_key(j, "region");
+    ucp_jgen_object(j);
+    ucp_jgen_kint(j, "startLine", 1);
+    ucp_jgen_close(j);
+    ucp_jgen_close(j);
     if (cert) {
-        json_t *logical = json_object();
         char fqn[64];
         snprintf(fqn, sizeof fqn, "chain[%d]", f->cert_index);
-        json_object_set_new_nocheck(logical, "name", ucp_json_string(*cert->subject ? cert->subject : "(empty subject)"));
-        json_object_set_new_nocheck(logical, "fullyQualifiedName", json_string(fqn));
-        json_object_set_new_nocheck(logical, "kind", json_string("object"));
-        json_t *list = json_array();
-        json_array_append_new(list, logical);
-        json_object_set_new_nocheck(loc, "logicalLocations", list);
+        ucp_jgen_key(j, "logicalLocations");
+        ucp_jgen_array(j);
+        ucp_jgen_object(j);
+        ucp_jgen_kstr(j, "name", *cert->subject ? cert->subject : "(empty subject)");
+        ucp_jgen_kstr(j, "fullyQualifiedName", fqn);
+        ucp_jgen_kstr(j, "kind", "object");
+        ucp_jgen_close(j);
+        ucp_jgen_close(j);
     }
-    json_t *locs = json_array();
-    json_array_append_new(locs, loc);
-    json_object_set_new_nocheck(o, "locations", locs);
-    json_object_set_new_nocheck(o, "partialFingerprints",
-                        fingerprint(report, f, cert ? cert : report->nchain ? report->chain[0] : NULL));
-    json_t *props = json_object();
-    json_object_set_new_nocheck(props, "role", json_string(report->role->id));
-    json_object_set_new_nocheck(props, "product", json_string(ucp_product_name(report->product)));
-    json_object_set_new_nocheck(props, "field", json_string(ucp_field_name(f->rule->field)));
-    json_object_set_new_nocheck(props, "expected", ucp_json_string(f->expected));
-    json_object_set_new_nocheck(props, "actual", ucp_json_string(f->actual));
-    json_object_set_new_nocheck(props, "remediation", ucp_json_string(f->remediation));
-    json_object_set_new_nocheck(props, "certificateIndex", f->cert_index >= 0 ? json_integer(f->cert_index) : json_null());
-    json_object_set_new_nocheck(props, "certificateSha256", cert ? ucp_json_string(cert->sha256) : json_null());
-    json_object_set_new_nocheck(props, "sources", sources_json(f->role_rule->refs, f->role_rule->nrefs));
-    json_object_set_new_nocheck(o, "properties", props);
-    return o;
+    ucp_jgen_close(j);
+    ucp_jgen_close(j);
+    fingerprint(j, report, f, cert ? cert : report->nchain ? report->chain[0] : NULL);
+    ucp_jgen_key(j, "properties");
+    ucp_jgen_object(j);
+    ucp_jgen_kstr(j, "role", report->role->id);
+    ucp_jgen_kstr(j, "product", ucp_product_name(report->product));
+    ucp_jgen_kstr(j, "field", ucp_field_name(f->rule->field));
+    ucp_jgen_kstr(j, "expected", f->expected);
+    ucp_jgen_kstr(j, "actual", f->actual);
+    ucp_jgen_kstr(j, "remediation", f->remediation);
+    if (f->cert_index >= 0)
+        ucp_jgen_kint(j, "certificateIndex", f->cert_index);
+    else
+        ucp_jgen_knull(j, "certificateIndex");
+    ucp_jgen_kstr(j, "certificateSha256", cert ? cert->sha256 : NULL);
+    ucp_jgen_key(j, "sources");
+    ucp_jgen_array(j);
+    for (size_t i = 0; i < f->role_rule->nrefs; i++) {
+        const struct ucp_reference *ref = f->role_rule->refs[i];
+        ucp_jgen_object(j);
+        ucp_jgen_kstr(j, "key", ref->key);
+        ucp_jgen_kstr(j, "title", ref->title);
+        ucp_jgen_kstr(j, "url", *ref->url ? ref->url : NULL);
+        ucp_jgen_close(j);
+    }
+    ucp_jgen_close(j);
+    ucp_jgen_close(j);
+    ucp_jgen_close(j);
 }
 
 static ucp_status add_artifact(struct sarif_state *s, const char *name, const char *result)
@@ -344,10 +380,10 @@ static ucp_status sarif_add_report(struct ucp_renderer *r, const ucp_report *rep
         if (s->nresults++)
             ucp_sb_appendc(sb, ',');
         ucp_render_newline(sb, r->flags, 4);
-        json_t *j = result_json(report, &report->findings[i], r->entries);
-        bool ok = ucp_render_json_at(sb, j, r->flags, 4);
-        json_decref(j);
-        if (!ok)
+        struct ucp_jgen j;
+        if (ucp_jgen_init(&j, sb, r->flags & UCP_RENDER_PRETTY, 4))
+            result_write(&j, report, &report->findings[i], r->entries);
+        if (!ucp_jgen_finish(&j))
             return ucp_fail_nomem();
     }
     return add_artifact(s, report->input_name, ucp_result_name(report->result));

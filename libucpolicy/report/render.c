@@ -9,7 +9,6 @@
  */
 #include "config.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,10 +275,12 @@ UCP_EXPORT ucp_status ucp_report_render(const ucp_report *report, ucp_output_for
         return deliver(&sb, out);
     case UCP_OUTPUT_JSON: {
         /* Straight into the caller's buffer, as ucp_report_to_json() always did. */
-        struct json_t *j = ucp_report_json(report);
-        ucp_status st = j ? ucp_json_to_buffer(j, flags, out) : ucp_fail_nomem();
-        json_decref(j);
-        return st;
+        ucp_status st = ucp_report_render_json(&sb, report, flags, 0);
+        if (st != UCP_OK) {
+            ucp_sb_dispose(&sb);
+            return st;
+        }
+        return deliver(&sb, out);
     }
     default:
         return render_batch(&report, 1, NULL, UCP_OK, NULL, format, flags, out, "ucp_report_render");

@@ -154,10 +154,11 @@ const struct ucp_finding *ucp_render_first_finding(const ucp_report *r);
 bool ucp_render_days_left(const ucp_report *r, int64_t *days);
 
 /* The 1.0 renderers (render-json.c, render-text.c), kept as they were. */
-/* The report as a jansson object (new reference), or NULL when out of memory. */
-struct json_t *ucp_report_json(const ucp_report *report);
-/* The connection facts as a jansson object (new reference), or NULL when out of memory. */
-struct json_t *ucp_connection_json(const struct ucp_connection *c);
+/* The JSON report appended to @sb (::UCP_RENDER_PRETTY: two-space indentation, each line after
+ * the first indented @depth levels more); UCP_E_NOMEM when out of memory. */
+ucp_status ucp_report_render_json(struct ucp_strbuf *sb, const ucp_report *report, unsigned flags, unsigned depth);
+/* The connection facts as a JSON object, written by @j. */
+void ucp_connection_write_json(struct ucp_jgen *j, const struct ucp_connection *c);
 /* The connection facts as labelled lines of the text report: up to @max (label, value) pairs,
  * values malloc'd (the caller frees them); returns their number. */
 size_t ucp_connection_lines(const struct ucp_connection *c, const char **labels, char **values, size_t max);

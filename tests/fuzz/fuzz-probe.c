@@ -45,9 +45,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_ASSERT(ucp_connection_detail(c) != NULL);
         check_text(ucp_connection_response(c));
         check_text(ucp_connection_diagnostics(c));
-        json_t *j = ucp_connection_json(c);
-        if (j)
-            json_decref(j);
+        struct ucp_strbuf sb;
+        struct ucp_jgen j;
+        ucp_sb_init(&sb);
+        if (ucp_jgen_init(&j, &sb, true, 0))
+            ucp_connection_write_json(&j, c);
+        ucp_jgen_finish(&j);
+        ucp_sb_dispose(&sb);
         const char *labels[16];
         char *values[16];
         size_t n = ucp_connection_lines(c, labels, values, 16);
