@@ -293,22 +293,22 @@ static void json_layouts(void)
     ucp_buffer_dispose(&b);
     ucp_buffer_dispose(&flat);
 
-    /* The entry of a file that could not be read, as the command has written it since 1.0
-     * (json_input_error_of): hostile name, compact and pretty. */
+    /* The entry of a file that could not be read, laid out as a report: hostile name (not
+     * UTF-8: its display form, as a report shows it), compact and pretty. */
     const char *name = "we\"ird\\na\x01me\xff.pem";
     ucp_buffer e = {NULL, 0};
     ucp_input_error_render(name, UCP_E_FORMAT, "cannot \"read\"", UCP_OUTPUT_JSON, 0, &e);
     CHECK_STR(e.data,
-              "{\"schema\": \"ucpolicy-report\",\"schemaVersion\": \"" UCP_REPORT_SCHEMA_VERSION "\",\"input\": "
-              "{\"name\": \"we\\\"ird\\\\na\\u0001me\\\\xFF.pem\"},\"result\": \"error\",\"error\": {\"code\": "
-              "\"UCP_E_FORMAT\", \"message\": \"cannot \\\"read\\\"\"}}",
-              "the compact error entry, escaped as the command escapes it");
+              "{\"schema\":\"ucpolicy-report\",\"schemaVersion\":\"" UCP_REPORT_SCHEMA_VERSION "\",\"input\":"
+              "{\"name\":\"we\\\"ird\\\\\\\\na\\\\x01me\\\\xFF.pem\"},\"result\":\"error\",\"error\":{\"code\":"
+              "\"UCP_E_FORMAT\",\"message\":\"cannot \\\"read\\\"\"}}",
+              "the compact error entry, the name in its display form");
     ucp_buffer_dispose(&e);
     ucp_input_error_render("bad.pem", UCP_E_IO, "bad.pem: no such file", UCP_OUTPUT_JSON, UCP_RENDER_PRETTY, &e);
     CHECK_STR(e.data,
               "{\n  \"schema\": \"ucpolicy-report\",\n  \"schemaVersion\": \"" UCP_REPORT_SCHEMA_VERSION "\",\n"
-              "  \"input\": {\"name\": \"bad.pem\"},\n  \"result\": \"error\",\n  \"error\": {\"code\": \"UCP_E_IO\", "
-              "\"message\": \"bad.pem: no such file\"}\n}",
+              "  \"input\": {\n    \"name\": \"bad.pem\"\n  },\n  \"result\": \"error\",\n  \"error\": {\n"
+              "    \"code\": \"UCP_E_IO\",\n    \"message\": \"bad.pem: no such file\"\n  }\n}",
               "the pretty error entry");
     json_t *parsed = json_loads(e.data ? e.data : "", 0, NULL);
     CHECK(parsed && strcmp(json_string_value(json_object_get(parsed, "result")), "error") == 0,

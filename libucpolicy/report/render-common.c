@@ -110,42 +110,6 @@ char *ucp_render_clean(const char *s)
     return ucp_sb_finish(&sb);
 }
 
-/* Length of the UTF-8 sequence at @p as the 1.0 command measured it (C1 controls count as
- * valid), 0 when the bytes are not UTF-8. */
-static size_t command_utf8_len(const uint8_t *p)
-{
-    size_t n = *p < 0x80 ? 1 : *p >= 0xc2 && *p <= 0xdf ? 2 : *p >= 0xe0 && *p <= 0xef ? 3 : *p >= 0xf0 && *p <= 0xf4 ? 4 : 0;
-    uint32_t cp = n == 2 ? *p & 0x1fu : n == 3 ? *p & 0x0fu : *p & 0x07u;
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (p[i] & 0x3fu);
-    }
-    if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-        return 0;
-    return n;
-}
-
-void ucp_render_json_quote(struct ucp_strbuf *sb, const char *s)
-{
-    ucp_sb_appendc(sb, '"');
-    for (const uint8_t *p = (const uint8_t *)s; *p;) {
-        size_t n = command_utf8_len(p);
-        if (*p == '"' || *p == '\\') {
-            ucp_sb_appendc(sb, '\\');
-            ucp_sb_appendc(sb, (char)*p++);
-        } else if (*p < 0x20) {
-            ucp_sb_printf(sb, "\\u%04x", *p++);
-        } else if (n == 0) {
-            ucp_sb_printf(sb, "\\\\x%02X", *p++);
-        } else {
-            ucp_sb_appendn(sb, (const char *)p, n);
-            p += n;
-        }
-    }
-    ucp_sb_appendc(sb, '"');
-}
-
 void ucp_render_xml(struct ucp_strbuf *sb, const char *s, bool attribute)
 {
     const uint8_t *p = (const uint8_t *)(s ? s : "");

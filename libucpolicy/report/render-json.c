@@ -373,17 +373,27 @@ static ucp_status json_add_report(struct ucp_renderer *r, const ucp_report *repo
     return ucp_report_render_json(out, report, r->flags, r->flags & UCP_RENDER_FLAT ? 0 : 1);
 }
 
-void ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,
-                          bool pretty)
+bool ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,
+                          bool pretty, unsigned depth)
 {
-    const char *nl = pretty ? "\n" : "", *ind = pretty ? "  " : "";
-    ucp_sb_printf(sb, "{%s%s\"schema\": \"ucpolicy-report\",%s%s\"schemaVersion\": \"%s\",%s%s\"input\": {\"name\": ",
-                  nl, ind, nl, ind, UCP_REPORT_SCHEMA_VERSION, nl, ind);
-    ucp_render_json_quote(sb, name);
-    ucp_sb_printf(sb, "},%s%s\"result\": \"error\",%s%s\"error\": {\"code\": \"%s\", \"message\": ", nl, ind, nl,
-                  ind, ucp_strerror_name(code));
-    ucp_render_json_quote(sb, message);
-    ucp_sb_printf(sb, "}%s}", nl);
+    struct ucp_jgen j;
+    if (!ucp_jgen_init(&j, sb, pretty, depth))
+        return ucp_jgen_finish(&j);
+    ucp_jgen_object(&j);
+    ucp_jgen_kstr(&j, "schema", "ucpolicy-report");
+    ucp_jgen_kstr(&j, "schemaVersion", UCP_REPORT_SCHEMA_VERSION);
+    ucp_jgen_key(&j, "input");
+    ucp_jgen_object(&j);
+    ucp_jgen_kstr(&j, "name", name);
+    ucp_jgen_close(&j);
+    ucp_jgen_kstr(&j, "result", "error");
+    ucp_jgen_key(&j, "error");
+    ucp_jgen_object(&j);
+    ucp_jgen_kstr(&j, "code", ucp_strerror_name(code));
+    ucp_jgen_kstr(&j, "message", message);
+    ucp_jgen_close(&j);
+    ucp_jgen_close(&j);
+    return ucp_jgen_finish(&j);
 }
 
 static ucp_status json_add_error(struct ucp_renderer *r, const char *name, ucp_status code, const char *message,
@@ -391,22 +401,9 @@ static ucp_status json_add_error(struct ucp_renderer *r, const char *name, ucp_s
 {
     open_entry(r, out);
     bool pretty = r->flags & UCP_RENDER_PRETTY;
-    if (!pretty || (r->flags & UCP_RENDER_FLAT)) {
-        ucp_json_input_error(out, name, code, message, pretty);
-        return UCP_OK;
-    }
     /* One level in, as every entry of the array. */
-    struct ucp_strbuf entry;
-    ucp_sb_init(&entry);
-    ucp_json_input_error(&entry, name, code, message, true);
-    for (size_t i = 0; !entry.failed && i < entry.len; i++) {
-        ucp_sb_appendc(out, entry.data[i]);
-        if (entry.data[i] == '\n')
-            ucp_sb_append(out, "  ");
-    }
-    bool failed = entry.failed;
-    ucp_sb_dispose(&entry);
-    return failed ? ucp_fail_nomem() : UCP_OK;
+    unsigned depth = pretty && !(r->flags & UCP_RENDER_FLAT) ? 1 : 0;
+    return ucp_json_input_error(out, name, code, message, pretty, depth) ? UCP_OK : ucp_fail_nomem();
 }
 
 static ucp_status json_finish(struct ucp_renderer *r, struct ucp_strbuf *out)

@@ -298,7 +298,10 @@ UCP_EXPORT ucp_status ucp_input_error_render(const char *input_name, ucp_status 
     if (format == UCP_OUTPUT_JSON) {
         struct ucp_strbuf sb;
         ucp_sb_init(&sb);
-        ucp_json_input_error(&sb, input_name, code, message ? message : "", flags & UCP_RENDER_PRETTY);
+        if (!ucp_json_input_error(&sb, input_name, code, message ? message : "", flags & UCP_RENDER_PRETTY, 0)) {
+            ucp_sb_dispose(&sb);
+            return ucp_fail_nomem();
+        }
         return deliver(&sb, out);
     }
     return render_batch(NULL, 0, input_name, code, message ? message : "", format, flags, out,

@@ -135,10 +135,6 @@ extern const struct ucp_format_ops ucp_text_ops, ucp_json_ops, ucp_sarif_ops, uc
 /* Text as error messages show it: valid UTF-8 kept, control characters and bytes that are not
  * UTF-8 as the text \xHH (backslashes stay single). malloc'd; NULL when out of memory. */
 char *ucp_render_clean(const char *s);
-/* A JSON string of @s as `ucpolicy check` wrote the entry of an unreadable file since 1.0:
- * quotes and backslashes escaped, control characters \u00hh, bytes that are not UTF-8 as the
- * text \xHH, everything else as is. */
-void ucp_render_json_quote(struct ucp_strbuf *sb, const char *s);
 /* @s cleaned and escaped for XML and HTML text and attribute values (&amp; &lt; &gt; &quot;
  * &#39;; a newline as &#10; when @attribute). */
 void ucp_render_xml(struct ucp_strbuf *sb, const char *s, bool attribute);
@@ -164,10 +160,11 @@ void ucp_connection_write_json(struct ucp_jgen *j, const struct ucp_connection *
 size_t ucp_connection_lines(const struct ucp_connection *c, const char **labels, char **values, size_t max);
 /* The text report (ucp_report_to_text()) appended to @sb. */
 void ucp_text_report(struct ucp_strbuf *sb, const ucp_report *r, unsigned flags);
-/* The JSON entry of an input that could not be read, as `ucpolicy check` wrote it since 1.0
- * (pretty: on six lines, with the inner objects on one line; compact: no newline). */
-void ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,
-                          bool pretty);
+/* The JSON entry of an input that could not be read (schema, input name, result "error", the
+ * error's code and message), laid out as a report is, @depth levels in; false when out of
+ * memory. */
+bool ucp_json_input_error(struct ucp_strbuf *sb, const char *name, ucp_status code, const char *message,
+                          bool pretty, unsigned depth);
 
 /* render-catalogue.c is called by render.c only. */
 ucp_status ucp_catalogue_roles(struct ucp_strbuf *sb, ucp_output_format format);
