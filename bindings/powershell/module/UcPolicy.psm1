@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: MIT
 # Root module of UcPolicy: loads the cmdlet assembly built for the running PowerShell.
 #   Windows PowerShell 5.1 (Desktop, .NET Framework)  -> lib/netstandard2.0
-#   PowerShell 7.6 and later (.NET 10)                 -> lib/net10.0
+#   PowerShell 7.6 and later (.NET 10)                 -> lib/net10.0-<rid> (the same assemblies
+#                                                         compiled ahead of time, ReadyToRun, for
+#                                                         this OS and architecture) when the module
+#                                                         has them, else lib/net10.0
 #   PowerShell 7 on an older .NET                      -> lib/netstandard2.0
 # The assembly loads its native libraries itself from runtimes/<rid>/native (no reliance on
 # PowerShell's own native probing). $env:UCPOLICY_MODULE_TFM forces a folder (diagnostics and
@@ -23,6 +26,14 @@ $framework = if ($env:UCPOLICY_MODULE_TFM) {
 }
 
 $assembly = [System.IO.Path]::Combine($PSScriptRoot, 'lib', $framework, 'UcPolicy.PowerShell.dll')
+if ($framework -eq 'net10.0') {
+    $rid = $(if ($IsWindows) { 'win-' } elseif ($IsMacOS) { 'osx-' } else { 'linux-' }) +
+        [System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture.ToString().ToLowerInvariant()
+    $compiled = [System.IO.Path]::Combine($PSScriptRoot, 'lib', 'net10.0-' + $rid, 'UcPolicy.PowerShell.dll')
+    if ([System.IO.File]::Exists($compiled)) {
+        $assembly = $compiled
+    }
+}
 if (-not [System.IO.File]::Exists($assembly)) {
     throw "UcPolicy: the cmdlet assembly for this PowerShell is missing: $assembly"
 }
