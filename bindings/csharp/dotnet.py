@@ -89,6 +89,12 @@ def build(args):
     status = run(cmd)
     if status != 0:
         return status
+    if args.ready_to_run_module:
+        # A folder of a platform this build no longer makes (-Dwindows_native_dir unset) goes.
+        lib = os.path.join(args.ready_to_run_module, 'lib')
+        for name in os.listdir(lib) if os.path.isdir(lib) else []:
+            if name.startswith(READY_TO_RUN_TFM + '-') and name[len(READY_TO_RUN_TFM) + 1:] not in args.ready_to_run_rid:
+                shutil.rmtree(os.path.join(lib, name))
     for rid in args.ready_to_run_rid:
         status = ready_to_run(args, rid)
         if status != 0:
