@@ -3,6 +3,7 @@
 """Drives the dotnet SDK for meson: build the .NET solution, run the xunit and Pester suites.
 
     dotnet.py build  --dotnet DOTNET --solution SLN --artifacts DIR --stamp FILE [--property K=V]...
+                     [--ready-to-run CSPROJ --ready-to-run-module DIR --ready-to-run-rid RID...]
     dotnet.py xunit  --dotnet DOTNET --assembly TESTS.dll --results DIR [--certgen CERTGEN]
     dotnet.py pester --dotnet DOTNET --tools DIR --script RUN.ps1 [--pester-version V] [--certgen CERTGEN] [-- ARGS...]
     dotnet.py nuget  --dotnet DOTNET --project CSPROJ --artifacts DIR --output FILE.nupkg
@@ -88,8 +89,61 @@ def build(args):
     status = run(cmd)
     if status != 0:
         return status
+    if args.ready_to_run_module:
+        # A folder of a platform this build no longer makes (-Dwindows_native_dir unset) goes.
+        lib = os.path.join(args.ready_to_run_module, 'lib')
+        for name in os.listdir(lib) if os.path.isdir(lib) else []:
+            if name.startswith(READY_TO_RUN_TFM + '-') and name[len(READY_TO_RUN_TFM) + 1:] not in args.ready_to_run_rid:
+                shutil.rmtree(os.path.join(lib, name))
+    for rid in args.ready_to_run_rid:
+        status = ready_to_run(args, rid)
+        if status != 0:
+            return status
     pathlib.Path(args.stamp).write_text('built in %.1f s\n' % (time.monotonic() - started))
     print('dotnet build took %.1f s' % (time.monotonic() - started), flush=True)
+    return 0
+
+
+READY_TO_RUN_TFM = 'net10.0'
+
+
+def ready_to_run(args, rid):
+    """The module's net10.0 assemblies compiled ahead of time for @rid (ReadyToRun, crossgen2 of
+    the SDK's own version, which it fetches from NuGet as it does runtime packs), laid out in
+    MODULE/lib/net10.0-RID beside the portable lib/net10.0; the root module loads them on that
+    platform. Without them each Import-Module + first cmdlet JIT-compiles the facade and the
+    SWIG layer: a one-shot script's cost, not a long session's. A library keeps its IL, so
+    another OS or architecture, and a runtime other than .NET 10, still runs the portable copy."""
+    out = os.path.join(args.artifacts, 'readytorun', rid)
+    cmd = [args.dotnet, 'publish', args.ready_to_run,
+           '--configuration', 'Release', '--framework', READY_TO_RUN_TFM,
+           '--runtime', rid, '--self-contained', 'false',
+           '--artifacts-path', args.artifacts, '--output', out,
+           '--disable-build-servers', '-maxcpucount:1', '-nodeReuse:false',
+           '--verbosity', 'minimal', '-consoleLoggerParameters:NoSummary',
+           '-property:PublishReadyToRun=true']
+    # Everything the build got but the module staging (this copy goes to its own folder).
+    cmd += ['-property:' + p.replace(';', '%3B') for p in args.property if not p.startswith('UcPolicyModuleDir=')]
+    status = run(cmd)
+    if status != 0:
+        return status
+    portable = os.path.join(args.ready_to_run_module, 'lib', READY_TO_RUN_TFM)
+    target = os.path.join(args.ready_to_run_module, 'lib', READY_TO_RUN_TFM + '-' + rid)
+    shutil.rmtree(target, ignore_errors=True)
+    os.makedirs(target)
+    for name in os.listdir(portable):
+        if not name.endswith('.dll'):
+            # The help (en-US) and whatever else goes with the assemblies: PowerShell looks for a
+            # binary module's help beside the assembly it loaded.
+            source = os.path.join(portable, name)
+            (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, os.path.join(target, name))
+            continue
+        compiled = os.path.join(out, name)
+        if not os.path.isfile(compiled):
+            print('ReadyToRun for %s: no %s in %s' % (rid, name, out), file=sys.stderr)
+            return SETUP_ERROR
+        shutil.copy(compiled, target)
+    print('ReadyToRun: %s' % target, flush=True)
     return 0
 
 
@@ -312,6 +366,9 @@ def main():
     p.add_argument('--artifacts', required=True)
     p.add_argument('--stamp', required=True)
     p.add_argument('--property', action='append', default=[])
+    p.add_argument('--ready-to-run', help='the PowerShell module project, published ReadyToRun per --ready-to-run-rid')
+    p.add_argument('--ready-to-run-module', help='the module folder the build lays out')
+    p.add_argument('--ready-to-run-rid', action='append', default=[])
     p.set_defaults(func=build)
 
     p = sub.add_parser('nuget')

@@ -9,6 +9,7 @@ imported by name and run, without UCPOLICY_NATIVE_DIR, in the pinned PowerShell
 (bindings/powershell/tests/.config).
 
 Checks: the package's file list (manifest, root module, formats, help, both lib folders, the
+net10.0 assemblies compiled ReadyToRun in lib/net10.0-<rid> for each platform it carries, the
 build machine's native libraries under runtimes/<rid>/native, win-x64 exactly when a Windows
 native directory was given) and its Gallery metadata (version, tags, project and license URLs,
 release notes); installed either way, Test-UcCertificate fails the wildcard-CN Exchange UM incident
@@ -48,6 +49,14 @@ for tfm in ("net10.0", "netstandard2.0"):
                f"lib/{tfm}/en-US/UcPolicy.PowerShell.dll-Help.xml"]
 missing = [w for w in wanted if w not in names]
 point(not missing, "the module: manifest, root module, formats, help, both lib folders", missing + names[:60])
+# The net10.0 assemblies compiled ReadyToRun for each platform the package has natives for.
+compiled = sorted({n.split("/")[1] for n in names if n.startswith("lib/net10.0-")})
+compiled_wanted = sorted([f"net10.0-{rid}"] + (["net10.0-win-x64"] if windows_dir else []))
+compiled_missing = [f"lib/{c}/{f}" for c in compiled_wanted
+                    for f in ("UcPolicy.dll", "UcPolicy.PowerShell.dll", "en-US/UcPolicy.PowerShell.dll-Help.xml")
+                    if f"lib/{c}/{f}" not in names]
+point(compiled == compiled_wanted and not compiled_missing,
+      f"ReadyToRun copies of the net10.0 assemblies: {', '.join(compiled_wanted)}", compiled + compiled_missing)
 native = sorted(n for n in names if n.startswith(f"runtimes/{rid}/native/"))
 point(native == [f"runtimes/{rid}/native/libucpolicy.so.1", f"runtimes/{rid}/native/libucpolicy_csharp.so"],
       f"runtimes/{rid}/native: the wrapper and libucpolicy.so.1", native)
