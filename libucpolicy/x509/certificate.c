@@ -5,8 +5,8 @@
  * certificate is walked strictly once (index.c, ucp_certificate_walk) without GnuTLS's decoder;
  * any other is decoded and checked by gnutls_x509_crt_import first and indexed. Parsing then reads
  * its names (dn.c), its other facts (facts.c) and template extensions (templates.c), and tells
- * whether it signed itself (verify.c). Here: the order of that work, the fingerprints and serial, and the certificate's
- * lifetime (reference counts).
+ * whether it signed itself (verify.c). Here: the order of that work, the fingerprints and serial,
+ * and the certificate's lifetime (reference counts).
  */
 #include "config.h"
 
