@@ -188,34 +188,42 @@ ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert)
     return UCP_OK;
 }
 
+/* A lazy entry holding a copy of @data (its base64 body when @pem, else its DER) and of @subject. */
+static ucp_status add_lazy_entry(struct ucp_pool *pool, uint32_t h, bool pem, const uint8_t *data, size_t len,
+                                 const uint8_t *subject, size_t subject_len)
+{
+    struct ucp_pool_entry *e = append(pool, h);
+    if (!e)
+        return ucp_fail_nomem();
+    struct ucp_bytes *copy = pem ? &e->pem : &e->der;
+    copy->data = malloc(len ? len : 1);
+    e->subject.data = malloc(subject_len ? subject_len : 1);
+    if (!copy->data || !e->subject.data) {
+        free(copy->data);
+        free(e->subject.data);
+        return ucp_fail_nomem();
+    }
+    memcpy(copy->data, data, len);
+    copy->len = len;
+    memcpy(e->subject.data, subject, subject_len);
+    e->subject.len = subject_len;
+    e->fhash = ucp_dn_fold_hash(&e->subject);
+    if (!link_last(pool)) {
+        pool->n--;
+        free(copy->data);
+        free(e->subject.data);
+        return ucp_fail_nomem();
+    }
+    return UCP_OK;
+}
+
 ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t len, const uint8_t *subject,
                              size_t subject_len)
 {
     uint32_t h = fnv1a(subject, subject_len);
     if (contains_der(pool, h, der, len))
         return UCP_OK;
-    struct ucp_pool_entry *e = append(pool, h);
-    if (!e)
-        return ucp_fail_nomem();
-    e->der.data = malloc(len ? len : 1);
-    e->subject.data = malloc(subject_len ? subject_len : 1);
-    if (!e->der.data || !e->subject.data) {
-        free(e->der.data);
-        free(e->subject.data);
-        return ucp_fail_nomem();
-    }
-    memcpy(e->der.data, der, len);
-    e->der.len = len;
-    memcpy(e->subject.data, subject, subject_len);
-    e->subject.len = subject_len;
-    e->fhash = ucp_dn_fold_hash(&e->subject);
-    if (!link_last(pool)) {
-        pool->n--;
-        free(e->der.data);
-        free(e->subject.data);
-        return ucp_fail_nomem();
-    }
-    return UCP_OK;
+    return add_lazy_entry(pool, h, false, der, len, subject, subject_len);
 }
 
 ucp_status ucp_pool_add_lazy_pem(struct ucp_pool *pool, const uint8_t *body, size_t len, const uint8_t *subject,
@@ -224,28 +232,7 @@ ucp_status ucp_pool_add_lazy_pem(struct ucp_pool *pool, const uint8_t *body, siz
     uint32_t h = fnv1a(subject, subject_len);
     if (contains_pem(pool, h, body, len))
         return UCP_OK;
-    struct ucp_pool_entry *e = append(pool, h);
-    if (!e)
-        return ucp_fail_nomem();
-    e->pem.data = malloc(len ? len : 1);
-    e->subject.data = malloc(subject_len ? subject_len : 1);
-    if (!e->pem.data || !e->subject.data) {
-        free(e->pem.data);
-        free(e->subject.data);
-        return ucp_fail_nomem();
-    }
-    memcpy(e->pem.data, body, len);
-    e->pem.len = len;
-    memcpy(e->subject.data, subject, subject_len);
-    e->subject.len = subject_len;
-    e->fhash = ucp_dn_fold_hash(&e->subject);
-    if (!link_last(pool)) {
-        pool->n--;
-        free(e->pem.data);
-        free(e->subject.data);
-        return ucp_fail_nomem();
-    }
-    return UCP_OK;
+    return add_lazy_entry(pool, h, true, body, len, subject, subject_len);
 }
 
 /* The entry's certificate, parsed now if it is a lazy entry seen for the first time; NULL when
