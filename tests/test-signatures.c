@@ -3,8 +3,8 @@
  * The signature fast path and the checker's signature cache (sigcache.c), against the reference
  * (gnutls_x509_crt_verify), which also applies the issuer's name constraints (the fast path does
  * not: they are the rule chain.name-constraints; checked here too): for every ordered pair of a set of certificates made here with GnuTLS
- * (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1 and SHA-256; a look-alike issuer with the same
- * name; a tampered signature; a mismatched key type), ucp_certificate_check_signature() and
+ * (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1, SHA-256, SHA-384 and SHA-512; an RSA issuer whose
+ * modulus is not a whole number of 64-bit words; a look-alike issuer with the same name; a tampered signature; a mismatched key type), ucp_certificate_check_signature() and
  * ucp_trust_verify_signature() (cold, then cached, then from two threads) give exactly the
  * reference's answer. Linked with the static twin of the library (internals).
  */
@@ -24,7 +24,7 @@
 #include "tap-gnutls.h"
 #include "check/check-private.h"
 
-#define MAXC 16
+#define MAXC 20
 static ucp_certificate *certs[MAXC];
 static const char *names[MAXC];
 static size_t ncerts;
@@ -112,7 +112,7 @@ int main(void)
     gnutls_x509_privkey_t rsa_root = key(GNUTLS_PK_RSA, 2048), rsa_inter = key(GNUTLS_PK_RSA, 2048),
                           rsa_leaf = key(GNUTLS_PK_RSA, 2048), ec_ca = key(GNUTLS_PK_ECDSA, 256),
                           ec_leaf = key(GNUTLS_PK_ECDSA, 256), ed_ca = key(GNUTLS_PK_EDDSA_ED25519, 256),
-                          rsa_other = key(GNUTLS_PK_RSA, 2048);
+                          rsa_other = key(GNUTLS_PK_RSA, 2048), rsa_odd = key(GNUTLS_PK_RSA, 2088);
     const char *root_dn = "CN=Test Root", *inter_dn = "CN=Test Inter", *ec_dn = "CN=Test EC CA",
                *ed_dn = "CN=Test Ed CA";
     gnutls_x509_crt_t root = issue("root", rsa_root, root_dn, NULL, NULL, GNUTLS_DIG_SHA256, 0, true, true, false);
@@ -124,9 +124,17 @@ int main(void)
      * alone decide the issuer test). */
     gnutls_x509_crt_t lookalike =
         issue("lookalike-inter", rsa_other, inter_dn, root, rsa_root, GNUTLS_DIG_SHA256, 0, true, false, false);
-    gnutls_x509_crt_t t[8];
+    gnutls_x509_crt_t odd = issue("odd-ca", rsa_odd, "CN=Test Odd CA", root, rsa_root, GNUTLS_DIG_SHA256, 0, true, true, false);
+    /* The intermediate's name with a key of another size: its leaves' signatures are not as long
+     * as this modulus (refused before any arithmetic, as GnuTLS does). */
+    gnutls_x509_crt_t odd_lookalike =
+        issue("odd-lookalike-inter", rsa_odd, inter_dn, root, rsa_root, GNUTLS_DIG_SHA256, 0, true, false, false);
+    gnutls_x509_crt_t t[12];
     size_t nt = 0;
     t[nt++] = issue("leaf-sha256", rsa_leaf, "CN=leaf1", inter, rsa_inter, GNUTLS_DIG_SHA256, 0, false, false, false);
+    t[nt++] = issue("leaf-sha384", rsa_leaf, "CN=leaf8", inter, rsa_inter, GNUTLS_DIG_SHA384, 0, false, false, false);
+    t[nt++] = issue("leaf-sha512", rsa_leaf, "CN=leaf9", inter, rsa_inter, GNUTLS_DIG_SHA512, 0, false, false, false);
+    t[nt++] = issue("leaf-by-odd", rsa_leaf, "CN=leaf10", odd, rsa_odd, GNUTLS_DIG_SHA256, 0, false, true, false);
     t[nt++] = issue("leaf-sha1", rsa_leaf, "CN=leaf2", inter, rsa_inter, GNUTLS_DIG_SHA1, 0, false, false, false);
     t[nt++] = issue("leaf-tampered", rsa_leaf, "CN=leaf3", inter, rsa_inter, GNUTLS_DIG_SHA256, 0, false, false, true);
     t[nt++] = issue("leaf-pss", rsa_leaf, "CN=leaf4", inter, rsa_inter, GNUTLS_DIG_SHA256,
@@ -157,7 +165,12 @@ int main(void)
     }
     CHECK(agree == pairs, "fast path = gnutls_x509_crt_verify on %zu pairs (%zu valid)", pairs, valid);
     /* The expected valid edges are there (the set is what it claims to be). */
-    CHECK(valid >= 7, "the valid edges verify (inter, ec-ca, lookalike by root; leaves by their issuers)");
+    CHECK(valid >= 12, "the valid edges verify (inter, ec-ca, lookalike, the odd CAs by root; leaves by their issuers)");
+    /* The RSA PKCS#1 v1.5 signatures with SHA-2 went through nettle with the issuer's key kept
+     * (verify_rsa_pkcs1), not through GnuTLS's fallback. */
+    for (size_t i = 0; i < ncerts; i++)
+        if (strcmp(names[i], "inter") == 0 || strcmp(names[i], "odd-ca") == 0 || strcmp(names[i], "odd-lookalike-inter") == 0)
+            CHECK(atomic_load(&certs[i]->rsa_key) != NULL, "%s: its RSA key is kept for nettle", names[i]);
 
     /* Name constraints: gnutls_x509_crt_verify applies the issuer's, and reports a violation with
      * GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE as a failed verification. They are a rule of their own
@@ -266,13 +279,13 @@ int main(void)
     free(expected);
     for (size_t i = 0; i < ncerts; i++)
         ucp_certificate_unref(certs[i]);
-    gnutls_x509_crt_t all[] = {root, inter, ec, ed, lookalike};
-    for (size_t i = 0; i < 5; i++)
+    gnutls_x509_crt_t all[] = {root, inter, ec, ed, lookalike, odd, odd_lookalike};
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(all); i++)
         gnutls_x509_crt_deinit(all[i]);
     for (size_t i = 0; i < nt; i++)
         gnutls_x509_crt_deinit(t[i]);
-    gnutls_x509_privkey_t keys[] = {rsa_root, rsa_inter, rsa_leaf, ec_ca, ec_leaf, ed_ca, rsa_other};
-    for (size_t i = 0; i < 7; i++)
+    gnutls_x509_privkey_t keys[] = {rsa_root, rsa_inter, rsa_leaf, ec_ca, ec_leaf, ed_ca, rsa_other, rsa_odd};
+    for (size_t i = 0; i < UCP_ARRAY_SIZE(keys); i++)
         gnutls_x509_privkey_deinit(keys[i]);
     gnutls_global_deinit();
     return tap_done();

@@ -29,6 +29,7 @@ static void cert_free(ucp_certificate *c)
     gnutls_pubkey_t pk = atomic_load(&c->pubkey);
     if (pk)
         gnutls_pubkey_deinit(pk);
+    ucp_certificate_free_rsa_key(c);
     ucp_bytes_free(&c->der);
     free(c->exts);
     free(c->subject);

@@ -160,7 +160,7 @@ unsigned ucp_certificate_rsa_flaws(const ucp_certificate *c, unsigned *steps)
         if (nb->data[nb->len - 1] & 1) {
             mpz_t n;
             mpz_init(n);
-            mpz_import(n, nb->len, 1, 1, 1, 0, nb->data);
+            ucp_mpz_set_be(n, nb->data, nb->len);
             unsigned p = small_factor(n);
             if (p)
                 v |= UCP_RSA_SMALL_FACTOR | p << 16;

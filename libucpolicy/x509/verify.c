@@ -4,13 +4,18 @@
  * public key, with the key's identifier computed on first use), whether one names another as its
  * issuer, and the primitives of path validation that verify a certificate's signature with its
  * issuer's key - GnuTLS's verification (the reference) and the fast path that verifies the signed
- * bytes with the issuer's public key, imported once.
+ * bytes with the issuer's public key, imported once (by nettle itself for the common RSA
+ * signatures).
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <gnutls/abstract.h>
+#include <nettle/nettle-meta.h>
+#include <nettle/rsa.h>
+#include <nettle/sha2.h>
 
 #include "x509/x509-private.h"
 
@@ -128,6 +133,111 @@ gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c)
     return pk;
 }
 
+void ucp_mpz_set_be(mpz_t z, const uint8_t *p, size_t len)
+{
+    uint64_t words[128]; /* up to 8192 bits, with the first word's leading bytes zero */
+    size_t n = (len + 7) / 8;
+    if (n == 0 || n > UCP_ARRAY_SIZE(words)) {
+        mpz_import(z, len, 1, 1, 1, 0, p);
+        return;
+    }
+    words[0] = 0;
+    memcpy((uint8_t *)words + n * 8 - len, p, len);
+    mpz_import(z, n, 1, sizeof words[0], 1, 0, words);
+}
+
+void ucp_certificate_free_rsa_key(ucp_certificate *c)
+{
+    struct rsa_public_key *key = atomic_load(&c->rsa_key);
+    if (key) {
+        rsa_public_key_clear(key);
+        free(key);
+    }
+}
+
+/* The RSA key of @c as nettle uses it, made from the key GnuTLS imported (so both read the same
+ * modulus and exponent) on first use and kept; NULL when it is not an RSA key nettle accepts. */
+static const struct rsa_public_key *certificate_rsa_key(const ucp_certificate *c)
+{
+    ucp_certificate *m = (ucp_certificate *)c;
+    struct rsa_public_key *key = atomic_load_explicit(&m->rsa_key, memory_order_acquire);
+    if (key)
+        return key;
+    gnutls_pubkey_t pk = ucp_certificate_pubkey(c);
+    gnutls_datum_t n = {NULL, 0}, e = {NULL, 0};
+    if (!pk || gnutls_pubkey_export_rsa_raw2(pk, &n, &e, 0) < 0)
+        return NULL;
+    key = malloc(sizeof *key);
+    if (key) {
+        rsa_public_key_init(key);
+        ucp_mpz_set_be(key->n, n.data, n.size);
+        ucp_mpz_set_be(key->e, e.data, e.size);
+        if (!rsa_public_key_prepare(key)) {
+            rsa_public_key_clear(key);
+            free(key);
+            key = NULL;
+        }
+    }
+    gnutls_free(n.data);
+    gnutls_free(e.data);
+    void *expected = NULL;
+    if (key && !atomic_compare_exchange_strong_explicit(&m->rsa_key, &expected, key, memory_order_acq_rel,
+                                                        memory_order_acquire)) {
+        rsa_public_key_clear(key);
+        free(key);
+        key = expected;
+    }
+    return key;
+}
+
+/* An RSA PKCS#1 v1.5 signature with SHA-256, SHA-384 or SHA-512 verified by nettle with the
+ * issuer's key kept for it: the operation gnutls_pubkey_verify_data2 performs, without its
+ * per-call key import, DigestInfo encoding through libtasn1 and byte-wise signature import.
+ * As GnuTLS, a signature must be as long as the modulus. 1: good, 0: bad, -1: not handled here. */
+static int verify_rsa_pkcs1(const ucp_certificate *cert, const ucp_certificate *issuer)
+{
+    /* DigestInfo prefixes (RFC 8017 9.2, note 1): the DER of the AlgorithmIdentifier with NULL
+     * parameters and the OCTET STRING header, as GnuTLS encodes them. */
+    static const struct {
+        int sign;
+        const struct nettle_hash *hash;
+        uint8_t prefix[19];
+    } algos[] = {
+        {GNUTLS_SIGN_RSA_SHA256, &nettle_sha256,
+         {0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20}},
+        {GNUTLS_SIGN_RSA_SHA384, &nettle_sha384,
+         {0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05, 0x00, 0x04, 0x30}},
+        {GNUTLS_SIGN_RSA_SHA512, &nettle_sha512,
+         {0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x03, 0x05, 0x00, 0x04, 0x40}},
+    };
+    size_t a = 0;
+    while (a < UCP_ARRAY_SIZE(algos) && algos[a].sign != cert->sign_algo)
+        a++;
+    if (a == UCP_ARRAY_SIZE(algos))
+        return -1;
+    const struct rsa_public_key *key = certificate_rsa_key(issuer);
+    if (!key)
+        return -1;
+    if (cert->sig_len != key->size)
+        return 0;
+    const struct nettle_hash *h = algos[a].hash;
+    union {
+        struct sha256_ctx sha256;
+        struct sha512_ctx sha512;
+    } ctx;
+    uint8_t info[sizeof algos[a].prefix + SHA512_DIGEST_SIZE];
+    memcpy(info, algos[a].prefix, sizeof algos[a].prefix);
+    h->init(&ctx);
+    h->update(&ctx, cert->tbs_len, cert->der.data + cert->tbs_off);
+    h->digest(&ctx, h->digest_size, info + sizeof algos[a].prefix);
+    mpz_t s;
+    mpz_init(s);
+    ucp_mpz_set_be(s, cert->der.data + cert->sig_off, cert->sig_len);
+    int ok = rsa_pkcs1_verify(key, sizeof algos[a].prefix + h->digest_size, info, s);
+    mpz_clear(s);
+    return ok ? 1 : 0;
+}
+
 /* The DSA public key y of @c's SubjectPublicKeyInfo when its AlgorithmIdentifier carries no
  * parameters (RFC 3279 2.3.2: they are the issuer's); false otherwise or when malformed. */
 static bool dsa_key_without_params(const ucp_certificate *c, gnutls_datum_t *y)
@@ -204,6 +314,11 @@ bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_cert
                  (spk == GNUTLS_PK_EDDSA_ED448 && ipk == GNUTLS_PK_EDDSA_ED448) ||
                  (spk == GNUTLS_PK_DSA && ipk == GNUTLS_PK_DSA)) &&
                 ucp_certificate_issued_by(cert, issuer) && !ucp_certificate_same(cert, issuer);
+    if (fast && spk == GNUTLS_PK_RSA) {
+        int ok = verify_rsa_pkcs1(cert, issuer);
+        if (ok >= 0)
+            return ok == 1;
+    }
     if (fast) {
         gnutls_pubkey_t pk = ucp_certificate_pubkey(issuer);
         if (pk) {

@@ -24,6 +24,7 @@
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+#include <gmp.h>
 
 #include "core/core-private.h"
 
@@ -233,6 +234,7 @@ struct ucp_certificate {
      * path; see ucp_certificate_check_signature). */
     size_t tbs_off, tbs_len, sig_off, sig_len;
     _Atomic(void *) pubkey; /* gnutls_pubkey_t, or NULL */
+    _Atomic(void *) rsa_key; /* its RSA key for nettle (struct rsa_public_key), or NULL */
     /* The TBSCertificate walked once at parse time (index_tbs): where the subject and the
      * public key lie and each extension's OID, criticality and value, as offsets into der.
      * indexed is false when the walk met anything unexpected: every reader then asks GnuTLS. */
@@ -374,6 +376,11 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
  * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
+/* @z = the unsigned big-endian integer @p[0..len), imported as whole 64-bit words, which GMP
+ * copies by byte swap rather than byte by byte (mpz_import's aligned fast path). */
+void ucp_mpz_set_be(mpz_t z, const uint8_t *p, size_t len);
+/* Free the nettle RSA key kept with @c (cert_free). */
+void ucp_certificate_free_rsa_key(ucp_certificate *c);
 /* The certificate's public key, imported on first use and kept with it (borrowed: never
  * deinit it, never change it); NULL when GnuTLS cannot import it. Thread-safe. */
 gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c);
