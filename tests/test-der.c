@@ -289,6 +289,19 @@ static void oids(void)
     CHECK(!ucp_der_oid_encode("1", buf, sizeof buf, &n), "a single arc: refused");
     CHECK(!ucp_der_oid_encode("1..2", buf, sizeof buf, &n) && !ucp_der_oid_encode("1.2x", buf, sizeof buf, &n),
           "empty and non-numeric arcs: refused");
+    CHECK(!ucp_der_oid_encode("+1.2", buf, sizeof buf, &n) && !ucp_der_oid_encode(" 1.2", buf, sizeof buf, &n) &&
+              !ucp_der_oid_encode("1.-2", buf, sizeof buf, &n) && !ucp_der_oid_encode("1.2.", buf, sizeof buf, &n),
+          "signs, blanks and a trailing dot: refused");
+    CHECK(!ucp_der_oid_encode("1.40", buf, sizeof buf, &n) && ucp_der_oid_encode("2.40", buf, sizeof buf, &n) &&
+              n == 1 && buf[0] == 120,
+          "a second arc of 40 under 1: refused (it would encode 2.0); under 2: 2.40");
+    {
+        char many[200] = "1.2";
+        for (int k = 0; k < 63; k++)
+            strcat(many, ".1");
+        CHECK(!ucp_der_oid_encode(many, buf, sizeof buf, &n), "65 arcs: refused, not cut at 64");
+        CHECK(!ucp_der_oid_encode("1.2.99999999999999999999", buf, sizeof buf, &n), "an arc of 2^64 and more: refused");
+    }
     CHECK(ucp_der_oid_valid(want, wn), "2a 86 48 86 f7 0d 01 01 0b is a valid OID");
     CHECK(!ucp_der_oid_valid((const uint8_t *)"\x55\x1d\x91", 3), "an OID whose last octet continues: invalid");
     CHECK(!ucp_der_oid_valid((const uint8_t *)"\x55\x80\x01", 3), "a sub-identifier with a leading 0x80: invalid");

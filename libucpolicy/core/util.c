@@ -169,8 +169,12 @@ char *ucp_display_bytes(const uint8_t *data, size_t len)
     for (size_t i = 0; i < len;) {
         uint8_t c = data[i];
         if (c >= 0x20 && c < 0x7f && c != '\\') {
-            ucp_sb_appendc(&sb, (char)c);
-            i++;
+            /* A run of printable ASCII (names, URLs: most of it) in one append. */
+            size_t run = i + 1;
+            while (run < len && data[run] >= 0x20 && data[run] < 0x7f && data[run] != '\\')
+                run++;
+            ucp_sb_appendn(&sb, (const char *)data + i, run - i);
+            i = run;
             continue;
         }
         if (c == '\\') {

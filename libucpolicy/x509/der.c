@@ -252,21 +252,30 @@ bool ucp_der_oid_valid(const uint8_t *v, size_t n)
 
 bool ucp_der_oid_encode(const char *dotted, uint8_t *out, size_t cap, size_t *len)
 {
-    unsigned long arcs[64];
+    /* Arcs of decimal digits only (strtoul also took signs and blanks), each below 2^63; the
+     * extension lookups encode an OID this way on each call. */
+    uint64_t arcs[64];
     size_t n = 0;
     const char *p = dotted;
     while (*p && n < 64) {
-        char *end;
-        arcs[n++] = strtoul(p, &end, 10);
-        if (end == p || (*end && *end != '.'))
+        uint64_t v = 0;
+        const char *start = p;
+        for (; *p >= '0' && *p <= '9'; p++) {
+            if (v > (UINT64_MAX >> 1) / 10)
+                return false;
+            v = v * 10 + (uint64_t)(*p - '0');
+        }
+        if (p == start || (*p && *p != '.') || (*p == '.' && !p[1]))
             return false;
-        p = *end ? end + 1 : end;
+        arcs[n++] = v;
+        if (*p)
+            p++;
     }
-    if (n < 2 || arcs[0] > 2)
+    if (*p || n < 2 || arcs[0] > 2 || (arcs[0] < 2 && arcs[1] > 39))
         return false;
     size_t o = 0;
     for (size_t i = 1; i < n; i++) {
-        unsigned long v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
+        uint64_t v = i == 1 ? arcs[0] * 40 + arcs[1] : arcs[i];
         uint8_t tmp[10];
         size_t k = 0;
         do {
