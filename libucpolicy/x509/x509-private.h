@@ -372,7 +372,8 @@ bool ucp_certificate_issued_by(const ucp_certificate *cert, const ucp_certificat
  * gnutls_x509_crt_verify: the reference. */
 bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
 /* The same answer, faster: the signed bytes and the signature verified with the issuer's public
- * key imported once (gnutls_pubkey_verify_data2), for RSA PKCS#1 v1.5, ECDSA, EdDSA and DSA signatures
+ * key imported once (by nettle for RSA PKCS#1 v1.5 with SHA-2, else gnutls_pubkey_verify_data2),
+ * for RSA PKCS#1 v1.5, ECDSA, EdDSA and DSA signatures
  * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
