@@ -2,11 +2,13 @@
 /*
  * The signature fast path and the checker's signature cache (sigcache.c), against the reference
  * (gnutls_x509_crt_verify), which also applies the issuer's name constraints (the fast path does
- * not: they are the rule chain.name-constraints; checked here too): for every ordered pair of a set of certificates made here with GnuTLS
- * (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1, SHA-256, SHA-384 and SHA-512; an RSA issuer whose
- * modulus is not a whole number of 64-bit words; a look-alike issuer with the same name; a tampered signature; a mismatched key type), ucp_certificate_check_signature() and
- * ucp_trust_verify_signature() (cold, then cached, then from two threads) give exactly the
- * reference's answer. Linked with the static twin of the library (internals).
+ * not: they are the rule chain.name-constraints; checked here too): for every ordered pair of a
+ * set of certificates made here with GnuTLS (RSA, ECDSA, Ed25519 and RSA-PSS keys; SHA-1, SHA-256,
+ * SHA-384 and SHA-512; an RSA issuer whose modulus is not a whole number of 64-bit words; a
+ * look-alike issuer with the same name, and one with a key of another size; a tampered signature;
+ * a mismatched key type), ucp_certificate_check_signature() and ucp_trust_verify_signature()
+ * (cold, then cached, then from two threads) give exactly the reference's answer. Linked with
+ * the static twin of the library (internals).
  */
 #include "config.h"
 
@@ -124,7 +126,8 @@ int main(void)
      * alone decide the issuer test). */
     gnutls_x509_crt_t lookalike =
         issue("lookalike-inter", rsa_other, inter_dn, root, rsa_root, GNUTLS_DIG_SHA256, 0, true, false, false);
-    gnutls_x509_crt_t odd = issue("odd-ca", rsa_odd, "CN=Test Odd CA", root, rsa_root, GNUTLS_DIG_SHA256, 0, true, true, false);
+    gnutls_x509_crt_t odd =
+        issue("odd-ca", rsa_odd, "CN=Test Odd CA", root, rsa_root, GNUTLS_DIG_SHA256, 0, true, true, false);
     /* The intermediate's name with a key of another size: its leaves' signatures are not as long
      * as this modulus (refused before any arithmetic, as GnuTLS does). */
     gnutls_x509_crt_t odd_lookalike =
@@ -169,7 +172,8 @@ int main(void)
     /* The RSA PKCS#1 v1.5 signatures with SHA-2 went through nettle with the issuer's key kept
      * (verify_rsa_pkcs1), not through GnuTLS's fallback. */
     for (size_t i = 0; i < ncerts; i++)
-        if (strcmp(names[i], "inter") == 0 || strcmp(names[i], "odd-ca") == 0 || strcmp(names[i], "odd-lookalike-inter") == 0)
+        if (strcmp(names[i], "inter") == 0 || strcmp(names[i], "odd-ca") == 0 ||
+            strcmp(names[i], "odd-lookalike-inter") == 0)
             CHECK(atomic_load(&certs[i]->rsa_key) != NULL, "%s: its RSA key is kept for nettle", names[i]);
 
     /* Name constraints: gnutls_x509_crt_verify applies the issuer's, and reports a violation with
