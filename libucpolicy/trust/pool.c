@@ -188,10 +188,14 @@ ucp_status ucp_pool_add(struct ucp_pool *pool, ucp_certificate *cert)
     return UCP_OK;
 }
 
-/* A lazy entry holding a copy of @data (its base64 body when @pem, else its DER) and of @subject. */
-static ucp_status add_lazy_entry(struct ucp_pool *pool, uint32_t h, bool pem, const uint8_t *data, size_t len,
+/* A lazy entry holding a copy of @data (its base64 body when @pem, else its DER) and of @subject,
+ * unless the pool has that certificate already. */
+static ucp_status add_lazy_entry(struct ucp_pool *pool, bool pem, const uint8_t *data, size_t len,
                                  const uint8_t *subject, size_t subject_len)
 {
+    uint32_t h = fnv1a(subject, subject_len);
+    if (pem ? contains_pem(pool, h, data, len) : contains_der(pool, h, data, len))
+        return UCP_OK;
     struct ucp_pool_entry *e = append(pool, h);
     if (!e)
         return ucp_fail_nomem();
@@ -220,19 +224,13 @@ static ucp_status add_lazy_entry(struct ucp_pool *pool, uint32_t h, bool pem, co
 ucp_status ucp_pool_add_lazy(struct ucp_pool *pool, const uint8_t *der, size_t len, const uint8_t *subject,
                              size_t subject_len)
 {
-    uint32_t h = fnv1a(subject, subject_len);
-    if (contains_der(pool, h, der, len))
-        return UCP_OK;
-    return add_lazy_entry(pool, h, false, der, len, subject, subject_len);
+    return add_lazy_entry(pool, false, der, len, subject, subject_len);
 }
 
 ucp_status ucp_pool_add_lazy_pem(struct ucp_pool *pool, const uint8_t *body, size_t len, const uint8_t *subject,
                                  size_t subject_len)
 {
-    uint32_t h = fnv1a(subject, subject_len);
-    if (contains_pem(pool, h, body, len))
-        return UCP_OK;
-    return add_lazy_entry(pool, h, true, body, len, subject, subject_len);
+    return add_lazy_entry(pool, true, body, len, subject, subject_len);
 }
 
 /* The entry's certificate, parsed now if it is a lazy entry seen for the first time; NULL when
