@@ -113,11 +113,11 @@ char ucp_tolower(char c);
 /* Write code point @cp (at most U+10FFFF, not a surrogate) as UTF-8 to @out, which has room
  * for 4 bytes; returns the number of bytes written (1-4). */
 size_t ucp_utf8_put(uint8_t *out, uint32_t cp);
-/* Length of the valid UTF-8 sequence at @p (1-4; C1 controls, overlong forms and surrogates are
- * invalid), or 0. */
 /* The well-formed UTF-8 sequence at @p: its length (1-4) and code point, 0 when invalid, overlong,
  * a surrogate or past U+10FFFF (C1 controls count as text, as jansson counts them). */
 size_t ucp_utf8_decode(const uint8_t *p, size_t left, uint32_t *cp);
+/* Length of the valid UTF-8 sequence at @p (1-4; C1 controls, overlong forms and surrogates are
+ * invalid), or 0. */
 size_t ucp_utf8_seq(const uint8_t *p, size_t left);
 /* Decode the base64 body of a PEM block (between the BEGIN and END lines) into a malloc'd buffer
  * with nettle's decoder (whitespace skipped, as GnuTLS's PEM decoder does). Returns false for
