@@ -167,16 +167,16 @@ char *ucp_display_bytes(const uint8_t *data, size_t len)
     ucp_sb_init(&sb);
     ucp_sb_appendn(&sb, "", 0);
     for (size_t i = 0; i < len;) {
-        uint8_t c = data[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\') {
-            /* A run of printable ASCII (names, URLs: most of it) in one append. */
-            size_t run = i + 1;
-            while (run < len && data[run] >= 0x20 && data[run] < 0x7f && data[run] != '\\')
-                run++;
+        /* A run of printable ASCII (names, URLs: most of it) in one append. */
+        size_t run = i;
+        while (run < len && data[run] >= 0x20 && data[run] < 0x7f && data[run] != '\\')
+            run++;
+        if (run > i) {
             ucp_sb_appendn(&sb, (const char *)data + i, run - i);
             i = run;
             continue;
         }
+        uint8_t c = data[i];
         if (c == '\\') {
             ucp_sb_append(&sb, "\\\\");
             i++;
