@@ -110,10 +110,11 @@ READY_TO_RUN_TFM = 'net10.0'
 def ready_to_run(args, rid):
     """The module's net10.0 assemblies compiled ahead of time for @rid (ReadyToRun, crossgen2 of
     the SDK's own version, which it fetches from NuGet as it does runtime packs), laid out in
-    MODULE/lib/net10.0-RID beside the portable lib/net10.0; the root module loads them on that
-    platform. Without them each Import-Module + first cmdlet JIT-compiles the facade and the
-    SWIG layer: a one-shot script's cost, not a long session's. A library keeps its IL, so
-    another OS or architecture, and a runtime other than .NET 10, still runs the portable copy."""
+    MODULE/lib/net10.0-RID beside the portable lib/net10.0; the module manifest makes them the
+    root module on that platform. Without them each Import-Module + first cmdlet JIT-compiles the
+    facade and the SWIG layer: a one-shot script's cost, not a long session's. A compiled
+    assembly keeps its IL, so on another architecture the runtime compiles that as it would the
+    portable copy's."""
     out = os.path.join(args.artifacts, 'readytorun', rid)
     cmd = [args.dotnet, 'publish', args.ready_to_run,
            '--configuration', 'Release', '--framework', READY_TO_RUN_TFM,
@@ -133,8 +134,8 @@ def ready_to_run(args, rid):
     os.makedirs(target)
     for name in os.listdir(portable):
         if not name.endswith('.dll'):
-            # The help (en-US) and whatever else goes with the assemblies: PowerShell looks for a
-            # binary module's help beside the assembly it loaded.
+            # Whatever else goes with the assemblies (the help is not among them: it is in the
+            # module's own en-US, where PowerShell looks for a root module's help).
             source = os.path.join(portable, name)
             (shutil.copytree if os.path.isdir(source) else shutil.copy)(source, os.path.join(target, name))
             continue

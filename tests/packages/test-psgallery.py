@@ -8,7 +8,7 @@ HOME (the user's profile and module path are never touched), then, in a fresh Po
 imported by name and run, without UCPOLICY_NATIVE_DIR, in the pinned PowerShell
 (bindings/powershell/tests/.config).
 
-Checks: the package's file list (manifest, root module, formats, help, both lib folders, the
+Checks: the package's file list (manifest, formats, help, both lib folders, the
 net10.0 assemblies compiled ReadyToRun in lib/net10.0-<rid> for each platform it carries, the
 build machine's native libraries under runtimes/<rid>/native, win-x64 exactly when a Windows
 native directory was given) and its Gallery metadata (version, tags, project and license URLs,
@@ -43,17 +43,20 @@ nupkg, names, nuspec = pack_and_read(pack, tmp.name, version)
 shutil.copy(nupkg, repo)
 
 # ---- the package itself ----------------------------------------------------------------------
-wanted = ["UcPolicy.psd1", "UcPolicy.psm1", "UcPolicy.Format.ps1xml", "en-US/about_UcPolicy.help.txt"]
+wanted = ["UcPolicy.psd1", "UcPolicy.Format.ps1xml", "en-US/about_UcPolicy.help.txt",
+          "en-US/UcPolicy.PowerShell.dll-Help.xml"]
 for tfm in ("net10.0", "netstandard2.0"):
-    wanted += [f"lib/{tfm}/UcPolicy.dll", f"lib/{tfm}/UcPolicy.PowerShell.dll",
-               f"lib/{tfm}/en-US/UcPolicy.PowerShell.dll-Help.xml"]
+    wanted += [f"lib/{tfm}/UcPolicy.dll", f"lib/{tfm}/UcPolicy.PowerShell.dll"]
 missing = [w for w in wanted if w not in names]
-point(not missing, "the module: manifest, root module, formats, help, both lib folders", missing + names[:60])
+# The manifest's root module is an assembly of lib/: no script module is left from before.
+stale = [n for n in names if n.endswith(".psm1") or (n.startswith("lib/") and "/en-US/" in n)]
+point(not missing and not stale, "the module: manifest, formats, help, both lib folders, no root script",
+      missing + stale + names[:60])
 # The net10.0 assemblies compiled ReadyToRun for each platform the package has natives for.
 compiled = sorted({n.split("/")[1] for n in names if n.startswith("lib/net10.0-")})
 compiled_wanted = sorted([f"net10.0-{rid}"] + (["net10.0-win-x64"] if windows_dir else []))
 compiled_missing = [f"lib/{c}/{f}" for c in compiled_wanted
-                    for f in ("UcPolicy.dll", "UcPolicy.PowerShell.dll", "en-US/UcPolicy.PowerShell.dll-Help.xml")
+                    for f in ("UcPolicy.dll", "UcPolicy.PowerShell.dll")
                     if f"lib/{c}/{f}" not in names]
 point(compiled == compiled_wanted and not compiled_missing,
       f"ReadyToRun copies of the net10.0 assemblies: {', '.join(compiled_wanted)}", compiled + compiled_missing)

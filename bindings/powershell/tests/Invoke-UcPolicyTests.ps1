@@ -28,7 +28,13 @@ Import-Module -Name $env:UCPOLICY_PESTER -MinimumVersion 5.7.0
 # The module must find its native libraries by itself, next to its assemblies: nothing from the
 # environment may help it (a build tree's UCPOLICY_NATIVE_DIR would hide a packaging mistake).
 Remove-Item Env:UCPOLICY_NATIVE_DIR -ErrorAction SilentlyContinue
-$env:UCPOLICY_MODULE_TFM = $Framework
+# net10.0: the manifest's own choice, as an admin's PowerShell 7.6 gets it (the ReadyToRun copy);
+# netstandard2.0, what Windows PowerShell 5.1 loads, forced.
+if ($Framework -eq 'netstandard2.0') {
+    $env:UCPOLICY_MODULE_TFM = $Framework
+} else {
+    Remove-Item Env:UCPOLICY_MODULE_TFM -ErrorAction SilentlyContinue
+}
 
 # Every *.Tests.ps1 beside this script, with the same data.
 $container = New-PesterContainer -Path (Get-ChildItem -LiteralPath $PSScriptRoot -Filter '*.Tests.ps1' | Sort-Object Name).FullName -Data @{

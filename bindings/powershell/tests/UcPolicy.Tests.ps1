@@ -61,7 +61,8 @@ Describe 'The module' {
     }
 
     It 'runs the <Framework> assembly' {
-        # net10.0 comes ReadyToRun for this platform too (the build publishes it): that copy wins.
+        # For PowerShell 7.6 the manifest picks the net10.0 assemblies compiled ReadyToRun for this
+        # platform (the build publishes them); netstandard2.0 is forced (Invoke-UcPolicyTests.ps1).
         $folder = $Framework
         if ($Framework -eq 'net10.0') {
             $folder = 'net10.0-linux-x64'
@@ -72,6 +73,43 @@ Describe 'The module' {
         (Get-Command Test-UcCertificate).ImplementingType.Assembly.Location |
             Should -Be (Join-Path $ModuleRoot "lib/$folder/UcPolicy.PowerShell.dll")
     }
+
+    It 'has the assembly of each PowerShell as its root module' {
+        # The manifest picks it (restricted language: $PSEdition and environment variables). Each
+        # case is the manifest evaluated again with that environment; Windows PowerShell 5.1 by
+        # the same manifest with its $PSEdition. Test-ModuleManifest reports a folder this build
+        # does not have (win-x64 without Windows natives) as an error, after reading it.
+        function Get-RootModule([string] $Path, [hashtable] $Environment) {
+            $saved = @{}
+            foreach ($name in $Environment.Keys) {
+                $saved[$name] = [Environment]::GetEnvironmentVariable($name)
+                [Environment]::SetEnvironmentVariable($name, $Environment[$name])
+            }
+            try {
+                (Test-ModuleManifest -Path $Path -ErrorAction SilentlyContinue).RootModule
+            } finally {
+                foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) }
+            }
+        }
+        $none = @{ OS = $null; UCPOLICY_MODULE_TFM = $null }
+        Get-RootModule $ModulePath $none | Should -Be 'lib/net10.0-linux-x64/UcPolicy.PowerShell.dll'
+        Get-RootModule $ModulePath @{ OS = 'Windows_NT'; UCPOLICY_MODULE_TFM = $null } |
+            Should -Be 'lib/net10.0-win-x64/UcPolicy.PowerShell.dll'
+        foreach ($tfm in 'net10.0', 'netstandard2.0') {
+            Get-RootModule $ModulePath @{ OS = 'Windows_NT'; UCPOLICY_MODULE_TFM = $tfm } |
+                Should -Be "lib/$tfm/UcPolicy.PowerShell.dll"
+        }
+        $desktop = Join-Path $Out 'desktop/UcPolicy.psd1'
+        New-Item -ItemType Directory -Path (Split-Path $desktop) -Force | Out-Null
+        Copy-Item -LiteralPath (Join-Path $ModuleRoot 'UcPolicy.Format.ps1xml') -Destination (Split-Path $desktop)
+        $text = Get-Content -LiteralPath $ModulePath -Raw
+        $text.Contains('$PSEdition -eq ''Desktop''') | Should -BeTrue
+        Set-Content -LiteralPath $desktop -Value $text.Replace('$PSEdition -eq', '''Desktop'' -eq')
+        foreach ($os in 'Windows_NT', $null) {
+            Get-RootModule $desktop @{ OS = $os; UCPOLICY_MODULE_TFM = 'net10.0' } |
+                Should -Be 'lib/netstandard2.0/UcPolicy.PowerShell.dll'
+        }
+    } -Skip:(-not $IsLinux -or [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -ne 'X64')
 
     It 'loads its native libraries from its own runtimes folder' {
         $native = Join-Path $ModuleRoot 'runtimes/linux-x64/native'
