@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * DNS names as certificates present them (names.c, through the internal twin of the library):
- * syntax checks, wildcard validity and RFC 6125 matching, FQDN normalisation.
+ * syntax checks, wildcard validity and RFC 6125 matching, FQDN normalisation; the display and
+ * formatting helpers names are shown with (util.c).
  */
 #include "config.h"
 
@@ -245,5 +246,29 @@ int main(void)
     d = ucp_display_bytes((const uint8_t *)"a\\b\x01\xff" "c\xc3\xbc", 8);
     CHECK_STR(d, "a\\\\b\\x01\\xFFc\xc3\xbc", "display_bytes escapes backslash, controls and invalid UTF-8, keeps valid UTF-8");
     free(d);
+
+    /* ---- formatting (util.c): once into the free room, again only when the text is longer ---- */
+    char *x300 = repeat('x', 300);
+    struct ucp_strbuf sb;
+    ucp_sb_init(&sb);
+    ucp_sb_printf(&sb, "%s-%d", "a", 1); /* no buffer yet */
+    CHECK(sb.len == 3 && !sb.failed, "sb_printf into an empty buffer: length 3");
+    CHECK_STR(sb.data, "a-1", "sb_printf into an empty buffer");
+    ucp_sb_reserve(&sb, 200);
+    size_t cap = sb.cap;
+    ucp_sb_printf(&sb, "<%d>", 22); /* fits the room left */
+    CHECK(sb.cap == cap && sb.len == 7, "sb_printf within the room: no growth, length 7");
+    ucp_sb_printf(&sb, "[%s]", x300); /* longer than the room: grows, formats again */
+    CHECK(sb.len == 7 + 302 && sb.cap > sb.len && !sb.failed, "sb_printf past the room grows the buffer");
+    CHECK(memcmp(sb.data, "a-1<22>[x", 9) == 0 && memcmp(sb.data + 307, "x]", 3) == 0,
+          "sb_printf past the room keeps what was there and writes all of the text");
+    ucp_sb_dispose(&sb);
+    char *p = ucp_asprintf("%d/%s", 7, "abc");
+    CHECK_STR(p, "7/abc", "asprintf of short text");
+    free(p);
+    p = ucp_asprintf("%s%s", x300, "!");
+    CHECK(p && strlen(p) == 301 && p[299] == 'x' && p[300] == '!', "asprintf of text longer than its first buffer");
+    free(p);
+    free(x300);
     return tap_done();
 }

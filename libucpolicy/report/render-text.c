@@ -50,7 +50,11 @@ static void wrap(struct out *o, const char *text, size_t start, size_t indent)
 
 static void field(struct out *o, const char *label, const char *value)
 {
-    ucp_sb_printf(&o->sb, "  %-10s ", label);
+    /* "  %-10s " appended, not formatted: a dozen fields a report */
+    size_t n = strlen(label);
+    ucp_sb_appendn(&o->sb, "  ", 2);
+    ucp_sb_appendn(&o->sb, label, n);
+    ucp_sb_appendn(&o->sb, "           ", n < 10 ? 11 - n : 1);
     wrap(o, value && *value ? value : "(none)", 13, 13);
 }
 
