@@ -74,8 +74,8 @@ void ucp_sb_appendc(struct ucp_strbuf *sb, char c)
 
 /* Formats straight into the free room, made at least 128 bytes first (as appending would grow
  * the buffer anyway); only longer text is formatted a second time, once the buffer has grown. A
- * report's text output makes about 40 calls: the common case runs vsnprintf once, not once to
- * measure and once to write. */
+ * text report makes about 15 calls (26 before its field labels were appended instead): the
+ * common case runs vsnprintf once, not once to measure and once to write. */
 void ucp_sb_printf(struct ucp_strbuf *sb, const char *fmt, ...)
 {
     if (!sb_grow(sb, 127))
