@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bench-ucpolicy: the in-process measurements of the benchmark (tests/bench/README.md), through
- * the public API of the installed-style shared library only.
+ * the public API of the installed-style shared library only (the floor, "rsa-verify", calls
+ * GnuTLS and nettle directly).
  *
  *   bench-ucpolicy CORPUS [--quick]
  *
@@ -29,7 +30,9 @@
  *            role's rules without any signature verification (the cache is the only switch)
  * then "threads1"/"threads2" (full tls-server checks split over 1 and 2 threads on one checker),
  * "san-N" (full tls-server check of one leaf with N SAN names, cache off, repeated) and "parse"
- * (ucp_input_from_data alone).
+ * (ucp_input_from_data alone). Last, "rsa-verify": the floor of an RSA-2048 leaf's check, one
+ * verification of its signature alone, as the library does it (nettle; SHA-256 of the signed part
+ * and the RSA operation, the intermediate's key prepared once), outside libucpolicy.
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -40,6 +43,12 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <gmp.h>
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <nettle/rsa.h>
+#include <nettle/sha2.h>
 #include <ucpolicy.h>
 
 struct file {
@@ -282,6 +291,76 @@ static void measure_san(const struct file *f, unsigned names, double budget)
     ucp_checker_free(c);
 }
 
+/* The floor of an RSA-2048 leaf's check: the verification of its signature with the issuer's key,
+ * as libucpolicy does it (x509/verify.c: nettle with the key prepared once, SHA-256 of the signed
+ * part, PKCS#1 v1.5), and nothing else. A check cannot cost less than this on this machine. */
+static void measure_rsa_floor(const struct file *leaf, double seconds)
+{
+    char path[4096];
+    size_t ilen;
+    snprintf(path, sizeof path, "%s/inter.pem", corpus_dir);
+    uint8_t *ipem = slurp(path, &ilen);
+    gnutls_x509_crt_t issuer, crt;
+    gnutls_pubkey_t pk;
+    gnutls_datum_t d = {ipem, (unsigned)ilen}, ld = {leaf->data, (unsigned)leaf->len}, m, e, der;
+    if (gnutls_x509_crt_init(&issuer) < 0 || gnutls_x509_crt_import(issuer, &d, GNUTLS_X509_FMT_PEM) < 0 ||
+        gnutls_pubkey_init(&pk) < 0 || gnutls_pubkey_import_x509(pk, issuer, 0) < 0 ||
+        gnutls_pubkey_export_rsa_raw2(pk, &m, &e, 0) < 0 || gnutls_x509_crt_init(&crt) < 0 ||
+        gnutls_x509_crt_import(crt, &ld, GNUTLS_X509_FMT_PEM) < 0 ||
+        gnutls_x509_crt_export2(crt, GNUTLS_X509_FMT_DER, &der) < 0) {
+        fprintf(stderr, "bench-ucpolicy: rsa-verify: cannot read %s and %s with GnuTLS\n", path, leaf->name);
+        exit(1);
+    }
+    /* Certificate ::= SEQUENCE { tbsCertificate SEQUENCE, ... }: both lengths in two bytes for a
+     * leaf of this corpus (checked). */
+    if (der.size < 8 || der.data[0] != 0x30 || der.data[1] != 0x82 || der.data[4] != 0x30 || der.data[5] != 0x82) {
+        fprintf(stderr, "bench-ucpolicy: rsa-verify: %s is not of the corpus's shape\n", leaf->name);
+        exit(1);
+    }
+    size_t tbs_len = 4 + ((size_t)der.data[6] << 8 | der.data[7]);
+    uint8_t sig[512];
+    size_t sig_len = sizeof sig;
+    if (tbs_len > der.size - 4 || gnutls_x509_crt_get_signature(crt, (char *)sig, &sig_len) < 0) {
+        fprintf(stderr, "bench-ucpolicy: rsa-verify: no signature in %s\n", leaf->name);
+        exit(1);
+    }
+    struct rsa_public_key key;
+    rsa_public_key_init(&key);
+    mpz_import(key.n, m.size, 1, 1, 0, 0, m.data);
+    mpz_import(key.e, e.size, 1, 1, 0, 0, e.data);
+    mpz_t s;
+    mpz_init(s);
+    mpz_import(s, sig_len, 1, 1, 0, 0, sig);
+    if (!rsa_public_key_prepare(&key)) {
+        fprintf(stderr, "bench-ucpolicy: rsa-verify: nettle refuses the intermediate's key\n");
+        exit(1);
+    }
+    size_t n = 0;
+    double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC), c1;
+    do {
+        for (int k = 0; k < 100; k++, n++) {
+            struct sha256_ctx h;
+            sha256_init(&h);
+            sha256_update(&h, tbs_len, der.data + 4);
+            if (!rsa_sha256_verify(&key, &h, s)) {
+                fprintf(stderr, "bench-ucpolicy: rsa-verify: the signature of %s does not verify\n", leaf->name);
+                exit(1);
+            }
+        }
+        c1 = now_s(CLOCK_THREAD_CPUTIME_ID);
+    } while (c1 - c0 < seconds);
+    result("rsa-verify", n, c1 - c0, now_s(CLOCK_MONOTONIC) - w0);
+    mpz_clear(s);
+    rsa_public_key_clear(&key);
+    gnutls_free(m.data);
+    gnutls_free(e.data);
+    gnutls_free(der.data);
+    gnutls_x509_crt_deinit(crt);
+    gnutls_pubkey_deinit(pk);
+    gnutls_x509_crt_deinit(issuer);
+    free(ipem);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -334,6 +413,8 @@ int main(int argc, char **argv)
         measure_full(&rsa, "tls-server", SIZE_MAX, "full-rsa2048");
         if (ec.n)
             measure_full(&ec, "tls-server", SIZE_MAX, "full-p256");
+        if (rsa.n)
+            measure_rsa_floor(&rsa.v[0], quick ? 0.1 : 0.3);
         free(rsa.v);
         free(ec.v);
     }
