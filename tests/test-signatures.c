@@ -108,9 +108,39 @@ static void *hammer(void *arg)
     return NULL;
 }
 
+/* ucp_mpz_set_be (signatures, moduli, exponents) against GMP's byte-wise import, for every length
+ * up to 70 bytes (whole words and every partial first word), leading zero bytes, and the longest
+ * length read by words and the first one past it. */
+static void test_mpz_set_be(void)
+{
+    uint8_t buf[1030];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (uint8_t)(i * 37 + 11);
+    buf[1] = 0; /* a zero byte inside the leading word */
+    static const size_t long_lens[] = {255, 256, 257, 1024, 1025, 1030};
+    size_t bad = 0, tried = 0;
+    mpz_t a, b;
+    mpz_inits(a, b, NULL);
+    for (size_t k = 0; k < 70 + UCP_ARRAY_SIZE(long_lens); k++) {
+        size_t len = k < 70 ? k + 1 : long_lens[k - 70];
+        for (size_t zeros = 0; zeros < 3 && zeros < len; zeros++) {
+            uint8_t v[sizeof buf];
+            memcpy(v, buf, len);
+            memset(v, 0, zeros);
+            ucp_mpz_set_be(a, v, len);
+            mpz_import(b, len, 1, 1, 1, 0, v);
+            bad += mpz_cmp(a, b) != 0;
+            tried++;
+        }
+    }
+    mpz_clears(a, b, NULL);
+    CHECK(bad == 0, "ucp_mpz_set_be equals GMP's byte-wise import (%zu lengths and leading zeros)", tried);
+}
+
 int main(void)
 {
     GT(gnutls_global_init());
+    test_mpz_set_be();
     gnutls_x509_privkey_t rsa_root = key(GNUTLS_PK_RSA, 2048), rsa_inter = key(GNUTLS_PK_RSA, 2048),
                           rsa_leaf = key(GNUTLS_PK_RSA, 2048), ec_ca = key(GNUTLS_PK_ECDSA, 256),
                           ec_leaf = key(GNUTLS_PK_ECDSA, 256), ed_ca = key(GNUTLS_PK_EDDSA_ED25519, 256),

@@ -133,17 +133,28 @@ gnutls_pubkey_t ucp_certificate_pubkey(const ucp_certificate *c)
     return pk;
 }
 
+/* GMP's mpz_import copies whole aligned limbs in the host's byte order (most significant first:
+ * a reversed copy), but imports big-endian limbs byte by byte (584 ns for 2048 bits here,
+ * against 42 ns): the words are therefore read as host integers first. */
 void ucp_mpz_set_be(mpz_t z, const uint8_t *p, size_t len)
 {
-    uint64_t words[128]; /* up to 8192 bits, with the first word's leading bytes zero */
+    uint64_t words[128]; /* up to 8192 bits, most significant first, as host integers */
     size_t n = (len + 7) / 8;
     if (n == 0 || n > UCP_ARRAY_SIZE(words)) {
         mpz_import(z, len, 1, 1, 1, 0, p);
         return;
     }
-    words[0] = 0;
-    memcpy((uint8_t *)words + n * 8 - len, p, len);
-    mpz_import(z, n, 1, sizeof words[0], 1, 0, words);
+    size_t head = len - (n - 1) * 8; /* 1 to 8 bytes in the most significant word */
+    uint64_t w = 0;
+    for (size_t i = 0; i < head; i++)
+        w = w << 8 | p[i];
+    words[0] = w;
+    for (size_t k = 1; k < n; k++) {
+        const uint8_t *b = p + head + (k - 1) * 8; /* the shifts compile to a load and a byte swap */
+        words[k] = (uint64_t)b[0] << 56 | (uint64_t)b[1] << 48 | (uint64_t)b[2] << 40 | (uint64_t)b[3] << 32 |
+                   (uint64_t)b[4] << 24 | (uint64_t)b[5] << 16 | (uint64_t)b[6] << 8 | (uint64_t)b[7];
+    }
+    mpz_import(z, n, 1, sizeof words[0], 0, 0, words);
 }
 
 void ucp_certificate_free_rsa_key(ucp_certificate *c)

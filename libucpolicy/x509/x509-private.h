@@ -377,8 +377,8 @@ bool ucp_certificate_verify_signature(const ucp_certificate *cert, const ucp_cer
  * of an issuer @cert names (ucp_certificate_issued_by); everything else, and any error other than
  * a bad signature, goes to the reference. For path building; @cert and @issuer are distinct. */
 bool ucp_certificate_check_signature(const ucp_certificate *cert, const ucp_certificate *issuer);
-/* @z = the unsigned big-endian integer @p[0..len), imported as whole 64-bit words, which GMP
- * copies by byte swap rather than byte by byte (mpz_import's aligned fast path). */
+/* @z = the unsigned big-endian integer @p[0..len), imported as whole 64-bit words in the host's
+ * byte order, which GMP copies rather than reading byte by byte (mpz_import's aligned fast path). */
 void ucp_mpz_set_be(mpz_t z, const uint8_t *p, size_t len);
 /* Free the nettle RSA key kept with @c (cert_free). */
 void ucp_certificate_free_rsa_key(ucp_certificate *c);
