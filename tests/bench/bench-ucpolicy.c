@@ -30,7 +30,9 @@
  *            role's rules without any signature verification (the cache is the only switch)
  * then "threads1"/"threads2" (full tls-server checks split over 1 and 2 threads on one checker),
  * "san-N" (full tls-server check of one leaf with N SAN names, cache off, repeated) and "parse"
- * (ucp_input_from_data alone). Last, "rsa-verify": the floor of an RSA-2048 leaf's check, one
+ * (ucp_input_from_data alone), "render-FORMAT" and "render-FORMAT-check" (text, JSON and SARIF
+ * rendering of tls-server reports by a batch's streaming renderer, against the checks that made
+ * them, in turn chunk by chunk; "BYTES FORMAT N" the bytes written). Last, "rsa-verify": the floor of an RSA-2048 leaf's check, one
  * verification of its signature alone, as the library does it (nettle; SHA-256 of the signed part
  * and the RSA operation, the intermediate's key prepared once), outside libucpolicy.
  */
@@ -291,6 +293,71 @@ static void measure_san(const struct file *f, unsigned names, double budget)
     ucp_checker_free(c);
 }
 
+/* Rendering against checking, in one process, as `ucpolicy check FILE...` renders a batch (one
+ * streaming renderer, the command's flags): chunks of 100 leaves are checked (parse and check,
+ * the reports kept), then their reports added to the renderer and freed; the CPU time of each
+ * phase is summed over the chunks (the inputs' and reports' freeing counted with the check, as in
+ * "full"; the renderer's set-up and end with the rendering). Taking the phases in turn chunk by
+ * chunk makes a change of the machine's load weigh on both alike, which two separate runs of the
+ * command cannot. */
+static void measure_render(const struct corpus *leaves, ucp_output_format format, unsigned flags, const char *label)
+{
+    enum { CHUNK = 100 };
+    ucp_checker *c = new_checker(SIZE_MAX);
+    ucp_report *reports[CHUNK];
+    ucp_renderer *rd = NULL;
+    ucp_buffer out = {NULL, 0};
+    double check_cpu = 0, check_wall = 0;
+    double rc0 = now_s(CLOCK_THREAD_CPUTIME_ID), rw0 = now_s(CLOCK_MONOTONIC);
+    if (ucp_renderer_new(&rd, format, flags) != UCP_OK)
+        die("ucp_renderer_new");
+    double render_cpu = now_s(CLOCK_THREAD_CPUTIME_ID) - rc0, render_wall = now_s(CLOCK_MONOTONIC) - rw0;
+    size_t bytes = 0;
+    for (size_t i = 0; i < leaves->n; i += CHUNK) {
+        size_t m = leaves->n - i < CHUNK ? leaves->n - i : CHUNK;
+        double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
+        for (size_t k = 0; k < m; k++) {
+            const struct file *f = &leaves->v[i + k];
+            ucp_input *in = NULL;
+            if (ucp_input_from_data(&in, f->data, f->len, f->name, NULL) != UCP_OK)
+                die(f->name);
+            if (ucp_checker_check(c, in, "tls-server", topology, &reports[k]) != UCP_OK)
+                die("ucp_checker_check");
+            ucp_input_free(in);
+        }
+        double c1 = now_s(CLOCK_THREAD_CPUTIME_ID), w1 = now_s(CLOCK_MONOTONIC);
+        for (size_t k = 0; k < m; k++) {
+            if (ucp_renderer_add_report(rd, reports[k], &out) != UCP_OK)
+                die("ucp_renderer_add_report");
+            bytes += out.size;
+            ucp_buffer_dispose(&out);
+        }
+        double c2 = now_s(CLOCK_THREAD_CPUTIME_ID), w2 = now_s(CLOCK_MONOTONIC);
+        for (size_t k = 0; k < m; k++)
+            ucp_report_free(reports[k]);
+        double c3 = now_s(CLOCK_THREAD_CPUTIME_ID), w3 = now_s(CLOCK_MONOTONIC);
+        check_cpu += (c1 - c0) + (c3 - c2);
+        check_wall += (w1 - w0) + (w3 - w2);
+        render_cpu += c2 - c1;
+        render_wall += w2 - w1;
+    }
+    rc0 = now_s(CLOCK_THREAD_CPUTIME_ID), rw0 = now_s(CLOCK_MONOTONIC);
+    if (ucp_renderer_finish(rd, &out) != UCP_OK)
+        die("ucp_renderer_finish");
+    bytes += out.size;
+    ucp_buffer_dispose(&out);
+    ucp_renderer_free(rd);
+    render_cpu += now_s(CLOCK_THREAD_CPUTIME_ID) - rc0;
+    render_wall += now_s(CLOCK_MONOTONIC) - rw0;
+    char name[128];
+    snprintf(name, sizeof name, "render-%s-check/tls-server", label);
+    result(name, leaves->n, check_cpu, check_wall);
+    snprintf(name, sizeof name, "render-%s/tls-server", label);
+    result(name, leaves->n, render_cpu, render_wall);
+    printf("BYTES %s %zu\n", label, bytes);
+    ucp_checker_free(c);
+}
+
 /* The floor of an RSA-2048 leaf's check: the verification of its signature with the issuer's key,
  * as libucpolicy does it (x509/verify.c: nettle with the key prepared once, SHA-256 of the signed
  * part, PKCS#1 v1.5), and nothing else. A check cannot cost less than this on this machine. */
@@ -418,6 +485,10 @@ int main(int argc, char **argv)
         free(rsa.v);
         free(ec.v);
     }
+    /* The command's flags: pretty JSON and SARIF, each JSON entry as it is alone (FLAT), no color. */
+    measure_render(&leaves, UCP_OUTPUT_TEXT, UCP_RENDER_FLAT, "text");
+    measure_render(&leaves, UCP_OUTPUT_JSON, UCP_RENDER_PRETTY | UCP_RENDER_FLAT, "json");
+    measure_render(&leaves, UCP_OUTPUT_SARIF, UCP_RENDER_PRETTY | UCP_RENDER_FLAT, "sarif");
     printf("RSS stream %ld\n", rss_now());
     {
         ucp_input **inputs = malloc(leaves.n * sizeof *inputs);

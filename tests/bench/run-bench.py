@@ -181,6 +181,7 @@ def main():
     # ---- the library, in process ------------------------------------------------------------
     lib = {}
     rss = {}
+    render_bytes = {}
     for _ in range(a.repeat):
         out = subprocess.run([a.bench, a.corpus] + (["--quick"] if a.quick else []), check=True,
                              capture_output=True, text=True).stdout
@@ -190,6 +191,8 @@ def main():
                 lib.setdefault(f[1], []).append((int(f[2]), float(f[3]), float(f[4])))
             elif f[0] == "RSS":
                 rss.setdefault(f[1], []).append(int(f[2]))
+            elif f[0] == "BYTES":
+                render_bytes[f[1]] = int(f[2])
     raw["library"] = lib
 
     def cpu_rates(name):
@@ -326,6 +329,21 @@ def main():
     if ossl_c:
         print(f"     {'openssl verify':<15} {len(leaves) / ossl_c:7.3f} s")
     print(f"   --jobs 2 vs 1 (wall): x{ucp2_w / ucp_w:.2f}")
+    # The same question without two separate runs' noise: bench-ucpolicy renders each chunk of
+    # 100 reports right after checking it, so both phases see the same load (all runs summed).
+    render_share = {}
+    print("   Rendering alone, in process (bench-ucpolicy: the tls-server reports added to one streaming renderer")
+    print("   with the command's flags, in turn with the checks that made them, 100 at a time; CPU time, all runs):")
+    for fmt in ("text", "json", "sarif"):
+        if f"render-{fmt}/tls-server" not in lib:
+            continue
+        rn = sum(n for n, c, w in lib[f"render-{fmt}/tls-server"])
+        rc = sum(c for n, c, w in lib[f"render-{fmt}/tls-server"])
+        cc = sum(c for n, c, w in lib[f"render-{fmt}-check/tls-server"])
+        render_share[fmt] = rc / cc
+        size = f", {render_bytes[fmt] / len(leaves):,.0f} bytes a report" if fmt in render_bytes else ""
+        print(f"     {fmt:<6} {1e6 * rc / rn:6.1f} us a report{size}: {100 * rc / cc:.1f}% of the check "
+              f"({1e6 * cc / rn:.1f} us)")
     print()
 
     ct_rate = None
@@ -535,8 +553,14 @@ def main():
     if ossl_c:
         target(json_c >= 3 * ossl_c, f"--format json over many files at least 3x openssl verify in CPU time: "
                                      f"x{json_c / ossl_c:.2f}")
-    target(ucp_c / json_c - 1 <= 0.15, f"JSON rendering at most 15% of the check (CPU time): "
-                                       f"{100 * (ucp_c / json_c - 1):.1f}%")
+    if "json" in render_share:
+        target(max(render_share["json"], render_share.get("sarif", 0)) <= 0.15,
+               f"JSON and SARIF rendering at most 15% of the check (CPU time, in process): JSON "
+               f"{100 * render_share['json']:.1f}%, SARIF {100 * render_share.get('sarif', 0):.1f}% (the batch "
+               f"commands: JSON {100 * (ucp_c / json_c - 1):.1f}%)")
+    else:
+        target(ucp_c / json_c - 1 <= 0.15, f"JSON rendering at most 15% of the check (CPU time): "
+                                           f"{100 * (ucp_c / json_c - 1):.1f}%")
     target(ucp2_w >= 1.8 * ucp_w, f"--jobs 2 at least x1.8 one job (wall): x{ucp2_w / ucp_w:.2f}")
     if ossl1:
         target(ot[1] <= ossl1[1], f"one-shot with --trust no slower than openssl verify (wall medians): "
