@@ -7,8 +7,9 @@
  * SHA-384 and SHA-512; an RSA issuer whose modulus is not a whole number of 64-bit words; a
  * look-alike issuer with the same name, and one with a key of another size; a tampered signature;
  * a mismatched key type), ucp_certificate_check_signature() and ucp_trust_verify_signature()
- * (cold, then cached, then from two threads) give exactly the reference's answer. Linked with
- * the static twin of the library (internals).
+ * (cold, then cached, then from two threads) give exactly the reference's answer; and the import
+ * of big-endian integers into GMP (ucp_mpz_set_be) equals GMP's own. Linked with the static twin
+ * of the library (internals).
  */
 #include "config.h"
 
