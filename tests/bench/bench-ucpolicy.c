@@ -32,9 +32,10 @@
  * "san-N" (full tls-server check of one leaf with N SAN names, cache off, repeated) and "parse"
  * (ucp_input_from_data alone), "render-FORMAT" and "render-FORMAT-check" (text, JSON and SARIF
  * rendering of tls-server reports by a batch's streaming renderer, against the checks that made
- * them, in turn chunk by chunk; "BYTES FORMAT N" the bytes written). Last, "rsa-verify": the floor of an RSA-2048 leaf's check, one
- * verification of its signature alone, as the library does it (nettle; SHA-256 of the signed part
- * and the RSA operation, the intermediate's key prepared once), outside libucpolicy.
+ * them, in turn chunk by chunk; "BYTES FORMAT N" the bytes written). Last, "rsa-verify": the
+ * floor of an RSA-2048 leaf's check, one verification of its signature alone, as the library does
+ * it (nettle; SHA-256 of the signed part and the RSA operation, the intermediate's key prepared
+ * once), outside libucpolicy.
  */
 #include <dirent.h>
 #include <pthread.h>
