@@ -179,8 +179,9 @@ static ucp_checker *new_checker(size_t cache)
     return c;
 }
 
-/* One full check of @f: parse, check, free. Exits on an API failure (never on findings). */
-static ucp_result full_check(ucp_checker *c, const struct file *f, const char *role)
+/* Parse and check @f; its report. Exits on an API failure (never on findings) and when the
+ * path is not valid (a broken corpus). */
+static ucp_report *check_file(ucp_checker *c, const struct file *f, const char *role)
 {
     ucp_input *in = NULL;
     ucp_report *r = NULL;
@@ -188,14 +189,21 @@ static ucp_result full_check(ucp_checker *c, const struct file *f, const char *r
         die(f->name);
     if (ucp_checker_check(c, in, role, topology, &r) != UCP_OK)
         die("ucp_checker_check");
-    ucp_result res = ucp_report_result(r);
+    ucp_input_free(in);
     if (ucp_report_chain_status(r) != UCP_CHAIN_VALID) {
         fprintf(stderr, "bench-ucpolicy: %s: the path is not valid (%s): the corpus is broken\n", f->name,
                 ucp_chain_status_name(ucp_report_chain_status(r)));
         exit(1);
     }
+    return r;
+}
+
+/* One full check of @f: parse, check, free. */
+static ucp_result full_check(ucp_checker *c, const struct file *f, const char *role)
+{
+    ucp_report *r = check_file(c, f, role);
+    ucp_result res = ucp_report_result(r);
     ucp_report_free(r);
-    ucp_input_free(in);
     return res;
 }
 
@@ -317,15 +325,8 @@ static void measure_render(const struct corpus *leaves, ucp_output_format format
     for (size_t i = 0; i < leaves->n; i += CHUNK) {
         size_t m = leaves->n - i < CHUNK ? leaves->n - i : CHUNK;
         double c0 = now_s(CLOCK_THREAD_CPUTIME_ID), w0 = now_s(CLOCK_MONOTONIC);
-        for (size_t k = 0; k < m; k++) {
-            const struct file *f = &leaves->v[i + k];
-            ucp_input *in = NULL;
-            if (ucp_input_from_data(&in, f->data, f->len, f->name, NULL) != UCP_OK)
-                die(f->name);
-            if (ucp_checker_check(c, in, "tls-server", topology, &reports[k]) != UCP_OK)
-                die("ucp_checker_check");
-            ucp_input_free(in);
-        }
+        for (size_t k = 0; k < m; k++)
+            reports[k] = check_file(c, &leaves->v[i + k], "tls-server");
         double c1 = now_s(CLOCK_THREAD_CPUTIME_ID), w1 = now_s(CLOCK_MONOTONIC);
         for (size_t k = 0; k < m; k++) {
             if (ucp_renderer_add_report(rd, reports[k], &out) != UCP_OK)
